@@ -1,0 +1,71 @@
+//! Server functions, grouped by noun. Each one is thin: find the caller, check what they may
+//! touch, call the domain, map its errors to [`AppError`](crate::error::AppError).
+
+pub mod accounts;
+pub mod client;
+pub mod recipients;
+
+#[cfg(feature = "ssr")]
+pub(crate) mod ssr {
+    //! The request's context as server functions and pages see it.
+
+    use crate::domain::AppState;
+    use crate::domain::accounts::{AccountError, CurrentSession, SessionUser};
+    use crate::error::AppError;
+    use crate::web::{ClientAddr, RequestSession};
+    use http::request::Parts;
+    use leptos::prelude::*;
+
+    /// The application state provided by the server.
+    pub fn state() -> Result<AppState, AppError> {
+        use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from the Leptos context");
+            AppError::Internal
+        })
+    }
+
+    /// The session of the calling request, if logged in.
+    pub fn session() -> Option<CurrentSession> {
+        use_context::<Parts>()
+            .and_then(|p| p.extensions.get::<RequestSession>().cloned())
+            .and_then(|s| s.0)
+    }
+
+    /// The logged-in caller, or [`AppError::Unauthenticated`].
+    pub fn require_user() -> Result<SessionUser, AppError> {
+        session().map(|s| s.user).ok_or(AppError::Unauthenticated)
+    }
+
+    /// The caller's network address, for throttling.
+    pub fn client_addr() -> Option<String> {
+        use_context::<Parts>()
+            .and_then(|p| p.extensions.get::<ClientAddr>().cloned())
+            .map(|a| a.0)
+    }
+
+    /// Adds a `Set-Cookie` header to the response.
+    pub fn set_cookie(value: &str) {
+        if let (Some(res), Ok(v)) = (
+            use_context::<leptos_axum::ResponseOptions>(),
+            http::HeaderValue::from_str(value),
+        ) {
+            res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    impl From<AccountError> for AppError {
+        fn from(e: AccountError) -> Self {
+            match e {
+                AccountError::Field(field, message) => AppError::invalid(field, message),
+                AccountError::Throttled(_) => AppError::RateLimited {
+                    message: e.to_string(),
+                },
+                AccountError::WrongCredentials
+                | AccountError::EmailNotVerified
+                | AccountError::InvalidLink => AppError::rejected(e.to_string()),
+                AccountError::Db(e) => AppError::internal(e),
+                AccountError::Hash(e) => AppError::internal(e),
+            }
+        }
+    }
+}

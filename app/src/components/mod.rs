@@ -1,0 +1,4 @@
+//! Reusable pieces of view.
+
+pub mod form;
+pub mod layout;

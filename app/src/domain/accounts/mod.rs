@@ -1,0 +1,436 @@
+//! Accounts: sign-up, email verification, login with throttling, password reset and change.
+//!
+//! Nothing here reveals whether an address has an account: sign-up and reset requests answer
+//! the same either way, and a login with an unknown address takes as long as a wrong password.
+
+pub mod fields;
+pub mod password;
+pub mod sessions;
+pub mod throttle;
+
+use crate::domain::db::now;
+use crate::domain::mail::{self, templates};
+use crate::domain::{AppState, tokens};
+pub use fields::{DisplayName, Email, NewPassword};
+pub use sessions::{CurrentSession, SessionUser};
+
+/// What can go wrong with an account operation.
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    /// A field the person typed is wrong: (field name, message).
+    #[error("{1}")]
+    Field(&'static str, &'static str),
+    #[error("Email or password is incorrect.")]
+    WrongCredentials,
+    #[error("Please confirm your email address first. We have sent you a new link.")]
+    EmailNotVerified,
+    #[error("Too many failed attempts. Try again in {0} seconds.")]
+    Throttled(i64),
+    #[error("This link is invalid or has expired. Please ask for a new one.")]
+    InvalidLink,
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("password hashing")]
+    Hash(#[from] password::HashError),
+}
+
+/// What a person fills in to sign up.
+#[derive(Clone, Debug)]
+pub struct SignUp<'a> {
+    pub email: &'a str,
+    pub password: &'a str,
+    pub display_name: &'a str,
+}
+
+/// Creates an unverified account and emails a confirmation link. When the address already has
+/// an account, the owner is told so by email instead, and the caller sees the same success.
+pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<(), AccountError> {
+    let email = Email::parse(form.email).map_err(|m| AccountError::Field("email", m))?;
+    let name = DisplayName::parse(form.display_name)
+        .map_err(|m| AccountError::Field("display_name", m))?;
+    let password = NewPassword::parse(form.password, &[email.as_str(), name.as_str()])
+        .map_err(|m| AccountError::Field("password", m))?;
+    let hash = state.hasher.hash(password.expose()).await?;
+    let at = now();
+    let mut tx = state.db.pool().begin().await?;
+    let inserted: Option<(i64,)> = sqlx::query_as(
+        "insert into users (email, display_name, password_hash, created_at, password_changed_at) \
+         values ($1, $2, $3, $4, $4) on conflict (email) do nothing returning id",
+    )
+    .bind(email.as_str())
+    .bind(name.as_str())
+    .bind(&hash)
+    .bind(at)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let settings = &state.settings;
+    let message = match inserted {
+        Some((user_id,)) => {
+            let token = issue_token(
+                &mut tx,
+                user_id,
+                Purpose::VerifyEmail,
+                settings.verify_email_ttl_secs,
+            )
+            .await?;
+            templates::verify_email(
+                email.as_str(),
+                name.as_str(),
+                &settings.link(&format!("/verify-email?token={token}")),
+            )
+        }
+        None => {
+            let (existing_name,): (String,) =
+                sqlx::query_as("select display_name from users where email = $1")
+                    .bind(email.as_str())
+                    .fetch_one(&mut *tx)
+                    .await?;
+            templates::account_exists(
+                email.as_str(),
+                &existing_name,
+                &settings.link("/login"),
+                &settings.link("/forgot-password"),
+            )
+        }
+    };
+    mail::enqueue(&mut *tx, &message).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Marks the address behind a verification link as confirmed.
+pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountError> {
+    let mut tx = state.db.pool().begin().await?;
+    let user_id = consume_token(&mut tx, token, Purpose::VerifyEmail)
+        .await?
+        .ok_or(AccountError::InvalidLink)?;
+    sqlx::query(
+        "update users set email_verified_at = coalesce(email_verified_at, $1) where id = $2",
+    )
+    .bind(now())
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks credentials, throttled per account and per client address, and starts a session.
+/// Returns the new session's token.
+pub async fn log_in(
+    state: &AppState,
+    email_raw: &str,
+    password: &str,
+    client: Option<&str>,
+) -> Result<String, AccountError> {
+    let db = &state.db;
+    // Unknown and malformed addresses are throttled exactly like real ones.
+    let account_key: String = email_raw.trim().to_lowercase().chars().take(254).collect();
+    if account_key.is_empty() {
+        return Err(AccountError::Field("email", "Enter your email address."));
+    }
+    if password.is_empty() {
+        return Err(AccountError::Field("password", "Enter your password."));
+    }
+    let mut wait = throttle::wait_needed(
+        db,
+        throttle::Scope::Account,
+        &account_key,
+        throttle::ACCOUNT,
+    )
+    .await?;
+    if let Some(ip) = client {
+        let ip_wait = throttle::wait_needed(db, throttle::Scope::Ip, ip, throttle::IP).await?;
+        wait = wait.max(ip_wait);
+    }
+    if let Some(secs) = wait {
+        return Err(AccountError::Throttled(secs));
+    }
+    let user: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
+        "select id, password_hash, display_name, email_verified_at from users where email = $1",
+    )
+    .bind(&account_key)
+    .fetch_optional(db.pool())
+    .await?;
+    // Over-long input is never hashed in full; it cannot be a valid password anyway.
+    let candidate: String = password.chars().take(NewPassword::MAX_CHARS + 1).collect();
+    let ok = state
+        .hasher
+        .verify(&candidate, user.as_ref().map(|u| u.1.as_str()))
+        .await?;
+    let Some((user_id, _, name, verified_at)) = user.filter(|_| ok) else {
+        throttle::record_failure(db, throttle::Scope::Account, &account_key).await?;
+        if let Some(ip) = client {
+            throttle::record_failure(db, throttle::Scope::Ip, ip).await?;
+        }
+        return Err(AccountError::WrongCredentials);
+    };
+    throttle::clear(db, throttle::Scope::Account, &account_key).await?;
+    if verified_at.is_none() {
+        resend_verification(state, user_id, &account_key, &name).await?;
+        return Err(AccountError::EmailNotVerified);
+    }
+    Ok(sessions::create(db, user_id).await?)
+}
+
+/// Sends a fresh verification link unless one was sent in the last five minutes.
+async fn resend_verification(
+    state: &AppState,
+    user_id: i64,
+    email: &str,
+    name: &str,
+) -> Result<(), AccountError> {
+    let mut tx = state.db.pool().begin().await?;
+    let (recent,): (i64,) = sqlx::query_as(
+        "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
+    )
+    .bind(user_id)
+    .bind(Purpose::VerifyEmail.as_str())
+    .bind(now() - 300)
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent == 0 {
+        let token = issue_token(
+            &mut tx,
+            user_id,
+            Purpose::VerifyEmail,
+            state.settings.verify_email_ttl_secs,
+        )
+        .await?;
+        let link = state.settings.link(&format!("/verify-email?token={token}"));
+        mail::enqueue(&mut *tx, &templates::verify_email(email, name, &link)).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Emails a password-reset link if the address has an account; answers the same either way.
+/// At most five links an hour go to one address.
+pub async fn request_password_reset(state: &AppState, email_raw: &str) -> Result<(), AccountError> {
+    let email = Email::parse(email_raw).map_err(|m| AccountError::Field("email", m))?;
+    let mut tx = state.db.pool().begin().await?;
+    let user: Option<(i64, String)> =
+        sqlx::query_as("select id, display_name from users where email = $1")
+            .bind(email.as_str())
+            .fetch_optional(&mut *tx)
+            .await?;
+    if let Some((user_id, name)) = user {
+        let (recent,): (i64,) = sqlx::query_as(
+            "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
+        )
+        .bind(user_id)
+        .bind(Purpose::ResetPassword.as_str())
+        .bind(now() - 3600)
+        .fetch_one(&mut *tx)
+        .await?;
+        if recent < 5 {
+            let token = issue_token(
+                &mut tx,
+                user_id,
+                Purpose::ResetPassword,
+                state.settings.reset_password_ttl_secs,
+            )
+            .await?;
+            let link = state
+                .settings
+                .link(&format!("/reset-password?token={token}"));
+            mail::enqueue(
+                &mut *tx,
+                &templates::reset_password(email.as_str(), &name, &link),
+            )
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// True if a reset link is still usable (to show the form or an explanation).
+pub async fn reset_link_is_valid(state: &AppState, token: &str) -> Result<bool, AccountError> {
+    Ok(token_owner(state, token, Purpose::ResetPassword)
+        .await?
+        .is_some())
+}
+
+/// Sets a new password from a reset link. The link is used up, every session of the account
+/// ends, and the address counts as verified (the person proved they read its mail).
+pub async fn reset_password(
+    state: &AppState,
+    token: &str,
+    new_password: &str,
+) -> Result<(), AccountError> {
+    let (user_id, email, name) = token_owner(state, token, Purpose::ResetPassword)
+        .await?
+        .ok_or(AccountError::InvalidLink)?;
+    let password = NewPassword::parse(new_password, &[&email, &name])
+        .map_err(|m| AccountError::Field("password", m))?;
+    let hash = state.hasher.hash(password.expose()).await?;
+    let mut tx = state.db.pool().begin().await?;
+    // Consumed inside the transaction: of two concurrent uses, one wins.
+    let consumed = consume_token(&mut tx, token, Purpose::ResetPassword).await?;
+    if consumed != Some(user_id) {
+        return Err(AccountError::InvalidLink);
+    }
+    let at = now();
+    sqlx::query(
+        "update users set password_hash = $1, password_changed_at = $2, \
+         email_verified_at = coalesce(email_verified_at, $2) where id = $3",
+    )
+    .bind(&hash)
+    .bind(at)
+    .bind(user_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update email_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null")
+        .bind(at)
+        .bind(user_id)
+        .bind(Purpose::ResetPassword.as_str())
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    throttle::clear(&state.db, throttle::Scope::Account, &email).await?;
+    Ok(())
+}
+
+/// Changes the password of a logged-in person who knows the current one. Every session of
+/// the account ends and a new one is returned for the caller.
+pub async fn change_password(
+    state: &AppState,
+    user: &SessionUser,
+    current: &str,
+    new_password: &str,
+) -> Result<String, AccountError> {
+    let db = &state.db;
+    if let Some(secs) =
+        throttle::wait_needed(db, throttle::Scope::Account, &user.email, throttle::ACCOUNT).await?
+    {
+        return Err(AccountError::Throttled(secs));
+    }
+    let (stored,): (String,) = sqlx::query_as("select password_hash from users where id = $1")
+        .bind(user.user_id)
+        .fetch_one(db.pool())
+        .await?;
+    let candidate: String = current.chars().take(NewPassword::MAX_CHARS + 1).collect();
+    if !state.hasher.verify(&candidate, Some(&stored)).await? {
+        throttle::record_failure(db, throttle::Scope::Account, &user.email).await?;
+        return Err(AccountError::Field(
+            "current_password",
+            "Your current password is incorrect.",
+        ));
+    }
+    let password = NewPassword::parse(new_password, &[&user.email, &user.display_name])
+        .map_err(|m| AccountError::Field("new_password", m))?;
+    if new_password == current {
+        return Err(AccountError::Field(
+            "new_password",
+            "Choose a password different from your current one.",
+        ));
+    }
+    let hash = state.hasher.hash(password.expose()).await?;
+    let mut tx = db.pool().begin().await?;
+    sqlx::query("update users set password_hash = $1, password_changed_at = $2 where id = $3")
+        .bind(&hash)
+        .bind(now())
+        .bind(user.user_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("delete from sessions where user_id = $1")
+        .bind(user.user_id)
+        .execute(&mut *tx)
+        .await?;
+    mail::enqueue(
+        &mut *tx,
+        &templates::password_changed(
+            &user.email,
+            &user.display_name,
+            &state.settings.link("/forgot-password"),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sessions::create(db, user.user_id).await?)
+}
+
+/// What an email token is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    VerifyEmail,
+    ResetPassword,
+}
+
+impl Purpose {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::VerifyEmail => "verify_email",
+            Self::ResetPassword => "reset_password",
+        }
+    }
+}
+
+async fn issue_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    purpose: Purpose,
+    ttl_secs: i64,
+) -> Result<String, sqlx::Error> {
+    let token = tokens::generate();
+    let at = now();
+    sqlx::query(
+        "insert into email_tokens (token_hash, user_id, purpose, created_at, expires_at) values ($1, $2, $3, $4, $5)",
+    )
+    .bind(tokens::digest(&token))
+    .bind(user_id)
+    .bind(purpose.as_str())
+    .bind(at)
+    .bind(at + ttl_secs)
+    .execute(&mut **tx)
+    .await?;
+    Ok(token)
+}
+
+/// Uses up a token; returns its user if it was valid, unused and unexpired.
+async fn consume_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Option<i64>, sqlx::Error> {
+    if !tokens::is_well_formed(token) {
+        return Ok(None);
+    }
+    let at = now();
+    let row: Option<(i64,)> = sqlx::query_as(
+        "update email_tokens set used_at = $1 \
+         where token_hash = $2 and purpose = $3 and used_at is null and expires_at > $1 \
+         returning user_id",
+    )
+    .bind(at)
+    .bind(tokens::digest(token))
+    .bind(purpose.as_str())
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}
+
+/// The user (id, email, name) a still-valid token belongs to, without using it up.
+async fn token_owner(
+    state: &AppState,
+    token: &str,
+    purpose: Purpose,
+) -> Result<Option<(i64, String, String)>, sqlx::Error> {
+    if !tokens::is_well_formed(token) {
+        return Ok(None);
+    }
+    sqlx::query_as(
+        "select u.id, u.email, u.display_name from email_tokens t join users u on u.id = t.user_id \
+         where t.token_hash = $1 and t.purpose = $2 and t.used_at is null and t.expires_at > $3",
+    )
+    .bind(tokens::digest(token))
+    .bind(purpose.as_str())
+    .bind(now())
+    .fetch_optional(state.db.pool())
+    .await
+}

@@ -1,0 +1,137 @@
+//! What do Chipin's account emails say? Each template returns the plain-text and HTML parts.
+
+use super::Email;
+
+/// Escapes text for HTML bodies.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
+}
+
+fn html_page(
+    greeting: &str,
+    paragraphs: &[&str],
+    link: Option<(&str, &str)>,
+    footer: &str,
+) -> String {
+    let mut body = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1f2430;max-width:560px;margin:auto;padding:24px\">\
+         <p style=\"font-size:20px;font-weight:700;color:#0f766e\">Chipin</p><p>{}</p>",
+        esc(greeting)
+    );
+    for p in paragraphs {
+        body.push_str(&format!("<p>{}</p>", esc(p)));
+    }
+    if let Some((label, href)) = link {
+        body.push_str(&format!(
+            "<p><a href=\"{0}\" style=\"display:inline-block;background:#0f766e;color:#fff;padding:10px 18px;border-radius:8px;text-decoration:none\">{1}</a></p>\
+             <p style=\"font-size:13px;color:#5b6270\">Or paste this address into your browser: {0}</p>",
+            esc(href),
+            esc(label)
+        ));
+    }
+    body.push_str(&format!(
+        "<p style=\"font-size:13px;color:#5b6270\">{}</p></body></html>",
+        esc(footer)
+    ));
+    body
+}
+
+/// The link that confirms a new account's address.
+pub fn verify_email(to: &str, name: &str, link: &str) -> Email {
+    let greeting = format!("Hi {name},");
+    let line = "Welcome to Chipin! Please confirm your email address so you can log in.";
+    let footer = "If you did not sign up for Chipin, ignore this email and nothing will happen.";
+    Email {
+        to: to.to_owned(),
+        subject: "Confirm your Chipin account".to_owned(),
+        text: format!(
+            "{greeting}\n\n{line}\n\nConfirm your address: {link}\n\nThe link works for 48 hours.\n\n{footer}\n"
+        ),
+        html: html_page(
+            &greeting,
+            &[line, "The link works for 48 hours."],
+            Some(("Confirm my email", link)),
+            footer,
+        ),
+    }
+}
+
+/// Sent instead of a verification link when someone signs up with an address that already
+/// has an account, so the sign-up form reveals nothing.
+pub fn account_exists(to: &str, name: &str, login_link: &str, reset_link: &str) -> Email {
+    let greeting = format!("Hi {name},");
+    let line = "Someone (hopefully you) tried to create a Chipin account with this email address, but you already have one.";
+    let footer = "If this was not you, you can ignore this email; your account is unchanged.";
+    Email {
+        to: to.to_owned(),
+        subject: "You already have a Chipin account".to_owned(),
+        text: format!(
+            "{greeting}\n\n{line}\n\nLog in: {login_link}\nForgot your password? {reset_link}\n\n{footer}\n"
+        ),
+        html: html_page(
+            &greeting,
+            &[
+                line,
+                &format!("Forgot your password? Reset it at {reset_link}"),
+            ],
+            Some(("Log in", login_link)),
+            footer,
+        ),
+    }
+}
+
+/// The single-use link that sets a new password.
+pub fn reset_password(to: &str, name: &str, link: &str) -> Email {
+    let greeting = format!("Hi {name},");
+    let line = "We received a request to reset your Chipin password.";
+    let footer = "If you did not ask for this, ignore this email; your password stays the same.";
+    Email {
+        to: to.to_owned(),
+        subject: "Reset your Chipin password".to_owned(),
+        text: format!(
+            "{greeting}\n\n{line}\n\nChoose a new password: {link}\n\nThe link works once, for one hour.\n\n{footer}\n"
+        ),
+        html: html_page(
+            &greeting,
+            &[line, "The link works once, for one hour."],
+            Some(("Choose a new password", link)),
+            footer,
+        ),
+    }
+}
+
+/// Confirms a password change, so an unexpected one is noticed.
+pub fn password_changed(to: &str, name: &str, reset_link: &str) -> Email {
+    let greeting = format!("Hi {name},");
+    let line = "The password of your Chipin account was just changed, and every other session was logged out.";
+    let footer = "If this was not you, reset your password at once with the link above.";
+    Email {
+        to: to.to_owned(),
+        subject: "Your Chipin password was changed".to_owned(),
+        text: format!("{greeting}\n\n{line}\n\nNot you? Reset it: {reset_link}\n\n{footer}\n"),
+        html: html_page(
+            &greeting,
+            &[line],
+            Some(("Reset my password", reset_link)),
+            footer,
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_escaped_in_html_but_kept_in_text() {
+        let e = verify_email("a@example.org", "<b>Ada</b>", "http://x/verify?token=t");
+        assert!(e.html.contains("&lt;b&gt;Ada&lt;/b&gt;"));
+        assert!(!e.html.contains("<b>Ada"));
+        assert!(e.text.contains("<b>Ada</b>"));
+        assert!(e.text.contains("http://x/verify?token=t"));
+    }
+}

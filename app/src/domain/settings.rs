@@ -1,0 +1,59 @@
+//! What the domain needs to know about this installation. The server reads the environment once
+//! at start-up and fills this in; tests build it directly.
+
+use url::Url;
+
+/// Installation-wide settings the domain depends on.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Public address of the site, used in links in emails and for the Origin check.
+    pub base_url: Url,
+    /// `From:` of outgoing mail.
+    pub mail_from: String,
+    /// A session ends after this many seconds without a request.
+    pub session_idle_timeout_secs: i64,
+    /// A session ends this many seconds after login whatever happens.
+    pub session_absolute_timeout_secs: i64,
+    /// How many password hashes may be computed at once.
+    pub password_hashing_concurrency: usize,
+    /// Email verification links expire after this many seconds.
+    pub verify_email_ttl_secs: i64,
+    /// Password reset links expire after this many seconds.
+    pub reset_password_ttl_secs: i64,
+}
+
+impl Settings {
+    /// Settings for a site at `base_url` with Chipin's defaults.
+    pub fn with_base_url(base_url: Url) -> Self {
+        Self {
+            mail_from: format!(
+                "Chipin <no-reply@{}>",
+                base_url.host_str().unwrap_or("localhost")
+            ),
+            base_url,
+            session_idle_timeout_secs: 7 * 24 * 3600,
+            session_absolute_timeout_secs: 30 * 24 * 3600,
+            password_hashing_concurrency: std::thread::available_parallelism()
+                .map(|n| n.get())
+                .unwrap_or(2),
+            verify_email_ttl_secs: 48 * 3600,
+            reset_password_ttl_secs: 3600,
+        }
+    }
+
+    /// True when the site is served over HTTPS, so cookies get `Secure`.
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.scheme() == "https"
+    }
+
+    /// The scheme, host and port browsers send as `Origin` for this site.
+    pub fn origin(&self) -> String {
+        self.base_url.origin().ascii_serialization()
+    }
+
+    /// An absolute link to `path` (which starts with `/`).
+    pub fn link(&self, path: &str) -> String {
+        let base = self.base_url.as_str().trim_end_matches('/');
+        format!("{base}{path}")
+    }
+}

@@ -1,0 +1,92 @@
+//! Chipin: creator-support crowdfunding where one charge carries everything a fan gives.
+//!
+//! This crate is both halves of the web application. With `ssr` it is the server library:
+//! pages rendered on the server, server functions, and the domain. With `hydrate` it is the
+//! browser bundle that makes the same pages interactive.
+
+#![recursion_limit = "256"]
+
+pub mod api;
+pub mod components;
+pub mod error;
+pub mod model;
+pub mod pages;
+
+#[cfg(feature = "ssr")]
+pub mod domain;
+#[cfg(feature = "ssr")]
+pub mod web;
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+/// The CSRF cookie (double-submit): forms and server-function calls must echo its value.
+pub const CSRF_COOKIE_NAME: &str = "chipin_csrf";
+/// The form field that carries the CSRF token in a plain form post.
+pub const CSRF_FIELD_NAME: &str = "csrf_token";
+/// The header that carries the CSRF token in a server-function call from the browser.
+pub const CSRF_HEADER_NAME: &str = "x-csrf-token";
+
+/// The HTML document around every page.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: layout and route table.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let me = Resource::new(|| (), |_| api::accounts::current_user());
+    provide_context(components::layout::MeResource(me));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/chipin.css"/>
+        <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
+        <Title formatter=|title: String| if title.is_empty() { "Chipin".to_owned() } else { format!("{title} · Chipin") }/>
+        <Meta name="description" content="Chipin: support creators and causes with small tips and monthly pledges, combined into one charge, with every cent traced."/>
+        <Meta property="og:site_name" content="Chipin"/>
+        <Router>
+            <components::layout::Header/>
+            <main id="main">
+                <Routes fallback=pages::not_found::NotFound>
+                    <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/c/:slug") view=pages::recipient::RecipientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
+                    <Route path=path!("/signup/check-email") view=pages::auth::CheckEmailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login") view=pages::auth::LogInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/verify-email/failed") view=pages::auth::VerifyFailedPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/forgot-password/sent") view=pages::auth::ResetSentPage ssr=SsrMode::Async/>
+                    <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                </Routes>
+            </main>
+            <components::layout::Footer/>
+        </Router>
+    }
+}
+
+/// Entry point of the browser bundle: hydrate the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,7 @@
+//! One module per page or page family.
+
+pub mod account;
+pub mod auth;
+pub mod home;
+pub mod not_found;
+pub mod recipient;

@@ -1,0 +1,311 @@
+//! Chipin's configuration: read once at start-up from the environment (and `.env`), checked,
+//! and typed. A bad value stops start-up with a message naming the variable.
+
+use app::domain::Settings;
+use app::domain::db::Backend;
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use url::Url;
+
+/// A value that must never be printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Stripe credentials; both or neither.
+#[derive(Clone, Debug)]
+pub struct StripeKeys {
+    pub secret_key: Secret,
+    pub webhook_secret: Secret,
+}
+
+/// Everything the process is configured with.
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `sqlite://…` or `postgres://…`; contains a password on PostgreSQL, hence secret.
+    pub database_url: Secret,
+    pub db_max_connections: u32,
+    /// Where to listen.
+    pub bind: SocketAddr,
+    /// SMTP server, or `None` to write mail into `mail_outbox_dir`.
+    pub smtp_url: Option<Secret>,
+    pub mail_outbox_dir: PathBuf,
+    pub stripe: Option<StripeKeys>,
+    /// Load demo creators and causes into an empty database at start-up.
+    pub demo_data: bool,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_proxy: bool,
+    /// The folder cargo-leptos builds the site into (`pkg/` with the wasm, JS and CSS).
+    pub site_root: String,
+    /// Structured JSON logs instead of human-readable lines.
+    pub log_json: bool,
+    pub settings: Settings,
+}
+
+/// A configuration variable with a bad value.
+#[derive(Debug, thiserror::Error)]
+#[error("invalid configuration: {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+fn err(var: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError {
+        var,
+        message: message.into(),
+    }
+}
+
+impl Config {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+    }
+
+    /// Builds the configuration from any source of variables (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let database_url =
+            get("DATABASE_URL").unwrap_or_else(|| "sqlite://data/chipin.db".to_owned());
+        if Backend::from_url(&database_url).is_none() {
+            return Err(err(
+                "DATABASE_URL",
+                "must start with sqlite:// or postgres://",
+            ));
+        }
+        let db_max_connections = parse_num(&get, "DB_MAX_CONNECTIONS", 10u32, 1, 1000)?;
+
+        let bind_raw = get("BIND")
+            .or_else(|| get("LEPTOS_SITE_ADDR"))
+            .unwrap_or_else(|| "127.0.0.1:3000".to_owned());
+        let bind: SocketAddr = bind_raw.parse().map_err(|_| {
+            err(
+                "BIND",
+                format!("{bind_raw:?} is not an address like 127.0.0.1:3000"),
+            )
+        })?;
+
+        let base_raw = get("BASE_URL").unwrap_or_else(|| format!("http://{bind}"));
+        let base_url = Url::parse(&base_raw)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| {
+                err(
+                    "BASE_URL",
+                    "must be an absolute http:// or https:// address",
+                )
+            })?;
+
+        let smtp_url = get("SMTP_URL");
+        if let Some(u) = &smtp_url {
+            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
+                return Err(err("SMTP_URL", "must start with smtp:// or smtps://"));
+            }
+        }
+        let mail_outbox_dir =
+            PathBuf::from(get("MAIL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".to_owned()));
+
+        let stripe = match (get("STRIPE_SECRET_KEY"), get("STRIPE_WEBHOOK_SECRET")) {
+            (None, None) => None,
+            (Some(k), Some(w)) => {
+                if !(k.starts_with("sk_") || k.starts_with("rk_")) {
+                    return Err(err(
+                        "STRIPE_SECRET_KEY",
+                        "must be a Stripe secret key (sk_… or rk_…)",
+                    ));
+                }
+                if !w.starts_with("whsec_") {
+                    return Err(err(
+                        "STRIPE_WEBHOOK_SECRET",
+                        "must be a webhook signing secret (whsec_…)",
+                    ));
+                }
+                Some(StripeKeys {
+                    secret_key: Secret(k),
+                    webhook_secret: Secret(w),
+                })
+            }
+            (Some(_), None) => {
+                return Err(err(
+                    "STRIPE_WEBHOOK_SECRET",
+                    "must be set when STRIPE_SECRET_KEY is",
+                ));
+            }
+            (None, Some(_)) => {
+                return Err(err(
+                    "STRIPE_SECRET_KEY",
+                    "must be set when STRIPE_WEBHOOK_SECRET is",
+                ));
+            }
+        };
+
+        let mut settings = Settings::with_base_url(base_url);
+        if let Some(from) = get("MAIL_FROM") {
+            if from.parse::<lettre_address::Mailbox>().is_err() {
+                return Err(err(
+                    "MAIL_FROM",
+                    "must be an address like \"Chipin <no-reply@example.org>\"",
+                ));
+            }
+            settings.mail_from = from;
+        }
+        settings.session_idle_timeout_secs = parse_num(
+            &get,
+            "SESSION_IDLE_TIMEOUT_SECS",
+            settings.session_idle_timeout_secs,
+            1,
+            365 * 86400,
+        )?;
+        settings.session_absolute_timeout_secs = parse_num(
+            &get,
+            "SESSION_ABSOLUTE_TIMEOUT_SECS",
+            settings.session_absolute_timeout_secs,
+            1,
+            3 * 365 * 86400,
+        )?;
+        if settings.session_absolute_timeout_secs < settings.session_idle_timeout_secs {
+            return Err(err(
+                "SESSION_ABSOLUTE_TIMEOUT_SECS",
+                "must not be shorter than SESSION_IDLE_TIMEOUT_SECS",
+            ));
+        }
+
+        Ok(Self {
+            database_url: Secret(database_url),
+            db_max_connections,
+            bind,
+            smtp_url: smtp_url.map(Secret),
+            mail_outbox_dir,
+            stripe,
+            demo_data: parse_bool(&get, "DEMO_DATA", true)?,
+            trust_proxy: parse_bool(&get, "TRUST_PROXY", false)?,
+            site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
+            log_json: match get("LOG_FORMAT").as_deref() {
+                None | Some("pretty") => false,
+                Some("json") => true,
+                Some(_) => return Err(err("LOG_FORMAT", "must be json or pretty")),
+            },
+            settings,
+        })
+    }
+}
+
+/// Mail addresses are checked with lettre's own parser.
+mod lettre_address {
+    pub use app::domain::mail::Mailbox;
+}
+
+fn parse_num<T>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+    min: T,
+    max: T,
+) -> Result<T, ConfigError>
+where
+    T: std::str::FromStr + PartialOrd + fmt::Display + Copy,
+{
+    match get(var) {
+        None => Ok(default),
+        Some(raw) => raw
+            .trim()
+            .parse::<T>()
+            .ok()
+            .filter(|v| *v >= min && *v <= max)
+            .ok_or_else(|| err(var, format!("must be a whole number from {min} to {max}"))),
+    }
+}
+
+fn parse_bool(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: bool,
+) -> Result<bool, ConfigError> {
+    match get(var).as_deref().map(str::to_ascii_lowercase).as_deref() {
+        None => Ok(default),
+        Some("1" | "true" | "yes" | "on") => Ok(true),
+        Some("0" | "false" | "no" | "off") => Ok(false),
+        Some(_) => Err(err(var, "must be true or false")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_run_on_sqlite_at_port_3000() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.database_url.expose(), "sqlite://data/chipin.db");
+        assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
+        assert_eq!(c.settings.base_url.as_str(), "http://127.0.0.1:3000/");
+        assert!(c.demo_data);
+        assert!(c.smtp_url.is_none() && c.stripe.is_none());
+        assert!(!c.settings.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (var, value) in [
+            ("DATABASE_URL", "mysql://x"),
+            ("BASE_URL", "example.org"),
+            ("BIND", "nowhere"),
+            ("SMTP_URL", "http://mail"),
+            ("SESSION_IDLE_TIMEOUT_SECS", "-5"),
+            ("DEMO_DATA", "maybe"),
+            ("DB_MAX_CONNECTIONS", "0"),
+            ("MAIL_FROM", "not an address"),
+            ("LOG_FORMAT", "xml"),
+        ] {
+            let e = config(&[(var, value)]).unwrap_err();
+            assert_eq!(e.var, var, "{var}={value}");
+            assert!(e.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn stripe_keys_come_in_pairs_and_never_print() {
+        assert_eq!(
+            config(&[("STRIPE_SECRET_KEY", "sk_test_1")])
+                .unwrap_err()
+                .var,
+            "STRIPE_WEBHOOK_SECRET"
+        );
+        let c = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_abc"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
+        ])
+        .unwrap();
+        let printed = format!("{c:?}");
+        assert!(!printed.contains("sk_test_abc") && !printed.contains("whsec_def"));
+    }
+
+    #[test]
+    fn https_base_urls_make_cookies_secure() {
+        let c = config(&[("BASE_URL", "https://chipin.example.org")]).unwrap();
+        assert!(c.settings.secure_cookies());
+        assert_eq!(c.settings.origin(), "https://chipin.example.org");
+    }
+}

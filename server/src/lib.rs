@@ -1,0 +1,224 @@
+//! The Chipin process: configuration, the HTTP server with its middleware, background
+//! workers, and the command-line jobs. `main.rs` only parses the command line.
+
+pub mod config;
+pub mod middleware;
+pub mod workers;
+
+use app::domain::mail::Mailer;
+use app::domain::{AppState, Db, accounts, demo};
+use app::{App, shell};
+use axum::Router;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use config::Config;
+use http::StatusCode;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+
+/// Why Chipin could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] config::ConfigError),
+    #[error(transparent)]
+    Db(#[from] app::domain::db::DbError),
+    #[error("could not load demo data")]
+    Demo(#[source] accounts::AccountError),
+    #[error("invalid configuration: SMTP_URL: {0}")]
+    Mail(#[source] app::domain::mail::MailError),
+    #[error("could not listen on {0}")]
+    Bind(SocketAddr, #[source] std::io::Error),
+    #[error("the HTTP server failed")]
+    Serve(#[source] std::io::Error),
+}
+
+/// Opens the database and applies migrations.
+pub async fn open_database(config: &Config) -> Result<Db, StartError> {
+    let db = Db::connect(config.database_url.expose(), config.db_max_connections).await?;
+    db.migrate().await?;
+    Ok(db)
+}
+
+/// Loads the demo data if the database has no users; says whether it did.
+pub async fn load_demo_data(state: &AppState) -> Result<bool, StartError> {
+    demo::load_if_empty(state).await.map_err(StartError::Demo)
+}
+
+/// The mailer the configuration asks for.
+pub fn mailer(config: &Config) -> Result<Mailer, StartError> {
+    match &config.smtp_url {
+        Some(url) => Mailer::smtp(url.expose()).map_err(StartError::Mail),
+        None => Ok(Mailer::Folder(config.mail_outbox_dir.clone())),
+    }
+}
+
+fn leptos_options(config: &Config) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("chipin")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(config.bind)
+        .build()
+}
+
+/// The whole HTTP application.
+pub fn router(state: AppState, config: &Config) -> Router {
+    let options = leptos_options(config);
+    let routes = generate_route_list(App);
+    let context = {
+        let state = state.clone();
+        move || {
+            provide_context(state.clone());
+            provide_request_nonce();
+        }
+    };
+    let server_fns = {
+        let context = context.clone();
+        move |req: axum::extract::Request| {
+            let context = context.clone();
+            async move { leptos_axum::handle_server_fns_with_context(context, req).await }
+        }
+    };
+    let pages = Router::new()
+        .route("/healthz", get(healthz))
+        .route("/verify-email", get(verify_email))
+        .route("/api/{*fn_name}", axum::routing::post(server_fns))
+        .leptos_routes_with_context(&options, routes, context.clone(), {
+            let options = options.clone();
+            move || shell(options.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            LeptosOptions,
+            _,
+        >(context, shell))
+        .with_state(options);
+    let pages = pages.layer(axum::Extension(state.clone()));
+    let health_state = state.clone();
+    pages
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
+        .layer(axum::middleware::from_fn_with_state(config.trust_proxy, middleware::client_addr))
+        .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
+        .layer(CatchPanicLayer::new())
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
+            let id = req
+                .headers()
+                .get("x-request-id")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!("request", method = %req.method(), path = %req.uri().path(), request_id = %id)
+        }))
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::Extension(health_state))
+}
+
+/// Hands the CSP nonce chosen by the middleware to Leptos, which puts it on its inline scripts.
+fn provide_request_nonce() {
+    use leptos::prelude::use_context;
+    if let Some(nonce) = use_context::<http::request::Parts>()
+        .and_then(|p| p.extensions.get::<app::web::CspNonce>().cloned())
+    {
+        provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+    }
+}
+
+async fn healthz(axum::Extension(state): axum::Extension<AppState>) -> Response {
+    if state.db.is_healthy().await {
+        (StatusCode::OK, "ok").into_response()
+    } else {
+        (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct TokenQuery {
+    token: Option<String>,
+}
+
+/// The link in the confirmation email.
+async fn verify_email(
+    State(_): State<LeptosOptions>,
+    axum::Extension(state): axum::Extension<AppState>,
+    Query(q): Query<TokenQuery>,
+) -> Response {
+    match accounts::verify_email(&state, q.token.as_deref().unwrap_or("")).await {
+        Ok(()) => Redirect::to("/login?verified=1").into_response(),
+        Err(accounts::AccountError::InvalidLink) => {
+            Redirect::to("/verify-email/failed").into_response()
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "email verification failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong. Please try again.",
+            )
+                .into_response()
+        }
+    }
+}
+
+/// Serves Chipin on `listener` with background workers until `shutdown` completes, then
+/// drains in-flight requests, stops the workers and closes the database.
+pub async fn serve(
+    config: Config,
+    state: AppState,
+    listener: TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), StartError> {
+    let mailer = mailer(&config)?;
+    let workers = workers::spawn(state.clone(), mailer, Duration::from_secs(2));
+    let app = router(state.clone(), &config);
+    let result = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+    .map_err(StartError::Serve);
+    workers.stop().await;
+    state.db.close().await;
+    result
+}
+
+/// Binds the configured address.
+pub async fn bind(config: &Config) -> Result<TcpListener, StartError> {
+    TcpListener::bind(config.bind)
+        .await
+        .map_err(|e| StartError::Bind(config.bind, e))
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down");
+}

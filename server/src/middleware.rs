@@ -1,0 +1,219 @@
+//! Per-request guards: security headers with a CSP nonce, CSRF defence, the session, and the
+//! client's address. Each hands what it learnt to pages and server functions as a request
+//! extension (see `app::web`).
+
+use app::domain::AppState;
+use app::domain::accounts::{CurrentSession, sessions};
+use app::domain::tokens;
+use app::web::{self, ClientAddr, CspNonce, RequestCsrf, RequestSession};
+use axum::body::{Body, to_bytes};
+use axum::extract::{ConnectInfo, Request, State};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
+use http::{HeaderValue, Method, StatusCode};
+use std::net::SocketAddr;
+
+/// Paths that take unsafe requests from other sites by design (signed webhooks).
+const CSRF_EXEMPT: &[&str] = &["/stripe/webhook"];
+
+/// The largest form body the CSRF check will read to find the token.
+const MAX_FORM_BYTES: usize = 1024 * 1024;
+
+/// Sets the security headers, with a fresh nonce for Leptos' inline hydration script.
+pub async fn security_headers(mut req: Request, next: Next) -> Response {
+    let nonce = tokens::generate();
+    req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    let csp = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    );
+    if let Ok(v) = HeaderValue::from_str(&csp) {
+        h.insert("content-security-policy", v);
+    }
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert(
+        "permissions-policy",
+        HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
+    );
+    let is_html = h
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"));
+    if is_html && !h.contains_key(CACHE_CONTROL) {
+        // Pages may carry personal data and a CSRF token: never store them in shared caches.
+        h.insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    res
+}
+
+fn cookie(req: &Request, name: &str) -> Option<String> {
+    req.headers()
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|h| web::cookie_value(h, name).map(str::to_owned))
+}
+
+fn forbidden() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        [(CONTENT_TYPE, "text/html; charset=utf-8")],
+        "<!doctype html><title>Request refused · Chipin</title>\
+         <h1>Request refused</h1><p>This form has expired or was sent from another site. \
+         Go back, reload the page and try again.</p>",
+    )
+        .into_response()
+}
+
+/// CSRF defence for every unsafe request: the browser's `Sec-Fetch-Site` and `Origin` must say
+/// same-origin, and the request must echo the CSRF cookie in a header or form field
+/// (double-submit). Every visitor gets a CSRF cookie on their first response.
+pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let existing = cookie(&req, web::CSRF_COOKIE).filter(|t| tokens::is_well_formed(t));
+    let token = existing.clone().unwrap_or_else(tokens::generate);
+    let unsafe_method = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let req = if unsafe_method && !CSRF_EXEMPT.contains(&req.uri().path()) {
+        match check_unsafe_request(&state, existing.as_deref(), req).await {
+            Ok(req) => req,
+            Err(res) => return res,
+        }
+    } else {
+        req
+    };
+    let mut req = req;
+    req.extensions_mut().insert(RequestCsrf(token.clone()));
+    let mut res = next.run(req).await;
+    if existing.is_none() {
+        if let Ok(v) =
+            HeaderValue::from_str(&web::csrf_cookie(&token, state.settings.secure_cookies()))
+        {
+            res.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+async fn check_unsafe_request(
+    state: &AppState,
+    cookie_token: Option<&str>,
+    req: Request,
+) -> Result<Request, Response> {
+    let headers = req.headers();
+    if let Some(site) = headers.get("sec-fetch-site") {
+        if site.as_bytes() != b"same-origin" {
+            tracing::info!(sec_fetch_site = ?site, "refused a cross-site request");
+            return Err(forbidden());
+        }
+    }
+    if let Some(origin) = headers.get(ORIGIN) {
+        if origin.to_str().ok() != Some(state.settings.origin().as_str()) {
+            tracing::info!(origin = ?origin, "refused a request from another origin");
+            return Err(forbidden());
+        }
+    }
+    let Some(expected) = cookie_token else {
+        return Err(forbidden());
+    };
+    if let Some(sent) = headers.get(web::CSRF_HEADER).and_then(|v| v.to_str().ok()) {
+        return if tokens::constant_time_eq(sent, expected) {
+            Ok(req)
+        } else {
+            Err(forbidden())
+        };
+    }
+    let is_form = headers
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(forbidden());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = to_bytes(body, MAX_FORM_BYTES)
+        .await
+        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response())?;
+    let sent = url::form_urlencoded::parse(&bytes)
+        .find(|(k, _)| k == web::CSRF_FIELD)
+        .map(|(_, v)| v.into_owned());
+    match sent {
+        Some(sent) if tokens::constant_time_eq(&sent, expected) => {
+            Ok(Request::from_parts(parts, Body::from(bytes)))
+        }
+        _ => Err(forbidden()),
+    }
+}
+
+/// Resolves the session cookie into the logged-in user; clears a cookie that no longer works.
+pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let token = cookie(&req, web::SESSION_COOKIE);
+    let mut stale = false;
+    let current = match &token {
+        None => None,
+        Some(t) => match sessions::resolve(&state.db, &state.settings, t).await {
+            Ok(Some(user)) => Some(CurrentSession {
+                token: t.clone(),
+                user,
+            }),
+            Ok(None) => {
+                stale = true;
+                None
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "session lookup failed");
+                return (
+                    StatusCode::SERVICE_UNAVAILABLE,
+                    "Chipin is unavailable right now.",
+                )
+                    .into_response();
+            }
+        },
+    };
+    req.extensions_mut().insert(RequestSession(current));
+    let mut res = next.run(req).await;
+    let already_set = res
+        .headers()
+        .get_all(SET_COOKIE)
+        .iter()
+        .any(|v| v.as_bytes().starts_with(web::SESSION_COOKIE.as_bytes()));
+    if stale && !already_set {
+        if let Ok(v) =
+            HeaderValue::from_str(&web::clear_session_cookie(state.settings.secure_cookies()))
+        {
+            res.headers_mut().append(SET_COOKIE, v);
+        }
+    }
+    res
+}
+
+/// Records the client's address: the socket peer, or the first `X-Forwarded-For` hop behind
+/// a trusted proxy.
+pub async fn client_addr(
+    State(trust_proxy): State<bool>,
+    mut req: Request,
+    next: Next,
+) -> Response {
+    let forwarded = trust_proxy
+        .then(|| req.headers().get("x-forwarded-for"))
+        .flatten()
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string());
+    if let Some(addr) = forwarded.or(peer) {
+        req.extensions_mut().insert(ClientAddr(addr));
+    }
+    next.run(req).await
+}
