@@ -42,6 +42,8 @@ pub struct Config {
     /// SMTP server, or `None` to write mail into `mail_outbox_dir`.
     pub smtp_url: Option<Secret>,
     pub mail_outbox_dir: PathBuf,
+    /// How often the outbox worker looks for mail to send, in seconds.
+    pub mail_poll_secs: u64,
     pub stripe: Option<StripeKeys>,
     /// Load demo creators and causes into an empty database at start-up.
     pub demo_data: bool,
@@ -189,6 +191,7 @@ impl Config {
             bind,
             smtp_url: smtp_url.map(Secret),
             mail_outbox_dir,
+            mail_poll_secs: parse_num(&get, "MAIL_POLL_SECS", 2u64, 1, 86_400)?,
             stripe,
             demo_data: parse_bool(&get, "DEMO_DATA", true)?,
             trust_proxy: parse_bool(&get, "TRUST_PROXY", false)?,

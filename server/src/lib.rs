@@ -179,7 +179,11 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let mailer = mailer(&config)?;
-    let workers = workers::spawn(state.clone(), mailer, Duration::from_secs(2));
+    let workers = workers::spawn(
+        state.clone(),
+        mailer,
+        Duration::from_secs(config.mail_poll_secs),
+    );
     let app = router(state.clone(), &config);
     let result = axum::serve(
         listener,

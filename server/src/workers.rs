@@ -29,13 +29,13 @@ pub fn spawn(state: AppState, mailer: Mailer, mail_every: Duration) -> Workers {
     let mut mail_rx = rx.clone();
     let mail_task = tokio::spawn(async move {
         loop {
-            let from = mail_state.settings.mail_from.clone();
-            if let Err(e) = mail::drain_once(&mail_state.db, &mailer, &from).await {
-                tracing::error!(error = %e, "outbox drain failed");
-            }
             tokio::select! {
                 _ = tokio::time::sleep(mail_every) => {},
                 _ = mail_rx.changed() => break,
+            }
+            let from = mail_state.settings.mail_from.clone();
+            if let Err(e) = mail::drain_once(&mail_state.db, &mailer, &from).await {
+                tracing::error!(error = %e, "outbox drain failed");
             }
         }
     });

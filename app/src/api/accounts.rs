@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use {crate::api::ssr, crate::domain::accounts, crate::web};
 
 /// The logged-in person, or `None` for a visitor.
-#[server(endpoint = "me", client = CsrfClient)]
+#[server(endpoint = "current_user", client = CsrfClient)]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
     Ok(ssr::session().map(|s| Me {
         display_name: s.user.display_name,

@@ -1,0 +1,244 @@
+import AxeBuilder from '@axe-core/playwright';
+import { expect, type Page, type TestInfo } from '@playwright/test';
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+
+// ---------------------------------------------------------------------------------------------
+// Test data
+// ---------------------------------------------------------------------------------------------
+
+/** A fresh address for this run, this project (desktop/phone) and this test. */
+export function uniqueEmail(testInfo: TestInfo, label = 'user'): string {
+  const rand = crypto.randomBytes(4).toString('hex');
+  return `${label}-${testInfo.project.name}-${Date.now()}-${rand}@example.com`.toLowerCase();
+}
+
+/** A password that passes the site's length and strength rules. */
+export function strongPassword(): string {
+  return `violet-kettle-harbour-${crypto.randomBytes(4).toString('hex')}`;
+}
+
+/** Saves a full-page screenshot named after the step into the test's output folder. */
+export async function snap(page: Page, testInfo: TestInfo, step: string): Promise<void> {
+  const file = testInfo.outputPath(`${step}.png`);
+  await page.screenshot({ path: file, fullPage: true });
+  await testInfo.attach(step, { path: file, contentType: 'image/png' });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Runs axe on the page as it is now and asserts that no violation has impact "serious" or
+ * "critical". The assertion is soft so that one run reports the findings of every page in a
+ * flow; the test still fails. The full axe result is attached to the test for inspection.
+ */
+export async function expectNoSeriousA11yViolations(
+  page: Page,
+  testInfo: TestInfo,
+  pageLabel: string,
+): Promise<void> {
+  const results = await new AxeBuilder({ page }).analyze();
+  await testInfo.attach(`axe-${pageLabel}.json`, {
+    body: JSON.stringify(results.violations, null, 2),
+    contentType: 'application/json',
+  });
+  const serious = results.violations.filter(
+    (v) => v.impact === 'serious' || v.impact === 'critical',
+  );
+  const report = serious
+    .map((v) => {
+      const nodes = v.nodes
+        .map((n) => `    - ${n.target.join(' ')}: ${n.failureSummary?.replace(/\s+/g, ' ') ?? ''}`)
+        .join('\n');
+      return `  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})\n${nodes}`;
+    })
+    .join('\n');
+  expect
+    .soft(serious, `axe found serious/critical violations on ${pageLabel} (${page.url()}):\n${report}`)
+    .toEqual([]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mail outbox (.eml files written by the server's mail worker)
+// ---------------------------------------------------------------------------------------------
+
+export function outboxDir(): string {
+  const data = process.env.CHIPIN_E2E_DATA;
+  if (!data) throw new Error('CHIPIN_E2E_DATA is not set (it is set by playwright.config.ts)');
+  return path.join(data, 'outbox');
+}
+
+export interface Email {
+  file: string;
+  mtimeMs: number;
+  to: string;
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Decodes RFC 2047 encoded words (=?utf-8?B?...?= / =?utf-8?Q?...?=) in a header value. */
+function decodeEncodedWords(value: string): string {
+  return value
+    .replace(/\?=\s+=\?/g, '?==?')
+    .replace(/=\?([^?]+)\?([bBqQ])\?([^?]*)\?=/g, (_m, _charset: string, enc: string, data: string) => {
+      if (enc.toUpperCase() === 'B') return Buffer.from(data, 'base64').toString('utf8');
+      const bytes = data
+        .replace(/_/g, ' ')
+        .replace(/=([0-9A-Fa-f]{2})/g, (_x, h: string) => String.fromCharCode(parseInt(h, 16)));
+      return Buffer.from(bytes, 'latin1').toString('utf8');
+    });
+}
+
+function decodeQuotedPrintable(body: string): string {
+  const soft = body.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < soft.length; i++) {
+    const c = soft[i];
+    if (c === '=' && /^[0-9A-Fa-f]{2}$/.test(soft.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(soft.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else {
+      bytes.push(...Buffer.from(c, 'utf8'));
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+interface Part {
+  headers: Map<string, string>;
+  body: string;
+}
+
+function parsePart(raw: string): Part {
+  const split = raw.search(/\r?\n\r?\n/);
+  const head = split === -1 ? raw : raw.slice(0, split);
+  const body = split === -1 ? '' : raw.slice(split).replace(/^\r?\n\r?\n/, '');
+  const headers = new Map<string, string>();
+  // Unfold continuation lines, then split "Name: value".
+  for (const line of head.replace(/\r?\n[ \t]+/g, ' ').split(/\r?\n/)) {
+    const colon = line.indexOf(':');
+    if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
+  }
+  return { headers, body };
+}
+
+function decodeBody(part: Part): string {
+  const cte = (part.headers.get('content-transfer-encoding') ?? '7bit').toLowerCase();
+  if (cte === 'quoted-printable') return decodeQuotedPrintable(part.body);
+  if (cte === 'base64') return Buffer.from(part.body.replace(/\s+/g, ''), 'base64').toString('utf8');
+  return part.body;
+}
+
+/** Collects the text/plain and text/html bodies of a (possibly nested multipart) part. */
+function collectBodies(part: Part, out: { text: string; html: string }): void {
+  const type = part.headers.get('content-type') ?? 'text/plain';
+  if (/^multipart\//i.test(type)) {
+    const m = /boundary="?([^";]+)"?/i.exec(type);
+    if (!m) return;
+    const boundary = `--${m[1]}`;
+    const chunks = part.body.split(boundary).slice(1);
+    for (const chunk of chunks) {
+      if (chunk.startsWith('--')) break; // closing boundary
+      collectBodies(parsePart(chunk.replace(/^\r?\n/, '')), out);
+    }
+  } else if (/^text\/html/i.test(type)) {
+    out.html += decodeBody(part);
+  } else if (/^text\/plain/i.test(type)) {
+    out.text += decodeBody(part);
+  }
+}
+
+export function parseEml(file: string): Email {
+  const raw = fs.readFileSync(file, 'utf8');
+  const top = parsePart(raw);
+  const out = { text: '', html: '' };
+  collectBodies(top, out);
+  return {
+    file,
+    mtimeMs: fs.statSync(file).mtimeMs,
+    to: decodeEncodedWords(top.headers.get('to') ?? ''),
+    subject: decodeEncodedWords(top.headers.get('subject') ?? ''),
+    text: out.text,
+    html: out.html,
+  };
+}
+
+/** Every email in the outbox addressed to `to`, oldest first. */
+export function emailsTo(to: string): Email[] {
+  const dir = outboxDir();
+  if (!fs.existsSync(dir)) return [];
+  return fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.eml'))
+    .map((f) => parseEml(path.join(dir, f)))
+    .filter((e) => e.to.toLowerCase().includes(to.toLowerCase()))
+    .sort((a, b) => a.mtimeMs - b.mtimeMs);
+}
+
+/**
+ * Waits until at least `count` emails with `subject` have arrived for `to` and returns the
+ * newest of them.
+ */
+export async function waitForEmail(
+  to: string,
+  subject: string,
+  { count = 1, timeout = 15_000 }: { count?: number; timeout?: number } = {},
+): Promise<Email> {
+  let found: Email[] = [];
+  await expect
+    .poll(
+      () => {
+        found = emailsTo(to).filter((e) => e.subject === subject);
+        return found.length;
+      },
+      { message: `email "${subject}" #${count} to ${to} in ${outboxDir()}`, timeout, intervals: [250] },
+    )
+    .toBeGreaterThanOrEqual(count);
+  return found[found.length - 1];
+}
+
+/**
+ * The link in an email's plain-text body whose path is `pathname`, as a path + query relative
+ * to the site (so it works whatever host the test reaches the server on). Also checks that the
+ * HTML body carries the same link.
+ */
+export function linkIn(email: Email, pathname: string): string {
+  const re = new RegExp(`https?://[^\\s"'<>]+${pathname.replace(/[/.]/g, '\\$&')}\\?[^\\s"'<>]+`);
+  const m = re.exec(email.text);
+  if (!m) throw new Error(`no ${pathname} link in ${email.file}:\n${email.text}`);
+  const url = new URL(m[0]);
+  const htmlHref = /href="([^"]+)"/.exec(email.html)?.[1]?.replace(/&amp;/g, '&');
+  expect(htmlHref, `HTML part of ${email.file} links to the same address`).toBe(m[0]);
+  return `${url.pathname}${url.search}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Flows a person goes through
+// ---------------------------------------------------------------------------------------------
+
+export async function fillSignUp(page: Page, name: string, email: string, password: string) {
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+}
+
+export async function logIn(page: Page, email: string, password: string) {
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Log in' }).click();
+}
+
+/** Signs up and confirms the address through the emailed link, without checks on the way. */
+export async function signUpVerified(page: Page, name: string, email: string, password: string) {
+  await page.goto('/signup');
+  await fillSignUp(page, name, email, password);
+  await expect(page).toHaveURL(/\/signup\/check-email$/);
+  const mail = await waitForEmail(email, 'Confirm your Chipin account');
+  await page.goto(linkIn(mail, '/verify-email'));
+  await expect(page).toHaveURL(/\/login\?verified=1$/);
+}

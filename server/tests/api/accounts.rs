@@ -1,0 +1,556 @@
+//! Sign-up, verification, login, throttling, reset, change of password, sessions.
+
+use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
+use std::time::{Duration, Instant};
+
+#[tokio::test]
+async fn a_new_account_is_verified_by_the_emailed_link_and_can_then_log_in() {
+    let app = spawn_app().await;
+    let a = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "Ada@Example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Ada"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+
+    let emails = app.emails_to("ada@example.org").await;
+    assert_eq!(emails.len(), 1);
+    assert_eq!(emails[0].0, "Confirm your Chipin account");
+    let link = app.last_link_to("ada@example.org").await.unwrap();
+    assert!(link.starts_with(&app.url("/verify-email?token=")), "{link}");
+
+    let res = app.client.get(&link).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login?verified=1");
+    // The link works once.
+    let res = app.client.get(&link).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/verify-email/failed");
+
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "ada@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    assert_eq!(app.whoami().await.as_deref(), Some("ada@example.org"));
+}
+
+#[tokio::test]
+async fn logging_in_before_verifying_is_refused_and_sends_a_fresh_link() {
+    let app = spawn_app().await;
+    app.call(
+        "sign_up",
+        &[
+            ("email", "bo@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Bo"),
+        ],
+    )
+    .await;
+    sqlx::query("update email_tokens set created_at = created_at - 600")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "bo@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.status, 500);
+    assert!(a.error_message().contains("confirm your email"), "{a:?}");
+    assert_eq!(app.emails_to("bo@example.org").await.len(), 2);
+    assert_eq!(app.whoami().await, None);
+}
+
+#[tokio::test]
+async fn signing_up_with_a_taken_address_answers_the_same_and_tells_the_owner() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("cy@example.org", "Cy").await;
+    let mut other = spawn_app().await;
+    other.new_browser();
+    let first = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "new@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "New"),
+            ],
+        )
+        .await;
+    let again = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "CY@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Impostor"),
+            ],
+        )
+        .await;
+    assert_eq!(first.status, again.status);
+    assert_eq!(first.body, again.body);
+    assert_eq!(first.location, again.location);
+    let (users,): (i64,) =
+        sqlx::query_as("select count(*) from users where email = 'cy@example.org'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(users, 1);
+    let (name,): (String,) =
+        sqlx::query_as("select display_name from users where email = 'cy@example.org'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(name, "Cy", "the existing account is untouched");
+    let mails = app.emails_to("cy@example.org").await;
+    assert_eq!(mails.last().unwrap().0, "You already have a Chipin account");
+}
+
+#[tokio::test]
+async fn unknown_emails_and_wrong_passwords_get_the_same_answer_in_similar_time() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("di@example.org", "Di").await;
+    let mut unknown = Vec::new();
+    let mut wrong = Vec::new();
+    let mut bodies = Vec::new();
+    for i in 0..3 {
+        let t = Instant::now();
+        let a = app
+            .call(
+                "log_in",
+                &[
+                    ("email", &format!("nobody{i}@example.org")),
+                    ("password", PASSWORD),
+                ],
+            )
+            .await;
+        unknown.push(t.elapsed());
+        bodies.push((a.status, a.body));
+        let t = Instant::now();
+        let a = app
+            .call(
+                "log_in",
+                &[
+                    ("email", "di@example.org"),
+                    ("password", "wrong-password-1"),
+                ],
+            )
+            .await;
+        wrong.push(t.elapsed());
+        bodies.push((a.status, a.body));
+    }
+    assert!(bodies.windows(2).all(|w| w[0] == w[1]), "{bodies:?}");
+    assert!(bodies[0].1.contains("Email or password is incorrect."));
+    unknown.sort();
+    wrong.sort();
+    let (u, w) = (unknown[1].as_secs_f64(), wrong[1].as_secs_f64());
+    assert!(
+        u / w < 3.0 && w / u < 3.0,
+        "unknown {u:.4}s vs wrong {w:.4}s"
+    );
+}
+
+#[tokio::test]
+async fn repeated_failures_lock_the_account_even_for_the_right_password() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("ed@example.org", "Ed").await;
+    for _ in 0..5 {
+        let a = app
+            .call(
+                "log_in",
+                &[
+                    ("email", "ed@example.org"),
+                    ("password", "not-the-password"),
+                ],
+            )
+            .await;
+        assert_eq!(a.error_kind(), "rejected", "{a:?}");
+    }
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "ed@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+    assert!(a.error_message().starts_with("Too many failed attempts"));
+    // Unknown accounts are throttled the same way, so throttling reveals nothing.
+    for _ in 0..5 {
+        app.call(
+            "log_in",
+            &[("email", "ghost@example.org"), ("password", "x-password")],
+        )
+        .await;
+    }
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "ghost@example.org"), ("password", "x-password")],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rate_limited");
+}
+
+#[tokio::test]
+async fn one_address_trying_many_accounts_is_throttled() {
+    let app = spawn_app().await;
+    for i in 0..30 {
+        let a = app
+            .call(
+                "log_in",
+                &[
+                    ("email", &format!("u{i}@example.org")),
+                    ("password", "guess-guess-1"),
+                ],
+            )
+            .await;
+        assert_eq!(a.error_kind(), "rejected");
+    }
+    let a = app
+        .call(
+            "log_in",
+            &[
+                ("email", "fresh@example.org"),
+                ("password", "guess-guess-1"),
+            ],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+}
+
+#[tokio::test]
+async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("fay@example.org", "Fay").await;
+    let old_session = app.cookie(app::web::SESSION_COOKIE).unwrap();
+
+    let a = app
+        .call("request_password_reset", &[("email", "fay@example.org")])
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    // Unknown addresses get the same answer and no email.
+    let b = app
+        .call("request_password_reset", &[("email", "nobody@example.org")])
+        .await;
+    assert_eq!((a.status, &a.body), (b.status, &b.body));
+    assert!(app.emails_to("nobody@example.org").await.is_empty());
+
+    let link = app.last_link_to("fay@example.org").await.unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    assert!(link.starts_with(&app.url("/reset-password?token=")));
+
+    let weak = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", "password1")],
+        )
+        .await;
+    assert_eq!(weak.error_field().as_deref(), Some("password"));
+
+    let new_password = "harbour-violet-kettle-37";
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", new_password)],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let again = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", "another-fine-phrase-8")],
+        )
+        .await;
+    assert!(
+        again.error_message().contains("invalid or has expired"),
+        "{again:?}"
+    );
+
+    app.set_session_cookie(&old_session);
+    assert_eq!(app.whoami().await, None, "the old session ended");
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "fay@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rejected");
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "fay@example.org"), ("password", new_password)],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+}
+
+#[tokio::test]
+async fn an_expired_reset_link_is_refused() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("gus@example.org", "Gus").await;
+    app.call("request_password_reset", &[("email", "gus@example.org")])
+        .await;
+    let link = app.last_link_to("gus@example.org").await.unwrap();
+    let token = link.split("token=").nth(1).unwrap().to_owned();
+    sqlx::query("update email_tokens set expires_at = expires_at - 7200")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &token), ("password", "harbour-violet-kettle-37")],
+        )
+        .await;
+    assert!(a.error_message().contains("invalid or has expired"));
+}
+
+#[tokio::test]
+async fn changing_the_password_needs_the_current_one_and_logs_out_other_devices() {
+    let mut app = spawn_app().await;
+    app.sign_up_and_log_in("hal@example.org", "Hal").await;
+    let other_device = app.cookie(app::web::SESSION_COOKIE).unwrap();
+    app.new_browser();
+    app.call(
+        "log_in",
+        &[("email", "hal@example.org"), ("password", PASSWORD)],
+    )
+    .await;
+    let this_device = app.cookie(app::web::SESSION_COOKIE).unwrap();
+    assert_ne!(this_device, other_device);
+
+    let a = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", "wrong-one-here"),
+                ("new_password", "kettle-harbour-violet-5"),
+            ],
+        )
+        .await;
+    assert_eq!(a.error_field().as_deref(), Some("current_password"));
+    let a = app
+        .call(
+            "change_password",
+            &[("current_password", PASSWORD), ("new_password", "short")],
+        )
+        .await;
+    assert_eq!(a.error_field().as_deref(), Some("new_password"));
+
+    let a = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "kettle-harbour-violet-5"),
+            ],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let renewed = app.cookie(app::web::SESSION_COOKIE).unwrap();
+    assert_ne!(renewed, this_device, "the session token is renewed");
+    assert_eq!(app.whoami().await.as_deref(), Some("hal@example.org"));
+    app.set_session_cookie(&other_device);
+    assert_eq!(app.whoami().await, None);
+    assert_eq!(
+        app.emails_to("hal@example.org").await.last().unwrap().0,
+        "Your Chipin password was changed"
+    );
+}
+
+#[tokio::test]
+async fn changing_the_password_requires_a_session() {
+    let app = spawn_app().await;
+    let a = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "kettle-harbour-violet-5"),
+            ],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "unauthenticated");
+}
+
+#[tokio::test]
+async fn login_issues_a_new_token_and_logout_ends_it_on_the_server() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("ivy@example.org", "Ivy").await;
+    let first = app.cookie(app::web::SESSION_COOKIE).unwrap();
+    app.call(
+        "log_in",
+        &[("email", "ivy@example.org"), ("password", PASSWORD)],
+    )
+    .await;
+    let second = app.cookie(app::web::SESSION_COOKIE).unwrap();
+    assert_ne!(first, second);
+    app.set_session_cookie(&first);
+    assert_eq!(
+        app.whoami().await,
+        None,
+        "the previous session was ended at login"
+    );
+    app.set_session_cookie(&second);
+    assert_eq!(app.whoami().await.as_deref(), Some("ivy@example.org"));
+
+    app.call("log_out", &[]).await;
+    app.set_session_cookie(&second);
+    assert_eq!(
+        app.whoami().await,
+        None,
+        "a replayed cookie does not work after logout"
+    );
+    let (n,): (i64,) = sqlx::query_as("select count(*) from sessions")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(n, 0);
+}
+
+#[tokio::test]
+async fn sessions_store_only_a_digest_of_the_token() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("jo@example.org", "Jo").await;
+    let token = app.cookie(app::web::SESSION_COOKIE).unwrap();
+    let (stored,): (String,) = sqlx::query_as("select token_hash from sessions")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_ne!(stored, token);
+    assert_eq!(stored, app::domain::tokens::digest(&token));
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = spawn_app_with(&[
+        ("SESSION_IDLE_TIMEOUT_SECS", "1"),
+        ("SESSION_ABSOLUTE_TIMEOUT_SECS", "600"),
+    ])
+    .await;
+    app.sign_up_and_log_in("kim@example.org", "Kim").await;
+    assert_eq!(app.whoami().await.as_deref(), Some("kim@example.org"));
+    tokio::time::sleep(Duration::from_millis(2200)).await;
+    assert_eq!(app.whoami().await, None);
+}
+
+#[tokio::test]
+async fn a_busy_session_still_ends_at_its_absolute_limit() {
+    let app = spawn_app_with(&[
+        ("SESSION_IDLE_TIMEOUT_SECS", "1"),
+        ("SESSION_ABSOLUTE_TIMEOUT_SECS", "1"),
+    ])
+    .await;
+    app.sign_up_and_log_in("lu@example.org", "Lu").await;
+    sqlx::query("update sessions set created_at = created_at - 5")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert_eq!(app.whoami().await, None);
+}
+
+#[tokio::test]
+async fn bad_sign_up_input_names_the_field_and_stores_nothing() {
+    let app = spawn_app().await;
+    let huge = "x".repeat(10_000);
+    let cases: &[(&str, &str, &str, &str)] = &[
+        ("", PASSWORD, "Mo", "email"),
+        ("not-an-email", PASSWORD, "Mo", "email"),
+        ("mo@exa mple.org", PASSWORD, "Mo", "email"),
+        (&huge, PASSWORD, "Mo", "email"),
+        ("mo@example.org", PASSWORD, "", "display_name"),
+        ("mo@example.org", PASSWORD, "   ", "display_name"),
+        ("mo@example.org", PASSWORD, &huge, "display_name"),
+        ("mo@example.org", PASSWORD, "Mo\u{0007}", "display_name"),
+        ("mo@example.org", "", "Mo", "password"),
+        ("mo@example.org", "short", "Mo", "password"),
+        ("mo@example.org", "password123", "Mo", "password"),
+        ("mo@example.org", &huge, "Mo", "password"),
+        (
+            "mo@example.org",
+            "line\nbreak-in-password",
+            "Mo",
+            "password",
+        ),
+    ];
+    for (email, password, name, field) in cases {
+        let a = app
+            .call(
+                "sign_up",
+                &[
+                    ("email", email),
+                    ("password", password),
+                    ("display_name", name),
+                ],
+            )
+            .await;
+        assert_eq!(a.status, 500, "{a:?}");
+        assert_eq!(
+            a.error_field().as_deref(),
+            Some(*field),
+            "{email:.20} {password:.20} {name:.20}: {a:?}"
+        );
+        assert!(!a.error_message().is_empty());
+    }
+    let a = app.call("sign_up", &[("email", "mo@example.org")]).await;
+    assert_eq!(a.error_kind(), "rejected", "missing fields: {a:?}");
+    assert_eq!(app.count("users").await, 0);
+    assert_eq!(app.count("email_outbox").await, 0);
+}
+
+#[tokio::test]
+async fn a_failed_plain_form_post_returns_to_the_form_with_the_error() {
+    let app = spawn_app().await;
+    let a = app
+        .submit_form(
+            "sign_up",
+            &[
+                ("email", "nope"),
+                ("password", PASSWORD),
+                ("display_name", "Ni"),
+            ],
+            "/signup",
+        )
+        .await;
+    assert_eq!(a.status, 302);
+    let location = a.location.unwrap();
+    assert!(
+        location.starts_with(&app.url("/signup?")) && location.contains("__err="),
+        "{location}"
+    );
+    let page = app
+        .client
+        .get(&location)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Enter an email address like name@example.com."),
+        "the page shows the error"
+    );
+
+    let ok = app
+        .submit_form(
+            "sign_up",
+            &[
+                ("email", "ni@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Ni"),
+            ],
+            "/signup",
+        )
+        .await;
+    assert_eq!(ok.status, 302);
+    assert_eq!(ok.location.as_deref(), Some("/signup/check-email"));
+}

@@ -1,0 +1,315 @@
+//! A running Chipin for one test, and a client that behaves like a browser.
+
+use app::domain::AppState;
+use reqwest::cookie::{CookieStore as _, Jar};
+use reqwest::header::HeaderValue;
+use server::config::Config;
+use std::collections::HashMap;
+use std::sync::Arc;
+use tokio::sync::oneshot;
+
+/// A strong password for test accounts.
+pub const PASSWORD: &str = "violet-kettle-harbour-91";
+
+pub struct TestApp {
+    pub base: String,
+    pub state: AppState,
+    pub client: reqwest::Client,
+    jar: Arc<Jar>,
+    _dir: tempfile::TempDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            task.abort();
+        }
+    }
+}
+
+/// A fresh database URL: a new PostgreSQL database when `CHIPIN_TEST_POSTGRES_URL` is set,
+/// otherwise a SQLite file in `dir`.
+async fn fresh_database(dir: &std::path::Path) -> String {
+    match std::env::var("CHIPIN_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            sqlx::any::install_default_drivers();
+            let base = base.trim_end_matches('/');
+            let name = format!("chipin_test_{}", uuid_like());
+            let admin = sqlx::AnyPool::connect(&format!("{base}/postgres"))
+                .await
+                .expect("connect to the test PostgreSQL server");
+            sqlx::query(&format!("create database {name}"))
+                .execute(&admin)
+                .await
+                .expect("create a test database");
+            admin.close().await;
+            format!("{base}/{name}")
+        }
+        _ => format!("sqlite://{}", dir.join("chipin.db").display()),
+    }
+}
+
+fn uuid_like() -> String {
+    use rand::Rng as _;
+    let mut rng = rand::thread_rng();
+    (0..16)
+        .map(|_| char::from(b'a' + rng.gen_range(0..26)))
+        .collect()
+}
+
+/// Spawns Chipin with default test settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// Spawns Chipin with extra configuration variables.
+pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let addr = listener.local_addr().expect("local addr");
+    let base = format!("http://{addr}");
+    let mut map: HashMap<String, String> = HashMap::from([
+        ("DATABASE_URL".into(), fresh_database(dir.path()).await),
+        ("BIND".into(), addr.to_string()),
+        ("BASE_URL".into(), base.clone()),
+        (
+            "MAIL_OUTBOX_DIR".into(),
+            dir.path().join("outbox").display().to_string(),
+        ),
+        ("DEMO_DATA".into(), "false".into()),
+    ]);
+    for (k, v) in vars {
+        map.insert((*k).into(), (*v).into());
+    }
+    let config = Config::from_lookup(|k| map.get(k).cloned()).expect("test config");
+    let db = server::open_database(&config).await.expect("database");
+    let state = AppState::new(db, config.settings.clone());
+    let (stop, stopped) = oneshot::channel::<()>();
+    let serve_state = state.clone();
+    let task = tokio::spawn(async move {
+        let shutdown = async {
+            let _ = stopped.await;
+        };
+        server::serve(config, serve_state, listener, shutdown)
+            .await
+            .expect("server ran");
+    });
+    let jar = Arc::new(Jar::default());
+    let client = browser(&jar);
+    TestApp {
+        base,
+        state,
+        client,
+        jar,
+        _dir: dir,
+        stop: Some(stop),
+        task: Some(task),
+    }
+}
+
+fn browser(jar: &Arc<Jar>) -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_provider(jar.clone())
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// What a server function answered.
+#[derive(Debug)]
+pub struct Answer {
+    pub status: u16,
+    pub location: Option<String>,
+    pub body: String,
+}
+
+impl Answer {
+    /// The error the server function returned, as JSON.
+    pub fn error(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|_| panic!("not a JSON error: {self:?}"))
+    }
+
+    /// The field a validation error names.
+    pub fn error_field(&self) -> Option<String> {
+        self.error()["field"].as_str().map(str::to_owned)
+    }
+
+    pub fn error_message(&self) -> String {
+        self.error()["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    pub fn error_kind(&self) -> String {
+        self.error()["kind"].as_str().unwrap_or_default().to_owned()
+    }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// A cookie's value in this client's jar.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        let url = reqwest::Url::parse(&self.base).unwrap();
+        let header = self.jar.cookies(&url)?;
+        header.to_str().ok()?.split(';').find_map(|kv| {
+            let (k, v) = kv.trim().split_once('=')?;
+            (k == name).then(|| v.to_owned())
+        })
+    }
+
+    /// Forgets every cookie, like a new browser.
+    pub fn new_browser(&mut self) {
+        self.jar = Arc::new(Jar::default());
+        self.client = browser(&self.jar);
+    }
+
+    /// Replaces the session cookie (to replay an old one).
+    pub fn set_session_cookie(&self, token: &str) {
+        let url = reqwest::Url::parse(&self.base).unwrap();
+        self.jar.add_cookie_str(
+            &format!("{}={token}; Path=/", app::web::SESSION_COOKIE),
+            &url,
+        );
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    /// Makes sure this browser has a CSRF cookie by loading a page, and returns it.
+    pub async fn csrf(&self) -> String {
+        if let Some(t) = self.cookie(app::web::CSRF_COOKIE) {
+            return t;
+        }
+        let res = self.get("/login").await;
+        assert_eq!(res.status(), 200);
+        self.cookie(app::web::CSRF_COOKIE)
+            .expect("a CSRF cookie after the first page")
+    }
+
+    /// Calls a server function the way the hydrated page does (CSRF header, same origin).
+    pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
+        let token = self.csrf().await;
+        let res = self
+            .client
+            .post(self.url(&format!("/api/{function}")))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header(app::web::CSRF_HEADER, token)
+            .form(fields)
+            .send()
+            .await
+            .expect("POST");
+        answer(res).await
+    }
+
+    /// Submits a plain HTML form the way a browser without JavaScript does.
+    pub async fn submit_form(
+        &self,
+        function: &str,
+        fields: &[(&str, &str)],
+        referer: &str,
+    ) -> Answer {
+        let token = self.csrf().await;
+        let mut fields: Vec<(&str, &str)> = fields.to_vec();
+        fields.push((app::web::CSRF_FIELD, &token));
+        let res = self
+            .client
+            .post(self.url(&format!("/api/{function}")))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .header("accept", "text/html,application/xhtml+xml")
+            .header("referer", self.url(referer))
+            .form(&fields)
+            .send()
+            .await
+            .expect("POST");
+        answer(res).await
+    }
+
+    /// Signs up, verifies through the emailed link, and logs in.
+    pub async fn sign_up_and_log_in(&self, email: &str, name: &str) {
+        let a = self
+            .call(
+                "sign_up",
+                &[
+                    ("email", email),
+                    ("password", PASSWORD),
+                    ("display_name", name),
+                ],
+            )
+            .await;
+        assert!(a.status < 400, "sign up failed: {a:?}");
+        let link = self
+            .last_link_to(email)
+            .await
+            .expect("a verification email");
+        let res = self.client.get(&link).send().await.unwrap();
+        assert_eq!(res.headers()["location"], "/login?verified=1");
+        let a = self
+            .call("log_in", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(a.status < 400, "log in failed: {a:?}");
+    }
+
+    /// Who the server thinks this browser is (the `current_user` server function).
+    pub async fn whoami(&self) -> Option<String> {
+        let a = self.call("current_user", &[]).await;
+        assert_eq!(a.status, 200, "{a:?}");
+        let v: serde_json::Value = serde_json::from_str(&a.body).unwrap();
+        v["email"].as_str().map(str::to_owned)
+    }
+
+    /// Queued emails to `to`: (subject, text body), oldest first.
+    pub async fn emails_to(&self, to: &str) -> Vec<(String, String)> {
+        sqlx::query_as(
+            "select subject, body_text from email_outbox where to_address = $1 order by id",
+        )
+        .bind(to)
+        .fetch_all(self.state.db.pool())
+        .await
+        .unwrap()
+    }
+
+    /// The first link in the newest email to `to`.
+    pub async fn last_link_to(&self, to: &str) -> Option<String> {
+        let (_, text) = self.emails_to(to).await.pop()?;
+        text.split_whitespace()
+            .find(|w| w.starts_with("http://"))
+            .map(str::to_owned)
+    }
+
+    pub async fn count(&self, table: &str) -> i64 {
+        let (n,): (i64,) = sqlx::query_as(&format!("select count(*) from {table}"))
+            .fetch_one(self.state.db.pool())
+            .await
+            .unwrap();
+        n
+    }
+}
+
+async fn answer(res: reqwest::Response) -> Answer {
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v: &HeaderValue| v.to_str().ok())
+        .map(str::to_owned);
+    let body = res.text().await.unwrap_or_default();
+    Answer {
+        status,
+        location,
+        body,
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests: each spawns the real Chipin on port 0 with a fresh database and talks
+//! to it like a browser would (HTTP, cookies, forms). Set `CHIPIN_TEST_POSTGRES_URL` to run
+//! them all on PostgreSQL instead of SQLite.
+
+mod accounts;
+mod email;
+mod helpers;
+mod security;
