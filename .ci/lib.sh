@@ -1,0 +1,87 @@
+# Shared by Chipin's scripts: install what is missing, idempotently. Source it; do not run it.
+# Everything comes from crates.io, npm or Debian; nothing is downloaded from elsewhere.
+
+CHIPIN_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LEPTOS_VERSION=0.3.10
+WASM_BINDGEN_VERSION=0.2.130
+PG_BIN=/usr/lib/postgresql/15/bin
+export PATH="$HOME/.cargo/bin:$PATH"
+# cargo-leptos sets this while building; setting it for every cargo command keeps one build.
+export LEPTOS_OUTPUT_NAME=chipin
+
+say() { printf '\n==> %s\n' "$*"; }
+
+apt_install() {
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "need root to install Debian packages: $*" >&2
+    return 1
+  fi
+  if [ -z "${CHIPIN_APT_UPDATED:-}" ]; then
+    apt-get update -qq
+    CHIPIN_APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+}
+
+ensure_rust_tools() {
+  if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+    say "adding the wasm32 target"
+    rustup target add wasm32-unknown-unknown
+  fi
+  if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
+    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+    # Not --locked: one of its locked dependencies is missing from the registry.
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+  fi
+  if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
+    say "installing cargo-leptos $LEPTOS_VERSION (about 12 minutes, once per machine)"
+    cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked --force
+  fi
+}
+
+ensure_chromium() {
+  if ! command -v chromium >/dev/null 2>&1; then
+    say "installing Debian's Chromium"
+    apt_install chromium
+  fi
+}
+
+ensure_postgres() {
+  if [ ! -x "$PG_BIN/initdb" ]; then
+    say "installing PostgreSQL 15"
+    apt_install postgresql-15
+  fi
+}
+
+ensure_node_packages() {
+  if ! command -v npm >/dev/null 2>&1; then
+    say "installing Node.js and npm"
+    apt_install nodejs npm
+  fi
+  local stamp="$CHIPIN_ROOT/end2end/node_modules/.chipin-lock"
+  if [ ! -f "$stamp" ] || ! cmp -s "$stamp" "$CHIPIN_ROOT/end2end/package-lock.json"; then
+    say "installing the browser-test packages from npm"
+    (cd "$CHIPIN_ROOT/end2end" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$CHIPIN_ROOT/end2end/package-lock.json" "$stamp"
+  fi
+}
+
+# Starts a throw-away PostgreSQL cluster owned by the postgres user on a free port and sets
+# CHIPIN_TEST_POSTGRES_URL. stop_postgres removes it again.
+start_postgres() {
+  CHIPIN_PG_DIR="$(mktemp -d /tmp/chipin-pg.XXXXXX)"
+  chown postgres:postgres "$CHIPIN_PG_DIR"
+  CHIPIN_PG_PORT="$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')"
+  runuser -u postgres -- "$PG_BIN/initdb" -D "$CHIPIN_PG_DIR/data" --auth=trust -U postgres -E UTF8 >/dev/null
+  runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CHIPIN_PG_DIR/data" -l "$CHIPIN_PG_DIR/log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $CHIPIN_PG_PORT -c unix_socket_directories=$CHIPIN_PG_DIR -c fsync=off -c full_page_writes=off -c max_connections=300" start >/dev/null
+  export CHIPIN_TEST_POSTGRES_URL="postgres://postgres@127.0.0.1:$CHIPIN_PG_PORT"
+  say "PostgreSQL 15 is running on port $CHIPIN_PG_PORT"
+}
+
+stop_postgres() {
+  if [ -n "${CHIPIN_PG_DIR:-}" ] && [ -d "$CHIPIN_PG_DIR/data" ]; then
+    runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$CHIPIN_PG_DIR/data" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$CHIPIN_PG_DIR"
+  fi
+}
