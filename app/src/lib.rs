@@ -10,6 +10,7 @@ pub mod api;
 pub mod components;
 pub mod error;
 pub mod model;
+pub mod money;
 pub mod pages;
 
 #[cfg(feature = "ssr")]

@@ -37,6 +37,7 @@ mod tests {
         );
         assert!(!html.contains("<script"));
         assert!(!html.contains("onerror"));
-        assert!(!html.contains("javascript:"));
+        assert!(!html.contains("href=\"javascript:"), "{html}");
+        assert!(html.contains("x"), "the link text stays");
     }
 }

@@ -106,7 +106,16 @@ impl NewPassword {
         if raw.chars().any(char::is_control) {
             return Err("Your password cannot contain control characters.");
         }
-        let estimate = zxcvbn::zxcvbn(raw, context);
+        // The person's own details, whole and in pieces, count as easy guesses.
+        let mut hints: Vec<&str> = context.to_vec();
+        hints.extend(context.iter().filter_map(|c| c.split('@').next()));
+        hints.extend(
+            context
+                .iter()
+                .flat_map(|c| c.split(['@', '.', ' ', '-', '_', '+']))
+                .filter(|p| p.len() >= 3),
+        );
+        let estimate = zxcvbn::zxcvbn(raw, &hints);
         if u8::from(estimate.score()) < 2 {
             return Err(
                 "That password is too common or easy to guess. Try a few unrelated words together.",
@@ -188,6 +197,13 @@ mod tests {
     #[test]
     fn passwords_that_repeat_the_email_are_refused() {
         assert!(NewPassword::parse("ada.lovelace", &["ada.lovelace@example.org"]).is_err());
+        assert!(
+            NewPassword::parse(
+                "lovelace1843",
+                &["ada.lovelace@example.org", "Ada Lovelace"]
+            )
+            .is_err()
+        );
     }
 
     #[test]
