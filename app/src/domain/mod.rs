@@ -2,12 +2,16 @@
 //! knows about HTTP or Leptos, so the scheduler, the CLI and the tests call it directly.
 
 pub mod accounts;
+pub mod billing;
 pub mod db;
 pub mod demo;
+pub mod ledger;
 pub mod mail;
 pub mod markdown;
+pub mod pledges;
 pub mod recipients;
 pub mod settings;
+pub mod sql;
 pub mod tokens;
 
 pub use db::Db;
@@ -21,15 +25,24 @@ pub struct AppState {
     pub db: Db,
     pub settings: Arc<Settings>,
     pub hasher: accounts::password::Hasher,
+    /// Who charges cards: the simulated processor unless Stripe is configured.
+    pub processor: Arc<dyn billing::PaymentProcessor>,
+    pub billing: Arc<billing::BillingConfig>,
 }
 
 impl AppState {
-    /// Builds the state from an open database and settings.
+    /// Builds the state from an open database and settings, with the simulated processor.
     pub fn new(db: Db, settings: Settings) -> Self {
+        let billing = billing::BillingConfig {
+            site_url: settings.base_url.as_str().trim_end_matches('/').to_owned(),
+            ..billing::BillingConfig::default()
+        };
         Self {
             hasher: accounts::password::Hasher::new(settings.password_hashing_concurrency),
             db,
             settings: Arc::new(settings),
+            processor: Arc::new(billing::simulated::SimulatedProcessor::new()),
+            billing: Arc::new(billing),
         }
     }
 }

@@ -3,6 +3,8 @@
 //! them all on PostgreSQL instead of SQLite.
 
 mod accounts;
+mod billing;
 mod email;
 mod helpers;
+mod population;
 mod security;

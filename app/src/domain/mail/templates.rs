@@ -122,6 +122,59 @@ pub fn password_changed(to: &str, name: &str, reset_link: &str) -> Email {
     }
 }
 
+/// A consolidated charge was declined; `final_attempt` says whether Chipin gave up.
+pub fn payment_failed(
+    to: &str,
+    name: &str,
+    amount: &str,
+    code: &str,
+    final_attempt: bool,
+    fix_link: &str,
+) -> Email {
+    let greeting = format!("Hi {name},");
+    let reason = match code {
+        "insufficient_funds" => "your bank reported insufficient funds",
+        "expired_card" => "your card has expired",
+        "payment_method_missing" => "there is no payment method on your account",
+        _ => "your bank declined it",
+    };
+    let line = format!("We could not collect your monthly Chipin charge of {amount}: {reason}.");
+    let next = if final_attempt {
+        "We have tried several times, so your pledges are paused and this month's donations were not made. Update your payment method and resume them whenever you like."
+    } else {
+        "Nothing is lost: we will try again in a few days. Updating your payment method now makes sure your creators and causes get your support."
+    };
+    let footer = "You are receiving this because you support creators or causes on Chipin.";
+    Email {
+        to: to.to_owned(),
+        subject: format!("Your Chipin payment of {amount} did not go through"),
+        text: format!(
+            "{greeting}\n\n{line}\n\n{next}\n\nUpdate your payment method: {fix_link}\n\n{footer}\n"
+        ),
+        html: html_page(
+            &greeting,
+            &[&line, next],
+            Some(("Update payment method", fix_link)),
+            footer,
+        ),
+    }
+}
+
+/// The bank wants the supporter to confirm a charge (3-D Secure).
+pub fn authentication_required(to: &str, name: &str, amount: &str, link: &str) -> Email {
+    let greeting = format!("Hi {name},");
+    let line = format!(
+        "Your bank asks you to confirm your monthly Chipin charge of {amount}. Until you do, the charge waits."
+    );
+    let footer = "You are receiving this because you support creators or causes on Chipin.";
+    Email {
+        to: to.to_owned(),
+        subject: format!("Please confirm your Chipin payment of {amount}"),
+        text: format!("{greeting}\n\n{line}\n\nConfirm the payment: {link}\n\n{footer}\n"),
+        html: html_page(&greeting, &[&line], Some(("Confirm payment", link)), footer),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,0 +1,82 @@
+//! The payment processor as Chipin sees it, shaped after Stripe: an off-session charge
+//! (PaymentIntent) for a saved payment method, made with an idempotency key, whose outcome is
+//! success (with the fee), a decline with a code, a request for authentication (3-D Secure),
+//! or "processing" (settled later by webhook); and refunds.
+
+use crate::money::Money;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed future, so processors can be used as trait objects.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// One consolidated off-session charge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChargeRequest {
+    /// Derived from the committed charge row: the same attempt always sends the same key.
+    pub idempotency_key: String,
+    pub amount: Money,
+    /// The processor's customer, where it has one.
+    pub customer: Option<String>,
+    /// The saved payment method to charge.
+    pub payment_method: String,
+    /// Chipin's charge id, supporter and cycle, recorded with the processor for reconciliation.
+    pub charge_id: i64,
+    pub supporter_id: i64,
+    pub cycle: String,
+}
+
+/// What became of a charge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ChargeOutcome {
+    /// Money captured; `fee_minor` is what the processor kept.
+    Succeeded {
+        processor_ref: String,
+        fee_minor: i64,
+    },
+    /// The card was declined (`card_declined`, `insufficient_funds`, `expired_card`, …).
+    Declined {
+        processor_ref: Option<String>,
+        code: String,
+    },
+    /// The bank wants the cardholder to authenticate on-session.
+    RequiresAuthentication { processor_ref: String },
+    /// Not final yet; a webhook will settle it.
+    Processing { processor_ref: String },
+}
+
+/// A refund of part or all of a charge.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundRequest {
+    pub idempotency_key: String,
+    pub processor_ref: String,
+    pub amount: Money,
+}
+
+/// A completed refund.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RefundOutcome {
+    pub refund_ref: String,
+}
+
+/// The call did not produce an outcome; the charge stays pending and is retried with the same
+/// idempotency key.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum ProcessorError {
+    #[error("the processor could not be reached: {0}")]
+    Unavailable(String),
+    #[error("the processor refused the request: {0}")]
+    Invalid(String),
+}
+
+/// A payment processor: the built-in simulation, or Stripe.
+pub trait PaymentProcessor: Send + Sync + std::fmt::Debug {
+    fn charge(
+        &self,
+        request: ChargeRequest,
+    ) -> BoxFuture<'_, Result<ChargeOutcome, ProcessorError>>;
+    fn refund(
+        &self,
+        request: RefundRequest,
+    ) -> BoxFuture<'_, Result<RefundOutcome, ProcessorError>>;
+}

@@ -1,0 +1,199 @@
+//! Refunds of a whole charge or of one donation item: through the processor, then a reversing
+//! journal entry that mirrors the item's original lines, and the allocation marked refunded.
+//! Each item can be refunded once; a repeated request changes nothing.
+
+use super::processor::{PaymentProcessor, ProcessorError, RefundRequest};
+use crate::domain::Db;
+use crate::domain::db::now;
+use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::sql::list;
+use crate::money::{Currency, Money};
+
+/// Why a refund was not made.
+#[derive(Debug, thiserror::Error)]
+pub enum RefundError {
+    #[error("There is nothing left to refund on that charge.")]
+    NothingToRefund,
+    #[error("The payment processor refused the refund: {0}")]
+    Processor(#[from] ProcessorError),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("ledger")]
+    Ledger(#[from] ledger::LedgerError),
+}
+
+/// What a refund did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refunded {
+    pub items: Vec<i64>,
+    pub amount: Money,
+}
+
+/// Refunds every unrefunded item of a succeeded charge.
+pub async fn refund_charge(
+    db: &Db,
+    processor: &dyn PaymentProcessor,
+    charge_id: i64,
+) -> Result<Refunded, RefundError> {
+    refund(db, processor, charge_id, None).await
+}
+
+/// Refunds one donation item of its charge.
+pub async fn refund_item(
+    db: &Db,
+    processor: &dyn PaymentProcessor,
+    item_id: i64,
+) -> Result<Refunded, RefundError> {
+    let charge: Option<(i64,)> =
+        sqlx::query_as("select charge_id from allocations where item_id = $1")
+            .bind(item_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let (charge_id,) = charge.ok_or(RefundError::NothingToRefund)?;
+    refund(db, processor, charge_id, Some(item_id)).await
+}
+
+async fn refund(
+    db: &Db,
+    processor: &dyn PaymentProcessor,
+    charge_id: i64,
+    item: Option<i64>,
+) -> Result<Refunded, RefundError> {
+    let rows: Vec<(i64, i64, String, Option<String>)> = sqlx::query_as(
+        "select a.item_id, a.gross_minor, a.currency, c.processor_ref from allocations a \
+         join charges c on c.id = a.charge_id \
+         where a.charge_id = $1 and a.refunded_at is null and c.status = 'succeeded' \
+         and ($2 = 0 or a.item_id = $2) order by a.item_id",
+    )
+    .bind(charge_id)
+    .bind(item.unwrap_or(0))
+    .fetch_all(db.pool())
+    .await?;
+    let Some((_, _, currency, Some(processor_ref))) = rows.first().cloned() else {
+        return Err(RefundError::NothingToRefund);
+    };
+    let currency: Currency = currency.parse().map_err(|_| RefundError::NothingToRefund)?;
+    let items: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let amount = Money::new(rows.iter().map(|r| r.1).sum(), currency);
+    let key = format!(
+        "chipin-refund-{charge_id}-{}",
+        items
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join("-")
+    );
+    let outcome = processor
+        .refund(RefundRequest {
+            idempotency_key: key,
+            processor_ref,
+            amount,
+        })
+        .await?;
+
+    let at = now();
+    let mut tx = db.pool().begin().await?;
+    // Mark first: of two concurrent refunds of one item, only one posts.
+    let sql = format!(
+        "update allocations set refunded_at = $1 where refunded_at is null and item_id in ({}) returning item_id",
+        list(2, items.len())
+    );
+    let mut q = sqlx::query_as::<_, (i64,)>(&sql).bind(at);
+    for i in &items {
+        q = q.bind(*i);
+    }
+    let marked: Vec<i64> = q
+        .fetch_all(&mut *tx)
+        .await?
+        .into_iter()
+        .map(|(i,)| i)
+        .collect();
+    if marked.is_empty() {
+        return Err(RefundError::NothingToRefund);
+    }
+    let (entry_id,): (i64,) =
+        sqlx::query_as("select id from journal_entries where charge_id = $1 and kind = 'charge'")
+            .bind(charge_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let sql = format!(
+        "select account, currency, amount_minor, item_id from journal_lines where entry_id = $1 and item_id in ({})",
+        list(2, marked.len())
+    );
+    let mut q = sqlx::query_as::<_, (String, String, i64, Option<i64>)>(&sql).bind(entry_id);
+    for i in &marked {
+        q = q.bind(*i);
+    }
+    let original = q.fetch_all(&mut *tx).await?;
+    let lines = original
+        .into_iter()
+        .map(|(account, _, amount, item_id)| Line {
+            account: parse_account(&account),
+            currency,
+            amount_minor: -amount,
+            item_id,
+        })
+        .collect();
+    ledger::post(
+        &mut tx,
+        NewEntry {
+            kind: EntryKind::Refund,
+            charge_id: Some(charge_id),
+            reverses_entry_id: Some(entry_id),
+            memo: format!("refund {} of charge {charge_id}", outcome.refund_ref),
+            lines,
+        },
+    )
+    .await?;
+    let refunded_amount: i64 = rows
+        .iter()
+        .filter(|r| marked.contains(&r.0))
+        .map(|r| r.1)
+        .sum();
+    sqlx::query("insert into refunds (charge_id, item_id, amount_minor, processor_ref, created_at) values ($1, $2, $3, $4, $5)")
+        .bind(charge_id)
+        .bind(item)
+        .bind(refunded_amount)
+        .bind(&outcome.refund_ref)
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    let sql = format!(
+        "update donation_items set status = 'refunded' where id in ({})",
+        list(1, marked.len())
+    );
+    let mut q = sqlx::query(&sql);
+    for i in &marked {
+        q = q.bind(*i);
+    }
+    q.execute(&mut *tx).await?;
+    tx.commit().await?;
+    Ok(Refunded {
+        items: marked,
+        amount: Money::new(refunded_amount, currency),
+    })
+}
+
+fn parse_account(code: &str) -> Account {
+    match code {
+        "supporter_payments" => Account::SupporterPayments,
+        "processor_fees" => Account::ProcessorFees,
+        "platform_fees" => Account::PlatformFees,
+        "payouts_in_transit" => Account::PayoutsInTransit,
+        other => {
+            if let Some(id) = other
+                .strip_prefix("recipient:")
+                .and_then(|s| s.parse().ok())
+            {
+                Account::Recipient(id)
+            } else if let Some(id) = other
+                .strip_prefix("cause_spending:")
+                .and_then(|s| s.parse().ok())
+            {
+                Account::CauseSpending(id)
+            } else {
+                Account::SupporterPayments
+            }
+        }
+    }
+}

@@ -1,0 +1,329 @@
+//! The built-in simulated processor: the default when Stripe is not configured, so Chipin works
+//! end to end with no keys. It behaves like the real thing where Chipin can tell: test payment
+//! methods named like Stripe's succeed, decline or ask for authentication; fees follow a
+//! schedule per currency; a repeated idempotency key returns the first answer; and it can add
+//! latency and a rate limit for benchmarks. Every call is recorded for tests.
+
+use super::fee_split::percentage_fee;
+use super::processor::{
+    BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
+    RefundRequest,
+};
+use crate::money::Currency;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+/// Test payment methods (the names Stripe uses for its test cards).
+pub mod methods {
+    pub const SUCCEEDS: &str = "pm_card_visa";
+    pub const DECLINED: &str = "pm_card_chargeDeclined";
+    pub const INSUFFICIENT_FUNDS: &str = "pm_card_chargeDeclinedInsufficientFunds";
+    pub const EXPIRED_CARD: &str = "pm_card_chargeDeclinedExpiredCard";
+    pub const REQUIRES_AUTHENTICATION: &str = "pm_card_authenticationRequired";
+
+    /// Every test method with a label for the local checkout page.
+    pub const ALL: &[(&str, &str)] = &[
+        (SUCCEEDS, "Visa ending 4242 — always succeeds"),
+        (DECLINED, "Card declined"),
+        (INSUFFICIENT_FUNDS, "Declined: insufficient funds"),
+        (EXPIRED_CARD, "Declined: expired card"),
+        (
+            REQUIRES_AUTHENTICATION,
+            "Requires authentication (3-D Secure)",
+        ),
+    ];
+}
+
+/// A processor fee: basis points of the amount plus a fixed part in minor units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FeeRate {
+    pub basis_points: i64,
+    pub fixed_minor: i64,
+}
+
+/// The default schedule: 2.9% + 30¢ in USD, and the local equivalents elsewhere.
+pub fn default_fee(currency: Currency) -> FeeRate {
+    match currency {
+        Currency::USD => FeeRate {
+            basis_points: 290,
+            fixed_minor: 30,
+        },
+        Currency::EUR => FeeRate {
+            basis_points: 290,
+            fixed_minor: 25,
+        },
+        Currency::GBP => FeeRate {
+            basis_points: 290,
+            fixed_minor: 20,
+        },
+        Currency::KRW => FeeRate {
+            basis_points: 340,
+            fixed_minor: 0,
+        },
+        Currency::JPY => FeeRate {
+            basis_points: 360,
+            fixed_minor: 0,
+        },
+    }
+}
+
+/// One call as the simulated processor saw it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CallRecord {
+    pub request: ChargeRequest,
+    pub outcome: ChargeOutcome,
+    /// True when the idempotency key had been seen before (the stored answer was replayed).
+    pub replayed: bool,
+}
+
+/// The simulated processor.
+#[derive(Debug, Default)]
+pub struct SimulatedProcessor {
+    latency: Option<Duration>,
+    min_interval: Option<Duration>,
+    next_slot: Mutex<Option<Instant>>,
+    answers: Mutex<HashMap<String, ChargeOutcome>>,
+    calls: Mutex<Vec<CallRecord>>,
+    fail_next_calls: AtomicU64,
+    counter: AtomicU64,
+}
+
+impl SimulatedProcessor {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Waits this long in every call, like a network round trip.
+    pub fn with_latency(mut self, latency: Duration) -> Self {
+        self.latency = Some(latency).filter(|l| !l.is_zero());
+        self
+    }
+
+    /// Accepts at most `per_second` charges a second, like an API rate limit.
+    pub fn with_rate_limit(mut self, per_second: u32) -> Self {
+        self.min_interval =
+            (per_second > 0).then(|| Duration::from_secs_f64(1.0 / f64::from(per_second)));
+        self
+    }
+
+    /// Makes the next `n` charge calls fail as if the network dropped them (nothing recorded).
+    pub fn fail_next_calls(&self, n: u64) {
+        self.fail_next_calls.store(n, Ordering::SeqCst);
+    }
+
+    /// Every charge call so far.
+    pub fn calls(&self) -> Vec<CallRecord> {
+        self.calls.lock().expect("calls lock").clone()
+    }
+
+    /// Distinct successful payment intents (what a card statement would show).
+    pub fn successful_charges(&self) -> Vec<ChargeRequest> {
+        self.calls()
+            .into_iter()
+            .filter(|c| !c.replayed && matches!(c.outcome, ChargeOutcome::Succeeded { .. }))
+            .map(|c| c.request)
+            .collect()
+    }
+
+    async fn wait_for_rate_limit(&self) {
+        let Some(interval) = self.min_interval else {
+            return;
+        };
+        let slot = {
+            let mut next = self.next_slot.lock().expect("rate lock");
+            let now = Instant::now();
+            let slot = next.map_or(now, |n| n.max(now));
+            *next = Some(slot + interval);
+            slot
+        };
+        tokio::time::sleep_until(slot.into()).await;
+    }
+
+    fn decide(&self, request: &ChargeRequest) -> ChargeOutcome {
+        let n = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
+        let reference = format!("pi_sim_{n:08}");
+        let declined = |code: &str| ChargeOutcome::Declined {
+            processor_ref: Some(reference.clone()),
+            code: code.to_owned(),
+        };
+        match request.payment_method.as_str() {
+            methods::SUCCEEDS => {
+                let rate = default_fee(request.amount.currency);
+                let fee = percentage_fee(request.amount.minor, rate.basis_points, rate.fixed_minor)
+                    .min(request.amount.minor);
+                ChargeOutcome::Succeeded {
+                    processor_ref: reference,
+                    fee_minor: fee,
+                }
+            }
+            methods::DECLINED => declined("card_declined"),
+            methods::INSUFFICIENT_FUNDS => declined("insufficient_funds"),
+            methods::EXPIRED_CARD => declined("expired_card"),
+            methods::REQUIRES_AUTHENTICATION => ChargeOutcome::RequiresAuthentication {
+                processor_ref: reference,
+            },
+            _ => declined("payment_method_missing"),
+        }
+    }
+}
+
+impl PaymentProcessor for SimulatedProcessor {
+    fn charge(
+        &self,
+        request: ChargeRequest,
+    ) -> BoxFuture<'_, Result<ChargeOutcome, ProcessorError>> {
+        Box::pin(async move {
+            self.wait_for_rate_limit().await;
+            if let Some(latency) = self.latency {
+                tokio::time::sleep(latency).await;
+            }
+            let dropped = self
+                .fail_next_calls
+                .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+                .is_ok();
+            if dropped {
+                return Err(ProcessorError::Unavailable(
+                    "simulated network failure".to_owned(),
+                ));
+            }
+            let (outcome, replayed) = {
+                let mut answers = self.answers.lock().expect("answers lock");
+                match answers.get(&request.idempotency_key) {
+                    Some(previous) => (previous.clone(), true),
+                    None => {
+                        let outcome = self.decide(&request);
+                        answers.insert(request.idempotency_key.clone(), outcome.clone());
+                        (outcome, false)
+                    }
+                }
+            };
+            self.calls.lock().expect("calls lock").push(CallRecord {
+                request,
+                outcome: outcome.clone(),
+                replayed,
+            });
+            Ok(outcome)
+        })
+    }
+
+    fn refund(
+        &self,
+        request: RefundRequest,
+    ) -> BoxFuture<'_, Result<RefundOutcome, ProcessorError>> {
+        Box::pin(async move {
+            let known = self
+                .answers
+                .lock()
+                .expect("answers lock")
+                .values()
+                .any(|o| matches!(o, ChargeOutcome::Succeeded { processor_ref, .. } if *processor_ref == request.processor_ref));
+            if !known {
+                return Err(ProcessorError::Invalid(format!(
+                    "no such charge: {}",
+                    request.processor_ref
+                )));
+            }
+            Ok(RefundOutcome {
+                refund_ref: format!("re_sim_{}", request.idempotency_key),
+            })
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::Money;
+
+    fn request(key: &str, method: &str, minor: i64) -> ChargeRequest {
+        ChargeRequest {
+            idempotency_key: key.to_owned(),
+            amount: Money::new(minor, Currency::USD),
+            customer: None,
+            payment_method: method.to_owned(),
+            charge_id: 1,
+            supporter_id: 1,
+            cycle: "2026-11".to_owned(),
+        }
+    }
+
+    #[tokio::test]
+    async fn test_cards_behave_as_named() {
+        let p = SimulatedProcessor::new();
+        assert_eq!(
+            p.charge(request("a", methods::SUCCEEDS, 1000))
+                .await
+                .unwrap(),
+            ChargeOutcome::Succeeded {
+                processor_ref: "pi_sim_00000001".into(),
+                fee_minor: 59
+            }
+        );
+        for (method, code) in [
+            (methods::DECLINED, "card_declined"),
+            (methods::INSUFFICIENT_FUNDS, "insufficient_funds"),
+            (methods::EXPIRED_CARD, "expired_card"),
+        ] {
+            match p.charge(request(method, method, 500)).await.unwrap() {
+                ChargeOutcome::Declined { code: c, .. } => assert_eq!(c, code),
+                other => panic!("{other:?}"),
+            }
+        }
+        assert!(matches!(
+            p.charge(request("3ds", methods::REQUIRES_AUTHENTICATION, 500))
+                .await
+                .unwrap(),
+            ChargeOutcome::RequiresAuthentication { .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_repeated_key_gets_the_first_answer_and_charges_once() {
+        let p = SimulatedProcessor::new();
+        let first = p
+            .charge(request("k", methods::SUCCEEDS, 700))
+            .await
+            .unwrap();
+        let second = p
+            .charge(request("k", methods::SUCCEEDS, 700))
+            .await
+            .unwrap();
+        assert_eq!(first, second);
+        assert_eq!(p.calls().len(), 2);
+        assert_eq!(p.successful_charges().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn dropped_calls_record_nothing_and_the_retry_succeeds() {
+        let p = SimulatedProcessor::new();
+        p.fail_next_calls(1);
+        assert!(
+            p.charge(request("k", methods::SUCCEEDS, 700))
+                .await
+                .is_err()
+        );
+        assert!(p.charge(request("k", methods::SUCCEEDS, 700)).await.is_ok());
+        assert_eq!(p.successful_charges().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn refunds_need_a_real_charge() {
+        let p = SimulatedProcessor::new();
+        let ChargeOutcome::Succeeded { processor_ref, .. } = p
+            .charge(request("k", methods::SUCCEEDS, 700))
+            .await
+            .unwrap()
+        else {
+            panic!()
+        };
+        let refund = |r: &str| RefundRequest {
+            idempotency_key: "r".into(),
+            processor_ref: r.into(),
+            amount: Money::new(700, Currency::USD),
+        };
+        assert!(p.refund(refund(&processor_ref)).await.is_ok());
+        assert!(p.refund(refund("pi_other")).await.is_err());
+    }
+}

@@ -1,0 +1,399 @@
+//! The double-entry journal. Every movement of money is an entry whose lines sum to zero in
+//! each currency; entries are only ever appended (a mistake or refund is a new, reversing
+//! entry). Balances are sums of lines; nothing is cached, so nothing can drift.
+//!
+//! Sign convention (money flows): a line is positive where money arrives and negative where it
+//! leaves. A $10 tip with a $0.59 fee posts `supporter_payments -1000`, `processor_fees +59`,
+//! `recipient:7 +941`, each line referencing the donation item.
+
+use crate::domain::Db;
+use crate::domain::db::now;
+use crate::money::Currency;
+use std::collections::BTreeMap;
+
+/// Where money sits or comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Account {
+    /// Supporters' cards: the outside world money comes in from (external).
+    SupporterPayments,
+    /// What the payment processor kept.
+    ProcessorFees,
+    /// Chipin's own cut (default 0%).
+    PlatformFees,
+    /// What Chipin owes one creator or cause.
+    Recipient(i64),
+    /// Paid out, not yet arrived.
+    PayoutsInTransit,
+    /// Money a cause has spent on published expenses.
+    CauseSpending(i64),
+}
+
+impl Account {
+    /// The account's code in the journal.
+    pub fn code(self) -> String {
+        match self {
+            Self::SupporterPayments => "supporter_payments".to_owned(),
+            Self::ProcessorFees => "processor_fees".to_owned(),
+            Self::PlatformFees => "platform_fees".to_owned(),
+            Self::Recipient(id) => format!("recipient:{id}"),
+            Self::PayoutsInTransit => "payouts_in_transit".to_owned(),
+            Self::CauseSpending(id) => format!("cause_spending:{id}"),
+        }
+    }
+}
+
+/// The kinds of journal entry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Charge,
+    Refund,
+    Payout,
+    Expense,
+    Correction,
+}
+
+impl EntryKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Charge => "charge",
+            Self::Refund => "refund",
+            Self::Payout => "payout",
+            Self::Expense => "expense",
+            Self::Correction => "correction",
+        }
+    }
+}
+
+/// One line of an entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Line {
+    pub account: Account,
+    pub currency: Currency,
+    pub amount_minor: i64,
+    /// The donation item the money belongs to, where it belongs to one.
+    pub item_id: Option<i64>,
+}
+
+/// An entry about to be posted.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    pub kind: EntryKind,
+    pub charge_id: Option<i64>,
+    pub reverses_entry_id: Option<i64>,
+    pub memo: String,
+    pub lines: Vec<Line>,
+}
+
+/// Why an entry was refused, or the journal could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    #[error("entry does not balance in {0}: off by {1}")]
+    Unbalanced(Currency, i128),
+    #[error("an entry needs at least two lines")]
+    TooFewLines,
+    #[error("a journal line cannot be zero")]
+    ZeroLine,
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+}
+
+/// Checks an entry without touching the database: at least two non-zero lines, summing to zero
+/// in every currency.
+pub fn validate(lines: &[Line]) -> Result<(), LedgerError> {
+    if lines.len() < 2 {
+        return Err(LedgerError::TooFewLines);
+    }
+    if lines.iter().any(|l| l.amount_minor == 0) {
+        return Err(LedgerError::ZeroLine);
+    }
+    let mut sums: BTreeMap<Currency, i128> = BTreeMap::new();
+    for l in lines {
+        *sums.entry(l.currency).or_default() += i128::from(l.amount_minor);
+    }
+    match sums.into_iter().find(|(_, s)| *s != 0) {
+        Some((c, s)) => Err(LedgerError::Unbalanced(c, s)),
+        None => Ok(()),
+    }
+}
+
+/// Posts several entries in the caller's transaction, with as few statements as possible.
+/// Every entry is validated first; nothing is written if any is wrong.
+pub async fn post_many(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entries: &[NewEntry],
+) -> Result<Vec<i64>, LedgerError> {
+    for e in entries {
+        validate(&e.lines)?;
+    }
+    let at = now();
+    let mut ids = Vec::with_capacity(entries.len());
+    for chunk in entries.chunks(500) {
+        let mut sql = String::from(
+            "insert into journal_entries (kind, charge_id, reverses_entry_id, memo, created_at) values ",
+        );
+        sql.push_str(&crate::domain::sql::placeholders(chunk.len(), 5));
+        sql.push_str(" returning id");
+        let mut q = sqlx::query_as::<_, (i64,)>(&sql);
+        for e in chunk {
+            q = q
+                .bind(e.kind.as_str())
+                .bind(e.charge_id)
+                .bind(e.reverses_entry_id)
+                .bind(e.memo.clone())
+                .bind(at);
+        }
+        let mut rows = q.fetch_all(&mut **tx).await?;
+        // RETURNING follows insertion order on both databases for a single VALUES list, but
+        // sorting makes that explicit: identities are assigned in order.
+        rows.sort_unstable();
+        ids.extend(rows.into_iter().map(|(id,)| id));
+    }
+    let lines: Vec<(i64, &Line)> = entries
+        .iter()
+        .zip(&ids)
+        .flat_map(|(e, id)| e.lines.iter().map(move |l| (*id, l)))
+        .collect();
+    for chunk in lines.chunks(2000) {
+        let mut sql = String::from(
+            "insert into journal_lines (entry_id, account, currency, amount_minor, item_id) values ",
+        );
+        sql.push_str(&crate::domain::sql::placeholders(chunk.len(), 5));
+        let mut q = sqlx::query(&sql);
+        for (entry_id, l) in chunk {
+            q = q
+                .bind(*entry_id)
+                .bind(l.account.code())
+                .bind(l.currency.code())
+                .bind(l.amount_minor)
+                .bind(l.item_id);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(ids)
+}
+
+/// Posts one entry in the caller's transaction.
+pub async fn post(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    entry: NewEntry,
+) -> Result<i64, LedgerError> {
+    Ok(post_many(tx, std::slice::from_ref(&entry)).await?[0])
+}
+
+/// The balance of an account in a currency: the sum of its lines.
+pub async fn balance(db: &Db, account: Account, currency: Currency) -> Result<i64, sqlx::Error> {
+    let (sum,): (Option<i64>,) = sqlx::query_as(
+        "select cast(sum(amount_minor) as bigint) from journal_lines where account = $1 and currency = $2",
+    )
+    .bind(account.code())
+    .bind(currency.code())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(sum.unwrap_or(0))
+}
+
+/// A broken invariant found by [`check`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    #[error("journal entry {entry} does not balance in {currency} (off by {sum})")]
+    UnbalancedEntry {
+        entry: i64,
+        currency: String,
+        sum: i64,
+    },
+    #[error("charge {charge} succeeded for {amount} but its allocations add up to {allocated}")]
+    AllocationsDoNotMatchCharge {
+        charge: i64,
+        amount: i64,
+        allocated: i64,
+    },
+    #[error("charge {charge} reported a fee of {fee} but its items' fee shares add up to {shares}")]
+    FeeSharesDoNotMatch { charge: i64, fee: i64, shares: i64 },
+    #[error("donation item {item} is paid but has no allocation")]
+    PaidItemWithoutAllocation { item: i64 },
+    #[error(
+        "donation item {item}: its journal lines net to {journal} for its recipient, but its allocation says {allocated}"
+    )]
+    ItemLinesDisagree {
+        item: i64,
+        journal: i64,
+        allocated: i64,
+    },
+    #[error("succeeded charge {charge} has no journal entry")]
+    ChargeWithoutEntry { charge: i64 },
+    #[error("the whole journal does not balance in {currency} (off by {sum})")]
+    JournalUnbalanced { currency: String, sum: i64 },
+}
+
+/// What the check looked at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CheckReport {
+    pub entries: i64,
+    pub lines: i64,
+    pub charges: i64,
+    pub allocations: i64,
+}
+
+/// Verifies every invariant of the money model; returns the first violation found.
+pub async fn check(db: &Db) -> Result<Result<CheckReport, Violation>, sqlx::Error> {
+    let pool = db.pool();
+    let unbalanced: Option<(i64, String, i64)> = sqlx::query_as(
+        "select entry_id, currency, cast(sum(amount_minor) as bigint) from journal_lines \
+         group by entry_id, currency having sum(amount_minor) <> 0 order by entry_id limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((entry, currency, sum)) = unbalanced {
+        return Ok(Err(Violation::UnbalancedEntry {
+            entry,
+            currency,
+            sum,
+        }));
+    }
+    let whole: Option<(String, i64)> = sqlx::query_as(
+        "select currency, cast(sum(amount_minor) as bigint) from journal_lines group by currency having sum(amount_minor) <> 0 limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((currency, sum)) = whole {
+        return Ok(Err(Violation::JournalUnbalanced { currency, sum }));
+    }
+    let bad_alloc: Option<(i64, i64, i64)> = sqlx::query_as(
+        "select c.id, c.amount_minor, cast(coalesce(sum(a.gross_minor), 0) as bigint) from charges c \
+         left join allocations a on a.charge_id = c.id where c.status = 'succeeded' \
+         group by c.id, c.amount_minor having coalesce(sum(a.gross_minor), 0) <> c.amount_minor limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((charge, amount, allocated)) = bad_alloc {
+        return Ok(Err(Violation::AllocationsDoNotMatchCharge {
+            charge,
+            amount,
+            allocated,
+        }));
+    }
+    let bad_fee: Option<(i64, i64, i64)> = sqlx::query_as(
+        "select c.id, coalesce(c.fee_minor, 0), cast(coalesce(sum(a.fee_minor), 0) as bigint) from charges c \
+         join allocations a on a.charge_id = c.id where c.status = 'succeeded' \
+         group by c.id, c.fee_minor having coalesce(sum(a.fee_minor), 0) <> coalesce(c.fee_minor, 0) limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((charge, fee, shares)) = bad_fee {
+        return Ok(Err(Violation::FeeSharesDoNotMatch {
+            charge,
+            fee,
+            shares,
+        }));
+    }
+    let orphan: Option<(i64,)> = sqlx::query_as(
+        "select i.id from donation_items i left join allocations a on a.item_id = i.id \
+         where i.status in ('paid', 'refunded') and a.item_id is null limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((item,)) = orphan {
+        return Ok(Err(Violation::PaidItemWithoutAllocation { item }));
+    }
+    let no_entry: Option<(i64,)> = sqlx::query_as(
+        "select c.id from charges c where c.status = 'succeeded' and not exists \
+         (select 1 from journal_entries e where e.charge_id = c.id and e.kind = 'charge') limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((charge,)) = no_entry {
+        return Ok(Err(Violation::ChargeWithoutEntry { charge }));
+    }
+    // Each item's recipient lines must equal its net share (or zero once refunded).
+    let disagree: Option<(i64, i64, i64)> = sqlx::query_as(
+        "select a.item_id, cast(coalesce(sum(l.amount_minor), 0) as bigint), \
+                case when a.refunded_at is null then a.net_minor else 0 end \
+         from allocations a left join journal_lines l \
+           on l.item_id = a.item_id and l.account = 'recipient:' || a.recipient_id \
+         group by a.item_id, a.net_minor, a.refunded_at \
+         having coalesce(sum(l.amount_minor), 0) <> case when a.refunded_at is null then a.net_minor else 0 end \
+         limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((item, journal, allocated)) = disagree {
+        return Ok(Err(Violation::ItemLinesDisagree {
+            item,
+            journal,
+            allocated,
+        }));
+    }
+    let (entries,): (i64,) = sqlx::query_as("select count(*) from journal_entries")
+        .fetch_one(pool)
+        .await?;
+    let (lines,): (i64,) = sqlx::query_as("select count(*) from journal_lines")
+        .fetch_one(pool)
+        .await?;
+    let (charges,): (i64,) =
+        sqlx::query_as("select count(*) from charges where status = 'succeeded'")
+            .fetch_one(pool)
+            .await?;
+    let (allocations,): (i64,) = sqlx::query_as("select count(*) from allocations")
+        .fetch_one(pool)
+        .await?;
+    Ok(Ok(CheckReport {
+        entries,
+        lines,
+        charges,
+        allocations,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(account: Account, amount: i64) -> Line {
+        Line {
+            account,
+            currency: Currency::USD,
+            amount_minor: amount,
+            item_id: None,
+        }
+    }
+
+    #[test]
+    fn balanced_entries_pass_and_unbalanced_ones_say_by_how_much() {
+        assert!(
+            validate(&[
+                line(Account::SupporterPayments, -1000),
+                line(Account::ProcessorFees, 59),
+                line(Account::Recipient(1), 941)
+            ])
+            .is_ok()
+        );
+        assert!(matches!(
+            validate(&[
+                line(Account::SupporterPayments, -1000),
+                line(Account::Recipient(1), 999)
+            ]),
+            Err(LedgerError::Unbalanced(Currency::USD, -1))
+        ));
+        assert!(matches!(
+            validate(&[
+                line(Account::SupporterPayments, 0),
+                line(Account::Recipient(1), 0)
+            ]),
+            Err(LedgerError::ZeroLine)
+        ));
+        assert!(matches!(
+            validate(&[line(Account::SupporterPayments, 5)]),
+            Err(LedgerError::TooFewLines)
+        ));
+    }
+
+    #[test]
+    fn each_currency_must_balance_on_its_own() {
+        let mut eur = line(Account::Recipient(1), 1000);
+        eur.currency = Currency::EUR;
+        assert!(matches!(
+            validate(&[line(Account::SupporterPayments, -1000), eur]),
+            Err(LedgerError::Unbalanced(_, _))
+        ));
+    }
+}

@@ -1,0 +1,440 @@
+//! Pledges (monthly), tips (one-off) and each supporter's billing day. Every function checks
+//! who is asking: a supporter may only change their own pledges, and nobody may give to a page
+//! they own.
+
+use crate::domain::db::now;
+use crate::domain::{AppState, Db};
+use crate::money::{Currency, Money, MoneyError};
+
+/// The largest pledge or tip Chipin accepts, in major units of any currency (a guard against
+/// typos like an extra zero block, not a business limit).
+const MAX_MAJOR_UNITS: i64 = 10_000_000;
+
+/// Who may see a pledge or tip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Visibility {
+    /// Name shown publicly.
+    Public,
+    /// Counted publicly, name hidden.
+    Anonymous,
+    /// Only the supporter and the recipient know.
+    Private,
+}
+
+impl Visibility {
+    pub fn parse(s: &str) -> Result<Self, PledgeError> {
+        match s {
+            "public" => Ok(Self::Public),
+            "anonymous" => Ok(Self::Anonymous),
+            "private" => Ok(Self::Private),
+            _ => Err(PledgeError::Field(
+                "visibility",
+                "Choose who can see this.".into(),
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Anonymous => "anonymous",
+            Self::Private => "private",
+        }
+    }
+}
+
+/// What can go wrong with a pledge or tip.
+#[derive(Debug, thiserror::Error)]
+pub enum PledgeError {
+    #[error("{1}")]
+    Field(&'static str, String),
+    #[error("There is no such creator or cause.")]
+    NoSuchRecipient,
+    #[error("There is no such pledge.")]
+    NoSuchPledge,
+    #[error("You cannot support your own page.")]
+    SelfSupport,
+    #[error("{0}")]
+    Conflict(String),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+}
+
+fn amount(raw: &str, currency: Currency, field: &'static str) -> Result<Money, PledgeError> {
+    let max = MAX_MAJOR_UNITS.saturating_mul(currency.minor_per_major());
+    Money::parse(raw, currency, max)
+        .map_err(|e: MoneyError| PledgeError::Field(field, e.to_string()))
+}
+
+struct Recipient {
+    id: i64,
+    owner: i64,
+    currency: Currency,
+}
+
+async fn recipient(db: &Db, recipient_id: i64) -> Result<Recipient, PledgeError> {
+    let row: Option<(i64, i64, String)> =
+        sqlx::query_as("select id, owner_user_id, currency from recipients where id = $1")
+            .bind(recipient_id)
+            .fetch_optional(db.pool())
+            .await?;
+    let (id, owner, currency) = row.ok_or(PledgeError::NoSuchRecipient)?;
+    let currency = currency.parse().map_err(|_| PledgeError::NoSuchRecipient)?;
+    Ok(Recipient {
+        id,
+        owner,
+        currency,
+    })
+}
+
+/// Makes sure the supporter has a billing profile; the first pledge or tip sets the billing
+/// day to today's day of the month (28 at most).
+async fn ensure_profile(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    supporter: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    use chrono::Datelike as _;
+    let day = chrono::DateTime::from_timestamp(at, 0).map_or(1, |d| d.day().min(28)) as i64;
+    sqlx::query(
+        "insert into billing_profiles (user_id, billing_day, created_at) values ($1, $2, $3) \
+         on conflict (user_id) do nothing",
+    )
+    .bind(supporter)
+    .bind(day)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// A new monthly pledge.
+#[derive(Clone, Debug)]
+pub struct NewPledge<'a> {
+    pub recipient_id: i64,
+    pub amount: &'a str,
+    pub tier_id: Option<i64>,
+    pub visibility: &'a str,
+}
+
+/// Creates a pledge; its first period is charged in the supporter's next cycle.
+pub async fn create_pledge(
+    state: &AppState,
+    supporter: i64,
+    form: NewPledge<'_>,
+) -> Result<i64, PledgeError> {
+    let db = &state.db;
+    let r = recipient(db, form.recipient_id).await?;
+    if r.owner == supporter {
+        return Err(PledgeError::SelfSupport);
+    }
+    let visibility = Visibility::parse(form.visibility)?;
+    let money = amount(form.amount, r.currency, "amount")?;
+    let mut tx = db.pool().begin().await?;
+    if let Some(tier_id) = form.tier_id {
+        let tier: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
+            "select price_minor, supporter_limit, retired from tiers where id = $1 and recipient_id = $2",
+        )
+        .bind(tier_id)
+        .bind(r.id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let (price, limit, retired) = tier.ok_or(PledgeError::Field(
+            "tier_id",
+            "Choose one of this page's tiers.".into(),
+        ))?;
+        if retired != 0 {
+            return Err(PledgeError::Field(
+                "tier_id",
+                "That tier is no longer offered.".into(),
+            ));
+        }
+        if money.minor < price {
+            return Err(PledgeError::Field(
+                "amount",
+                format!(
+                    "This tier needs at least {} a month.",
+                    Money::new(price, r.currency)
+                ),
+            ));
+        }
+        if let Some(limit) = limit {
+            let (taken,): (i64,) = sqlx::query_as(
+                "select count(*) from pledges where tier_id = $1 and status in ('active', 'past_due', 'paused')",
+            )
+            .bind(tier_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if taken >= limit {
+                return Err(PledgeError::Field("tier_id", "This tier is full.".into()));
+            }
+        }
+    }
+    let at = now();
+    ensure_profile(&mut tx, supporter, at).await?;
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "insert into pledges (supporter_id, recipient_id, tier_id, amount_minor, currency, visibility, status, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $6, 'active', $7, $7) returning id",
+    )
+    .bind(supporter)
+    .bind(r.id)
+    .bind(form.tier_id)
+    .bind(money.minor)
+    .bind(r.currency.code())
+    .bind(visibility.as_str())
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await;
+    let (id,) = match inserted {
+        Ok(row) => row,
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
+            return Err(PledgeError::Conflict(
+                "You already pledge to this page; change that pledge instead.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The pledge `pledge_id` if it belongs to `supporter`: (status, currency, tier price).
+async fn own_pledge(
+    db: &Db,
+    supporter: i64,
+    pledge_id: i64,
+) -> Result<(String, Currency, Option<i64>), PledgeError> {
+    let row: Option<(String, String, Option<i64>)> = sqlx::query_as(
+        "select p.status, p.currency, t.price_minor from pledges p left join tiers t on t.id = p.tier_id \
+         where p.id = $1 and p.supporter_id = $2",
+    )
+    .bind(pledge_id)
+    .bind(supporter)
+    .fetch_optional(db.pool())
+    .await?;
+    let (status, currency, price) = row.ok_or(PledgeError::NoSuchPledge)?;
+    Ok((
+        status,
+        currency.parse().map_err(|_| PledgeError::NoSuchPledge)?,
+        price,
+    ))
+}
+
+/// Changes the monthly amount; the next cycle charges the new amount.
+pub async fn change_amount(
+    state: &AppState,
+    supporter: i64,
+    pledge_id: i64,
+    raw: &str,
+) -> Result<(), PledgeError> {
+    let (status, currency, price) = own_pledge(&state.db, supporter, pledge_id).await?;
+    if status == "cancelled" {
+        return Err(PledgeError::Conflict("This pledge was cancelled.".into()));
+    }
+    let money = amount(raw, currency, "amount")?;
+    if let Some(price) = price.filter(|p| money.minor < *p) {
+        return Err(PledgeError::Field(
+            "amount",
+            format!(
+                "This tier needs at least {} a month.",
+                Money::new(price, currency)
+            ),
+        ));
+    }
+    sqlx::query(
+        "update pledges set amount_minor = $1, updated_at = $2 where id = $3 and supporter_id = $4",
+    )
+    .bind(money.minor)
+    .bind(now())
+    .bind(pledge_id)
+    .bind(supporter)
+    .execute(state.db.pool())
+    .await?;
+    Ok(())
+}
+
+async fn set_status(
+    state: &AppState,
+    supporter: i64,
+    pledge_id: i64,
+    from: &[&str],
+    to: &str,
+    refusal: &str,
+) -> Result<(), PledgeError> {
+    let (status, _, _) = own_pledge(&state.db, supporter, pledge_id).await?;
+    if !from.contains(&status.as_str()) {
+        return Err(PledgeError::Conflict(refusal.to_owned()));
+    }
+    sqlx::query("update pledges set status = $1, updated_at = $2 where id = $3 and supporter_id = $4 and status = $5")
+        .bind(to)
+        .bind(now())
+        .bind(pledge_id)
+        .bind(supporter)
+        .bind(&status)
+        .execute(state.db.pool())
+        .await?;
+    Ok(())
+}
+
+/// Pauses a pledge: no periods are charged until it is resumed.
+pub async fn pause(state: &AppState, supporter: i64, pledge_id: i64) -> Result<(), PledgeError> {
+    set_status(
+        state,
+        supporter,
+        pledge_id,
+        &["active", "past_due"],
+        "paused",
+        "Only an active pledge can be paused.",
+    )
+    .await
+}
+
+/// Resumes a paused pledge.
+pub async fn resume(state: &AppState, supporter: i64, pledge_id: i64) -> Result<(), PledgeError> {
+    set_status(
+        state,
+        supporter,
+        pledge_id,
+        &["paused"],
+        "active",
+        "Only a paused pledge can be resumed.",
+    )
+    .await
+}
+
+/// Cancels a pledge for good (periods already charged stay charged).
+pub async fn cancel(state: &AppState, supporter: i64, pledge_id: i64) -> Result<(), PledgeError> {
+    set_status(
+        state,
+        supporter,
+        pledge_id,
+        &["active", "past_due", "paused"],
+        "cancelled",
+        "This pledge was already cancelled.",
+    )
+    .await
+}
+
+/// A new one-off tip.
+#[derive(Clone, Debug)]
+pub struct NewTip<'a> {
+    pub recipient_id: i64,
+    pub amount: &'a str,
+    pub message: &'a str,
+    pub visibility: &'a str,
+}
+
+/// The longest tip message.
+pub const MAX_MESSAGE_CHARS: usize = 500;
+
+/// Records a tip; it is collected by the supporter's next consolidated charge.
+pub async fn create_tip(
+    state: &AppState,
+    supporter: i64,
+    form: NewTip<'_>,
+) -> Result<i64, PledgeError> {
+    let db = &state.db;
+    let r = recipient(db, form.recipient_id).await?;
+    if r.owner == supporter {
+        return Err(PledgeError::SelfSupport);
+    }
+    let visibility = Visibility::parse(form.visibility)?;
+    let money = amount(form.amount, r.currency, "amount")?;
+    let message = form.message.trim();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(PledgeError::Field(
+            "message",
+            "Keep your message to 500 characters.".into(),
+        ));
+    }
+    if message.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(PledgeError::Field(
+            "message",
+            "Your message cannot contain control characters.".into(),
+        ));
+    }
+    let at = now();
+    let mut tx = db.pool().begin().await?;
+    ensure_profile(&mut tx, supporter, at).await?;
+    let (tip_id,): (i64,) = sqlx::query_as(
+        "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(supporter)
+    .bind(r.id)
+    .bind(money.minor)
+    .bind(r.currency.code())
+    .bind(message)
+    .bind(visibility.as_str())
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query(
+        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, tip_id, status, created_at) \
+         values ($1, $2, $3, $4, $5, 'pending', $6)",
+    )
+    .bind(supporter)
+    .bind(r.id)
+    .bind(r.currency.code())
+    .bind(money.minor)
+    .bind(tip_id)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(tip_id)
+}
+
+/// Sets the day of the month (1–28) on which the supporter is charged.
+pub async fn set_billing_day(
+    state: &AppState,
+    supporter: i64,
+    day: i64,
+) -> Result<(), PledgeError> {
+    if !(1..=28).contains(&day) {
+        return Err(PledgeError::Field(
+            "billing_day",
+            "Choose a day from 1 to 28.".into(),
+        ));
+    }
+    let at = now();
+    sqlx::query(
+        "insert into billing_profiles (user_id, billing_day, created_at) values ($1, $2, $3) \
+         on conflict (user_id) do update set billing_day = excluded.billing_day",
+    )
+    .bind(supporter)
+    .bind(day)
+    .bind(at)
+    .execute(state.db.pool())
+    .await?;
+    Ok(())
+}
+
+/// Saves the payment method (a processor token such as a test card) to charge.
+pub async fn set_payment_method(
+    state: &AppState,
+    supporter: i64,
+    method: &str,
+) -> Result<(), PledgeError> {
+    if method.is_empty()
+        || method.len() > 255
+        || !method
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    {
+        return Err(PledgeError::Field(
+            "payment_method",
+            "Choose a payment method.".into(),
+        ));
+    }
+    let at = now();
+    let mut tx = state.db.pool().begin().await?;
+    ensure_profile(&mut tx, supporter, at).await?;
+    sqlx::query("update billing_profiles set payment_method = $1 where user_id = $2")
+        .bind(method)
+        .bind(supporter)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}

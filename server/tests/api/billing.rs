@@ -1,0 +1,813 @@
+//! The pledge scheduler, end to end on the real database: consolidation, carry-forward, fees,
+//! declines and retries, refunds, crashes at every phase, and overlapping runs.
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::population::*;
+use app::domain::billing::simulated::{SimulatedProcessor, methods};
+use app::domain::billing::{self, BillingConfig, FaultPoint, RunSummary, refunds};
+use app::domain::ledger::{self, Account};
+use app::domain::pledges::{self, NewPledge, NewTip, PledgeError};
+use app::money::Currency;
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn run(
+    app: &TestApp,
+    p: &SimulatedProcessor,
+    config: &BillingConfig,
+    as_of: &str,
+) -> RunSummary {
+    billing::run(&app.state.db, p, config, date(as_of), &|_| {})
+        .await
+        .expect("billing run")
+}
+
+async fn assert_ledger_ok(app: &TestApp) {
+    match ledger::check(&app.state.db).await.unwrap() {
+        Ok(_) => {}
+        Err(v) => panic!("ledger check failed: {v}"),
+    }
+}
+
+#[tokio::test]
+async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let creator_a = recipient(db, "mara", "USD").await;
+    let creator_b = recipient(db, "tomas", "USD").await;
+    let cause = recipient(db, "library", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, creator_a, "5").await;
+    tip(&app.state, fan, creator_b, "1").await;
+    tip(&app.state, fan, cause, "2.00").await;
+    card(&app.state, fan, methods::SUCCEEDS, 10).await;
+
+    let summary = run(&app, &p, &config, "2026-11-10").await;
+    assert_eq!(summary.charges_succeeded, 1);
+    assert_eq!(summary.items_charged, 3);
+    let charges = p.successful_charges();
+    assert_eq!(charges.len(), 1, "one card charge for three donations");
+    assert_eq!(charges[0].amount.minor, 800);
+    // 2.9% of $8.00 is 23.2¢, rounded to 23¢, plus 30¢.
+    let totals = summary.totals[&Currency::USD];
+    assert_eq!((totals.gross_minor, totals.fee_minor), (800, 53));
+
+    let allocations: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "select recipient_id, gross_minor, fee_minor, net_minor from allocations order by gross_minor desc",
+    )
+    .fetch_all(db.pool())
+    .await
+    .unwrap();
+    // 53¢ pro rata to 500/200/100: 33.125, 13.25, 6.625 → 33, 13, 7 (largest remainder).
+    assert_eq!(
+        allocations,
+        vec![
+            (creator_a, 500, 33, 467),
+            (cause, 200, 13, 187),
+            (creator_b, 100, 7, 93)
+        ]
+    );
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(creator_a), Currency::USD)
+            .await
+            .unwrap(),
+        467
+    );
+    assert_eq!(
+        ledger::balance(db, Account::ProcessorFees, Currency::USD)
+            .await
+            .unwrap(),
+        53
+    );
+    assert_eq!(
+        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+            .await
+            .unwrap(),
+        -800
+    );
+    let lines_with_items = scalar(
+        db,
+        "select count(*) from journal_lines where item_id is not null",
+    )
+    .await;
+    assert_eq!(
+        lines_with_items,
+        scalar(db, "select count(*) from journal_lines").await,
+        "every line names its item"
+    );
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_second_run_in_the_same_cycle_charges_nothing_more() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, r, "5").await;
+    card(&app.state, fan, methods::SUCCEEDS, 3).await;
+    run(&app, &p, &config, "2026-11-03").await;
+    let again = run(&app, &p, &config, "2026-11-20").await;
+    assert_eq!(again.charges_created, 0);
+    assert_eq!(p.calls().len(), 1);
+    // The next month charges the next period.
+    let december = run(&app, &p, &config, "2026-12-03").await;
+    assert_eq!(december.charges_succeeded, 1);
+    assert_eq!(p.successful_charges().len(), 2);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn supporters_are_charged_only_once_their_billing_day_has_come() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let early = user(db, "Early").await;
+    let late = user(db, "Late").await;
+    for (u, day) in [(early, 5), (late, 20)] {
+        pledge(&app.state, u, r, "3").await;
+        card(&app.state, u, methods::SUCCEEDS, day).await;
+    }
+    let s = run(&app, &p, &config, "2026-11-10").await;
+    assert_eq!(s.charges_succeeded, 1);
+    assert_eq!(p.successful_charges()[0].supporter_id, early);
+    let s = run(&app, &p, &config, "2026-11-20").await;
+    assert_eq!(s.charges_succeeded, 1);
+    assert_eq!(p.successful_charges()[1].supporter_id, late);
+}
+
+#[tokio::test]
+async fn each_currency_gets_its_own_charge() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let usd = recipient(db, "mara", "USD").await;
+    let eur = recipient(db, "tomas", "EUR").await;
+    let krw = recipient(db, "jiwoo", "KRW").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, usd, "3").await;
+    pledge(&app.state, fan, eur, "4").await;
+    tip(&app.state, fan, krw, "5000").await;
+    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(s.charges_succeeded, 3);
+    let mut currencies: Vec<Currency> = p
+        .successful_charges()
+        .iter()
+        .map(|c| c.amount.currency)
+        .collect();
+    currencies.sort();
+    assert_eq!(
+        currencies,
+        vec![Currency::USD, Currency::EUR, Currency::KRW]
+    );
+    assert_eq!(s.totals[&Currency::KRW].fee_minor, 170, "3.4% of ₩5,000");
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn small_totals_carry_forward_at_most_twice_then_are_charged() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    tip(&app.state, fan, r, "0.50").await;
+    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(
+        (
+            s.charges_created,
+            s.items_carried_forward,
+            s.supporters_carried_forward
+        ),
+        (0, 1, 1)
+    );
+    let outcome: (String, i64) = sqlx::query_as("select outcome, total_minor from billing_cycles")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(outcome, ("carried_forward".to_owned(), 50));
+    tip(&app.state, fan, r, "0.25").await;
+    let s = run(&app, &p, &config, "2026-12-01").await;
+    assert_eq!(s.items_carried_forward, 2);
+    assert!(p.calls().is_empty());
+    let s = run(&app, &p, &config, "2027-01-01").await;
+    assert_eq!(s.charges_succeeded, 1, "carried twice, so charged anyway");
+    assert_eq!(p.successful_charges()[0].amount.minor, 75);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_tip_that_reaches_the_minimum_is_charged_with_the_carried_items() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    tip(&app.state, fan, r, "1").await;
+    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    run(&app, &p, &config, "2026-11-01").await;
+    tip(&app.state, fan, r, "1.50").await;
+    let s = run(&app, &p, &config, "2026-12-01").await;
+    assert_eq!((s.charges_succeeded, s.items_charged), (1, 2));
+}
+
+#[tokio::test]
+async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voided() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    let pledge_id = pledge(&app.state, fan, r, "5").await;
+    card(&app.state, fan, methods::INSUFFICIENT_FUNDS, 1).await;
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(s.charges_declined, 1);
+    let status = |id| async move {
+        let (s,): (String,) = sqlx::query_as("select status from pledges where id = $1")
+            .bind(id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+        s
+    };
+    assert_eq!(status(pledge_id).await, "past_due");
+    let mails = app.emails_to("fan@example.org").await;
+    assert!(mails.last().unwrap().0.contains("did not go through"));
+    assert!(mails.last().unwrap().1.contains("insufficient funds"));
+
+    // Not yet due: nothing happens on the same day.
+    assert_eq!(
+        run(&app, &p, &config, "2026-11-01").await.retries_scheduled,
+        0
+    );
+    // +1, +3, +5, +7 days.
+    for day in ["2026-11-02", "2026-11-04", "2026-11-06", "2026-11-08"] {
+        let s = run(&app, &p, &config, day).await;
+        assert_eq!((s.retries_scheduled, s.charges_declined), (1, 1), "{day}");
+    }
+    assert_eq!(status(pledge_id).await, "paused");
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'voided'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(scalar(db, "select count(*) from charges").await, 5);
+    assert!(
+        app.emails_to("fan@example.org")
+            .await
+            .last()
+            .unwrap()
+            .1
+            .contains("pledges are paused")
+    );
+    let s = run(&app, &p, &config, "2026-11-20").await;
+    assert_eq!((s.retries_scheduled, s.charges_created), (0, 0));
+    assert!(p.successful_charges().is_empty());
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn fixing_the_card_before_a_retry_collects_the_same_items_once() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    let pledge_id = pledge(&app.state, fan, r, "5").await;
+    tip(&app.state, fan, r, "2").await;
+    card(&app.state, fan, methods::DECLINED, 1).await;
+    run(&app, &p, &config, "2026-11-01").await;
+    pledges::set_payment_method(&app.state, fan, methods::SUCCEEDS)
+        .await
+        .unwrap();
+    let s = run(&app, &p, &config, "2026-11-02").await;
+    assert_eq!(
+        (s.retries_scheduled, s.charges_succeeded, s.items_charged),
+        (1, 1, 2)
+    );
+    let (status,): (String,) = sqlx::query_as("select status from pledges where id = $1")
+        .bind(pledge_id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(status, "active");
+    assert_eq!(p.successful_charges().len(), 1);
+    assert_eq!(p.successful_charges()[0].amount.minor, 700);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_charge_that_needs_authentication_waits_and_emails_the_supporter() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, r, "5").await;
+    card(&app.state, fan, methods::REQUIRES_AUTHENTICATION, 1).await;
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(s.charges_requiring_action, 1);
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from charges where status = 'requires_action'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'charging'"
+        )
+        .await,
+        1
+    );
+    let (subject, body) = app.emails_to("fan@example.org").await.pop().unwrap();
+    assert!(subject.contains("confirm"), "{subject}");
+    assert!(body.contains("/account/billing/authenticate/"));
+    assert_eq!(
+        run(&app, &p, &config, "2026-11-02").await.charges_created,
+        0,
+        "it waits"
+    );
+}
+
+#[tokio::test]
+async fn supporters_without_a_payment_method_are_told_and_not_charged() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, r, "5").await;
+    pledges::set_billing_day(&app.state, fan, 1).await.unwrap();
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(s.charges_declined, 1);
+    assert!(p.calls().is_empty());
+    assert!(
+        app.emails_to("fan@example.org")
+            .await
+            .pop()
+            .unwrap()
+            .1
+            .contains("no payment method")
+    );
+}
+
+#[tokio::test]
+async fn refunding_one_item_reverses_exactly_its_lines_once() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let a = recipient(db, "mara", "USD").await;
+    let b = recipient(db, "tomas", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, a, "5").await;
+    tip(&app.state, fan, b, "3").await;
+    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    run(&app, &p, &config, "2026-11-01").await;
+    let before_a = ledger::balance(db, Account::Recipient(a), Currency::USD)
+        .await
+        .unwrap();
+    let (item,): (i64,) = sqlx::query_as("select item_id from allocations where recipient_id = $1")
+        .bind(b)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let refunded = refunds::refund_item(db, &p, item).await.unwrap();
+    assert_eq!(refunded.amount.minor, 300);
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(b), Currency::USD)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(a), Currency::USD)
+            .await
+            .unwrap(),
+        before_a
+    );
+    assert!(matches!(
+        refunds::refund_item(db, &p, item).await,
+        Err(refunds::RefundError::NothingToRefund)
+    ));
+    assert_ledger_ok(&app).await;
+    // The rest of the charge.
+    let (charge,): (i64,) = sqlx::query_as("select id from charges")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let rest = refunds::refund_charge(db, &p, charge).await.unwrap();
+    assert_eq!(rest.amount.minor, 500);
+    assert_eq!(
+        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'refunded'"
+        )
+        .await,
+        2
+    );
+    assert_ledger_ok(&app).await;
+    // Nothing in the journal can be changed afterwards.
+    assert!(
+        sqlx::query("update journal_lines set amount_minor = 1")
+            .execute(db.pool())
+            .await
+            .is_err()
+    );
+    assert!(
+        sqlx::query("delete from journal_entries")
+            .execute(db.pool())
+            .await
+            .is_err()
+    );
+}
+
+#[tokio::test]
+async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_finds_it() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let mut tx = db.pool().begin().await.unwrap();
+    let (entry,): (i64,) = sqlx::query_as("insert into journal_entries (kind, memo, created_at) values ('correction', 'bad', 0) returning id")
+        .fetch_one(&mut *tx).await.unwrap();
+    sqlx::query("insert into journal_lines (entry_id, account, currency, amount_minor) values ($1, 'processor_fees', 'USD', 5)")
+        .bind(entry).execute(&mut *tx).await.unwrap();
+    let committed = tx.commit().await;
+    match db.backend() {
+        app::domain::db::Backend::Postgres => {
+            assert!(committed.is_err(), "PostgreSQL checks balance at commit")
+        }
+        app::domain::db::Backend::Sqlite => {
+            committed.unwrap();
+            let v = ledger::check(db).await.unwrap().unwrap_err();
+            assert!(
+                matches!(v, ledger::Violation::UnbalancedEntry { .. }),
+                "{v}"
+            );
+        }
+    }
+}
+
+async fn crash_population(app: &TestApp) -> Vec<i64> {
+    let db = &app.state.db;
+    let a = recipient(db, "mara", "USD").await;
+    let b = recipient(db, "tomas", "EUR").await;
+    let mut fans = Vec::new();
+    for i in 0..25 {
+        let fan = user(db, &format!("fan{i}")).await;
+        pledge(&app.state, fan, a, &format!("{}", 2 + i % 4)).await;
+        if i % 3 == 0 {
+            tip(&app.state, fan, b, "3").await;
+        }
+        card(&app.state, fan, methods::SUCCEEDS, 1).await;
+        fans.push(fan);
+    }
+    fans
+}
+
+#[tokio::test]
+async fn a_run_stopped_at_any_phase_resumes_and_charges_everyone_exactly_once() {
+    for fault in [
+        FaultPoint::AfterIntents,
+        FaultPoint::AfterProcessorCalls,
+        FaultPoint::AfterFirstResults,
+    ] {
+        let app = spawn_app().await;
+        let p = SimulatedProcessor::new();
+        crash_population(&app).await;
+        let crashing = BillingConfig {
+            fault: Some(fault),
+            batch_size: 10,
+            claim_lease_secs: 0,
+            ..BillingConfig::default()
+        };
+        let err = billing::run(&app.state.db, &p, &crashing, date("2026-11-01"), &|_| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(err, billing::BillingError::Injected(f) if f == fault));
+        let resumed = BillingConfig {
+            batch_size: 10,
+            ..BillingConfig::default()
+        };
+        run(&app, &p, &resumed, "2026-11-01").await;
+        // 25 USD charges plus 9 EUR charges.
+        let successes = p.successful_charges();
+        assert_eq!(successes.len(), 34, "{fault:?}");
+        let mut per_key: HashMap<(i64, Currency), usize> = HashMap::new();
+        for c in &successes {
+            *per_key
+                .entry((c.supporter_id, c.amount.currency))
+                .or_default() += 1;
+        }
+        assert!(
+            per_key.values().all(|&n| n == 1),
+            "{fault:?}: someone was charged twice"
+        );
+        assert_eq!(
+            scalar(
+                &app.state.db,
+                "select count(*) from charges where status = 'succeeded'"
+            )
+            .await,
+            34
+        );
+        assert_eq!(
+            scalar(&app.state.db, "select count(*) from charges").await,
+            34
+        );
+        assert_ledger_ok(&app).await;
+    }
+}
+
+#[tokio::test]
+async fn calls_lost_on_the_network_are_resent_with_the_same_key_next_run() {
+    let app = spawn_app().await;
+    let p = SimulatedProcessor::new();
+    crash_population(&app).await;
+    p.fail_next_calls(7);
+    let config = BillingConfig::default();
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!((s.charges_succeeded, s.charges_unreachable), (27, 7));
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(s.charges_succeeded, 7);
+    assert_eq!(p.successful_charges().len(), 34);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn two_runs_at_once_charge_each_supporter_exactly_once() {
+    let app = spawn_app().await;
+    let p = SimulatedProcessor::new().with_latency(std::time::Duration::from_millis(5));
+    let fans = crash_population(&app).await;
+    let config = BillingConfig {
+        batch_size: 4,
+        concurrency: 4,
+        ..BillingConfig::default()
+    };
+    let (a, b) = tokio::join!(
+        billing::run(&app.state.db, &p, &config, date("2026-11-01"), &|_| {}),
+        billing::run(&app.state.db, &p, &config, date("2026-11-01"), &|_| {}),
+    );
+    if app.state.db.backend() == app::domain::db::Backend::Postgres {
+        // Both runs worked, each on its own share of the supporters.
+        let (a, b) = (a.unwrap(), b.unwrap());
+        assert_eq!(a.charges_created + b.charges_created, 34);
+    } else {
+        // SQLite serialises writers; a run may give up, but never charges twice.
+        assert!(a.is_ok() || b.is_ok());
+        run(&app, &p, &config, "2026-11-01").await;
+    }
+    let successes = p.successful_charges();
+    assert_eq!(successes.len(), 34);
+    for fan in fans {
+        let usd = successes
+            .iter()
+            .filter(|c| c.supporter_id == fan && c.amount.currency == Currency::USD)
+            .count();
+        assert_eq!(usd, 1, "supporter {fan}");
+    }
+    assert_eq!(
+        scalar(&app.state.db, "select count(*) from allocations").await,
+        34
+    );
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let r = recipient(db, "mara", "USD").await;
+    let krw = recipient(db, "jiwoo", "KRW").await;
+    let owner = owner_of(db, r).await;
+    let fan = user(db, "Fan").await;
+    let other = user(db, "Other").await;
+    let cheap = tier(db, r, 500, None).await;
+    let full = tier(db, r, 100, Some(1)).await;
+    let new_pledge = |recipient_id, amount, tier_id| NewPledge {
+        recipient_id,
+        amount,
+        tier_id,
+        visibility: "public",
+    };
+
+    let field = |e: PledgeError| match e {
+        PledgeError::Field(f, m) => (f, m),
+        other => panic!("expected a field error, got {other:?}"),
+    };
+    for bad in ["", "0", "-5", "1.005", "abc", "99999999999", "€5"] {
+        let e = pledges::create_pledge(&app.state, fan, new_pledge(r, bad, None))
+            .await
+            .unwrap_err();
+        assert_eq!(field(e).0, "amount", "{bad:?}");
+    }
+    let e = pledges::create_tip(
+        &app.state,
+        fan,
+        NewTip {
+            recipient_id: krw,
+            amount: "10.5",
+            message: "",
+            visibility: "public",
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        field(e),
+        (
+            "amount",
+            "KRW amounts can have at most 0 decimal places.".to_owned()
+        )
+    );
+    let e = pledges::create_pledge(&app.state, fan, new_pledge(r, "4", Some(cheap)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        field(e),
+        (
+            "amount",
+            "This tier needs at least $5.00 a month.".to_owned()
+        )
+    );
+    assert!(matches!(
+        pledges::create_pledge(&app.state, owner, new_pledge(r, "5", None)).await,
+        Err(PledgeError::SelfSupport)
+    ));
+    assert!(matches!(
+        pledges::create_tip(
+            &app.state,
+            owner,
+            NewTip {
+                recipient_id: r,
+                amount: "5",
+                message: "",
+                visibility: "public"
+            }
+        )
+        .await,
+        Err(PledgeError::SelfSupport)
+    ));
+    assert!(matches!(
+        pledges::create_pledge(&app.state, fan, new_pledge(999_999, "5", None)).await,
+        Err(PledgeError::NoSuchRecipient)
+    ));
+    let e = pledges::create_pledge(
+        &app.state,
+        fan,
+        NewPledge {
+            visibility: "everyone",
+            ..new_pledge(r, "5", None)
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(e).0, "visibility");
+    let long = "x".repeat(501);
+    let e = pledges::create_tip(
+        &app.state,
+        fan,
+        NewTip {
+            recipient_id: r,
+            amount: "5",
+            message: &long,
+            visibility: "public",
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(field(e).0, "message");
+    assert_eq!(
+        field(
+            pledges::set_billing_day(&app.state, fan, 29)
+                .await
+                .unwrap_err()
+        )
+        .0,
+        "billing_day"
+    );
+    assert_eq!(
+        field(
+            pledges::set_billing_day(&app.state, fan, 0)
+                .await
+                .unwrap_err()
+        )
+        .0,
+        "billing_day"
+    );
+    assert_eq!(scalar(db, "select count(*) from pledges").await, 0);
+    assert_eq!(scalar(db, "select count(*) from tips").await, 0);
+    assert_eq!(scalar(db, "select count(*) from donation_items").await, 0);
+    assert_eq!(scalar(db, "select count(*) from billing_profiles").await, 0);
+
+    // A full tier refuses the next supporter; another supporter's pledge cannot be touched.
+    let mine = pledges::create_pledge(&app.state, fan, new_pledge(r, "1", Some(full)))
+        .await
+        .unwrap();
+    let e = pledges::create_pledge(&app.state, other, new_pledge(r, "1", Some(full)))
+        .await
+        .unwrap_err();
+    assert_eq!(field(e), ("tier_id", "This tier is full.".to_owned()));
+    assert!(matches!(
+        pledges::cancel(&app.state, other, mine).await,
+        Err(PledgeError::NoSuchPledge)
+    ));
+    assert!(matches!(
+        pledges::change_amount(&app.state, other, mine, "9").await,
+        Err(PledgeError::NoSuchPledge)
+    ));
+    assert!(matches!(
+        pledges::pause(&app.state, other, mine).await,
+        Err(PledgeError::NoSuchPledge)
+    ));
+    assert!(matches!(
+        pledges::create_pledge(&app.state, fan, new_pledge(r, "3", None)).await,
+        Err(PledgeError::Conflict(_))
+    ));
+    assert_eq!(scalar(db, "select count(*) from pledges").await, 1);
+}
+
+#[tokio::test]
+async fn pledges_pause_resume_change_and_cancel() {
+    let app = spawn_app().await;
+    let (db, p, config) = (
+        &app.state.db,
+        SimulatedProcessor::new(),
+        BillingConfig::default(),
+    );
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    let id = pledge(&app.state, fan, r, "5").await;
+    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    pledges::pause(&app.state, fan, id).await.unwrap();
+    assert_eq!(
+        run(&app, &p, &config, "2026-11-01").await.charges_created,
+        0
+    );
+    assert!(pledges::pause(&app.state, fan, id).await.is_err());
+    pledges::resume(&app.state, fan, id).await.unwrap();
+    pledges::change_amount(&app.state, fan, id, "7.25")
+        .await
+        .unwrap();
+    run(&app, &p, &config, "2026-12-01").await;
+    assert_eq!(p.successful_charges()[0].amount.minor, 725);
+    pledges::cancel(&app.state, fan, id).await.unwrap();
+    assert_eq!(
+        run(&app, &p, &config, "2027-01-01").await.charges_created,
+        0
+    );
+    assert!(pledges::resume(&app.state, fan, id).await.is_err());
+}

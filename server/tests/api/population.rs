@@ -1,0 +1,108 @@
+//! Building supporters, recipients, pledges and tips straight in the database, for money tests.
+
+use app::domain::db::now;
+use app::domain::pledges::{self, NewPledge, NewTip};
+use app::domain::{AppState, Db};
+
+/// Inserts a verified user (with an unusable password) and returns their id.
+pub async fn user(db: &Db, name: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into users (email, display_name, password_hash, email_verified_at, created_at, password_changed_at) \
+         values ($1, $2, '!', $3, $3, $3) returning id",
+    )
+    .bind(format!("{}@example.org", name.to_lowercase()))
+    .bind(name)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    id
+}
+
+/// Inserts a creator or cause owned by a new user; returns the recipient id.
+pub async fn recipient(db: &Db, slug: &str, currency: &str) -> i64 {
+    let owner = user(db, &format!("owner-{slug}")).await;
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into recipients (kind, owner_user_id, slug, name, category, currency, created_at) \
+         values ('creator', $1, $2, $2, 'Art', $3, $4) returning id",
+    )
+    .bind(owner)
+    .bind(slug)
+    .bind(currency)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    id
+}
+
+/// The owner of a recipient.
+pub async fn owner_of(db: &Db, recipient: i64) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select owner_user_id from recipients where id = $1")
+        .bind(recipient)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    id
+}
+
+/// A tier of `recipient`.
+pub async fn tier(db: &Db, recipient: i64, price_minor: i64, limit: Option<i64>) -> i64 {
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into tiers (recipient_id, name, price_minor, supporter_limit, position, created_at) \
+         values ($1, 'Tier', $2, $3, 0, $4) returning id",
+    )
+    .bind(recipient)
+    .bind(price_minor)
+    .bind(limit)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    id
+}
+
+pub async fn pledge(state: &AppState, supporter: i64, recipient: i64, amount: &str) -> i64 {
+    pledges::create_pledge(
+        state,
+        supporter,
+        NewPledge {
+            recipient_id: recipient,
+            amount,
+            tier_id: None,
+            visibility: "public",
+        },
+    )
+    .await
+    .unwrap()
+}
+
+pub async fn tip(state: &AppState, supporter: i64, recipient: i64, amount: &str) -> i64 {
+    pledges::create_tip(
+        state,
+        supporter,
+        NewTip {
+            recipient_id: recipient,
+            amount,
+            message: "",
+            visibility: "public",
+        },
+    )
+    .await
+    .unwrap()
+}
+
+/// Gives the supporter a payment method and a billing day.
+pub async fn card(state: &AppState, supporter: i64, method: &str, billing_day: i64) {
+    pledges::set_payment_method(state, supporter, method)
+        .await
+        .unwrap();
+    pledges::set_billing_day(state, supporter, billing_day)
+        .await
+        .unwrap();
+}
+
+pub async fn scalar(db: &Db, sql: &str) -> i64 {
+    let (n,): (i64,) = sqlx::query_as(sql).fetch_one(db.pool()).await.unwrap();
+    n
+}
