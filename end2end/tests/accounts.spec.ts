@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect } from '@playwright/test';
 import {
   emailsTo,
   expectNoSeriousA11yViolations as axe,
@@ -8,6 +8,7 @@ import {
   signUpVerified,
   snap,
   strongPassword,
+  test,
   uniqueEmail,
   waitForEmail,
 } from './helpers';
@@ -73,14 +74,14 @@ test('sign up, confirm the address, log in, see the account and log out', async 
     await expect(page.locator('.alert.alert-error')).toContainText('Please confirm your email address first');
     await snap(page, testInfo, '04-login-unverified');
     await axe(page, testInfo, 'login-unverified');
-    await waitForEmail(email, 'Confirm your Chipin account', { count: 2 });
+    // A new link goes out only if none was sent in the last five minutes, so right after
+    // signing up no second email is written: give the mail worker time, then check.
+    await page.waitForTimeout(3_000);
+    expect(emailsTo(email).map((e) => e.subject)).toEqual(['Confirm your Chipin account']);
   });
 
   await test.step('the link from the email confirms the address', async () => {
-    // Use the newest link: the first one may have been replaced by the resend.
-    const newest = await waitForEmail(email, 'Confirm your Chipin account', { count: 2 });
-    expect(newest.file).not.toBe(firstMail.file);
-    await page.goto(linkIn(newest, '/verify-email'));
+    await page.goto(linkIn(firstMail, '/verify-email'));
     await expect(page).toHaveURL(/\/login\?verified=1$/);
     await expect(page.getByRole('status')).toContainText('Your email address is confirmed');
     await snap(page, testInfo, '05-email-confirmed');

@@ -1,8 +1,47 @@
 import AxeBuilder from '@axe-core/playwright';
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+
+// ---------------------------------------------------------------------------------------------
+// Script errors
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A missing WebAssembly bundle is fine (every page works without it), so failing to fetch it
+ * is not an error here. Anything else the page's scripts throw or log as an error (a
+ * hydration panic, for one) fails the test after it ran, with the messages.
+ */
+const MISSING_BUNDLE =
+  /failed to fetch Wasm: 404|Failed to fetch dynamically imported module|Failed to load module script|error loading dynamically imported module/i;
+
+export const test = base.extend<{ scriptErrors: string[] }>({
+  scriptErrors: [
+    async ({ page }, use, testInfo) => {
+      const errors: string[] = [];
+      page.on('pageerror', (e) => {
+        if (!MISSING_BUNDLE.test(e.message)) errors.push(`uncaught on ${page.url()}: ${e.message}`);
+      });
+      page.on('console', (m) => {
+        if (m.type() !== 'error') return;
+        const text = m.text();
+        // "Failed to load resource" carries no URL in its text: allow it only for /pkg/ files.
+        if (/Failed to load resource/.test(text) && m.location().url.includes('/pkg/')) return;
+        // A server function refusing bad input answers 4xx on purpose; the page shows why.
+        if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text) && m.location().url.includes('/api/')) return;
+        if (MISSING_BUNDLE.test(text)) return;
+        errors.push(`console.error on ${page.url()}: ${text.split('\n').slice(0, 3).join(' ')}`);
+      });
+      await use(errors);
+      if (errors.length > 0) {
+        await testInfo.attach('script-errors.txt', { body: errors.join('\n\n'), contentType: 'text/plain' });
+      }
+      expect(errors, `the pages' scripts failed:\n${[...new Set(errors)].join('\n')}`).toEqual([]);
+    },
+    { auto: true },
+  ],
+});
 
 // ---------------------------------------------------------------------------------------------
 // Test data
@@ -41,10 +80,9 @@ export async function expectNoSeriousA11yViolations(
   pageLabel: string,
 ): Promise<void> {
   const results = await new AxeBuilder({ page }).analyze();
-  await testInfo.attach(`axe-${pageLabel}.json`, {
-    body: JSON.stringify(results.violations, null, 2),
-    contentType: 'application/json',
-  });
+  const file = testInfo.outputPath(`axe-${pageLabel}.json`);
+  fs.writeFileSync(file, JSON.stringify(results.violations, null, 2));
+  await testInfo.attach(`axe-${pageLabel}.json`, { path: file, contentType: 'application/json' });
   const serious = results.violations.filter(
     (v) => v.impact === 'serious' || v.impact === 'critical',
   );

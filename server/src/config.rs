@@ -53,6 +53,12 @@ pub struct Config {
     pub site_root: String,
     /// Structured JSON logs instead of human-readable lines.
     pub log_json: bool,
+    /// How often `server serve` runs the billing scheduler, in seconds.
+    pub billing_interval_secs: u64,
+    /// Chipin's own fee in basis points of each donation item.
+    pub billing_platform_fee_bps: i64,
+    /// Cycles a supporter's items may be carried forward before they are charged anyway.
+    pub billing_max_carry_cycles: i64,
     pub settings: Settings,
 }
 
@@ -201,6 +207,9 @@ impl Config {
                 Some("json") => true,
                 Some(_) => return Err(err("LOG_FORMAT", "must be json or pretty")),
             },
+            billing_interval_secs: parse_num(&get, "BILLING_INTERVAL_SECS", 3_600u64, 60, 86_400)?,
+            billing_platform_fee_bps: parse_num(&get, "BILLING_PLATFORM_FEE_BPS", 0i64, 0, 5_000)?,
+            billing_max_carry_cycles: parse_num(&get, "BILLING_MAX_CARRY_CYCLES", 2i64, 0, 12)?,
             settings,
         })
     }
@@ -281,10 +290,42 @@ mod tests {
             ("DB_MAX_CONNECTIONS", "0"),
             ("MAIL_FROM", "not an address"),
             ("LOG_FORMAT", "xml"),
+            ("BILLING_INTERVAL_SECS", "0"),
+            ("BILLING_INTERVAL_SECS", "59"),
+            ("BILLING_INTERVAL_SECS", "86401"),
+            ("BILLING_INTERVAL_SECS", "hourly"),
+            ("BILLING_PLATFORM_FEE_BPS", "-1"),
+            ("BILLING_PLATFORM_FEE_BPS", "5001"),
+            ("BILLING_PLATFORM_FEE_BPS", "2.5"),
+            ("BILLING_MAX_CARRY_CYCLES", "13"),
+            ("BILLING_MAX_CARRY_CYCLES", "-1"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{var}={value}");
             assert!(e.to_string().contains(var));
+        }
+    }
+
+    #[test]
+    fn billing_runs_hourly_with_no_platform_fee_and_two_carried_cycles_by_default() {
+        let c = config(&[]).unwrap();
+        assert_eq!(c.billing_interval_secs, 3_600);
+        assert_eq!(c.billing_platform_fee_bps, 0);
+        assert_eq!(c.billing_max_carry_cycles, 2);
+    }
+
+    #[test]
+    fn billing_settings_accept_their_whole_range() {
+        for (interval, bps, carry) in [("60", "0", "0"), ("86400", "5000", "12")] {
+            let c = config(&[
+                ("BILLING_INTERVAL_SECS", interval),
+                ("BILLING_PLATFORM_FEE_BPS", bps),
+                ("BILLING_MAX_CARRY_CYCLES", carry),
+            ])
+            .unwrap();
+            assert_eq!(c.billing_interval_secs.to_string(), interval);
+            assert_eq!(c.billing_platform_fee_bps.to_string(), bps);
+            assert_eq!(c.billing_max_carry_cycles.to_string(), carry);
         }
     }
 

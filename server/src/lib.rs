@@ -1,10 +1,13 @@
 //! The Chipin process: configuration, the HTTP server with its middleware, background
 //! workers, and the command-line jobs. `main.rs` only parses the command line.
 
+pub mod bench;
+pub mod cli;
 pub mod config;
 pub mod middleware;
 pub mod workers;
 
+use app::domain::billing::BillingConfig;
 use app::domain::mail::Mailer;
 use app::domain::{AppState, Db, accounts, demo};
 use app::{App, shell};
@@ -19,6 +22,7 @@ use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::future::Future;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
@@ -48,6 +52,18 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
     let db = Db::connect(config.database_url.expose(), config.db_max_connections).await?;
     db.migrate().await?;
     Ok(db)
+}
+
+/// The state every command works with: [`AppState::new`] with the billing policy the
+/// configuration sets (platform fee, carry-forward limit) in place of the defaults.
+pub fn app_state(db: Db, config: &Config) -> AppState {
+    let mut state = AppState::new(db, config.settings.clone());
+    state.billing = Arc::new(BillingConfig {
+        platform_fee_bps: config.billing_platform_fee_bps,
+        max_carry_cycles: config.billing_max_carry_cycles,
+        ..(*state.billing).clone()
+    });
+    state
 }
 
 /// Loads the demo data if the database has no users; says whether it did.
@@ -106,6 +122,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let pages = pages.layer(axum::Extension(state.clone()));
     let health_state = state.clone();
     pages
+        .layer(axum::middleware::from_fn(middleware::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(config.trust_proxy, middleware::client_addr))
@@ -183,6 +200,7 @@ pub async fn serve(
         state.clone(),
         mailer,
         Duration::from_secs(config.mail_poll_secs),
+        Duration::from_secs(config.billing_interval_secs),
     );
     let app = router(state.clone(), &config);
     let result = axum::serve(

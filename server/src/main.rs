@@ -1,7 +1,9 @@
 //! `server`: run Chipin, or one of its maintenance jobs.
 
 use app::domain::AppState;
+use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
+use server::cli::{self, CliError};
 use server::config::Config;
 use std::process::ExitCode;
 
@@ -24,6 +26,43 @@ enum Command {
     Migrate,
     /// Load the demo creators and causes into an empty database.
     DemoData,
+    /// Charge supporters.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
+    /// Inspect the double-entry journal.
+    Ledger {
+        #[command(subcommand)]
+        command: LedgerCommand,
+    },
+    /// Measure Chipin on a fresh database with a synthetic population.
+    Bench {
+        #[command(subcommand)]
+        command: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Run one billing cycle now: gather what is due, charge it, print a summary.
+    Run {
+        /// The day to bill as of (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = cli::billing::parse_as_of)]
+        as_of: Option<NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum LedgerCommand {
+    /// Verify every invariant of the money model; exits 1 on the first violation.
+    Check,
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// One billing cycle over a synthetic population, with timings, memory and fees.
+    Billing(server::bench::BillingBench),
 }
 
 fn init_logging(json: bool) {
@@ -50,15 +89,9 @@ async fn main() -> ExitCode {
     };
     init_logging(config.log_json);
     match run(cli.command.unwrap_or(Command::Serve), config).await {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => {
-            let mut message = e.to_string();
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                message.push_str(": ");
-                message.push_str(&s.to_string());
-                source = s.source();
-            }
+            let message = cli::error_chain(&e);
             tracing::error!("{message}");
             eprintln!("chipin: {message}");
             ExitCode::FAILURE
@@ -66,29 +99,64 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run(command: Command, config: Config) -> Result<(), server::StartError> {
-    let db = server::open_database(&config).await?;
-    let state = AppState::new(db, config.settings.clone());
+async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
     match command {
         Command::Migrate => {
+            open(&config).await?;
             tracing::info!("migrations applied");
-            Ok(())
         }
         Command::DemoData => {
-            if server::load_demo_data(&state).await? {
+            if server::load_demo_data(&open(&config).await?).await? {
                 println!("demo data loaded");
             } else {
                 println!("the database already has users; demo data not loaded");
             }
-            Ok(())
         }
+        Command::Billing {
+            command: BillingCommand::Run { as_of },
+        } => {
+            let state = open(&config).await?;
+            let outcome = cli::billing::run(&state, as_of).await;
+            state.db.close().await;
+            outcome?;
+        }
+        Command::Ledger {
+            command: LedgerCommand::Check,
+        } => {
+            let state = open(&config).await?;
+            let checked = cli::ledger::ledger_check_report(&state.db).await;
+            state.db.close().await;
+            let (report, ok) = checked.map_err(CliError::Ledger)?;
+            println!("{report}");
+            return Ok(exit_code(ok));
+        }
+        // The benchmark makes its own database rather than touching the configured one.
+        Command::Bench {
+            command: BenchCommand::Billing(args),
+        } => return Ok(exit_code(server::bench::billing(&args).await?)),
         Command::Serve => {
+            let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {
                 tracing::info!("demo data loaded into the new database");
             }
             let listener = server::bind(&config).await?;
             tracing::info!(address = %config.settings.base_url, "Chipin is listening");
-            server::serve(config, state, listener, server::shutdown_signal()).await
+            server::serve(config, state, listener, server::shutdown_signal()).await?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The configured database, migrated, and the state around it.
+async fn open(config: &Config) -> Result<AppState, CliError> {
+    let db = server::open_database(config).await?;
+    Ok(server::app_state(db, config))
+}
+
+fn exit_code(ok: bool) -> ExitCode {
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }

@@ -217,3 +217,30 @@ pub async fn client_addr(
     }
     next.run(req).await
 }
+
+/// Gives failed server functions the HTTP status their error means (400 for a bad field, 401,
+/// 403, 404, 429), instead of a blanket 500: browsers, logs and monitoring then tell a typo
+/// from an outage.
+pub async fn server_fn_status(req: Request, next: Next) -> Response {
+    let is_api = req.uri().path().starts_with("/api/");
+    let res = next.run(req).await;
+    if !is_api || res.status() != StatusCode::INTERNAL_SERVER_ERROR {
+        return res;
+    }
+    let (mut parts, body) = res.into_parts();
+    let Ok(bytes) = to_bytes(body, 64 * 1024).await else {
+        return (StatusCode::INTERNAL_SERVER_ERROR, "error").into_response();
+    };
+    let kind = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| v.get("kind").and_then(|k| k.as_str()).map(str::to_owned));
+    parts.status = match kind.as_deref() {
+        Some("invalid" | "rejected") => StatusCode::BAD_REQUEST,
+        Some("unauthenticated") => StatusCode::UNAUTHORIZED,
+        Some("forbidden") => StatusCode::FORBIDDEN,
+        Some("not_found") => StatusCode::NOT_FOUND,
+        Some("rate_limited") => StatusCode::TOO_MANY_REQUESTS,
+        _ => StatusCode::INTERNAL_SERVER_ERROR,
+    };
+    Response::from_parts(parts, Body::from(bytes))
+}

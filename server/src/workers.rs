@@ -1,8 +1,13 @@
-//! Background work inside `server serve`: draining the email outbox and housekeeping.
+//! Background work inside `server serve`: draining the email outbox, billing on a timer, and
+//! housekeeping.
 
+use crate::cli::error_chain;
 use app::domain::AppState;
 use app::domain::accounts::{sessions, throttle};
+use app::domain::billing::{self, BillingError, RunSummary};
 use app::domain::mail::{self, Mailer};
+use app::money::Money;
+use chrono::NaiveDate;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
@@ -22,8 +27,14 @@ impl Workers {
     }
 }
 
-/// Starts the outbox drainer (every `mail_every`) and hourly housekeeping.
-pub fn spawn(state: AppState, mailer: Mailer, mail_every: Duration) -> Workers {
+/// Starts the outbox drainer (every `mail_every`), the billing scheduler (every
+/// `billing_every`) and hourly housekeeping.
+pub fn spawn(
+    state: AppState,
+    mailer: Mailer,
+    mail_every: Duration,
+    billing_every: Duration,
+) -> Workers {
     let (stop, rx) = watch::channel(false);
     let mail_state = state.clone();
     let mut mail_rx = rx.clone();
@@ -37,6 +48,21 @@ pub fn spawn(state: AppState, mailer: Mailer, mail_every: Duration) -> Workers {
             if let Err(e) = mail::drain_once(&mail_state.db, &mailer, &from).await {
                 tracing::error!(error = %e, "outbox drain failed");
             }
+        }
+    });
+    let billing_state = state.clone();
+    let mut billing_rx = rx.clone();
+    // The first run comes one interval after start, like the outbox: a run is idempotent
+    // within its cycle, so nothing is lost by waiting, and a freshly started process (or a
+    // test) is not charging cards before anyone asked. A run in progress when the process
+    // stops is finished first; were it cut short, the next run would resume it.
+    let billing_task = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(billing_every) => {},
+                _ = billing_rx.changed() => break,
+            }
+            let _ = bill_once(&billing_state, chrono::Utc::now().date_naive()).await;
         }
     });
     let mut house_rx = rx;
@@ -58,6 +84,56 @@ pub fn spawn(state: AppState, mailer: Mailer, mail_every: Duration) -> Workers {
     });
     Workers {
         stop,
-        handles: vec![mail_task, house_task],
+        handles: vec![mail_task, billing_task, house_task],
     }
+}
+
+/// One billing run as of `as_of` with the state's processor and policy; its summary (or its
+/// error, with the cause chain) goes to the log.
+pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary, BillingError> {
+    let started = std::time::Instant::now();
+    let result = billing::run(
+        &state.db,
+        state.processor.as_ref(),
+        &state.billing,
+        as_of,
+        &|_| {},
+    )
+    .await;
+    match &result {
+        Ok(s) => {
+            tracing::info!(
+                cycle = %s.cycle,
+                %as_of,
+                seconds = started.elapsed().as_secs_f64(),
+                supporters_due = s.supporters_due,
+                charges_created = s.charges_created,
+                charges_succeeded = s.charges_succeeded,
+                charges_declined = s.charges_declined,
+                charges_requiring_action = s.charges_requiring_action,
+                charges_processing = s.charges_processing,
+                charges_unreachable = s.charges_unreachable,
+                items_charged = s.items_charged,
+                items_carried_forward = s.items_carried_forward,
+                supporters_carried_forward = s.supporters_carried_forward,
+                retries_scheduled = s.retries_scheduled,
+                items_voided = s.items_voided,
+                "billing run finished"
+            );
+            for (currency, t) in &s.totals {
+                let net = t.gross_minor - t.fee_minor - t.platform_fee_minor;
+                tracing::info!(
+                    cycle = %s.cycle,
+                    %currency,
+                    gross = %Money::new(t.gross_minor, *currency),
+                    processor_fees = %Money::new(t.fee_minor, *currency),
+                    platform_fees = %Money::new(t.platform_fee_minor, *currency),
+                    net = %Money::new(net, *currency),
+                    "billing totals"
+                );
+            }
+        }
+        Err(e) => tracing::error!(%as_of, error = %error_chain(e), "billing run failed"),
+    }
+    result
 }

@@ -73,3 +73,201 @@ pub async fn page(db: &Db, slug: &str) -> Result<Option<RecipientPage>, sqlx::Er
             .collect(),
     }))
 }
+
+use crate::domain::db::now;
+use crate::money::{Currency, Money};
+
+/// What can go wrong creating or changing a recipient or tier.
+#[derive(Debug, thiserror::Error)]
+pub enum RecipientError {
+    #[error("{1}")]
+    Field(&'static str, String),
+    #[error("That address is taken; choose another.")]
+    SlugTaken,
+    #[error("There is no such page or tier, or it is not yours.")]
+    NotYours,
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+}
+
+/// A page address: 3–40 lower-case letters, digits and single hyphens, not at either end.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slug(String);
+
+impl Slug {
+    /// Words the site's own routes use.
+    const RESERVED: &'static [&'static str] = &["new", "api", "admin", "edit", "studio", "settings", "pkg"];
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        let s = raw.trim().to_lowercase();
+        if s.len() < 3 || s.len() > 40 {
+            return Err("Use 3 to 40 characters for the page address.");
+        }
+        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        if !ok_chars || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
+            return Err("Use lower-case letters, digits and single hyphens in the page address.");
+        }
+        if Self::RESERVED.contains(&s.as_str()) {
+            return Err("That address is reserved; choose another.");
+        }
+        Ok(Self(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A new creator or cause page.
+#[derive(Clone, Debug)]
+pub struct NewRecipient<'a> {
+    pub kind: &'a str,
+    pub slug: &'a str,
+    pub name: &'a str,
+    pub category: &'a str,
+    pub currency: &'a str,
+    /// Monthly goal (creators) or campaign target (causes), as typed; empty for none.
+    pub goal: &'a str,
+}
+
+fn text(field: &'static str, raw: &str, max: usize, label: &str) -> Result<String, RecipientError> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(RecipientError::Field(field, format!("Enter {label}.")));
+    }
+    if s.chars().count() > max {
+        return Err(RecipientError::Field(field, format!("Keep {label} to {max} characters.")));
+    }
+    if s.chars().any(char::is_control) {
+        return Err(RecipientError::Field(field, format!("Remove control characters from {label}.")));
+    }
+    Ok(s.to_owned())
+}
+
+/// Creates a page owned by `owner`; its currency is fixed from now on.
+pub async fn create(db: &Db, owner: i64, form: NewRecipient<'_>) -> Result<i64, RecipientError> {
+    let kind = match form.kind {
+        "creator" | "cause" => form.kind,
+        _ => return Err(RecipientError::Field("kind", "Choose creator or cause.".into())),
+    };
+    let slug = Slug::parse(form.slug).map_err(|m| RecipientError::Field("slug", m.into()))?;
+    let name = text("name", form.name, 80, "a name")?;
+    let category = text("category", form.category, 40, "a category")?;
+    let currency: Currency = form
+        .currency
+        .parse()
+        .map_err(|_| RecipientError::Field("currency", "Choose one of the offered currencies.".into()))?;
+    let goal = match form.goal.trim() {
+        "" => None,
+        g => Some(
+            Money::parse(g, currency, 1_000_000_000 * currency.minor_per_major())
+                .map_err(|e| RecipientError::Field("goal", e.to_string()))?
+                .minor,
+        ),
+    };
+    let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
+        "insert into recipients (kind, owner_user_id, slug, name, category, currency, goal_minor, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+    )
+    .bind(kind)
+    .bind(owner)
+    .bind(slug.as_str())
+    .bind(&name)
+    .bind(&category)
+    .bind(currency.code())
+    .bind(goal)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await;
+    match inserted {
+        Ok((id,)) => Ok(id),
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(RecipientError::SlugTaken),
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A new tier.
+#[derive(Clone, Debug)]
+pub struct NewTier<'a> {
+    pub name: &'a str,
+    pub price: &'a str,
+    pub description: &'a str,
+    /// One perk per line.
+    pub perks: &'a str,
+    /// Empty for no limit.
+    pub supporter_limit: &'a str,
+}
+
+/// Adds a tier at the end of `recipient`'s list, if `owner` owns it.
+pub async fn create_tier(db: &Db, owner: i64, recipient: i64, form: NewTier<'_>) -> Result<i64, RecipientError> {
+    let row: Option<(String,)> = sqlx::query_as("select currency from recipients where id = $1 and owner_user_id = $2")
+        .bind(recipient)
+        .bind(owner)
+        .fetch_optional(db.pool())
+        .await?;
+    let (currency,) = row.ok_or(RecipientError::NotYours)?;
+    let currency: Currency = currency.parse().map_err(|_| RecipientError::NotYours)?;
+    let name = text("name", form.name, 60, "a tier name")?;
+    let price = Money::parse(form.price, currency, 1_000_000 * currency.minor_per_major())
+        .map_err(|e| RecipientError::Field("price", e.to_string()))?;
+    let description = form.description.trim();
+    if description.chars().count() > 1000 {
+        return Err(RecipientError::Field("description", "Keep the description to 1,000 characters.".into()));
+    }
+    let perks: Vec<&str> = form.perks.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    if perks.len() > 20 || perks.iter().any(|p| p.chars().count() > 120 || p.chars().any(char::is_control)) {
+        return Err(RecipientError::Field("perks", "List up to 20 perks, one per line, each up to 120 characters.".into()));
+    }
+    let limit = match form.supporter_limit.trim() {
+        "" => None,
+        l => Some(
+            l.parse::<i64>()
+                .ok()
+                .filter(|n| (1..=1_000_000).contains(n))
+                .ok_or_else(|| RecipientError::Field("supporter_limit", "Enter a whole number of supporters, or leave it empty.".into()))?,
+        ),
+    };
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into tiers (recipient_id, name, price_minor, description, perks, supporter_limit, position, created_at) \
+         values ($1, $2, $3, $4, $5, $6, (select coalesce(max(position), -1) + 1 from tiers where recipient_id = $1), $7) \
+         returning id",
+    )
+    .bind(recipient)
+    .bind(&name)
+    .bind(price.minor)
+    .bind(description)
+    .bind(perks.join("\n"))
+    .bind(limit)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(id)
+}
+
+/// Retires a tier: no new pledges, existing pledges keep their terms.
+pub async fn retire_tier(db: &Db, owner: i64, tier: i64) -> Result<(), RecipientError> {
+    let done = sqlx::query(
+        "update tiers set retired = 1 where id = $1 and recipient_id in (select id from recipients where owner_user_id = $2)",
+    )
+    .bind(tier)
+    .bind(owner)
+    .execute(db.pool())
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(RecipientError::NotYours);
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Slug;
+
+    #[test]
+    fn slugs_are_simple_lower_case_addresses() {
+        assert_eq!(Slug::parse(" Mara-Draws ").unwrap().as_str(), "mara-draws");
+        for bad in ["ab", "-mara", "mara-", "ma--ra", "mara draws", "marä", "api", &"x".repeat(41)] {
+            assert!(Slug::parse(bad).is_err(), "{bad:?}");
+        }
+    }
+}

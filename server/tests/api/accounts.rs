@@ -63,7 +63,7 @@ async fn logging_in_before_verifying_is_refused_and_sends_a_fresh_link() {
             &[("email", "bo@example.org"), ("password", PASSWORD)],
         )
         .await;
-    assert_eq!(a.status, 500);
+    assert_eq!(a.status, 400);
     assert!(a.error_message().contains("confirm your email"), "{a:?}");
     assert_eq!(app.emails_to("bo@example.org").await.len(), 2);
     assert_eq!(app.whoami().await, None);
@@ -181,6 +181,7 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
         )
         .await;
     assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+    assert_eq!(a.status, 429);
     assert!(a.error_message().starts_with("Too many failed attempts"));
     // Unknown accounts are throttled the same way, so throttling reveals nothing.
     for _ in 0..5 {
@@ -378,7 +379,7 @@ async fn changing_the_password_requires_a_session() {
             ],
         )
         .await;
-    assert_eq!(a.error_kind(), "unauthenticated");
+    assert_eq!((a.status, a.error_kind().as_str()), (401, "unauthenticated"));
 }
 
 #[tokio::test]
@@ -492,7 +493,7 @@ async fn bad_sign_up_input_names_the_field_and_stores_nothing() {
                 ],
             )
             .await;
-        assert_eq!(a.status, 500, "{a:?}");
+        assert_eq!(a.status, 400, "{a:?}");
         assert_eq!(
             a.error_field().as_deref(),
             Some(*field),

@@ -4,6 +4,7 @@
 
 mod accounts;
 mod billing;
+mod billing_props;
 mod email;
 mod helpers;
 mod population;

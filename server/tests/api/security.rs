@@ -247,6 +247,7 @@ async fn internal_errors_reach_the_browser_as_a_fixed_message() {
         .send()
         .await
         .unwrap();
+    assert_eq!(res.status(), 500);
     let body = res.text().await.unwrap();
     assert!(body.contains("\"kind\":\"internal\""), "{body}");
     assert!(
