@@ -89,11 +89,11 @@ pub struct Population {
 /// supporter's items average exactly [`AVERAGE_ITEM_MINOR`] (items come in pairs 200 ± d; an
 /// odd one out is 200), so totals are known without reading them back.
 pub fn item_amount(supporter: u64, item: u64, items: u64) -> i64 {
-    if items % 2 == 1 && item == items - 1 {
+    if !items.is_multiple_of(2) && item == items - 1 {
         return AVERAGE_ITEM_MINOR;
     }
     let swing = 50 * ((supporter + item / 2) % 4) as i64;
-    if item % 2 == 0 {
+    if item.is_multiple_of(2) {
         AVERAGE_ITEM_MINOR + swing
     } else {
         AVERAGE_ITEM_MINOR - swing

@@ -118,10 +118,10 @@ impl Config {
             })?;
 
         let smtp_url = get("SMTP_URL");
-        if let Some(u) = &smtp_url {
-            if !(u.starts_with("smtp://") || u.starts_with("smtps://")) {
-                return Err(err("SMTP_URL", "must start with smtp:// or smtps://"));
-            }
+        if let Some(u) = &smtp_url
+            && !(u.starts_with("smtp://") || u.starts_with("smtps://"))
+        {
+            return Err(err("SMTP_URL", "must start with smtp:// or smtps://"));
         }
         let mail_outbox_dir =
             PathBuf::from(get("MAIL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".to_owned()));

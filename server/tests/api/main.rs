@@ -5,6 +5,7 @@
 mod accounts;
 mod billing;
 mod billing_props;
+mod cli;
 mod email;
 mod helpers;
 mod population;
