@@ -487,7 +487,10 @@ fn reset_peak_memory() -> bool {
 }
 
 fn mib(kib: Option<u64>) -> String {
-    kib.map_or_else(|| "unknown".to_owned(), |k| format!("{:.1} MiB", k as f64 / 1024.0))
+    kib.map_or_else(
+        || "unknown".to_owned(),
+        |k| format!("{:.1} MiB", k as f64 / 1024.0),
+    )
 }
 
 fn per_sec(n: u64, d: Duration) -> f64 {
@@ -598,10 +601,11 @@ async fn measure(db: &Db, args: &BillingBench, shown: &str) -> Result<bool, Benc
     report_fees(db, &summary).await?;
 
     let checked = Instant::now();
-    let (report, ok) = ledger_check_report(db)
-        .await
-        .map_err(BenchError::Results)?;
-    println!("{report} (checked in {:.2} s)", checked.elapsed().as_secs_f64());
+    let (report, ok) = ledger_check_report(db).await.map_err(BenchError::Results)?;
+    println!(
+        "{report} (checked in {:.2} s)",
+        checked.elapsed().as_secs_f64()
+    );
     Ok(ok)
 }
 
@@ -688,7 +692,10 @@ mod tests {
                 let amounts: Vec<i64> = (0..items)
                     .map(|j| item_amount(supporter, j, items))
                     .collect();
-                assert!(amounts.iter().all(|a| (50..=350).contains(a)), "{amounts:?}");
+                assert!(
+                    amounts.iter().all(|a| (50..=350).contains(a)),
+                    "{amounts:?}"
+                );
                 assert_eq!(
                     amounts.iter().sum::<i64>(),
                     AVERAGE_ITEM_MINOR * items as i64

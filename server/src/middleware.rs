@@ -92,12 +92,11 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     let mut req = req;
     req.extensions_mut().insert(RequestCsrf(token.clone()));
     let mut res = next.run(req).await;
-    if existing.is_none() {
-        if let Ok(v) =
+    if existing.is_none()
+        && let Ok(v) =
             HeaderValue::from_str(&web::csrf_cookie(&token, state.settings.secure_cookies()))
-        {
-            res.headers_mut().append(SET_COOKIE, v);
-        }
+    {
+        res.headers_mut().append(SET_COOKIE, v);
     }
     res
 }
@@ -108,17 +107,17 @@ async fn check_unsafe_request(
     req: Request,
 ) -> Result<Request, Response> {
     let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site") {
-        if site.as_bytes() != b"same-origin" {
-            tracing::info!(sec_fetch_site = ?site, "refused a cross-site request");
-            return Err(forbidden());
-        }
+    if let Some(site) = headers.get("sec-fetch-site")
+        && site.as_bytes() != b"same-origin"
+    {
+        tracing::info!(sec_fetch_site = ?site, "refused a cross-site request");
+        return Err(forbidden());
     }
-    if let Some(origin) = headers.get(ORIGIN) {
-        if origin.to_str().ok() != Some(state.settings.origin().as_str()) {
-            tracing::info!(origin = ?origin, "refused a request from another origin");
-            return Err(forbidden());
-        }
+    if let Some(origin) = headers.get(ORIGIN)
+        && origin.to_str().ok() != Some(state.settings.origin().as_str())
+    {
+        tracing::info!(origin = ?origin, "refused a request from another origin");
+        return Err(forbidden());
     }
     let Some(expected) = cookie_token else {
         return Err(forbidden());
@@ -184,12 +183,12 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         .get_all(SET_COOKIE)
         .iter()
         .any(|v| v.as_bytes().starts_with(web::SESSION_COOKIE.as_bytes()));
-    if stale && !already_set {
-        if let Ok(v) =
+    if stale
+        && !already_set
+        && let Ok(v) =
             HeaderValue::from_str(&web::clear_session_cookie(state.settings.secure_cookies()))
-        {
-            res.headers_mut().append(SET_COOKIE, v);
-        }
+    {
+        res.headers_mut().append(SET_COOKIE, v);
     }
     res
 }

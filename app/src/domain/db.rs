@@ -124,13 +124,13 @@ fn sqlite_url_creating_dirs(url: &str) -> Result<String, DbError> {
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:");
     let (path, query) = rest.split_once('?').unwrap_or((rest, ""));
-    if path != ":memory:" && !path.is_empty() {
-        if let Some(parent) = std::path::Path::new(path).parent() {
-            if !parent.as_os_str().is_empty() {
-                std::fs::create_dir_all(parent)
-                    .map_err(|e| DbError::CreateDir(parent.display().to_string(), e))?;
-            }
-        }
+    if path != ":memory:"
+        && !path.is_empty()
+        && let Some(parent) = std::path::Path::new(path).parent()
+        && !parent.as_os_str().is_empty()
+    {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbError::CreateDir(parent.display().to_string(), e))?;
     }
     let mut url = format!("sqlite://{path}");
     let has_mode = query.split('&').any(|kv| kv.starts_with("mode="));

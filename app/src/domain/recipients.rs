@@ -3,11 +3,34 @@
 use crate::domain::{Db, markdown};
 use crate::model::{RecipientCard, RecipientKind, RecipientPage, TierView};
 
+#[derive(sqlx::FromRow)]
+struct CardRow {
+    slug: String,
+    kind: String,
+    name: String,
+    tagline: String,
+    category: String,
+    currency: String,
+    from_minor: Option<i64>,
+}
+
+#[derive(sqlx::FromRow)]
+struct PageRow {
+    id: i64,
+    kind: String,
+    name: String,
+    tagline: String,
+    category: String,
+    currency: String,
+    bio_md: String,
+    goal_minor: Option<i64>,
+}
+
 /// Recipients for the explore page, newest first.
 pub async fn list_cards(db: &Db, limit: i64) -> Result<Vec<RecipientCard>, sqlx::Error> {
-    let rows: Vec<(String, String, String, String, String, String, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<CardRow> = sqlx::query_as(
         "select r.slug, r.kind, r.name, r.tagline, r.category, r.currency, \
-                (select min(t.price_minor) from tiers t where t.recipient_id = r.id and t.retired = 0) \
+                (select min(t.price_minor) from tiers t where t.recipient_id = r.id and t.retired = 0) as from_minor \
          from recipients r order by r.created_at desc, r.id desc limit $1",
     )
     .bind(limit)
@@ -15,29 +38,37 @@ pub async fn list_cards(db: &Db, limit: i64) -> Result<Vec<RecipientCard>, sqlx:
     .await?;
     Ok(rows
         .into_iter()
-        .map(
-            |(slug, kind, name, tagline, category, currency, from_minor)| RecipientCard {
-                slug,
-                kind: RecipientKind::from_db(&kind),
-                name,
-                tagline,
-                category,
-                currency,
-                from_minor,
-            },
-        )
+        .map(|r| RecipientCard {
+            slug: r.slug,
+            kind: RecipientKind::from_db(&r.kind),
+            name: r.name,
+            tagline: r.tagline,
+            category: r.category,
+            currency: r.currency,
+            from_minor: r.from_minor,
+        })
         .collect())
 }
 
 /// The public page of the recipient at `slug`, with its active tiers in order.
 pub async fn page(db: &Db, slug: &str) -> Result<Option<RecipientPage>, sqlx::Error> {
-    let row: Option<(i64, String, String, String, String, String, String, Option<i64>)> = sqlx::query_as(
+    let row: Option<PageRow> = sqlx::query_as(
         "select id, kind, name, tagline, category, currency, bio_md, goal_minor from recipients where slug = $1",
     )
     .bind(slug)
     .fetch_optional(db.pool())
     .await?;
-    let Some((id, kind, name, tagline, category, currency, bio_md, goal_minor)) = row else {
+    let Some(PageRow {
+        id,
+        kind,
+        name,
+        tagline,
+        category,
+        currency,
+        bio_md,
+        goal_minor,
+    }) = row
+    else {
         return Ok(None);
     };
     let tiers: Vec<(i64, String, i64, String, String)> = sqlx::query_as(
@@ -96,14 +127,17 @@ pub struct Slug(String);
 
 impl Slug {
     /// Words the site's own routes use.
-    const RESERVED: &'static [&'static str] = &["new", "api", "admin", "edit", "studio", "settings", "pkg"];
+    const RESERVED: &'static [&'static str] =
+        &["new", "api", "admin", "edit", "studio", "settings", "pkg"];
 
     pub fn parse(raw: &str) -> Result<Self, &'static str> {
         let s = raw.trim().to_lowercase();
         if s.len() < 3 || s.len() > 40 {
             return Err("Use 3 to 40 characters for the page address.");
         }
-        let ok_chars = s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        let ok_chars = s
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !ok_chars || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
             return Err("Use lower-case letters, digits and single hyphens in the page address.");
         }
@@ -136,10 +170,16 @@ fn text(field: &'static str, raw: &str, max: usize, label: &str) -> Result<Strin
         return Err(RecipientError::Field(field, format!("Enter {label}.")));
     }
     if s.chars().count() > max {
-        return Err(RecipientError::Field(field, format!("Keep {label} to {max} characters.")));
+        return Err(RecipientError::Field(
+            field,
+            format!("Keep {label} to {max} characters."),
+        ));
     }
     if s.chars().any(char::is_control) {
-        return Err(RecipientError::Field(field, format!("Remove control characters from {label}.")));
+        return Err(RecipientError::Field(
+            field,
+            format!("Remove control characters from {label}."),
+        ));
     }
     Ok(s.to_owned())
 }
@@ -148,15 +188,19 @@ fn text(field: &'static str, raw: &str, max: usize, label: &str) -> Result<Strin
 pub async fn create(db: &Db, owner: i64, form: NewRecipient<'_>) -> Result<i64, RecipientError> {
     let kind = match form.kind {
         "creator" | "cause" => form.kind,
-        _ => return Err(RecipientError::Field("kind", "Choose creator or cause.".into())),
+        _ => {
+            return Err(RecipientError::Field(
+                "kind",
+                "Choose creator or cause.".into(),
+            ));
+        }
     };
     let slug = Slug::parse(form.slug).map_err(|m| RecipientError::Field("slug", m.into()))?;
     let name = text("name", form.name, 80, "a name")?;
     let category = text("category", form.category, 40, "a category")?;
-    let currency: Currency = form
-        .currency
-        .parse()
-        .map_err(|_| RecipientError::Field("currency", "Choose one of the offered currencies.".into()))?;
+    let currency: Currency = form.currency.parse().map_err(|_| {
+        RecipientError::Field("currency", "Choose one of the offered currencies.".into())
+    })?;
     let goal = match form.goal.trim() {
         "" => None,
         g => Some(
@@ -199,12 +243,18 @@ pub struct NewTier<'a> {
 }
 
 /// Adds a tier at the end of `recipient`'s list, if `owner` owns it.
-pub async fn create_tier(db: &Db, owner: i64, recipient: i64, form: NewTier<'_>) -> Result<i64, RecipientError> {
-    let row: Option<(String,)> = sqlx::query_as("select currency from recipients where id = $1 and owner_user_id = $2")
-        .bind(recipient)
-        .bind(owner)
-        .fetch_optional(db.pool())
-        .await?;
+pub async fn create_tier(
+    db: &Db,
+    owner: i64,
+    recipient: i64,
+    form: NewTier<'_>,
+) -> Result<i64, RecipientError> {
+    let row: Option<(String,)> =
+        sqlx::query_as("select currency from recipients where id = $1 and owner_user_id = $2")
+            .bind(recipient)
+            .bind(owner)
+            .fetch_optional(db.pool())
+            .await?;
     let (currency,) = row.ok_or(RecipientError::NotYours)?;
     let currency: Currency = currency.parse().map_err(|_| RecipientError::NotYours)?;
     let name = text("name", form.name, 60, "a tier name")?;
@@ -212,11 +262,26 @@ pub async fn create_tier(db: &Db, owner: i64, recipient: i64, form: NewTier<'_>)
         .map_err(|e| RecipientError::Field("price", e.to_string()))?;
     let description = form.description.trim();
     if description.chars().count() > 1000 {
-        return Err(RecipientError::Field("description", "Keep the description to 1,000 characters.".into()));
+        return Err(RecipientError::Field(
+            "description",
+            "Keep the description to 1,000 characters.".into(),
+        ));
     }
-    let perks: Vec<&str> = form.perks.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    if perks.len() > 20 || perks.iter().any(|p| p.chars().count() > 120 || p.chars().any(char::is_control)) {
-        return Err(RecipientError::Field("perks", "List up to 20 perks, one per line, each up to 120 characters.".into()));
+    let perks: Vec<&str> = form
+        .perks
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if perks.len() > 20
+        || perks
+            .iter()
+            .any(|p| p.chars().count() > 120 || p.chars().any(char::is_control))
+    {
+        return Err(RecipientError::Field(
+            "perks",
+            "List up to 20 perks, one per line, each up to 120 characters.".into(),
+        ));
     }
     let limit = match form.supporter_limit.trim() {
         "" => None,
@@ -224,7 +289,12 @@ pub async fn create_tier(db: &Db, owner: i64, recipient: i64, form: NewTier<'_>)
             l.parse::<i64>()
                 .ok()
                 .filter(|n| (1..=1_000_000).contains(n))
-                .ok_or_else(|| RecipientError::Field("supporter_limit", "Enter a whole number of supporters, or leave it empty.".into()))?,
+                .ok_or_else(|| {
+                    RecipientError::Field(
+                        "supporter_limit",
+                        "Enter a whole number of supporters, or leave it empty.".into(),
+                    )
+                })?,
         ),
     };
     let (id,): (i64,) = sqlx::query_as(
@@ -266,7 +336,16 @@ mod tests {
     #[test]
     fn slugs_are_simple_lower_case_addresses() {
         assert_eq!(Slug::parse(" Mara-Draws ").unwrap().as_str(), "mara-draws");
-        for bad in ["ab", "-mara", "mara-", "ma--ra", "mara draws", "marä", "api", &"x".repeat(41)] {
+        for bad in [
+            "ab",
+            "-mara",
+            "mara-",
+            "ma--ra",
+            "mara draws",
+            "marä",
+            "api",
+            &"x".repeat(41),
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?}");
         }
     }

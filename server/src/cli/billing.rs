@@ -167,6 +167,9 @@ mod tests {
             "USD: gross $1,234.56, processor fees $36.10, platform fees $1.00, net $1,197.46"
         ));
         assert!(text.contains("KRW: gross ₩10,000, processor fees ₩340"));
-        assert!(!text.contains("processing"), "shown only when there are some");
+        assert!(
+            !text.contains("processing"),
+            "shown only when there are some"
+        );
     }
 }

@@ -379,7 +379,10 @@ async fn changing_the_password_requires_a_session() {
             ],
         )
         .await;
-    assert_eq!((a.status, a.error_kind().as_str()), (401, "unauthenticated"));
+    assert_eq!(
+        (a.status, a.error_kind().as_str()),
+        (401, "unauthenticated")
+    );
 }
 
 #[tokio::test]

@@ -819,31 +819,93 @@ async fn pages_and_tiers_are_checked_and_belong_to_their_owner() {
     let db = &app.state.db;
     let owner = user(db, "Owner").await;
     let stranger = user(db, "Stranger").await;
-    let page = |slug, currency, goal| NewRecipient { kind: "creator", slug, name: "Mara", category: "Art", currency, goal };
-    let id = recipients::create(db, owner, page("mara", "USD", "1,500")).await.unwrap();
-    assert!(matches!(recipients::create(db, stranger, page("Mara", "USD", "")).await, Err(RecipientError::SlugTaken)));
-    for (slug, currency, goal, field) in [("x", "USD", "", "slug"), ("ok-slug", "XYZ", "", "currency"), ("ok-slug", "KRW", "10.5", "goal")] {
+    let page = |slug, currency, goal| NewRecipient {
+        kind: "creator",
+        slug,
+        name: "Mara",
+        category: "Art",
+        currency,
+        goal,
+    };
+    let id = recipients::create(db, owner, page("mara", "USD", "1,500"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        recipients::create(db, stranger, page("Mara", "USD", "")).await,
+        Err(RecipientError::SlugTaken)
+    ));
+    for (slug, currency, goal, field) in [
+        ("x", "USD", "", "slug"),
+        ("ok-slug", "XYZ", "", "currency"),
+        ("ok-slug", "KRW", "10.5", "goal"),
+    ] {
         match recipients::create(db, owner, page(slug, currency, goal)).await {
             Err(RecipientError::Field(f, _)) => assert_eq!(f, field),
             other => panic!("{other:?}"),
         }
     }
-    let tier = |price, limit| NewTier { name: "Fan", price, description: "", perks: "A\nB", supporter_limit: limit };
-    let t = recipients::create_tier(db, owner, id, tier("3", "")).await.unwrap();
-    assert!(matches!(recipients::create_tier(db, stranger, id, tier("3", "")).await, Err(RecipientError::NotYours)));
-    assert!(matches!(recipients::create_tier(db, owner, id, tier("0", "")).await, Err(RecipientError::Field("price", _))));
-    assert!(matches!(recipients::create_tier(db, owner, id, tier("3", "-1")).await, Err(RecipientError::Field("supporter_limit", _))));
-    assert!(matches!(recipients::retire_tier(db, stranger, t).await, Err(RecipientError::NotYours)));
+    let tier = |price, limit| NewTier {
+        name: "Fan",
+        price,
+        description: "",
+        perks: "A\nB",
+        supporter_limit: limit,
+    };
+    let t = recipients::create_tier(db, owner, id, tier("3", ""))
+        .await
+        .unwrap();
+    assert!(matches!(
+        recipients::create_tier(db, stranger, id, tier("3", "")).await,
+        Err(RecipientError::NotYours)
+    ));
+    assert!(matches!(
+        recipients::create_tier(db, owner, id, tier("0", "")).await,
+        Err(RecipientError::Field("price", _))
+    ));
+    assert!(matches!(
+        recipients::create_tier(db, owner, id, tier("3", "-1")).await,
+        Err(RecipientError::Field("supporter_limit", _))
+    ));
+    assert!(matches!(
+        recipients::retire_tier(db, stranger, t).await,
+        Err(RecipientError::NotYours)
+    ));
     // A pledge at the tier keeps its terms after the tier retires; new ones are refused.
     let fan = user(db, "Fan").await;
-    let pledge_id = pledges::create_pledge(&app.state, fan, NewPledge { recipient_id: id, amount: "3", tier_id: Some(t), visibility: "public" }).await.unwrap();
+    let pledge_id = pledges::create_pledge(
+        &app.state,
+        fan,
+        NewPledge {
+            recipient_id: id,
+            amount: "3",
+            tier_id: Some(t),
+            visibility: "public",
+        },
+    )
+    .await
+    .unwrap();
     recipients::retire_tier(db, owner, t).await.unwrap();
     let other = user(db, "Other").await;
     assert!(matches!(
-        pledges::create_pledge(&app.state, other, NewPledge { recipient_id: id, amount: "3", tier_id: Some(t), visibility: "public" }).await,
+        pledges::create_pledge(
+            &app.state,
+            other,
+            NewPledge {
+                recipient_id: id,
+                amount: "3",
+                tier_id: Some(t),
+                visibility: "public"
+            }
+        )
+        .await,
         Err(PledgeError::Field("tier_id", _))
     ));
-    let (status, amount): (String, i64) = sqlx::query_as("select status, amount_minor from pledges where id = $1").bind(pledge_id).fetch_one(db.pool()).await.unwrap();
+    let (status, amount): (String, i64) =
+        sqlx::query_as("select status, amount_minor from pledges where id = $1")
+            .bind(pledge_id)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
     assert_eq!((status.as_str(), amount), ("active", 300));
     assert_eq!(scalar(db, "select count(*) from recipients").await, 1);
 }

@@ -35,7 +35,12 @@ fn supporter() -> impl Strategy<Value = Supporter> {
         prop::collection::vec((0..4usize, 1i64..2_000), 0..3),
         prop::collection::vec((0..4usize, 1i64..3_000), 0..4),
     )
-        .prop_map(|(method, billing_day, pledges, tips)| Supporter { method, billing_day, pledges, tips })
+        .prop_map(|(method, billing_day, pledges, tips)| Supporter {
+            method,
+            billing_day,
+            pledges,
+            tips,
+        })
 }
 
 fn amount(minor: i64, currency: &str) -> String {
@@ -46,7 +51,10 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
     let app = spawn_app().await;
     let db = &app.state.db;
     let p = SimulatedProcessor::new();
-    let config = BillingConfig { batch_size: 7, ..BillingConfig::default() };
+    let config = BillingConfig {
+        batch_size: 7,
+        ..BillingConfig::default()
+    };
     let mut recipients = Vec::new();
     for (slug, currency) in RECIPIENTS {
         recipients.push(recipient(db, slug, currency).await);
@@ -57,20 +65,43 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
         let mut pledged = HashSet::new();
         for (r, minor) in &s.pledges {
             if pledged.insert(*r) {
-                pledge(&app.state, fan, recipients[*r], &amount(*minor, RECIPIENTS[*r].1)).await;
+                pledge(
+                    &app.state,
+                    fan,
+                    recipients[*r],
+                    &amount(*minor, RECIPIENTS[*r].1),
+                )
+                .await;
             }
         }
         for (r, minor) in &s.tips {
-            tip(&app.state, fan, recipients[*r], &amount(*minor, RECIPIENTS[*r].1)).await;
+            tip(
+                &app.state,
+                fan,
+                recipients[*r],
+                &amount(*minor, RECIPIENTS[*r].1),
+            )
+            .await;
             tips_made += 1;
         }
         card(&app.state, fan, METHODS[s.method], s.billing_day).await;
     }
-    for day in ["2027-01-28", "2027-02-10", "2027-02-28", "2027-03-28", "2027-04-05"] {
-        billing::run(db, &p, &config, day.parse().unwrap(), &|_| {}).await.expect("run");
+    for day in [
+        "2027-01-28",
+        "2027-02-10",
+        "2027-02-28",
+        "2027-03-28",
+        "2027-04-05",
+    ] {
+        billing::run(db, &p, &config, day.parse().unwrap(), &|_| {})
+            .await
+            .expect("run");
     }
     // Refund some paid items.
-    let paid: Vec<(i64,)> = sqlx::query_as("select item_id from allocations order by item_id").fetch_all(db.pool()).await.unwrap();
+    let paid: Vec<(i64,)> = sqlx::query_as("select item_id from allocations order by item_id")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
     for (k, (item,)) in paid.iter().enumerate() {
         if refund_every > 0 && k % refund_every == 0 {
             refunds::refund_item(db, &p, *item).await.unwrap();
@@ -81,25 +112,61 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
         panic!("ledger check: {v}");
     }
     // Each item settled at most once, and every item is in exactly one state.
-    let settled = scalar(db, "select count(*) from donation_items where status in ('paid', 'refunded')").await;
-    assert_eq!(settled, scalar(db, "select count(*) from allocations").await);
+    let settled = scalar(
+        db,
+        "select count(*) from donation_items where status in ('paid', 'refunded')",
+    )
+    .await;
+    assert_eq!(
+        settled,
+        scalar(db, "select count(*) from allocations").await
+    );
     let total = scalar(db, "select count(*) from donation_items").await;
     let by_state = scalar(db, "select count(*) from donation_items where status in ('pending', 'charging', 'paid', 'voided', 'refunded')").await;
     assert_eq!(total, by_state);
-    assert_eq!(scalar(db, "select count(*) from donation_items where tip_id is not null").await, tips_made);
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from donation_items where tip_id is not null"
+        )
+        .await,
+        tips_made
+    );
     // Card statements agree with the database: one success per charge row, none twice.
     let successes = p.successful_charges();
-    assert_eq!(successes.len() as i64, scalar(db, "select count(*) from charges where status = 'succeeded'").await);
-    let keys: HashSet<_> = successes.iter().map(|c| (c.supporter_id, c.amount.currency, c.cycle.clone())).collect();
-    assert_eq!(keys.len(), successes.len(), "a supporter was charged twice in one cycle and currency");
+    assert_eq!(
+        successes.len() as i64,
+        scalar(
+            db,
+            "select count(*) from charges where status = 'succeeded'"
+        )
+        .await
+    );
+    let keys: HashSet<_> = successes
+        .iter()
+        .map(|c| (c.supporter_id, c.amount.currency, c.cycle.clone()))
+        .collect();
+    assert_eq!(
+        keys.len(),
+        successes.len(),
+        "a supporter was charged twice in one cycle and currency"
+    );
     // No money missing: what came in is exactly what fees and recipients hold, per currency.
     for currency in [Currency::USD, Currency::EUR, Currency::KRW] {
-        let came_in = -ledger::balance(db, Account::SupporterPayments, currency).await.unwrap();
-        let fees = ledger::balance(db, Account::ProcessorFees, currency).await.unwrap();
-        let platform = ledger::balance(db, Account::PlatformFees, currency).await.unwrap();
+        let came_in = -ledger::balance(db, Account::SupporterPayments, currency)
+            .await
+            .unwrap();
+        let fees = ledger::balance(db, Account::ProcessorFees, currency)
+            .await
+            .unwrap();
+        let platform = ledger::balance(db, Account::PlatformFees, currency)
+            .await
+            .unwrap();
         let mut held = 0;
         for r in &recipients {
-            held += ledger::balance(db, Account::Recipient(*r), currency).await.unwrap();
+            held += ledger::balance(db, Account::Recipient(*r), currency)
+                .await
+                .unwrap();
         }
         assert_eq!(came_in, fees + platform + held, "{currency}");
         let (charged,): (Option<i64>,) = sqlx::query_as(

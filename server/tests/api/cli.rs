@@ -41,11 +41,12 @@ async fn the_bench_population_has_every_supporter_and_item_at_two_dollars_on_ave
         db,
         "select cast(coalesce(sum(amount_minor), 0) as bigint) from pledges",
     )
-    .await + scalar(
-        db,
-        "select cast(coalesce(sum(gross_minor), 0) as bigint) from donation_items",
-    )
-    .await;
+    .await
+        + scalar(
+            db,
+            "select cast(coalesce(sum(gross_minor), 0) as bigint) from donation_items",
+        )
+        .await;
     assert_eq!(gross, 120 * AVERAGE_ITEM_MINOR);
     assert_eq!(
         scalar(
@@ -68,8 +69,7 @@ async fn the_bench_population_has_every_supporter_and_item_at_two_dollars_on_ave
 }
 
 #[tokio::test]
-async fn one_run_over_the_bench_population_charges_each_supporter_once_and_the_ledger_checks_out()
-{
+async fn one_run_over_the_bench_population_charges_each_supporter_once_and_the_ledger_checks_out() {
     let app = spawn_app().await;
     let db = &app.state.db;
     build_population(db, 30, 4).await.unwrap();
@@ -102,7 +102,9 @@ async fn one_run_over_the_bench_population_charges_each_supporter_once_and_the_l
     assert_eq!(usd.fee_minor, 30 * 53);
     let text = format_summary(&summary);
     assert!(
-        text.contains("USD: gross $240.00, processor fees $15.90, platform fees $0.00, net $224.10"),
+        text.contains(
+            "USD: gross $240.00, processor fees $15.90, platform fees $0.00, net $224.10"
+        ),
         "{text}"
     );
 

@@ -11,10 +11,16 @@ use mailin_embedded::response::{self, Response};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+/// A message as the SMTP server received it: envelope sender, recipients, data.
+type Received = (String, Vec<String>, String);
+
+/// The message being received: envelope sender, recipients, data so far.
+type Receiving = (String, Vec<String>, Vec<u8>);
+
 #[derive(Clone, Default)]
 struct Inbox {
-    messages: Arc<Mutex<Vec<(String, Vec<String>, String)>>>,
-    current: Arc<Mutex<(String, Vec<String>, Vec<u8>)>>,
+    messages: Arc<Mutex<Vec<Received>>>,
+    current: Arc<Mutex<Receiving>>,
 }
 
 impl mailin_embedded::Handler for Inbox {

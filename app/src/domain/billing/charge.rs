@@ -14,6 +14,31 @@ use crate::money::{Currency, Money};
 use futures::StreamExt as _;
 use std::collections::HashMap;
 
+#[derive(sqlx::FromRow)]
+struct PendingRow {
+    id: i64,
+    supporter_id: i64,
+    currency: String,
+    cycle: String,
+    attempt: i64,
+    amount_minor: i64,
+    idempotency_key: String,
+    payment_method: Option<String>,
+    processor_customer: Option<String>,
+}
+
+/// One item's share of a successful charge, as stored in `allocations`.
+struct Allocation {
+    item: i64,
+    charge: i64,
+    recipient: i64,
+    currency: Currency,
+    gross: i64,
+    fee: i64,
+    platform_fee: i64,
+    net: i64,
+}
+
 /// A claimed charge, ready to send.
 #[derive(Clone, Debug)]
 struct Pending {
@@ -99,7 +124,7 @@ async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pendin
         Backend::Sqlite => "",
     };
     let mut tx = db.pool().begin().await?;
-    let rows: Vec<(i64, i64, String, String, i64, i64, String, Option<String>, Option<String>)> = sqlx::query_as(&format!(
+    let rows: Vec<PendingRow> = sqlx::query_as(&format!(
         "select c.id, c.supporter_id, c.currency, c.cycle, c.attempt, c.amount_minor, c.idempotency_key, \
                 b.payment_method, b.processor_customer \
          from charges c left join billing_profiles b on b.user_id = c.supporter_id \
@@ -115,7 +140,7 @@ async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pendin
         tx.commit().await?;
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
     let sql = format!(
         "update charges set claimed_until = $1 where id in ({})",
         list(2, ids.len())
@@ -127,23 +152,21 @@ async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pendin
     q.execute(&mut *tx).await?;
     tx.commit().await?;
     rows.into_iter()
-        .map(
-            |(id, supporter, currency, cycle, attempt, amount, key, payment_method, customer)| {
-                Ok(Pending {
-                    id,
-                    supporter,
-                    currency: currency.parse().map_err(|_| {
-                        BillingError::Inconsistent(format!("charge {id}: currency {currency}"))
-                    })?,
-                    cycle,
-                    attempt,
-                    amount,
-                    key,
-                    payment_method,
-                    customer,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(Pending {
+                id: r.id,
+                supporter: r.supporter_id,
+                currency: r.currency.parse().map_err(|_| {
+                    BillingError::Inconsistent(format!("charge {}: currency {}", r.id, r.currency))
+                })?,
+                cycle: r.cycle,
+                attempt: r.attempt,
+                amount: r.amount_minor,
+                key: r.idempotency_key,
+                payment_method: r.payment_method,
+                customer: r.processor_customer,
+            })
+        })
         .collect()
 }
 
@@ -279,7 +302,7 @@ async fn settle_successes(
                 .push((item, recipient, gross));
         }
 
-        let mut allocations: Vec<(i64, i64, i64, Currency, i64, i64, i64, i64)> = Vec::new();
+        let mut allocations: Vec<Allocation> = Vec::new();
         let mut entries: Vec<NewEntry> = Vec::with_capacity(won.len());
         let mut platform_fees: Vec<(i64, i64)> = Vec::new();
         for (p, _, fee) in chunk.iter().filter(|(p, _, _)| won.contains(&p.id)) {
@@ -311,7 +334,16 @@ async fn settle_successes(
                 items.iter().zip(&fee_shares).zip(&platform_shares)
             {
                 let net = gross - f - pf;
-                allocations.push((item, p.id, recipient, p.currency, gross, f, pf, net));
+                allocations.push(Allocation {
+                    item,
+                    charge: p.id,
+                    recipient,
+                    currency: p.currency,
+                    gross,
+                    fee: f,
+                    platform_fee: pf,
+                    net,
+                });
                 let c = p.currency;
                 lines.push(Line {
                     account: Account::SupporterPayments,
@@ -364,16 +396,16 @@ async fn settle_successes(
                 crate::domain::sql::placeholders(alloc_chunk.len(), 8)
             );
             let mut q = sqlx::query(&sql);
-            for (item, charge, recipient, currency, gross, fee, pf, net) in alloc_chunk {
+            for a in alloc_chunk {
                 q = q
-                    .bind(*item)
-                    .bind(*charge)
-                    .bind(*recipient)
-                    .bind(currency.code())
-                    .bind(*gross)
-                    .bind(*fee)
-                    .bind(*pf)
-                    .bind(*net);
+                    .bind(a.item)
+                    .bind(a.charge)
+                    .bind(a.recipient)
+                    .bind(a.currency.code())
+                    .bind(a.gross)
+                    .bind(a.fee)
+                    .bind(a.platform_fee)
+                    .bind(a.net);
             }
             q.execute(&mut **tx).await?;
         }
