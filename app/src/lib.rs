@@ -77,6 +77,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password/sent") view=pages::auth::ResetSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/billing") view=pages::billing::BillingPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::layout::Footer/>

@@ -74,3 +74,299 @@ pub struct RecipientPage {
 }
 
 pub use crate::money::format_money;
+
+/// A pledge's state, as supporters and creators see it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PledgeStatus {
+    Active,
+    PastDue,
+    Paused,
+    Cancelled,
+}
+
+impl PledgeStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Active => "Active",
+            Self::PastDue => "Past due",
+            Self::Paused => "Paused",
+            Self::Cancelled => "Cancelled",
+        }
+    }
+
+    /// A class suffix for the status badge.
+    pub fn css(self) -> &'static str {
+        match self {
+            Self::Active => "ok",
+            Self::PastDue => "bad",
+            Self::Paused => "wait",
+            Self::Cancelled => "off",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "past_due" => Self::PastDue,
+            "paused" => Self::Paused,
+            "cancelled" => Self::Cancelled,
+            _ => Self::Active,
+        }
+    }
+}
+
+/// Who may see a pledge or tip.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VisibilityChoice {
+    Public,
+    Anonymous,
+    Private,
+}
+
+impl VisibilityChoice {
+    pub const ALL: [Self; 3] = [Self::Public, Self::Anonymous, Self::Private];
+
+    /// The form value.
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Public => "public",
+            Self::Anonymous => "anonymous",
+            Self::Private => "private",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Public => "Public: show my name",
+            Self::Anonymous => "Anonymous: count it, hide my name",
+            Self::Private => "Private: only the recipient knows",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "anonymous" => Self::Anonymous,
+            "private" => Self::Private,
+            _ => Self::Public,
+        }
+    }
+}
+
+/// What the logged-in person may do on a recipient's page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GiveContext {
+    /// The caller owns this page (and cannot give to it).
+    pub is_owner: bool,
+    /// The caller's open pledge to this page, if any.
+    pub pledge: Option<PledgeRow>,
+}
+
+/// One line of an upcoming consolidated charge.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingItem {
+    pub recipient_name: String,
+    pub recipient_slug: String,
+    /// "Monthly pledge", "Tip", "New tip", ...
+    pub label: String,
+    pub amount_minor: i64,
+    /// Cycles this item has already been carried forward (below the minimum charge).
+    pub carried_cycles: i64,
+    /// The donation being previewed (not yet made).
+    pub is_new: bool,
+}
+
+/// The next consolidated charge in one currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct UpcomingCharge {
+    pub currency: String,
+    /// When it will be collected, for people ("12 June 2026").
+    pub date_label: String,
+    pub items: Vec<UpcomingItem>,
+    pub total_minor: i64,
+    /// Estimated processor fee on the total.
+    pub estimated_fee_minor: i64,
+    /// Below this total the items carry forward instead of being charged.
+    pub min_charge_minor: i64,
+    /// The total is below the minimum and the items may still be carried forward.
+    pub will_carry_forward: bool,
+}
+
+/// The fee preview shown before pledging or tipping.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonationPreview {
+    pub amount_minor: i64,
+    /// The next consolidated charge in this currency, this donation included.
+    pub charge: UpcomingCharge,
+    /// This donation's share of the estimated fee (largest-remainder split).
+    pub share_minor: i64,
+    /// The fee if this donation were charged on its own.
+    pub alone_fee_minor: i64,
+    /// The fee schedule, for people ("2.9% + $0.30").
+    pub fee_rule: String,
+}
+
+/// A pledge in the supporter's list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PledgeRow {
+    pub id: i64,
+    pub recipient_name: String,
+    pub recipient_slug: String,
+    pub tier_name: Option<String>,
+    pub tier_price_minor: Option<i64>,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: PledgeStatus,
+    pub visibility: VisibilityChoice,
+    pub since_label: String,
+}
+
+/// How a charge (or a cycle's decision) ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChargeStatus {
+    Pending,
+    Processing,
+    Succeeded,
+    Failed,
+    RequiresAction,
+    /// Not charged: the cycle's total was below the minimum.
+    CarriedForward,
+}
+
+impl ChargeStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::Processing => "Processing",
+            Self::Succeeded => "Succeeded",
+            Self::Failed => "Failed",
+            Self::RequiresAction => "Requires action",
+            Self::CarriedForward => "Carried forward",
+        }
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            Self::Succeeded => "ok",
+            Self::Failed => "bad",
+            Self::RequiresAction | Self::Pending | Self::Processing => "wait",
+            Self::CarriedForward => "off",
+        }
+    }
+
+    pub fn from_db(s: &str) -> Self {
+        match s {
+            "processing" => Self::Processing,
+            "succeeded" => Self::Succeeded,
+            "failed" => Self::Failed,
+            "requires_action" => Self::RequiresAction,
+            _ => Self::Pending,
+        }
+    }
+}
+
+/// What became of one donation in a charge.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DonationStatus {
+    Pending,
+    CarriedForward,
+    Charging,
+    Paid,
+    Voided,
+    Refunded,
+}
+
+impl DonationStatus {
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Pending => "Pending",
+            Self::CarriedForward => "Carried forward",
+            Self::Charging => "Being charged",
+            Self::Paid => "Paid",
+            Self::Voided => "Voided",
+            Self::Refunded => "Refunded",
+        }
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            Self::Paid => "ok",
+            Self::Voided => "bad",
+            Self::Pending | Self::Charging => "wait",
+            Self::CarriedForward | Self::Refunded => "off",
+        }
+    }
+}
+
+/// One donation inside a past charge: where its money went.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastDonation {
+    pub recipient_name: String,
+    pub recipient_slug: String,
+    /// "Monthly pledge (2026-06)" or "Tip".
+    pub label: String,
+    pub gross_minor: i64,
+    /// Known once the charge succeeded.
+    pub fee_minor: Option<i64>,
+    pub platform_fee_minor: Option<i64>,
+    pub net_minor: Option<i64>,
+    pub status: DonationStatus,
+}
+
+/// One consolidated charge attempt (or a cycle carried forward), with its donations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastCharge {
+    pub id: i64,
+    pub date_label: String,
+    pub cycle: String,
+    pub attempt: i64,
+    pub currency: String,
+    pub amount_minor: i64,
+    pub status: ChargeStatus,
+    /// Why the processor declined, for people.
+    pub decline_reason: Option<String>,
+    pub fee_minor: Option<i64>,
+    pub platform_fee_minor: Option<i64>,
+    /// When a declined charge is tried again.
+    pub next_retry_label: Option<String>,
+    pub donations: Vec<PastDonation>,
+}
+
+/// A test payment method of the simulated processor.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PaymentMethodOption {
+    pub value: String,
+    pub label: String,
+}
+
+/// The newest pledge or tip, for the "added" notice.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecentGift {
+    pub is_pledge: bool,
+    pub recipient_name: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    /// When it will be collected ("12 June 2026").
+    pub collect_label: String,
+}
+
+/// Everything on the supporter's billing page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BillingDashboard {
+    /// The saved billing day, or `None` before the first pledge or tip.
+    pub billing_day: Option<i64>,
+    /// The day used for dates: the saved one, or today's (at most 28).
+    pub effective_billing_day: i64,
+    pub payment_method: Option<String>,
+    pub payment_method_label: Option<String>,
+    /// The local checkout's test methods.
+    pub payment_methods: Vec<PaymentMethodOption>,
+    pub upcoming: Vec<UpcomingCharge>,
+    pub pledges: Vec<PledgeRow>,
+    pub past: Vec<PastCharge>,
+    /// The latest charge, when it failed or needs the supporter (for the banner).
+    pub attention: Option<PastCharge>,
+    pub recent: Option<RecentGift>,
+}

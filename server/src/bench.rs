@@ -24,8 +24,16 @@ pub const RECIPIENTS: u64 = 1_000;
 /// The average item, in minor units of USD.
 pub const AVERAGE_ITEM_MINOR: i64 = 200;
 
-/// Bind parameters per statement: under SQLite's limit (32,766) and PostgreSQL's (65,535).
-const MAX_BINDS: usize = 30_000;
+/// Bind parameters per multi-row statement. SQLite looks each `$N` up by name in a linear
+/// list (`sqlite3_bind_parameter_name`), so binding costs grow with the square of their
+/// number: 60,000 pledge rows take 8.6 s in statements of 30,000 binds, 0.4 s at 1,000 and
+/// 0.25 s at 300. PostgreSQL binds by position and prefers fewer round trips.
+fn max_binds(backend: Backend) -> usize {
+    match backend {
+        Backend::Sqlite => 300,
+        Backend::Postgres => 30_000,
+    }
+}
 
 /// `server bench billing`'s options.
 #[derive(Debug, clap::Args)]
@@ -117,6 +125,7 @@ pub async fn build_population(
     // A tag keeps emails and slugs unique even in a database that already has a population.
     let tag = random_letters(8);
     let at = now();
+    let backend = db.backend();
     let recipients = RECIPIENTS.max(items_per_supporter);
     let mut population = Population {
         supporters,
@@ -140,7 +149,8 @@ pub async fn build_population(
             )
         })
         .collect();
-    let owner_ids = insert_rows(&mut tx, users, &user_row, " returning id", &owners).await?;
+    let owner_ids =
+        insert_rows(&mut tx, backend, users, &user_row, " returning id", &owners).await?;
     let pages: Vec<(i64, String, String)> = owner_ids
         .iter()
         .enumerate()
@@ -154,6 +164,7 @@ pub async fn build_population(
         .collect();
     let recipient_ids = insert_rows(
         &mut tx,
+        backend,
         "insert into recipients (kind, owner_user_id, slug, name, category, currency, created_at) values ",
         &format!("('creator', $, $, $, 'Art', 'USD', {at})"),
         " returning id",
@@ -172,7 +183,8 @@ pub async fn build_population(
             )
         })
         .collect();
-    let supporter_ids = insert_rows(&mut tx, users, &user_row, " returning id", &people).await?;
+    let supporter_ids =
+        insert_rows(&mut tx, backend, users, &user_row, " returning id", &people).await?;
     drop(people);
     tx.commit().await?;
     lap(&mut population, "supporters");
@@ -210,6 +222,7 @@ pub async fn build_population(
     let mut tx = db.pool().begin().await?;
     insert_rows(
         &mut tx,
+        backend,
         "insert into pledges (supporter_id, recipient_id, amount_minor, currency, visibility, status, created_at, updated_at) values ",
         &format!("($, $, $, 'USD', 'public', 'active', {at}, {at})"),
         "",
@@ -222,6 +235,7 @@ pub async fn build_population(
     let mut tx = db.pool().begin().await?;
     insert_rows(
         &mut tx,
+        backend,
         "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at) values ",
         &format!("($, $, $, 'USD', '', 'public', {at})"),
         "",
@@ -281,6 +295,7 @@ impl Bindable for (i64, String, String) {
 /// `returning id`, the new ids, in insertion order.
 async fn insert_rows<R: Bindable>(
     conn: &mut sqlx::AnyConnection,
+    backend: Backend,
     head: &str,
     template: &str,
     tail: &str,
@@ -289,7 +304,7 @@ async fn insert_rows<R: Bindable>(
     use sqlx::Row as _;
     let per_row = template.matches('$').count().max(1);
     let mut ids = Vec::new();
-    for chunk in rows.chunks((MAX_BINDS / per_row).max(1)) {
+    for chunk in rows.chunks((max_binds(backend) / per_row).max(1)) {
         let sql = format!("{head}{}{tail}", values(template, chunk.len()));
         let mut q = sqlx::query(&sql);
         for row in chunk {

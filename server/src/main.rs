@@ -65,10 +65,10 @@ enum BenchCommand {
     Billing(server::bench::BillingBench),
 }
 
-fn init_logging(json: bool) {
+fn init_logging(json: bool, default_filter: &str) {
     use tracing_subscriber::EnvFilter;
-    let filter = EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_http=info"));
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt().with_env_filter(filter);
     if json {
         builder.json().init();
@@ -87,7 +87,12 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    init_logging(config.log_json);
+    // The benchmark's bulk statements are slow by design; sqlx would print each one in full.
+    let default_filter = match cli.command {
+        Some(Command::Bench { .. }) => "info,sqlx=error",
+        _ => "info,sqlx=warn,tower_http=info",
+    };
+    init_logging(config.log_json, default_filter);
     match run(cli.command.unwrap_or(Command::Serve), config).await {
         Ok(code) => code,
         Err(e) => {

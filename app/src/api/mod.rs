@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod client;
+pub mod pledges;
 pub mod recipients;
 
 #[cfg(feature = "ssr")]

@@ -31,18 +31,24 @@ pub fn action_error<T: Send + Sync + 'static>(
     Signal::derive(move || value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
 }
 
-/// The message for `field`, shown under its input and announced to screen readers.
+/// The message for `field`, shown under its input and announced to screen readers. Its id is
+/// `{field}-error` unless `id` is given (for pages with two forms sharing a field name).
 #[component]
-pub fn FieldError(error: Signal<Option<AppError>>, field: &'static str) -> impl IntoView {
+pub fn FieldError(
+    error: Signal<Option<AppError>>,
+    field: &'static str,
+    #[prop(optional, into)] id: Option<String>,
+) -> impl IntoView {
     let message = move || {
         error
             .get()
             .filter(|e| e.field() == Some(field))
             .map(|e| e.to_string())
     };
+    let id = id.unwrap_or_else(|| format!("{field}-error"));
     view! {
         <Show when=move || message().is_some()>
-            <p class="field-error" id=format!("{field}-error") role="alert">{message}</p>
+            <p class="field-error" id=id.clone() role="alert">{message}</p>
         </Show>
     }
 }

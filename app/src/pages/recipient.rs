@@ -1,79 +1,434 @@
-//! A creator's or cause's public page.
+//! A creator's or cause's public page, where supporters pledge monthly or tip once.
+//!
+//! The forms are plain posts, so they work before (or without) the WebAssembly bundle. The fee
+//! preview is a GET form (`?amount=`) rendered on the server; once hydrated it follows what is
+//! typed into any amount field.
 
+use crate::api::pledges::{CreatePledge, CreateTip, get_give_context, preview_donation};
 use crate::api::recipients::get_recipient_page;
-use crate::model::{RecipientPage as Page, format_money};
+use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::error::AppError;
+use crate::model::{
+    DonationPreview, GiveContext, RecipientPage as Page, TierView, VisibilityChoice, format_money,
+};
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
 use leptos_meta::{Meta, Title};
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+type PreviewResource = Resource<Result<Option<DonationPreview>, AppError>>;
 
 #[component]
 pub fn RecipientPage() -> impl IntoView {
     let params = use_params_map();
-    let page = Resource::new(
-        move || params.with(|p| p.get("slug").unwrap_or_default()),
-        get_recipient_page,
+    let query = use_query_map();
+    let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
+    let page = Resource::new(slug, get_recipient_page);
+    let give = Resource::new(slug, get_give_context);
+    // What the fee preview shows: `?amount=` on the server, what is typed once hydrated.
+    let amount = RwSignal::new(query.with_untracked(|q| q.get("amount").unwrap_or_default()));
+    let preview: PreviewResource = Resource::new(
+        move || (slug(), amount.get()),
+        |(slug, amount)| async move {
+            if amount.trim().is_empty() {
+                Ok(None)
+            } else {
+                preview_donation(slug, amount).await.map(Some)
+            }
+        },
     );
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match page.await {
-                    Ok(p) => view! { <RecipientView page=p/> }.into_any(),
-                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                match (page.await, give.await) {
+                    (Ok(p), give) => view! { <RecipientView page=p give preview amount/> }.into_any(),
+                    (Err(e), _) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
         </Suspense>
     }
+    .into_any()
 }
 
 #[component]
-fn RecipientView(page: Page) -> impl IntoView {
+fn RecipientView(
+    page: Page,
+    give: Result<GiveContext, AppError>,
+    preview: PreviewResource,
+    amount: RwSignal<String>,
+) -> impl IntoView {
     let currency = page.currency.clone();
     let goal = page
         .goal_minor
         .map(|g| format!("Goal: {} a month", format_money(g, &currency)));
+    // Tiers can be chosen only by someone who may pledge here and does not already.
+    let can_choose = matches!(&give, Ok(g) if !g.is_owner && g.pledge.is_none());
+    let tiers = page.tiers.clone();
+    let tier_list = (!tiers.is_empty()).then(|| {
+        let currency = currency.clone();
+        view! {
+            <section aria-labelledby="tiers-title">
+                <h2 id="tiers-title">"Tiers"</h2>
+                <ul class="tier-list">
+                    {tiers.into_iter().map(|t| {
+                        let price = format_money(t.price_minor, &currency);
+                        let choose = format!("?tier={}#pledge", t.id);
+                        let name = t.name.clone();
+                        view! {
+                            <li class="tier">
+                                <h3>{t.name}</h3>
+                                <p class="tier-price">{price}<span class="muted">" / month"</span></p>
+                                <p>{t.description}</p>
+                                <ul class="perks">
+                                    {t.perks.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                </ul>
+                                {can_choose.then(|| view! {
+                                    <p class="tier-action">
+                                        <a class="button button-small button-secondary" href=choose>
+                                            {format!("Choose {name}")}
+                                        </a>
+                                    </p>
+                                })}
+                            </li>
+                        }
+                        .into_any()
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+        .into_any()
+    });
+    let aside = match give {
+        Ok(g) if g.is_owner => view! {
+            <div class="panel">
+                <h2>"This is your page"</h2>
+                <p class="muted">"Supporters pledge and tip here. You cannot support your own page."</p>
+            </div>
+        }
+        .into_any(),
+        Ok(g) => view! {
+            <GiveForms page=page.clone() give=g preview amount/>
+        }
+        .into_any(),
+        Err(_) => {
+            let login = format!("/login?next=/c/{}", page.slug);
+            view! {
+                <div class="panel">
+                    <h2>{format!("Support {}", page.name)}</h2>
+                    <p>"Log in to pledge monthly or send a one-off tip. Everything you give is combined into one charge a month."</p>
+                    <p class="hero-actions start">
+                        <a class="button" href=login>"Log in to give"</a>
+                        <a class="button button-secondary" href="/signup">"Create an account"</a>
+                    </p>
+                </div>
+            }
+            .into_any()
+        }
+    };
+    let head = view! {
+        <header class="profile-head">
+            <p class="card-meta">
+                <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{page.kind.label()}</span>
+                <span class="muted">{page.category.clone()}</span>
+            </p>
+            <h1>{page.name.clone()}</h1>
+            <p class="lead">{page.tagline.clone()}</p>
+            {goal.map(|g| view! { <p class="muted">{g}</p> })}
+        </header>
+    }
+    .into_any();
     view! {
         <Title text=page.name.clone()/>
         <Meta name="description" content=page.tagline.clone()/>
         <Meta property="og:title" content=page.name.clone()/>
         <Meta property="og:description" content=page.tagline.clone()/>
         <article class="page">
-            <header class="profile-head">
-                <p class="card-meta">
-                    <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{page.kind.label()}</span>
-                    <span class="muted">{page.category.clone()}</span>
-                </p>
-                <h1>{page.name.clone()}</h1>
-                <p class="lead">{page.tagline.clone()}</p>
-                {goal.map(|g| view! { <p class="muted">{g}</p> })}
-            </header>
+            {head}
             <div class="profile-body">
-                <section class="bio" inner_html=page.bio_html.clone()></section>
-                <section aria-labelledby="tiers-title">
-                    <h2 id="tiers-title">{if page.tiers.is_empty() { "Give" } else { "Tiers" }}</h2>
-                    {if page.tiers.is_empty() {
-                        view! { <p class="muted">"Pledges and tips open soon."</p> }.into_any()
-                    } else {
-                        view! {
-                            <ul class="tier-list">
-                                {page.tiers.into_iter().map(|t| {
-                                    let price = format_money(t.price_minor, &currency);
-                                    view! {
-                                        <li class="tier">
-                                            <h3>{t.name}</h3>
-                                            <p class="tier-price">{price}<span class="muted">" / month"</span></p>
-                                            <p>{t.description}</p>
-                                            <ul class="perks">
-                                                {t.perks.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                                            </ul>
-                                        </li>
-                                    }
-                                }).collect_view()}
-                            </ul>
-                        }.into_any()
-                    }}
-                </section>
+                <div class="profile-main">
+                    <section class="bio" inner_html=page.bio_html.clone()></section>
+                    {tier_list}
+                </div>
+                <aside class="give-panel" aria-label=format!("Support {}", page.name)>
+                    {aside}
+                </aside>
             </div>
         </article>
     }
+    .into_any()
+}
+
+/// The pledge, tip and preview forms for a logged-in supporter.
+#[component]
+fn GiveForms(
+    page: Page,
+    give: GiveContext,
+    preview: PreviewResource,
+    amount: RwSignal<String>,
+) -> impl IntoView {
+    let code = page.currency.clone();
+    let pledge = match give.pledge {
+        Some(p) => {
+            let tier = p.tier_name.map(|t| format!(" at {t}")).unwrap_or_default();
+            view! {
+                <section class="panel" id="pledge" aria-labelledby="pledge-title">
+                    <h2 id="pledge-title">"Your monthly pledge"</h2>
+                    <p>
+                        "You pledge " <strong>{format_money(p.amount_minor, &p.currency)}</strong>
+                        " a month" {tier} " (" {p.status.label().to_lowercase()} ")."
+                    </p>
+                    <p><a href="/account/billing#pledges">"Change, pause or cancel it on your billing page"</a></p>
+                </section>
+            }
+            .into_any()
+        }
+        None => view! { <PledgeForm page=page.clone() amount/> }.into_any(),
+    };
+    view! {
+        {pledge}
+        <TipForm slug=page.slug.clone() code=code.clone() amount/>
+        <PreviewPanel slug=page.slug.clone() code preview amount/>
+    }
+    .into_any()
+}
+
+#[component]
+fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
+    let action = ServerAction::<CreatePledge>::new();
+    let error = action_error(action.value());
+    // The chosen tier (or "custom"): `?tier=` from a tier card, then the person's clicks.
+    let query = use_query_map();
+    let tier_in_url = Memo::new(move |_| query.with(|q| q.get("tier")));
+    let has_tiers = !page.tiers.is_empty();
+    let choice = RwSignal::new(tier_in_url.get_untracked().unwrap_or_else(|| {
+        if has_tiers {
+            String::new()
+        } else {
+            "custom".to_owned()
+        }
+    }));
+    Effect::new(move |_| {
+        if let Some(t) = tier_in_url.get() {
+            choice.set(t);
+        }
+    });
+    let currency = page.currency.clone();
+    let tiers = page
+        .tiers
+        .into_iter()
+        .map(|t: TierView| {
+            let id = format!("tier-{}", t.id);
+            let for_id = id.clone();
+            let value = t.id.to_string();
+            let mine = value.clone();
+            let picked = value.clone();
+            let price = format_money(t.price_minor, &currency);
+            let typed = price.clone();
+            view! {
+                <label class="choice" for=for_id>
+                    <input type="radio" id=id name="tier_id" value=value
+                        checked=choice.get_untracked() == mine
+                        prop:checked=move || choice.get() == picked
+                        on:change=move |_| {
+                            choice.set(t.id.to_string());
+                            amount.set(typed.clone());
+                        }/>
+                    <span class="choice-name">{t.name}</span>
+                    <span class="choice-price">{price}" / month"</span>
+                </label>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="panel" id="pledge" aria-labelledby="pledge-title">
+            <h2 id="pledge-title">"Pledge monthly"</h2>
+            <p class="muted">"Collected with everything else you give, on your billing day. Change, pause or cancel any time."</p>
+            <form method="post" action="/api/create_pledge" class="stack" novalidate>
+                <CsrfField/>
+                <input type="hidden" name="slug" value=page.slug.clone()/>
+                <FormAlert error/>
+                <fieldset class="choices" aria-describedby="pledge-tier_id-error">
+                    <legend>{if has_tiers { "Choose a tier or your own amount" } else { "Your monthly amount" }}</legend>
+                    {tiers}
+                    <label class="choice" for="tier-custom">
+                        <input type="radio" id="tier-custom" name="tier_id" value="custom"
+                            checked=choice.get_untracked() == "custom"
+                            prop:checked=move || choice.get() == "custom"
+                            on:change=move |_| choice.set("custom".to_owned())/>
+                        <span class="choice-name">"Custom amount"</span>
+                    </label>
+                    <FieldError error field="tier_id" id="pledge-tier_id-error"/>
+                </fieldset>
+                <div class="field">
+                    <label for="pledge-amount">{format!("Custom monthly amount ({})", page.currency)}</label>
+                    <input id="pledge-amount" name="amount" inputmode="decimal" autocomplete="off"
+                        aria-invalid=invalid(error, "amount") aria-describedby="pledge-amount-help pledge-amount-error"
+                        on:input=move |ev| {
+                            choice.set("custom".to_owned());
+                            amount.set(event_target_value(&ev));
+                        }/>
+                    <p class="help" id="pledge-amount-help">"Used when you choose Custom amount, for example 5 or 12.50."</p>
+                    <FieldError error field="amount" id="pledge-amount-error"/>
+                </div>
+                <VisibilityChoices prefix="pledge" error/>
+                <button type="submit" class="button">"Pledge monthly"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn TipForm(slug: String, code: String, amount: RwSignal<String>) -> impl IntoView {
+    let action = ServerAction::<CreateTip>::new();
+    let error = action_error(action.value());
+    view! {
+        <section class="panel" id="tip" aria-labelledby="tip-title">
+            <h2 id="tip-title">"Send a one-off tip"</h2>
+            <p class="muted">"Collected once, with your next charge."</p>
+            <form method="post" action="/api/create_tip" class="stack" novalidate>
+                <CsrfField/>
+                <input type="hidden" name="slug" value=slug/>
+                <FormAlert error/>
+                <div class="field">
+                    <label for="tip-amount">{format!("Tip amount ({code})")}</label>
+                    <input id="tip-amount" name="amount" inputmode="decimal" autocomplete="off" required
+                        aria-invalid=invalid(error, "amount") aria-describedby="tip-amount-error"
+                        on:input=move |ev| amount.set(event_target_value(&ev))/>
+                    <FieldError error field="amount" id="tip-amount-error"/>
+                </div>
+                <div class="field">
+                    <label for="tip-message">"Message (optional)"</label>
+                    <textarea id="tip-message" name="message" maxlength="500" rows="3"
+                        aria-invalid=invalid(error, "message") aria-describedby="tip-message-help tip-message-error"></textarea>
+                    <p class="help" id="tip-message-help">"Up to 500 characters. Public tips may show it on the page."</p>
+                    <FieldError error field="message" id="tip-message-error"/>
+                </div>
+                <VisibilityChoices prefix="tip" error/>
+                <button type="submit" class="button">"Send tip"</button>
+            </form>
+        </section>
+    }
+    .into_any()
+}
+
+/// Public, anonymous or private.
+#[component]
+fn VisibilityChoices(prefix: &'static str, error: Signal<Option<AppError>>) -> impl IntoView {
+    let error_id = format!("{prefix}-visibility-error");
+    let described = error_id.clone();
+    view! {
+        <fieldset class="choices compact" aria-describedby=described>
+            <legend>"Who can see this"</legend>
+            {VisibilityChoice::ALL.into_iter().map(|v| {
+                let id = format!("{prefix}-visibility-{}", v.value());
+                let for_id = id.clone();
+                view! {
+                    <label class="choice" for=for_id>
+                        <input type="radio" id=id name="visibility" value=v.value()
+                            checked=v == VisibilityChoice::Public/>
+                        <span>{v.label()}</span>
+                    </label>
+                }
+            }).collect_view()}
+            <FieldError error field="visibility" id=error_id/>
+        </fieldset>
+    }
+    .into_any()
+}
+
+/// The fee preview: a GET form without WebAssembly, live once hydrated.
+#[component]
+fn PreviewPanel(
+    slug: String,
+    code: String,
+    preview: PreviewResource,
+    amount: RwSignal<String>,
+) -> impl IntoView {
+    let action = format!("/c/{slug}#preview");
+    view! {
+        <section class="panel" id="preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">"See the fee before you give"</h2>
+            <p class="muted">"Your gift joins your next consolidated charge, so it shares one card fee instead of paying its own."</p>
+            <form method="get" action=action class="preview-form">
+                <div class="field">
+                    <label for="preview-amount">{format!("Amount to preview ({code})")}</label>
+                    <div class="input-row">
+                        <input id="preview-amount" name="amount" inputmode="decimal" autocomplete="off"
+                            value=amount.get_untracked() prop:value=move || amount.get()
+                            aria-describedby="preview-amount-error"
+                            on:input=move |ev| amount.set(event_target_value(&ev))/>
+                        <button type="submit" class="button button-secondary">"Preview"</button>
+                    </div>
+                </div>
+            </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(Some(p)) => view! { <PreviewView preview=p/> }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(AppError::Invalid { message, .. }) => view! {
+                            <p class="field-error" id="preview-amount-error" role="alert">{message}</p>
+                        }.into_any(),
+                        Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn PreviewView(preview: DonationPreview) -> impl IntoView {
+    let c = preview.charge;
+    let cur = c.currency.clone();
+    let money = move |m: i64| format_money(m, &cur);
+    let saved = preview.alone_fee_minor - preview.share_minor;
+    view! {
+        <div class="preview" aria-live="polite">
+            <p>
+                "Your next " {c.currency.clone()} " charge, on " <strong>{c.date_label.clone()}</strong> ":"
+            </p>
+            <table class="items">
+                <caption class="visually-hidden">"Your next charge with this donation"</caption>
+                <thead>
+                    <tr><th scope="col">"Donation"</th><th scope="col" class="num">"Amount"</th></tr>
+                </thead>
+                <tbody>
+                    {c.items.iter().map(|i| view! {
+                        <tr class:is-new=i.is_new>
+                            <td>
+                                <span class="item-name">{i.recipient_name.clone()}</span>
+                                <span class="item-label">{i.label.clone()}</span>
+                            </td>
+                            <td class="num">{money(i.amount_minor)}</td>
+                        </tr>
+                    }).collect_view()}
+                </tbody>
+                <tfoot>
+                    <tr><th scope="row">"Total"</th><td class="num">{money(c.total_minor)}</td></tr>
+                    <tr class="fee-row">
+                        <th scope="row">{format!("Estimated card fee ({})", preview.fee_rule)}</th>
+                        <td class="num">{money(c.estimated_fee_minor)}</td>
+                    </tr>
+                </tfoot>
+            </table>
+            <p class="fee-share">
+                "This donation bears " <strong>{money(preview.share_minor)}</strong> " of that fee. "
+                "Charged alone it would lose " <strong>{money(preview.alone_fee_minor)}</strong>
+                {(saved > 0).then(|| format!(", so combining saves {}.", money(saved)))}
+                {(saved <= 0).then_some(".")}
+            </p>
+            {c.will_carry_forward.then(|| view! {
+                <p class="note">
+                    {format!(
+                        "That total is below the {} minimum charge, so it waits (carried forward) until your next charge reaches it.",
+                        money(c.min_charge_minor)
+                    )}
+                </p>
+            })}
+        </div>
+    }
+    .into_any()
 }

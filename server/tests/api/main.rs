@@ -10,3 +10,4 @@ mod email;
 mod helpers;
 mod population;
 mod security;
+mod website;

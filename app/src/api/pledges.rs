@@ -1,0 +1,216 @@
+//! Supporter server functions: pledge, tip, preview the fee, and manage pledges, the billing
+//! day and the payment method. Every one authenticates the caller and passes their id to the
+//! domain, which only ever touches that supporter's own rows.
+
+use crate::api::client::CsrfClient;
+use crate::error::AppError;
+use crate::model::{BillingDashboard, DonationPreview, GiveContext};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::api::ssr,
+    crate::domain::dashboard,
+    crate::domain::pledges::{self, NewPledge, NewTip, PledgeError},
+};
+
+#[cfg(feature = "ssr")]
+impl From<PledgeError> for AppError {
+    fn from(e: PledgeError) -> Self {
+        match e {
+            PledgeError::Field(field, message) => AppError::invalid(field, message),
+            PledgeError::NoSuchRecipient | PledgeError::NoSuchPledge => AppError::NotFound,
+            PledgeError::SelfSupport | PledgeError::Conflict(_) => {
+                AppError::rejected(e.to_string())
+            }
+            PledgeError::Db(e) => AppError::internal(e),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+fn today() -> chrono::NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
+/// The recipient at `slug`, or `NotFound`.
+#[cfg(feature = "ssr")]
+async fn recipient_id(state: &crate::domain::AppState, slug: &str) -> Result<i64, AppError> {
+    dashboard::recipient_id(&state.db, slug)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// What the caller may do on the page at `slug`: whether they own it, and their open pledge.
+#[server(endpoint = "give_context", client = CsrfClient)]
+pub async fn get_give_context(slug: String) -> Result<GiveContext, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    dashboard::give_context(&state.db, user.user_id, &slug)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// The caller's next charge in the page's currency with `amount` added, and the fee it bears.
+#[server(endpoint = "preview_donation", client = CsrfClient)]
+pub async fn preview_donation(slug: String, amount: String) -> Result<DonationPreview, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    Ok(dashboard::preview(&state, user.user_id, &slug, &amount, today()).await?)
+}
+
+/// Everything on the caller's billing page.
+#[server(endpoint = "billing_dashboard", client = CsrfClient)]
+pub async fn get_billing_dashboard() -> Result<BillingDashboard, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    dashboard::billing(&state, user.user_id, today())
+        .await
+        .map_err(AppError::internal)
+}
+
+/// Pledges monthly to the page at `slug`: at a tier's price (`tier_id` is a tier's id) or a
+/// custom `amount` (`tier_id` is `custom` or absent).
+#[server(endpoint = "create_pledge", client = CsrfClient)]
+pub async fn create_pledge(
+    slug: String,
+    tier_id: Option<String>,
+    amount: Option<String>,
+    visibility: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    let recipient = recipient_id(&state, &slug).await?;
+    let custom = amount.unwrap_or_default();
+    let (tier, amount) = match tier_id.as_deref().map(str::trim) {
+        None | Some("" | "custom") => {
+            if custom.trim().is_empty() && tier_id.is_none() {
+                return Err(AppError::invalid(
+                    "tier_id",
+                    "Choose a tier or enter a monthly amount.",
+                ));
+            }
+            (None, custom)
+        }
+        Some(raw) => {
+            let tier: i64 = raw
+                .parse()
+                .map_err(|_| AppError::invalid("tier_id", "Choose one of this page's tiers."))?;
+            let price = dashboard::tier_price(&state.db, recipient, tier)
+                .await
+                .map_err(AppError::internal)?
+                .ok_or_else(|| AppError::invalid("tier_id", "Choose one of this page's tiers."))?;
+            (Some(tier), price.to_string())
+        }
+    };
+    pledges::create_pledge(
+        &state,
+        user.user_id,
+        NewPledge {
+            recipient_id: recipient,
+            amount: &amount,
+            tier_id: tier,
+            visibility: visibility.as_deref().unwrap_or_default(),
+        },
+    )
+    .await?;
+    leptos_axum::redirect("/account/billing?added=pledge");
+    Ok(())
+}
+
+/// Tips the page at `slug` once; it is collected with the caller's next charge.
+#[server(endpoint = "create_tip", client = CsrfClient)]
+pub async fn create_tip(
+    slug: String,
+    amount: String,
+    message: Option<String>,
+    visibility: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    let recipient = recipient_id(&state, &slug).await?;
+    pledges::create_tip(
+        &state,
+        user.user_id,
+        NewTip {
+            recipient_id: recipient,
+            amount: &amount,
+            message: message.as_deref().unwrap_or_default(),
+            visibility: visibility.as_deref().unwrap_or_default(),
+        },
+    )
+    .await?;
+    leptos_axum::redirect("/account/billing?added=tip");
+    Ok(())
+}
+
+/// Changes the monthly amount of one of the caller's pledges, from the next cycle.
+#[server(endpoint = "change_pledge_amount", client = CsrfClient)]
+pub async fn change_pledge_amount(pledge_id: i64, amount: String) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pledges::change_amount(&state, user.user_id, pledge_id, &amount).await?;
+    leptos_axum::redirect("/account/billing?done=changed#pledges");
+    Ok(())
+}
+
+/// Pauses one of the caller's pledges.
+#[server(endpoint = "pause_pledge", client = CsrfClient)]
+pub async fn pause_pledge(pledge_id: i64) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pledges::pause(&state, user.user_id, pledge_id).await?;
+    leptos_axum::redirect("/account/billing?done=paused#pledges");
+    Ok(())
+}
+
+/// Resumes one of the caller's paused pledges.
+#[server(endpoint = "resume_pledge", client = CsrfClient)]
+pub async fn resume_pledge(pledge_id: i64) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pledges::resume(&state, user.user_id, pledge_id).await?;
+    leptos_axum::redirect("/account/billing?done=resumed#pledges");
+    Ok(())
+}
+
+/// Cancels one of the caller's pledges.
+#[server(endpoint = "cancel_pledge", client = CsrfClient)]
+pub async fn cancel_pledge(pledge_id: i64) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pledges::cancel(&state, user.user_id, pledge_id).await?;
+    leptos_axum::redirect("/account/billing?done=cancelled#pledges");
+    Ok(())
+}
+
+/// Sets the day of the month (1–28) on which the caller is charged.
+#[server(endpoint = "set_billing_day", client = CsrfClient)]
+pub async fn set_billing_day(billing_day: String) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    let day: i64 = billing_day
+        .trim()
+        .parse()
+        .map_err(|_| AppError::invalid("billing_day", "Choose a day from 1 to 28."))?;
+    pledges::set_billing_day(&state, user.user_id, day).await?;
+    leptos_axum::redirect("/account/billing?saved=billing_day#billing-day");
+    Ok(())
+}
+
+/// Saves the payment method the caller's charges use (a test method of the local checkout).
+#[server(endpoint = "set_payment_method", client = CsrfClient)]
+pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pledges::set_payment_method(
+        &state,
+        user.user_id,
+        payment_method.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    leptos_axum::redirect("/account/billing?saved=payment_method#payment-method");
+    Ok(())
+}
