@@ -88,10 +88,22 @@ fn leptos_options(config: &Config) -> LeptosOptions {
         .build()
 }
 
+/// The application's routes, worked out once per process.
+///
+/// Listing the routes renders the app with resource loading switched off by a flag that
+/// is global to the process, so a page rendered by another server in the same process
+/// while it is set would wait forever. Doing it once, before any router exists, keeps
+/// every render clear of it.
+fn route_list() -> Vec<leptos_axum::AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<leptos_axum::AxumRouteListing>> =
+        std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(App)).clone()
+}
+
 /// The whole HTTP application.
 pub fn router(state: AppState, config: &Config) -> Router {
     let options = leptos_options(config);
-    let routes = generate_route_list(App);
+    let routes = route_list();
     let context = {
         let state = state.clone();
         move || {

@@ -118,6 +118,8 @@ fn browser(jar: &Arc<Jar>) -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_provider(jar.clone())
         .redirect(reqwest::redirect::Policy::none())
+        // A page that never finishes fails its test instead of stalling the suite.
+        .timeout(std::time::Duration::from_secs(60))
         .build()
         .expect("client")
 }
