@@ -25,7 +25,7 @@ pub fn Header() -> impl IntoView {
                     <span class="brand-mark" aria-hidden="true">"◗"</span>
                     "Chipin"
                 </a>
-                <a class="nav-link" href="/">"Explore"</a>
+                <a class="nav-link nav-explore" href="/">"Explore"</a>
                 <span class="nav-spacer"></span>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {

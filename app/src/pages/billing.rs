@@ -379,9 +379,7 @@ fn PastChargeView(charge: PastCharge) -> impl IntoView {
             )
         }),
     };
-    let moved = c.donations.is_empty()
-        && !matches!(c.status, ChargeStatus::CarriedForward)
-        && c.status == ChargeStatus::Failed;
+    let moved = c.donations.is_empty() && c.status == ChargeStatus::Failed;
     view! {
         <article class="charge" data-status=c.status.label()>
             <header class="charge-head">
@@ -406,7 +404,6 @@ fn PastChargeView(charge: PastCharge) -> impl IntoView {
                                 <th scope="col" class="num">"Fee share"</th>
                                 <th scope="col" class="num">"Platform fee"</th>
                                 <th scope="col" class="num">"Net to recipient"</th>
-                                <th scope="col">"Status"</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -414,13 +411,15 @@ fn PastChargeView(charge: PastCharge) -> impl IntoView {
                                 <tr>
                                     <td>
                                         <a class="item-name" href=format!("/c/{}", d.recipient_slug)>{d.recipient_name.clone()}</a>
-                                        <span class="item-label">{d.label.clone()}</span>
+                                        <span class="item-label">
+                                            {d.label.clone()} " "
+                                            <span class=format!("badge status-{}", d.status.css())>{d.status.label()}</span>
+                                        </span>
                                     </td>
-                                    <td class="num">{money(d.gross_minor)}</td>
-                                    <td class="num">{money_opt(d.fee_minor)}</td>
-                                    <td class="num">{money_opt(d.platform_fee_minor)}</td>
-                                    <td class="num">{money_opt(d.net_minor)}</td>
-                                    <td><span class=format!("badge status-{}", d.status.css())>{d.status.label()}</span></td>
+                                    <td class="num" data-label="Gross">{money(d.gross_minor)}</td>
+                                    <td class="num" data-label="Fee share">{money_opt(d.fee_minor)}</td>
+                                    <td class="num" data-label="Platform">{money_opt(d.platform_fee_minor)}</td>
+                                    <td class="num" data-label="Net">{money_opt(d.net_minor)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

@@ -385,6 +385,7 @@ fn PreviewView(preview: DonationPreview) -> impl IntoView {
     let cur = c.currency.clone();
     let money = move |m: i64| format_money(m, &cur);
     let saved = preview.alone_fee_minor - preview.share_minor;
+    let alone = c.items.len() == 1;
     view! {
         <div class="preview" aria-live="polite">
             <p>
@@ -414,12 +415,24 @@ fn PreviewView(preview: DonationPreview) -> impl IntoView {
                     </tr>
                 </tfoot>
             </table>
-            <p class="fee-share">
-                "This donation bears " <strong>{money(preview.share_minor)}</strong> " of that fee. "
-                "Charged alone it would lose " <strong>{money(preview.alone_fee_minor)}</strong>
-                {(saved > 0).then(|| format!(", so combining saves {}.", money(saved)))}
-                {(saved <= 0).then_some(".")}
-            </p>
+            {if alone {
+                view! {
+                    <p class="fee-share">
+                        "It is the only donation in that charge, so it bears the whole fee. "
+                        "Anything else you give before then shares it."
+                    </p>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="fee-share">
+                        "This donation bears " <strong>{money(preview.share_minor)}</strong> " of that fee. "
+                        "Charged alone it would lose " <strong>{money(preview.alone_fee_minor)}</strong>
+                        {if saved > 0 { format!(", so combining saves {}.", money(saved)) } else { ".".to_owned() }}
+                    </p>
+                }
+                .into_any()
+            }}
             {c.will_carry_forward.then(|| view! {
                 <p class="note">
                     {format!(
