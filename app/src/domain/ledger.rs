@@ -7,7 +7,7 @@
 //! `recipient:7 +941`, each line referencing the donation item.
 
 use crate::domain::Db;
-use crate::domain::db::now;
+use crate::domain::db::{Backend, now};
 use crate::money::Currency;
 use std::collections::BTreeMap;
 
@@ -170,6 +170,47 @@ pub async fn post_many(
         q.execute(&mut **tx).await?;
     }
     Ok(ids)
+}
+
+/// Posts the entry of every charge in `charges` (a JSON array of charge ids, see
+/// [`crate::domain::sql::json_param`]) from its allocations, in the caller's transaction.
+///
+/// Each item's gross leaves `supporter_payments` and arrives as its processor fee share, its
+/// platform fee share and the recipient's net; zero lines are left out. The lines balance
+/// because `allocations` holds every row to gross = fee + platform fee + net, and the
+/// database checks each entry again where it can (see the migrations).
+pub async fn post_charges(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    charges: &str,
+) -> Result<(), LedgerError> {
+    let ids = crate::domain::sql::json_ids(backend, 1);
+    sqlx::query(&format!(
+        "insert into journal_entries (kind, charge_id, memo, created_at) \
+         select 'charge', c.id, 'consolidated charge ' || c.id || ' for ' || c.cycle, $2 \
+         from charges c where c.id in ({ids}) order by c.id"
+    ))
+    .bind(charges)
+    .bind(now())
+    .execute(&mut **tx)
+    .await?;
+    let from = format!(
+        "from journal_entries e join allocations a on a.charge_id = e.charge_id \
+         where e.kind = 'charge' and e.charge_id in ({ids})"
+    );
+    sqlx::query(&format!(
+        "insert into journal_lines (entry_id, account, currency, amount_minor, item_id) \
+         select entry_id, account, currency, amount_minor, item_id from ( \
+           select e.id as entry_id, 'supporter_payments' as account, a.currency, -a.gross_minor as amount_minor, a.item_id, 1 as side {from} \
+           union all select e.id, 'processor_fees', a.currency, a.fee_minor, a.item_id, 2 {from} and a.fee_minor <> 0 \
+           union all select e.id, 'platform_fees', a.currency, a.platform_fee_minor, a.item_id, 3 {from} and a.platform_fee_minor <> 0 \
+           union all select e.id, 'recipient:' || a.recipient_id, a.currency, a.net_minor, a.item_id, 4 {from} and a.net_minor <> 0 \
+         ) as l order by entry_id, item_id, side"
+    ))
+    .bind(charges)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
 }
 
 /// Posts one entry in the caller's transaction.

@@ -7,11 +7,11 @@ use super::processor::{ChargeOutcome, ChargeRequest, PaymentProcessor, Processor
 use super::{BillingConfig, BillingError, FaultPoint, Progress, RunSummary};
 use crate::domain::Db;
 use crate::domain::db::{Backend, now as wall_clock};
-use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::ledger;
 use crate::domain::mail::{self, templates};
-use crate::domain::sql::{list, typed_values};
+use crate::domain::sql::{json_ids, json_param, json_rows};
 use crate::money::{Currency, Money};
-use futures::StreamExt as _;
+use futures::{SinkExt as _, StreamExt as _};
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
@@ -23,20 +23,6 @@ struct PendingRow {
     attempt: i64,
     amount_minor: i64,
     idempotency_key: String,
-    payment_method: Option<String>,
-    processor_customer: Option<String>,
-}
-
-/// One item's share of a successful charge, as stored in `allocations`.
-struct Allocation {
-    item: i64,
-    charge: i64,
-    recipient: i64,
-    currency: Currency,
-    gross: i64,
-    fee: i64,
-    platform_fee: i64,
-    net: i64,
 }
 
 /// A claimed charge, ready to send.
@@ -53,8 +39,18 @@ struct Pending {
     customer: Option<String>,
 }
 
-/// Sends every pending charge once (those already pending when the run reaches them), in
-/// batches: claim, call concurrently, commit.
+/// What came back for one claimed charge.
+type Outcome = (Pending, Result<ChargeOutcome, ProcessorError>);
+
+/// How long an outcome may wait for others before its batch is committed anyway.
+const COMMIT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Sends every pending charge once (those already pending when the run reaches them).
+///
+/// Claiming, calling and committing overlap: batches of pending charges are claimed as the
+/// calls need them, up to `concurrency` calls are in flight at any moment, and outcomes are
+/// committed a batch per transaction while the next calls are already under way. A slow or
+/// rate-limited processor therefore sets the pace, not the round trips between phases.
 pub async fn send_pending(
     db: &Db,
     processor: &dyn PaymentProcessor,
@@ -68,91 +64,138 @@ pub async fn send_pending(
             .fetch_one(db.pool())
             .await?;
     progress(Progress::ChargesToSend(to_send as u64));
-    let mut after = 0i64;
-    let mut done = 0u64;
-    let mut first_batch = true;
-    loop {
-        let batch = claim(db, config, after).await?;
-        let Some(last) = batch.last() else { break };
-        after = last.id;
-        let outcomes: Vec<(Pending, Result<ChargeOutcome, ProcessorError>)> =
-            futures::stream::iter(batch)
-                .map(|p| async move {
-                    let outcome = match &p.payment_method {
-                        None => Ok(ChargeOutcome::Declined {
-                            processor_ref: None,
-                            code: "payment_method_missing".into(),
-                        }),
-                        Some(method) => {
-                            processor
-                                .charge(ChargeRequest {
-                                    idempotency_key: p.key.clone(),
-                                    amount: Money::new(p.amount, p.currency),
-                                    customer: p.customer.clone(),
-                                    payment_method: method.clone(),
-                                    charge_id: p.id,
-                                    supporter_id: p.supporter,
-                                    cycle: p.cycle.clone(),
-                                })
-                                .await
-                        }
-                    };
-                    (p, outcome)
-                })
-                .buffer_unordered(config.concurrency.max(1))
-                .collect()
-                .await;
-        if config.fault == Some(FaultPoint::AfterProcessorCalls) {
-            return Err(BillingError::Injected(FaultPoint::AfterProcessorCalls));
+    let batch = config.batch_size.max(1);
+    let (mut outcomes_in, mut outcomes) = futures::channel::mpsc::channel::<Outcome>(batch);
+
+    let calls = async move {
+        let concurrency = config.concurrency.max(1);
+        let mut in_flight = futures::stream::FuturesUnordered::new();
+        let mut queue: std::collections::VecDeque<Pending> = std::collections::VecDeque::new();
+        let mut after = 0i64;
+        let mut claimed_all = false;
+        loop {
+            while in_flight.len() < concurrency {
+                if queue.is_empty() && !claimed_all {
+                    let batch = claim(db, config, after).await?;
+                    match batch.last() {
+                        Some(last) => after = last.id,
+                        None => claimed_all = true,
+                    }
+                    queue.extend(batch);
+                }
+                let Some(p) = queue.pop_front() else { break };
+                in_flight.push(call(processor, p));
+            }
+            let Some(outcome) = in_flight.next().await else {
+                return Ok(());
+            };
+            if outcomes_in.send(outcome).await.is_err() {
+                // The committer stopped; its error is the run's.
+                return Ok(());
+            }
         }
-        done += outcomes.len() as u64;
-        commit_outcomes(db, config, outcomes, now, summary).await?;
-        progress(Progress::Charged(done));
-        if first_batch && config.fault == Some(FaultPoint::AfterFirstResults) {
-            return Err(BillingError::Injected(FaultPoint::AfterFirstResults));
+    };
+
+    let commits = async move {
+        let mut done = 0u64;
+        let mut first = true;
+        loop {
+            let Some(outcome) = outcomes.next().await else {
+                return Ok(());
+            };
+            let mut chunk = Vec::with_capacity(batch);
+            chunk.push(outcome);
+            let deadline = tokio::time::Instant::now() + COMMIT_AFTER;
+            while chunk.len() < batch {
+                match tokio::time::timeout_at(deadline, outcomes.next()).await {
+                    Ok(Some(outcome)) => chunk.push(outcome),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            if config.fault == Some(FaultPoint::AfterProcessorCalls) {
+                return Err(BillingError::Injected(FaultPoint::AfterProcessorCalls));
+            }
+            done += chunk.len() as u64;
+            commit_outcomes(db, config, chunk, now, summary).await?;
+            progress(Progress::Charged(done));
+            if first && config.fault == Some(FaultPoint::AfterFirstResults) {
+                return Err(BillingError::Injected(FaultPoint::AfterFirstResults));
+            }
+            first = false;
         }
-        first_batch = false;
-    }
-    Ok(())
+    };
+
+    let (called, committed): (Result<(), BillingError>, Result<(), BillingError>) =
+        futures::join!(calls, commits);
+    committed?;
+    called
 }
 
-/// Claims the next batch of pending charges after `after` for this instance.
+/// Sends one claimed charge; a charge without a payment method is declined without a call.
+async fn call(processor: &dyn PaymentProcessor, p: Pending) -> Outcome {
+    let outcome = match &p.payment_method {
+        None => Ok(ChargeOutcome::Declined {
+            processor_ref: None,
+            code: "payment_method_missing".into(),
+        }),
+        Some(method) => {
+            processor
+                .charge(ChargeRequest {
+                    idempotency_key: p.key.clone(),
+                    amount: Money::new(p.amount, p.currency),
+                    customer: p.customer.clone(),
+                    payment_method: method.clone(),
+                    charge_id: p.id,
+                    supporter_id: p.supporter,
+                    cycle: p.cycle.clone(),
+                })
+                .await
+        }
+    };
+    (p, outcome)
+}
+
+/// Claims the next batch of pending charges after `after` for this instance, in one
+/// statement: the lease is taken as the rows are chosen, so two instances never share one.
 async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pending>, BillingError> {
     let wall = wall_clock();
     let lock = match db.backend() {
-        Backend::Postgres => " for update of c skip locked",
+        Backend::Postgres => " for update skip locked",
         Backend::Sqlite => "",
     };
-    let mut tx = db.pool().begin().await?;
-    let rows: Vec<PendingRow> = sqlx::query_as(&format!(
-        "select c.id, c.supporter_id, c.currency, c.cycle, c.attempt, c.amount_minor, c.idempotency_key, \
-                b.payment_method, b.processor_customer \
-         from charges c left join billing_profiles b on b.user_id = c.supporter_id \
-         where c.status = 'pending' and c.id > $1 and (c.claimed_until is null or c.claimed_until <= $2) \
-         order by c.id limit $3{lock}"
+    let mut rows: Vec<PendingRow> = sqlx::query_as(&format!(
+        "update charges set claimed_until = $1 where id in \
+           (select id from charges where status = 'pending' and id > $2 \
+            and (claimed_until is null or claimed_until <= $3) order by id limit $4{lock}) \
+         returning id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key"
     ))
+    .bind(wall + config.claim_lease_secs)
     .bind(after)
     .bind(wall)
     .bind(config.batch_size as i64)
-    .fetch_all(&mut *tx)
+    .fetch_all(db.pool())
     .await?;
     if rows.is_empty() {
-        tx.commit().await?;
         return Ok(Vec::new());
     }
-    let ids: Vec<i64> = rows.iter().map(|r| r.id).collect();
-    let sql = format!(
-        "update charges set claimed_until = $1 where id in ({})",
-        list(2, ids.len())
-    );
-    let mut q = sqlx::query(&sql).bind(wall + config.claim_lease_secs);
-    for id in &ids {
-        q = q.bind(*id);
-    }
-    q.execute(&mut *tx).await?;
-    tx.commit().await?;
+    rows.sort_unstable_by_key(|r| r.id);
+    let ids: Vec<i64> = rows.iter().map(|r| r.supporter_id).collect();
+    let methods: HashMap<i64, (Option<String>, Option<String>)> =
+        sqlx::query_as::<_, (i64, Option<String>, Option<String>)>(&format!(
+            "select user_id, payment_method, processor_customer from billing_profiles \
+         where user_id in ({})",
+            json_ids(db.backend(), 1)
+        ))
+        .bind(json_param(&ids))
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|(user, method, customer)| (user, (method, customer)))
+        .collect();
     rows.into_iter()
         .map(|r| {
+            let (payment_method, customer) =
+                methods.get(&r.supporter_id).cloned().unwrap_or_default();
             Ok(Pending {
                 id: r.id,
                 supporter: r.supporter_id,
@@ -163,8 +206,8 @@ async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pendin
                 attempt: r.attempt,
                 amount: r.amount_minor,
                 key: r.idempotency_key,
-                payment_method: r.payment_method,
-                customer: r.processor_customer,
+                payment_method,
+                customer,
             })
         })
         .collect()
@@ -175,12 +218,13 @@ async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pendin
 async fn commit_outcomes(
     db: &Db,
     config: &BillingConfig,
-    outcomes: Vec<(Pending, Result<ChargeOutcome, ProcessorError>)>,
+    outcomes: Vec<Outcome>,
     now: i64,
     summary: &mut RunSummary,
 ) -> Result<(), BillingError> {
     // Retries are scheduled from the run's "now" (the end of its as-of day).
     let at = now;
+    let backend = db.backend();
     let mut tx = db.pool().begin().await?;
     let mut succeeded: Vec<(Pending, String, i64)> = Vec::new();
     let mut unreachable: Vec<i64> = Vec::new();
@@ -216,18 +260,16 @@ async fn commit_outcomes(
         }
     }
     if !unreachable.is_empty() {
-        let sql = format!(
+        sqlx::query(&format!(
             "update charges set claimed_until = null where status = 'pending' and id in ({})",
-            list(1, unreachable.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in &unreachable {
-            q = q.bind(*id);
-        }
-        q.execute(&mut *tx).await?;
+            json_ids(backend, 1)
+        ))
+        .bind(json_param(&unreachable))
+        .execute(&mut *tx)
+        .await?;
         summary.charges_unreachable += unreachable.len() as u64;
     }
-    settle_successes(&mut tx, config, succeeded, at, summary).await?;
+    settle_successes(&mut tx, backend, config, succeeded, at, summary).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -255,191 +297,139 @@ async fn set_status(
 
 /// Records successful charges: allocations with the fee split exactly, one journal entry per
 /// charge whose lines reference every item, and the items paid.
+///
+/// Only the fee split is worked out here; everything else is derived by the database from
+/// rows it already has, a few statements per batch whatever its size.
 async fn settle_successes(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     config: &BillingConfig,
     succeeded: Vec<(Pending, String, i64)>,
     at: i64,
     summary: &mut RunSummary,
 ) -> Result<(), BillingError> {
-    for chunk in succeeded.chunks(500) {
-        // Claim the transition in one statement; only charges still pending come back.
-        let sql = format!(
-            "update charges set status = 'succeeded', processor_ref = v.column2, fee_minor = v.column3, \
-                    platform_fee_minor = 0, updated_at = $1, claimed_until = null \
-             from (values {}) as v where charges.id = v.column1 and charges.status = 'pending' \
-             returning charges.id",
-            typed_values(chunk.len(), &["bigint", "text", "bigint"], 2)
-        );
-        let mut q = sqlx::query_as::<_, (i64,)>(&sql).bind(at);
-        for (p, reference, fee) in chunk {
-            q = q.bind(p.id).bind(reference.clone()).bind(*fee);
-        }
-        let won: Vec<i64> = q
-            .fetch_all(&mut **tx)
-            .await?
-            .into_iter()
-            .map(|(id,)| id)
-            .collect();
-        if won.is_empty() {
+    if succeeded.is_empty() {
+        return Ok(());
+    }
+    // The platform's cut of each charge, taken from what the processor left.
+    let rows: Vec<(i64, &str, i64, i64)> = succeeded
+        .iter()
+        .map(|(p, reference, fee)| {
+            let platform =
+                fee_split::percentage_fee(p.amount, config.platform_fee_bps, 0).min(p.amount - fee);
+            (p.id, reference.as_str(), *fee, platform.max(0))
+        })
+        .collect();
+    // Claim the transition in one statement; only charges still pending come back.
+    let won: std::collections::HashSet<i64> = sqlx::query_as::<_, (i64,)>(&format!(
+        "update charges set status = 'succeeded', processor_ref = v.reference, fee_minor = v.fee, \
+                platform_fee_minor = v.platform_fee, updated_at = $1, claimed_until = null \
+         from ({}) as v where charges.id = v.id and charges.status = 'pending' \
+         returning charges.id",
+        json_rows(
+            backend,
+            2,
+            &[
+                ("id", "bigint"),
+                ("reference", "text"),
+                ("fee", "bigint"),
+                ("platform_fee", "bigint"),
+            ]
+        )
+    ))
+    .bind(at)
+    .bind(json_param(&rows))
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .map(|(id,)| id)
+    .collect();
+    if won.is_empty() {
+        return Ok(());
+    }
+    let won_ids: Vec<i64> = {
+        let mut ids: Vec<i64> = won.iter().copied().collect();
+        ids.sort_unstable();
+        ids
+    };
+    let won_json = json_param(&won_ids);
+    let items: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
+        "select id, charge_id, gross_minor from donation_items \
+         where status = 'charging' and charge_id in ({}) order by charge_id, id",
+        json_ids(backend, 1)
+    ))
+    .bind(&won_json)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut by_charge: HashMap<i64, Vec<(i64, i64)>> = HashMap::with_capacity(won.len());
+    for (item, charge, gross) in items {
+        by_charge.entry(charge).or_default().push((item, gross));
+    }
+
+    // (item, fee share, platform fee share) for every item of every charge won.
+    let mut shares: Vec<(i64, i64, i64)> = Vec::new();
+    for ((p, _, fee), (_, _, _, platform)) in succeeded.iter().zip(&rows) {
+        if !won.contains(&p.id) {
             continue;
         }
-        let sql = format!(
-            "select id, charge_id, recipient_id, gross_minor from donation_items \
-             where status = 'charging' and charge_id in ({}) order by charge_id, id",
-            list(1, won.len())
-        );
-        let mut q = sqlx::query_as::<_, (i64, i64, i64, i64)>(&sql);
-        for id in &won {
-            q = q.bind(*id);
+        let items = by_charge.get(&p.id).map(Vec::as_slice).unwrap_or_default();
+        let grosses: Vec<i64> = items.iter().map(|&(_, gross)| gross).collect();
+        let total: i64 = grosses.iter().sum();
+        if total != p.amount {
+            return Err(BillingError::Inconsistent(format!(
+                "charge {} is for {} but its items add up to {total}",
+                p.id, p.amount
+            )));
         }
-        let items = q.fetch_all(&mut **tx).await?;
-        let mut by_charge: HashMap<i64, Vec<(i64, i64, i64)>> = HashMap::new();
-        for (item, charge, recipient, gross) in items {
-            by_charge
-                .entry(charge)
-                .or_default()
-                .push((item, recipient, gross));
+        let fee_shares = fee_split::split(*fee, &grosses).ok_or_else(|| {
+            BillingError::Inconsistent(format!("charge {}: cannot split fee {fee}", p.id))
+        })?;
+        let platform_shares = fee_split::split(*platform, &grosses).ok_or_else(|| {
+            BillingError::Inconsistent(format!("charge {}: cannot split platform fee", p.id))
+        })?;
+        for ((&(item, _), f), pf) in items.iter().zip(fee_shares).zip(platform_shares) {
+            shares.push((item, f, pf));
         }
-
-        let mut allocations: Vec<Allocation> = Vec::new();
-        let mut entries: Vec<NewEntry> = Vec::with_capacity(won.len());
-        let mut platform_fees: Vec<(i64, i64)> = Vec::new();
-        for (p, _, fee) in chunk.iter().filter(|(p, _, _)| won.contains(&p.id)) {
-            let items = by_charge.get(&p.id).map(Vec::as_slice).unwrap_or_default();
-            let grosses: Vec<i64> = items.iter().map(|i| i.2).collect();
-            if grosses.iter().sum::<i64>() != p.amount {
-                return Err(BillingError::Inconsistent(format!(
-                    "charge {} is for {} but its items add up to {}",
-                    p.id,
-                    p.amount,
-                    grosses.iter().sum::<i64>()
-                )));
-            }
-            let fee_shares = fee_split::split(*fee, &grosses).ok_or_else(|| {
-                BillingError::Inconsistent(format!("charge {}: cannot split fee {fee}", p.id))
-            })?;
-            let platform_total =
-                fee_split::percentage_fee(p.amount, config.platform_fee_bps, 0).min(p.amount - fee);
-            let platform_shares =
-                fee_split::split(platform_total.max(0), &grosses).ok_or_else(|| {
-                    BillingError::Inconsistent(format!(
-                        "charge {}: cannot split platform fee",
-                        p.id
-                    ))
-                })?;
-            platform_fees.push((p.id, platform_total.max(0)));
-            let mut lines = Vec::with_capacity(items.len() * 4);
-            for ((&(item, recipient, gross), &f), &pf) in
-                items.iter().zip(&fee_shares).zip(&platform_shares)
-            {
-                let net = gross - f - pf;
-                allocations.push(Allocation {
-                    item,
-                    charge: p.id,
-                    recipient,
-                    currency: p.currency,
-                    gross,
-                    fee: f,
-                    platform_fee: pf,
-                    net,
-                });
-                let c = p.currency;
-                lines.push(Line {
-                    account: Account::SupporterPayments,
-                    currency: c,
-                    amount_minor: -gross,
-                    item_id: Some(item),
-                });
-                if f != 0 {
-                    lines.push(Line {
-                        account: Account::ProcessorFees,
-                        currency: c,
-                        amount_minor: f,
-                        item_id: Some(item),
-                    });
-                }
-                if pf != 0 {
-                    lines.push(Line {
-                        account: Account::PlatformFees,
-                        currency: c,
-                        amount_minor: pf,
-                        item_id: Some(item),
-                    });
-                }
-                if net != 0 {
-                    lines.push(Line {
-                        account: Account::Recipient(recipient),
-                        currency: c,
-                        amount_minor: net,
-                        item_id: Some(item),
-                    });
-                }
-            }
-            entries.push(NewEntry {
-                kind: EntryKind::Charge,
-                charge_id: Some(p.id),
-                reverses_entry_id: None,
-                memo: format!("consolidated charge {} for {}", p.id, p.cycle),
-                lines,
-            });
-            let t = summary.totals.entry(p.currency).or_default();
-            t.gross_minor += p.amount;
-            t.fee_minor += fee;
-            t.platform_fee_minor += platform_total.max(0);
-            summary.charges_succeeded += 1;
-            summary.items_charged += items.len() as u64;
-        }
-        for alloc_chunk in allocations.chunks(2000) {
-            let sql = format!(
-                "insert into allocations (item_id, charge_id, recipient_id, currency, gross_minor, fee_minor, platform_fee_minor, net_minor) values {}",
-                crate::domain::sql::placeholders(alloc_chunk.len(), 8)
-            );
-            let mut q = sqlx::query(&sql);
-            for a in alloc_chunk {
-                q = q
-                    .bind(a.item)
-                    .bind(a.charge)
-                    .bind(a.recipient)
-                    .bind(a.currency.code())
-                    .bind(a.gross)
-                    .bind(a.fee)
-                    .bind(a.platform_fee)
-                    .bind(a.net);
-            }
-            q.execute(&mut **tx).await?;
-        }
-        if platform_fees.iter().any(|(_, f)| *f != 0) {
-            for (charge, fee) in &platform_fees {
-                sqlx::query("update charges set platform_fee_minor = $1 where id = $2")
-                    .bind(*fee)
-                    .bind(*charge)
-                    .execute(&mut **tx)
-                    .await?;
-            }
-        }
-        ledger::post_many(tx, &entries).await?;
-        let sql = format!(
-            "update donation_items set status = 'paid' where status = 'charging' and charge_id in ({})",
-            list(1, won.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in &won {
-            q = q.bind(*id);
-        }
-        q.execute(&mut **tx).await?;
-        // A pledge that was past due is in good standing again.
-        let sql = format!(
-            "update pledges set status = 'active' where status = 'past_due' and id in \
-             (select pledge_id from donation_items where charge_id in ({}) and pledge_id is not null)",
-            list(1, won.len())
-        );
-        let mut q = sqlx::query(&sql);
-        for id in &won {
-            q = q.bind(*id);
-        }
-        q.execute(&mut **tx).await?;
+        let t = summary.totals.entry(p.currency).or_default();
+        t.gross_minor += p.amount;
+        t.fee_minor += fee;
+        t.platform_fee_minor += platform;
+        summary.charges_succeeded += 1;
+        summary.items_charged += items.len() as u64;
     }
+
+    // The table's check constraint holds every row to gross = fee + platform fee + net.
+    sqlx::query(&format!(
+        "insert into allocations (item_id, charge_id, recipient_id, currency, gross_minor, fee_minor, platform_fee_minor, net_minor) \
+         select i.id, i.charge_id, i.recipient_id, i.currency, i.gross_minor, v.fee, v.platform_fee, \
+                i.gross_minor - v.fee - v.platform_fee \
+         from ({}) as v join donation_items i on i.id = v.item",
+        json_rows(
+            backend,
+            1,
+            &[("item", "bigint"), ("fee", "bigint"), ("platform_fee", "bigint")]
+        )
+    ))
+    .bind(json_param(&shares))
+    .execute(&mut **tx)
+    .await?;
+    ledger::post_charges(tx, backend, &won_json).await?;
+    sqlx::query(&format!(
+        "update donation_items set status = 'paid' where status = 'charging' and charge_id in ({})",
+        json_ids(backend, 1)
+    ))
+    .bind(&won_json)
+    .execute(&mut **tx)
+    .await?;
+    // A pledge that was past due is in good standing again.
+    sqlx::query(&format!(
+        "update pledges set status = 'active' where status = 'past_due' and id in \
+         (select pledge_id from donation_items where charge_id in ({}) and pledge_id is not null)",
+        json_ids(backend, 1)
+    ))
+    .bind(&won_json)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

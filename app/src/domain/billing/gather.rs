@@ -4,9 +4,10 @@
 use super::{BillingConfig, BillingError, Progress, RunSummary, cycle_of, end_of_day};
 use crate::domain::Db;
 use crate::domain::db::Backend;
-use crate::domain::sql::{list, typed_values};
+use crate::domain::sql::{json_ids, json_param, json_rows};
 use crate::money::Currency;
 use chrono::{Datelike as _, NaiveDate};
+use std::collections::HashSet;
 
 /// The idempotency key of a charge attempt: the same supporter, currency, cycle and attempt
 /// always give the same key, across restarts and instances.
@@ -48,7 +49,7 @@ pub async fn gather(
         };
         after = last;
         let ids: Vec<i64> = batch.into_iter().map(|(id,)| id).collect();
-        gather_batch(&mut tx, config, &cycle, now, &ids, summary).await?;
+        gather_batch(&mut tx, db.backend(), config, &cycle, now, &ids, summary).await?;
         tx.commit().await?;
         seen += ids.len() as u64;
         progress(Progress::Gathered(seen));
@@ -59,42 +60,43 @@ pub async fn gather(
 
 async fn gather_batch(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
     config: &BillingConfig,
     cycle: &str,
     now: i64,
     supporters: &[i64],
     summary: &mut RunSummary,
 ) -> Result<(), BillingError> {
-    let in_list = list(3, supporters.len());
-    let totals_list = list(2, supporters.len());
+    let supporters = json_param(supporters);
     // One period of every pledge that is still running, unless this cycle is already decided
     // for its currency (a pledge made after the decision waits for the next cycle).
-    let sql = format!(
+    sqlx::query(&format!(
         "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, pledge_id, period, status, created_at) \
          select p.supporter_id, p.recipient_id, p.currency, p.amount_minor, p.id, $1, 'pending', $2 \
-         from pledges p where p.status in ('active', 'past_due') and p.supporter_id in ({in_list}) \
+         from pledges p where p.status in ('active', 'past_due') and p.supporter_id in ({}) \
          and not exists (select 1 from billing_cycles c where c.supporter_id = p.supporter_id \
                          and c.currency = p.currency and c.cycle = $1) \
-         on conflict (pledge_id, period) do nothing"
-    );
-    let mut q = sqlx::query(&sql).bind(cycle).bind(now);
-    for id in supporters {
-        q = q.bind(*id);
-    }
-    q.execute(&mut **tx).await?;
+         on conflict (pledge_id, period) do nothing",
+        json_ids(backend, 3)
+    ))
+    .bind(cycle)
+    .bind(now)
+    .bind(&supporters)
+    .execute(&mut **tx)
+    .await?;
 
-    let sql = format!(
+    let due: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
         "select i.supporter_id, i.currency, cast(sum(i.gross_minor) as bigint), max(i.carried_cycles), count(*) \
-         from donation_items i where i.status = 'pending' and i.supporter_id in ({totals_list}) \
+         from donation_items i where i.status = 'pending' and i.supporter_id in ({}) \
          and not exists (select 1 from billing_cycles c where c.supporter_id = i.supporter_id \
                          and c.currency = i.currency and c.cycle = $1) \
-         group by i.supporter_id, i.currency order by i.supporter_id, i.currency"
-    );
-    let mut q = sqlx::query_as::<_, (i64, String, i64, i64, i64)>(&sql).bind(cycle);
-    for id in supporters {
-        q = q.bind(*id);
-    }
-    let due = q.fetch_all(&mut **tx).await?;
+         group by i.supporter_id, i.currency order by i.supporter_id, i.currency",
+        json_ids(backend, 2)
+    ))
+    .bind(cycle)
+    .bind(&supporters)
+    .fetch_all(&mut **tx)
+    .await?;
     if due.is_empty() {
         return Ok(());
     }
@@ -122,85 +124,112 @@ async fn gather_batch(
     }
 
     // Record the decisions; a decision already taken (by an overlapping run) wins.
-    let mut decided: Vec<(i64, String)> = Vec::with_capacity(decisions.len());
-    for chunk in decisions.chunks(500) {
-        let sql = format!(
-            "insert into billing_cycles (supporter_id, currency, cycle, outcome, total_minor, created_at) values {} \
-             on conflict (supporter_id, currency, cycle) do nothing returning supporter_id, currency",
-            crate::domain::sql::placeholders(chunk.len(), 6)
-        );
-        let mut q = sqlx::query_as::<_, (i64, String)>(&sql);
-        for d in chunk {
-            q = q
-                .bind(d.supporter)
-                .bind(d.currency.code())
-                .bind(cycle)
-                .bind(if d.charge {
-                    "charged"
-                } else {
-                    "carried_forward"
-                })
-                .bind(d.total)
-                .bind(now);
-        }
-        decided.extend(q.fetch_all(&mut **tx).await?);
-    }
-    let won = |d: &Decision| {
-        decided
+    let rows: Vec<(i64, &str, &str, i64)> = decisions
+        .iter()
+        .map(|d| {
+            let outcome = if d.charge {
+                "charged"
+            } else {
+                "carried_forward"
+            };
+            (d.supporter, d.currency.code(), outcome, d.total)
+        })
+        .collect();
+    let decided: HashSet<(i64, String)> = sqlx::query_as::<_, (i64, String)>(&format!(
+        "insert into billing_cycles (supporter_id, currency, cycle, outcome, total_minor, created_at) \
+         select v.supporter, v.currency, $1, v.outcome, v.total, $2 from ({}) as v where true \
+         on conflict (supporter_id, currency, cycle) do nothing returning supporter_id, currency",
+        json_rows(
+            backend,
+            3,
+            &[
+                ("supporter", "bigint"),
+                ("currency", "text"),
+                ("outcome", "text"),
+                ("total", "bigint"),
+            ]
+        )
+    ))
+    .bind(cycle)
+    .bind(now)
+    .bind(json_param(&rows))
+    .fetch_all(&mut **tx)
+    .await?
+    .into_iter()
+    .collect();
+    let (charges, carries): (Vec<&Decision>, Vec<&Decision>) = decisions
+        .iter()
+        .filter(|d| decided.contains(&(d.supporter, d.currency.code().to_owned())))
+        .partition(|d| d.charge);
+
+    if !carries.is_empty() {
+        let pairs: Vec<(i64, &str)> = carries
             .iter()
-            .any(|(s, c)| *s == d.supporter && c == d.currency.code())
-    };
-    let (charges, carries): (Vec<&Decision>, Vec<&Decision>) =
-        decisions.iter().filter(|d| won(d)).partition(|d| d.charge);
-
-    for chunk in carries.chunks(500) {
-        let sql = format!(
+            .map(|d| (d.supporter, d.currency.code()))
+            .collect();
+        sqlx::query(&format!(
             "update donation_items set carried_cycles = carried_cycles + 1 \
-             where status = 'pending' and (supporter_id, currency) in (values {})",
-            typed_values(chunk.len(), &["bigint", "text"], 1)
-        );
-        let mut q = sqlx::query(&sql);
-        for d in chunk {
-            q = q.bind(d.supporter).bind(d.currency.code());
-        }
-        q.execute(&mut **tx).await?;
-        summary.supporters_carried_forward += chunk.len() as u64;
-        summary.items_carried_forward += chunk.iter().map(|d| d.items as u64).sum::<u64>();
+             from ({}) as v where donation_items.supporter_id = v.supporter \
+             and donation_items.currency = v.currency and donation_items.status = 'pending'",
+            json_rows(backend, 1, &[("supporter", "bigint"), ("currency", "text")])
+        ))
+        .bind(json_param(&pairs))
+        .execute(&mut **tx)
+        .await?;
+        summary.supporters_carried_forward += carries.len() as u64;
+        summary.items_carried_forward += carries.iter().map(|d| d.items as u64).sum::<u64>();
     }
 
-    for chunk in charges.chunks(500) {
-        let sql = format!(
+    if !charges.is_empty() {
+        let intents: Vec<(i64, &str, i64, String)> = charges
+            .iter()
+            .map(|d| {
+                (
+                    d.supporter,
+                    d.currency.code(),
+                    d.total,
+                    idempotency_key(d.supporter, d.currency, cycle, 1),
+                )
+            })
+            .collect();
+        let created: Vec<(i64, i64, String)> = sqlx::query_as(&format!(
             "insert into charges (supporter_id, currency, cycle, attempt, amount_minor, idempotency_key, status, created_at, updated_at) \
-             values {}",
-            crate::domain::sql::placeholders(chunk.len(), 9)
-        );
-        let mut q = sqlx::query(&sql);
-        for d in chunk {
-            q = q
-                .bind(d.supporter)
-                .bind(d.currency.code())
-                .bind(cycle)
-                .bind(1i64)
-                .bind(d.total)
-                .bind(idempotency_key(d.supporter, d.currency, cycle, 1))
-                .bind("pending")
-                .bind(now)
-                .bind(now);
-        }
-        q.execute(&mut **tx).await?;
-        let sql = format!(
-            "update donation_items set status = 'charging', charge_id = \
-               (select c.id from charges c where c.supporter_id = donation_items.supporter_id \
-                and c.currency = donation_items.currency and c.cycle = $1 and c.attempt = 1) \
-             where status = 'pending' and (supporter_id, currency) in (values {})",
-            typed_values(chunk.len(), &["bigint", "text"], 2)
-        );
-        let mut q = sqlx::query(&sql).bind(cycle);
-        for d in chunk {
-            q = q.bind(d.supporter).bind(d.currency.code());
-        }
-        q.execute(&mut **tx).await?;
-        summary.charges_created += chunk.len() as u64;
+             select v.supporter, v.currency, $1, 1, v.total, v.idempotency_key, 'pending', $2, $2 from ({}) as v \
+             returning id, supporter_id, currency",
+            json_rows(
+                backend,
+                3,
+                &[
+                    ("supporter", "bigint"),
+                    ("currency", "text"),
+                    ("total", "bigint"),
+                    ("idempotency_key", "text"),
+                ]
+            )
+        ))
+        .bind(cycle)
+        .bind(now)
+        .bind(json_param(&intents))
+        .fetch_all(&mut **tx)
+        .await?;
+        sqlx::query(&format!(
+            "update donation_items set status = 'charging', charge_id = v.charge \
+             from ({}) as v where donation_items.supporter_id = v.supporter \
+             and donation_items.currency = v.currency and donation_items.status = 'pending'",
+            json_rows(
+                backend,
+                1,
+                &[
+                    ("charge", "bigint"),
+                    ("supporter", "bigint"),
+                    ("currency", "text")
+                ]
+            )
+        ))
+        .bind(json_param(&created))
+        .execute(&mut **tx)
+        .await?;
+        summary.charges_created += charges.len() as u64;
     }
     Ok(())
 }
