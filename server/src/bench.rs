@@ -575,7 +575,10 @@ async fn measure(db: &Db, args: &BillingBench, shown: &str) -> Result<bool, Benc
         config.concurrency = 256;
     }
     if let Some(rate) = args.rate_limit {
+        // The processor refuses calls over its limit; the scheduler is told the limit, as an
+        // operator tells it their Stripe account's, and paces itself to it.
         processor = processor.with_rate_limit(rate);
+        config.calls_per_second = std::num::NonZeroU32::new(rate);
     }
     let as_of = chrono::Utc::now().date_naive();
     println!(
@@ -604,7 +607,8 @@ async fn measure(db: &Db, args: &BillingBench, shown: &str) -> Result<bool, Benc
     let calls = processor.calls().len() as u64;
 
     print!("{}", format_summary(&summary));
-    report_speed(&summary, wall, &phases, calls, args);
+    let refused = processor.rate_limited_calls();
+    report_speed(&summary, wall, &phases, (calls, refused), args);
     if reset {
         println!(
             "peak memory: {} during the run ({} after building the population)",
@@ -629,7 +633,7 @@ fn report_speed(
     summary: &RunSummary,
     wall: Duration,
     phases: &Phases,
-    calls: u64,
+    (calls, refused): (u64, u64),
     args: &BillingBench,
 ) {
     let due_items = summary.items_charged + summary.items_carried_forward;
@@ -657,9 +661,10 @@ fn report_speed(
         let over = |d: Duration| (d.as_secs_f64() - bound) * 100.0 / bound.max(1e-9);
         println!(
             "  rate-limit bound: {calls} calls / {rate} per s = {bound:.2} s; the run took {:+.1}% \
-             longer, its charge phase {:+.1}%",
+             longer, its charge phase {:+.1}%; {} calls refused for the rate limit",
             over(wall),
-            over(charging)
+            over(charging),
+            refused
         );
     }
 }

@@ -59,6 +59,8 @@ pub struct Config {
     pub billing_platform_fee_bps: i64,
     /// Cycles a supporter's items may be carried forward before they are charged anyway.
     pub billing_max_carry_cycles: i64,
+    /// Processor calls the scheduler starts per second at most; 0 for no limit.
+    pub billing_calls_per_second: u32,
     pub settings: Settings,
 }
 
@@ -210,6 +212,7 @@ impl Config {
             billing_interval_secs: parse_num(&get, "BILLING_INTERVAL_SECS", 3_600u64, 60, 86_400)?,
             billing_platform_fee_bps: parse_num(&get, "BILLING_PLATFORM_FEE_BPS", 0i64, 0, 5_000)?,
             billing_max_carry_cycles: parse_num(&get, "BILLING_MAX_CARRY_CYCLES", 2i64, 0, 12)?,
+            billing_calls_per_second: parse_num(&get, "BILLING_CALLS_PER_SECOND", 0u32, 0, 10_000)?,
             settings,
         })
     }
@@ -299,6 +302,8 @@ mod tests {
             ("BILLING_PLATFORM_FEE_BPS", "2.5"),
             ("BILLING_MAX_CARRY_CYCLES", "13"),
             ("BILLING_MAX_CARRY_CYCLES", "-1"),
+            ("BILLING_CALLS_PER_SECOND", "10001"),
+            ("BILLING_CALLS_PER_SECOND", "fast"),
         ] {
             let e = config(&[(var, value)]).unwrap_err();
             assert_eq!(e.var, var, "{var}={value}");
@@ -312,17 +317,22 @@ mod tests {
         assert_eq!(c.billing_interval_secs, 3_600);
         assert_eq!(c.billing_platform_fee_bps, 0);
         assert_eq!(c.billing_max_carry_cycles, 2);
+        assert_eq!(c.billing_calls_per_second, 0);
     }
 
     #[test]
     fn billing_settings_accept_their_whole_range() {
-        for (interval, bps, carry) in [("60", "0", "0"), ("86400", "5000", "12")] {
+        for (interval, bps, carry, rate) in
+            [("60", "0", "0", "0"), ("86400", "5000", "12", "10000")]
+        {
             let c = config(&[
                 ("BILLING_INTERVAL_SECS", interval),
                 ("BILLING_PLATFORM_FEE_BPS", bps),
                 ("BILLING_MAX_CARRY_CYCLES", carry),
+                ("BILLING_CALLS_PER_SECOND", rate),
             ])
             .unwrap();
+            assert_eq!(c.billing_calls_per_second.to_string(), rate);
             assert_eq!(c.billing_interval_secs.to_string(), interval);
             assert_eq!(c.billing_platform_fee_bps.to_string(), bps);
             assert_eq!(c.billing_max_carry_cycles.to_string(), carry);

@@ -55,12 +55,13 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 }
 
 /// The state every command works with: [`AppState::new`] with the billing policy the
-/// configuration sets (platform fee, carry-forward limit) in place of the defaults.
+/// configuration sets (platform fee, carry-forward limit, call rate) in place of the defaults.
 pub fn app_state(db: Db, config: &Config) -> AppState {
     let mut state = AppState::new(db, config.settings.clone());
     state.billing = Arc::new(BillingConfig {
         platform_fee_bps: config.billing_platform_fee_bps,
         max_carry_cycles: config.billing_max_carry_cycles,
+        calls_per_second: std::num::NonZeroU32::new(config.billing_calls_per_second),
         ..(*state.billing).clone()
     });
     state

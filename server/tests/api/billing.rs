@@ -588,6 +588,44 @@ async fn calls_lost_on_the_network_are_resent_with_the_same_key_next_run() {
 }
 
 #[tokio::test]
+async fn calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_once() {
+    let app = spawn_app().await;
+    crash_population(&app).await;
+    // A processor that takes 20 calls a second, and a scheduler that was not told so.
+    let p = SimulatedProcessor::new().with_rate_limit(20);
+    let config = BillingConfig {
+        concurrency: 34,
+        ..BillingConfig::default()
+    };
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert!(p.rate_limited_calls() > 0, "the burst went over the limit");
+    assert_eq!((s.charges_succeeded, s.charges_unreachable), (34, 0));
+    let keys: std::collections::HashSet<String> = p
+        .successful_charges()
+        .into_iter()
+        .map(|c| c.idempotency_key)
+        .collect();
+    assert_eq!(keys.len(), 34, "one payment per charge");
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_scheduler_told_the_rate_limit_keeps_under_it() {
+    let app = spawn_app().await;
+    crash_population(&app).await;
+    let p = SimulatedProcessor::new().with_rate_limit(20);
+    let config = BillingConfig {
+        concurrency: 34,
+        calls_per_second: std::num::NonZeroU32::new(20),
+        ..BillingConfig::default()
+    };
+    let s = run(&app, &p, &config, "2026-11-01").await;
+    assert_eq!(s.charges_succeeded, 34);
+    assert_eq!(p.rate_limited_calls(), 0);
+    assert_eq!(p.successful_charges().len(), 34);
+}
+
+#[tokio::test]
 async fn two_runs_at_once_charge_each_supporter_exactly_once() {
     let app = spawn_app().await;
     let p = SimulatedProcessor::new().with_latency(std::time::Duration::from_millis(5));

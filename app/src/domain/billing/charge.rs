@@ -65,6 +65,15 @@ pub async fn send_pending(
             .await?;
     progress(Progress::ChargesToSend(to_send as u64));
     let batch = config.batch_size.max(1);
+    let writer = Writer::for_backend(db.backend());
+    let writer = &writer;
+    let pace = config.calls_per_second.map(|n| {
+        // One call at a time, evenly spaced: never a burst the processor would refuse.
+        governor::RateLimiter::direct(
+            governor::Quota::per_second(n).allow_burst(std::num::NonZeroU32::MIN),
+        )
+    });
+    let pace = pace.as_ref();
     let (mut outcomes_in, mut outcomes) = futures::channel::mpsc::channel::<Outcome>(batch);
 
     let calls = async move {
@@ -76,7 +85,7 @@ pub async fn send_pending(
         loop {
             while in_flight.len() < concurrency {
                 if queue.is_empty() && !claimed_all {
-                    let batch = claim(db, config, after).await?;
+                    let batch = claim(db, writer, config, after).await?;
                     match batch.last() {
                         Some(last) => after = last.id,
                         None => claimed_all = true,
@@ -84,7 +93,7 @@ pub async fn send_pending(
                     queue.extend(batch);
                 }
                 let Some(p) = queue.pop_front() else { break };
-                in_flight.push(call(processor, p));
+                in_flight.push(call(processor, pace, p));
             }
             let Some(outcome) = in_flight.next().await else {
                 return Ok(());
@@ -116,7 +125,7 @@ pub async fn send_pending(
                 return Err(BillingError::Injected(FaultPoint::AfterProcessorCalls));
             }
             done += chunk.len() as u64;
-            commit_outcomes(db, config, chunk, now, summary).await?;
+            commit_outcomes(db, writer, config, chunk, now, summary).await?;
             progress(Progress::Charged(done));
             if first && config.fault == Some(FaultPoint::AfterFirstResults) {
                 return Err(BillingError::Injected(FaultPoint::AfterFirstResults));
@@ -131,33 +140,79 @@ pub async fn send_pending(
     called
 }
 
-/// Sends one claimed charge; a charge without a payment method is declined without a call.
-async fn call(processor: &dyn PaymentProcessor, p: Pending) -> Outcome {
-    let outcome = match &p.payment_method {
-        None => Ok(ChargeOutcome::Declined {
+/// Takes turns between a run's claims and commits where the database has one writer at a
+/// time. SQLite makes a blocked writer sleep and poll; queueing here instead hands the lock
+/// over the moment it is free. PostgreSQL locks rows, so there both go ahead at once.
+struct Writer(Option<tokio::sync::Mutex<()>>);
+
+impl Writer {
+    fn for_backend(backend: Backend) -> Self {
+        Self(matches!(backend, Backend::Sqlite).then(|| tokio::sync::Mutex::new(())))
+    }
+
+    async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0 {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        }
+    }
+}
+
+/// How often a call refused by the processor's rate limit is sent again in one run, and the
+/// first wait before doing so (doubled each time).
+const RATE_LIMIT_RETRIES: u32 = 6;
+const RATE_LIMIT_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Sends one claimed charge, at the run's pace; a charge without a payment method is declined
+/// without a call. A call refused for the rate limit is sent again, with the same idempotency
+/// key, after a growing wait; if it is still refused the charge stays pending.
+async fn call(
+    processor: &dyn PaymentProcessor,
+    pace: Option<&governor::DefaultDirectRateLimiter>,
+    p: Pending,
+) -> Outcome {
+    let Some(method) = &p.payment_method else {
+        let declined = ChargeOutcome::Declined {
             processor_ref: None,
             code: "payment_method_missing".into(),
-        }),
-        Some(method) => {
-            processor
-                .charge(ChargeRequest {
-                    idempotency_key: p.key.clone(),
-                    amount: Money::new(p.amount, p.currency),
-                    customer: p.customer.clone(),
-                    payment_method: method.clone(),
-                    charge_id: p.id,
-                    supporter_id: p.supporter,
-                    cycle: p.cycle.clone(),
-                })
-                .await
-        }
+        };
+        return (p, Ok(declined));
     };
-    (p, outcome)
+    let request = ChargeRequest {
+        idempotency_key: p.key.clone(),
+        amount: Money::new(p.amount, p.currency),
+        customer: p.customer.clone(),
+        payment_method: method.clone(),
+        charge_id: p.id,
+        supporter_id: p.supporter,
+        cycle: p.cycle.clone(),
+    };
+    let mut backoff = RATE_LIMIT_BACKOFF;
+    let mut retries = 0;
+    loop {
+        if let Some(pace) = pace {
+            pace.until_ready().await;
+        }
+        match processor.charge(request.clone()).await {
+            Err(ProcessorError::RateLimited) if retries < RATE_LIMIT_RETRIES => {
+                tokio::time::sleep(backoff).await;
+                backoff *= 2;
+                retries += 1;
+            }
+            outcome => return (p, outcome),
+        }
+    }
 }
 
 /// Claims the next batch of pending charges after `after` for this instance, in one
 /// statement: the lease is taken as the rows are chosen, so two instances never share one.
-async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pending>, BillingError> {
+async fn claim(
+    db: &Db,
+    writer: &Writer,
+    config: &BillingConfig,
+    after: i64,
+) -> Result<Vec<Pending>, BillingError> {
+    let _turn = writer.turn().await;
     let wall = wall_clock();
     let lock = match db.backend() {
         Backend::Postgres => " for update skip locked",
@@ -217,6 +272,7 @@ async fn claim(db: &Db, config: &BillingConfig, after: i64) -> Result<Vec<Pendin
 /// once, so an outcome that another instance already committed is skipped.
 async fn commit_outcomes(
     db: &Db,
+    writer: &Writer,
     config: &BillingConfig,
     outcomes: Vec<Outcome>,
     now: i64,
@@ -225,6 +281,7 @@ async fn commit_outcomes(
     // Retries are scheduled from the run's "now" (the end of its as-of day).
     let at = now;
     let backend = db.backend();
+    let _turn = writer.turn().await;
     let mut tx = db.pool().begin().await?;
     let mut succeeded: Vec<(Pending, String, i64)> = Vec::new();
     let mut unreachable: Vec<i64> = Vec::new();

@@ -48,6 +48,8 @@ pub struct BillingConfig {
     pub batch_size: usize,
     /// Processor calls in flight at once.
     pub concurrency: usize,
+    /// Processor calls started per second at most (the processor's rate limit), if any.
+    pub calls_per_second: Option<std::num::NonZeroU32>,
     /// How long a claim on a pending charge keeps other instances away, in seconds.
     pub claim_lease_secs: i64,
     /// Stop the run at this point (crash tests only).
@@ -75,6 +77,7 @@ impl Default for BillingConfig {
             retry_days: vec![1, 3, 5, 7],
             batch_size: 1000,
             concurrency: 64,
+            calls_per_second: None,
             claim_lease_secs: 300,
             fault: None,
             site_url: "http://127.0.0.1:3000".to_owned(),

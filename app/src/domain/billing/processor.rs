@@ -67,6 +67,9 @@ pub enum ProcessorError {
     Unavailable(String),
     #[error("the processor refused the request: {0}")]
     Invalid(String),
+    /// Too many requests (HTTP 429): nothing was done; the same request may be sent again.
+    #[error("the processor's rate limit was reached")]
+    RateLimited,
 }
 
 /// A payment processor: the built-in simulation, or Stripe.

@@ -11,9 +11,10 @@ use super::processor::{
 };
 use crate::money::Currency;
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// Test payment methods (the names Stripe uses for its test cards).
 pub mod methods {
@@ -78,12 +79,21 @@ pub struct CallRecord {
     pub replayed: bool,
 }
 
+/// A rate limiter shared by every call.
+struct Limiter(governor::DefaultDirectRateLimiter);
+
+impl std::fmt::Debug for Limiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Limiter")
+    }
+}
+
 /// The simulated processor.
 #[derive(Debug, Default)]
 pub struct SimulatedProcessor {
     latency: Option<Duration>,
-    min_interval: Option<Duration>,
-    next_slot: Mutex<Option<Instant>>,
+    limiter: Option<Limiter>,
+    rate_limited: AtomicU64,
     answers: Mutex<HashMap<String, ChargeOutcome>>,
     calls: Mutex<Vec<CallRecord>>,
     fail_next_calls: AtomicU64,
@@ -101,11 +111,20 @@ impl SimulatedProcessor {
         self
     }
 
-    /// Accepts at most `per_second` charges a second, like an API rate limit.
+    /// Accepts at most `per_second` charges a second (in bursts of up to a second's worth)
+    /// and answers the rest with [`ProcessorError::RateLimited`], as Stripe answers HTTP 429.
     pub fn with_rate_limit(mut self, per_second: u32) -> Self {
-        self.min_interval =
-            (per_second > 0).then(|| Duration::from_secs_f64(1.0 / f64::from(per_second)));
+        self.limiter = NonZeroU32::new(per_second).map(|n| {
+            Limiter(governor::RateLimiter::direct(governor::Quota::per_second(
+                n,
+            )))
+        });
         self
+    }
+
+    /// How many calls were refused by the rate limit so far.
+    pub fn rate_limited_calls(&self) -> u64 {
+        self.rate_limited.load(Ordering::SeqCst)
     }
 
     /// Makes the next `n` charge calls fail as if the network dropped them (nothing recorded).
@@ -127,18 +146,9 @@ impl SimulatedProcessor {
             .collect()
     }
 
-    async fn wait_for_rate_limit(&self) {
-        let Some(interval) = self.min_interval else {
-            return;
-        };
-        let slot = {
-            let mut next = self.next_slot.lock().expect("rate lock");
-            let now = Instant::now();
-            let slot = next.map_or(now, |n| n.max(now));
-            *next = Some(slot + interval);
-            slot
-        };
-        tokio::time::sleep_until(slot.into()).await;
+    /// False when the call is over the rate limit.
+    fn admitted(&self) -> bool {
+        self.limiter.as_ref().is_none_or(|l| l.0.check().is_ok())
     }
 
     fn decide(&self, request: &ChargeRequest) -> ChargeOutcome {
@@ -175,9 +185,13 @@ impl PaymentProcessor for SimulatedProcessor {
         request: ChargeRequest,
     ) -> BoxFuture<'_, Result<ChargeOutcome, ProcessorError>> {
         Box::pin(async move {
-            self.wait_for_rate_limit().await;
+            let admitted = self.admitted();
             if let Some(latency) = self.latency {
                 tokio::time::sleep(latency).await;
+            }
+            if !admitted {
+                self.rate_limited.fetch_add(1, Ordering::SeqCst);
+                return Err(ProcessorError::RateLimited);
             }
             let dropped = self
                 .fail_next_calls
@@ -306,6 +320,26 @@ mod tests {
         );
         assert!(p.charge(request("k", methods::SUCCEEDS, 700)).await.is_ok());
         assert_eq!(p.successful_charges().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn calls_over_the_rate_limit_are_refused_and_change_nothing() {
+        let p = SimulatedProcessor::new().with_rate_limit(3);
+        let mut answers = Vec::new();
+        for i in 0..5 {
+            answers.push(
+                p.charge(request(&format!("k{i}"), methods::SUCCEEDS, 700))
+                    .await,
+            );
+        }
+        let refused = answers
+            .iter()
+            .filter(|a| **a == Err(ProcessorError::RateLimited))
+            .count();
+        assert_eq!(refused, 2, "a burst of a second's worth is let through");
+        assert_eq!(p.rate_limited_calls(), 2);
+        assert_eq!(p.calls().len(), 3, "refused calls leave no trace");
+        assert_eq!(p.successful_charges().len(), 3);
     }
 
     #[tokio::test]
