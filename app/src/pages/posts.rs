@@ -38,15 +38,14 @@ fn PostList(list: Vec<PostView>) -> impl IntoView {
                                 <h3 id=format!("post-{}-title", p.id)>{p.title}</h3>
                                 <p class="post-meta muted">
                                     <time datetime=p.date.clone()>{p.date.clone()}</time>
-                                    {audience.clone().map(|a| format!(" · {a}"))}
+                                    {if locked { Some(" · Supporters only".to_owned()) } else { audience.clone().map(|a| format!(" · {a}")) }}
                                 </p>
                                 {match p.body_html {
                                     Some(html) => view! { <div class="bio post-body" inner_html=html></div> }.into_any(),
                                     None => view! {
                                         <p class="post-teaser">
-                                            <span aria-hidden="true">"🔒 "</span>
                                             {audience.unwrap_or_default()}
-                                            ". Pledge at one of these tiers to read it."
+                                            ". Pledge at one of these tiers, or a higher one, to read it."
                                         </p>
                                     }.into_any(),
                                 }}
