@@ -194,6 +194,38 @@ async fn an_owner_creates_and_edits_a_page_with_a_previewed_bio_and_taken_addres
         )
         .await;
     assert_field_error(&a, "slug");
+    // Without WebAssembly the refused form comes back with the message by its field.
+    let a = app
+        .submit_form(
+            "studio/create_page",
+            &[
+                ("kind", "creator"),
+                ("slug", "library-roof"),
+                ("name", "Squatter"),
+                ("category", "Art"),
+                ("currency", "USD"),
+            ],
+            "/studio/new",
+        )
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    let back = a.location.unwrap();
+    assert!(back.starts_with(&app.url("/studio/new?")), "{back}");
+    let form = app
+        .client
+        .get(&back)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("That address is taken; choose another."));
+    assert!(form.contains(r#"id="slug-error""#));
+    // Nor see the owner's studio.
+    let res = app.get(&format!("/studio/p/{id}")).await;
+    assert_eq!(res.status(), 404);
+    assert!(!res.text().await.unwrap().contains("Keep the books dry"));
     let other = create_page(&app, "other-page").await;
 
     // Editing: the owner changes the details; a taken address is refused and changes nothing.
@@ -515,6 +547,10 @@ async fn tiers_reorder_edit_and_retire_while_existing_pledges_keep_their_terms()
         ("Bronze friends", "Stickers", Some(50), 1, 300)
     );
 
+    let editor = text(&app, &format!("/studio/p/{page}/tiers/{bronze}")).await;
+    assert!(editor.contains(r#"value="Bronze friends""#) && editor.contains("Stickers"));
+    assert!(editor.contains("$3.00 / month"));
+
     // Retire Bronze: hidden from new supporters, the existing pledge untouched.
     let a = app
         .call("studio/retire_tier", &[("tier_id", &bronze.to_string())])
@@ -683,6 +719,20 @@ async fn tier_only_posts_are_teasers_until_a_pledge_at_that_tier_or_higher_unloc
         .unwrap();
     assert_eq!(post.tier_ids, vec![silver]);
     let post_s = post.id.to_string();
+    let editor = text(&app, &format!("/studio/p/{page}/posts/{post_s}")).await;
+    assert!(editor.contains(r#"value="Silver sketches""#));
+    assert!(editor.contains("The secret sketchbook."));
+    assert!(
+        text(&app, &format!("/studio/p/{page}/write"))
+            .await
+            .contains("Publish post")
+    );
+    assert_eq!(
+        app.get(&format!("/studio/p/{page}/posts/999999"))
+            .await
+            .status(),
+        404
+    );
     let a = app
         .call(
             "studio/update_post",
