@@ -96,6 +96,10 @@ test('a new creator makes a page with an image, two reordered tiers and a suppor
     await page.getByLabel('Post (Markdown)').fill('The *secret* palette I use for fog.');
     await page.getByRole('radio', { name: 'Supporters of these tiers:' }).check();
     await page.getByRole('checkbox', { name: 'Studio pass' }).check();
+    await page.getByRole('button', { name: 'Preview' }).click();
+    await expect(page.locator('#post-preview em')).toHaveText('secret');
+    await expect(page.getByRole('checkbox', { name: 'Studio pass' })).toBeChecked();
+    await expect(page.getByRole('radio', { name: 'Supporters of these tiers:' })).toBeChecked();
     await snap(page, testInfo, '04-write-post');
     await axe(page, testInfo, 'studio-write-post');
     await page.getByRole('button', { name: 'Publish post' }).click();

@@ -656,6 +656,26 @@ async fn tier_only_posts_are_teasers_until_a_pledge_at_that_tier_or_higher_unloc
         "title",
     );
     assert_eq!(app.count("posts").await, 2);
+    // Preview shows the typed post rendered, with the typed audience, and saves nothing.
+    let preview = text(
+        &app,
+        &format!(
+            "/studio/p/{page}/write?preview=1&title=Draft&body=%2A%2Asoon%2A%2A&audience=tiers&tier_ids%5B%5D={gold}"
+        ),
+    )
+    .await;
+    let rendered = preview
+        .split(r#"id="post-preview""#)
+        .nth(1)
+        .expect("a preview");
+    assert!(rendered.contains("<strong>soon</strong>"));
+    assert!(preview.contains(r#"value="Draft""#));
+    let gold_box = preview
+        .split(&format!(r#"id="post-tier-{gold}""#))
+        .nth(1)
+        .unwrap();
+    assert!(gold_box[..gold_box.find('>').unwrap()].contains("checked"));
+    assert_eq!(app.count("posts").await, 2);
     let owner_view = posts(&app, "mara").await;
     assert!(
         owner_view.iter().all(|p| p.body_html.is_some()),

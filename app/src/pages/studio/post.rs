@@ -1,13 +1,17 @@
 //! `/studio/p/:id/write` and `/studio/p/:id/posts/:post`: write or edit a post and choose who
-//! can read it: everyone, or supporters of some tiers.
+//! can read it: everyone, or supporters of some tiers. Preview is the same GET round trip as
+//! the bio's: the typed post comes back rendered, and nothing is saved until Publish or Save.
 
 use super::{id_param, load_failed};
-use crate::api::studio::{CreatePost, UpdatePost, get_studio_page};
+use crate::api::studio::{CreatePost, UpdatePost, get_studio_page, preview_markdown};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::model::studio::{StudioPage, StudioPost};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+type PreviewResource = Resource<Result<Option<String>, AppError>>;
 
 /// `/studio/p/:id/write`.
 #[component]
@@ -24,6 +28,16 @@ pub fn EditPostPage() -> impl IntoView {
 fn post_page(editing: bool) -> impl IntoView {
     let id = id_param("id");
     let post = id_param("post");
+    let query = use_query_map();
+    let preview: PreviewResource = Resource::new(
+        move || query.with(|q| q.get("preview").map(|_| q.get("body").unwrap_or_default())),
+        |body| async move {
+            match body {
+                Some(body) => preview_markdown(body).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
     let data = Resource::new(
         move || (id.get(), post.get()),
         move |(id, post)| async move {
@@ -49,7 +63,7 @@ fn post_page(editing: bool) -> impl IntoView {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match data.await {
-                    Ok((page, existing)) => view! { <PostForm page existing/> }.into_any(),
+                    Ok((page, existing)) => view! { <PostForm page existing preview/> }.into_any(),
                     Err(e) => load_failed(e, format!("/studio/p/{}", id.get_untracked().unwrap_or_default())),
                 }
             })}
@@ -58,7 +72,11 @@ fn post_page(editing: bool) -> impl IntoView {
 }
 
 #[component]
-fn PostForm(page: StudioPage, existing: Option<StudioPost>) -> impl IntoView {
+fn PostForm(
+    page: StudioPage,
+    existing: Option<StudioPost>,
+    preview: PreviewResource,
+) -> impl IntoView {
     let create = ServerAction::<CreatePost>::new();
     let update = ServerAction::<UpdatePost>::new();
     let (create_error, update_error) = (action_error(create.value()), action_error(update.value()));
@@ -73,6 +91,31 @@ fn PostForm(page: StudioPage, existing: Option<StudioPost>) -> impl IntoView {
         tier_ids: Vec::new(),
         updated: String::new(),
     });
+    // After Preview, the form shows what was typed, not what is stored.
+    let query = use_query_map();
+    let post = query.with_untracked(|q| {
+        if q.get("preview").is_none() {
+            return post.clone();
+        }
+        let tier_ids = q
+            .get_all("tier_ids[]")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        StudioPost {
+            title: q.get("title").unwrap_or_default(),
+            body_md: q.get("body").unwrap_or_default(),
+            public: q.get("audience").as_deref() != Some("tiers"),
+            tier_ids,
+            ..post.clone()
+        }
+    });
+    let here = if editing {
+        format!("/studio/p/{}/posts/{}#post-preview", page.id, post.id)
+    } else {
+        format!("/studio/p/{}/write#post-preview", page.id)
+    };
     let title = if editing { "Edit post" } else { "Write a post" };
     let action = if editing {
         "/api/studio/update_post"
@@ -135,8 +178,26 @@ fn PostForm(page: StudioPage, existing: Option<StudioPost>) -> impl IntoView {
                     <FieldError error field="audience"/>
                     <FieldError error field="tier_ids"/>
                 </fieldset>
-                <button type="submit" class="button">{if editing { "Save post" } else { "Publish post" }}</button>
+                <div class="button-row">
+                    <button type="submit" class="button">{if editing { "Save post" } else { "Publish post" }}</button>
+                    <button type="submit" class="button button-secondary" formmethod="get"
+                        formaction=here name="preview" value="1">"Preview"</button>
+                </div>
             </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(Some(html)) => view! {
+                            <div class="md-preview" id="post-preview">
+                                <h2>"Preview (not saved yet)"</h2>
+                                <div class="bio" inner_html=html></div>
+                            </div>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
         </section>
     }
     .into_any()
