@@ -684,16 +684,8 @@ pub async fn posts_for(
             .into_iter()
             .map(|p| {
                 let tiers = tiers_of.remove(&p.id).unwrap_or_default();
-                let readable = p.public != 0
-                    || is_owner
-                    || pledge.is_some_and(|(tier, amount)| {
-                        tiers.iter().any(|(t, _, _)| Some(*t) == tier)
-                            || tiers
-                                .iter()
-                                .map(|(_, _, price)| *price)
-                                .min()
-                                .is_some_and(|m| amount >= m)
-                    });
+                let readable =
+                    p.public != 0 || is_owner || pledge.is_some_and(|open| unlocks(open, &tiers));
                 PostView {
                     id: p.id,
                     title: p.title,
@@ -710,9 +702,40 @@ pub async fn posts_for(
     ))
 }
 
+/// Whether an open pledge `(tier, monthly amount)` unlocks a post for `tiers` (id, name,
+/// price): it is at one of them, or pledges at least the cheapest one's price.
+fn unlocks((tier, amount): (Option<i64>, i64), tiers: &[(i64, String, i64)]) -> bool {
+    tiers.iter().any(|(t, _, _)| Some(*t) == tier)
+        || tiers
+            .iter()
+            .map(|(_, _, price)| *price)
+            .min()
+            .is_some_and(|cheapest| amount >= cheapest)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pledge_unlocks_its_tiers_and_anything_it_pays_at_least_as_much_for() {
+        let silver_or_gold = [(2, "Silver".to_owned(), 500), (3, "Gold".to_owned(), 1_000)];
+        assert!(unlocks((Some(2), 500), &silver_or_gold), "at the tier");
+        assert!(unlocks((Some(4), 700), &silver_or_gold), "a dearer tier");
+        assert!(
+            unlocks((None, 500), &silver_or_gold),
+            "a custom amount as large"
+        );
+        assert!(!unlocks((Some(1), 300), &silver_or_gold), "a cheaper tier");
+        assert!(
+            !unlocks((None, 499), &silver_or_gold),
+            "a smaller custom amount"
+        );
+        assert!(
+            !unlocks((Some(1), 10_000), &[]),
+            "a post for no tier stays locked"
+        );
+    }
 
     #[test]
     fn amounts_are_shown_as_typed() {

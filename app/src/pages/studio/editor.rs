@@ -14,7 +14,6 @@ use crate::components::form::{
     CsrfField, FieldError, FormAlert, action_error, csrf_token, invalid,
 };
 use crate::error::AppError;
-use crate::model::RecipientKind;
 use crate::model::format_money;
 use crate::model::studio::{StudioPage, StudioPost, StudioTier};
 use leptos::prelude::*;
@@ -134,7 +133,7 @@ fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                 <CsrfField/>
                 <input type="hidden" name="recipient_id" value=page.id.to_string()/>
                 <FormAlert error/>
-                <PageFields error values show_deadline=page.kind == RecipientKind::Cause/>
+                <PageFields error values kind=Some(page.kind)/>
                 <div class="field">
                     <label for="bio">"About (Markdown)"</label>
                     <textarea id="bio" name="bio" rows="10" aria-describedby="bio-help bio-error"

@@ -4,6 +4,7 @@ use super::load_failed;
 use crate::api::studio::{CreatePage, get_my_pages};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
+use crate::model::RecipientKind;
 use crate::model::studio::{CATEGORIES, StudioSummary};
 use crate::money::Currency;
 use leptos::prelude::*;
@@ -86,7 +87,7 @@ pub fn NewPagePage() -> impl IntoView {
                     </label>
                     <FieldError error field="kind"/>
                 </fieldset>
-                <PageFields error values=PageValues::default() show_deadline=true/>
+                <PageFields error values=PageValues::default() kind=None/>
                 <div class="field">
                     <label for="currency">"Currency"</label>
                     <select id="currency" name="currency" aria-describedby="currency-help currency-error"
@@ -125,9 +126,29 @@ pub struct PageValues {
 pub fn PageFields(
     error: Signal<Option<AppError>>,
     values: PageValues,
-    /// Creation asks for a deadline before the kind is known; edits only for causes.
-    show_deadline: bool,
+    /// The page's kind when editing; `None` on creation, which asks for everything.
+    kind: Option<RecipientKind>,
 ) -> impl IntoView {
+    let show_deadline = kind != Some(RecipientKind::Creator);
+    let deadline_label = if kind.is_none() {
+        "Campaign deadline (causes, optional)"
+    } else {
+        "Campaign deadline (optional)"
+    };
+    let (goal_label, goal_help) = match kind {
+        None => (
+            "Goal (optional)",
+            "For creators, a monthly income goal; for causes, the campaign target. For example 500.",
+        ),
+        Some(RecipientKind::Creator) => (
+            "Monthly goal (optional)",
+            "The monthly income you are working towards, for example 500.",
+        ),
+        Some(RecipientKind::Cause) => (
+            "Campaign target (optional)",
+            "The total the campaign is raising, for example 12000.",
+        ),
+    };
     let PageValues {
         slug,
         name,
@@ -168,15 +189,15 @@ pub fn PageFields(
             <FieldError error field="category"/>
         </div>
         <div class="field">
-            <label for="goal">"Goal (optional)"</label>
+            <label for="goal">{goal_label}</label>
             <input id="goal" name="goal" value=goal inputmode="decimal" autocomplete="off"
                 aria-invalid=invalid(error, "goal") aria-describedby="goal-help goal-error"/>
-            <p class="help" id="goal-help">"For creators, a monthly income goal; for causes, the campaign target. For example 500."</p>
+            <p class="help" id="goal-help">{goal_help}</p>
             <FieldError error field="goal"/>
         </div>
         {show_deadline.then(|| view! {
             <div class="field">
-                <label for="deadline">"Campaign deadline (causes, optional)"</label>
+                <label for="deadline">{deadline_label}</label>
                 <input id="deadline" name="deadline" type="date" value=deadline
                     aria-invalid=invalid(error, "deadline") aria-describedby="deadline-error"/>
                 <FieldError error field="deadline"/>
