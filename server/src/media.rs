@@ -3,7 +3,7 @@
 //! The upload is a plain multipart form (it works without WebAssembly). Its CSRF token
 //! travels in the form's address, as `?csrf_token=`, because the CSRF middleware does not
 //! read multipart bodies. The handler answers with a redirect back to the studio, carrying
-//! `?image=saved` or `?image_error=<message>`.
+//! `?image=saved` or `?image_error=<code>` (see `UploadError::code`).
 
 use app::domain::AppState;
 use app::domain::recipients::RecipientError;
@@ -24,8 +24,7 @@ fn back(recipient: i64, query: &str) -> Response {
 }
 
 fn refused(recipient: i64, e: &UploadError) -> Response {
-    let message: String = url::form_urlencoded::byte_serialize(e.to_string().as_bytes()).collect();
-    back(recipient, &format!("image_error={message}"))
+    back(recipient, &format!("image_error={}", e.code()))
 }
 
 /// Reads the `image` field, stopping as soon as it is over the limit.

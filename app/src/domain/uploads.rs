@@ -69,6 +69,20 @@ pub enum UploadError {
     Io(#[from] std::io::Error),
 }
 
+impl UploadError {
+    /// A short code for the refusal, which the studio turns back into a fixed message with
+    /// [`upload_refusal`](crate::model::studio::upload_refusal), so a link cannot make the
+    /// page say anything else.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::TooLarge => "size",
+            Self::NotAnImage => "type",
+            Self::Io(_) => "io",
+        }
+    }
+}
+
 /// Checks `bytes` and stores them under `dir`; returns the stored file's name
 /// (`<sha256>.<ext>`), which [`media_file`] finds again.
 pub async fn store_image(dir: &Path, bytes: &[u8]) -> Result<String, UploadError> {
@@ -136,6 +150,20 @@ mod tests {
         );
         assert_eq!(ImageKind::sniff(b"<svg onload=alert(1)>"), None);
         assert_eq!(ImageKind::sniff(b"hello, I am a .png"), None);
+    }
+
+    #[test]
+    fn refusal_codes_come_back_as_the_same_messages() {
+        for e in [
+            UploadError::Empty,
+            UploadError::TooLarge,
+            UploadError::NotAnImage,
+        ] {
+            assert_eq!(
+                crate::model::studio::upload_refusal(e.code()),
+                Some(e.to_string().as_str())
+            );
+        }
     }
 
     #[test]

@@ -93,3 +93,13 @@ pub struct PostView {
     /// For a restricted post: the names of the tiers it is for.
     pub for_tiers: Vec<String>,
 }
+
+/// The message for an upload refused with `code` (see `domain::uploads::UploadError::code`).
+pub fn upload_refusal(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "empty" => "Choose an image file to upload.",
+        "size" => "The image is larger than 2 MiB. Choose a smaller one.",
+        "type" => "That file is not a PNG, JPEG, WebP or GIF image.",
+        _ => return None,
+    })
+}

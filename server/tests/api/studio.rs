@@ -408,6 +408,11 @@ async fn uploads_take_real_images_up_to_two_mib_and_serve_them_with_their_type()
         );
     }
 
+    // A crafted link cannot put its own words on the page.
+    let crafted = text(&app, &format!("/studio/p/{page}?image_error=Call+0800+now")).await;
+    assert!(!crafted.contains("Call 0800 now"));
+    assert!(crafted.contains("The image could not be saved."));
+
     // No CSRF token, no upload; nothing is served from outside the uploads.
     let a = upload(&app, page, "cat.png", PNG.to_vec(), false).await;
     assert_eq!(a.status, 403);

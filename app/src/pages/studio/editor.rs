@@ -15,7 +15,7 @@ use crate::components::form::{
 };
 use crate::error::AppError;
 use crate::model::format_money;
-use crate::model::studio::{StudioPage, StudioPost, StudioTier};
+use crate::model::studio::{StudioPage, StudioPost, StudioTier, upload_refusal};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -171,6 +171,9 @@ fn ImageSection(page: StudioPage) -> impl IntoView {
     let query = use_query_map();
     let (saved, problem) =
         query.with_untracked(|q| (q.get("image").is_some(), q.get("image_error")));
+    let problem = problem.map(|code| {
+        upload_refusal(&code).unwrap_or("The image could not be saved. Please try again.")
+    });
     let action = format!(
         "/studio/p/{}/image?{}={}",
         page.id,
