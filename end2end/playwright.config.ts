@@ -56,6 +56,7 @@ export default defineConfig({
     env: {
       DATABASE_URL: `sqlite://${dir}/chipin.db`,
       MAIL_OUTBOX_DIR: `${dir}/outbox`,
+      UPLOADS_DIR: `${dir}/uploads`,
       BIND: '127.0.0.1:3300',
       BASE_URL: 'http://127.0.0.1:3300',
       LEPTOS_SITE_ROOT: process.env.LEPTOS_SITE_ROOT ?? '../target/site',

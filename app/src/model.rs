@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod studio;
+
 /// The logged-in person, as pages need to know them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Me {

@@ -163,6 +163,9 @@ impl Config {
         };
 
         let mut settings = Settings::with_base_url(base_url);
+        if let Some(dir) = get("UPLOADS_DIR") {
+            settings.uploads_dir = PathBuf::from(dir);
+        }
         if let Some(from) = get("MAIL_FROM") {
             if from.parse::<lettre_address::Mailbox>().is_err() {
                 return Err(err(

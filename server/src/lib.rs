@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod cli;
 pub mod config;
+pub mod media;
 pub mod middleware;
 pub mod workers;
 
@@ -122,6 +123,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let pages = Router::new()
         .route("/healthz", get(healthz))
         .route("/verify-email", get(verify_email))
+        .route("/media/{name}", get(media::serve))
+        .route(
+            "/studio/p/{id}/image",
+            axum::routing::post(media::upload).layer(axum::extract::DefaultBodyLimit::max(
+                media::UPLOAD_BODY_LIMIT,
+            )),
+        )
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();

@@ -129,11 +129,23 @@ async fn check_unsafe_request(
             Err(forbidden())
         };
     }
-    let is_form = headers
+    let content_type = headers
         .get(CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    if !is_form {
+        .unwrap_or_default();
+    if content_type.starts_with("multipart/form-data") {
+        // Upload forms carry the token in their address: the body may be megabytes of file.
+        let sent = req.uri().query().and_then(|q| {
+            url::form_urlencoded::parse(q.as_bytes())
+                .find(|(k, _)| k == web::CSRF_FIELD)
+                .map(|(_, v)| v.into_owned())
+        });
+        return match sent {
+            Some(sent) if tokens::constant_time_eq(&sent, expected) => Ok(req),
+            _ => Err(forbidden()),
+        };
+    }
+    if !content_type.starts_with("application/x-www-form-urlencoded") {
         return Err(forbidden());
     }
     let (parts, body) = req.into_parts();

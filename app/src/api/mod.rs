@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod client;
 pub mod pledges;
 pub mod recipients;
+pub mod studio;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

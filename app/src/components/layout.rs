@@ -31,6 +31,7 @@ pub fn Header() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match me.await {
                             Ok(Some(me)) => view! {
+                                <a class="nav-link" href="/studio">"Studio"</a>
                                 <a class="nav-link" href="/account/billing">"Billing"</a>
                                 <a class="nav-link" href="/account">{me.display_name}</a>
                                 <form method="post" action="/api/log_out" class="inline-form">

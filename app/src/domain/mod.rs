@@ -13,7 +13,9 @@ pub mod pledges;
 pub mod recipients;
 pub mod settings;
 pub mod sql;
+pub mod studio;
 pub mod tokens;
+pub mod uploads;
 
 pub use db::Db;
 pub use settings::Settings;

@@ -164,7 +164,12 @@ pub struct NewRecipient<'a> {
     pub goal: &'a str,
 }
 
-fn text(field: &'static str, raw: &str, max: usize, label: &str) -> Result<String, RecipientError> {
+pub(crate) fn text(
+    field: &'static str,
+    raw: &str,
+    max: usize,
+    label: &str,
+) -> Result<String, RecipientError> {
     let s = raw.trim();
     if s.is_empty() {
         return Err(RecipientError::Field(field, format!("Enter {label}.")));
@@ -257,9 +262,37 @@ pub async fn create_tier(
             .await?;
     let (currency,) = row.ok_or(RecipientError::NotYours)?;
     let currency: Currency = currency.parse().map_err(|_| RecipientError::NotYours)?;
-    let name = text("name", form.name, 60, "a tier name")?;
+    let fields = tier_fields(&form)?;
     let price = Money::parse(form.price, currency, 1_000_000 * currency.minor_per_major())
         .map_err(|e| RecipientError::Field("price", e.to_string()))?;
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into tiers (recipient_id, name, price_minor, description, perks, supporter_limit, position, created_at) \
+         values ($1, $2, $3, $4, $5, $6, (select coalesce(max(position), -1) + 1 from tiers where recipient_id = $1), $7) \
+         returning id",
+    )
+    .bind(recipient)
+    .bind(&fields.name)
+    .bind(price.minor)
+    .bind(&fields.description)
+    .bind(&fields.perks)
+    .bind(fields.supporter_limit)
+    .bind(now())
+    .fetch_one(db.pool())
+    .await?;
+    Ok(id)
+}
+
+/// A tier's checked name, description, perks (one per line) and supporter limit.
+pub(crate) struct TierFields {
+    pub name: String,
+    pub description: String,
+    pub perks: String,
+    pub supporter_limit: Option<i64>,
+}
+
+/// Checks the fields of a tier form other than its price.
+pub(crate) fn tier_fields(form: &NewTier<'_>) -> Result<TierFields, RecipientError> {
+    let name = text("name", form.name, 60, "a tier name")?;
     let description = form.description.trim();
     if description.chars().count() > 1000 {
         return Err(RecipientError::Field(
@@ -283,7 +316,7 @@ pub async fn create_tier(
             "List up to 20 perks, one per line, each up to 120 characters.".into(),
         ));
     }
-    let limit = match form.supporter_limit.trim() {
+    let supporter_limit = match form.supporter_limit.trim() {
         "" => None,
         l => Some(
             l.parse::<i64>()
@@ -297,21 +330,12 @@ pub async fn create_tier(
                 })?,
         ),
     };
-    let (id,): (i64,) = sqlx::query_as(
-        "insert into tiers (recipient_id, name, price_minor, description, perks, supporter_limit, position, created_at) \
-         values ($1, $2, $3, $4, $5, $6, (select coalesce(max(position), -1) + 1 from tiers where recipient_id = $1), $7) \
-         returning id",
-    )
-    .bind(recipient)
-    .bind(&name)
-    .bind(price.minor)
-    .bind(description)
-    .bind(perks.join("\n"))
-    .bind(limit)
-    .bind(now())
-    .fetch_one(db.pool())
-    .await?;
-    Ok(id)
+    Ok(TierFields {
+        name,
+        description: description.to_owned(),
+        perks: perks.join("\n"),
+        supporter_limit,
+    })
 }
 
 /// Retires a tier: no new pledges, existing pledges keep their terms.

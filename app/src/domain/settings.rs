@@ -1,6 +1,7 @@
 //! What the domain needs to know about this installation. The server reads the environment once
 //! at start-up and fills this in; tests build it directly.
 
+use std::path::PathBuf;
 use url::Url;
 
 /// Installation-wide settings the domain depends on.
@@ -20,6 +21,8 @@ pub struct Settings {
     pub verify_email_ttl_secs: i64,
     /// Password reset links expire after this many seconds.
     pub reset_password_ttl_secs: i64,
+    /// Where uploaded images are stored (served at `/media/…`).
+    pub uploads_dir: PathBuf,
 }
 
 impl Settings {
@@ -38,6 +41,7 @@ impl Settings {
                 .unwrap_or(2),
             verify_email_ttl_secs: 48 * 3600,
             reset_password_ttl_secs: 3600,
+            uploads_dir: PathBuf::from("data/uploads"),
         }
     }
 

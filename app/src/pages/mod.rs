@@ -5,4 +5,6 @@ pub mod auth;
 pub mod billing;
 pub mod home;
 pub mod not_found;
+pub mod posts;
 pub mod recipient;
+pub mod studio;

@@ -148,6 +148,7 @@ fn RecipientView(
                 <div class="profile-main">
                     <section class="bio" inner_html=page.bio_html.clone()></section>
                     {tier_list}
+                    <crate::pages::posts::PostsSection slug=page.slug.clone()/>
                 </div>
                 <aside class="give-panel" aria-label=format!("Support {}", page.name)>
                     {aside}

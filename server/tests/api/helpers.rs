@@ -84,6 +84,10 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
             dir.path().join("outbox").display().to_string(),
         ),
         ("DEMO_DATA".into(), "false".into()),
+        (
+            "UPLOADS_DIR".into(),
+            dir.path().join("uploads").display().to_string(),
+        ),
     ]);
     for (k, v) in vars {
         map.insert((*k).into(), (*v).into());

@@ -10,4 +10,5 @@ mod email;
 mod helpers;
 mod population;
 mod security;
+mod studio;
 mod website;

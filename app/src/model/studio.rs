@@ -1,0 +1,105 @@
+//! What the creator studio and the posts on public pages exchange between server and browser.
+
+use super::RecipientKind;
+use serde::{Deserialize, Serialize};
+
+/// The categories a page can be filed under.
+pub const CATEGORIES: &[&str] = &[
+    "Art",
+    "Music",
+    "Writing",
+    "Video",
+    "Podcasts",
+    "Games",
+    "Software",
+    "Education",
+    "Science",
+    "Community",
+    "Environment",
+    "Health",
+    "Other",
+];
+
+/// One of the caller's pages, as listed in the studio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioSummary {
+    pub id: i64,
+    pub kind: RecipientKind,
+    pub slug: String,
+    pub name: String,
+    pub currency: String,
+    pub active_tiers: i64,
+    pub posts: i64,
+}
+
+/// A page as its owner edits it: the stored values, formatted for form inputs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioPage {
+    pub id: i64,
+    pub kind: RecipientKind,
+    pub slug: String,
+    pub name: String,
+    pub tagline: String,
+    pub category: String,
+    pub currency: String,
+    pub bio_md: String,
+    /// The monthly goal (creators) or campaign target (causes) as a plain number, or empty.
+    pub goal: String,
+    /// The campaign deadline as `YYYY-MM-DD`, or empty.
+    pub deadline: String,
+    pub image_url: Option<String>,
+    /// Active tiers in the order supporters see them, then retired ones.
+    pub tiers: Vec<StudioTier>,
+    /// Newest first.
+    pub posts: Vec<StudioPost>,
+}
+
+/// A tier as its owner edits it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioTier {
+    pub id: i64,
+    pub name: String,
+    pub price_minor: i64,
+    pub description: String,
+    /// One perk per line.
+    pub perks: String,
+    pub supporter_limit: Option<i64>,
+    pub retired: bool,
+    /// Open (active or past due) pledges at this tier.
+    pub supporters: i64,
+}
+
+/// A post as its owner edits it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StudioPost {
+    pub id: i64,
+    pub title: String,
+    pub body_md: String,
+    pub public: bool,
+    pub tier_ids: Vec<i64>,
+    /// `YYYY-MM-DD` of the last change.
+    pub updated: String,
+}
+
+/// A post on a public page: the body when the viewer may read it, otherwise a teaser.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PostView {
+    pub id: i64,
+    pub title: String,
+    /// `YYYY-MM-DD` of publication.
+    pub date: String,
+    /// Sanitised HTML, or `None` when the post is locked for this viewer.
+    pub body_html: Option<String>,
+    /// For a restricted post: the names of the tiers it is for.
+    pub for_tiers: Vec<String>,
+}
+
+/// The message for an upload refused with `code` (see `domain::uploads::UploadError::code`).
+pub fn upload_refusal(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "empty" => "Choose an image file to upload.",
+        "size" => "The image is larger than 2 MiB. Choose a smaller one.",
+        "type" => "That file is not a PNG, JPEG, WebP or GIF image.",
+        _ => return None,
+    })
+}

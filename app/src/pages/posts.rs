@@ -1,0 +1,60 @@
+//! The posts on a creator's or cause's public page: public ones in full, supporter-only ones
+//! as a teaser naming their tiers unless the viewer's pledge unlocks them (the rule is in
+//! `domain::studio`).
+
+use crate::api::studio::get_posts;
+use crate::model::studio::PostView;
+use leptos::prelude::*;
+
+/// The page's posts, or nothing when it has none.
+#[component]
+pub fn PostsSection(slug: String) -> impl IntoView {
+    let posts = Resource::new(move || slug.clone(), get_posts);
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                match posts.await {
+                    Ok(list) if !list.is_empty() => view! { <PostList list/> }.into_any(),
+                    _ => ().into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PostList(list: Vec<PostView>) -> impl IntoView {
+    view! {
+        <section aria-labelledby="posts-title" class="posts">
+            <h2 id="posts-title">"Posts"</h2>
+            <ol class="post-list">
+                {list.into_iter().map(|p| {
+                    let audience = (!p.for_tiers.is_empty())
+                        .then(|| format!("For supporters of {}", p.for_tiers.join(" or ")));
+                    let locked = p.body_html.is_none();
+                    view! {
+                        <li>
+                            <article class="post" class:post-locked=locked aria-labelledby=format!("post-{}-title", p.id)>
+                                <h3 id=format!("post-{}-title", p.id)>{p.title}</h3>
+                                <p class="post-meta muted">
+                                    <time datetime=p.date.clone()>{p.date.clone()}</time>
+                                    {if locked { Some(" · Supporters only".to_owned()) } else { audience.clone().map(|a| format!(" · {a}")) }}
+                                </p>
+                                {match p.body_html {
+                                    Some(html) => view! { <div class="bio post-body" inner_html=html></div> }.into_any(),
+                                    None => view! {
+                                        <p class="post-teaser">
+                                            {audience.unwrap_or_default()}
+                                            ". Pledge at one of these tiers, or a higher one, to read it."
+                                        </p>
+                                    }.into_any(),
+                                }}
+                            </article>
+                        </li>
+                    }
+                }).collect_view()}
+            </ol>
+        </section>
+    }
+    .into_any()
+}

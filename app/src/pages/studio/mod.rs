@@ -1,0 +1,49 @@
+//! The creator studio under `/studio`: an owner's pages, and for each one its details, image,
+//! tiers and posts. Every form is a plain post to a server function (or, for the image, a
+//! multipart post) that redirects back here, so the studio works before the WebAssembly loads.
+
+pub mod editor;
+pub mod home;
+pub mod post;
+pub mod tier;
+
+use crate::error::AppError;
+use crate::pages::not_found::ErrorPanel;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::use_params_map;
+
+/// A numeric route parameter (`None` when absent or not a number).
+pub(crate) fn id_param(name: &'static str) -> Memo<Option<i64>> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get(name).and_then(|v| v.parse::<i64>().ok())))
+}
+
+/// What a studio page shows when its data did not load: the login page for a visitor,
+/// otherwise the error.
+pub(crate) fn load_failed(error: AppError, here: String) -> AnyView {
+    match error {
+        AppError::Unauthenticated => {
+            view! { <Redirect path=format!("/login?next={here}")/> }.into_any()
+        }
+        e => view! { <ErrorPanel error=e/> }.into_any(),
+    }
+}
+
+/// A success message for `?saved=…` after a form post.
+pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
+    Some(match saved {
+        "created" => {
+            "Your page is live. Add tiers and a first post so supporters know what to expect."
+        }
+        "page" => "Page details saved.",
+        "tier" => "Tier saved.",
+        "order" => "Tier order saved.",
+        "retired" => {
+            "Tier retired. Its supporters keep their pledges; new supporters cannot choose it."
+        }
+        "post" => "Post saved.",
+        "deleted" => "Post deleted.",
+        _ => return None,
+    })
+}

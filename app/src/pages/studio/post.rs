@@ -1,0 +1,204 @@
+//! `/studio/p/:id/write` and `/studio/p/:id/posts/:post`: write or edit a post and choose who
+//! can read it: everyone, or supporters of some tiers. Preview is the same GET round trip as
+//! the bio's: the typed post comes back rendered, and nothing is saved until Publish or Save.
+
+use super::{id_param, load_failed};
+use crate::api::studio::{CreatePost, UpdatePost, get_studio_page, preview_markdown};
+use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::error::AppError;
+use crate::model::studio::{StudioPage, StudioPost};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+type PreviewResource = Resource<Result<Option<String>, AppError>>;
+
+/// `/studio/p/:id/write`.
+#[component]
+pub fn NewPostPage() -> impl IntoView {
+    post_page(false)
+}
+
+/// `/studio/p/:id/posts/:post`.
+#[component]
+pub fn EditPostPage() -> impl IntoView {
+    post_page(true)
+}
+
+fn post_page(editing: bool) -> impl IntoView {
+    let id = id_param("id");
+    let post = id_param("post");
+    let query = use_query_map();
+    let preview: PreviewResource = Resource::new(
+        move || query.with(|q| q.get("preview").map(|_| q.get("body").unwrap_or_default())),
+        |body| async move {
+            match body {
+                Some(body) => preview_markdown(body).await.map(Some),
+                None => Ok(None),
+            }
+        },
+    );
+    let data = Resource::new(
+        move || (id.get(), post.get()),
+        move |(id, post)| async move {
+            let Some(id) = id else {
+                return Err(AppError::NotFound);
+            };
+            let page = get_studio_page(id).await?;
+            let existing = match (editing, post) {
+                (false, _) => None,
+                (true, Some(post)) => Some(
+                    page.posts
+                        .iter()
+                        .find(|p| p.id == post)
+                        .cloned()
+                        .ok_or(AppError::NotFound)?,
+                ),
+                (true, None) => return Err(AppError::NotFound),
+            };
+            Ok((page, existing))
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((page, existing)) => view! { <PostForm page existing preview/> }.into_any(),
+                    Err(e) => load_failed(e, format!("/studio/p/{}", id.get_untracked().unwrap_or_default())),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PostForm(
+    page: StudioPage,
+    existing: Option<StudioPost>,
+    preview: PreviewResource,
+) -> impl IntoView {
+    let create = ServerAction::<CreatePost>::new();
+    let update = ServerAction::<UpdatePost>::new();
+    let (create_error, update_error) = (action_error(create.value()), action_error(update.value()));
+    let error = Signal::derive(move || create_error.get().or_else(|| update_error.get()));
+    let back = format!("/studio/p/{}#posts", page.id);
+    let editing = existing.is_some();
+    let post = existing.unwrap_or(StudioPost {
+        id: 0,
+        title: String::new(),
+        body_md: String::new(),
+        public: true,
+        tier_ids: Vec::new(),
+        updated: String::new(),
+    });
+    // After Preview, the form shows what was typed, not what is stored.
+    let query = use_query_map();
+    let post = query.with_untracked(|q| {
+        if q.get("preview").is_none() {
+            return post.clone();
+        }
+        let tier_ids = q
+            .get_all("tier_ids[]")
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|t| t.parse().ok())
+            .collect();
+        StudioPost {
+            title: q.get("title").unwrap_or_default(),
+            body_md: q.get("body").unwrap_or_default(),
+            public: q.get("audience").as_deref() != Some("tiers"),
+            tier_ids,
+            ..post.clone()
+        }
+    });
+    let here = if editing {
+        format!("/studio/p/{}/posts/{}#post-preview", page.id, post.id)
+    } else {
+        format!("/studio/p/{}/write#post-preview", page.id)
+    };
+    let title = if editing { "Edit post" } else { "Write a post" };
+    let action = if editing {
+        "/api/studio/update_post"
+    } else {
+        "/api/studio/create_post"
+    };
+    let tiers: Vec<_> = page.tiers.iter().filter(|t| !t.retired).cloned().collect();
+    let has_tiers = !tiers.is_empty();
+    view! {
+        <Title text=title/>
+        <section class="page narrow">
+            <p><a href=back>{format!("← {}", page.name)}</a></p>
+            <h1>{title}</h1>
+            <form method="post" action=action class="stack" novalidate>
+                <CsrfField/>
+                {if editing {
+                    view! { <input type="hidden" name="post_id" value=post.id.to_string()/> }.into_any()
+                } else {
+                    view! { <input type="hidden" name="recipient_id" value=page.id.to_string()/> }.into_any()
+                }}
+                <FormAlert error/>
+                <div class="field">
+                    <label for="post-title">"Title"</label>
+                    <input id="post-title" name="title" value=post.title.clone() maxlength="120" required autocomplete="off"
+                        aria-invalid=invalid(error, "title") aria-describedby="title-error"/>
+                    <FieldError error field="title"/>
+                </div>
+                <div class="field">
+                    <label for="post-body">"Post (Markdown)"</label>
+                    <textarea id="post-body" name="body" rows="12"
+                        aria-invalid=invalid(error, "body") aria-describedby="body-error">{post.body_md.clone()}</textarea>
+                    <FieldError error field="body"/>
+                </div>
+                <fieldset class="choices compact" aria-describedby="audience-error tier_ids-error">
+                    <legend>"Who can read it"</legend>
+                    <label class="choice" for="audience-public">
+                        <input type="radio" id="audience-public" name="audience" value="public" checked=post.public/>
+                        <span>"Everyone"</span>
+                    </label>
+                    <label class="choice" for="audience-tiers">
+                        <input type="radio" id="audience-tiers" name="audience" value="tiers" checked=!post.public
+                            disabled=!has_tiers/>
+                        <span>"Supporters of these tiers:"</span>
+                    </label>
+                    {(!has_tiers).then(|| view! { <p class="help">"Add a tier first to write supporter-only posts."</p> })}
+                    <div class="tier-checks">
+                        {tiers.into_iter().map(|t| {
+                            let id = format!("post-tier-{}", t.id);
+                            let for_id = id.clone();
+                            let checked = post.tier_ids.contains(&t.id);
+                            view! {
+                                <label class="choice" for=for_id>
+                                    <input type="checkbox" id=id name="tier_ids[]" value=t.id.to_string() checked=checked/>
+                                    <span>{t.name}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    <p class="help">"Supporters of a more expensive tier can read it too."</p>
+                    <FieldError error field="audience"/>
+                    <FieldError error field="tier_ids"/>
+                </fieldset>
+                <div class="button-row">
+                    <button type="submit" class="button">{if editing { "Save post" } else { "Publish post" }}</button>
+                    <button type="submit" class="button button-secondary" formmethod="get"
+                        formaction=here name="preview" value="1">"Preview"</button>
+                </div>
+            </form>
+            <Transition fallback=|| ()>
+                {move || Suspend::new(async move {
+                    match preview.await {
+                        Ok(Some(html)) => view! {
+                            <div class="md-preview" id="post-preview">
+                                <h2>"Preview (not saved yet)"</h2>
+                                <div class="bio" inner_html=html></div>
+                            </div>
+                        }.into_any(),
+                        Ok(None) => ().into_any(),
+                        Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+    .into_any()
+}
