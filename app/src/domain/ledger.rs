@@ -148,26 +148,32 @@ pub async fn post_many(
         rows.sort_unstable();
         ids.extend(rows.into_iter().map(|(id,)| id));
     }
-    let lines: Vec<(i64, &Line)> = entries
-        .iter()
-        .zip(&ids)
-        .flat_map(|(e, id)| e.lines.iter().map(move |l| (*id, l)))
-        .collect();
-    for chunk in lines.chunks(2000) {
+    // Whole entries per statement: PostgreSQL checks the entries a statement touches.
+    let mut start = 0;
+    while start < entries.len() {
+        let mut end = start;
+        let mut count = 0;
+        while end < entries.len() && (end == start || count + entries[end].lines.len() <= 2000) {
+            count += entries[end].lines.len();
+            end += 1;
+        }
         let mut sql = String::from(
             "insert into journal_lines (entry_id, account, currency, amount_minor, item_id) values ",
         );
-        sql.push_str(&crate::domain::sql::placeholders(chunk.len(), 5));
+        sql.push_str(&crate::domain::sql::placeholders(count, 5));
         let mut q = sqlx::query(&sql);
-        for (entry_id, l) in chunk {
-            q = q
-                .bind(*entry_id)
-                .bind(l.account.code())
-                .bind(l.currency.code())
-                .bind(l.amount_minor)
-                .bind(l.item_id);
+        for (e, entry_id) in entries[start..end].iter().zip(&ids[start..end]) {
+            for l in &e.lines {
+                q = q
+                    .bind(*entry_id)
+                    .bind(l.account.code())
+                    .bind(l.currency.code())
+                    .bind(l.amount_minor)
+                    .bind(l.item_id);
+            }
         }
         q.execute(&mut **tx).await?;
+        start = end;
     }
     Ok(ids)
 }

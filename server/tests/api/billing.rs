@@ -483,15 +483,24 @@ async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_fin
     let mut tx = db.pool().begin().await.unwrap();
     let (entry,): (i64,) = sqlx::query_as("insert into journal_entries (kind, memo, created_at) values ('correction', 'bad', 0) returning id")
         .fetch_one(&mut *tx).await.unwrap();
-    sqlx::query("insert into journal_lines (entry_id, account, currency, amount_minor) values ($1, 'processor_fees', 'USD', 5)")
-        .bind(entry).execute(&mut *tx).await.unwrap();
-    let committed = tx.commit().await;
+    let inserted = sqlx::query("insert into journal_lines (entry_id, account, currency, amount_minor) values ($1, 'processor_fees', 'USD', 5)")
+        .bind(entry).execute(&mut *tx).await;
     match db.backend() {
         app::domain::db::Backend::Postgres => {
-            assert!(committed.is_err(), "PostgreSQL checks balance at commit")
+            assert!(
+                inserted.is_err(),
+                "PostgreSQL checks each statement's entries"
+            );
+            drop(tx);
+            assert_eq!(
+                scalar(db, "select count(*) from journal_entries").await,
+                0,
+                "nothing of the entry was kept"
+            );
         }
         app::domain::db::Backend::Sqlite => {
-            committed.unwrap();
+            inserted.unwrap();
+            tx.commit().await.unwrap();
             let v = ledger::check(db).await.unwrap().unwrap_err();
             assert!(
                 matches!(v, ledger::Violation::UnbalancedEntry { .. }),
