@@ -30,10 +30,12 @@ pub fn GoalProgress(
                 {format!(" of {} {label}", format_money(goal, &currency))}
                 <span class="goal-pct">{format!("{pct}%")}</span>
             </p>
-            <div class="progress" id=id role="progressbar" aria-labelledby=label_id
-                aria-valuemin="0" aria-valuemax="100" aria-valuenow=pct.to_string() aria-valuetext=value_text>
-                <div class="progress-bar" style=format!("width: {pct}%")></div>
-            </div>
+            // A native progress bar: its role and value need no ARIA, and its width needs no
+            // inline style (which the Content Security Policy forbids).
+            <progress class="progress" id=id max="100" value=pct.to_string()
+                aria-labelledby=label_id aria-valuetext=value_text>
+                {format!("{pct}%")}
+            </progress>
         </div>
     }
 }

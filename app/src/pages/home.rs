@@ -131,7 +131,7 @@ fn FilterForm(filter: ExploreFilter, categories: Vec<String>) -> impl IntoView {
             <div class="field">
                 <label for="explore-kind">"Kind"</label>
                 <select id="explore-kind" name="kind">
-                    <option value="" selected=kind.is_empty()>"Creators and causes"</option>
+                    <option value="" selected=kind.is_empty()>"All kinds"</option>
                     <option value="creator" selected=kind == "creator">"Creators"</option>
                     <option value="cause" selected=kind == "cause">"Causes"</option>
                 </select>
