@@ -1,8 +1,8 @@
 //! Finding creators and causes: search by name, filter by category and kind, sort by
 //! supporters or recency, one page at a time.
 //!
-//! Every card comes out of one query (supporter counts joined in, not fetched per card), and
-//! the conditions are added only when asked for, so each filter can use its index.
+//! Every card comes out of one query (supporter counts are part of it, not fetched per card),
+//! and the conditions are added only when asked for, so each filter can use its index.
 
 use crate::domain::Db;
 use crate::model::{ExploreFilter, ExplorePage, ExploreSort, RecipientCard, RecipientKind};
@@ -111,19 +111,51 @@ impl From<CardRow> for RecipientCard {
     }
 }
 
-/// The card columns, with supporter counts from one grouped pass over pledges.
-const CARD_SELECT: &str = "select r.slug, r.kind, r.name, r.tagline, r.category, r.currency, r.image_url, \
-        cast(coalesce(s.n, 0) as bigint) as supporters, \
-        (select min(t.price_minor) from tiers t where t.recipient_id = r.id and t.retired = 0) as from_minor \
-     from recipients r \
-     left join (select recipient_id, count(*) as n from pledges \
-                where status in ('active', 'past_due') group by recipient_id) s \
-       on s.recipient_id = r.id";
+/// Pledges that count as supporting now.
+const SUPPORTING: &str = "status in ('active', 'past_due')";
 
-fn order_by(sort: ExploreSort) -> &'static str {
-    match sort {
-        ExploreSort::Supporters => "order by supporters desc, r.created_at desc, r.id desc",
-        ExploreSort::Newest => "order by r.created_at desc, r.id desc",
+/// The card columns over `source` (a table or subquery named `r`), with `supporters` computed
+/// by the given expression.
+fn card_select(supporters: &str, source: &str) -> String {
+    format!(
+        "select r.slug, r.kind, r.name, r.tagline, r.category, r.currency, r.image_url, \
+            cast({supporters} as bigint) as supporters, \
+            (select min(t.price_minor) from tiers t where t.recipient_id = r.id and t.retired = 0) as from_minor \
+         from {source}"
+    )
+}
+
+const NEWEST_FIRST: &str = "order by r.created_at desc, r.id desc";
+
+/// The query for one page of cards.
+///
+/// Newest first, the page is cut from the recency index before anything is counted, so only
+/// its own cards are counted (each from the `pledges (recipient_id, status)` index). By
+/// supporters, every match needs its count: one grouped pass over pledges, joined in.
+fn page_query(filter: &ExploreFilter, clause: &str, limit: i64, offset: i64) -> String {
+    match filter.sort {
+        ExploreSort::Newest => {
+            card_select(
+                &format!(
+                    "(select count(*) from pledges p where p.recipient_id = r.id and p.{SUPPORTING})"
+                ),
+                &format!(
+                    "(select * from recipients r {clause} {NEWEST_FIRST} limit {limit} offset {offset}) r"
+                ),
+            ) + " "
+                + NEWEST_FIRST
+        }
+        ExploreSort::Supporters => format!(
+            "{} {clause} order by supporters desc, r.created_at desc, r.id desc \
+             limit {limit} offset {offset}",
+            card_select(
+                "coalesce(s.n, 0)",
+                &format!(
+                    "recipients r left join (select recipient_id, count(*) as n from pledges \
+                     where {SUPPORTING} group by recipient_id) s on s.recipient_id = r.id"
+                ),
+            )
+        ),
     }
 }
 
@@ -147,10 +179,7 @@ pub async fn cards(
 ) -> Result<Vec<RecipientCard>, sqlx::Error> {
     let (clause, binds) = conditions(filter);
     let offset = (page.max(1) - 1) * per_page;
-    let sql = format!(
-        "{CARD_SELECT} {clause} {} limit {per_page} offset {offset}",
-        order_by(filter.sort)
-    );
+    let sql = page_query(filter, &clause, per_page, offset);
     let mut query = sqlx::query_as::<_, CardRow>(&sql);
     for b in binds {
         query = query.bind(b);
