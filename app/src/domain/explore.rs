@@ -128,35 +128,36 @@ fn card_select(supporters: &str, source: &str) -> String {
 const NEWEST_FIRST: &str = "order by r.created_at desc, r.id desc";
 
 /// The query for one page of cards.
-///
-/// Newest first, the page is cut from the recency index before anything is counted, so only
-/// its own cards are counted (each from the `pledges (recipient_id, status)` index). By
-/// supporters, every match needs its count: one grouped pass over pledges, joined in.
 fn page_query(filter: &ExploreFilter, clause: &str, limit: i64, offset: i64) -> String {
     match filter.sort {
-        ExploreSort::Newest => {
-            card_select(
-                &format!(
-                    "(select count(*) from pledges p where p.recipient_id = r.id and p.{SUPPORTING})"
-                ),
-                &format!(
-                    "(select * from recipients r {clause} {NEWEST_FIRST} limit {limit} offset {offset}) r"
-                ),
-            ) + " "
-                + NEWEST_FIRST
-        }
-        ExploreSort::Supporters => format!(
-            "{} {clause} order by supporters desc, r.created_at desc, r.id desc \
-             limit {limit} offset {offset}",
-            card_select(
-                "coalesce(s.n, 0)",
-                &format!(
-                    "recipients r left join (select recipient_id, count(*) as n from pledges \
-                     where {SUPPORTING} group by recipient_id) s on s.recipient_id = r.id"
-                ),
-            )
-        ),
+        ExploreSort::Newest => newest_query(clause, limit, offset),
+        ExploreSort::Supporters => most_supported_query(clause, limit, offset),
     }
+}
+
+/// Newest first: the page is cut from the recency index before anything is counted, so only
+/// its own cards are counted, each from the `pledges (recipient_id, status)` index.
+fn newest_query(clause: &str, limit: i64, offset: i64) -> String {
+    let count =
+        format!("(select count(*) from pledges p where p.recipient_id = r.id and p.{SUPPORTING})");
+    let page = format!(
+        "(select * from recipients r {clause} {NEWEST_FIRST} limit {limit} offset {offset}) r"
+    );
+    format!("{} {NEWEST_FIRST}", card_select(&count, &page))
+}
+
+/// Most supporters first: every match needs its count, so one grouped pass over pledges is
+/// joined in.
+fn most_supported_query(clause: &str, limit: i64, offset: i64) -> String {
+    let counted = format!(
+        "recipients r left join (select recipient_id, count(*) as n from pledges \
+         where {SUPPORTING} group by recipient_id) s on s.recipient_id = r.id"
+    );
+    format!(
+        "{} {clause} order by supporters desc, r.created_at desc, r.id desc \
+         limit {limit} offset {offset}",
+        card_select("coalesce(s.n, 0)", &counted)
+    )
 }
 
 /// How many recipients match `filter`.
