@@ -56,12 +56,12 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let me = Resource::new(|| (), |_| api::accounts::current_user());
     provide_context(components::layout::MeResource(me));
+    provide_context(components::meta::SiteUrl::current());
 
     view! {
         <Stylesheet id="leptos" href="/pkg/chipin.css"/>
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml"/>
         <Title formatter=|title: String| if title.is_empty() { "Chipin".to_owned() } else { format!("{title} · Chipin") }/>
-        <Meta name="description" content="Chipin: support creators and causes with small tips and monthly pledges, combined into one charge, with every cent traced."/>
         <Meta property="og:site_name" content="Chipin"/>
         <Router>
             <components::layout::Header/>

@@ -48,6 +48,112 @@ pub struct RecipientCard {
     pub currency: String,
     /// Cheapest active tier, in minor units.
     pub from_minor: Option<i64>,
+    pub image_url: Option<String>,
+    /// Pledges that are active or past due.
+    pub supporters: i64,
+}
+
+/// How the explore list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExploreSort {
+    /// Most supporters first.
+    #[default]
+    Supporters,
+    /// Newest pages first.
+    Newest,
+}
+
+impl ExploreSort {
+    /// Reads `?sort=`; anything unknown means the default.
+    pub fn parse(raw: &str) -> Self {
+        match raw {
+            "newest" => Self::Newest,
+            _ => Self::Supporters,
+        }
+    }
+
+    pub fn value(self) -> &'static str {
+        match self {
+            Self::Supporters => "supporters",
+            Self::Newest => "newest",
+        }
+    }
+}
+
+/// What the explore list was asked for, cleaned up: the values the filter form shows.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExploreFilter {
+    /// Words to find in names; empty for all.
+    pub q: String,
+    /// A category; empty for all.
+    pub category: String,
+    /// Creators or causes only; `None` for both.
+    pub kind: Option<RecipientKind>,
+    pub sort: ExploreSort,
+    /// 1-based.
+    pub page: i64,
+}
+
+impl ExploreFilter {
+    /// The query string for this filter at `page` (for prev/next links).
+    pub fn query_string(&self, page: i64) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        if !self.q.is_empty() {
+            parts.push(format!("q={}", encode_query(&self.q)));
+        }
+        if !self.category.is_empty() {
+            parts.push(format!("category={}", encode_query(&self.category)));
+        }
+        if let Some(k) = self.kind {
+            parts.push(format!("kind={}", k.label().to_lowercase()));
+        }
+        if self.sort != ExploreSort::default() {
+            parts.push(format!("sort={}", self.sort.value()));
+        }
+        if page > 1 {
+            parts.push(format!("page={page}"));
+        }
+        if parts.is_empty() {
+            String::new()
+        } else {
+            format!("?{}", parts.join("&"))
+        }
+    }
+
+    /// Whether anything narrows or reorders the list.
+    pub fn is_default(&self) -> bool {
+        self.q.is_empty() && self.category.is_empty() && self.kind.is_none() && self.page <= 1
+    }
+}
+
+/// Percent-encodes a query-string value (space as `+`).
+fn encode_query(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// One page of the explore list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplorePage {
+    pub filter: ExploreFilter,
+    pub cards: Vec<RecipientCard>,
+    /// How many recipients match the filter, on all pages.
+    pub total: i64,
+    pub pages: i64,
+    /// The most supported creators and causes, shown above an unfiltered list.
+    pub featured: Vec<RecipientCard>,
+    /// Every category in use, for the filter form.
+    pub categories: Vec<String>,
 }
 
 /// A tier as shown on a recipient's page.
@@ -58,6 +164,53 @@ pub struct TierView {
     pub price_minor: i64,
     pub description: String,
     pub perks: Vec<String>,
+    pub supporter_limit: Option<i64>,
+    /// Places left under the limit (never negative); `None` without a limit.
+    pub remaining: Option<i64>,
+}
+
+/// A supporter as the public may see them: a name, or "Anonymous".
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicSupporter {
+    /// `None` for an anonymous supporter.
+    pub name: Option<String>,
+    pub since_label: String,
+}
+
+/// A tip with a message, as the public may see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublicTip {
+    /// `None` for an anonymous tip.
+    pub name: Option<String>,
+    pub amount_minor: i64,
+    pub message: String,
+    pub date_label: String,
+}
+
+/// One donation received by a cause, on its public ledger.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LedgerIncome {
+    pub date_label: String,
+    /// `None` for an anonymous or private donor.
+    pub donor: Option<String>,
+    pub is_tip: bool,
+    pub gross_minor: i64,
+    pub fee_minor: i64,
+    pub net_minor: i64,
+}
+
+/// A cause's public ledger: money in (and, later, money out).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CauseLedger {
+    /// The newest donations received.
+    pub income: Vec<LedgerIncome>,
+    /// Donations received in all, on every page of the ledger.
+    pub income_count: i64,
+    pub gross_minor: i64,
+    /// Card and platform fees.
+    pub fees_minor: i64,
+    /// What reached the cause: gross minus fees. The progress bar counts this.
+    pub net_minor: i64,
 }
 
 /// A recipient's public page.
@@ -71,8 +224,30 @@ pub struct RecipientPage {
     pub currency: String,
     /// Sanitised HTML rendered from the Markdown bio.
     pub bio_html: String,
+    /// Monthly goal (creator) or campaign target (cause).
     pub goal_minor: Option<i64>,
     pub tiers: Vec<TierView>,
+    pub image_url: Option<String>,
+    /// The page owner's display name (a cause's organizer).
+    pub owner_name: String,
+    /// A cause's deadline, as a date.
+    pub deadline_label: Option<String>,
+    /// Pledges that are active or past due.
+    pub supporters: i64,
+    /// Sum of those pledges' monthly amounts.
+    pub monthly_minor: i64,
+    pub recent_supporters: Vec<PublicSupporter>,
+    pub recent_tips: Vec<PublicTip>,
+    /// For causes: what has been received.
+    pub ledger: Option<CauseLedger>,
+}
+
+/// Progress towards a goal in whole percent, 0–100, for a progress bar.
+pub fn percent_of(amount: i64, goal: i64) -> i64 {
+    if goal <= 0 {
+        return 0;
+    }
+    (i128::from(amount.max(0)) * 100 / i128::from(goal)).min(100) as i64
 }
 
 pub use crate::money::format_money;

@@ -39,7 +39,7 @@ pub enum StartError {
     #[error(transparent)]
     Db(#[from] app::domain::db::DbError),
     #[error("could not load demo data")]
-    Demo(#[source] accounts::AccountError),
+    Demo(#[source] demo::DemoError),
     #[error("invalid configuration: SMTP_URL: {0}")]
     Mail(#[source] app::domain::mail::MailError),
     #[error("could not listen on {0}")]

@@ -2,17 +2,28 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
-use crate::model::{RecipientCard, RecipientPage};
+use crate::model::{ExplorePage, RecipientPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {crate::api::ssr, crate::domain::recipients};
+use {
+    crate::api::ssr,
+    crate::domain::{explore, public_page},
+};
 
-/// Creators and causes for the explore page.
-#[server(endpoint = "recipients/list", client = CsrfClient)]
-pub async fn list_recipients() -> Result<Vec<RecipientCard>, AppError> {
+/// One page of the explore list. Every parameter is optional text, as a GET form sends it;
+/// values that make no sense fall back to the defaults instead of failing.
+#[server(endpoint = "recipients/explore", client = CsrfClient)]
+pub async fn explore_recipients(
+    #[server(default)] q: String,
+    #[server(default)] category: String,
+    #[server(default)] kind: String,
+    #[server(default)] sort: String,
+    #[server(default)] page: String,
+) -> Result<ExplorePage, AppError> {
     let state = ssr::state()?;
-    recipients::list_cards(&state.db, 48)
+    let filter = explore::parse_filter(&q, &category, &kind, &sort, &page);
+    explore::explore(&state.db, filter)
         .await
         .map_err(AppError::internal)
 }
@@ -21,7 +32,7 @@ pub async fn list_recipients() -> Result<Vec<RecipientCard>, AppError> {
 #[server(endpoint = "recipients/page", client = CsrfClient)]
 pub async fn get_recipient_page(slug: String) -> Result<RecipientPage, AppError> {
     let state = ssr::state()?;
-    recipients::page(&state.db, &slug)
+    public_page::load(&state.db, &slug)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)

@@ -2,3 +2,5 @@
 
 pub mod form;
 pub mod layout;
+pub mod meta;
+pub mod progress;

@@ -3,6 +3,19 @@
 
 use crate::domain::AppState;
 use crate::domain::db::now;
+use crate::domain::pledges::{self, NewPledge, NewTip, PledgeError};
+use std::collections::HashMap;
+
+/// Why the demo data could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    #[error("password hashing")]
+    Hash(#[from] crate::domain::accounts::password::HashError),
+    #[error("demo pledges and tips")]
+    Pledge(#[from] PledgeError),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+}
 
 /// The password of every demo account (documented in the README).
 pub const DEMO_PASSWORD: &str = "chipin-demo-2026";
@@ -17,6 +30,10 @@ struct DemoRecipient {
     category: &'static str,
     currency: &'static str,
     goal_minor: Option<i64>,
+    /// Days from now to a cause's deadline.
+    deadline_days: Option<i64>,
+    /// A supporter limit on the last tier.
+    top_tier_limit: Option<i64>,
     bio: &'static str,
     tiers: &'static [(&'static str, i64, &'static str, &'static str)],
 }
@@ -32,6 +49,8 @@ const RECIPIENTS: &[DemoRecipient] = &[
         category: "Art",
         currency: "USD",
         goal_minor: Some(150_000),
+        deadline_days: None,
+        top_tier_limit: Some(25),
         bio: "I paint **one bird a week** from life and publish a free field-guide page for each.\n\nYour support buys paper, pigments and train tickets to the marshes.",
         tiers: &[
             (
@@ -64,6 +83,8 @@ const RECIPIENTS: &[DemoRecipient] = &[
         category: "Software",
         currency: "EUR",
         goal_minor: Some(200_000),
+        deadline_days: None,
+        top_tier_limit: None,
         bio: "I maintain **veloTiles**, an offline map renderer used by cycling apps across Europe.\n\nPledges pay for servers and my time fixing bugs.",
         tiers: &[
             (
@@ -90,6 +111,8 @@ const RECIPIENTS: &[DemoRecipient] = &[
         category: "Music",
         currency: "KRW",
         goal_minor: Some(1_000_000),
+        deadline_days: None,
+        top_tier_limit: None,
         bio: "Short piano pieces written and recorded in one evening each week.",
         tiers: &[
             (
@@ -116,6 +139,8 @@ const RECIPIENTS: &[DemoRecipient] = &[
         category: "Community",
         currency: "USD",
         goal_minor: Some(1_200_000),
+        deadline_days: Some(120),
+        top_tier_limit: None,
         bio: "The council cut Sunday hours. Every dollar here pays for a librarian's time, heating, and new children's books. **Every expense is published** below, with receipts.",
         tiers: &[],
     },
@@ -129,15 +154,80 @@ const RECIPIENTS: &[DemoRecipient] = &[
         category: "Environment",
         currency: "GBP",
         goal_minor: Some(500_000),
+        deadline_days: Some(200),
+        top_tier_limit: None,
         bio: "Volunteers pull plastic out of the harbour on the first Saturday of every month. Donations buy gloves, grabbers, skips and the boat's fuel.",
         tiers: &[],
     },
 ];
 
-/// Loads the demo recipients if the database has no users yet. Returns whether it did.
-pub async fn load_if_empty(
-    state: &AppState,
-) -> Result<bool, crate::domain::accounts::AccountError> {
+/// Demo supporters: (name, email).
+const SUPPORTERS: &[(&str, &str)] = &[
+    ("Ana Sousa", "ana@demo.chipin.example"),
+    ("Ben Okafor", "ben@demo.chipin.example"),
+    ("Chloé Martin", "chloe@demo.chipin.example"),
+    ("Dev Patel", "dev@demo.chipin.example"),
+    ("Emma Novak", "emma@demo.chipin.example"),
+    ("Felix Wu", "felix@demo.chipin.example"),
+];
+
+/// Demo pledges: (supporter index, page, monthly amount, tier index, visibility).
+const PLEDGES: &[(usize, &str, &str, Option<usize>, &str)] = &[
+    (0, "mara-draws", "7", Some(1), "public"),
+    (1, "mara-draws", "25", Some(2), "public"),
+    (2, "mara-draws", "3", Some(0), "anonymous"),
+    (3, "mara-draws", "10", None, "private"),
+    (4, "mara-draws", "7", Some(1), "public"),
+    (0, "tomas-codes", "10", Some(1), "public"),
+    (5, "tomas-codes", "2", Some(0), "anonymous"),
+    (1, "jiwoo-sounds", "10000", Some(1), "public"),
+    (2, "riverside-library", "15", None, "public"),
+    (4, "riverside-library", "5", None, "anonymous"),
+    (5, "harbour-cleanup", "8", None, "public"),
+];
+
+/// Demo tips: (supporter index, page, amount, message, visibility).
+const TIPS: &[(usize, &str, &str, &str, &str)] = &[
+    (
+        5,
+        "mara-draws",
+        "5",
+        "The heron page is on our fridge. Thank you!",
+        "public",
+    ),
+    (
+        3,
+        "mara-draws",
+        "2",
+        "For more train tickets to the marshes.",
+        "anonymous",
+    ),
+    (
+        0,
+        "riverside-library",
+        "20",
+        "Sunday story time got my kids reading.",
+        "public",
+    ),
+    (
+        1,
+        "harbour-cleanup",
+        "10",
+        "See you on the first Saturday!",
+        "public",
+    ),
+    (
+        2,
+        "tomas-codes",
+        "3",
+        "veloTiles got me home in the rain.",
+        "public",
+    ),
+];
+
+/// Loads the demo recipients, supporters, pledges and tips if the database has no users yet.
+/// Returns whether it did.
+pub async fn load_if_empty(state: &AppState) -> Result<bool, DemoError> {
     let (users,): (i64,) = sqlx::query_as("select count(*) from users")
         .fetch_one(state.db.pool())
         .await?;
@@ -147,6 +237,8 @@ pub async fn load_if_empty(
     let hash = state.hasher.hash(DEMO_PASSWORD).await?;
     let mut tx = state.db.pool().begin().await?;
     let at = now();
+    // Page slug → (recipient id, tier ids in order).
+    let mut pages: HashMap<&str, (i64, Vec<i64>)> = HashMap::new();
     for (i, r) in RECIPIENTS.iter().enumerate() {
         // Spread creation times so "newest" ordering is stable and meaningful.
         let created = at - (RECIPIENTS.len() - i) as i64 * 3600;
@@ -161,8 +253,9 @@ pub async fn load_if_empty(
         .fetch_one(&mut *tx)
         .await?;
         let (recipient,): (i64,) = sqlx::query_as(
-            "insert into recipients (kind, owner_user_id, slug, name, tagline, bio_md, category, currency, goal_minor, created_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) returning id",
+            "insert into recipients (kind, owner_user_id, slug, name, tagline, bio_md, category, currency, goal_minor, \
+                                     deadline, image_url, created_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) returning id",
         )
         .bind(r.kind)
         .bind(owner)
@@ -173,25 +266,84 @@ pub async fn load_if_empty(
         .bind(r.category)
         .bind(r.currency)
         .bind(r.goal_minor)
+        .bind(r.deadline_days.map(|d| at + d * 86_400))
+        .bind(format!("/demo/{}.svg", r.slug))
         .bind(created)
         .fetch_one(&mut *tx)
         .await?;
+        let mut tier_ids = Vec::new();
         for (position, (name, price, description, perks)) in r.tiers.iter().enumerate() {
-            sqlx::query(
-                "insert into tiers (recipient_id, name, price_minor, description, perks, position, created_at) \
-                 values ($1, $2, $3, $4, $5, $6, $7)",
+            let limit = r.top_tier_limit.filter(|_| position + 1 == r.tiers.len());
+            let (tier,): (i64,) = sqlx::query_as(
+                "insert into tiers (recipient_id, name, price_minor, description, perks, supporter_limit, position, created_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
             )
             .bind(recipient)
             .bind(*name)
             .bind(*price)
             .bind(*description)
             .bind(*perks)
+            .bind(limit)
             .bind(position as i64)
             .bind(created)
-            .execute(&mut *tx)
+            .fetch_one(&mut *tx)
             .await?;
+            tier_ids.push(tier);
         }
+        pages.insert(r.slug, (recipient, tier_ids));
+    }
+    let mut supporters = Vec::new();
+    for (name, email) in SUPPORTERS {
+        let (id,): (i64,) = sqlx::query_as(
+            "insert into users (email, display_name, password_hash, email_verified_at, created_at, password_changed_at) \
+             values ($1, $2, $3, $4, $4, $4) returning id",
+        )
+        .bind(*email)
+        .bind(*name)
+        .bind(&hash)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        supporters.push(id);
     }
     tx.commit().await?;
+    load_gifts(state, &pages, &supporters).await?;
     Ok(true)
+}
+
+/// The demo supporters' pledges and tips, through the same code a supporter's form uses.
+async fn load_gifts(
+    state: &AppState,
+    pages: &HashMap<&str, (i64, Vec<i64>)>,
+    supporters: &[i64],
+) -> Result<(), DemoError> {
+    for &(who, slug, amount, tier, visibility) in PLEDGES {
+        let (recipient, tiers) = &pages[slug];
+        let tier_id = tier.map(|t| tiers[t]);
+        pledges::create_pledge(
+            state,
+            supporters[who],
+            NewPledge {
+                recipient_id: *recipient,
+                amount,
+                tier_id,
+                visibility,
+            },
+        )
+        .await?;
+    }
+    for &(who, slug, amount, message, visibility) in TIPS {
+        pledges::create_tip(
+            state,
+            supporters[who],
+            NewTip {
+                recipient_id: pages[slug].0,
+                amount,
+                message,
+                visibility,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }

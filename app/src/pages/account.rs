@@ -3,8 +3,8 @@
 use crate::api::accounts::ChangePassword;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::layout::use_me;
+use crate::components::meta::PageMeta;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
@@ -16,7 +16,7 @@ pub fn AccountPage() -> impl IntoView {
     let query = use_query_map();
     let changed = move || query.with(|q| q.get("changed").is_some());
     view! {
-        <Title text="Your account"/>
+        <PageMeta title="Your account" description="Your Chipin account."/>
         <section class="page narrow">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

@@ -6,8 +6,8 @@
 
 use crate::api::accounts::{LogIn, RequestPasswordReset, ResetPassword, SignUp, reset_link_valid};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::meta::PageMeta;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 #[component]
@@ -15,7 +15,7 @@ pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action.value());
     view! {
-        <Title text="Sign up"/>
+        <PageMeta title="Sign up" description="Create a Chipin account to tip and pledge to creators and causes."/>
         <section class="page narrow">
             <h1>"Create your Chipin account"</h1>
             <p class="lead">"Support creators and causes with one monthly charge."</p>
@@ -52,7 +52,7 @@ pub fn SignUpPage() -> impl IntoView {
 #[component]
 pub fn CheckEmailPage() -> impl IntoView {
     view! {
-        <Title text="Check your email"/>
+        <PageMeta title="Check your email" description="Follow the link we emailed you to continue on Chipin."/>
         <section class="page narrow center">
             <h1>"Check your email"</h1>
             <p class="lead">"We sent a link to confirm your address. Open it to finish creating your account."</p>
@@ -64,7 +64,7 @@ pub fn CheckEmailPage() -> impl IntoView {
 #[component]
 pub fn VerifyFailedPage() -> impl IntoView {
     view! {
-        <Title text="Link expired"/>
+        <PageMeta title="Link expired" description="That email link has expired or was already used; ask for a new one."/>
         <section class="page narrow center">
             <h1>"This link has expired"</h1>
             <p class="lead">"Confirmation links work once and for 48 hours. Log in and we will send you a new one."</p>
@@ -92,7 +92,7 @@ pub fn LogInPage() -> impl IntoView {
     };
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     view! {
-        <Title text="Log in"/>
+        <PageMeta title="Log in" description="Log in to Chipin to manage your pledges, tips and billing."/>
         <section class="page narrow">
             <h1>"Log in"</h1>
             {move || notice().map(|n| view! { <div class="alert alert-success" role="status">{n}</div> })}
@@ -127,7 +127,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let error = action_error(action.value());
     view! {
-        <Title text="Forgot your password"/>
+        <PageMeta title="Forgot your password" description="Get a link to reset your Chipin password by email."/>
         <section class="page narrow">
             <h1>"Reset your password"</h1>
             <p class="lead">"Enter your email address and we will send you a link to choose a new password."</p>
@@ -149,7 +149,7 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetSentPage() -> impl IntoView {
     view! {
-        <Title text="Check your email"/>
+        <PageMeta title="Check your email" description="Follow the link we emailed you to continue on Chipin."/>
         <section class="page narrow center">
             <h1>"Check your email"</h1>
             <p class="lead">"If an account uses that address, a reset link is on its way. It works once, for one hour."</p>
@@ -165,7 +165,7 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action.value());
     view! {
-        <Title text="Choose a new password"/>
+        <PageMeta title="Choose a new password" description="Choose a new password for your Chipin account."/>
         <section class="page narrow">
             <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
                 {move || Suspend::new(async move {

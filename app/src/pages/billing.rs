@@ -9,6 +9,7 @@ use crate::api::pledges::{
     get_billing_dashboard,
 };
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::meta::PageMeta;
 use crate::error::AppError;
 use crate::model::{
     BillingDashboard, ChargeStatus, PastCharge, PledgeRow, PledgeStatus, UpcomingCharge,
@@ -16,7 +17,6 @@ use crate::model::{
 };
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
 
@@ -24,7 +24,7 @@ use leptos_router::hooks::use_query_map;
 pub fn BillingPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_billing_dashboard());
     view! {
-        <Title text="Billing"/>
+        <PageMeta title="Billing" description="Your pledges, tips and charges on Chipin, with every fee shown."/>
         <section class="page">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {

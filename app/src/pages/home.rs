@@ -1,18 +1,38 @@
-//! The front page: what Chipin is, and the creators and causes to support.
+//! The front page: what Chipin is, and finding creators and causes to support.
+//!
+//! The filter is a plain GET form and the pages are plain links, so searching and paging work
+//! without WebAssembly; the server renders whatever the query string asks for.
 
-use crate::api::recipients::list_recipients;
-use crate::model::{RecipientCard, format_money};
+use crate::api::recipients::explore_recipients;
+use crate::components::meta::PageMeta;
+use crate::model::{ExploreFilter, ExplorePage, ExploreSort, RecipientCard, format_money};
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn HomePage() -> impl IntoView {
-    let recipients = Resource::new(|| (), |_| list_recipients());
+    let query = use_query_map();
+    let params = move || {
+        query.with(|q| {
+            let get = |k: &str| q.get(k).unwrap_or_default();
+            (
+                get("q"),
+                get("category"),
+                get("kind"),
+                get("sort"),
+                get("page"),
+            )
+        })
+    };
+    let explore = Resource::new(params, |(q, category, kind, sort, page)| {
+        explore_recipients(q, category, kind, sort, page)
+    });
     view! {
-        <Title text="Support creators and causes, one charge a month"/>
-        <Meta property="og:title" content="Chipin"/>
-        <Meta property="og:description" content="Tips and monthly pledges to creators and causes, combined into one charge, with every cent traced."/>
+        <PageMeta
+            title="Support creators and causes, one charge a month"
+            description="Tips and monthly pledges to creators and causes, combined into one charge, with every cent traced."
+        />
         <section class="hero">
             <h1>"Chip in for the people and causes you love"</h1>
             <p class="lead">
@@ -24,24 +44,135 @@ pub fn HomePage() -> impl IntoView {
                 <a class="button button-secondary" href="/signup">"Create an account"</a>
             </div>
         </section>
+        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match explore.await {
+                    Ok(page) => view! { <Explore page/> }.into_any(),
+                    Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Explore(page: ExplorePage) -> impl IntoView {
+    let featured = (!page.featured.is_empty()).then(|| {
+        view! {
+            <section class="page featured" aria-labelledby="featured-title">
+                <h2 id="featured-title">"Featured"</h2>
+                <p class="muted">"The creators and causes with the most supporters right now."</p>
+                <CardGrid cards=page.featured.clone()/>
+            </section>
+        }
+    });
+    let ExplorePage {
+        filter,
+        cards,
+        total,
+        pages,
+        categories,
+        ..
+    } = page;
+    let found = match total {
+        0 => "Nothing matches".to_owned(),
+        1 => "1 creator or cause".to_owned(),
+        n => format!("{n} creators and causes"),
+    };
+    let list = if cards.is_empty() {
+        view! {
+            <p class="muted">
+                "No creators or causes match. "
+                <a href="/#explore">"Show everyone"</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        view! { <CardGrid cards/> }.into_any()
+    };
+    view! {
+        {featured}
         <section id="explore" class="page" aria-labelledby="explore-title">
             <h2 id="explore-title">"Creators and causes"</h2>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match recipients.await {
-                        Ok(list) if list.is_empty() => view! {
-                            <p class="muted">"No creators or causes yet. Be the first!"</p>
-                        }.into_any(),
-                        Ok(list) => view! {
-                            <ul class="card-grid">
-                                {list.into_iter().map(|r| view! { <RecipientCardView card=r/> }).collect_view()}
-                            </ul>
-                        }.into_any(),
-                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
-                    }
-                })}
-            </Suspense>
+            <FilterForm filter=filter.clone() categories/>
+            <p class="result-count" role="status">{found}</p>
+            {list}
+            <Pager filter pages/>
         </section>
+    }
+}
+
+/// Search, category, kind and order: a GET form back to this page.
+#[component]
+fn FilterForm(filter: ExploreFilter, categories: Vec<String>) -> impl IntoView {
+    let kind = filter
+        .kind
+        .map(|k| k.label().to_lowercase())
+        .unwrap_or_default();
+    let category = filter.category.clone();
+    let sort = filter.sort;
+    view! {
+        <form method="get" action="/#explore" class="filters" role="search" aria-label="Find creators and causes">
+            <div class="field filter-q">
+                <label for="explore-q">"Search by name"</label>
+                <input id="explore-q" type="search" name="q" value=filter.q.clone() maxlength="80"/>
+            </div>
+            <div class="field">
+                <label for="explore-category">"Category"</label>
+                <select id="explore-category" name="category">
+                    <option value="" selected=category.is_empty()>"All categories"</option>
+                    {categories.into_iter().map(|c| {
+                        let selected = c == category;
+                        let value = c.clone();
+                        view! { <option value=value selected=selected>{c}</option> }
+                    }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="explore-kind">"Kind"</label>
+                <select id="explore-kind" name="kind">
+                    <option value="" selected=kind.is_empty()>"All kinds"</option>
+                    <option value="creator" selected=kind == "creator">"Creators"</option>
+                    <option value="cause" selected=kind == "cause">"Causes"</option>
+                </select>
+            </div>
+            <div class="field">
+                <label for="explore-sort">"Sort by"</label>
+                <select id="explore-sort" name="sort">
+                    <option value="supporters" selected=sort == ExploreSort::Supporters>"Most supporters"</option>
+                    <option value="newest" selected=sort == ExploreSort::Newest>"Newest"</option>
+                </select>
+            </div>
+            <div class="filter-actions">
+                <button type="submit" class="button">"Search"</button>
+            </div>
+        </form>
+    }
+}
+
+/// Previous and next links; plain links, so they work without WebAssembly.
+#[component]
+fn Pager(filter: ExploreFilter, pages: i64) -> impl IntoView {
+    let at = filter.page;
+    (pages > 1).then(|| {
+        let prev = (at > 1).then(|| format!("/{}#explore", filter.query_string(at - 1)));
+        let next = (at < pages).then(|| format!("/{}#explore", filter.query_string(at + 1)));
+        view! {
+            <nav class="pager" aria-label="Pages">
+                {prev.map(|href| view! { <a class="button button-secondary" rel="prev" href=href>"← Previous"</a> })}
+                <span class="pager-at">{format!("Page {at} of {pages}")}</span>
+                {next.map(|href| view! { <a class="button button-secondary" rel="next" href=href>"Next →"</a> })}
+            </nav>
+        }
+    })
+}
+
+#[component]
+fn CardGrid(cards: Vec<RecipientCard>) -> impl IntoView {
+    view! {
+        <ul class="card-grid">
+            {cards.into_iter().map(|card| view! { <RecipientCardView card/> }).collect_view()}
+        </ul>
     }
 }
 
@@ -51,15 +182,26 @@ fn RecipientCardView(card: RecipientCard) -> impl IntoView {
     let from = card
         .from_minor
         .map(|m| format!("from {} a month", format_money(m, &card.currency)));
+    let supporters = match card.supporters {
+        1 => "1 supporter".to_owned(),
+        n => format!("{n} supporters"),
+    };
     view! {
         <li class="card">
+            {card.image_url.map(|src| view! {
+                // The name is right below, so the picture is decoration for screen readers.
+                <img class="card-image" src=src alt="" loading="lazy" width="320" height="160"/>
+            })}
             <p class="card-meta">
                 <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{card.kind.label()}</span>
                 <span class="muted">{card.category}</span>
             </p>
             <h3 class="card-title"><a href=href>{card.name}</a></h3>
             <p>{card.tagline}</p>
-            {from.map(|f| view! { <p class="card-foot">{f}</p> })}
+            <p class="card-foot">
+                <span>{supporters}</span>
+                {from.map(|f| view! { <span>{f}</span> })}
+            </p>
         </li>
     }
 }

@@ -1,7 +1,7 @@
 //! The page for addresses that lead nowhere.
 
+use crate::components::meta::PageMeta;
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 #[component]
 pub fn NotFound() -> impl IntoView {
@@ -10,7 +10,7 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <Title text="Page not found"/>
+        <PageMeta title="Page not found" description="There is nothing at this address on Chipin."/>
         <section class="page narrow center">
             <h1>"Page not found"</h1>
             <p class="lead">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
@@ -36,7 +36,7 @@ pub fn ErrorPanel(error: crate::error::AppError) -> impl IntoView {
         _ => "Something went wrong",
     };
     view! {
-        <Title text=title/>
+        <PageMeta title=title description=error.to_string()/>
         <section class="page narrow center">
             <h1>{title}</h1>
             <p class="lead">{error.to_string()}</p>

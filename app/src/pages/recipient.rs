@@ -7,13 +7,15 @@
 use crate::api::pledges::{CreatePledge, CreateTip, get_give_context, preview_donation};
 use crate::api::recipients::get_recipient_page;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::meta::PageMeta;
+use crate::components::progress::GoalProgress;
 use crate::error::AppError;
 use crate::model::{
-    DonationPreview, GiveContext, RecipientPage as Page, TierView, VisibilityChoice, format_money,
+    CauseLedger, DonationPreview, GiveContext, RecipientKind, RecipientPage as Page, TierView,
+    VisibilityChoice, format_money,
 };
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
-use leptos_meta::{Meta, Title};
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 type PreviewResource = Resource<Result<Option<DonationPreview>, AppError>>;
@@ -57,47 +59,8 @@ fn RecipientView(
     preview: PreviewResource,
     amount: RwSignal<String>,
 ) -> impl IntoView {
-    let currency = page.currency.clone();
-    let goal = page
-        .goal_minor
-        .map(|g| format!("Goal: {} a month", format_money(g, &currency)));
     // Tiers can be chosen only by someone who may pledge here and does not already.
     let can_choose = matches!(&give, Ok(g) if !g.is_owner && g.pledge.is_none());
-    let tiers = page.tiers.clone();
-    let tier_list = (!tiers.is_empty()).then(|| {
-        let currency = currency.clone();
-        view! {
-            <section aria-labelledby="tiers-title">
-                <h2 id="tiers-title">"Tiers"</h2>
-                <ul class="tier-list">
-                    {tiers.into_iter().map(|t| {
-                        let price = format_money(t.price_minor, &currency);
-                        let choose = format!("?tier={}#pledge", t.id);
-                        let name = t.name.clone();
-                        view! {
-                            <li class="tier">
-                                <h3>{t.name}</h3>
-                                <p class="tier-price">{price}<span class="muted">" / month"</span></p>
-                                <p>{t.description}</p>
-                                <ul class="perks">
-                                    {t.perks.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
-                                </ul>
-                                {can_choose.then(|| view! {
-                                    <p class="tier-action">
-                                        <a class="button button-small button-secondary" href=choose>
-                                            {format!("Choose {name}")}
-                                        </a>
-                                    </p>
-                                })}
-                            </li>
-                        }
-                        .into_any()
-                    }).collect_view()}
-                </ul>
-            </section>
-        }
-        .into_any()
-    });
     let aside = match give {
         Ok(g) if g.is_owner => view! {
             <div class="panel">
@@ -125,30 +88,28 @@ fn RecipientView(
             .into_any()
         }
     };
-    let head = view! {
-        <header class="profile-head">
-            <p class="card-meta">
-                <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{page.kind.label()}</span>
-                <span class="muted">{page.category.clone()}</span>
-            </p>
-            <h1>{page.name.clone()}</h1>
-            <p class="lead">{page.tagline.clone()}</p>
-            {goal.map(|g| view! { <p class="muted">{g}</p> })}
-        </header>
-    }
-    .into_any();
+    let description = if page.tagline.is_empty() {
+        format!("Support {} on Chipin.", page.name)
+    } else {
+        page.tagline.clone()
+    };
+    let og_type = match page.kind {
+        RecipientKind::Creator => "profile",
+        RecipientKind::Cause => "website",
+    };
+    let tiers = page.tiers.clone();
+    let ledger = page.ledger.clone();
     view! {
-        <Title text=page.name.clone()/>
-        <Meta name="description" content=page.tagline.clone()/>
-        <Meta property="og:title" content=page.name.clone()/>
-        <Meta property="og:description" content=page.tagline.clone()/>
+        <PageMeta title=page.name.clone() description image=page.image_url.clone() og_type/>
         <article class="page">
-            {head}
+            <ProfileHead page=page.clone()/>
             <div class="profile-body">
                 <div class="profile-main">
-                    <section class="bio" inner_html=page.bio_html.clone()></section>
-                    {tier_list}
+                    <section class="bio" aria-label="About" inner_html=page.bio_html.clone()></section>
+                    <TierList tiers currency=page.currency.clone() can_choose/>
                     <crate::pages::posts::PostsSection slug=page.slug.clone()/>
+                    {ledger.map(|l| view! { <CauseLedgerView ledger=l currency=page.currency.clone()/> })}
+                    <SupportersView page=page.clone()/>
                 </div>
                 <aside class="give-panel" aria-label=format!("Support {}", page.name)>
                     {aside}
@@ -157,6 +118,206 @@ fn RecipientView(
         </article>
     }
     .into_any()
+}
+
+/// Name, picture, goal and progress.
+#[component]
+fn ProfileHead(page: Page) -> impl IntoView {
+    let currency = page.currency.clone();
+    let supporters = match page.supporters {
+        1 => "1 supporter".to_owned(),
+        n => format!("{n} supporters"),
+    };
+    let is_cause = page.kind == RecipientKind::Cause;
+    let raised = page.ledger.as_ref().map_or(0, |l| l.net_minor);
+    let progress = page.goal_minor.map(|goal| {
+        if is_cause {
+            view! {
+                <GoalProgress id="goal-progress" amount=raised goal currency=currency.clone()
+                    label="target raised, after card fees"/>
+            }
+        } else {
+            view! {
+                <GoalProgress id="goal-progress" amount=page.monthly_minor goal currency=currency.clone()
+                    label="monthly goal pledged"/>
+            }
+        }
+    });
+    let alt = format!("Picture of {}", page.name);
+    view! {
+        <header class="profile-head">
+            {page.image_url.clone().map(|src| view! {
+                <img class="profile-image" src=src alt=alt width="640" height="320"/>
+            })}
+            <div class="profile-title">
+                <p class="card-meta">
+                    <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{page.kind.label()}</span>
+                    <span class="muted">{page.category.clone()}</span>
+                </p>
+                <h1>{page.name.clone()}</h1>
+                <p class="lead">{page.tagline.clone()}</p>
+                <p class="profile-facts">
+                    <span class="supporter-count">{supporters}</span>
+                    {is_cause.then(|| view! { <span>{format!("Organized by {}", page.owner_name)}</span> })}
+                    {page.deadline_label.clone().map(|d| view! { <span>{format!("Ends {d}")}</span> })}
+                </p>
+                {progress}
+            </div>
+        </header>
+    }
+}
+
+#[component]
+fn TierList(tiers: Vec<TierView>, currency: String, can_choose: bool) -> impl IntoView {
+    (!tiers.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="tiers-title">
+                <h2 id="tiers-title">"Tiers"</h2>
+                <ul class="tier-list">
+                    {tiers.into_iter().map(|t| {
+                        let price = format_money(t.price_minor, &currency);
+                        let choose = format!("?tier={}#pledge", t.id);
+                        let name = t.name.clone();
+                        let full = t.remaining == Some(0);
+                        let places = t.supporter_limit.zip(t.remaining).map(|(limit, left)| match left {
+                            0 => format!("Full: all {limit} places taken"),
+                            1 => format!("1 of {limit} places left"),
+                            n => format!("{n} of {limit} places left"),
+                        });
+                        view! {
+                            <li class="tier">
+                                <h3>{t.name}</h3>
+                                <p class="tier-price">{price}<span class="muted">" / month"</span></p>
+                                {places.map(|p| view! { <p class="tier-places" class:is-full=full>{p}</p> })}
+                                <p>{t.description}</p>
+                                <ul class="perks">
+                                    {t.perks.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}
+                                </ul>
+                                {(can_choose && !full).then(|| view! {
+                                    <p class="tier-action">
+                                        <a class="button button-small button-secondary" href=choose>
+                                            {format!("Choose {name}")}
+                                        </a>
+                                    </p>
+                                })}
+                            </li>
+                        }
+                        .into_any()
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    })
+}
+
+/// Recent supporters and tip messages; private ones never reach the page.
+#[component]
+fn SupportersView(page: Page) -> impl IntoView {
+    let who = |name: Option<String>| name.unwrap_or_else(|| "Anonymous".to_owned());
+    let currency = page.currency.clone();
+    let supporters = (!page.recent_supporters.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="supporters-title">
+                <h2 id="supporters-title">"Recent supporters"</h2>
+                <ul class="supporter-list">
+                    {page.recent_supporters.into_iter().map(|s| view! {
+                        <li>
+                            <span class="supporter-name">{who(s.name)}</span>
+                            <span class="muted">{format!(" since {}", s.since_label)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    let tips = (!page.recent_tips.is_empty()).then(|| {
+        view! {
+            <section aria-labelledby="messages-title">
+                <h2 id="messages-title">"Messages from tippers"</h2>
+                <ul class="message-list">
+                    {page.recent_tips.into_iter().map(|t| view! {
+                        <li class="message">
+                            <blockquote>{t.message}</blockquote>
+                            <p class="muted">
+                                <span class="supporter-name">{who(t.name)}</span>
+                                {format!(" tipped {} on {}", format_money(t.amount_minor, &currency), t.date_label)}
+                            </p>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        }
+    });
+    view! { {supporters} {tips} }
+}
+
+/// A cause's public ledger: every donation received, and (once published) expenses.
+#[component]
+fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
+    let cur = currency.clone();
+    let money = move |m: i64| format_money(m, &cur);
+    let shown = ledger.income.len() as i64;
+    let rows = ledger
+        .income
+        .into_iter()
+        .map(|i| {
+            let donor = i.donor.unwrap_or_else(|| "Anonymous".to_owned());
+            let kind = if i.is_tip { "Tip" } else { "Monthly pledge" };
+            view! {
+                <tr>
+                    <td>{i.date_label}</td>
+                    <td>{donor}<span class="item-label">{kind}</span></td>
+                    <td class="num">{money(i.gross_minor)}</td>
+                    <td class="num">{money(i.fee_minor)}</td>
+                    <td class="num">{money(i.net_minor)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let more = (ledger.income_count > shown).then(|| {
+        format!(
+            "The newest {shown} of {} donations are listed; the totals count all of them.",
+            ledger.income_count
+        )
+    });
+    view! {
+        <section class="ledger" aria-labelledby="ledger-title">
+            <h2 id="ledger-title">"Public ledger"</h2>
+            <h3 id="money-in-title">"Money in"</h3>
+            {if ledger.income_count == 0 {
+                view! { <p class="muted">"No donations have been collected yet."</p> }.into_any()
+            } else {
+                view! {
+                    <div class="table-scroll">
+                        <table class="items ledger-table" aria-labelledby="money-in-title">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Date"</th>
+                                    <th scope="col">"From"</th>
+                                    <th scope="col" class="num">"Given"</th>
+                                    <th scope="col" class="num">"Fees"</th>
+                                    <th scope="col" class="num">"Received"</th>
+                                </tr>
+                            </thead>
+                            <tbody>{rows}</tbody>
+                            <tfoot>
+                                <tr class="ledger-total">
+                                    <th scope="row" colspan="2">{format!("Total ({} donations)", ledger.income_count)}</th>
+                                    <td class="num">{format_money(ledger.gross_minor, &currency)}</td>
+                                    <td class="num">{format_money(ledger.fees_minor, &currency)}</td>
+                                    <td class="num">{format_money(ledger.net_minor, &currency)}</td>
+                                </tr>
+                            </tfoot>
+                        </table>
+                    </div>
+                    {more.map(|m| view! { <p class="muted">{m}</p> })}
+                }
+                .into_any()
+            }}
+            <h3>"Money out"</h3>
+            <p class="muted">"No expenses have been published yet. Each expense will be listed here with its receipt."</p>
+        </section>
+    }
 }
 
 /// The pledge, tip and preview forms for a logged-in supporter.

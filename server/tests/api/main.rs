@@ -7,6 +7,7 @@ mod billing;
 mod billing_props;
 mod cli;
 mod email;
+mod explore;
 mod helpers;
 mod population;
 mod security;
