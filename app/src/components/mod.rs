@@ -1,4 +1,5 @@
 //! Reusable pieces of view.
 
+pub mod chart;
 pub mod form;
 pub mod layout;

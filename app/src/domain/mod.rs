@@ -11,6 +11,7 @@ pub mod mail;
 pub mod markdown;
 pub mod pledges;
 pub mod recipients;
+pub mod reports;
 pub mod settings;
 pub mod sql;
 pub mod studio;

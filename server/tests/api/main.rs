@@ -9,6 +9,7 @@ mod cli;
 mod email;
 mod helpers;
 mod population;
+mod reports;
 mod security;
 mod studio;
 mod website;
