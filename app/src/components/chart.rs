@@ -8,7 +8,7 @@ use leptos::prelude::*;
 /// The drawing's coordinate space; the SVG scales to 100% of its container's width.
 const WIDTH: i64 = 640;
 const HEIGHT: i64 = 300;
-const LEFT: i64 = 72;
+const LEFT: i64 = 84;
 const RIGHT: i64 = 12;
 const TOP: i64 = 16;
 const BOTTOM: i64 = 40;
@@ -31,6 +31,15 @@ pub fn axis_top(max: i64) -> i64 {
             Some(s) => step = s,
             None => return max,
         }
+    }
+}
+
+/// A value axis label: whole amounts without their zero cents (`$20`, `$2.50`).
+fn axis_label(minor: i64, currency: &str) -> String {
+    let full = format_money(minor, currency);
+    match full.strip_suffix(".00") {
+        Some(whole) => whole.to_owned(),
+        None => full,
     }
 }
 
@@ -70,7 +79,7 @@ pub fn BarChart(
                     let y = y_of(t);
                     view! {
                         <line class="chart-grid" x1=LEFT x2=WIDTH - RIGHT y1=y y2=y/>
-                        <text class="chart-axis" x=LEFT - 6 y=y + 4 text-anchor="end">{format_money(t, &cur)}</text>
+                        <text class="chart-axis" x=LEFT - 6 y=y + 5 text-anchor="end">{axis_label(t, &cur)}</text>
                     }
                 }).collect_view()}
                 {bars.into_iter().enumerate().map(|(i, (label, v))| {
@@ -82,7 +91,7 @@ pub fn BarChart(
                         <rect class="chart-bar" x=x y=y width=bar_w height=h>
                             <title>{format!("{label}: {money}")}</title>
                         </rect>
-                        <text class="chart-axis" x=x + bar_w / 2 y=HEIGHT - BOTTOM + 16 text-anchor="middle">
+                        <text class="chart-axis" x=x + bar_w / 2 y=HEIGHT - BOTTOM + 22 text-anchor="middle">
                             {label.split(' ').next().unwrap_or_default().to_owned()}
                         </text>
                     }

@@ -279,27 +279,30 @@ pub async fn income(
     })
 }
 
+#[derive(sqlx::FromRow)]
+struct StatementDbRow {
+    paid_at: i64,
+    name: String,
+    slug: String,
+    pledge_id: Option<i64>,
+    period: Option<String>,
+    currency: String,
+    gross_minor: i64,
+    fee_minor: i64,
+    platform_fee_minor: i64,
+    net_minor: i64,
+    charge_id: i64,
+    processor_ref: Option<String>,
+}
+
 /// Every donation `supporter` paid in `year` (UTC), oldest first, with totals per currency.
 pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, ReportError> {
     let start = NaiveDate::from_ymd_opt(year, 1, 1).map_or(i64::MAX, midnight);
     let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).map_or(i64::MIN, midnight);
-    #[expect(clippy::type_complexity, reason = "one row of the query")]
-    let rows: Vec<(
-        i64,
-        String,
-        String,
-        Option<i64>,
-        Option<String>,
-        String,
-        i64,
-        i64,
-        i64,
-        i64,
-        i64,
-        Option<String>,
-    )> = sqlx::query_as(
-        "select c.updated_at, r.name, r.slug, i.pledge_id, i.period, a.currency, a.gross_minor, \
-                a.fee_minor, a.platform_fee_minor, a.net_minor, c.id, c.processor_ref \
+    let rows: Vec<StatementDbRow> = sqlx::query_as(
+        "select c.updated_at as paid_at, r.name, r.slug, i.pledge_id, i.period, a.currency, \
+                a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, c.id as charge_id, \
+                c.processor_ref \
          from allocations a \
          join charges c on c.id = a.charge_id \
          join donation_items i on i.id = a.item_id \
@@ -315,9 +318,8 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
     .await?;
     let mut totals: BTreeMap<String, StatementTotal> = BTreeMap::new();
     let mut out = Vec::with_capacity(rows.len());
-    for (at, name, slug, pledge, period, currency, gross, fee, platform, net, charge, reference) in
-        rows
-    {
+    for row in rows {
+        let currency = row.currency;
         let t = totals
             .entry(currency.clone())
             .or_insert_with(|| StatementTotal {
@@ -327,27 +329,28 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
                 platform_fee_minor: 0,
                 net_minor: 0,
             });
-        t.gross_minor = add(t.gross_minor, gross)?;
-        t.fee_minor = add(t.fee_minor, fee)?;
-        t.platform_fee_minor = add(t.platform_fee_minor, platform)?;
-        t.net_minor = add(t.net_minor, net)?;
+        t.gross_minor = add(t.gross_minor, row.gross_minor)?;
+        t.fee_minor = add(t.fee_minor, row.fee_minor)?;
+        t.platform_fee_minor = add(t.platform_fee_minor, row.platform_fee_minor)?;
+        t.net_minor = add(t.net_minor, row.net_minor)?;
         out.push(StatementRow {
-            date: day(at),
-            recipient_name: name,
-            recipient_slug: slug,
-            label: match (pledge, period) {
+            date: day(row.paid_at),
+            recipient_name: row.name,
+            recipient_slug: row.slug,
+            label: match (row.pledge_id, row.period) {
                 (Some(_), Some(p)) => format!("Monthly pledge ({p})"),
                 (Some(_), None) => "Monthly pledge".to_owned(),
                 (None, _) => "Tip".to_owned(),
             },
             currency,
-            gross_minor: gross,
-            fee_minor: fee,
-            platform_fee_minor: platform,
-            net_minor: net,
-            charge_ref: reference
+            gross_minor: row.gross_minor,
+            fee_minor: row.fee_minor,
+            platform_fee_minor: row.platform_fee_minor,
+            net_minor: row.net_minor,
+            charge_ref: row
+                .processor_ref
                 .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| format!("chipin-charge-{charge}")),
+                .unwrap_or_else(|| format!("chipin-charge-{}", row.charge_id)),
         });
     }
     Ok(Statement {

@@ -48,12 +48,12 @@ fn StatementView(s: Statement) -> impl IntoView {
             <h1>{format!("Statement for {year}")}</h1>
             <p class="lead">"Every donation paid this year, across all the creators and causes you support: what you gave, the fees it bore and what reached the recipient."</p>
         </header>
-        <form method="get" action="/account/billing/statement" class="inline-form">
+        <form method="get" action="/account/billing/statement" class="filter-form">
             <label for="year">"Year"</label>
             <input id="year" name="year" type="number" min="2000" max="2200" value=year.to_string() inputmode="numeric"/>
-            <button type="submit" class="button secondary">"Show"</button>
+            <button type="submit" class="button button-secondary">"Show"</button>
             " "
-            <a class="button secondary" href=csv download>"Download CSV"</a>
+            <a class="button button-secondary" href=csv download>"Download CSV"</a>
         </form>
         {if empty {
             view! { <p class="muted">{format!("No donations were paid in {year}.")}</p> }.into_any()

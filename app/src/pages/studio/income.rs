@@ -70,7 +70,7 @@ fn IncomeView(r: IncomeReport) -> impl IntoView {
             <div class="stat">
                 <h2 class="stat-label">{goal_label}</h2>
                 <p class="stat-value">{format!("{pct}%")}</p>
-                <progress max="100" value=pct aria-label=goal_label>{format!("{pct}%")}</progress>
+                <progress class="goal" max="100" value=pct aria-label=goal_label>{format!("{pct}%")}</progress>
                 <p class="muted">{text}</p>
             </div>
         }

@@ -63,7 +63,7 @@ fn SupportersView(r: SupportersReport) -> impl IntoView {
                 <h1>"Supporters"</h1>
                 <p class="lead">"Everyone who pledges monthly to your page. Supporters who chose to stay anonymous or private are shown without their name."</p>
             </header>
-            <form method="get" action=format!("{base}/supporters") class="inline-form">
+            <form method="get" action=format!("{base}/supporters") class="filter-form">
                 <label for="status">"Status"</label>
                 <select id="status" name="status">
                     {FILTERS.iter().map(|(value, label)| {
@@ -71,9 +71,9 @@ fn SupportersView(r: SupportersReport) -> impl IntoView {
                         view! { <option value=*value selected=on>{*label}</option> }
                     }).collect_view()}
                 </select>
-                <button type="submit" class="button secondary">"Filter"</button>
+                <button type="submit" class="button button-secondary">"Filter"</button>
                 " "
-                <a class="button secondary" href=csv download>"Download CSV"</a>
+                <a class="button button-secondary" href=csv download>"Download CSV"</a>
             </form>
             {if empty {
                 view! { <p class="muted">"No supporters to show yet."</p> }.into_any()
