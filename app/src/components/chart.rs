@@ -6,12 +6,12 @@ use crate::model::format_money;
 use leptos::prelude::*;
 
 /// The drawing's coordinate space; the SVG scales to 100% of its container's width.
-const WIDTH: i64 = 640;
-const HEIGHT: i64 = 300;
-const LEFT: i64 = 84;
-const RIGHT: i64 = 12;
-const TOP: i64 = 16;
-const BOTTOM: i64 = 40;
+const WIDTH: i64 = 400;
+const HEIGHT: i64 = 240;
+const LEFT: i64 = 56;
+const RIGHT: i64 = 6;
+const TOP: i64 = 10;
+const BOTTOM: i64 = 28;
 
 /// A "nice" top of the value axis at or above `max`: 1, 2 or 5 times a power of ten.
 pub fn axis_top(max: i64) -> i64 {
@@ -43,6 +43,16 @@ fn axis_label(minor: i64, currency: &str) -> String {
     }
 }
 
+/// Every other label counting back from the last is `chart-alt`, which narrow screens hide
+/// so the rest can be larger.
+fn month_class(i: usize, count: usize) -> &'static str {
+    if (count - 1 - i) % 2 == 1 {
+        "chart-axis chart-alt"
+    } else {
+        "chart-axis"
+    }
+}
+
 /// Bars of amounts in minor units of `currency`, one per `(label, amount)`.
 #[component]
 pub fn BarChart(
@@ -58,7 +68,8 @@ pub fn BarChart(
     let top = axis_top(max.max(4));
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
-    let n = bars.len().max(1) as i64;
+    let count = bars.len();
+    let n = count.max(1) as i64;
     let slot = plot_w / n;
     let bar_w = (slot * 3 / 5).max(1);
     // Integer geometry: a bar's height in drawing units, never floats for money.
@@ -79,7 +90,7 @@ pub fn BarChart(
                     let y = y_of(t);
                     view! {
                         <line class="chart-grid" x1=LEFT x2=WIDTH - RIGHT y1=y y2=y/>
-                        <text class="chart-axis" x=LEFT - 6 y=y + 5 text-anchor="end">{axis_label(t, &cur)}</text>
+                        <text class="chart-axis" x=LEFT - 5 y=y + 4 text-anchor="end">{axis_label(t, &cur)}</text>
                     }
                 }).collect_view()}
                 {bars.into_iter().enumerate().map(|(i, (label, v))| {
@@ -91,7 +102,7 @@ pub fn BarChart(
                         <rect class="chart-bar" x=x y=y width=bar_w height=h>
                             <title>{format!("{label}: {money}")}</title>
                         </rect>
-                        <text class="chart-axis" x=x + bar_w / 2 y=HEIGHT - BOTTOM + 22 text-anchor="middle">
+                        <text class=month_class(i, count) x=x + bar_w / 2 y=HEIGHT - BOTTOM + 18 text-anchor="middle">
                             {label.split(' ').next().unwrap_or_default().to_owned()}
                         </text>
                     }

@@ -432,7 +432,7 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
         .await
         .unwrap();
     assert!(
-        html.contains("<svg") && html.contains("viewBox=\"0 0 640 300\""),
+        html.contains("<svg") && html.contains("viewBox=\"0 0 400 240\""),
         "{html}"
     );
     assert!(html.contains("<title id=\"chart-title\">Net income per month</title>"));
