@@ -13,23 +13,22 @@ const RIGHT: i64 = 6;
 const TOP: i64 = 10;
 const BOTTOM: i64 = 28;
 
-/// A "nice" top of the value axis at or above `max`: 1, 2 or 5 times a power of ten.
-pub fn axis_top(max: i64) -> i64 {
-    if max <= 0 {
-        return 1;
-    }
-    let mut step = 1i64;
+/// The gap between the value axis's four gridlines: the smallest 1, 2 or 5 times a power of
+/// ten that puts the top gridline at or above `max`.
+pub fn axis_step(max: i64) -> i64 {
+    let want = (max.max(1) + 3) / 4;
+    let mut power = 1i64;
     loop {
         for m in [1, 2, 5] {
-            if let Some(top) = step.checked_mul(m)
-                && top >= max
+            if let Some(step) = power.checked_mul(m)
+                && step >= want
             {
-                return top;
+                return step;
             }
         }
-        match step.checked_mul(10) {
-            Some(s) => step = s,
-            None => return max,
+        match power.checked_mul(10) {
+            Some(p) => power = p,
+            None => return want,
         }
     }
 }
@@ -64,8 +63,12 @@ pub fn BarChart(
     bars: Vec<(String, i64)>,
 ) -> impl IntoView {
     let max = bars.iter().map(|(_, v)| *v).max().unwrap_or(0);
-    // At least four units, so the four gridlines have distinct labels.
-    let top = axis_top(max.max(4));
+    // An empty chart still gets a readable axis: up to one whole unit of the currency.
+    let floor = currency
+        .parse::<crate::money::Currency>()
+        .map_or(100, crate::money::Currency::minor_per_major);
+    let step = axis_step(max.max(floor));
+    let top = step.saturating_mul(4);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let count = bars.len();
@@ -76,14 +79,14 @@ pub fn BarChart(
     let y_of = move |v: i64| {
         TOP + plot_h - (i128::from(v.max(0)) * i128::from(plot_h) / i128::from(top)) as i64
     };
-    let ticks: Vec<i64> = (0..=4).map(|i| top * i / 4).collect();
+    let ticks: Vec<i64> = (0..=4).map(|i| step.saturating_mul(i)).collect();
     let cur = currency.clone();
     let table_cur = currency.clone();
     let rows = bars.clone();
     view! {
         <figure class="chart">
             <svg viewBox=format!("0 0 {WIDTH} {HEIGHT}") width="100%" role="img"
-                aria-labelledby="chart-title chart-desc" preserveAspectRatio="xMidYMid meet">
+                aria-labelledby="chart-title" aria-describedby="chart-desc" preserveAspectRatio="xMidYMid meet">
                 <title id="chart-title">{title.clone()}</title>
                 <desc id="chart-desc">{desc.clone()}</desc>
                 {ticks.into_iter().map(|t| {
@@ -126,12 +129,13 @@ pub fn BarChart(
 #[cfg(test)]
 mod tests {
     #[test]
-    fn the_axis_tops_out_at_a_round_number() {
-        assert_eq!(super::axis_top(0), 1);
-        assert_eq!(super::axis_top(1), 1);
-        assert_eq!(super::axis_top(3), 5);
-        assert_eq!(super::axis_top(1234), 2000);
-        assert_eq!(super::axis_top(5000), 5000);
-        assert_eq!(super::axis_top(5001), 10000);
+    fn the_axis_steps_are_round_numbers_with_room_for_the_largest_bar() {
+        assert_eq!(super::axis_step(0), 1);
+        assert_eq!(super::axis_step(4), 1);
+        assert_eq!(super::axis_step(5), 2);
+        assert_eq!(super::axis_step(100), 50);
+        assert_eq!(super::axis_step(1408), 500);
+        assert_eq!(super::axis_step(2000), 500);
+        assert_eq!(super::axis_step(2001), 1000);
     }
 }
