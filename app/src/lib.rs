@@ -78,10 +78,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing") view=pages::billing::BillingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/billing/statement") view=pages::statement::StatementPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio") view=pages::studio::home::StudioHome ssr=SsrMode::Async/>
                     <Route path=path!("/studio/new") view=pages::studio::home::NewPagePage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id") view=pages::studio::editor::StudioEditorPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/tiers/:tier") view=pages::studio::tier::EditTierPage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/supporters") view=pages::studio::supporters::SupportersPage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/income") view=pages::studio::income::IncomePage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/write") view=pages::studio::post::NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/posts/:post") view=pages::studio::post::EditPostPage ssr=SsrMode::Async/>
                 </Routes>

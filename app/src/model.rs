@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod reports;
 pub mod studio;
 
 /// The logged-in person, as pages need to know them.

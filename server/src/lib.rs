@@ -6,6 +6,7 @@ pub mod cli;
 pub mod config;
 pub mod media;
 pub mod middleware;
+pub mod reports;
 pub mod workers;
 
 use app::domain::billing::BillingConfig;
@@ -124,6 +125,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route("/healthz", get(healthz))
         .route("/verify-email", get(verify_email))
         .route("/media/{name}", get(media::serve))
+        .route(
+            "/studio/p/{id}/supporters.csv",
+            get(reports::supporters_csv),
+        )
+        .route(
+            "/account/billing/statement.csv",
+            get(reports::statement_csv),
+        )
         .route(
             "/studio/p/{id}/image",
             axum::routing::post(media::upload).layer(axum::extract::DefaultBodyLimit::max(

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod client;
 pub mod pledges;
 pub mod recipients;
+pub mod reports;
 pub mod studio;
 
 #[cfg(feature = "ssr")]

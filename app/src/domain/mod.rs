@@ -13,6 +13,7 @@ pub mod markdown;
 pub mod pledges;
 pub mod public_page;
 pub mod recipients;
+pub mod reports;
 pub mod settings;
 pub mod sql;
 pub mod studio;

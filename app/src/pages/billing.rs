@@ -94,6 +94,7 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
         <header class="page-head">
             <h1>"Billing"</h1>
             <p class="lead">"Everything you give is combined into one charge per currency on your billing day."</p>
+            <p><a href="/account/billing/statement">"Yearly statement and CSV download"</a></p>
         </header>
         {notice.map(|n| view! { <div class="alert alert-success" role="status">{n}</div> })}
         {data.attention.clone().map(|c| view! { <AttentionBanner charge=c/> })}

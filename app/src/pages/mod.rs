@@ -7,4 +7,5 @@ pub mod home;
 pub mod not_found;
 pub mod posts;
 pub mod recipient;
+pub mod statement;
 pub mod studio;

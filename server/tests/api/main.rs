@@ -10,6 +10,7 @@ mod email;
 mod explore;
 mod helpers;
 mod population;
+mod reports;
 mod security;
 mod studio;
 mod website;

@@ -73,6 +73,11 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                     {format!("{} page in {}. ", page.kind.label(), page.currency)}
                     <a href=public>"View the public page"</a>
                 </p>
+                <nav class="subnav" aria-label="Reports">
+                    <a href=format!("/studio/p/{}/supporters", page.id)>"Supporters"</a>
+                    " · "
+                    <a href=format!("/studio/p/{}/income", page.id)>"Income"</a>
+                </nav>
             </header>
             {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
             <div class="studio-grid">

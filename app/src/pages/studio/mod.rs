@@ -4,7 +4,9 @@
 
 pub mod editor;
 pub mod home;
+pub mod income;
 pub mod post;
+pub mod supporters;
 pub mod tier;
 
 use crate::error::AppError;

@@ -1,0 +1,125 @@
+//! `/studio/p/:id/income`: this month's income net of fees, what the next charge runs should
+//! bring, progress towards the goal, and the last 12 months as a chart drawn on the server.
+
+use super::{id_param, load_failed};
+use crate::api::reports::get_income;
+use crate::components::chart::BarChart;
+use crate::error::AppError;
+use crate::model::RecipientKind;
+use crate::model::format_money;
+use crate::model::reports::IncomeReport;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn IncomePage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_income(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(r) => view! { <IncomeView r/> }.into_any(),
+                    Err(e) => load_failed(e, format!("/studio/p/{}/income", id.get_untracked().unwrap_or_default())),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// Whole percent of `part` in `whole`, at most 100, in integers.
+fn percent(part: i64, whole: i64) -> i64 {
+    if whole <= 0 {
+        return 0;
+    }
+    (i128::from(part.max(0)) * 100 / i128::from(whole)).min(100) as i64
+}
+
+#[component]
+fn IncomeView(r: IncomeReport) -> impl IntoView {
+    let base = format!("/studio/p/{}", r.recipient_id);
+    let c = r.currency.clone();
+    let money = move |m: i64| format_money(m, &c);
+    let goal_label = match r.kind {
+        RecipientKind::Creator => "Monthly goal",
+        RecipientKind::Cause => "Campaign target",
+    };
+    let goal = r.goal_minor.map(|g| {
+        let pct = percent(r.goal_progress_minor, g);
+        let text = match r.kind {
+            RecipientKind::Creator => format!(
+                "{} of {} a month pledged ({pct}%)",
+                money(r.goal_progress_minor),
+                money(g)
+            ),
+            RecipientKind::Cause => format!(
+                "{} of {} raised ({pct}%)",
+                money(r.goal_progress_minor),
+                money(g)
+            ),
+        };
+        view! {
+            <div class="stat">
+                <h2 class="stat-label">{goal_label}</h2>
+                <p class="stat-value">{format!("{pct}%")}</p>
+                <progress class="goal" max="100" value=pct aria-label=goal_label>{format!("{pct}%")}</progress>
+                <p class="muted">{text}</p>
+            </div>
+        }
+    });
+    let first = r
+        .months
+        .first()
+        .map(|m| m.label.clone())
+        .unwrap_or_default();
+    let last = r.months.last().map(|m| m.label.clone()).unwrap_or_default();
+    let total = r
+        .months
+        .iter()
+        .map(|m| m.net_minor)
+        .fold(0i64, i64::saturating_add);
+    let desc = format!(
+        "Net income per month from {first} to {last}: {} in all.",
+        money(total)
+    );
+    let bars: Vec<(String, i64)> = r
+        .months
+        .iter()
+        .map(|m| (m.label.clone(), m.net_minor))
+        .collect();
+    view! {
+        <Title text=format!("Income: {}", r.name)/>
+        <section class="page studio">
+            <p><a href=base.clone()>{format!("← {}", r.name)}</a></p>
+            <header class="page-head">
+                <h1>"Income"</h1>
+                <p class="lead">"What reached you after fees, counted on the day each charge succeeded (UTC)."</p>
+            </header>
+            <div class="stats">
+                <div class="stat">
+                    <h2 class="stat-label">"This month, after fees"</h2>
+                    <p class="stat-value" id="this-month">{money(r.this_month_net_minor)}</p>
+                </div>
+                <div class="stat">
+                    <h2 class="stat-label">"Next charge run"</h2>
+                    <p class="stat-value" id="forecast">{money(r.forecast_minor)}</p>
+                    <p class="muted">{format!("From {} active pledges, before fees.", r.active_pledges)}</p>
+                </div>
+                {goal}
+            </div>
+            <section class="panel" aria-labelledby="history-title">
+                <h2 id="history-title">"The last 12 months"</h2>
+                <BarChart title="Net income per month".to_owned() desc currency=r.currency.clone() bars/>
+            </section>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,100 @@
+//! The CSV downloads of the reports: a page's supporters (its owner only) and a supporter's
+//! yearly statement (their own only). Plain GET handlers so a link downloads the file; they
+//! call the same domain functions as the pages, and refuse with the same answers: a visitor is
+//! sent to log in, and another person's page is not found.
+
+use app::domain::AppState;
+use app::domain::reports::{self, ReportError};
+use app::web::RequestSession;
+use axum::Extension;
+use axum::extract::{Path, Query};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike as _;
+use http::StatusCode;
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+
+fn csv(filename: &str, body: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (CACHE_CONTROL, "private, no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+fn failed(e: ReportError) -> Response {
+    match e {
+        ReportError::NotYours => (StatusCode::NOT_FOUND, "We could not find that.").into_response(),
+        e => {
+            tracing::error!(error = %e, "report download failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+        }
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct StatusQuery {
+    status: Option<String>,
+}
+
+/// `GET /studio/p/{id}/supporters.csv?status=…`.
+pub async fn supporters_csv(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Path(recipient): Path<i64>,
+    Query(q): Query<StatusQuery>,
+) -> Response {
+    let Some(user) = session.0.map(|s| s.user) else {
+        return Redirect::to(&format!("/login?next=/studio/p/{recipient}/supporters"))
+            .into_response();
+    };
+    match reports::supporters(&state.db, user.user_id, recipient, q.status.as_deref()).await {
+        Ok(r) => csv(
+            &format!("chipin-supporters-{recipient}.csv"),
+            reports::supporters_csv(&r),
+        ),
+        Err(e) => failed(e),
+    }
+}
+
+#[derive(serde::Deserialize)]
+pub struct YearQuery {
+    year: Option<String>,
+}
+
+/// `GET /account/billing/statement.csv?year=YYYY`.
+pub async fn statement_csv(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Query(q): Query<YearQuery>,
+) -> Response {
+    let Some(user) = session.0.map(|s| s.user) else {
+        return Redirect::to("/login?next=/account/billing/statement").into_response();
+    };
+    let year = match q.year.as_deref().map(str::trim) {
+        None | Some("") => chrono::Utc::now().year(),
+        Some(y) => match y.parse::<i32>() {
+            Ok(y) if reports::STATEMENT_YEARS.contains(&y) => y,
+            _ => {
+                return (
+                    StatusCode::BAD_REQUEST,
+                    "Choose a year between 2000 and 2200.",
+                )
+                    .into_response();
+            }
+        },
+    };
+    match reports::statement(&state.db, user.user_id, year).await {
+        Ok(s) => csv(
+            &format!("chipin-statement-{year}.csv"),
+            reports::statement_csv(&s),
+        ),
+        Err(e) => failed(e),
+    }
+}
