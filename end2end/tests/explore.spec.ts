@@ -10,13 +10,16 @@ import { expectNoSeriousA11yViolations as axe, snap, test } from './helpers';
 
 test('search and filter the explore list, then read a creator page with its goal and meta tags', async ({ page }, testInfo) => {
   const cards = page.locator('#explore .card');
+  let everyone = 0;
 
   await test.step('the front page lists everyone, most supported first, with a featured row', async () => {
     await page.goto('/');
     await expect(page).toHaveTitle('Support creators and causes, one charge a month · Chipin');
     await expect(page.getByRole('heading', { level: 2, name: 'Featured' })).toBeVisible();
-    await expect(page.locator('#explore .result-count')).toHaveText('5 creators and causes');
-    await expect(cards).toHaveCount(5);
+    // Other tests' studio pages may be listed too; the five demo pages always are.
+    await expect(page.locator('#explore .result-count')).toHaveText(/^\d+ creators and causes$/);
+    everyone = await cards.count();
+    expect(everyone).toBeGreaterThanOrEqual(5);
     await expect(cards.first().getByRole('heading', { level: 3 })).toHaveText('Mara Draws Birds');
     await expect(page.locator('meta[property="og:type"]')).toHaveAttribute('content', 'website');
     await snap(page, testInfo, '01-explore');
@@ -27,9 +30,10 @@ test('search and filter the explore list, then read a creator page with its goal
     await page.getByLabel('Search by name').fill('harbour');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page).toHaveURL(/[?&]q=harbour/);
-    await expect(page.locator('#explore .result-count')).toHaveText('1 creator or cause');
-    await expect(cards).toHaveCount(1);
-    await expect(cards.first()).toContainText('Harbour Cleanup 2027');
+    await expect(cards.filter({ hasText: 'Harbour Cleanup 2027' })).toHaveCount(1);
+    await expect(page.locator('#explore .result-count')).toHaveText(/^\d+ creators? (or|and) causes?$/);
+    expect(await cards.count()).toBeLessThan(everyone);
+    for (const title of await cards.locator('h3').allTextContents()) expect(title).toMatch(/harbour/i);
     await expect(page.getByRole('heading', { level: 2, name: 'Featured' })).toHaveCount(0);
   });
 
@@ -39,23 +43,28 @@ test('search and filter the explore list, then read a creator page with its goal
     await page.getByLabel('Sort by').selectOption('newest');
     await page.getByRole('button', { name: 'Search' }).click();
     await expect(page).toHaveURL(/kind=cause/);
-    await expect(cards).toHaveCount(2);
-    await expect(cards.first()).toContainText('Harbour Cleanup 2027');
-    await expect(cards.nth(1)).toContainText('Keep Riverside Library open on Sundays');
+    const harbour = cards.filter({ hasText: 'Harbour Cleanup 2027' });
+    const library = cards.filter({ hasText: 'Keep Riverside Library open on Sundays' });
+    await expect(harbour).toHaveCount(1);
+    await expect(library).toHaveCount(1);
+    const titles = await cards.locator('h3').allTextContents();
+    expect(titles.indexOf('Harbour Cleanup 2027')).toBeLessThan(
+      titles.indexOf('Keep Riverside Library open on Sundays'),
+    );
     for (const badge of await cards.locator('.badge').allTextContents()) expect(badge).toBe('Cause');
     await snap(page, testInfo, '02-explore-causes');
 
     await page.getByLabel('Kind').selectOption('');
     await page.getByLabel('Category').selectOption('Music');
     await page.getByRole('button', { name: 'Search' }).click();
-    await expect(cards).toHaveCount(1);
-    await expect(cards.first()).toContainText("Ji-woo's Late-Night Piano");
+    await expect(cards.filter({ hasText: "Ji-woo's Late-Night Piano" })).toHaveCount(1);
+    for (const card of await cards.all()) await expect(card).not.toContainText('Mara Draws Birds');
   });
 
   await test.step('nonsense parameters fall back to the whole list', async () => {
     const res = await page.goto('/?page=-4&sort=loudest&kind=robot');
     expect(res?.status()).toBe(200);
-    await expect(cards).toHaveCount(5);
+    await expect(cards).toHaveCount(Math.min(everyone, 24));
   });
 
   await test.step("a creator page shows the picture, tiers, goal progress and public supporters only", async () => {
