@@ -255,17 +255,28 @@ pub async fn set_image(
     Ok(())
 }
 
-/// The page a tier belongs to, if `owner` owns it.
-async fn tier_recipient(db: &Db, owner: i64, tier: i64) -> Result<i64, RecipientError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "select t.recipient_id from tiers t join recipients r on r.id = t.recipient_id \
-         where t.id = $1 and r.owner_user_id = $2",
-    )
-    .bind(tier)
+/// Rows that belong to one page: tiers and posts.
+#[derive(Clone, Copy)]
+enum Owned {
+    Tier,
+    Post,
+}
+
+/// The page a tier or post belongs to, if `owner` owns it.
+async fn owned_page(db: &Db, owner: i64, row: Owned, id: i64) -> Result<i64, RecipientError> {
+    let table = match row {
+        Owned::Tier => "tiers",
+        Owned::Post => "posts",
+    };
+    let found: Option<(i64,)> = sqlx::query_as(&format!(
+        "select x.recipient_id from {table} x join recipients r on r.id = x.recipient_id \
+         where x.id = $1 and r.owner_user_id = $2"
+    ))
+    .bind(id)
     .bind(owner)
     .fetch_optional(db.pool())
     .await?;
-    row.map(|(r,)| r).ok_or(RecipientError::NotYours)
+    found.map(|(r,)| r).ok_or(RecipientError::NotYours)
 }
 
 /// Changes a tier's name, description, perks and supporter limit (its price stays, so what
@@ -276,7 +287,7 @@ pub async fn update_tier(
     tier: i64,
     form: NewTier<'_>,
 ) -> Result<i64, RecipientError> {
-    let recipient = tier_recipient(db, owner, tier).await?;
+    let recipient = owned_page(db, owner, Owned::Tier, tier).await?;
     let f = recipients::tier_fields(&form)?;
     sqlx::query(
         "update tiers set name = $1, description = $2, perks = $3, supporter_limit = $4 where id = $5",
@@ -293,7 +304,7 @@ pub async fn update_tier(
 
 /// Moves an active tier one place up or down among its page's active tiers. Returns the page.
 pub async fn move_tier(db: &Db, owner: i64, tier: i64, up: bool) -> Result<i64, RecipientError> {
-    let recipient = tier_recipient(db, owner, tier).await?;
+    let recipient = owned_page(db, owner, Owned::Tier, tier).await?;
     let mut tx = db.pool().begin().await?;
     let ids: Vec<(i64,)> = sqlx::query_as(
         "select id from tiers where recipient_id = $1 and retired = 0 order by position, id",
@@ -327,7 +338,7 @@ pub async fn move_tier(db: &Db, owner: i64, tier: i64, up: bool) -> Result<i64, 
 
 /// Retires a tier (see [`recipients::retire_tier`]). Returns the tier's page.
 pub async fn retire_tier(db: &Db, owner: i64, tier: i64) -> Result<i64, RecipientError> {
-    let recipient = tier_recipient(db, owner, tier).await?;
+    let recipient = owned_page(db, owner, Owned::Tier, tier).await?;
     recipients::retire_tier(db, owner, tier).await?;
     Ok(recipient)
 }
@@ -422,19 +433,6 @@ pub async fn create_post(
     Ok(id)
 }
 
-/// The page a post belongs to, if `owner` owns it.
-async fn post_recipient(db: &Db, owner: i64, post: i64) -> Result<i64, RecipientError> {
-    let row: Option<(i64,)> = sqlx::query_as(
-        "select p.recipient_id from posts p join recipients r on r.id = p.recipient_id \
-         where p.id = $1 and r.owner_user_id = $2",
-    )
-    .bind(post)
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    row.map(|(r,)| r).ok_or(RecipientError::NotYours)
-}
-
 /// Changes a post's title, body and audience. Returns the post's page.
 pub async fn update_post(
     db: &Db,
@@ -442,7 +440,7 @@ pub async fn update_post(
     post: i64,
     form: PostForm<'_>,
 ) -> Result<i64, RecipientError> {
-    let recipient = post_recipient(db, owner, post).await?;
+    let recipient = owned_page(db, owner, Owned::Post, post).await?;
     let (title, body, tiers) = post_fields(db, recipient, &form).await?;
     let mut tx = db.pool().begin().await?;
     sqlx::query(
@@ -462,7 +460,7 @@ pub async fn update_post(
 
 /// Deletes a post. Returns the post's page.
 pub async fn delete_post(db: &Db, owner: i64, post: i64) -> Result<i64, RecipientError> {
-    let recipient = post_recipient(db, owner, post).await?;
+    let recipient = owned_page(db, owner, Owned::Post, post).await?;
     let mut tx = db.pool().begin().await?;
     save_post_tiers(&mut tx, post, &[]).await?;
     sqlx::query("delete from posts where id = $1")

@@ -549,11 +549,7 @@ async fn decline(
         .execute(&mut **tx)
         .await?;
     }
-    let who: Option<(String, String)> =
-        sqlx::query_as("select email, display_name from users where id = $1")
-            .bind(p.supporter)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let who = supporter_contact(tx, p.supporter).await?;
     if let Some((email, name)) = who {
         let amount = Money::new(p.amount, p.currency).to_string();
         mail::enqueue(
@@ -572,16 +568,23 @@ async fn decline(
     Ok(true)
 }
 
+/// A supporter's email address and display name, for the mail a charge's outcome sends.
+async fn supporter_contact(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    supporter: i64,
+) -> Result<Option<(String, String)>, sqlx::Error> {
+    sqlx::query_as("select email, display_name from users where id = $1")
+        .bind(supporter)
+        .fetch_optional(&mut **tx)
+        .await
+}
+
 async fn notify_authentication(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     config: &BillingConfig,
     p: &Pending,
 ) -> Result<(), BillingError> {
-    let who: Option<(String, String)> =
-        sqlx::query_as("select email, display_name from users where id = $1")
-            .bind(p.supporter)
-            .fetch_optional(&mut **tx)
-            .await?;
+    let who = supporter_contact(tx, p.supporter).await?;
     if let Some((email, name)) = who {
         let amount = Money::new(p.amount, p.currency).to_string();
         let path = format!("{}/account/billing/authenticate/{}", config.site_url, p.id);
