@@ -16,7 +16,7 @@ pub struct Limit {
     pub per_hour: i64,
 }
 
-/// Per account: five free tries, then 1 s, 2 s, 4 s ... up to 5 minutes; never more than 100
+/// Per account: five free tries, then 2 s, 4 s, 8 s ... up to 5 minutes; never more than 100
 /// failures an hour.
 pub const ACCOUNT: Limit = Limit {
     free: 5,
@@ -83,7 +83,10 @@ pub fn wait_for(
     if failures_last_hour < limit.free {
         return None;
     }
-    let exponent = (failures_last_hour - limit.free).min(20) as u32;
+    // Failures are stamped in whole seconds, so a wait of `n` seconds guarantees only `n - 1`
+    // real ones; the first wait is therefore two seconds, never a single one that a retry
+    // crossing a second boundary would slip past.
+    let exponent = (failures_last_hour - limit.free + 1).min(20) as u32;
     let backoff = (1i64 << exponent).min(limit.max_backoff_secs);
     let ready_at = last + backoff;
     (ready_at > at).then_some(ready_at - at)
@@ -134,12 +137,14 @@ mod tests {
     #[test]
     fn waits_double_then_cap() {
         let l = ACCOUNT;
-        assert_eq!(wait_for(l.free, Some(1000), 1000, l), Some(1));
-        assert_eq!(wait_for(l.free + 1, Some(1000), 1000, l), Some(2));
-        assert_eq!(wait_for(l.free + 3, Some(1000), 1000, l), Some(8));
+        assert_eq!(wait_for(l.free, Some(1000), 1000, l), Some(2));
+        // A retry in the next whole second is still refused.
+        assert_eq!(wait_for(l.free, Some(1000), 1001, l), Some(1));
+        assert_eq!(wait_for(l.free + 1, Some(1000), 1000, l), Some(4));
+        assert_eq!(wait_for(l.free + 3, Some(1000), 1000, l), Some(16));
         assert_eq!(wait_for(l.free + 30, Some(1000), 1000, l), Some(300));
         // Once the wait has passed, the next attempt is allowed.
-        assert_eq!(wait_for(l.free + 3, Some(1000), 1008, l), None);
+        assert_eq!(wait_for(l.free + 3, Some(1000), 1016, l), None);
     }
 
     #[test]
