@@ -75,7 +75,7 @@ impl Default for BillingConfig {
             max_carry_cycles: 2,
             platform_fee_bps: 0,
             retry_days: vec![1, 3, 5, 7],
-            batch_size: 1000,
+            batch_size: 5000,
             concurrency: 64,
             calls_per_second: None,
             claim_lease_secs: 300,
