@@ -121,7 +121,7 @@ async fn unknown_emails_and_wrong_passwords_get_the_same_answer_in_similar_time(
     let mut unknown = Vec::new();
     let mut wrong = Vec::new();
     let mut bodies = Vec::new();
-    for i in 0..3 {
+    for i in 0..5 {
         let t = Instant::now();
         let a = app
             .call(
@@ -151,7 +151,8 @@ async fn unknown_emails_and_wrong_passwords_get_the_same_answer_in_similar_time(
     assert!(bodies[0].1.contains("Email or password is incorrect."));
     unknown.sort();
     wrong.sort();
-    let (u, w) = (unknown[1].as_secs_f64(), wrong[1].as_secs_f64());
+    // Medians of five, so one attempt slowed by a busy machine does not decide.
+    let (u, w) = (unknown[2].as_secs_f64(), wrong[2].as_secs_f64());
     assert!(
         u / w < 3.0 && w / u < 3.0,
         "unknown {u:.4}s vs wrong {w:.4}s"
