@@ -774,3 +774,57 @@ async fn connected_account_status_is_recorded_and_never_goes_back_in_time() {
     );
     assert_eq!(status().await, (Some(1), Some(1)));
 }
+
+#[tokio::test]
+async fn deliveries_racing_each_other_settle_the_charge_once() {
+    let app = stripe_app().await;
+    let (charge, pi, _, _) = processing_charge(&app).await;
+    let bodies: Vec<String> = (0..8)
+        .map(|i| {
+            event(
+                &format!("evt_race_{}", i % 2),
+                "payment_intent.succeeded",
+                now(),
+                succeeded_intent(&pi, 53),
+            )
+        })
+        .collect();
+    let url = app.url("/stripe/webhook");
+    let calls: Vec<_> = bodies
+        .iter()
+        .map(|body| {
+            let (client, url, body) = (app.client.clone(), url.clone(), body.clone());
+            tokio::spawn(async move {
+                let signature = webhooks::sign(SECRET, now(), body.as_bytes());
+                client
+                    .post(url)
+                    .header("stripe-signature", signature)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("POST")
+                    .status()
+                    .as_u16()
+            })
+        })
+        .collect();
+    let mut answers = Vec::new();
+    for call in calls {
+        answers.push(call.await.expect("delivery task"));
+    }
+    // A delivery that lost a race for the database may be refused; Stripe sends it again.
+    for (body, status) in bodies.iter().zip(&answers) {
+        assert!(matches!(status, 200 | 500), "{answers:?}");
+        if *status == 500 {
+            assert_eq!(send(&app, body).await, 200);
+        }
+    }
+    assert_eq!(app.count("stripe_events").await, 2);
+    assert_eq!(app.count("journal_entries").await, 1);
+    assert_eq!(app.count("allocations").await, 2);
+    assert_eq!(
+        charge_state(&app, charge).await,
+        ("succeeded".to_owned(), Some(53), None)
+    );
+    assert_ledger_ok(&app).await;
+}
