@@ -180,9 +180,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
 fn stripe_route(config: &Config) -> axum::routing::MethodRouter<LeptosOptions> {
     match &config.stripe {
         Some(keys) => axum::routing::post::<_, _, LeptosOptions>(stripe_webhook::receive)
-            .layer::<_, std::convert::Infallible>(axum::Extension(stripe_webhook::WebhookSecret(Arc::new(
-                keys.webhook_secret.clone(),
-            ))))
+            .layer::<_, std::convert::Infallible>(axum::Extension(stripe_webhook::WebhookSecret(
+                Arc::new(keys.webhook_secret.clone()),
+            )))
             .layer(axum::extract::DefaultBodyLimit::max(
                 stripe_webhook::BODY_LIMIT,
             )),

@@ -34,14 +34,7 @@ pub async fn receive(
         tracing::info!(reason = %e, "refused a Stripe webhook");
         return (StatusCode::BAD_REQUEST, "invalid signature").into_response();
     }
-    match webhooks::process(
-        &state.db,
-        &state.billing,
-        state.processor.as_ref(),
-        &body,
-    )
-    .await
-    {
+    match webhooks::process(&state.db, &state.billing, state.processor.as_ref(), &body).await {
         Ok(Processed::Recorded { outcome }) => {
             tracing::info!(%outcome, "Stripe event processed");
             (StatusCode::OK, "ok").into_response()

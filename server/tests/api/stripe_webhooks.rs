@@ -60,7 +60,12 @@ async fn deliver(app: &TestApp, body: &str, signature: Option<&str>) -> u16 {
 
 /// Delivers `body` signed with the endpoint's secret, as Stripe does.
 async fn send(app: &TestApp, body: &str) -> u16 {
-    deliver(app, body, Some(&webhooks::sign(SECRET, now(), body.as_bytes()))).await
+    deliver(
+        app,
+        body,
+        Some(&webhooks::sign(SECRET, now(), body.as_bytes())),
+    )
+    .await
 }
 
 async fn stripe_app() -> TestApp {
@@ -197,7 +202,11 @@ async fn forged_stale_and_malformed_deliveries_are_refused_and_change_nothing() 
     let tampered = body.replace("\"fee\":53", "\"fee\":1");
     assert_ne!(tampered, body);
     let cases: Vec<(&str, Option<String>, &str)> = vec![
-        ("forged signature", Some(format!("t={t},v1={}", "ab".repeat(32))), body.as_str()),
+        (
+            "forged signature",
+            Some(format!("t={t},v1={}", "ab".repeat(32))),
+            body.as_str(),
+        ),
         ("tampered body", Some(good.clone()), tampered.as_str()),
         (
             "wrong secret",
@@ -214,9 +223,21 @@ async fn forged_stale_and_malformed_deliveries_are_refused_and_change_nothing() 
             Some(webhooks::sign(SECRET, t + 301, body.as_bytes())),
             body.as_str(),
         ),
-        ("malformed header", Some(format!("v1={good_v1}")), body.as_str()),
-        ("malformed timestamp", Some(format!("t=soon,v1={good_v1}")), body.as_str()),
-        ("malformed signature", Some(format!("t={t},v1=not-hex")), body.as_str()),
+        (
+            "malformed header",
+            Some(format!("v1={good_v1}")),
+            body.as_str(),
+        ),
+        (
+            "malformed timestamp",
+            Some(format!("t=soon,v1={good_v1}")),
+            body.as_str(),
+        ),
+        (
+            "malformed signature",
+            Some(format!("t={t},v1=not-hex")),
+            body.as_str(),
+        ),
         ("missing header", None, body.as_str()),
     ];
     for (what, header, body) in cases {
@@ -269,7 +290,11 @@ async fn a_processing_charge_succeeds_once_whatever_arrives_after() {
         .unwrap();
     assert_eq!(net_a + net_b, 747);
     assert_eq!(
-        scalar(db, "select count(*) from donation_items where status = 'paid'").await,
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'paid'"
+        )
+        .await,
         2
     );
 
@@ -290,9 +315,17 @@ async fn a_processing_charge_succeeds_once_whatever_arrives_after() {
     );
     assert_eq!(send(&app, &late_failure).await, 200);
 
-    assert_eq!(app.count("stripe_events").await, 3, "the duplicate is not recorded twice");
+    assert_eq!(
+        app.count("stripe_events").await,
+        3,
+        "the duplicate is not recorded twice"
+    );
     assert!(outcome_of(&app, "evt_ok_2").await.starts_with("ignored"));
-    assert!(outcome_of(&app, "evt_failed_late").await.starts_with("ignored"));
+    assert!(
+        outcome_of(&app, "evt_failed_late")
+            .await
+            .starts_with("ignored")
+    );
     assert_eq!(
         charge_state(&app, charge).await,
         ("succeeded".to_owned(), Some(53), None)
@@ -300,7 +333,11 @@ async fn a_processing_charge_succeeds_once_whatever_arrives_after() {
     assert_eq!(app.count("journal_entries").await, 1, "posted once");
     assert_eq!(app.count("allocations").await, 2);
     assert_eq!(
-        scalar(db, "select count(*) from charges where next_retry_at is not null").await,
+        scalar(
+            db,
+            "select count(*) from charges where next_retry_at is not null"
+        )
+        .await,
         0
     );
     assert_ledger_ok(&app).await;
@@ -327,7 +364,11 @@ async fn a_failed_payment_enters_the_retry_schedule_and_a_late_success_cannot_pa
         )
     );
     assert_eq!(
-        scalar(db, "select count(*) from charges where next_retry_at is not null").await,
+        scalar(
+            db,
+            "select count(*) from charges where next_retry_at is not null"
+        )
+        .await,
         1,
         "a retry is scheduled like for a decline answered at once"
     );
@@ -393,7 +434,10 @@ async fn unknown_events_are_recorded_and_acknowledged() {
     // Stripe's example event as it is: a plan.created.
     let body = fixture("event").to_string();
     assert_eq!(send(&app, &body).await, 200);
-    assert_eq!(outcome_of(&app, "evt_1Pgc76B7WZ01zgkWwyRHS12y").await, "unknown type");
+    assert_eq!(
+        outcome_of(&app, "evt_1Pgc76B7WZ01zgkWwyRHS12y").await,
+        "unknown type"
+    );
     assert_eq!(send(&app, &body).await, 200);
     assert_eq!(app.count("stripe_events").await, 1);
     // Signed, but not an event.
@@ -444,7 +488,11 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
         json!({ "status": "succeeded", "customer": "cus_fan", "payment_method": "pm_1NewCard", "last_setup_error": null }),
     );
     assert_eq!(
-        send(&app, &event("evt_si", "setup_intent.succeeded", now(), si.clone())).await,
+        send(
+            &app,
+            &event("evt_si", "setup_intent.succeeded", now(), si.clone())
+        )
+        .await,
         200
     );
     assert_eq!(method().await.as_deref(), Some("pm_1NewCard"));
@@ -457,7 +505,11 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
         json!({ "mode": "setup", "status": "complete", "customer": "cus_fan", "setup_intent": expanded }),
     );
     assert_eq!(
-        send(&app, &event("evt_cs", "checkout.session.completed", now(), session)).await,
+        send(
+            &app,
+            &event("evt_cs", "checkout.session.completed", now(), session)
+        )
+        .await,
         200
     );
     assert_eq!(method().await.as_deref(), Some("pm_2Replaced"));
@@ -467,7 +519,11 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
         json!({ "mode": "setup", "customer": "cus_fan", "setup_intent": "seti_123" }),
     );
     assert_eq!(
-        send(&app, &event("evt_cs2", "checkout.session.completed", now(), session)).await,
+        send(
+            &app,
+            &event("evt_cs2", "checkout.session.completed", now(), session)
+        )
+        .await,
         200
     );
     assert!(outcome_of(&app, "evt_cs2").await.starts_with("ignored"));
@@ -477,7 +533,11 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
         json!({ "status": "succeeded", "customer": "cus_other", "payment_method": "pm_9" }),
     );
     assert_eq!(
-        send(&app, &event("evt_si2", "setup_intent.succeeded", now(), other)).await,
+        send(
+            &app,
+            &event("evt_si2", "setup_intent.succeeded", now(), other)
+        )
+        .await,
         200
     );
     let unfinished = object(
@@ -485,7 +545,11 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
         json!({ "status": "requires_payment_method", "customer": "cus_fan", "payment_method": "pm_9" }),
     );
     assert_eq!(
-        send(&app, &event("evt_si3", "setup_intent.succeeded", now(), unfinished)).await,
+        send(
+            &app,
+            &event("evt_si3", "setup_intent.succeeded", now(), unfinished)
+        )
+        .await,
         200
     );
     assert_eq!(method().await.as_deref(), Some("pm_2Replaced"));
@@ -545,12 +609,20 @@ async fn a_refund_chipin_started_is_settled_once_from_its_webhooks() {
     };
     // Still pending at the bank: nothing yet.
     assert_eq!(
-        send(&app, &event("evt_re_1", "refund.created", now(), refund("pending"))).await,
+        send(
+            &app,
+            &event("evt_re_1", "refund.created", now(), refund("pending"))
+        )
+        .await,
         200
     );
     assert_eq!(app.count("refunds").await, 0);
     assert_eq!(
-        send(&app, &event("evt_re_2", "refund.updated", now(), refund("succeeded"))).await,
+        send(
+            &app,
+            &event("evt_re_2", "refund.updated", now(), refund("succeeded"))
+        )
+        .await,
         200
     );
     assert_eq!(app.count("refunds").await, 1);
@@ -572,7 +644,11 @@ async fn a_refund_chipin_started_is_settled_once_from_its_webhooks() {
     );
     assert_eq!(app.count("refunds").await, 1);
     assert_eq!(
-        scalar(db, "select count(*) from journal_entries where kind = 'refund'").await,
+        scalar(
+            db,
+            "select count(*) from journal_entries where kind = 'refund'"
+        )
+        .await,
         1
     );
     assert!(matches!(
@@ -602,7 +678,11 @@ async fn a_refund_chipin_started_is_settled_once_from_its_webhooks() {
         0
     );
     assert_eq!(
-        scalar(db, "select count(*) from donation_items where status = 'refunded'").await,
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'refunded'"
+        )
+        .await,
         2
     );
     // An amount that matches nothing open is recorded as an event but changes nothing.
@@ -639,7 +719,11 @@ async fn a_refund_answered_first_is_not_recorded_again_by_its_webhook() {
     );
     assert_eq!(app.count("refunds").await, 1);
     assert_eq!(
-        scalar(db, "select count(*) from journal_entries where kind = 'refund'").await,
+        scalar(
+            db,
+            "select count(*) from journal_entries where kind = 'refund'"
+        )
+        .await,
         1
     );
     assert_ledger_ok(&app).await;
@@ -667,7 +751,12 @@ async fn a_dispute_freezes_its_charges_recipient_amounts_until_won() {
     assert_eq!(
         send(
             &app,
-            &event("evt_dp_1", "charge.dispute.created", now(), dispute("needs_response"))
+            &event(
+                "evt_dp_1",
+                "charge.dispute.created",
+                now(),
+                dispute("needs_response")
+            )
         )
         .await,
         200
@@ -676,8 +765,14 @@ async fn a_dispute_freezes_its_charges_recipient_amounts_until_won() {
         disputes::frozen_minor(db, a, Currency::USD).await.unwrap(),
         balance_a
     );
-    assert_eq!(disputes::payable_minor(db, a, Currency::USD).await.unwrap(), 0);
-    assert_eq!(disputes::payable_minor(db, b, Currency::USD).await.unwrap(), 0);
+    assert_eq!(
+        disputes::payable_minor(db, a, Currency::USD).await.unwrap(),
+        0
+    );
+    assert_eq!(
+        disputes::payable_minor(db, b, Currency::USD).await.unwrap(),
+        0
+    );
     let listed = disputes::list(db).await.unwrap();
     assert_eq!(listed.len(), 1);
     assert_eq!(listed[0].charge_id, Some(charge));
@@ -689,13 +784,22 @@ async fn a_dispute_freezes_its_charges_recipient_amounts_until_won() {
     .await
     .unwrap();
     assert_eq!(listed[0].frozen_minor, net_total);
-    let report = server::cli::disputes::disputes_list_report(db).await.unwrap();
-    assert!(report.contains("dp_1") && report.contains("needs_response"), "{report}");
+    let report = server::cli::disputes::disputes_list_report(db)
+        .await
+        .unwrap();
+    assert!(
+        report.contains("dp_1") && report.contains("needs_response"),
+        "{report}"
+    );
     // The ledger is untouched: the money is held, not moved.
     assert_ledger_ok(&app).await;
 
     assert_eq!(
-        send(&app, &event("evt_dp_2", "charge.dispute.closed", now(), dispute("won"))).await,
+        send(
+            &app,
+            &event("evt_dp_2", "charge.dispute.closed", now(), dispute("won"))
+        )
+        .await,
         200
     );
     assert_eq!(
@@ -706,13 +810,21 @@ async fn a_dispute_freezes_its_charges_recipient_amounts_until_won() {
     assert_eq!(
         send(
             &app,
-            &event("evt_dp_3", "charge.dispute.updated", now() - 60, dispute("under_review"))
+            &event(
+                "evt_dp_3",
+                "charge.dispute.updated",
+                now() - 60,
+                dispute("under_review")
+            )
         )
         .await,
         200
     );
     assert_eq!(disputes::list(db).await.unwrap()[0].status, "won");
-    assert_eq!(disputes::frozen_minor(db, a, Currency::USD).await.unwrap(), 0);
+    assert_eq!(
+        disputes::frozen_minor(db, a, Currency::USD).await.unwrap(),
+        0
+    );
 
     // A dispute for a payment Chipin does not know is still shown to the operator.
     let stranger = object(
@@ -720,12 +832,20 @@ async fn a_dispute_freezes_its_charges_recipient_amounts_until_won() {
         json!({ "id": "dp_2", "amount": 100, "currency": "usd", "payment_intent": "pi_unknown", "status": "needs_response" }),
     );
     assert_eq!(
-        send(&app, &event("evt_dp_4", "charge.dispute.created", now(), stranger)).await,
+        send(
+            &app,
+            &event("evt_dp_4", "charge.dispute.created", now(), stranger)
+        )
+        .await,
         200
     );
     let listed = disputes::list(db).await.unwrap();
     assert_eq!(listed.len(), 2);
-    assert!(listed.iter().any(|d| d.dispute_ref == "dp_2" && d.charge_id.is_none()));
+    assert!(
+        listed
+            .iter()
+            .any(|d| d.dispute_ref == "dp_2" && d.charge_id.is_none())
+    );
 }
 
 #[tokio::test]
@@ -758,18 +878,35 @@ async fn connected_account_status_is_recorded_and_never_goes_back_in_time() {
     };
     let t = now();
     assert_eq!(
-        send(&app, &event("evt_acct_1", "account.updated", t, account(true, false))).await,
+        send(
+            &app,
+            &event("evt_acct_1", "account.updated", t, account(true, false))
+        )
+        .await,
         200
     );
     assert_eq!(status().await, (Some(1), Some(0)));
     // An older event delivered late does not undo the newer status.
     assert_eq!(
-        send(&app, &event("evt_acct_0", "account.updated", t - 100, account(false, true))).await,
+        send(
+            &app,
+            &event(
+                "evt_acct_0",
+                "account.updated",
+                t - 100,
+                account(false, true)
+            )
+        )
+        .await,
         200
     );
     assert_eq!(status().await, (Some(1), Some(0)));
     assert_eq!(
-        send(&app, &event("evt_acct_2", "account.updated", t + 1, account(true, true))).await,
+        send(
+            &app,
+            &event("evt_acct_2", "account.updated", t + 1, account(true, true))
+        )
+        .await,
         200
     );
     assert_eq!(status().await, (Some(1), Some(1)));

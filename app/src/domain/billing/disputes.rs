@@ -52,11 +52,7 @@ pub async fn list(db: &Db) -> Result<Vec<DisputeRow>, sqlx::Error> {
 }
 
 /// What disputes currently hold back of `recipient`'s balance in `currency`.
-pub async fn frozen_minor(
-    db: &Db,
-    recipient: i64,
-    currency: Currency,
-) -> Result<i64, sqlx::Error> {
+pub async fn frozen_minor(db: &Db, recipient: i64, currency: Currency) -> Result<i64, sqlx::Error> {
     let (sum,): (i64,) = sqlx::query_as(&format!(
         "select cast(coalesce(sum(a.net_minor), 0) as bigint) from allocations a \
          where a.recipient_id = $1 and a.currency = $2 and a.refunded_at is null \

@@ -262,7 +262,12 @@ mod tests {
         let key = refund_key(12, &[3, 40]);
         assert_eq!(key, "chipin-refund-12-3-40");
         assert_eq!(parse_refund_key(&key), Some((12, vec![3, 40])));
-        for bad in ["chipin-refund-12", "chipin-refund-x-1", "refund-1-2", "chipin-refund-1-2-"] {
+        for bad in [
+            "chipin-refund-12",
+            "chipin-refund-x-1",
+            "refund-1-2",
+            "chipin-refund-1-2-",
+        ] {
             assert_eq!(parse_refund_key(bad), None, "{bad}");
         }
     }

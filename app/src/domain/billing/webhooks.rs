@@ -73,13 +73,14 @@ pub fn verify_signature(
     let mut timestamp: Option<&str> = None;
     let mut signatures: Vec<Vec<u8>> = Vec::new();
     for part in header.split(',') {
-        let (key, value) = part.trim().split_once('=').ok_or(SignatureError::Malformed)?;
+        let (key, value) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignatureError::Malformed)?;
         match key {
-            "t" => {
-                if timestamp.replace(value).is_some() {
-                    return Err(SignatureError::Malformed);
-                }
-            }
+            // A second timestamp makes the header ambiguous.
+            "t" if timestamp.is_some() => return Err(SignatureError::Malformed),
+            "t" => timestamp = Some(value),
             "v1" => signatures.push(hex::decode(value).map_err(|_| SignatureError::Malformed)?),
             // Other schemes (v0 in test mode) are not used.
             _ => {}
@@ -93,8 +94,8 @@ pub fn verify_signature(
     if (now - t).abs() > TOLERANCE_SECS {
         return Err(SignatureError::Stale);
     }
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .map_err(|_| SignatureError::Mismatch)?;
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| SignatureError::Mismatch)?;
     mac.update(timestamp.as_bytes());
     mac.update(b".");
     mac.update(body);
@@ -374,7 +375,12 @@ async fn apply(
             if si.status != "succeeded" {
                 format!("ignored: setup intent is {}", si.status)
             } else {
-                saved(tx, id_of(si.customer.as_ref()), id_of(si.payment_method.as_ref())).await?
+                saved(
+                    tx,
+                    id_of(si.customer.as_ref()),
+                    id_of(si.payment_method.as_ref()),
+                )
+                .await?
             }
         }
         "checkout.session.completed" => {
@@ -384,14 +390,12 @@ async fn apply(
             } else {
                 match session.setup_intent.as_ref().filter(|v| v.is_object()) {
                     Some(si) => {
-                        let customer = id_of(session.customer.as_ref())
-                            .or_else(|| id_of(si.get("customer")));
+                        let customer =
+                            id_of(session.customer.as_ref()).or_else(|| id_of(si.get("customer")));
                         saved(tx, customer, id_of(si.get("payment_method"))).await?
                     }
-                    None => {
-                        "ignored: its setup_intent.succeeded event carries the payment method"
-                            .to_owned()
-                    }
+                    None => "ignored: its setup_intent.succeeded event carries the payment method"
+                        .to_owned(),
                 }
             }
         }
@@ -541,9 +545,7 @@ pub async fn save_payment_method(
     payment_method: &str,
 ) -> Result<Option<i64>, sqlx::Error> {
     let well_formed = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 255
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     };
     if !well_formed(customer) || !well_formed(payment_method) {
         return Ok(None);
@@ -568,7 +570,10 @@ async fn refunded(
         return Ok(format!("ignored: refund {} is {status}", refund.id));
     }
     let Some(pi) = id_of(refund.payment_intent.as_ref()) else {
-        return Ok(format!("ignored: refund {} has no payment intent", refund.id));
+        return Ok(format!(
+            "ignored: refund {} has no payment intent",
+            refund.id
+        ));
     };
     let charge: Option<(i64, String)> = sqlx::query_as(
         "select id, currency from charges where processor_ref = $1 and status = 'succeeded'",
@@ -610,10 +615,11 @@ async fn refunded(
         .filter(|(i, _)| items.contains(i))
         .map(|(_, g)| g)
         .sum();
-    let recorded: Option<(i64,)> = sqlx::query_as("select id from refunds where processor_ref = $1")
-        .bind(&refund.id)
-        .fetch_optional(&mut **tx)
-        .await?;
+    let recorded: Option<(i64,)> =
+        sqlx::query_as("select id from refunds where processor_ref = $1")
+            .bind(&refund.id)
+            .fetch_optional(&mut **tx)
+            .await?;
     if recorded.is_some() {
         return Ok(format!("ignored: refund {} already recorded", refund.id));
     }
@@ -667,7 +673,10 @@ mod tests {
         let other = sign("whsec_old", 1_000, body);
         let other_v1 = other.split_once(",v1=").unwrap().1;
         let rotating = format!("t=1000,v1={other_v1},v1={good_v1},v0=abc");
-        assert_eq!(verify_signature(SECRET, Some(&rotating), body, 1_000), Ok(()));
+        assert_eq!(
+            verify_signature(SECRET, Some(&rotating), body, 1_000),
+            Ok(())
+        );
         assert_eq!(
             verify_signature(SECRET, Some(&other), body, 1_000),
             Err(SignatureError::Mismatch)
