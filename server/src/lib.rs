@@ -7,6 +7,7 @@ pub mod config;
 pub mod media;
 pub mod middleware;
 pub mod reports;
+pub mod stripe_webhook;
 pub mod workers;
 
 use app::domain::billing::BillingConfig;
@@ -139,6 +140,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 media::UPLOAD_BODY_LIMIT,
             )),
         )
+        .route("/stripe/webhook", stripe_route(config))
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
@@ -170,6 +172,22 @@ pub fn router(state: AppState, config: &Config) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(axum::Extension(health_state))
+}
+
+/// `POST /stripe/webhook` when a webhook signing secret is configured, 404 otherwise. The raw
+/// body is limited to [`stripe_webhook::BODY_LIMIT`]; the CSRF check exempts this one path
+/// (see `middleware::CSRF_EXEMPT`) because the signature proves where it came from.
+fn stripe_route(config: &Config) -> axum::routing::MethodRouter<LeptosOptions> {
+    match &config.stripe {
+        Some(keys) => axum::routing::post::<_, _, LeptosOptions>(stripe_webhook::receive)
+            .layer::<_, std::convert::Infallible>(axum::Extension(stripe_webhook::WebhookSecret(
+                Arc::new(keys.webhook_secret.clone()),
+            )))
+            .layer(axum::extract::DefaultBodyLimit::max(
+                stripe_webhook::BODY_LIMIT,
+            )),
+        None => axum::routing::post(stripe_webhook::not_configured),
+    }
 }
 
 /// Hands the CSP nonce chosen by the middleware to Leptos, which puts it on its inline scripts.

@@ -36,6 +36,11 @@ enum Command {
         #[command(subcommand)]
         command: LedgerCommand,
     },
+    /// Chargebacks reported by the payment processor.
+    Disputes {
+        #[command(subcommand)]
+        command: DisputesCommand,
+    },
     /// Measure Chipin on a fresh database with a synthetic population.
     Bench {
         #[command(subcommand)]
@@ -57,6 +62,12 @@ enum BillingCommand {
 enum LedgerCommand {
     /// Verify every invariant of the money model; exits 1 on the first violation.
     Check,
+}
+
+#[derive(Subcommand)]
+enum DisputesCommand {
+    /// List every dispute, newest first, with the recipient amounts it freezes.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -134,6 +145,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
             let (report, ok) = checked.map_err(CliError::Ledger)?;
             println!("{report}");
             return Ok(exit_code(ok));
+        }
+        Command::Disputes {
+            command: DisputesCommand::List,
+        } => {
+            let state = open(&config).await?;
+            let listed = cli::disputes::disputes_list_report(&state.db).await;
+            state.db.close().await;
+            println!("{}", listed.map_err(CliError::Disputes)?);
         }
         // The benchmark makes its own database rather than touching the configured one.
         Command::Bench {

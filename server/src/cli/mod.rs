@@ -2,6 +2,7 @@
 //! `main.rs` parses the command line and calls these.
 
 pub mod billing;
+pub mod disputes;
 pub mod ledger;
 
 use crate::StartError;
@@ -17,6 +18,8 @@ pub enum CliError {
     Billing(#[from] BillingError),
     #[error("could not read the ledger")]
     Ledger(#[source] sqlx::Error),
+    #[error("could not read the disputes")]
+    Disputes(#[source] sqlx::Error),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

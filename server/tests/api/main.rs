@@ -12,5 +12,6 @@ mod helpers;
 mod population;
 mod reports;
 mod security;
+mod stripe_webhooks;
 mod studio;
 mod website;

@@ -295,7 +295,18 @@ async fn commit_outcomes(
                 processor_ref,
                 code,
             }) => {
-                if decline(&mut tx, config, &p, processor_ref, &code, at, summary).await? {
+                if decline(
+                    &mut tx,
+                    config,
+                    Settling::Sent,
+                    &p,
+                    processor_ref,
+                    &code,
+                    at,
+                    summary,
+                )
+                .await?
+                {
                     summary.charges_declined += 1;
                 }
             }
@@ -326,9 +337,131 @@ async fn commit_outcomes(
         .await?;
         summary.charges_unreachable += unreachable.len() as u64;
     }
-    settle_successes(&mut tx, backend, config, succeeded, at, summary).await?;
+    settle_successes(
+        &mut tx,
+        backend,
+        config,
+        Settling::Sent,
+        succeeded,
+        at,
+        summary,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Which states an outcome may move a charge out of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Settling {
+    /// The answer to a call this run made: only a charge still `pending`.
+    Sent,
+    /// A processor webhook: also a charge waiting for the processor (`processing`) or for the
+    /// supporter (`requires_action`). A charge already settled is never moved again.
+    Webhook,
+}
+
+impl Settling {
+    fn statuses(self) -> &'static str {
+        match self {
+            Self::Sent => "('pending')",
+            Self::Webhook => "('pending', 'processing', 'requires_action')",
+        }
+    }
+}
+
+/// A charge as the settle functions need it, read in the caller's transaction.
+async fn load_charge(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    charge_id: i64,
+) -> Result<Option<Pending>, BillingError> {
+    let row: Option<PendingRow> = sqlx::query_as(
+        "select id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key \
+         from charges where id = $1",
+    )
+    .bind(charge_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(|r| {
+        Ok(Pending {
+            id: r.id,
+            supporter: r.supporter_id,
+            currency: r.currency.parse().map_err(|_| {
+                BillingError::Inconsistent(format!("charge {}: currency {}", r.id, r.currency))
+            })?,
+            cycle: r.cycle,
+            attempt: r.attempt,
+            amount: r.amount_minor,
+            key: r.idempotency_key,
+            payment_method: None,
+            customer: None,
+        })
+    })
+    .transpose()
+}
+
+/// Settles one charge as succeeded when the processor reports it later (a webhook): the same
+/// allocations, journal entry and item and pledge updates as a success answered at once, in
+/// the caller's transaction. False when the charge had already left the states a webhook may
+/// settle (it succeeded or failed before), so a repeated or late report changes nothing.
+pub async fn settle_success(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    config: &BillingConfig,
+    charge_id: i64,
+    processor_ref: &str,
+    fee_minor: i64,
+    at: i64,
+) -> Result<bool, BillingError> {
+    let Some(p) = load_charge(tx, charge_id).await? else {
+        return Ok(false);
+    };
+    if fee_minor < 0 || fee_minor > p.amount {
+        return Err(BillingError::Inconsistent(format!(
+            "charge {charge_id}: fee {fee_minor} for an amount of {}",
+            p.amount
+        )));
+    }
+    let mut summary = RunSummary::default();
+    settle_successes(
+        tx,
+        backend,
+        config,
+        Settling::Webhook,
+        vec![(p, processor_ref.to_owned(), fee_minor)],
+        at,
+        &mut summary,
+    )
+    .await?;
+    Ok(summary.charges_succeeded == 1)
+}
+
+/// Records a decline the processor reports later (a webhook), exactly like a decline answered
+/// at once: the retry schedule, or after the last attempt voided items and paused pledges, and
+/// the supporter's email. False when the charge had already succeeded or failed.
+pub async fn settle_decline(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    config: &BillingConfig,
+    charge_id: i64,
+    processor_ref: &str,
+    code: &str,
+    at: i64,
+) -> Result<bool, BillingError> {
+    let Some(p) = load_charge(tx, charge_id).await? else {
+        return Ok(false);
+    };
+    let mut summary = RunSummary::default();
+    decline(
+        tx,
+        config,
+        Settling::Webhook,
+        &p,
+        Some(processor_ref.to_owned()),
+        code,
+        at,
+        &mut summary,
+    )
+    .await
 }
 
 /// Moves one charge out of `pending`; false if it had already left.
@@ -361,6 +494,7 @@ async fn settle_successes(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     config: &BillingConfig,
+    settling: Settling,
     succeeded: Vec<(Pending, String, i64)>,
     at: i64,
     summary: &mut RunSummary,
@@ -381,7 +515,7 @@ async fn settle_successes(
     let won: std::collections::HashSet<i64> = sqlx::query_as::<_, (i64,)>(&format!(
         "update charges set status = 'succeeded', processor_ref = v.reference, fee_minor = v.fee, \
                 platform_fee_minor = v.platform_fee, updated_at = $1, claimed_until = null \
-         from ({}) as v where charges.id = v.id and charges.status = 'pending' \
+         from ({}) as v where charges.id = v.id and charges.status in {} \
          returning charges.id",
         json_rows(
             backend,
@@ -392,7 +526,8 @@ async fn settle_successes(
                 ("fee", "bigint"),
                 ("platform_fee", "bigint"),
             ]
-        )
+        ),
+        settling.statuses()
     ))
     .bind(at)
     .bind(json_param(&rows))
@@ -490,11 +625,16 @@ async fn settle_successes(
     Ok(())
 }
 
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one decline, shared by the scheduler and webhooks"
+)]
 /// Records a decline: schedules the next attempt, or after the last one voids the items and
 /// pauses the pledges. The supporter is emailed either way. False if already recorded.
 async fn decline(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     config: &BillingConfig,
+    settling: Settling,
     p: &Pending,
     processor_ref: Option<String>,
     code: &str,
@@ -510,10 +650,11 @@ async fn decline(
         };
         at + (days - previous) * 86_400
     });
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "update charges set status = 'failed', processor_ref = $1, decline_code = $2, next_retry_at = $3, \
-         updated_at = $4, claimed_until = null where id = $5 and status = 'pending'",
-    )
+         updated_at = $4, claimed_until = null where id = $5 and status in {}",
+        settling.statuses()
+    ))
     .bind(processor_ref)
     .bind(code)
     .bind(next_retry_at)

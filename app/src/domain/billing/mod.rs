@@ -21,11 +21,13 @@
 //! even when they overlap.
 
 pub mod charge;
+pub mod disputes;
 pub mod fee_split;
 pub mod gather;
 pub mod processor;
 pub mod refunds;
 pub mod simulated;
+pub mod webhooks;
 
 use crate::domain::Db;
 use crate::money::Currency;

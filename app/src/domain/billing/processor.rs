@@ -82,4 +82,15 @@ pub trait PaymentProcessor: Send + Sync + std::fmt::Debug {
         &self,
         request: RefundRequest,
     ) -> BoxFuture<'_, Result<RefundOutcome, ProcessorError>>;
+    /// The fee the processor kept on a succeeded charge (`processor_ref`), in the charge's
+    /// minor units, for a charge settled later by webhook when the event does not carry it
+    /// (Stripe: the PaymentIntent's latest charge's balance transaction). `None` when the
+    /// processor cannot tell; the webhook is then refused so it is delivered again.
+    fn payment_fee(
+        &self,
+        processor_ref: &str,
+    ) -> BoxFuture<'_, Result<Option<i64>, ProcessorError>> {
+        let _ = processor_ref;
+        Box::pin(async { Ok(None) })
+    }
 }

@@ -244,6 +244,25 @@ impl PaymentProcessor for SimulatedProcessor {
             })
         })
     }
+
+    fn payment_fee(
+        &self,
+        processor_ref: &str,
+    ) -> BoxFuture<'_, Result<Option<i64>, ProcessorError>> {
+        let fee = self
+            .answers
+            .lock()
+            .expect("answers lock")
+            .values()
+            .find_map(|o| match o {
+                ChargeOutcome::Succeeded {
+                    processor_ref: r,
+                    fee_minor,
+                } if r == processor_ref => Some(*fee_minor),
+                _ => None,
+            });
+        Box::pin(async move { Ok(fee) })
+    }
 }
 
 #[cfg(test)]

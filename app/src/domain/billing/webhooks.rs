@@ -1,0 +1,709 @@
+//! Stripe's webhooks: the signature check, and each event applied exactly once.
+//!
+//! An event is recorded in `stripe_events` and its effect applied in **one** transaction: a
+//! second delivery of the same event finds its id and changes nothing, and a failure rolls
+//! both back so Stripe delivers it again. Events arrive in any order, so every handler moves
+//! state forward only: a charge that succeeded is never failed by a late decline, a refund is
+//! recorded once whichever of its events comes first, a closed dispute is not reopened, and
+//! an older account status does not overwrite a newer one.
+//!
+//! Events handled (anything else is recorded and acknowledged):
+//! - `payment_intent.succeeded`: a pending, processing or requires-action charge succeeds
+//!   with its exact fee. The fee is the expanded `latest_charge.balance_transaction.fee` when
+//!   the event carries it (in the charge's currency); otherwise Chipin asks the processor
+//!   ([`PaymentProcessor::payment_fee`]) before opening the transaction. Stripe does not
+//!   expand objects in webhooks, so in practice the fee is looked up; when it cannot be, the
+//!   event is refused (HTTP 500) and Stripe delivers it again later.
+//! - `payment_intent.payment_failed`: the decline code (`last_payment_error.decline_code`,
+//!   else its `code`) goes into the retry schedule like a decline answered at once.
+//! - `setup_intent.succeeded`, and `checkout.session.completed` in setup mode when its
+//!   `setup_intent` is expanded: the payment method becomes the default of the supporter whose
+//!   billing profile has that Stripe customer ([`save_payment_method`]).
+//! - `refund.created`, `refund.updated` and `charge.refunded` (each refund with status
+//!   `succeeded`): a refund of one of Chipin's charges is recorded once (see
+//!   [`super::refunds::record`]). Its items come from the refund's `chipin_refund_key`
+//!   metadata (the idempotency key Chipin sent), or are the whole rest of the charge when the
+//!   amount matches it.
+//! - `charge.dispute.created`, `.updated`, `.closed`: the dispute is recorded and its charge's
+//!   recipient amounts frozen (see [`super::disputes`]).
+//! - `account.updated` (Connect): the recipient with that account records whether it can
+//!   take charges and receive payouts.
+//!
+//! Charges are found by their PaymentIntent (`charges.processor_ref`), or — for a charge whose
+//! call was cut off before Chipin recorded the PaymentIntent — by the `chipin_charge_id`
+//! metadata Chipin sends with it.
+
+use super::processor::PaymentProcessor;
+use super::{BillingConfig, BillingError, charge, disputes, refunds};
+use crate::domain::Db;
+use crate::domain::db::now;
+use hmac::{Hmac, Mac};
+use serde::Deserialize;
+use serde_json::Value;
+use sha2::Sha256;
+use std::collections::HashMap;
+
+/// How far a signature's timestamp may be from now, either way, in seconds.
+pub const TOLERANCE_SECS: i64 = 300;
+
+/// Why a request is not a genuine, fresh Stripe delivery.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SignatureError {
+    #[error("no Stripe-Signature header")]
+    Missing,
+    #[error("the Stripe-Signature header is malformed")]
+    Malformed,
+    #[error("the signature's timestamp is outside the tolerance")]
+    Stale,
+    #[error("no signature matches")]
+    Mismatch,
+}
+
+/// Checks a `Stripe-Signature` header (`t=…,v1=…,v1=…`) against the raw body: an
+/// HMAC-SHA256 of `{t}.{body}` keyed with the endpoint's signing secret must equal one of the
+/// `v1` values (several are sent while a secret rotates), compared in constant time, and `t`
+/// must be within [`TOLERANCE_SECS`] of `now`.
+pub fn verify_signature(
+    secret: &str,
+    header: Option<&str>,
+    body: &[u8],
+    now: i64,
+) -> Result<(), SignatureError> {
+    let header = header.ok_or(SignatureError::Missing)?;
+    let mut timestamp: Option<&str> = None;
+    let mut signatures: Vec<Vec<u8>> = Vec::new();
+    for part in header.split(',') {
+        let (key, value) = part
+            .trim()
+            .split_once('=')
+            .ok_or(SignatureError::Malformed)?;
+        match key {
+            // A second timestamp makes the header ambiguous.
+            "t" if timestamp.is_some() => return Err(SignatureError::Malformed),
+            "t" => timestamp = Some(value),
+            "v1" => signatures.push(hex::decode(value).map_err(|_| SignatureError::Malformed)?),
+            // Other schemes (v0 in test mode) are not used.
+            _ => {}
+        }
+    }
+    let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
+    let t: i64 = timestamp.parse().map_err(|_| SignatureError::Malformed)?;
+    if !timestamp.bytes().all(|b| b.is_ascii_digit()) || signatures.is_empty() {
+        return Err(SignatureError::Malformed);
+    }
+    if (now - t).abs() > TOLERANCE_SECS {
+        return Err(SignatureError::Stale);
+    }
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).map_err(|_| SignatureError::Mismatch)?;
+    mac.update(timestamp.as_bytes());
+    mac.update(b".");
+    mac.update(body);
+    let expected = mac.finalize().into_bytes();
+    // Every candidate is compared, in constant time each.
+    let matched = signatures.iter().fold(subtle::Choice::from(0u8), |acc, s| {
+        acc | subtle::ConstantTimeEq::ct_eq(expected.as_slice(), s.as_slice())
+    });
+    if bool::from(matched) {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
+    }
+}
+
+/// The `Stripe-Signature` header Stripe would send for `body` at `t` (for tests and tools).
+pub fn sign(secret: &str, t: i64, body: &[u8]) -> String {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
+    mac.update(format!("{t}.").as_bytes());
+    mac.update(body);
+    format!("t={t},v1={}", hex::encode(mac.finalize().into_bytes()))
+}
+
+/// Why an event was not applied.
+#[derive(Debug, thiserror::Error)]
+pub enum WebhookError {
+    /// The body is not a Stripe event (answered 400).
+    #[error("not a Stripe event: {0}")]
+    Malformed(String),
+    /// The fee of a succeeded payment is not known yet (answered 500; Stripe retries).
+    #[error("the fee of {0} is not known yet")]
+    FeeUnavailable(String),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("billing")]
+    Billing(#[from] BillingError),
+    #[error("refund")]
+    Refund(#[from] refunds::RefundError),
+}
+
+/// What became of a delivery.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Processed {
+    /// First delivery: applied (or, for an event that asks nothing of Chipin, just recorded).
+    Recorded { outcome: String },
+    /// The event was already processed; nothing changed.
+    Duplicate,
+}
+
+#[derive(Deserialize)]
+struct Event {
+    id: String,
+    #[serde(rename = "type")]
+    kind: String,
+    created: i64,
+    data: EventData,
+}
+
+#[derive(Deserialize)]
+struct EventData {
+    object: Value,
+}
+
+#[derive(Deserialize)]
+struct PaymentIntent {
+    id: String,
+    amount: i64,
+    currency: String,
+    status: String,
+    #[serde(default)]
+    metadata: HashMap<String, String>,
+    #[serde(default)]
+    latest_charge: Option<Value>,
+    #[serde(default)]
+    last_payment_error: Option<PaymentError>,
+}
+
+#[derive(Deserialize)]
+struct PaymentError {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    decline_code: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct SetupIntent {
+    status: String,
+    #[serde(default)]
+    customer: Option<Value>,
+    #[serde(default)]
+    payment_method: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct CheckoutSession {
+    mode: String,
+    #[serde(default)]
+    customer: Option<Value>,
+    #[serde(default)]
+    setup_intent: Option<Value>,
+}
+
+#[derive(Deserialize)]
+struct Refund {
+    id: String,
+    amount: i64,
+    currency: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    payment_intent: Option<Value>,
+    #[serde(default)]
+    metadata: HashMap<String, String>,
+}
+
+#[derive(Deserialize)]
+struct Charge {
+    #[serde(default)]
+    payment_intent: Option<Value>,
+    #[serde(default)]
+    refunds: Option<RefundList>,
+}
+
+#[derive(Deserialize)]
+struct RefundList {
+    data: Vec<Refund>,
+}
+
+#[derive(Deserialize)]
+struct Dispute {
+    id: String,
+    amount: i64,
+    currency: String,
+    #[serde(default)]
+    payment_intent: Option<Value>,
+    #[serde(default)]
+    reason: Option<String>,
+    status: String,
+    created: i64,
+}
+
+#[derive(Deserialize)]
+struct Account {
+    id: String,
+    #[serde(default)]
+    charges_enabled: bool,
+    #[serde(default)]
+    payouts_enabled: bool,
+}
+
+/// The id of an expandable field: the string itself, or the expanded object's `id`.
+fn id_of(v: Option<&Value>) -> Option<&str> {
+    match v? {
+        Value::String(s) => Some(s),
+        Value::Object(o) => o.get("id")?.as_str(),
+        _ => None,
+    }
+}
+
+fn object<T: serde::de::DeserializeOwned>(event: &Event) -> Result<T, WebhookError> {
+    T::deserialize(&event.data.object)
+        .map_err(|e| WebhookError::Malformed(format!("{} object: {e}", event.kind)))
+}
+
+/// The fee an expanded `latest_charge.balance_transaction` reports, if it is in `currency`.
+fn expanded_fee(pi: &PaymentIntent) -> Option<i64> {
+    let bt = pi.latest_charge.as_ref()?.get("balance_transaction")?;
+    let same_currency = bt
+        .get("currency")
+        .and_then(Value::as_str)
+        .is_some_and(|c| c.eq_ignore_ascii_case(&pi.currency));
+    same_currency.then(|| bt.get("fee")?.as_i64()).flatten()
+}
+
+/// Chipin's charge for a PaymentIntent: (id, status, amount, currency).
+async fn find_charge<'e, E>(
+    executor: E,
+    pi: &PaymentIntent,
+) -> Result<Option<(i64, String, i64, String)>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let by_metadata = pi
+        .metadata
+        .get("chipin_charge_id")
+        .and_then(|v| v.parse::<i64>().ok())
+        .unwrap_or(0);
+    sqlx::query_as(
+        "select id, status, amount_minor, currency from charges \
+         where processor_ref = $1 or (id = $2 and processor_ref is null) \
+         order by case when processor_ref = $1 then 0 else 1 end limit 1",
+    )
+    .bind(&pi.id)
+    .bind(by_metadata)
+    .fetch_optional(executor)
+    .await
+}
+
+const SETTLEABLE: &[&str] = &["pending", "processing", "requires_action"];
+
+/// Verifies nothing: `body` must already have passed [`verify_signature`]. Records the event
+/// and applies it in one transaction; see the module documentation for what each type does.
+pub async fn process(
+    db: &Db,
+    config: &BillingConfig,
+    processor: &dyn PaymentProcessor,
+    body: &[u8],
+) -> Result<Processed, WebhookError> {
+    let event: Event =
+        serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
+    // The one network call happens before the transaction opens.
+    let mut looked_up_fee = None;
+    if event.kind == "payment_intent.succeeded" {
+        let pi: PaymentIntent = object(&event)?;
+        let waiting = find_charge(db.pool(), &pi)
+            .await?
+            .is_some_and(|(_, status, _, _)| SETTLEABLE.contains(&status.as_str()));
+        let known: Option<(i64,)> = sqlx::query_as("select 1 from stripe_events where id = $1")
+            .bind(&event.id)
+            .fetch_optional(db.pool())
+            .await?;
+        if waiting && known.is_none() && expanded_fee(&pi).is_none() {
+            looked_up_fee = match processor.payment_fee(&pi.id).await {
+                Ok(Some(fee)) => Some(fee),
+                Ok(None) => return Err(WebhookError::FeeUnavailable(pi.id)),
+                Err(e) => {
+                    tracing::warn!(payment_intent = %pi.id, error = %e, "could not look up a payment's fee");
+                    return Err(WebhookError::FeeUnavailable(pi.id));
+                }
+            };
+        }
+    }
+
+    let at = now();
+    let mut tx = db.pool().begin().await?;
+    let first = sqlx::query(
+        "insert into stripe_events (id, type, created, received_at, outcome) \
+         values ($1, $2, $3, $4, 'processing') on conflict (id) do nothing",
+    )
+    .bind(&event.id)
+    .bind(&event.kind)
+    .bind(event.created)
+    .bind(at)
+    .execute(&mut *tx)
+    .await?;
+    if first.rows_affected() == 0 {
+        tx.rollback().await?;
+        return Ok(Processed::Duplicate);
+    }
+    let outcome = apply(&mut tx, db, config, &event, looked_up_fee, at).await?;
+    sqlx::query("update stripe_events set outcome = $1 where id = $2")
+        .bind(&outcome)
+        .bind(&event.id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(Processed::Recorded { outcome })
+}
+
+async fn apply(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    db: &Db,
+    config: &BillingConfig,
+    event: &Event,
+    looked_up_fee: Option<i64>,
+    at: i64,
+) -> Result<String, WebhookError> {
+    Ok(match event.kind.as_str() {
+        "payment_intent.succeeded" => {
+            payment_succeeded(tx, db, config, object(event)?, looked_up_fee, at).await?
+        }
+        "payment_intent.payment_failed" => payment_failed(tx, config, object(event)?, at).await?,
+        "setup_intent.succeeded" => {
+            let si: SetupIntent = object(event)?;
+            if si.status != "succeeded" {
+                format!("ignored: setup intent is {}", si.status)
+            } else {
+                saved(
+                    tx,
+                    id_of(si.customer.as_ref()),
+                    id_of(si.payment_method.as_ref()),
+                )
+                .await?
+            }
+        }
+        "checkout.session.completed" => {
+            let session: CheckoutSession = object(event)?;
+            if session.mode != "setup" {
+                format!("ignored: a {} session", session.mode)
+            } else {
+                match session.setup_intent.as_ref().filter(|v| v.is_object()) {
+                    Some(si) => {
+                        let customer =
+                            id_of(session.customer.as_ref()).or_else(|| id_of(si.get("customer")));
+                        saved(tx, customer, id_of(si.get("payment_method"))).await?
+                    }
+                    None => "ignored: its setup_intent.succeeded event carries the payment method"
+                        .to_owned(),
+                }
+            }
+        }
+        "refund.created" | "refund.updated" => refunded(tx, object(event)?, at).await?,
+        "charge.refunded" => {
+            let charge: Charge = object(event)?;
+            let mut outcomes = Vec::new();
+            for mut refund in charge.refunds.map(|l| l.data).unwrap_or_default() {
+                if refund.payment_intent.is_none() {
+                    refund.payment_intent = charge.payment_intent.clone();
+                }
+                outcomes.push(refunded(tx, refund, at).await?);
+            }
+            if outcomes.is_empty() {
+                "ignored: its refund events carry the refunds".to_owned()
+            } else {
+                outcomes.join("; ")
+            }
+        }
+        "charge.dispute.created" | "charge.dispute.updated" | "charge.dispute.closed" => {
+            let d: Dispute = object(event)?;
+            let report = disputes::DisputeReport {
+                dispute_ref: &d.id,
+                payment_intent: id_of(d.payment_intent.as_ref()),
+                amount_minor: d.amount,
+                currency: &d.currency,
+                reason: d.reason.as_deref().unwrap_or_default(),
+                status: &d.status,
+                created: d.created,
+            };
+            match disputes::record(tx, &report, at).await? {
+                Some(charge) => {
+                    tracing::warn!(dispute = %d.id, charge, status = %d.status, "a charge is disputed");
+                    format!("applied: dispute {} on charge {charge}", d.status)
+                }
+                None => {
+                    tracing::warn!(dispute = %d.id, status = %d.status, "a dispute for a payment Chipin cannot match");
+                    format!("recorded: dispute {} for an unknown payment", d.status)
+                }
+            }
+        }
+        "account.updated" => {
+            let account: Account = object(event)?;
+            let done = sqlx::query(
+                "update recipients set stripe_charges_enabled = $1, stripe_payouts_enabled = $2, \
+                 stripe_account_synced_at = $3 where stripe_account_id = $4 \
+                 and (stripe_account_synced_at is null or stripe_account_synced_at <= $3)",
+            )
+            .bind(i64::from(account.charges_enabled))
+            .bind(i64::from(account.payouts_enabled))
+            .bind(event.created)
+            .bind(&account.id)
+            .execute(&mut **tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                "applied".to_owned()
+            } else {
+                "ignored: no recipient with a newer status for that account".to_owned()
+            }
+        }
+        _ => "unknown type".to_owned(),
+    })
+}
+
+async fn payment_succeeded(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    db: &Db,
+    config: &BillingConfig,
+    pi: PaymentIntent,
+    looked_up_fee: Option<i64>,
+    at: i64,
+) -> Result<String, WebhookError> {
+    if pi.status != "succeeded" {
+        return Ok(format!("ignored: payment intent is {}", pi.status));
+    }
+    let Some((id, status, amount, currency)) = find_charge(&mut **tx, &pi).await? else {
+        return Ok("ignored: not a Chipin charge".to_owned());
+    };
+    if !SETTLEABLE.contains(&status.as_str()) {
+        if status == "failed" {
+            tracing::error!(charge = id, payment_intent = %pi.id, "a payment succeeded for a charge recorded as failed");
+        }
+        return Ok(format!("ignored: charge {id} is already {status}"));
+    }
+    if amount != pi.amount || !currency.eq_ignore_ascii_case(&pi.currency) {
+        tracing::error!(charge = id, payment_intent = %pi.id, "a payment's amount differs from its charge");
+        return Ok(format!("ignored: amount differs from charge {id}"));
+    }
+    let Some(fee) = expanded_fee(&pi).or(looked_up_fee) else {
+        return Err(WebhookError::FeeUnavailable(pi.id));
+    };
+    if charge::settle_success(tx, db.backend(), config, id, &pi.id, fee, at).await? {
+        Ok(format!("applied: charge {id} succeeded"))
+    } else {
+        Ok(format!("ignored: charge {id} already settled"))
+    }
+}
+
+async fn payment_failed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    config: &BillingConfig,
+    pi: PaymentIntent,
+    at: i64,
+) -> Result<String, WebhookError> {
+    if pi.status == "succeeded" {
+        return Ok("ignored: payment intent succeeded".to_owned());
+    }
+    let Some((id, status, _, _)) = find_charge(&mut **tx, &pi).await? else {
+        return Ok("ignored: not a Chipin charge".to_owned());
+    };
+    if !SETTLEABLE.contains(&status.as_str()) {
+        return Ok(format!("ignored: charge {id} is already {status}"));
+    }
+    let error = pi.last_payment_error.as_ref();
+    let code = error
+        .and_then(|e| e.decline_code.as_deref().or(e.code.as_deref()))
+        .filter(|c| !c.is_empty() && c.len() <= 100)
+        .unwrap_or("payment_failed");
+    if charge::settle_decline(tx, config, id, &pi.id, code, at).await? {
+        Ok(format!("applied: charge {id} declined ({code})"))
+    } else {
+        Ok(format!("ignored: charge {id} already settled"))
+    }
+}
+
+async fn saved(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    customer: Option<&str>,
+    payment_method: Option<&str>,
+) -> Result<String, WebhookError> {
+    let (Some(customer), Some(method)) = (customer, payment_method) else {
+        return Ok("ignored: no customer or payment method".to_owned());
+    };
+    Ok(match save_payment_method(tx, customer, method).await? {
+        Some(_) => "applied".to_owned(),
+        None => "ignored: no supporter with that customer".to_owned(),
+    })
+}
+
+/// Makes `payment_method` the default of the supporter whose billing profile has the
+/// processor customer `customer`, in the caller's transaction; the supporter's id, or `None`
+/// when no profile has that customer or the method id is not well formed. Used by the return
+/// from the processor's hosted setup page and by its webhooks alike.
+pub async fn save_payment_method(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    customer: &str,
+    payment_method: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    let well_formed = |s: &str| {
+        !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    if !well_formed(customer) || !well_formed(payment_method) {
+        return Ok(None);
+    }
+    let user: Option<(i64,)> = sqlx::query_as(
+        "update billing_profiles set payment_method = $1 where processor_customer = $2 returning user_id",
+    )
+    .bind(payment_method)
+    .bind(customer)
+    .fetch_optional(&mut **tx)
+    .await?;
+    Ok(user.map(|(id,)| id))
+}
+
+async fn refunded(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    refund: Refund,
+    at: i64,
+) -> Result<String, WebhookError> {
+    let status = refund.status.as_deref().unwrap_or("unknown");
+    if status != "succeeded" {
+        return Ok(format!("ignored: refund {} is {status}", refund.id));
+    }
+    let Some(pi) = id_of(refund.payment_intent.as_ref()) else {
+        return Ok(format!(
+            "ignored: refund {} has no payment intent",
+            refund.id
+        ));
+    };
+    let charge: Option<(i64, String)> = sqlx::query_as(
+        "select id, currency from charges where processor_ref = $1 and status = 'succeeded'",
+    )
+    .bind(pi)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((charge_id, currency)) = charge else {
+        return Ok(format!(
+            "ignored: refund {} is not for a Chipin charge",
+            refund.id
+        ));
+    };
+    if !currency.eq_ignore_ascii_case(&refund.currency) {
+        return Ok(format!("ignored: refund {} currency differs", refund.id));
+    }
+    // The unrefunded items of the charge, with their gross.
+    let open: Vec<(i64, i64)> = sqlx::query_as(
+        "select item_id, gross_minor from allocations where charge_id = $1 and refunded_at is null order by item_id",
+    )
+    .bind(charge_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let named = refund
+        .metadata
+        .get("chipin_refund_key")
+        .and_then(|k| refunds::parse_refund_key(k))
+        .filter(|(charge, _)| *charge == charge_id)
+        .map(|(_, items)| items);
+    let (item, items): (Option<i64>, Vec<i64>) = match named {
+        Some(items) => {
+            let item = (items.len() == 1).then(|| items[0]);
+            (item, items)
+        }
+        None => (None, open.iter().map(|(i, _)| *i).collect()),
+    };
+    let amount: i64 = open
+        .iter()
+        .filter(|(i, _)| items.contains(i))
+        .map(|(_, g)| g)
+        .sum();
+    let recorded: Option<(i64,)> =
+        sqlx::query_as("select id from refunds where processor_ref = $1")
+            .bind(&refund.id)
+            .fetch_optional(&mut **tx)
+            .await?;
+    if recorded.is_some() {
+        return Ok(format!("ignored: refund {} already recorded", refund.id));
+    }
+    if amount != refund.amount {
+        tracing::warn!(refund = %refund.id, charge = charge_id, "a refund Chipin cannot match to its items");
+        return Ok(format!(
+            "ignored: refund {} does not match the charge's open items",
+            refund.id
+        ));
+    }
+    match refunds::record(tx, charge_id, item, &items, &refund.id, at).await? {
+        Some(r) => Ok(format!(
+            "applied: refund {} of {} items",
+            refund.id,
+            r.items.len()
+        )),
+        None => Ok(format!("ignored: refund {} already recorded", refund.id)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const SECRET: &str = "whsec_test_secret";
+
+    #[test]
+    fn a_signature_made_with_the_secret_is_accepted_within_the_tolerance() {
+        let body = br#"{"id":"evt_1"}"#;
+        let header = sign(SECRET, 1_000, body);
+        for now in [1_000, 1_300, 700] {
+            assert_eq!(
+                verify_signature(SECRET, Some(&header), body, now),
+                Ok(()),
+                "{now}"
+            );
+        }
+        for now in [1_301, 699] {
+            assert_eq!(
+                verify_signature(SECRET, Some(&header), body, now),
+                Err(SignatureError::Stale)
+            );
+        }
+    }
+
+    #[test]
+    fn any_v1_may_match_and_everything_else_is_refused() {
+        let body = br#"{"id":"evt_1"}"#;
+        let good = sign(SECRET, 1_000, body);
+        let good_v1 = good.split_once(",v1=").unwrap().1;
+        let other = sign("whsec_old", 1_000, body);
+        let other_v1 = other.split_once(",v1=").unwrap().1;
+        let rotating = format!("t=1000,v1={other_v1},v1={good_v1},v0=abc");
+        assert_eq!(
+            verify_signature(SECRET, Some(&rotating), body, 1_000),
+            Ok(())
+        );
+        assert_eq!(
+            verify_signature(SECRET, Some(&other), body, 1_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify_signature(SECRET, Some(&good), br#"{"id":"evt_2"}"#, 1_000),
+            Err(SignatureError::Mismatch)
+        );
+        assert_eq!(
+            verify_signature(SECRET, None, body, 1_000),
+            Err(SignatureError::Missing)
+        );
+        for bad in [
+            "",
+            "garbage",
+            &format!("v1={good_v1}"),
+            "t=1000",
+            &format!("t=1000,t=1000,v1={good_v1}"),
+            &format!("t=+1000,v1={good_v1}"),
+            &format!("t=abc,v1={good_v1}"),
+            "t=1000,v1=zz",
+        ] {
+            assert_eq!(
+                verify_signature(SECRET, Some(bad), body, 1_000),
+                Err(SignatureError::Malformed),
+                "{bad}"
+            );
+        }
+    }
+}
