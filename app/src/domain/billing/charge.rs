@@ -39,6 +39,11 @@ struct Pending {
     customer: Option<String>,
 }
 
+/// The status a charge sent by the scheduler leaves.
+const PENDING: &str = "'pending'";
+/// The statuses of a charge the processor settles later (by webhook).
+const AWAITING: &str = "'processing', 'requires_action'";
+
 /// What came back for one claimed charge.
 type Outcome = (Pending, Result<ChargeOutcome, ProcessorError>);
 
@@ -295,18 +300,20 @@ async fn commit_outcomes(
                 processor_ref,
                 code,
             }) => {
-                if decline(&mut tx, config, &p, processor_ref, &code, at, summary).await? {
+                if decline(&mut tx, config, &p, processor_ref, &code, at, summary, PENDING).await? {
                     summary.charges_declined += 1;
                 }
             }
             Ok(ChargeOutcome::RequiresAuthentication { processor_ref }) => {
-                if set_status(&mut tx, p.id, "requires_action", Some(&processor_ref), at).await? {
+                if set_status(&mut tx, p.id, "requires_action", Some(&processor_ref), at, PENDING)
+                    .await?
+                {
                     summary.charges_requiring_action += 1;
                     notify_authentication(&mut tx, config, &p).await?;
                 }
             }
             Ok(ChargeOutcome::Processing { processor_ref }) => {
-                if set_status(&mut tx, p.id, "processing", Some(&processor_ref), at).await? {
+                if set_status(&mut tx, p.id, "processing", Some(&processor_ref), at, PENDING).await? {
                     summary.charges_processing += 1;
                 }
             }
@@ -326,23 +333,24 @@ async fn commit_outcomes(
         .await?;
         summary.charges_unreachable += unreachable.len() as u64;
     }
-    settle_successes(&mut tx, backend, config, succeeded, at, summary).await?;
+    settle_successes(&mut tx, backend, config, succeeded, at, summary, PENDING).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Moves one charge out of `pending`; false if it had already left.
+/// Moves one charge out of one of the statuses `from`; false if it had already left.
 async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     charge: i64,
     status: &str,
     processor_ref: Option<&str>,
     at: i64,
+    from: &str,
 ) -> Result<bool, BillingError> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "update charges set status = $1, processor_ref = $2, updated_at = $3, claimed_until = null \
-         where id = $4 and status = 'pending'",
-    )
+         where id = $4 and status in ({from})"
+    ))
     .bind(status)
     .bind(processor_ref)
     .bind(at)
@@ -364,6 +372,7 @@ async fn settle_successes(
     succeeded: Vec<(Pending, String, i64)>,
     at: i64,
     summary: &mut RunSummary,
+    from: &str,
 ) -> Result<(), BillingError> {
     if succeeded.is_empty() {
         return Ok(());
@@ -377,11 +386,11 @@ async fn settle_successes(
             (p.id, reference.as_str(), *fee, platform.max(0))
         })
         .collect();
-    // Claim the transition in one statement; only charges still pending come back.
+    // Claim the transition in one statement; only charges still in `from` come back.
     let won: std::collections::HashSet<i64> = sqlx::query_as::<_, (i64,)>(&format!(
         "update charges set status = 'succeeded', processor_ref = v.reference, fee_minor = v.fee, \
                 platform_fee_minor = v.platform_fee, updated_at = $1, claimed_until = null \
-         from ({}) as v where charges.id = v.id and charges.status = 'pending' \
+         from ({}) as v where charges.id = v.id and charges.status in ({from}) \
          returning charges.id",
         json_rows(
             backend,
@@ -500,6 +509,7 @@ async fn decline(
     code: &str,
     at: i64,
     summary: &mut RunSummary,
+    from: &str,
 ) -> Result<bool, BillingError> {
     let retry_index = (p.attempt - 1) as usize;
     let next_retry_at = config.retry_days.get(retry_index).map(|days| {
@@ -510,10 +520,10 @@ async fn decline(
         };
         at + (days - previous) * 86_400
     });
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "update charges set status = 'failed', processor_ref = $1, decline_code = $2, next_retry_at = $3, \
-         updated_at = $4, claimed_until = null where id = $5 and status = 'pending'",
-    )
+         updated_at = $4, claimed_until = null where id = $5 and status in ({from})"
+    ))
     .bind(processor_ref)
     .bind(code)
     .bind(next_retry_at)
@@ -657,4 +667,119 @@ pub async fn schedule_retries(
         }
         tx.commit().await?;
     }
+}
+
+/// What settling a charge the processor finished later did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// The charge with this id took the outcome.
+    Charge(i64),
+    /// No charge was waiting under that processor reference (unknown, or already settled).
+    Nothing,
+}
+
+/// Settles a charge left `processing` or `requires_action` once the processor reports how it
+/// ended (a webhook, or the supporter's on-session confirmation), inside the caller's
+/// transaction: a success records allocations, fee split and journal exactly as the scheduler
+/// does; a failure goes into the retry schedule with its decline code; `processing` moves a
+/// charge that waited for authentication on. Repeating it changes nothing.
+pub async fn settle_awaiting(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    config: &BillingConfig,
+    outcome: &ChargeOutcome,
+    at: i64,
+) -> Result<Settled, BillingError> {
+    let processor_ref = match outcome {
+        ChargeOutcome::Succeeded { processor_ref, .. }
+        | ChargeOutcome::RequiresAuthentication { processor_ref }
+        | ChargeOutcome::Processing { processor_ref } => processor_ref.as_str(),
+        ChargeOutcome::Declined { processor_ref, .. } => match processor_ref {
+            Some(r) => r.as_str(),
+            None => return Ok(Settled::Nothing),
+        },
+    };
+    let row: Option<PendingRow> = sqlx::query_as(&format!(
+        "select id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key \
+         from charges where processor_ref = $1 and status in ({AWAITING})"
+    ))
+    .bind(processor_ref)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(r) = row else {
+        return Ok(Settled::Nothing);
+    };
+    let p = Pending {
+        id: r.id,
+        supporter: r.supporter_id,
+        currency: r.currency.parse().map_err(|_| {
+            BillingError::Inconsistent(format!("charge {}: currency {}", r.id, r.currency))
+        })?,
+        cycle: r.cycle,
+        attempt: r.attempt,
+        amount: r.amount_minor,
+        key: r.idempotency_key,
+        payment_method: None,
+        customer: None,
+    };
+    let id = p.id;
+    let mut summary = RunSummary::default();
+    let changed = match outcome {
+        ChargeOutcome::Succeeded { fee_minor, .. } => {
+            let fee = (*fee_minor).clamp(0, p.amount);
+            settle_successes(
+                tx,
+                backend,
+                config,
+                vec![(p, processor_ref.to_owned(), fee)],
+                at,
+                &mut summary,
+                AWAITING,
+            )
+            .await?;
+            summary.charges_succeeded == 1
+        }
+        ChargeOutcome::Declined { code, .. } => {
+            decline(
+                tx,
+                config,
+                &p,
+                Some(processor_ref.to_owned()),
+                code,
+                at,
+                &mut summary,
+                AWAITING,
+            )
+            .await?
+        }
+        ChargeOutcome::Processing { .. } => {
+            set_status(
+                tx,
+                id,
+                "processing",
+                Some(processor_ref),
+                at,
+                "'requires_action'",
+            )
+            .await?
+        }
+        ChargeOutcome::RequiresAuthentication { .. } => false,
+    };
+    Ok(if changed {
+        Settled::Charge(id)
+    } else {
+        Settled::Nothing
+    })
+}
+
+/// [`settle_awaiting`] in a transaction of its own.
+pub async fn settle_charge(
+    db: &Db,
+    config: &BillingConfig,
+    outcome: &ChargeOutcome,
+) -> Result<Settled, BillingError> {
+    let mut tx = db.pool().begin().await?;
+    let settled = settle_awaiting(&mut tx, db.backend(), config, outcome, wall_clock()).await?;
+    tx.commit().await?;
+    Ok(settled)
 }

@@ -23,9 +23,11 @@
 pub mod charge;
 pub mod fee_split;
 pub mod gather;
+pub mod payment_methods;
 pub mod processor;
 pub mod refunds;
 pub mod simulated;
+pub mod stripe;
 
 use crate::domain::Db;
 use crate::money::Currency;
