@@ -78,6 +78,9 @@ impl StripeProcessor {
     /// A processor using `secret_key`, talking to `api_base` (Stripe's own address in
     /// production, a local fake in tests).
     pub fn new(secret_key: &str, api_base: Option<&str>) -> Result<Self, ProcessorError> {
+        // The client's TLS needs a process-wide crypto provider; when the build links more
+        // than one, none is chosen automatically. Installing fails harmlessly if one is set.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let api_base = api_base.unwrap_or(DEFAULT_API_BASE).to_owned();
         let mut base = api_base.clone();
         if !base.ends_with('/') {
