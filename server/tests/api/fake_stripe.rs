@@ -284,6 +284,19 @@ impl FakeStripe {
         self.inner().objects.get(id).cloned()
     }
 
+    /// The ids of the objects made whose id starts with `prefix`, in order.
+    pub fn object_ids_with_prefix(&self, prefix: &str) -> Vec<String> {
+        let mut ids: Vec<String> = self
+            .inner()
+            .objects
+            .keys()
+            .filter(|k| k.starts_with(prefix))
+            .cloned()
+            .collect();
+        ids.sort();
+        ids
+    }
+
     /// Changes an object the fake made (a PaymentIntent settling later, say).
     pub fn update_object(&self, id: &str, patch: Value) {
         if let Some(o) = self.inner().objects.get_mut(id) {

@@ -15,4 +15,5 @@ mod processors;
 mod reports;
 mod security;
 mod studio;
+mod stripe;
 mod website;
