@@ -91,7 +91,9 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
         .or(saved.map(str::to_owned))
         .or(param("cancelled")
             .filter(|c| c == "payment_method")
-            .map(|_| "Nothing was changed: you left Stripe's page before saving a card.".to_owned()));
+            .map(|_| {
+                "Nothing was changed: you left Stripe's page before saving a card.".to_owned()
+            }));
     let card_error = param("card").and_then(|c| {
         Some(match c.as_str() {
             "not_saved" => "Your card was not saved: Stripe's page was not completed for your account. Please try again.",

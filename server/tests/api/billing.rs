@@ -2,9 +2,9 @@
 //! declines and retries, refunds, crashes at every phase, and overlapping runs.
 
 use crate::helpers::{TestApp, spawn_app};
+use crate::population::*;
 use crate::processors::{Card, Harness, Kind, for_both_processors};
 use app::domain::billing::PaymentProcessor;
-use crate::population::*;
 use app::domain::billing::simulated::{SimulatedProcessor, methods};
 use app::domain::billing::{self, BillingConfig, FaultPoint, RunSummary, refunds};
 use app::domain::ledger::{self, Account};

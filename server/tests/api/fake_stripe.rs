@@ -73,8 +73,14 @@ impl Recorded {
     /// Every value of a list field such as `expand`.
     pub fn list(&self, name: &str) -> Vec<String> {
         match &self.params[name] {
-            Value::Array(a) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
-            Value::Object(o) => o.values().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
+            Value::Array(a) => a
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            Value::Object(o) => o
+                .values()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
             Value::String(s) => vec![s.clone()],
             _ => Vec::new(),
         }
@@ -127,7 +133,10 @@ impl Drop for FakeStripe {
 
 /// Stripe's example objects, read from the repository.
 fn fixtures() -> Value {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/stripe/fixtures3.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/stripe/fixtures3.json"
+    );
     let text = std::fs::read_to_string(path).expect("read Stripe's fixtures");
     let all: Value = serde_json::from_str(&text).expect("Stripe's fixtures are JSON");
     all["resources"].clone()
@@ -158,7 +167,9 @@ fn parse_form(body: &[u8]) -> (Vec<(String, String)>, Value) {
     let mut root = json!({});
     for (key, value) in &fields {
         let mut parts: Vec<String> = Vec::new();
-        let (head, rest) = key.split_once('[').map_or((key.as_str(), ""), |(h, r)| (h, r));
+        let (head, rest) = key
+            .split_once('[')
+            .map_or((key.as_str(), ""), |(h, r)| (h, r));
         parts.push(head.to_owned());
         if !rest.is_empty() {
             for seg in rest.split('[') {
@@ -279,11 +290,6 @@ impl FakeStripe {
         self.inner().overrides.insert(resource.to_owned(), patch);
     }
 
-    /// An object the fake made, by id.
-    pub fn object(&self, id: &str) -> Option<Value> {
-        self.inner().objects.get(id).cloned()
-    }
-
     /// The ids of the objects made whose id starts with `prefix`, in order.
     pub fn object_ids_with_prefix(&self, prefix: &str) -> Vec<String> {
         let mut ids: Vec<String> = self
@@ -295,13 +301,6 @@ impl FakeStripe {
             .collect();
         ids.sort();
         ids
-    }
-
-    /// Changes an object the fake made (a PaymentIntent settling later, say).
-    pub fn update_object(&self, id: &str, patch: Value) {
-        if let Some(o) = self.inner().objects.get_mut(id) {
-            merge(o, &patch);
-        }
     }
 
     /// Plays the supporter finishing Checkout: the session completes and its SetupIntent
@@ -331,7 +330,14 @@ impl FakeStripe {
         let amount = intent["amount"].as_i64().unwrap_or(0);
         let currency = intent["currency"].as_str().unwrap_or("usd").to_owned();
         let n = next(&mut inner);
-        let charge = charge_object(&self.shared.fixtures, &inner, n, payment_intent, amount, &currency);
+        let charge = charge_object(
+            &self.shared.fixtures,
+            &inner,
+            n,
+            payment_intent,
+            amount,
+            &currency,
+        );
         merge(
             inner.objects.get_mut(payment_intent).expect("intent"),
             &json!({ "status": "succeeded", "amount_received": amount, "latest_charge": charge }),
@@ -377,7 +383,10 @@ fn object(fixtures: &Value, inner: &Inner, resource: &str, fields: Value) -> Val
 
 /// The fee Chipin's simulated processor would take, so both processors agree in tests.
 fn fee(amount: i64, currency: &str) -> i64 {
-    let c: Currency = currency.to_ascii_uppercase().parse().unwrap_or(Currency::USD);
+    let c: Currency = currency
+        .to_ascii_uppercase()
+        .parse()
+        .unwrap_or(Currency::USD);
     let rate = default_fee(c);
     percentage_fee(amount, rate.basis_points, rate.fixed_minor).min(amount)
 }
@@ -428,16 +437,23 @@ fn charge_object(
 
 /// Collapses expansions the request did not ask for to ids, as Stripe does.
 fn expanded(mut intent: Value, expand: &[String]) -> Value {
-    let wants = |p: &str| expand.iter().any(|e| e == p || e.starts_with(&format!("{p}.")));
-    if let Some(charge) = intent.get_mut("latest_charge") {
-        if charge.is_object() {
-            if !wants("latest_charge") {
-                *charge = charge["id"].clone();
-            } else if !expand.iter().any(|e| e == "latest_charge.balance_transaction") {
-                let id = charge["balance_transaction"]["id"].clone();
-                if !id.is_null() {
-                    charge["balance_transaction"] = id;
-                }
+    let wants = |p: &str| {
+        expand
+            .iter()
+            .any(|e| e == p || e.starts_with(&format!("{p}.")))
+    };
+    if let Some(charge) = intent.get_mut("latest_charge")
+        && charge.is_object()
+    {
+        if !wants("latest_charge") {
+            *charge = charge["id"].clone();
+        } else if !expand
+            .iter()
+            .any(|e| e == "latest_charge.balance_transaction")
+        {
+            let id = charge["balance_transaction"]["id"].clone();
+            if !id.is_null() {
+                charge["balance_transaction"] = id;
             }
         }
     }
@@ -447,7 +463,10 @@ fn expanded(mut intent: Value, expand: &[String]) -> Value {
 fn respond(status: u16, body: &Value) -> Response {
     (
         StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [("content-type", "application/json"), ("request-id", "req_fake")],
+        [
+            ("content-type", "application/json"),
+            ("request-id", "req_fake"),
+        ],
         body.to_string(),
     )
         .into_response()
@@ -476,7 +495,12 @@ fn admit(
     body: &[u8],
 ) -> (Recorded, Option<Response>) {
     let (fields, params) = parse_form(body);
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let mut recorded = Recorded {
         method: method.to_string(),
         path: path.to_owned(),
@@ -588,7 +612,11 @@ async fn create_payment_intent(
             .is_some();
     let n = next(&mut inner);
     let id = format!("pi_fake_{n:06}");
-    let metadata = r.params.get("metadata").cloned().unwrap_or_else(|| json!({}));
+    let metadata = r
+        .params
+        .get("metadata")
+        .cloned()
+        .unwrap_or_else(|| json!({}));
     let mut intent = object(
         &shared.fixtures,
         &inner,
@@ -643,8 +671,18 @@ async fn create_payment_intent(
         }
         pm::REQUIRES_AUTH => {
             let message = "This payment required an authentication action to complete, but `error_on_requires_action` was set.";
-            declined(&mut intent, "authentication_required", "authentication_required", message);
-            card_error(&intent, "authentication_required", "authentication_required", message)
+            declined(
+                &mut intent,
+                "authentication_required",
+                "authentication_required",
+                message,
+            );
+            card_error(
+                &intent,
+                "authentication_required",
+                "authentication_required",
+                message,
+            )
         }
         pm::INSUFFICIENT_FUNDS => {
             let message = "Your card has insufficient funds.";
@@ -737,7 +775,10 @@ async fn create_refund(
         .field("amount")
         .and_then(|a| a.parse().ok())
         .unwrap_or(received - already);
-    let (status, body) = if intent["status"] != "succeeded" || amount <= 0 || already + amount > received {
+    let (status, body) = if intent["status"] != "succeeded"
+        || amount <= 0
+        || already + amount > received
+    {
         error(
             StatusCode::BAD_REQUEST,
             json!({"type": "invalid_request_error", "code": "charge_already_refunded",
@@ -759,7 +800,10 @@ async fn create_refund(
             }),
         );
         inner.refunded.insert(pi.clone(), already + amount);
-        inner.objects.insert(refund["id"].as_str().unwrap_or_default().to_owned(), refund.clone());
+        inner.objects.insert(
+            refund["id"].as_str().unwrap_or_default().to_owned(),
+            refund.clone(),
+        );
         (200, refund)
     };
     remember(&mut inner, &r, status, &body);
@@ -790,7 +834,10 @@ async fn create_customer(
             "discount": null,
         }),
     );
-    inner.objects.insert(customer["id"].as_str().unwrap_or_default().to_owned(), customer.clone());
+    inner.objects.insert(
+        customer["id"].as_str().unwrap_or_default().to_owned(),
+        customer.clone(),
+    );
     remember(&mut inner, &r, 200, &customer);
     respond(200, &customer)
 }
@@ -802,7 +849,13 @@ async fn create_session(
     body: Bytes,
 ) -> Response {
     let mut inner = shared.inner.lock().expect("lock");
-    let (r, early) = admit(&mut inner, &method, "/v1/checkout/sessions", &headers, &body);
+    let (r, early) = admit(
+        &mut inner,
+        &method,
+        "/v1/checkout/sessions",
+        &headers,
+        &body,
+    );
     if let Some(answer) = early {
         return answer;
     }
@@ -866,7 +919,13 @@ async fn retrieve_session(
 ) -> Response {
     let mut inner = shared.inner.lock().expect("lock");
     let path = format!("/v1/checkout/sessions/{id}");
-    let (r, early) = admit(&mut inner, &method, &path, &headers, query.unwrap_or_default().as_bytes());
+    let (r, early) = admit(
+        &mut inner,
+        &method,
+        &path,
+        &headers,
+        query.unwrap_or_default().as_bytes(),
+    );
     if let Some(answer) = early {
         return answer;
     }
@@ -874,7 +933,9 @@ async fn retrieve_session(
         return missing("checkout.session", &id);
     };
     if r.list("expand").iter().any(|e| e == "setup_intent")
-        && let Some(setup) = session["setup_intent"].as_str().and_then(|s| inner.objects.get(s))
+        && let Some(setup) = session["setup_intent"]
+            .as_str()
+            .and_then(|s| inner.objects.get(s))
     {
         session["setup_intent"] = setup.clone();
     }

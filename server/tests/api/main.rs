@@ -14,6 +14,6 @@ mod population;
 mod processors;
 mod reports;
 mod security;
-mod studio;
 mod stripe;
+mod studio;
 mod website;

@@ -22,7 +22,6 @@ pub enum Card {
     Succeeds,
     Declined,
     InsufficientFunds,
-    ExpiredCard,
     RequiresAuthentication,
 }
 
@@ -32,13 +31,15 @@ pub enum Harness {
     Simulated(SimulatedProcessor),
     Stripe {
         fake: FakeStripe,
-        stripe: StripeProcessor,
+        stripe: Box<StripeProcessor>,
     },
 }
 
 impl std::fmt::Debug for FakeStripe {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("FakeStripe").field("url", &self.url).finish()
+        f.debug_struct("FakeStripe")
+            .field("url", &self.url)
+            .finish()
     }
 }
 
@@ -68,7 +69,7 @@ impl Harness {
                 if let Some(n) = per_second {
                     fake.rate_limit(n);
                 }
-                let stripe = stripe_for(&fake);
+                let stripe = Box::new(stripe_for(&fake));
                 Self::Stripe { fake, stripe }
             }
         }
@@ -80,14 +81,12 @@ impl Harness {
                 Card::Succeeds => methods::SUCCEEDS,
                 Card::Declined => methods::DECLINED,
                 Card::InsufficientFunds => methods::INSUFFICIENT_FUNDS,
-                Card::ExpiredCard => methods::EXPIRED_CARD,
                 Card::RequiresAuthentication => methods::REQUIRES_AUTHENTICATION,
             },
             Self::Stripe { .. } => match card {
                 Card::Succeeds => pm::SUCCESS,
                 Card::Declined => pm::CARD_DECLINED,
                 Card::InsufficientFunds => pm::INSUFFICIENT_FUNDS,
-                Card::ExpiredCard => pm::EXPIRED_CARD,
                 Card::RequiresAuthentication => pm::REQUIRES_AUTH,
             },
         }
@@ -127,7 +126,7 @@ impl Harness {
     fn inner(&self) -> &dyn PaymentProcessor {
         match self {
             Self::Simulated(p) => p,
-            Self::Stripe { stripe, .. } => stripe,
+            Self::Stripe { stripe, .. } => stripe.as_ref(),
         }
     }
 }

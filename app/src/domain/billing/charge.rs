@@ -300,20 +300,46 @@ async fn commit_outcomes(
                 processor_ref,
                 code,
             }) => {
-                if decline(&mut tx, config, &p, processor_ref, &code, at, summary, PENDING).await? {
+                if decline(
+                    &mut tx,
+                    config,
+                    &p,
+                    processor_ref,
+                    &code,
+                    summary,
+                    Transition { at, from: PENDING },
+                )
+                .await?
+                {
                     summary.charges_declined += 1;
                 }
             }
             Ok(ChargeOutcome::RequiresAuthentication { processor_ref }) => {
-                if set_status(&mut tx, p.id, "requires_action", Some(&processor_ref), at, PENDING)
-                    .await?
+                if set_status(
+                    &mut tx,
+                    p.id,
+                    "requires_action",
+                    Some(&processor_ref),
+                    at,
+                    PENDING,
+                )
+                .await?
                 {
                     summary.charges_requiring_action += 1;
                     notify_authentication(&mut tx, config, &p).await?;
                 }
             }
             Ok(ChargeOutcome::Processing { processor_ref }) => {
-                if set_status(&mut tx, p.id, "processing", Some(&processor_ref), at, PENDING).await? {
+                if set_status(
+                    &mut tx,
+                    p.id,
+                    "processing",
+                    Some(&processor_ref),
+                    at,
+                    PENDING,
+                )
+                .await?
+                {
                     summary.charges_processing += 1;
                 }
             }
@@ -499,6 +525,13 @@ async fn settle_successes(
     Ok(())
 }
 
+/// When a charge changes status, and the statuses it may change from.
+#[derive(Clone, Copy)]
+struct Transition<'a> {
+    at: i64,
+    from: &'a str,
+}
+
 /// Records a decline: schedules the next attempt, or after the last one voids the items and
 /// pauses the pledges. The supporter is emailed either way. False if already recorded.
 async fn decline(
@@ -507,9 +540,8 @@ async fn decline(
     p: &Pending,
     processor_ref: Option<String>,
     code: &str,
-    at: i64,
     summary: &mut RunSummary,
-    from: &str,
+    Transition { at, from }: Transition<'_>,
 ) -> Result<bool, BillingError> {
     let retry_index = (p.attempt - 1) as usize;
     let next_retry_at = config.retry_days.get(retry_index).map(|days| {
@@ -746,9 +778,8 @@ pub async fn settle_awaiting(
                 &p,
                 Some(processor_ref.to_owned()),
                 code,
-                at,
                 &mut summary,
-                AWAITING,
+                Transition { at, from: AWAITING },
             )
             .await?
         }

@@ -41,7 +41,10 @@ fn stripe(state: &AppState) -> Result<&StripeProcessor, PaymentMethodError> {
 }
 
 /// The supporter's Stripe Customer, created (and remembered) the first time.
-pub async fn ensure_customer(state: &AppState, supporter: i64) -> Result<String, PaymentMethodError> {
+pub async fn ensure_customer(
+    state: &AppState,
+    supporter: i64,
+) -> Result<String, PaymentMethodError> {
     let stripe = stripe(state)?;
     let existing: Option<(Option<String>,)> =
         sqlx::query_as("select processor_customer from billing_profiles where user_id = $1")
@@ -101,7 +104,10 @@ async fn setup_currency(db: &Db, supporter: i64) -> Result<Currency, sqlx::Error
 /// Starts Stripe Checkout in setup mode for the supporter; returns the address to send them
 /// to. Coming back lands on `/account/billing/stripe-return` (saved) or the billing page
 /// (cancelled).
-pub async fn start_checkout(state: &AppState, supporter: i64) -> Result<String, PaymentMethodError> {
+pub async fn start_checkout(
+    state: &AppState,
+    supporter: i64,
+) -> Result<String, PaymentMethodError> {
     let customer = ensure_customer(state, supporter).await?;
     let stripe = stripe(state)?;
     let site = state.billing.site_url.as_str();
@@ -152,9 +158,7 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let valid = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 255
-            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     };
     if !valid(customer) || !valid(payment_method) {
         return Ok(None);

@@ -185,12 +185,10 @@ impl StripeProcessor {
         }
         let intent = match session.setup_intent {
             Some(Expandable::Object(intent)) => *intent,
-            Some(Expandable::Id(id)) => {
-                stripe_core::setup_intent::RetrieveSetupIntent::new(id)
-                    .send(&self.client)
-                    .await
-                    .map_err(call_error)?
-            }
+            Some(Expandable::Id(id)) => stripe_core::setup_intent::RetrieveSetupIntent::new(id)
+                .send(&self.client)
+                .await
+                .map_err(call_error)?,
             None => {
                 return Err(SetupError::NotCompleted(
                     "The card was not saved: Checkout did not set it up.",
@@ -202,12 +200,13 @@ impl StripeProcessor {
                 "The card was not saved: the bank did not confirm it.",
             ));
         }
-        let payment_method = intent
-            .payment_method
-            .map(|m| m.id().to_string())
-            .ok_or(SetupError::NotCompleted(
-                "The card was not saved: no payment method came back.",
-            ))?;
+        let payment_method =
+            intent
+                .payment_method
+                .map(|m| m.id().to_string())
+                .ok_or(SetupError::NotCompleted(
+                    "The card was not saved: no payment method came back.",
+                ))?;
         Ok(CompletedSetup {
             customer: customer.to_owned(),
             payment_method,
@@ -245,14 +244,8 @@ impl StripeProcessor {
         .off_session(CreatePaymentIntentOffSession::Bool(true))
         .confirm(true)
         .metadata(HashMap::from([
-            (
-                "chipin_charge_id".to_owned(),
-                request.charge_id.to_string(),
-            ),
-            (
-                "supporter_id".to_owned(),
-                request.supporter_id.to_string(),
-            ),
+            ("chipin_charge_id".to_owned(), request.charge_id.to_string()),
+            ("supporter_id".to_owned(), request.supporter_id.to_string()),
             ("cycle".to_owned(), request.cycle.clone()),
         ]))
         .expand(vec![EXPAND_FEE.to_owned()]);
@@ -308,9 +301,7 @@ fn outcome_of(intent: &PaymentIntent) -> Option<ChargeOutcome> {
                 }
             }
         }
-        _ => {
-            ChargeOutcome::Processing { processor_ref }
-        }
+        _ => ChargeOutcome::Processing { processor_ref },
     })
 }
 
@@ -451,7 +442,11 @@ mod tests {
         assert_eq!(fee_in_charge_currency(800, 800, 53), 53);
         // €10.00 settled as $11.00 with a $0.62 fee: €0.56.
         assert_eq!(fee_in_charge_currency(1000, 1100, 62), 56);
-        assert_eq!(fee_in_charge_currency(100, 100, 500), 100, "never above the charge");
+        assert_eq!(
+            fee_in_charge_currency(100, 100, 500),
+            100,
+            "never above the charge"
+        );
     }
 
     #[test]
