@@ -539,8 +539,10 @@ pub struct BillingDashboard {
     pub effective_billing_day: i64,
     pub payment_method: Option<String>,
     pub payment_method_label: Option<String>,
-    /// The local checkout's test methods.
+    /// The local checkout's test methods (empty when cards are saved with Stripe).
     pub payment_methods: Vec<PaymentMethodOption>,
+    /// Cards are saved on Stripe's Checkout page instead of the simulated one.
+    pub stripe_checkout: bool,
     pub upcoming: Vec<UpcomingCharge>,
     pub pledges: Vec<PledgeRow>,
     pub past: Vec<PastCharge>,

@@ -29,6 +29,8 @@ impl fmt::Debug for Secret {
 pub struct StripeKeys {
     pub secret_key: Secret,
     pub webhook_secret: Secret,
+    /// `STRIPE_API_BASE`: another address for Stripe's API (a local fake in tests).
+    pub api_base: Option<String>,
 }
 
 /// Everything the process is configured with.
@@ -143,9 +145,27 @@ impl Config {
                         "must be a webhook signing secret (whsec_…)",
                     ));
                 }
+                let api_base = match get("STRIPE_API_BASE") {
+                    None => None,
+                    Some(raw) => Some(
+                        Url::parse(&raw)
+                            .ok()
+                            .filter(|u| {
+                                matches!(u.scheme(), "http" | "https") && u.host().is_some()
+                            })
+                            .map(|u| u.to_string())
+                            .ok_or_else(|| {
+                                err(
+                                    "STRIPE_API_BASE",
+                                    "must be an absolute http:// or https:// address",
+                                )
+                            })?,
+                    ),
+                };
                 Some(StripeKeys {
                     secret_key: Secret(k),
                     webhook_secret: Secret(w),
+                    api_base,
                 })
             }
             (Some(_), None) => {
@@ -357,6 +377,24 @@ mod tests {
         .unwrap();
         let printed = format!("{c:?}");
         assert!(!printed.contains("sk_test_abc") && !printed.contains("whsec_def"));
+        assert_eq!(c.stripe.unwrap().api_base, None);
+        let c = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_abc"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
+            ("STRIPE_API_BASE", "http://127.0.0.1:12111"),
+        ])
+        .unwrap();
+        assert_eq!(
+            c.stripe.unwrap().api_base.as_deref(),
+            Some("http://127.0.0.1:12111/")
+        );
+        let e = config(&[
+            ("STRIPE_SECRET_KEY", "sk_test_abc"),
+            ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
+            ("STRIPE_API_BASE", "localhost"),
+        ])
+        .unwrap_err();
+        assert_eq!(e.var, "STRIPE_API_BASE");
     }
 
     #[test]

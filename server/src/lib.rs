@@ -2,6 +2,7 @@
 //! workers, and the command-line jobs. `main.rs` only parses the command line.
 
 pub mod bench;
+pub mod card_setup;
 pub mod cli;
 pub mod config;
 pub mod media;
@@ -11,6 +12,7 @@ pub mod stripe_webhook;
 pub mod workers;
 
 use app::domain::billing::BillingConfig;
+use app::domain::billing::stripe::StripeProcessor;
 use app::domain::mail::Mailer;
 use app::domain::{AppState, Db, accounts, demo};
 use app::{App, shell};
@@ -46,6 +48,8 @@ pub enum StartError {
     Mail(#[source] app::domain::mail::MailError),
     #[error("could not listen on {0}")]
     Bind(SocketAddr, #[source] std::io::Error),
+    #[error("invalid configuration: STRIPE_SECRET_KEY: {0}")]
+    Stripe(#[source] app::domain::billing::processor::ProcessorError),
     #[error("the HTTP server failed")]
     Serve(#[source] std::io::Error),
 }
@@ -58,16 +62,23 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 }
 
 /// The state every command works with: [`AppState::new`] with the billing policy the
-/// configuration sets (platform fee, carry-forward limit, call rate) in place of the defaults.
-pub fn app_state(db: Db, config: &Config) -> AppState {
+/// configuration sets (platform fee, carry-forward limit, call rate) in place of the defaults,
+/// and Stripe as the processor when its keys are set.
+pub fn app_state(db: Db, config: &Config) -> Result<AppState, StartError> {
     let mut state = AppState::new(db, config.settings.clone());
+    if let Some(keys) = &config.stripe {
+        let stripe = StripeProcessor::new(keys.secret_key.expose(), keys.api_base.as_deref())
+            .map_err(StartError::Stripe)?;
+        tracing::info!("charging through Stripe");
+        state = state.with_stripe(stripe);
+    }
     state.billing = Arc::new(BillingConfig {
         platform_fee_bps: config.billing_platform_fee_bps,
         max_carry_cycles: config.billing_max_carry_cycles,
         calls_per_second: std::num::NonZeroU32::new(config.billing_calls_per_second),
         ..(*state.billing).clone()
     });
-    state
+    Ok(state)
 }
 
 /// Loads the demo data if the database has no users; says whether it did.
@@ -133,6 +144,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/account/billing/statement.csv",
             get(reports::statement_csv),
+        )
+        .route(
+            "/account/billing/stripe-return",
+            get(card_setup::stripe_return),
         )
         .route(
             "/studio/p/{id}/image",

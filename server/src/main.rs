@@ -174,7 +174,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
 /// The configured database, migrated, and the state around it.
 async fn open(config: &Config) -> Result<AppState, CliError> {
     let db = server::open_database(config).await?;
-    Ok(server::app_state(db, config))
+    Ok(server::app_state(db, config)?)
 }
 
 fn exit_code(ok: bool) -> ExitCode {

@@ -205,6 +205,12 @@ pub async fn set_billing_day(billing_day: String) -> Result<(), AppError> {
 pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
+    if state.stripe.is_some() {
+        return Err(AppError::invalid(
+            "payment_method",
+            "Cards are saved on Stripe's secure page: use “Add a card with Stripe”.",
+        ));
+    }
     pledges::set_payment_method(
         &state,
         user.user_id,
@@ -213,4 +219,27 @@ pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), Ap
     .await?;
     leptos_axum::redirect("/account/billing?saved=payment_method#payment-method");
     Ok(())
+}
+
+/// Sends the caller to Stripe Checkout to save (or replace) the card their charges use.
+/// Stripe sends them back to `/account/billing/stripe-return`, which stores the card.
+#[server(endpoint = "start_card_setup", client = CsrfClient)]
+pub async fn start_card_setup() -> Result<(), AppError> {
+    use crate::domain::billing::payment_methods::{self, PaymentMethodError};
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    match payment_methods::start_checkout(&state, user.user_id).await {
+        Ok(url) => {
+            leptos_axum::redirect(&url);
+            Ok(())
+        }
+        Err(PaymentMethodError::Db(e)) => Err(AppError::internal(e)),
+        Err(PaymentMethodError::Processor(e)) => {
+            tracing::warn!(error = %e, "could not start Stripe Checkout");
+            Err(AppError::rejected(
+                PaymentMethodError::Processor(e).to_string(),
+            ))
+        }
+        Err(e) => Err(AppError::rejected(e.to_string())),
+    }
 }

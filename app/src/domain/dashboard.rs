@@ -574,8 +574,10 @@ pub async fn billing(
             .as_deref()
             .map(|m| payment_method_label(m).unwrap_or("Saved card").to_owned()),
         payment_method,
+        stripe_checkout: state.stripe.is_some(),
         payment_methods: simulated::methods::ALL
             .iter()
+            .filter(|_| state.stripe.is_none())
             .map(|(value, label)| PaymentMethodOption {
                 value: (*value).to_owned(),
                 label: (*label).to_owned(),

@@ -33,6 +33,8 @@ pub struct AppState {
     pub hasher: accounts::password::Hasher,
     /// Who charges cards: the simulated processor unless Stripe is configured.
     pub processor: Arc<dyn billing::PaymentProcessor>,
+    /// Stripe, when configured (then it is also `processor`): saving cards through Checkout.
+    pub stripe: Option<Arc<billing::stripe::StripeProcessor>>,
     pub billing: Arc<billing::BillingConfig>,
 }
 
@@ -48,7 +50,18 @@ impl AppState {
             db,
             settings: Arc::new(settings),
             processor: Arc::new(billing::simulated::SimulatedProcessor::new()),
+            stripe: None,
             billing: Arc::new(billing),
         }
+    }
+}
+
+impl AppState {
+    /// Charges through Stripe instead of the simulated processor.
+    pub fn with_stripe(mut self, stripe: billing::stripe::StripeProcessor) -> Self {
+        let stripe = Arc::new(stripe);
+        self.processor = stripe.clone();
+        self.stripe = Some(stripe);
+        self
     }
 }

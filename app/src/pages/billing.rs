@@ -6,7 +6,7 @@
 
 use crate::api::pledges::{
     CancelPledge, ChangePledgeAmount, PausePledge, ResumePledge, SetBillingDay, SetPaymentMethod,
-    get_billing_dashboard,
+    StartCardSetup, get_billing_dashboard,
 };
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::meta::PageMeta;
@@ -88,7 +88,19 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
     });
     let notice = added
         .or(done.map(str::to_owned))
-        .or(saved.map(str::to_owned));
+        .or(saved.map(str::to_owned))
+        .or(param("cancelled")
+            .filter(|c| c == "payment_method")
+            .map(|_| {
+                "Nothing was changed: you left Stripe's page before saving a card.".to_owned()
+            }));
+    let card_error = param("card").and_then(|c| {
+        Some(match c.as_str() {
+            "not_saved" => "Your card was not saved: Stripe's page was not completed for your account. Please try again.",
+            "unreachable" => "Stripe could not be reached, so we could not check your new card. Please try again in a minute.",
+            _ => return None,
+        })
+    });
     let needs_method = data.payment_method.is_none() && !data.upcoming.is_empty();
     view! {
         <header class="page-head">
@@ -97,6 +109,7 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
             <p><a href="/account/billing/statement">"Yearly statement and CSV download"</a></p>
         </header>
         {notice.map(|n| view! { <div class="alert alert-success" role="status">{n}</div> })}
+        {card_error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
         {data.attention.clone().map(|c| view! { <AttentionBanner charge=c/> })}
         {needs_method.then(|| view! {
             <div class="alert alert-warning" role="note">
@@ -446,31 +459,55 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
                     None => view! { <span class="muted">"No payment method saved yet."</span> }.into_any(),
                 }}
             </p>
-            <form method="post" action="/api/set_payment_method" class="stack checkout" novalidate>
-                <CsrfField/>
-                <div class="test-mode" role="note">
-                    <span class="test-mode-tag">"TEST MODE"</span>
-                    <span>"Simulated checkout: no real card is charged. Pick how the test card behaves."</span>
-                </div>
-                <FormAlert error/>
-                <fieldset class="choices" aria-describedby="payment_method-error">
-                    <legend>"Test card"</legend>
-                    {data.payment_methods.iter().map(|m| {
-                        let id = format!("pm-{}", m.value);
-                        let for_id = id.clone();
-                        view! {
-                            <label class="choice" for=for_id>
-                                <input type="radio" id=id name="payment_method" value=m.value.clone()
-                                    checked=m.value == current/>
-                                <span>{m.label.clone()}</span>
-                            </label>
-                        }
-                    }).collect_view()}
-                    <FieldError error field="payment_method"/>
-                </fieldset>
-                <button type="submit" class="button">"Save payment method"</button>
-            </form>
+            {data.stripe_checkout.then(|| view! { <StripeCardForm has_card=data.payment_method.is_some()/> })}
+            {(!data.stripe_checkout).then(|| view! {
+                <form method="post" action="/api/set_payment_method" class="stack checkout" novalidate>
+                    <CsrfField/>
+                    <div class="test-mode" role="note">
+                        <span class="test-mode-tag">"TEST MODE"</span>
+                        <span>"Simulated checkout: no real card is charged. Pick how the test card behaves."</span>
+                    </div>
+                    <FormAlert error/>
+                    <fieldset class="choices" aria-describedby="payment_method-error">
+                        <legend>"Test card"</legend>
+                        {data.payment_methods.iter().map(|m| {
+                            let id = format!("pm-{}", m.value);
+                            let for_id = id.clone();
+                            view! {
+                                <label class="choice" for=for_id>
+                                    <input type="radio" id=id name="payment_method" value=m.value.clone()
+                                        checked=m.value == current/>
+                                    <span>{m.label.clone()}</span>
+                                </label>
+                            }
+                        }).collect_view()}
+                        <FieldError error field="payment_method"/>
+                    </fieldset>
+                    <button type="submit" class="button">"Save payment method"</button>
+                </form>
+            })}
         </section>
+    }
+    .into_any()
+}
+
+/// With Stripe: a button that opens Stripe Checkout to save or replace the card.
+#[component]
+fn StripeCardForm(has_card: bool) -> impl IntoView {
+    let action = ServerAction::<StartCardSetup>::new();
+    let error = action_error(action.value());
+    let label = if has_card {
+        "Replace card with Stripe"
+    } else {
+        "Add a card with Stripe"
+    };
+    view! {
+        <form method="post" action="/api/start_card_setup" class="stack">
+            <CsrfField/>
+            <FormAlert error/>
+            <p class="help">"You enter your card on Stripe's secure page; Chipin never sees the card number."</p>
+            <button type="submit" class="button">{label}</button>
+        </form>
     }
     .into_any()
 }

@@ -3,6 +3,8 @@
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
+use crate::processors::{Card, Harness, Kind, for_both_processors};
+use app::domain::billing::PaymentProcessor;
 use app::domain::billing::simulated::{SimulatedProcessor, methods};
 use app::domain::billing::{self, BillingConfig, FaultPoint, RunSummary, refunds};
 use app::domain::ledger::{self, Account};
@@ -11,13 +13,26 @@ use app::money::Currency;
 use chrono::NaiveDate;
 use std::collections::HashMap;
 
+for_both_processors!(
+    everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly,
+    a_second_run_in_the_same_cycle_charges_nothing_more,
+    each_currency_gets_its_own_charge,
+    declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voided,
+    fixing_the_card_before_a_retry_collects_the_same_items_once,
+    a_charge_that_needs_authentication_waits_and_emails_the_supporter,
+    refunding_one_item_reverses_exactly_its_lines_once,
+    a_run_stopped_at_any_phase_resumes_and_charges_everyone_exactly_once,
+    calls_lost_on_the_network_are_resent_with_the_same_key_next_run,
+    calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_once
+);
+
 fn date(s: &str) -> NaiveDate {
     s.parse().unwrap()
 }
 
 async fn run(
     app: &TestApp,
-    p: &SimulatedProcessor,
+    p: &dyn PaymentProcessor,
     config: &BillingConfig,
     as_of: &str,
 ) -> RunSummary {
@@ -33,12 +48,11 @@ async fn assert_ledger_ok(app: &TestApp) {
     }
 }
 
-#[tokio::test]
-async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly() {
+async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let creator_a = recipient(db, "mara", "USD").await;
@@ -48,7 +62,7 @@ async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly()
     pledge(&app.state, fan, creator_a, "5").await;
     tip(&app.state, fan, creator_b, "1").await;
     tip(&app.state, fan, cause, "2.00").await;
-    card(&app.state, fan, methods::SUCCEEDS, 10).await;
+    card(&app.state, fan, p.method(Card::Succeeds), 10).await;
 
     let summary = run(&app, &p, &config, "2026-11-10").await;
     assert_eq!(summary.charges_succeeded, 1);
@@ -106,22 +120,21 @@ async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly()
     assert_ledger_ok(&app).await;
 }
 
-#[tokio::test]
-async fn a_second_run_in_the_same_cycle_charges_nothing_more() {
+async fn a_second_run_in_the_same_cycle_charges_nothing_more(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     pledge(&app.state, fan, r, "5").await;
-    card(&app.state, fan, methods::SUCCEEDS, 3).await;
+    card(&app.state, fan, p.method(Card::Succeeds), 3).await;
     run(&app, &p, &config, "2026-11-03").await;
     let again = run(&app, &p, &config, "2026-11-20").await;
     assert_eq!(again.charges_created, 0);
-    assert_eq!(p.calls().len(), 1);
+    assert_eq!(p.charge_calls(), 1);
     // The next month charges the next period.
     let december = run(&app, &p, &config, "2026-12-03").await;
     assert_eq!(december.charges_succeeded, 1);
@@ -152,12 +165,11 @@ async fn supporters_are_charged_only_once_their_billing_day_has_come() {
     assert_eq!(p.successful_charges()[1].supporter_id, late);
 }
 
-#[tokio::test]
-async fn each_currency_gets_its_own_charge() {
+async fn each_currency_gets_its_own_charge(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let usd = recipient(db, "mara", "USD").await;
@@ -167,7 +179,7 @@ async fn each_currency_gets_its_own_charge() {
     pledge(&app.state, fan, usd, "3").await;
     pledge(&app.state, fan, eur, "4").await;
     tip(&app.state, fan, krw, "5000").await;
-    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    card(&app.state, fan, p.method(Card::Succeeds), 1).await;
     let s = run(&app, &p, &config, "2026-11-01").await;
     assert_eq!(s.charges_succeeded, 3);
     let mut currencies: Vec<Currency> = p
@@ -238,18 +250,17 @@ async fn a_tip_that_reaches_the_minimum_is_charged_with_the_carried_items() {
     assert_eq!((s.charges_succeeded, s.items_charged), (1, 2));
 }
 
-#[tokio::test]
-async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voided() {
+async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voided(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     let pledge_id = pledge(&app.state, fan, r, "5").await;
-    card(&app.state, fan, methods::INSUFFICIENT_FUNDS, 1).await;
+    card(&app.state, fan, p.method(Card::InsufficientFunds), 1).await;
     let s = run(&app, &p, &config, "2026-11-01").await;
     assert_eq!(s.charges_declined, 1);
     let status = |id| async move {
@@ -299,21 +310,20 @@ async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voide
     assert_ledger_ok(&app).await;
 }
 
-#[tokio::test]
-async fn fixing_the_card_before_a_retry_collects_the_same_items_once() {
+async fn fixing_the_card_before_a_retry_collects_the_same_items_once(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     let pledge_id = pledge(&app.state, fan, r, "5").await;
     tip(&app.state, fan, r, "2").await;
-    card(&app.state, fan, methods::DECLINED, 1).await;
+    card(&app.state, fan, p.method(Card::Declined), 1).await;
     run(&app, &p, &config, "2026-11-01").await;
-    pledges::set_payment_method(&app.state, fan, methods::SUCCEEDS)
+    pledges::set_payment_method(&app.state, fan, p.method(Card::Succeeds))
         .await
         .unwrap();
     let s = run(&app, &p, &config, "2026-11-02").await;
@@ -332,18 +342,17 @@ async fn fixing_the_card_before_a_retry_collects_the_same_items_once() {
     assert_ledger_ok(&app).await;
 }
 
-#[tokio::test]
-async fn a_charge_that_needs_authentication_waits_and_emails_the_supporter() {
+async fn a_charge_that_needs_authentication_waits_and_emails_the_supporter(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     pledge(&app.state, fan, r, "5").await;
-    card(&app.state, fan, methods::REQUIRES_AUTHENTICATION, 1).await;
+    card(&app.state, fan, p.method(Card::RequiresAuthentication), 1).await;
     let s = run(&app, &p, &config, "2026-11-01").await;
     assert_eq!(s.charges_requiring_action, 1);
     assert_eq!(
@@ -397,12 +406,11 @@ async fn supporters_without_a_payment_method_are_told_and_not_charged() {
     );
 }
 
-#[tokio::test]
-async fn refunding_one_item_reverses_exactly_its_lines_once() {
+async fn refunding_one_item_reverses_exactly_its_lines_once(kind: Kind) {
     let app = spawn_app().await;
     let (db, p, config) = (
         &app.state.db,
-        SimulatedProcessor::new(),
+        Harness::new(kind).await,
         BillingConfig::default(),
     );
     let a = recipient(db, "mara", "USD").await;
@@ -410,7 +418,7 @@ async fn refunding_one_item_reverses_exactly_its_lines_once() {
     let fan = user(db, "Fan").await;
     pledge(&app.state, fan, a, "5").await;
     tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    card(&app.state, fan, p.method(Card::Succeeds), 1).await;
     run(&app, &p, &config, "2026-11-01").await;
     let before_a = ledger::balance(db, Account::Recipient(a), Currency::USD)
         .await
@@ -510,7 +518,7 @@ async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_fin
     }
 }
 
-async fn crash_population(app: &TestApp) -> Vec<i64> {
+async fn crash_population(app: &TestApp, method: &str) -> Vec<i64> {
     let db = &app.state.db;
     let a = recipient(db, "mara", "USD").await;
     let b = recipient(db, "tomas", "EUR").await;
@@ -521,22 +529,21 @@ async fn crash_population(app: &TestApp) -> Vec<i64> {
         if i % 3 == 0 {
             tip(&app.state, fan, b, "3").await;
         }
-        card(&app.state, fan, methods::SUCCEEDS, 1).await;
+        card(&app.state, fan, method, 1).await;
         fans.push(fan);
     }
     fans
 }
 
-#[tokio::test]
-async fn a_run_stopped_at_any_phase_resumes_and_charges_everyone_exactly_once() {
+async fn a_run_stopped_at_any_phase_resumes_and_charges_everyone_exactly_once(kind: Kind) {
     for fault in [
         FaultPoint::AfterIntents,
         FaultPoint::AfterProcessorCalls,
         FaultPoint::AfterFirstResults,
     ] {
         let app = spawn_app().await;
-        let p = SimulatedProcessor::new();
-        crash_population(&app).await;
+        let p = Harness::new(kind).await;
+        crash_population(&app, p.method(Card::Succeeds)).await;
         let crashing = BillingConfig {
             fault: Some(fault),
             batch_size: 10,
@@ -581,11 +588,10 @@ async fn a_run_stopped_at_any_phase_resumes_and_charges_everyone_exactly_once() 
     }
 }
 
-#[tokio::test]
-async fn calls_lost_on_the_network_are_resent_with_the_same_key_next_run() {
+async fn calls_lost_on_the_network_are_resent_with_the_same_key_next_run(kind: Kind) {
     let app = spawn_app().await;
-    let p = SimulatedProcessor::new();
-    crash_population(&app).await;
+    let p = Harness::new(kind).await;
+    crash_population(&app, p.method(Card::Succeeds)).await;
     p.fail_next_calls(7);
     let config = BillingConfig::default();
     let s = run(&app, &p, &config, "2026-11-01").await;
@@ -596,12 +602,11 @@ async fn calls_lost_on_the_network_are_resent_with_the_same_key_next_run() {
     assert_ledger_ok(&app).await;
 }
 
-#[tokio::test]
-async fn calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_once() {
+async fn calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_once(kind: Kind) {
     let app = spawn_app().await;
-    crash_population(&app).await;
     // A processor that takes 20 calls a second, and a scheduler that was not told so.
-    let p = SimulatedProcessor::new().with_rate_limit(20);
+    let p = Harness::with_rate_limit(kind, Some(20)).await;
+    crash_population(&app, p.method(Card::Succeeds)).await;
     let config = BillingConfig {
         concurrency: 34,
         ..BillingConfig::default()
@@ -621,7 +626,7 @@ async fn calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_o
 #[tokio::test]
 async fn a_scheduler_told_the_rate_limit_keeps_under_it() {
     let app = spawn_app().await;
-    crash_population(&app).await;
+    crash_population(&app, methods::SUCCEEDS).await;
     let p = SimulatedProcessor::new().with_rate_limit(20);
     let config = BillingConfig {
         concurrency: 34,
@@ -638,7 +643,7 @@ async fn a_scheduler_told_the_rate_limit_keeps_under_it() {
 async fn two_runs_at_once_charge_each_supporter_exactly_once() {
     let app = spawn_app().await;
     let p = SimulatedProcessor::new().with_latency(std::time::Duration::from_millis(5));
-    let fans = crash_population(&app).await;
+    let fans = crash_population(&app, methods::SUCCEEDS).await;
     let config = BillingConfig {
         batch_size: 4,
         concurrency: 4,

@@ -165,7 +165,7 @@ async fn the_billing_timer_step_bills_with_the_configured_platform_fee() {
         _ => None,
     })
     .unwrap();
-    let state = server::app_state(app.state.db.clone(), &config);
+    let state = server::app_state(app.state.db.clone(), &config).expect("app state");
     assert_eq!(state.billing.platform_fee_bps, 500);
     assert_eq!(state.billing.max_carry_cycles, 0);
     // One supporter with a single 50¢ item: under the minimum, but nothing may be carried.

@@ -94,7 +94,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     }
     let config = Config::from_lookup(|k| map.get(k).cloned()).expect("test config");
     let db = server::open_database(&config).await.expect("database");
-    let state = AppState::new(db, config.settings.clone());
+    let state = server::app_state(db, &config).expect("app state");
     let (stop, stopped) = oneshot::channel::<()>();
     let serve_state = state.clone();
     let task = tokio::spawn(async move {

@@ -1,5 +1,5 @@
 //! `POST /stripe/webhook` end to end: signed deliveries built from Stripe's own example
-//! objects (`tests/fixtures/stripe-fixtures3.json`), refused forgeries, each event applied
+//! objects (`tests/fixtures/stripe/fixtures3.json`), refused forgeries, each event applied
 //! once in any order, and what every handled event leaves in the database.
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
@@ -16,7 +16,7 @@ use app::money::Currency;
 use serde_json::{Value, json};
 
 const SECRET: &str = "whsec_chipin_test_secret";
-const FIXTURES: &str = include_str!("../fixtures/stripe-fixtures3.json");
+const FIXTURES: &str = include_str!("../fixtures/stripe/fixtures3.json");
 
 fn fixture(resource: &str) -> Value {
     let all: Value = serde_json::from_str(FIXTURES).expect("fixtures parse");

@@ -25,6 +25,28 @@ struct PendingRow {
     idempotency_key: String,
 }
 
+impl PendingRow {
+    /// The charge as the send and settle code needs it, without its payment method yet.
+    fn into_pending(self) -> Result<Pending, BillingError> {
+        Ok(Pending {
+            id: self.id,
+            supporter: self.supporter_id,
+            currency: self.currency.parse().map_err(|_| {
+                BillingError::Inconsistent(format!(
+                    "charge {}: currency {}",
+                    self.id, self.currency
+                ))
+            })?,
+            cycle: self.cycle,
+            attempt: self.attempt,
+            amount: self.amount_minor,
+            key: self.idempotency_key,
+            payment_method: None,
+            customer: None,
+        })
+    }
+}
+
 /// A claimed charge, ready to send.
 #[derive(Clone, Debug)]
 struct Pending {
@@ -38,6 +60,14 @@ struct Pending {
     payment_method: Option<String>,
     customer: Option<String>,
 }
+
+/// The status a charge sent by the scheduler leaves.
+const PENDING: &str = "'pending'";
+/// The statuses of a charge the processor settles later (by webhook).
+const AWAITING: &str = "'processing', 'requires_action'";
+/// The statuses a webhook naming the charge itself may settle: also a charge whose call's
+/// answer was lost, still `pending`. A charge already settled is never moved again.
+const UNSETTLED: &str = "'pending', 'processing', 'requires_action'";
 
 /// What came back for one claimed charge.
 type Outcome = (Pending, Result<ChargeOutcome, ProcessorError>);
@@ -252,17 +282,9 @@ async fn claim(
             let (payment_method, customer) =
                 methods.get(&r.supporter_id).cloned().unwrap_or_default();
             Ok(Pending {
-                id: r.id,
-                supporter: r.supporter_id,
-                currency: r.currency.parse().map_err(|_| {
-                    BillingError::Inconsistent(format!("charge {}: currency {}", r.id, r.currency))
-                })?,
-                cycle: r.cycle,
-                attempt: r.attempt,
-                amount: r.amount_minor,
-                key: r.idempotency_key,
                 payment_method,
                 customer,
+                ..r.into_pending()?
             })
         })
         .collect()
@@ -298,12 +320,11 @@ async fn commit_outcomes(
                 if decline(
                     &mut tx,
                     config,
-                    Settling::Sent,
                     &p,
                     processor_ref,
                     &code,
-                    at,
                     summary,
+                    Transition { at, from: PENDING },
                 )
                 .await?
                 {
@@ -311,13 +332,31 @@ async fn commit_outcomes(
                 }
             }
             Ok(ChargeOutcome::RequiresAuthentication { processor_ref }) => {
-                if set_status(&mut tx, p.id, "requires_action", Some(&processor_ref), at).await? {
+                if set_status(
+                    &mut tx,
+                    p.id,
+                    "requires_action",
+                    Some(&processor_ref),
+                    at,
+                    PENDING,
+                )
+                .await?
+                {
                     summary.charges_requiring_action += 1;
                     notify_authentication(&mut tx, config, &p).await?;
                 }
             }
             Ok(ChargeOutcome::Processing { processor_ref }) => {
-                if set_status(&mut tx, p.id, "processing", Some(&processor_ref), at).await? {
+                if set_status(
+                    &mut tx,
+                    p.id,
+                    "processing",
+                    Some(&processor_ref),
+                    at,
+                    PENDING,
+                )
+                .await?
+                {
                     summary.charges_processing += 1;
                 }
             }
@@ -337,145 +376,24 @@ async fn commit_outcomes(
         .await?;
         summary.charges_unreachable += unreachable.len() as u64;
     }
-    settle_successes(
-        &mut tx,
-        backend,
-        config,
-        Settling::Sent,
-        succeeded,
-        at,
-        summary,
-    )
-    .await?;
+    settle_successes(&mut tx, backend, config, succeeded, at, summary, PENDING).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Which states an outcome may move a charge out of.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Settling {
-    /// The answer to a call this run made: only a charge still `pending`.
-    Sent,
-    /// A processor webhook: also a charge waiting for the processor (`processing`) or for the
-    /// supporter (`requires_action`). A charge already settled is never moved again.
-    Webhook,
-}
-
-impl Settling {
-    fn statuses(self) -> &'static str {
-        match self {
-            Self::Sent => "('pending')",
-            Self::Webhook => "('pending', 'processing', 'requires_action')",
-        }
-    }
-}
-
-/// A charge as the settle functions need it, read in the caller's transaction.
-async fn load_charge(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    charge_id: i64,
-) -> Result<Option<Pending>, BillingError> {
-    let row: Option<PendingRow> = sqlx::query_as(
-        "select id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key \
-         from charges where id = $1",
-    )
-    .bind(charge_id)
-    .fetch_optional(&mut **tx)
-    .await?;
-    row.map(|r| {
-        Ok(Pending {
-            id: r.id,
-            supporter: r.supporter_id,
-            currency: r.currency.parse().map_err(|_| {
-                BillingError::Inconsistent(format!("charge {}: currency {}", r.id, r.currency))
-            })?,
-            cycle: r.cycle,
-            attempt: r.attempt,
-            amount: r.amount_minor,
-            key: r.idempotency_key,
-            payment_method: None,
-            customer: None,
-        })
-    })
-    .transpose()
-}
-
-/// Settles one charge as succeeded when the processor reports it later (a webhook): the same
-/// allocations, journal entry and item and pledge updates as a success answered at once, in
-/// the caller's transaction. False when the charge had already left the states a webhook may
-/// settle (it succeeded or failed before), so a repeated or late report changes nothing.
-pub async fn settle_success(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    backend: Backend,
-    config: &BillingConfig,
-    charge_id: i64,
-    processor_ref: &str,
-    fee_minor: i64,
-    at: i64,
-) -> Result<bool, BillingError> {
-    let Some(p) = load_charge(tx, charge_id).await? else {
-        return Ok(false);
-    };
-    if fee_minor < 0 || fee_minor > p.amount {
-        return Err(BillingError::Inconsistent(format!(
-            "charge {charge_id}: fee {fee_minor} for an amount of {}",
-            p.amount
-        )));
-    }
-    let mut summary = RunSummary::default();
-    settle_successes(
-        tx,
-        backend,
-        config,
-        Settling::Webhook,
-        vec![(p, processor_ref.to_owned(), fee_minor)],
-        at,
-        &mut summary,
-    )
-    .await?;
-    Ok(summary.charges_succeeded == 1)
-}
-
-/// Records a decline the processor reports later (a webhook), exactly like a decline answered
-/// at once: the retry schedule, or after the last attempt voided items and paused pledges, and
-/// the supporter's email. False when the charge had already succeeded or failed.
-pub async fn settle_decline(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    config: &BillingConfig,
-    charge_id: i64,
-    processor_ref: &str,
-    code: &str,
-    at: i64,
-) -> Result<bool, BillingError> {
-    let Some(p) = load_charge(tx, charge_id).await? else {
-        return Ok(false);
-    };
-    let mut summary = RunSummary::default();
-    decline(
-        tx,
-        config,
-        Settling::Webhook,
-        &p,
-        Some(processor_ref.to_owned()),
-        code,
-        at,
-        &mut summary,
-    )
-    .await
-}
-
-/// Moves one charge out of `pending`; false if it had already left.
+/// Moves one charge out of one of the statuses `from`; false if it had already left.
 async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     charge: i64,
     status: &str,
     processor_ref: Option<&str>,
     at: i64,
+    from: &str,
 ) -> Result<bool, BillingError> {
-    let done = sqlx::query(
+    let done = sqlx::query(&format!(
         "update charges set status = $1, processor_ref = $2, updated_at = $3, claimed_until = null \
-         where id = $4 and status = 'pending'",
-    )
+         where id = $4 and status in ({from})"
+    ))
     .bind(status)
     .bind(processor_ref)
     .bind(at)
@@ -494,10 +412,10 @@ async fn settle_successes(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     config: &BillingConfig,
-    settling: Settling,
     succeeded: Vec<(Pending, String, i64)>,
     at: i64,
     summary: &mut RunSummary,
+    from: &str,
 ) -> Result<(), BillingError> {
     if succeeded.is_empty() {
         return Ok(());
@@ -511,11 +429,11 @@ async fn settle_successes(
             (p.id, reference.as_str(), *fee, platform.max(0))
         })
         .collect();
-    // Claim the transition in one statement; only charges still pending come back.
+    // Claim the transition in one statement; only charges still in `from` come back.
     let won: std::collections::HashSet<i64> = sqlx::query_as::<_, (i64,)>(&format!(
         "update charges set status = 'succeeded', processor_ref = v.reference, fee_minor = v.fee, \
                 platform_fee_minor = v.platform_fee, updated_at = $1, claimed_until = null \
-         from ({}) as v where charges.id = v.id and charges.status in {} \
+         from ({}) as v where charges.id = v.id and charges.status in ({from}) \
          returning charges.id",
         json_rows(
             backend,
@@ -526,8 +444,7 @@ async fn settle_successes(
                 ("fee", "bigint"),
                 ("platform_fee", "bigint"),
             ]
-        ),
-        settling.statuses()
+        )
     ))
     .bind(at)
     .bind(json_param(&rows))
@@ -625,21 +542,23 @@ async fn settle_successes(
     Ok(())
 }
 
-#[expect(
-    clippy::too_many_arguments,
-    reason = "one decline, shared by the scheduler and webhooks"
-)]
+/// When a charge changes status, and the statuses it may change from.
+#[derive(Clone, Copy)]
+struct Transition<'a> {
+    at: i64,
+    from: &'a str,
+}
+
 /// Records a decline: schedules the next attempt, or after the last one voids the items and
 /// pauses the pledges. The supporter is emailed either way. False if already recorded.
 async fn decline(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     config: &BillingConfig,
-    settling: Settling,
     p: &Pending,
     processor_ref: Option<String>,
     code: &str,
-    at: i64,
     summary: &mut RunSummary,
+    Transition { at, from }: Transition<'_>,
 ) -> Result<bool, BillingError> {
     let retry_index = (p.attempt - 1) as usize;
     let next_retry_at = config.retry_days.get(retry_index).map(|days| {
@@ -652,8 +571,7 @@ async fn decline(
     });
     let done = sqlx::query(&format!(
         "update charges set status = 'failed', processor_ref = $1, decline_code = $2, next_retry_at = $3, \
-         updated_at = $4, claimed_until = null where id = $5 and status in {}",
-        settling.statuses()
+         updated_at = $4, claimed_until = null where id = $5 and status in ({from})"
     ))
     .bind(processor_ref)
     .bind(code)
@@ -798,4 +716,187 @@ pub async fn schedule_retries(
         }
         tx.commit().await?;
     }
+}
+
+/// What settling a charge the processor finished later did.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// The charge with this id took the outcome.
+    Charge(i64),
+    /// No charge was waiting under that processor reference (unknown, or already settled).
+    Nothing,
+}
+
+/// Settles a charge left `processing` or `requires_action` once the processor reports how it
+/// ended (a webhook, or the supporter's on-session confirmation), inside the caller's
+/// transaction: a success records allocations, fee split and journal exactly as the scheduler
+/// does; a failure goes into the retry schedule with its decline code; `processing` moves a
+/// charge that waited for authentication on. Repeating it changes nothing.
+pub async fn settle_awaiting(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    config: &BillingConfig,
+    outcome: &ChargeOutcome,
+    at: i64,
+) -> Result<Settled, BillingError> {
+    let processor_ref = match outcome {
+        ChargeOutcome::Succeeded { processor_ref, .. }
+        | ChargeOutcome::RequiresAuthentication { processor_ref }
+        | ChargeOutcome::Processing { processor_ref } => processor_ref.as_str(),
+        ChargeOutcome::Declined { processor_ref, .. } => match processor_ref {
+            Some(r) => r.as_str(),
+            None => return Ok(Settled::Nothing),
+        },
+    };
+    let row: Option<PendingRow> = sqlx::query_as(&format!(
+        "select id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key \
+         from charges where processor_ref = $1 and status in ({AWAITING})"
+    ))
+    .bind(processor_ref)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(p) = row.map(PendingRow::into_pending).transpose()? else {
+        return Ok(Settled::Nothing);
+    };
+    let id = p.id;
+    let mut summary = RunSummary::default();
+    let changed = match outcome {
+        ChargeOutcome::Succeeded { fee_minor, .. } => {
+            let fee = (*fee_minor).clamp(0, p.amount);
+            settle_successes(
+                tx,
+                backend,
+                config,
+                vec![(p, processor_ref.to_owned(), fee)],
+                at,
+                &mut summary,
+                AWAITING,
+            )
+            .await?;
+            summary.charges_succeeded == 1
+        }
+        ChargeOutcome::Declined { code, .. } => {
+            decline(
+                tx,
+                config,
+                &p,
+                Some(processor_ref.to_owned()),
+                code,
+                &mut summary,
+                Transition { at, from: AWAITING },
+            )
+            .await?
+        }
+        ChargeOutcome::Processing { .. } => {
+            set_status(
+                tx,
+                id,
+                "processing",
+                Some(processor_ref),
+                at,
+                "'requires_action'",
+            )
+            .await?
+        }
+        ChargeOutcome::RequiresAuthentication { .. } => false,
+    };
+    Ok(if changed {
+        Settled::Charge(id)
+    } else {
+        Settled::Nothing
+    })
+}
+
+/// [`settle_awaiting`] in a transaction of its own.
+pub async fn settle_charge(
+    db: &Db,
+    config: &BillingConfig,
+    outcome: &ChargeOutcome,
+) -> Result<Settled, BillingError> {
+    let mut tx = db.pool().begin().await?;
+    let settled = settle_awaiting(&mut tx, db.backend(), config, outcome, wall_clock()).await?;
+    tx.commit().await?;
+    Ok(settled)
+}
+
+/// A charge as the settle functions need it, read in the caller's transaction.
+async fn load_charge(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    charge_id: i64,
+) -> Result<Option<Pending>, BillingError> {
+    let row: Option<PendingRow> = sqlx::query_as(
+        "select id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key \
+         from charges where id = $1",
+    )
+    .bind(charge_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    row.map(PendingRow::into_pending).transpose()
+}
+
+/// Settles one charge as succeeded when the processor reports it later (a webhook naming the
+/// charge): the same allocations, journal entry and item and pledge updates as a success
+/// answered at once, in the caller's transaction. False when the charge had already succeeded
+/// or failed, so a repeated or late report changes nothing.
+pub async fn settle_success(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    config: &BillingConfig,
+    charge_id: i64,
+    processor_ref: &str,
+    fee_minor: i64,
+    at: i64,
+) -> Result<bool, BillingError> {
+    let Some(p) = load_charge(tx, charge_id).await? else {
+        return Ok(false);
+    };
+    if fee_minor < 0 || fee_minor > p.amount {
+        return Err(BillingError::Inconsistent(format!(
+            "charge {charge_id}: fee {fee_minor} for an amount of {}",
+            p.amount
+        )));
+    }
+    let mut summary = RunSummary::default();
+    settle_successes(
+        tx,
+        backend,
+        config,
+        vec![(p, processor_ref.to_owned(), fee_minor)],
+        at,
+        &mut summary,
+        UNSETTLED,
+    )
+    .await?;
+    Ok(summary.charges_succeeded == 1)
+}
+
+/// Records a decline the processor reports later (a webhook naming the charge), exactly like a
+/// decline answered at once: the retry schedule, or after the last attempt voided items and
+/// paused pledges, and the supporter's email. False when the charge had already succeeded or
+/// failed.
+pub async fn settle_decline(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    config: &BillingConfig,
+    charge_id: i64,
+    processor_ref: &str,
+    code: &str,
+    at: i64,
+) -> Result<bool, BillingError> {
+    let Some(p) = load_charge(tx, charge_id).await? else {
+        return Ok(false);
+    };
+    let mut summary = RunSummary::default();
+    decline(
+        tx,
+        config,
+        &p,
+        Some(processor_ref.to_owned()),
+        code,
+        &mut summary,
+        Transition {
+            at,
+            from: UNSETTLED,
+        },
+    )
+    .await
 }

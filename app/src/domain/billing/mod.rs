@@ -24,9 +24,11 @@ pub mod charge;
 pub mod disputes;
 pub mod fee_split;
 pub mod gather;
+pub mod payment_methods;
 pub mod processor;
 pub mod refunds;
 pub mod simulated;
+pub mod stripe;
 pub mod webhooks;
 
 use crate::domain::Db;

@@ -1,0 +1,175 @@
+//! Saving a supporter's card with Stripe: one Stripe Customer per supporter (kept in
+//! `billing_profiles.processor_customer`), Stripe Checkout in setup mode to collect the card,
+//! and the payment method it saved stored as the supporter's default. The last step is shared
+//! by the return from Checkout and the `checkout.session.completed` / `setup_intent.succeeded`
+//! webhooks, so whichever arrives first saves the card and the other changes nothing.
+
+use super::processor::ProcessorError;
+use super::stripe::{SetupError, StripeProcessor};
+use crate::domain::db::now;
+use crate::domain::{AppState, Db};
+use crate::money::Currency;
+
+/// Why a card could not be saved.
+#[derive(Debug, thiserror::Error)]
+pub enum PaymentMethodError {
+    /// Stripe is not configured; the simulated test cards are used instead.
+    #[error("Card payments through Stripe are not set up on this site.")]
+    NotConfigured,
+    #[error("{0}")]
+    NotSaved(&'static str),
+    #[error("Stripe could not be reached. Please try again in a minute.")]
+    Processor(#[source] ProcessorError),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+}
+
+impl From<SetupError> for PaymentMethodError {
+    fn from(e: SetupError) -> Self {
+        match e {
+            SetupError::Processor(e) => Self::Processor(e),
+            SetupError::NotCompleted(m) => Self::NotSaved(m),
+        }
+    }
+}
+
+fn stripe(state: &AppState) -> Result<&StripeProcessor, PaymentMethodError> {
+    state
+        .stripe
+        .as_deref()
+        .ok_or(PaymentMethodError::NotConfigured)
+}
+
+/// The supporter's Stripe Customer, created (and remembered) the first time.
+pub async fn ensure_customer(
+    state: &AppState,
+    supporter: i64,
+) -> Result<String, PaymentMethodError> {
+    let stripe = stripe(state)?;
+    let existing: Option<(Option<String>,)> =
+        sqlx::query_as("select processor_customer from billing_profiles where user_id = $1")
+            .bind(supporter)
+            .fetch_optional(state.db.pool())
+            .await?;
+    if let Some((Some(customer),)) = existing {
+        return Ok(customer);
+    }
+    let (email, name): (String, String) =
+        sqlx::query_as("select email, display_name from users where id = $1")
+            .bind(supporter)
+            .fetch_one(state.db.pool())
+            .await?;
+    // The customer's idempotency key is the supporter's id, so two tabs racing here get the
+    // same customer back and store the same value.
+    let customer = stripe
+        .create_customer(supporter, &email, &name)
+        .await
+        .map_err(PaymentMethodError::Processor)?;
+    let at = now();
+    let day = chrono::DateTime::from_timestamp(at, 0)
+        .map_or(1, |d| chrono::Datelike::day(&d).min(28)) as i64;
+    sqlx::query(
+        "insert into billing_profiles (user_id, billing_day, processor_customer, created_at) \
+         values ($1, $2, $3, $4) \
+         on conflict (user_id) do update set processor_customer = excluded.processor_customer \
+         where billing_profiles.processor_customer is null",
+    )
+    .bind(supporter)
+    .bind(day)
+    .bind(&customer)
+    .bind(at)
+    .execute(state.db.pool())
+    .await?;
+    let (stored,): (Option<String>,) =
+        sqlx::query_as("select processor_customer from billing_profiles where user_id = $1")
+            .bind(supporter)
+            .fetch_one(state.db.pool())
+            .await?;
+    Ok(stored.unwrap_or(customer))
+}
+
+/// The currency the supporter gives in most recently (Checkout needs one in setup mode).
+async fn setup_currency(db: &Db, supporter: i64) -> Result<Currency, sqlx::Error> {
+    let latest: Option<(String,)> = sqlx::query_as(
+        "select currency from donation_items where supporter_id = $1 order by id desc limit 1",
+    )
+    .bind(supporter)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(latest
+        .and_then(|(c,)| c.parse().ok())
+        .unwrap_or(Currency::USD))
+}
+
+/// Starts Stripe Checkout in setup mode for the supporter; returns the address to send them
+/// to. Coming back lands on `/account/billing/stripe-return` (saved) or the billing page
+/// (cancelled).
+pub async fn start_checkout(
+    state: &AppState,
+    supporter: i64,
+) -> Result<String, PaymentMethodError> {
+    let customer = ensure_customer(state, supporter).await?;
+    let stripe = stripe(state)?;
+    let site = state.billing.site_url.as_str();
+    let currency = setup_currency(&state.db, supporter).await?;
+    stripe
+        .create_setup_session(
+            &customer,
+            currency,
+            &format!("{site}/account/billing/stripe-return?session_id={{CHECKOUT_SESSION_ID}}"),
+            &format!("{site}/account/billing?cancelled=payment_method#payment-method"),
+        )
+        .await
+        .map_err(PaymentMethodError::Processor)
+}
+
+/// The return from Checkout: checks the session is this supporter's and completed, and stores
+/// the payment method it saved as their default.
+pub async fn finish_checkout(
+    state: &AppState,
+    supporter: i64,
+    session_id: &str,
+) -> Result<(), PaymentMethodError> {
+    let stripe = stripe(state)?;
+    let customer: Option<(Option<String>,)> =
+        sqlx::query_as("select processor_customer from billing_profiles where user_id = $1")
+            .bind(supporter)
+            .fetch_optional(state.db.pool())
+            .await?;
+    let Some((Some(customer),)) = customer else {
+        return Err(PaymentMethodError::NotSaved(
+            "That Checkout session belongs to someone else.",
+        ));
+    };
+    let setup = stripe.completed_setup(session_id, &customer).await?;
+    store_for_customer(state.db.pool(), &setup.customer, &setup.payment_method).await?;
+    Ok(())
+}
+
+/// Stores `payment_method` as the default of the supporter whose Stripe Customer is
+/// `customer`; returns that supporter, or `None` if no supporter has that customer. Takes any
+/// executor, so a webhook can call it inside the transaction that records its event.
+pub async fn store_for_customer<'e, E>(
+    executor: E,
+    customer: &str,
+    payment_method: &str,
+) -> Result<Option<i64>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let valid = |s: &str| {
+        !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+    };
+    if !valid(customer) || !valid(payment_method) {
+        return Ok(None);
+    }
+    let row: Option<(i64,)> = sqlx::query_as(
+        "update billing_profiles set payment_method = $1 where processor_customer = $2 \
+         returning user_id",
+    )
+    .bind(payment_method)
+    .bind(customer)
+    .fetch_optional(executor)
+    .await?;
+    Ok(row.map(|(id,)| id))
+}

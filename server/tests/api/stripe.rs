@@ -1,0 +1,677 @@
+//! Stripe as the processor, against the local fake Stripe: the requests Chipin sends, what it
+//! records for each outcome, idempotency across a crash and a restart, refunds, charges settled
+//! later, and saving a card through Checkout.
+
+use crate::fake_stripe::{FakeStripe, pm};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::population::*;
+use crate::processors::stripe_for;
+use app::domain::billing::charge::{Settled, settle_charge};
+use app::domain::billing::payment_methods;
+use app::domain::billing::processor::{ChargeOutcome, PaymentProcessor, RefundRequest};
+use app::domain::billing::{self, BillingConfig, FaultPoint, refunds};
+use app::domain::ledger::{self, Account};
+use app::money::{Currency, Money};
+use chrono::NaiveDate;
+use serde_json::json;
+use std::collections::HashMap;
+
+fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+async fn run(app: &TestApp, p: &dyn PaymentProcessor, as_of: &str) -> billing::RunSummary {
+    billing::run(
+        &app.state.db,
+        p,
+        &BillingConfig::default(),
+        date(as_of),
+        &|_| {},
+    )
+    .await
+    .expect("billing run")
+}
+
+async fn ledger_ok(app: &TestApp) {
+    if let Err(v) = ledger::check(&app.state.db).await.unwrap() {
+        panic!("ledger check failed: {v}");
+    }
+}
+
+async fn set_customer(app: &TestApp, supporter: i64, customer: &str) {
+    sqlx::query("update billing_profiles set processor_customer = $1 where user_id = $2")
+        .bind(customer)
+        .bind(supporter)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
+/// (status, processor_ref, decline_code, fee) of the supporter's latest charge.
+async fn latest_charge(
+    app: &TestApp,
+    supporter: i64,
+) -> (String, Option<String>, Option<String>, Option<i64>) {
+    sqlx::query_as(
+        "select status, processor_ref, decline_code, fee_minor from charges \
+         where supporter_id = $1 order by id desc limit 1",
+    )
+    .bind(supporter)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_charge_is_one_confirmed_off_session_payment_intent_under_chipins_key() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let stripe = stripe_for(&fake);
+    let db = &app.state.db;
+    let a = recipient(db, "mara", "USD").await;
+    let b = recipient(db, "tomas", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, a, "5").await;
+    tip(&app.state, fan, b, "3").await;
+    card(&app.state, fan, pm::SUCCESS, 1).await;
+    set_customer(&app, fan, "cus_fan").await;
+
+    let s = run(&app, &stripe, "2026-11-01").await;
+    assert_eq!(s.charges_succeeded, 1);
+    let calls = fake.charge_calls();
+    assert_eq!(calls.len(), 1);
+    let r = &calls[0];
+    let (charge_id, key): (i64, String) =
+        sqlx::query_as("select id, idempotency_key from charges where supporter_id = $1")
+            .bind(fan)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(r.field("amount"), Some("800"));
+    assert_eq!(r.field("currency"), Some("usd"));
+    assert_eq!(r.field("customer"), Some("cus_fan"));
+    assert_eq!(r.field("payment_method"), Some(pm::SUCCESS));
+    assert_eq!(r.field("off_session"), Some("true"));
+    assert_eq!(r.field("confirm"), Some("true"));
+    assert_eq!(
+        r.params["metadata"]["chipin_charge_id"],
+        charge_id.to_string()
+    );
+    assert_eq!(r.params["metadata"]["supporter_id"], fan.to_string());
+    assert_eq!(r.params["metadata"]["cycle"], "2026-11");
+    assert_eq!(r.list("expand"), vec!["latest_charge.balance_transaction"]);
+    assert_eq!(r.idempotency_key.as_deref(), Some(key.as_str()));
+    assert_eq!(
+        r.authorization.as_deref(),
+        Some("Bearer sk_test_chipin_fake")
+    );
+
+    // The recorded fee is the balance transaction's, and the reference is the PaymentIntent.
+    let (pi, _) = &fake.payment_intents_created()[0];
+    let created_id = fake.object_ids_with_prefix("pi_")[0].clone();
+    assert_eq!(pi.idempotency_key.as_deref(), Some(key.as_str()));
+    let (status, reference, code, fee) = latest_charge(&app, fan).await;
+    assert_eq!(status, "succeeded");
+    assert_eq!(reference.as_deref(), Some(created_id.as_str()));
+    assert_eq!(code, None);
+    assert_eq!(
+        fee,
+        Some(53),
+        "2.9% of $8.00 + 30¢, read from the balance transaction"
+    );
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn the_fee_recorded_is_the_one_on_stripes_balance_transaction() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    fake.set_override("balance_transaction", json!({ "fee": 61 }));
+    let stripe = stripe_for(&fake);
+    let db = &app.state.db;
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, r, "10").await;
+    card(&app.state, fan, pm::SUCCESS, 1).await;
+    let s = run(&app, &stripe, "2026-11-01").await;
+    assert_eq!(s.totals[&Currency::USD].fee_minor, 61);
+    assert_eq!(latest_charge(&app, fan).await.3, Some(61));
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(r), Currency::USD)
+            .await
+            .unwrap(),
+        1000 - 61
+    );
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn each_stripe_outcome_is_recorded_as_it_should_be() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let stripe = stripe_for(&fake);
+    let db = &app.state.db;
+    let r = recipient(db, "mara", "USD").await;
+    let mut fans = HashMap::new();
+    for method in [
+        pm::SUCCESS,
+        pm::INSUFFICIENT_FUNDS,
+        pm::EXPIRED_CARD,
+        pm::CARD_DECLINED,
+        pm::REQUIRES_AUTH,
+        pm::REQUIRES_ACTION,
+        pm::PROCESSING,
+        pm::SERVER_ERROR_ONCE,
+        pm::NETWORK_FAILURE_ONCE,
+        "pm_unknown",
+    ] {
+        let fan = user(db, method).await;
+        pledge(&app.state, fan, r, "5").await;
+        card(&app.state, fan, method, 1).await;
+        fans.insert(method, fan);
+    }
+    let s = run(&app, &stripe, "2026-11-01").await;
+    assert_eq!(s.charges_succeeded, 1);
+    assert_eq!(s.charges_declined, 3);
+    assert_eq!(s.charges_requiring_action, 2);
+    assert_eq!(s.charges_processing, 1);
+    assert_eq!(s.charges_unreachable, 3, "500, lost answer, unknown method");
+
+    let expect = |status: &str, code: Option<&str>| (status.to_owned(), code.map(str::to_owned));
+    for (method, want) in [
+        (pm::SUCCESS, expect("succeeded", None)),
+        (
+            pm::INSUFFICIENT_FUNDS,
+            expect("failed", Some("insufficient_funds")),
+        ),
+        (pm::EXPIRED_CARD, expect("failed", Some("expired_card"))),
+        (pm::CARD_DECLINED, expect("failed", Some("generic_decline"))),
+        (pm::REQUIRES_AUTH, expect("requires_action", None)),
+        (pm::REQUIRES_ACTION, expect("requires_action", None)),
+        (pm::PROCESSING, expect("processing", None)),
+        (pm::SERVER_ERROR_ONCE, expect("pending", None)),
+        (pm::NETWORK_FAILURE_ONCE, expect("pending", None)),
+        ("pm_unknown", expect("pending", None)),
+    ] {
+        let (status, reference, code, _) = latest_charge(&app, fans[method]).await;
+        assert_eq!((status.clone(), code), want, "{method}");
+        if status != "pending" {
+            let reference = reference.unwrap_or_default();
+            assert!(reference.starts_with("pi_fake_"), "{method}: {reference}");
+        }
+    }
+    // Declines are in the retry schedule and the supporters were told.
+    let (next_retry,): (Option<i64>,) =
+        sqlx::query_as("select next_retry_at from charges where supporter_id = $1")
+            .bind(fans[pm::INSUFFICIENT_FUNDS])
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert!(next_retry.is_some());
+    let mail = app
+        .emails_to(&format!("{}@example.org", pm::REQUIRES_AUTH))
+        .await;
+    assert!(
+        mail.last()
+            .unwrap()
+            .1
+            .contains("/account/billing/authenticate/")
+    );
+
+    // The next run resends the pending ones with the same keys: the 500 and the lost answer
+    // succeed now, each with one PaymentIntent; the unknown method is refused again.
+    let s = run(&app, &stripe, "2026-11-01").await;
+    assert_eq!((s.charges_succeeded, s.charges_unreachable), (2, 1));
+    for method in [pm::SERVER_ERROR_ONCE, pm::NETWORK_FAILURE_ONCE] {
+        let (status, ..) = latest_charge(&app, fans[method]).await;
+        assert_eq!(status, "succeeded", "{method}");
+        let made = fake
+            .payment_intents_created()
+            .into_iter()
+            .filter(|(r, _)| r.field("payment_method") == Some(method))
+            .count();
+        assert_eq!(made, 1, "{method}: one PaymentIntent");
+    }
+    let lost = fake
+        .charge_calls()
+        .into_iter()
+        .filter(|r| r.field("payment_method") == Some(pm::NETWORK_FAILURE_ONCE))
+        .collect::<Vec<_>>();
+    assert_eq!(lost.len(), 2);
+    assert_eq!(lost[0].idempotency_key, lost[1].idempotency_key);
+    assert!(lost[1].replayed, "the second call got the first answer");
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_crash_after_stripe_charged_but_before_chipin_recorded_charges_once_after_restart() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let db = &app.state.db;
+    let a = recipient(db, "mara", "USD").await;
+    let mut fans = Vec::new();
+    for i in 0..6 {
+        let fan = user(db, &format!("fan{i}")).await;
+        pledge(&app.state, fan, a, "4").await;
+        card(&app.state, fan, pm::SUCCESS, 1).await;
+        fans.push(fan);
+    }
+    // The process "dies" once Stripe has answered every call, before any outcome is committed.
+    {
+        let before_crash = stripe_for(&fake);
+        let crashing = BillingConfig {
+            fault: Some(FaultPoint::AfterProcessorCalls),
+            claim_lease_secs: 0,
+            ..BillingConfig::default()
+        };
+        let err = billing::run(db, &before_crash, &crashing, date("2026-11-01"), &|_| {})
+            .await
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            billing::BillingError::Injected(FaultPoint::AfterProcessorCalls)
+        ));
+    }
+    assert_eq!(
+        scalar(db, "select count(*) from charges where status = 'pending'").await,
+        6,
+        "nothing was recorded"
+    );
+    assert_eq!(
+        fake.payment_intents_created().len(),
+        6,
+        "but Stripe charged"
+    );
+    let first_keys: Vec<Option<String>> = fake
+        .charge_calls()
+        .iter()
+        .map(|r| r.idempotency_key.clone())
+        .collect();
+
+    // A new process: a new client, nothing remembered but the database.
+    let after_restart = stripe_for(&fake);
+    let s = run(&app, &after_restart, "2026-11-01").await;
+    assert_eq!(s.charges_succeeded, 6);
+    let calls = fake.charge_calls();
+    assert_eq!(calls.len(), 12);
+    let mut resent: Vec<Option<String>> = calls[6..]
+        .iter()
+        .map(|r| r.idempotency_key.clone())
+        .collect();
+    let mut first_sorted = first_keys.clone();
+    first_sorted.sort();
+    resent.sort();
+    assert_eq!(resent, first_sorted, "the same keys after the restart");
+    assert!(calls[6..].iter().all(|r| r.replayed));
+    assert_eq!(
+        fake.payment_intents_created().len(),
+        6,
+        "one PaymentIntent per key"
+    );
+    let mut per_key: HashMap<String, usize> = HashMap::new();
+    for (r, _) in fake.payment_intents_created() {
+        *per_key
+            .entry(r.idempotency_key.unwrap_or_default())
+            .or_default() += 1;
+    }
+    assert!(per_key.values().all(|&n| n == 1));
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from charges where status = 'succeeded'"
+        )
+        .await,
+        6
+    );
+    assert_eq!(scalar(db, "select count(*) from charges").await, 6);
+    // Each charge records the PaymentIntent Stripe made before the crash.
+    let refs: Vec<(Option<String>,)> =
+        sqlx::query_as("select processor_ref from charges order by id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    let made: std::collections::HashSet<String> =
+        fake.object_ids_with_prefix("pi_").into_iter().collect();
+    assert!(
+        refs.iter()
+            .all(|(r,)| made.contains(r.as_deref().unwrap_or("")))
+    );
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn refunds_go_through_stripe_with_their_own_keys() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let stripe = stripe_for(&fake);
+    let db = &app.state.db;
+    let a = recipient(db, "mara", "USD").await;
+    let b = recipient(db, "tomas", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(&app.state, fan, a, "5").await;
+    tip(&app.state, fan, b, "3").await;
+    card(&app.state, fan, pm::SUCCESS, 1).await;
+    run(&app, &stripe, "2026-11-01").await;
+    let (charge, reference): (i64, String) =
+        sqlx::query_as("select id, processor_ref from charges")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let (item,): (i64,) = sqlx::query_as("select item_id from allocations where recipient_id = $1")
+        .bind(b)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+
+    let one = refunds::refund_item(db, &stripe, item).await.unwrap();
+    assert_eq!(one.amount.minor, 300);
+    let rest = refunds::refund_charge(db, &stripe, charge).await.unwrap();
+    assert_eq!(rest.amount.minor, 500);
+    let sent = fake.requests_to("POST", "/v1/refunds");
+    assert_eq!(sent.len(), 2);
+    assert_eq!(sent[0].field("payment_intent"), Some(reference.as_str()));
+    assert_eq!(sent[0].field("amount"), Some("300"));
+    assert_eq!(sent[1].field("amount"), Some("500"));
+    let keys: Vec<String> = sent
+        .iter()
+        .map(|r| r.idempotency_key.clone().unwrap())
+        .collect();
+    assert!(keys[0].starts_with("chipin-refund-") && keys[0] != keys[1]);
+    let recorded: Vec<(String, i64)> =
+        sqlx::query_as("select processor_ref, amount_minor from refunds order by id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(recorded.len(), 2);
+    assert!(recorded.iter().all(|(r, _)| r.starts_with("re_fake_")));
+    assert_eq!(
+        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+            .await
+            .unwrap(),
+        0
+    );
+    ledger_ok(&app).await;
+
+    // The same refund sent again (an answer lost on the way) is the same refund.
+    let again = stripe
+        .refund(RefundRequest {
+            idempotency_key: keys[0].clone(),
+            processor_ref: reference.clone(),
+            amount: Money::new(300, Currency::USD),
+        })
+        .await
+        .unwrap();
+    assert_eq!(again.refund_ref, recorded[0].0);
+    // More than is left is refused.
+    let too_much = stripe
+        .refund(RefundRequest {
+            idempotency_key: "chipin-refund-test-extra".into(),
+            processor_ref: reference,
+            amount: Money::new(1, Currency::USD),
+        })
+        .await;
+    assert!(too_much.is_err());
+}
+
+#[tokio::test]
+async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let stripe = stripe_for(&fake);
+    let db = &app.state.db;
+    let config = BillingConfig::default();
+    let r = recipient(db, "mara", "USD").await;
+    let slow = user(db, "Slow").await;
+    let bounced = user(db, "Bounced").await;
+    for fan in [slow, bounced] {
+        pledge(&app.state, fan, r, "5").await;
+        card(&app.state, fan, pm::PROCESSING, 1).await;
+    }
+    run(&app, &stripe, "2026-11-01").await;
+    let (_, slow_ref, ..) = latest_charge(&app, slow).await;
+    let (_, bounced_ref, ..) = latest_charge(&app, bounced).await;
+    let (slow_ref, bounced_ref) = (slow_ref.unwrap(), bounced_ref.unwrap());
+
+    // Still processing at Stripe: nothing to settle yet.
+    let outcome = stripe.payment_intent_outcome(&slow_ref).await.unwrap();
+    assert!(matches!(outcome, ChargeOutcome::Processing { .. }));
+    assert_eq!(
+        settle_charge(db, &config, &outcome).await.unwrap(),
+        Settled::Nothing
+    );
+
+    fake.succeed_later(&slow_ref);
+    let outcome = stripe.payment_intent_outcome(&slow_ref).await.unwrap();
+    assert_eq!(
+        outcome,
+        ChargeOutcome::Succeeded {
+            processor_ref: slow_ref.clone(),
+            fee_minor: 45
+        }
+    );
+    assert!(matches!(
+        settle_charge(db, &config, &outcome).await.unwrap(),
+        Settled::Charge(_)
+    ));
+    assert_eq!(
+        settle_charge(db, &config, &outcome).await.unwrap(),
+        Settled::Nothing,
+        "a repeated webhook changes nothing"
+    );
+    let (status, _, _, fee) = latest_charge(&app, slow).await;
+    assert_eq!((status.as_str(), fee), ("succeeded", Some(45)));
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(r), Currency::USD)
+            .await
+            .unwrap(),
+        455
+    );
+
+    let failed = ChargeOutcome::Declined {
+        processor_ref: Some(bounced_ref),
+        code: "insufficient_funds".into(),
+    };
+    assert!(matches!(
+        settle_charge(db, &config, &failed).await.unwrap(),
+        Settled::Charge(_)
+    ));
+    let (status, _, code, _) = latest_charge(&app, bounced).await;
+    assert_eq!(
+        (status.as_str(), code.as_deref()),
+        ("failed", Some("insufficient_funds"))
+    );
+    let (pledge_status,): (String,) =
+        sqlx::query_as("select status from pledges where supporter_id = $1")
+            .bind(bounced)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(pledge_status, "past_due");
+    // A success reported for a charge that already failed does not pay it.
+    let late = ChargeOutcome::Succeeded {
+        processor_ref: latest_charge(&app, bounced).await.1.unwrap(),
+        fee_minor: 45,
+    };
+    assert_eq!(
+        settle_charge(db, &config, &late).await.unwrap(),
+        Settled::Nothing
+    );
+    ledger_ok(&app).await;
+}
+
+async fn spawn_with_stripe(fake: &FakeStripe) -> TestApp {
+    spawn_app_with(&[
+        ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_chipin_fake"),
+        ("STRIPE_API_BASE", &fake.url),
+    ])
+    .await
+}
+
+/// Starts Checkout from the billing page's form; returns the session id.
+async fn start_checkout(app: &TestApp) -> String {
+    let a = app
+        .submit_form("start_card_setup", &[], "/account/billing")
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    let location = a.location.unwrap();
+    let id = location
+        .strip_prefix("https://checkout.stripe.com/c/pay/")
+        .unwrap_or_else(|| panic!("sent to Stripe Checkout: {location}"));
+    id.to_owned()
+}
+
+async fn stripe_return(app: &TestApp, session: &str) -> String {
+    let res = app
+        .get(&format!(
+            "/account/billing/stripe-return?session_id={session}"
+        ))
+        .await;
+    assert_eq!(res.status(), 303);
+    res.headers()["location"].to_str().unwrap().to_owned()
+}
+
+async fn profile(app: &TestApp, email: &str) -> (Option<String>, Option<String>) {
+    sqlx::query_as(
+        "select b.processor_customer, b.payment_method from billing_profiles b \
+         join users u on u.id = b.user_id where u.email = $1",
+    )
+    .bind(email)
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_card_saved_on_stripe_checkout_becomes_the_supporters_default_and_can_be_replaced() {
+    let fake = FakeStripe::start().await;
+    let mut app = spawn_with_stripe(&fake).await;
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+
+    // The billing page offers Stripe, not the simulated test cards.
+    let page = app.get("/account/billing").await.text().await.unwrap();
+    assert!(
+        page.contains("Add a card with Stripe"),
+        "Stripe button shown"
+    );
+    assert!(!page.contains("Simulated checkout"), "no test cards");
+    let refused = app
+        .call("set_payment_method", &[("payment_method", "pm_card_visa")])
+        .await;
+    assert_eq!(refused.error_field().as_deref(), Some("payment_method"));
+
+    let session = start_checkout(&app).await;
+    let sessions = fake.requests_to("POST", "/v1/checkout/sessions");
+    assert_eq!(sessions.len(), 1);
+    let s = &sessions[0];
+    assert_eq!(s.field("mode"), Some("setup"));
+    assert_eq!(
+        s.field("success_url"),
+        Some(
+            format!(
+                "{}/account/billing/stripe-return?session_id={{CHECKOUT_SESSION_ID}}",
+                app.base
+            )
+            .as_str()
+        )
+    );
+    assert!(
+        s.field("cancel_url")
+            .unwrap()
+            .starts_with(&app.url("/account/billing"))
+    );
+    let (customer, method) = profile(&app, "fan@example.org").await;
+    let customer = customer.expect("a Stripe customer per supporter");
+    assert_eq!(s.field("customer"), Some(customer.as_str()));
+    assert_eq!(method, None);
+    let customers = fake.requests_to("POST", "/v1/customers");
+    assert_eq!(customers[0].field("email"), Some("fan@example.org"));
+
+    // Coming back before finishing saves nothing.
+    assert!(
+        stripe_return(&app, &session)
+            .await
+            .contains("card=not_saved")
+    );
+    assert_eq!(profile(&app, "fan@example.org").await.1, None);
+
+    fake.complete_setup(&session, "pm_saved_first");
+    let back = stripe_return(&app, &session).await;
+    assert_eq!(back, "/account/billing?saved=payment_method#payment-method");
+    assert_eq!(
+        profile(&app, "fan@example.org").await.1.as_deref(),
+        Some("pm_saved_first")
+    );
+    let page = app.get("/account/billing").await.text().await.unwrap();
+    assert!(page.contains("Replace card with Stripe"));
+
+    // Replacing it: the same customer, a new session, the new card.
+    let second = start_checkout(&app).await;
+    assert_ne!(second, session);
+    fake.complete_setup(&second, "pm_saved_second");
+    stripe_return(&app, &second).await;
+    assert_eq!(
+        profile(&app, "fan@example.org").await,
+        (Some(customer.clone()), Some("pm_saved_second".to_owned()))
+    );
+    assert_eq!(fake.requests_to("POST", "/v1/customers").len(), 1);
+
+    // Someone else cannot use that session to set their card, and nothing of theirs changes.
+    app.new_browser();
+    app.sign_up_and_log_in("other@example.org", "Other").await;
+    let other_session = start_checkout(&app).await;
+    fake.complete_setup(&other_session, "pm_other");
+    assert!(
+        stripe_return(&app, &second)
+            .await
+            .contains("card=not_saved")
+    );
+    assert_eq!(profile(&app, "other@example.org").await.1, None);
+    assert!(
+        stripe_return(&app, "not-a-session")
+            .await
+            .contains("card=not_saved")
+    );
+    assert_eq!(
+        profile(&app, "fan@example.org").await.1.as_deref(),
+        Some("pm_saved_second")
+    );
+
+    // The step a webhook reuses: the card saved for a customer.
+    let db = app.state.db.pool();
+    assert!(
+        payment_methods::store_for_customer(db, &customer, "pm_from_webhook")
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert_eq!(
+        payment_methods::store_for_customer(db, "cus_nobody", "pm_x")
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        profile(&app, "fan@example.org").await.1.as_deref(),
+        Some("pm_from_webhook")
+    );
+}
+
+#[tokio::test]
+async fn visitors_cannot_start_checkout_or_use_the_return_page() {
+    let fake = FakeStripe::start().await;
+    let app = spawn_with_stripe(&fake).await;
+    let a = app.call("start_card_setup", &[]).await;
+    assert!(a.status >= 400, "{a:?}");
+    let res = app
+        .get("/account/billing/stripe-return?session_id=cs_test_x")
+        .await;
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+    assert!(fake.requests().is_empty(), "Stripe was not called");
+}
