@@ -3,6 +3,7 @@
 
 pub mod billing;
 pub mod ledger;
+pub mod payouts;
 
 use crate::StartError;
 use crate::bench::BenchError;
@@ -17,6 +18,8 @@ pub enum CliError {
     Billing(#[from] BillingError),
     #[error("could not read the ledger")]
     Ledger(#[source] sqlx::Error),
+    #[error("the payout was refused")]
+    Payout(#[from] app::domain::payouts::PayoutError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

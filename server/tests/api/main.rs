@@ -13,4 +13,5 @@ mod population;
 mod reports;
 mod security;
 mod studio;
+mod trail;
 mod website;

@@ -1,0 +1,449 @@
+//! Payouts and cause expenses: each is split over the oldest open donation shares exactly,
+//! refused beyond what is available, posted to the journal, and checked by `ledger check`.
+
+use crate::helpers::{TestApp, spawn_app};
+use crate::population::*;
+use app::domain::billing::simulated::methods;
+use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::expenses::{self, ExpenseError, ExpenseForm};
+use app::domain::ledger::{self, Account};
+use app::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
+use app::domain::trail::TrailViolation;
+use app::money::{Currency, Money};
+
+/// Each fan tips `recipient` the given amounts and is charged as of 2027-01-28. Returns the
+/// items' net shares in the order they were charged.
+pub async fn charged_tips(
+    app: &TestApp,
+    recipient: i64,
+    fans: &[(&str, &[&str])],
+) -> Vec<(i64, i64)> {
+    let db = &app.state.db;
+    for (name, tips) in fans {
+        let fan = user(db, name).await;
+        for t in *tips {
+            tip(&app.state, fan, recipient, t).await;
+        }
+        card(&app.state, fan, methods::SUCCEEDS, 28).await;
+    }
+    billing::run(
+        db,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        "2027-01-28".parse().unwrap(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    sqlx::query_as(
+        "select item_id, net_minor from allocations where recipient_id = $1 order by charge_id, item_id",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await
+    .unwrap()
+}
+
+fn usd(minor: i64) -> Money {
+    Money::new(minor, Currency::USD)
+}
+
+fn payout(recipient: i64, minor: i64) -> NewPayout {
+    NewPayout {
+        recipient_id: recipient,
+        amount: usd(minor),
+        paid_on: 1_800_000_000,
+        reference: "bank 1".to_owned(),
+        by: RecordedBy::Operator,
+    }
+}
+
+async fn shares(app: &TestApp, table: &str, parent: &str, id: i64) -> Vec<(i64, i64)> {
+    sqlx::query_as(&format!(
+        "select item_id, amount_minor from {table} where {parent} = $1 order by item_id"
+    ))
+    .bind(id)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn assert_ledger_ok(app: &TestApp) {
+    if let Err(v) = ledger::check(&app.state.db).await.unwrap() {
+        panic!("ledger check: {v}");
+    }
+}
+
+pub async fn make_cause(app: &TestApp, slug: &str) -> i64 {
+    let id = recipient(&app.state.db, slug, "USD").await;
+    sqlx::query("update recipients set kind = 'cause' where id = $1")
+        .bind(id)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    id
+}
+
+#[tokio::test]
+async fn a_payout_takes_the_oldest_unpaid_shares_and_splits_the_last_exactly() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10"]), ("bob", &["20"])]).await;
+    assert_eq!(items.len(), 2);
+    let total: i64 = items.iter().map(|i| i.1).sum();
+    assert_eq!(payouts::available(db, creator).await.unwrap(), usd(total));
+
+    let first = items[0].1 + 7;
+    let p1 = payouts::record(db, payout(creator, first)).await.unwrap();
+    assert_eq!(
+        shares(&app, "payout_shares", "payout_id", p1).await,
+        vec![(items[0].0, items[0].1), (items[1].0, 7)]
+    );
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(creator), Currency::USD)
+            .await
+            .unwrap(),
+        total - first
+    );
+    assert_eq!(
+        ledger::balance(db, Account::PayoutsInTransit, Currency::USD)
+            .await
+            .unwrap(),
+        first
+    );
+    assert_ledger_ok(&app).await;
+
+    // More than is left is refused, with the amount that is left, and changes nothing.
+    let err = payouts::record(db, payout(creator, total - first + 1))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, PayoutError::MoreThanAvailable { available } if available == usd(total - first))
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("Only {} is available to pay out.", usd(total - first))
+    );
+    assert_eq!(app.count("payouts").await, 1);
+
+    let p2 = payouts::record(db, payout(creator, total - first))
+        .await
+        .unwrap();
+    assert_eq!(
+        shares(&app, "payout_shares", "payout_id", p2).await,
+        vec![(items[1].0, items[1].1 - 7)]
+    );
+    assert_eq!(payouts::available(db, creator).await.unwrap(), usd(0));
+    assert!(matches!(
+        payouts::record(db, payout(creator, 1)).await,
+        Err(PayoutError::MoreThanAvailable { .. })
+    ));
+
+    payouts::mark_paid(db, p1, None).await.unwrap();
+    assert!(matches!(
+        payouts::mark_paid(db, p1, None).await,
+        Err(PayoutError::AlreadyPaid)
+    ));
+    assert_eq!(
+        ledger::balance(db, Account::PayoutsPaid, Currency::USD)
+            .await
+            .unwrap(),
+        first
+    );
+    assert_eq!(
+        ledger::balance(db, Account::PayoutsInTransit, Currency::USD)
+            .await
+            .unwrap(),
+        total - first
+    );
+    assert_ledger_ok(&app).await;
+
+    let history = payouts::history(db, creator).await.unwrap();
+    assert_eq!(history.len(), 2);
+    assert!(history[1].paid && !history[0].paid);
+    assert_eq!(history[1].shares.len(), 2);
+}
+
+#[tokio::test]
+async fn a_refund_after_payout_leaves_a_negative_balance_that_the_next_payout_nets() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10"])]).await;
+    let (old, old_net) = items[0];
+    payouts::record(db, payout(creator, old_net)).await.unwrap();
+    refunds::refund_item(db, app.state.processor.as_ref(), old)
+        .await
+        .unwrap();
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(creator), Currency::USD)
+            .await
+            .unwrap(),
+        -old_net
+    );
+    assert_ledger_ok(&app).await;
+    assert!(matches!(
+        payouts::record(db, payout(creator, 1)).await,
+        Err(PayoutError::MoreThanAvailable { available }) if available == usd(0)
+    ));
+
+    // A new donation: the next payout first takes back what the refunded one was paid.
+    let fan = user(db, "cat").await;
+    tip(&app.state, fan, creator, "30").await;
+    card(&app.state, fan, methods::SUCCEEDS, 28).await;
+    billing::run(
+        db,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        "2027-02-28".parse().unwrap(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let (new, new_net): (i64, i64) =
+        sqlx::query_as("select item_id, net_minor from allocations where item_id <> $1")
+            .bind(old)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let left = new_net - old_net;
+    assert_eq!(payouts::available(db, creator).await.unwrap(), usd(left));
+    let p = payouts::record(db, payout(creator, left)).await.unwrap();
+    assert_eq!(
+        shares(&app, "payout_shares", "payout_id", p).await,
+        vec![(old, -old_net), (new, new_net)]
+    );
+    assert_eq!(
+        ledger::balance(db, Account::Recipient(creator), Currency::USD)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn an_expense_spends_the_oldest_unspent_shares_and_a_correction_frees_them() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let cause = make_cause(&app, "wells").await;
+    let owner = owner_of(db, cause).await;
+    let items = charged_tips(&app, cause, &[("ann", &["10"]), ("bob", &["20"])]).await;
+    let total: i64 = items.iter().map(|i| i.1).sum();
+
+    let form = |amount: &'static str| ExpenseForm {
+        amount,
+        description: "Pipes",
+        spent_on: "2026-01-05",
+        receipt_url: "https://example.org/r.pdf",
+    };
+    // Bad input is refused field by field; nothing is stored.
+    for (bad, field) in [
+        (
+            ExpenseForm {
+                amount: "-3",
+                ..form("1")
+            },
+            "amount",
+        ),
+        (
+            ExpenseForm {
+                description: " ",
+                ..form("1")
+            },
+            "description",
+        ),
+        (
+            ExpenseForm {
+                spent_on: "05/01/2026",
+                ..form("1")
+            },
+            "spent_on",
+        ),
+        (
+            ExpenseForm {
+                spent_on: "2999-01-01",
+                ..form("1")
+            },
+            "spent_on",
+        ),
+        (
+            ExpenseForm {
+                receipt_url: "javascript:alert(1)",
+                ..form("1")
+            },
+            "receipt_url",
+        ),
+    ] {
+        match expenses::record(db, owner, cause, &bad).await {
+            Err(ExpenseError::Field(f, _)) => assert_eq!(f, field),
+            other => panic!("{field}: {other:?}"),
+        }
+    }
+    // Someone else's cause, or too much, is refused.
+    let stranger = user(db, "stranger").await;
+    assert!(matches!(
+        expenses::record(db, stranger, cause, &form("1")).await,
+        Err(ExpenseError::NotYours)
+    ));
+    let entries = app.count("journal_entries").await;
+    let too_much = Money::new(total + 1, Currency::USD).to_string();
+    let err = expenses::record(
+        db,
+        owner,
+        cause,
+        &ExpenseForm {
+            amount: &too_much,
+            ..form("1")
+        },
+    )
+    .await
+    .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "Only {} is unspent; an expense cannot be larger.",
+            usd(total)
+        )
+    );
+    assert_eq!(app.count("expenses").await, 0);
+    assert_eq!(app.count("journal_entries").await, entries);
+
+    let first_amount = Money::new(items[0].1 + 3, Currency::USD).to_string();
+    let e1 = expenses::record(
+        db,
+        owner,
+        cause,
+        &ExpenseForm {
+            amount: &first_amount,
+            ..form("1")
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        shares(&app, "expense_shares", "expense_id", e1).await,
+        vec![(items[0].0, items[0].1), (items[1].0, 3)]
+    );
+    assert_eq!(
+        ledger::balance(db, Account::CauseSpending(cause), Currency::USD)
+            .await
+            .unwrap(),
+        items[0].1 + 3
+    );
+    assert_ledger_ok(&app).await;
+    let t = expenses::totals(db, cause, Currency::USD).await.unwrap();
+    assert_eq!(t.spent, usd(items[0].1 + 3));
+    assert_eq!(t.unspent, usd(total - items[0].1 - 3));
+
+    // The correction reverses the entry and frees the shares; a new expense takes them again.
+    assert!(matches!(
+        expenses::correct(db, Some(stranger), e1, "typo").await,
+        Err(ExpenseError::NotYours)
+    ));
+    expenses::correct(db, Some(owner), e1, "wrong amount")
+        .await
+        .unwrap();
+    assert!(matches!(
+        expenses::correct(db, Some(owner), e1, "again").await,
+        Err(ExpenseError::AlreadyCorrected)
+    ));
+    assert_eq!(
+        ledger::balance(db, Account::CauseSpending(cause), Currency::USD)
+            .await
+            .unwrap(),
+        0
+    );
+    assert_eq!(
+        expenses::unspent(db, cause, Currency::USD).await.unwrap(),
+        usd(total)
+    );
+    assert_ledger_ok(&app).await;
+    let e2 = expenses::record(db, owner, cause, &form("5"))
+        .await
+        .unwrap();
+    assert_eq!(
+        shares(&app, "expense_shares", "expense_id", e2).await,
+        vec![(items[0].0, 500)]
+    );
+
+    // A cause's payout pays out spent money only; then that expense cannot be corrected.
+    assert_eq!(payouts::available(db, cause).await.unwrap(), usd(500));
+    assert!(matches!(
+        payouts::record(db, payout(cause, 501)).await,
+        Err(PayoutError::MoreThanAvailable { .. })
+    ));
+    let p = payouts::record(db, payout(cause, 200)).await.unwrap();
+    assert_eq!(
+        shares(&app, "payout_shares", "payout_id", p).await,
+        vec![(items[0].0, 200)]
+    );
+    assert!(matches!(
+        expenses::correct(db, Some(owner), e2, "oops").await,
+        Err(ExpenseError::PaidOut)
+    ));
+    assert_ledger_ok(&app).await;
+    let list = expenses::list(db, cause, Currency::USD).await.unwrap();
+    assert_eq!(list.len(), 2);
+    assert_eq!(
+        list.iter()
+            .find(|e| e.id == e1)
+            .unwrap()
+            .corrected
+            .as_deref(),
+        Some("wrong amount")
+    );
+    assert_eq!(list.iter().find(|e| e.id == e2).unwrap().donations, 1);
+}
+
+#[tokio::test]
+async fn the_database_refuses_to_pay_out_a_share_twice() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10"])]).await;
+    let p = payouts::record(db, payout(creator, items[0].1))
+        .await
+        .unwrap();
+    let (entry,): (i64,) = sqlx::query_as("select entry_id from payouts where id = $1")
+        .bind(p)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let (again,): (i64,) = sqlx::query_as(
+        "insert into payouts (recipient_id, currency, amount_minor, reference, paid_on, status, recorded_by, entry_id, created_at) \
+         values ($1, 'USD', 1, 'x', 0, 'in_transit', 'operator', $2, 0) returning id",
+    )
+    .bind(creator)
+    .bind(entry)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let doubled = sqlx::query(
+        "insert into payout_shares (payout_id, item_id, amount_minor) values ($1, $2, 1)",
+    )
+    .bind(again)
+    .bind(items[0].0)
+    .execute(db.pool())
+    .await;
+    assert!(doubled.is_err(), "a share was paid out twice");
+    assert!(
+        sqlx::query("delete from payout_shares")
+            .execute(db.pool())
+            .await
+            .is_err(),
+        "shares are history"
+    );
+    // The payout row without shares is a break the check names.
+    match ledger::check(db).await.unwrap() {
+        Err(ledger::Violation::Trail(TrailViolation::PayoutSharesDoNotAddUp {
+            payout,
+            amount: 1,
+            shares: 0,
+        })) => {
+            assert_eq!(payout, again)
+        }
+        other => panic!("{other:?}"),
+    }
+}
