@@ -14,4 +14,5 @@ mod reports;
 mod security;
 mod studio;
 mod trail;
+mod trail_props;
 mod website;
