@@ -383,3 +383,55 @@ pub async fn totals(db: &Db, cause: i64, currency: Currency) -> Result<CauseTota
         unspent: m(net - spent),
     })
 }
+
+/// `YYYY-MM-DD` of an instant (UTC).
+pub fn day_label(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|d| d.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+/// The expenses of a cause as its pages show them.
+pub async fn rows(
+    db: &Db,
+    cause: i64,
+    currency: Currency,
+) -> Result<Vec<crate::model::trail::ExpenseRow>, sqlx::Error> {
+    Ok(list(db, cause, currency)
+        .await?
+        .into_iter()
+        .map(|e| crate::model::trail::ExpenseRow {
+            id: e.id,
+            spent_on: day_label(e.spent_on),
+            description: e.description,
+            amount_minor: e.amount.minor,
+            receipt_url: e.receipt_url,
+            donations: e.donations,
+            corrected: e.corrected,
+        })
+        .collect())
+}
+
+/// The organizer's expenses page of a cause `owner` owns.
+pub async fn studio_page(
+    db: &Db,
+    owner: i64,
+    cause: i64,
+) -> Result<crate::model::trail::ExpensesPage, ExpenseError> {
+    let currency = owned_cause(db, owner, cause).await?;
+    let (name,): (String,) = sqlx::query_as("select name from recipients where id = $1")
+        .bind(cause)
+        .fetch_one(db.pool())
+        .await?;
+    let t = totals(db, cause, currency).await?;
+    Ok(crate::model::trail::ExpensesPage {
+        recipient_id: cause,
+        name,
+        currency: currency.code().to_owned(),
+        received_minor: t.net.minor,
+        spent_minor: t.spent.minor,
+        unspent_minor: t.unspent.minor,
+        expenses: rows(db, cause, currency).await?,
+        today: chrono::Utc::now().date_naive().to_string(),
+    })
+}

@@ -366,3 +366,49 @@ pub async fn history(db: &Db, recipient: i64) -> Result<Vec<PayoutView>, PayoutE
         )
         .collect())
 }
+
+/// The payouts page of a page `owner` owns: what is available and every payout, expanded.
+pub async fn studio_page(
+    db: &Db,
+    owner: i64,
+    recipient: i64,
+) -> Result<crate::model::trail::PayoutsPage, PayoutError> {
+    use crate::domain::expenses::day_label;
+    use crate::model::trail::{PayoutRow, PayoutShareRow, PayoutsPage};
+    let (kind, currency) = recipient_of(db, recipient, Some(owner)).await?;
+    let (name,): (String,) = sqlx::query_as("select name from recipients where id = $1")
+        .bind(recipient)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(PayoutsPage {
+        recipient_id: recipient,
+        name,
+        currency: currency.code().to_owned(),
+        is_cause: kind == "cause",
+        available_minor: available(db, recipient).await?.minor,
+        payouts: history(db, recipient)
+            .await?
+            .into_iter()
+            .map(|p| PayoutRow {
+                id: p.id,
+                amount_minor: p.amount.minor,
+                reference: p.reference,
+                paid_on: day_label(p.paid_on),
+                paid: p.paid,
+                recorded_by: p.recorded_by,
+                shares: p
+                    .shares
+                    .into_iter()
+                    .map(|s| PayoutShareRow {
+                        item_id: s.item_id,
+                        charged_on: day_label(s.charged_at),
+                        net_minor: s.net.minor,
+                        amount_minor: s.amount.minor,
+                        refunded: s.refunded,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        today: chrono::Utc::now().date_naive().to_string(),
+    })
+}

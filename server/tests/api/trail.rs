@@ -447,3 +447,253 @@ async fn the_database_refuses_to_pay_out_a_share_twice() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Makes the logged-in user (by email) the owner of `recipient`.
+async fn give_to(app: &TestApp, recipient: i64, email: &str) {
+    sqlx::query("update recipients set owner_user_id = (select id from users where email = $1) where id = $2")
+        .bind(email)
+        .bind(recipient)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_refused() {
+    let mut app = spawn_app().await;
+    let db = app.state.db.clone();
+    let cause = make_cause(&app, "wells").await;
+    // One public donor and one anonymous donor.
+    let ann = user(&db, "Annabel").await;
+    tip(&app.state, ann, cause, "10").await;
+    let shy = user(&db, "Shyname").await;
+    app::domain::pledges::create_tip(
+        &app.state,
+        shy,
+        app::domain::pledges::NewTip {
+            recipient_id: cause,
+            amount: "20",
+            message: "",
+            visibility: "anonymous",
+        },
+    )
+    .await
+    .unwrap();
+    for fan in [ann, shy] {
+        card(&app.state, fan, methods::SUCCEEDS, 28).await;
+    }
+    billing::run(
+        &db,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        "2027-01-28".parse().unwrap(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let net: i64 = crate::population::scalar(
+        &db,
+        "select cast(sum(net_minor) as bigint) from allocations",
+    )
+    .await;
+
+    app.sign_up_and_log_in("org@example.org", "Organizer").await;
+    give_to(&app, cause, "org@example.org").await;
+    let id = cause.to_string();
+    let record = |amount: &'static str,
+                  description: &'static str,
+                  date: &'static str,
+                  receipt: &'static str| {
+        vec![
+            ("recipient_id", id.clone()),
+            ("amount", amount.to_owned()),
+            ("description", description.to_owned()),
+            ("spent_on", date.to_owned()),
+            ("receipt_url", receipt.to_owned()),
+        ]
+    };
+    for (fields, field) in [
+        (record("ten", "Pipes", "2026-01-05", ""), "amount"),
+        (record("5", "", "2026-01-05", ""), "description"),
+        (record("5", "Pipes", "someday", ""), "spent_on"),
+        (record("5", "Pipes", "2026-01-05", "ftp://x"), "receipt_url"),
+        (record("100000", "Pipes", "2026-01-05", ""), "amount"),
+    ] {
+        let a = post(&app, "trail/record_expense", &fields).await;
+        assert_eq!(a.status, 400, "{a:?}");
+        assert_eq!(a.error_field().as_deref(), Some(field), "{a:?}");
+    }
+    assert_eq!(app.count("expenses").await, 0);
+    let a = post(
+        &app,
+        "trail/record_expense",
+        &record(
+            "12.34",
+            "Water pipes",
+            "2026-01-05",
+            "https://example.org/receipt.pdf",
+        ),
+    )
+    .await;
+    assert_eq!(
+        a.location.as_deref(),
+        Some(format!("/studio/p/{cause}/expenses?saved=expense").as_str()),
+        "{a:?}"
+    );
+    let page = app
+        .get(&format!("/studio/p/{cause}/expenses"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Water pipes"), "{page}");
+    assert!(
+        page.contains(&usd(net - 1234).to_string()),
+        "unspent balance shown"
+    );
+    let payouts_page = app
+        .get(&format!("/studio/p/{cause}/payouts"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        payouts_page.contains("$12.34"),
+        "spent money is available to pay out"
+    );
+
+    // The public ledger: totals, the expense with its donation count and receipt; the
+    // anonymous donor stays anonymous.
+    let public = app.get("/c/wells").await.text().await.unwrap();
+    assert!(public.contains("Water pipes") && public.contains("https://example.org/receipt.pdf"));
+    assert!(
+        public.contains("Where the money went"),
+        "the spending chart"
+    );
+    assert!(
+        public.contains("Annabel") && !public.contains("Shyname"),
+        "{public}"
+    );
+
+    // Another user may not see or touch any of it.
+    let (expense,): (i64,) = sqlx::query_as("select id from expenses")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    app.new_browser();
+    app.sign_up_and_log_in("other@example.org", "Other").await;
+    let e = expense.to_string();
+    for (f, fields) in [
+        ("trail/expenses", vec![("recipient_id", id.clone())]),
+        ("trail/payouts", vec![("recipient_id", id.clone())]),
+        (
+            "trail/record_expense",
+            record("1", "Mine", "2026-01-05", ""),
+        ),
+        (
+            "trail/correct_expense",
+            vec![
+                ("recipient_id", id.clone()),
+                ("expense_id", e.clone()),
+                ("reason", "no".to_owned()),
+            ],
+        ),
+        (
+            "trail/record_payout",
+            vec![
+                ("recipient_id", id.clone()),
+                ("amount", "1".to_owned()),
+                ("paid_on", "2026-01-05".to_owned()),
+                ("reference", "x".to_owned()),
+            ],
+        ),
+        (
+            "trail/mark_payout_paid",
+            vec![("recipient_id", id.clone()), ("payout_id", "1".to_owned())],
+        ),
+    ] {
+        let a = post(&app, f, &fields).await;
+        assert_eq!(a.status, 404, "{f}: {a:?}");
+    }
+    assert_eq!(app.count("expenses").await, 1);
+    assert_eq!(app.count("payouts").await, 0);
+
+    // Back as the organizer: record a payout of the spent money, then the correction is refused.
+    app.new_browser();
+    let a = app
+        .call(
+            "log_in",
+            &[
+                ("email", "org@example.org"),
+                ("password", crate::helpers::PASSWORD),
+            ],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let a = post(
+        &app,
+        "trail/record_payout",
+        &[
+            ("recipient_id", id.clone()),
+            ("amount", "12.35".to_owned()),
+            ("paid_on", "2026-01-06".to_owned()),
+            ("reference", "T-1".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(a.error_field().as_deref(), Some("amount"), "{a:?}");
+    let a = post(
+        &app,
+        "trail/record_payout",
+        &[
+            ("recipient_id", id.clone()),
+            ("amount", "12.34".to_owned()),
+            ("paid_on", "2026-01-06".to_owned()),
+            ("reference", "T-1".to_owned()),
+        ],
+    )
+    .await;
+    assert!(a.location.is_some(), "{a:?}");
+    let a = post(
+        &app,
+        "trail/correct_expense",
+        &[
+            ("recipient_id", id.clone()),
+            ("expense_id", e.clone()),
+            ("reason", "typo".to_owned()),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 400, "{a:?}");
+    assert!(a.error_message().contains("paid out"), "{a:?}");
+    let (payout,): (i64,) = sqlx::query_as("select id from payouts")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    let a = post(
+        &app,
+        "trail/mark_payout_paid",
+        &[
+            ("recipient_id", id.clone()),
+            ("payout_id", payout.to_string()),
+        ],
+    )
+    .await;
+    assert!(a.location.is_some(), "{a:?}");
+    let history = app
+        .get(&format!("/studio/p/{cause}/payouts"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("T-1") && history.contains("arrived"),
+        "{history}"
+    );
+    assert_ledger_ok(&app).await;
+}
+
+async fn post(app: &TestApp, function: &str, fields: &[(&str, String)]) -> crate::helpers::Answer {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(function, &fields).await
+}
