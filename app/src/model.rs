@@ -487,6 +487,8 @@ impl DonationStatus {
 /// One donation inside a past charge: where its money went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastDonation {
+    /// Its trail page is `/account/donations/{item_id}`.
+    pub item_id: i64,
     pub recipient_name: String,
     pub recipient_slug: String,
     /// "Monthly pledge (2026-06)" or "Tip".

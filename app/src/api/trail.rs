@@ -147,3 +147,16 @@ pub async fn mark_payout_paid(recipient_id: i64, payout_id: i64) -> Result<(), A
     leptos_axum::redirect(&format!("/studio/p/{recipient_id}/payouts?saved=paid"));
     Ok(())
 }
+
+/// Where one of the caller's donations went; someone else's is `NotFound`.
+#[server(endpoint = "trail/donation", client = CsrfClient)]
+pub async fn get_donation_trail(
+    item_id: i64,
+) -> Result<crate::model::trail::DonationTrail, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    crate::domain::trail::donation(&state.db, user.user_id, item_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)
+}

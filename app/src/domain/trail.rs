@@ -335,3 +335,123 @@ mod tests {
         }
     }
 }
+
+/// Where donation `item` went, if `supporter` gave it; `None` otherwise (or if there is none).
+pub async fn donation(
+    db: &Db,
+    supporter: i64,
+    item: i64,
+) -> Result<Option<crate::model::trail::DonationTrail>, sqlx::Error> {
+    use crate::domain::expenses::day_label;
+    use crate::model::trail::{DonationTrail, TrailExpense, TrailPayout};
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "select i.id, r.name, r.slug, r.kind, i.currency, i.gross_minor, i.period, \
+           a.charge_id, c.processor_ref, c.updated_at, a.fee_minor, a.platform_fee_minor, a.net_minor, a.refunded_at \
+         from donation_items i join recipients r on r.id = i.recipient_id \
+         left join allocations a on a.item_id = i.id left join charges c on c.id = a.charge_id \
+         where i.id = $1 and i.supporter_id = $2",
+    )
+    .bind(item)
+    .bind(supporter)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((
+        id,
+        name,
+        slug,
+        kind,
+        currency,
+        gross,
+        period,
+        charge_id,
+        charge_ref,
+        charged_at,
+        fee,
+        platform,
+        net,
+        refunded_at,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let payouts: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "select p.paid_on, p.reference, s.amount_minor, p.status from payout_shares s \
+         join payouts p on p.id = s.payout_id where s.item_id = $1 order by p.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let expenses: Vec<(i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "select x.spent_on, x.description, s.amount_minor, x.amount_minor, x.receipt_url from expense_shares s \
+         join expenses x on x.id = s.expense_id where s.item_id = $1 and x.corrected_at is null order by x.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let share = if refunded_at.is_some() {
+        0
+    } else {
+        net.unwrap_or(0)
+    };
+    let paid: i64 = payouts.iter().map(|p| p.2).sum();
+    let spent: i64 = expenses.iter().map(|e| e.2).sum();
+    let is_cause = kind == "cause";
+    Ok(Some(DonationTrail {
+        item_id: id,
+        recipient_name: name,
+        recipient_slug: slug,
+        is_cause,
+        label: match period {
+            Some(p) => format!("Monthly pledge, {p}"),
+            None => "Tip".to_owned(),
+        },
+        currency,
+        gross_minor: gross,
+        charge_id,
+        charge_ref,
+        charged_on: charged_at.map(day_label),
+        fee_minor: fee.unwrap_or(0),
+        platform_fee_minor: platform.unwrap_or(0),
+        net_minor: net.unwrap_or(0),
+        refunded: refunded_at.is_some(),
+        unpaid_minor: if is_cause { spent - paid } else { share - paid },
+        unspent_minor: if is_cause { share - spent } else { 0 },
+        payouts: payouts
+            .into_iter()
+            .map(|(paid_on, reference, amount, status)| TrailPayout {
+                paid_on: day_label(paid_on),
+                reference,
+                amount_minor: amount,
+                arrived: status == "paid",
+            })
+            .collect(),
+        expenses: expenses
+            .into_iter()
+            .map(
+                |(spent_on, description, share, amount, receipt_url)| TrailExpense {
+                    spent_on: day_label(spent_on),
+                    description,
+                    share_minor: share,
+                    amount_minor: amount,
+                    receipt_url,
+                },
+            )
+            .collect(),
+    }))
+}

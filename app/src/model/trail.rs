@@ -70,3 +70,51 @@ pub struct PayoutsPage {
     /// Today (UTC), the form's default date.
     pub today: String,
 }
+
+/// A payout that paid part of one donation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailPayout {
+    pub paid_on: String,
+    pub reference: String,
+    pub amount_minor: i64,
+    pub arrived: bool,
+}
+
+/// An expense one donation helped pay for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailExpense {
+    pub spent_on: String,
+    pub description: String,
+    /// This donation's part of it.
+    pub share_minor: i64,
+    /// The whole expense.
+    pub amount_minor: i64,
+    pub receipt_url: Option<String>,
+}
+
+/// Where one donation's money went, as its donor sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonationTrail {
+    pub item_id: i64,
+    pub recipient_name: String,
+    pub recipient_slug: String,
+    pub is_cause: bool,
+    /// "Tip" or "Monthly pledge, 2027-01".
+    pub label: String,
+    pub currency: String,
+    pub gross_minor: i64,
+    /// The charge that collected it, once it succeeded.
+    pub charge_id: Option<i64>,
+    pub charge_ref: Option<String>,
+    pub charged_on: Option<String>,
+    pub fee_minor: i64,
+    pub platform_fee_minor: i64,
+    pub net_minor: i64,
+    pub refunded: bool,
+    pub payouts: Vec<TrailPayout>,
+    /// Net not yet paid out (negative while money paid for a refunded donation is netted).
+    pub unpaid_minor: i64,
+    /// For causes: the expenses it paid for, and what of it is still unspent.
+    pub expenses: Vec<TrailExpense>,
+    pub unspent_minor: i64,
+}

@@ -697,3 +697,105 @@ async fn post(app: &TestApp, function: &str, fields: &[(&str, String)]) -> crate
     let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
     app.call(function, &fields).await
 }
+
+#[tokio::test]
+async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() {
+    let mut app = spawn_app().await;
+    let db = app.state.db.clone();
+    let cause = make_cause(&app, "wells").await;
+    let owner = owner_of(&db, cause).await;
+    app.sign_up_and_log_in("donor@example.org", "Donor").await;
+    let (donor,): (i64,) = sqlx::query_as("select id from users where email = 'donor@example.org'")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    tip(&app.state, donor, cause, "25").await;
+    card(&app.state, donor, methods::SUCCEEDS, 28).await;
+    billing::run(
+        &db,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        "2027-01-28".parse().unwrap(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    let (item, fee, net): (i64, i64, i64) =
+        sqlx::query_as("select item_id, fee_minor, net_minor from allocations")
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let form = |amount: &'static str, description: &'static str| ExpenseForm {
+        amount,
+        description,
+        spent_on: "2026-01-05",
+        receipt_url: "https://example.org/r1.pdf",
+    };
+    expenses::record(&db, owner, cause, &form("10", "Pipes"))
+        .await
+        .unwrap();
+    expenses::record(&db, owner, cause, &form("4.50", "Taps"))
+        .await
+        .unwrap();
+    payouts::record(
+        &db,
+        NewPayout {
+            reference: "WIRE-7".to_owned(),
+            ..payout(cause, 1000)
+        },
+    )
+    .await
+    .unwrap();
+
+    let a = post(&app, "trail/donation", &[("item_id", item.to_string())]).await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let t: app::model::trail::DonationTrail = serde_json::from_str(&a.body).unwrap();
+    assert_eq!((t.gross_minor, t.fee_minor, t.net_minor), (2500, fee, net));
+    assert_eq!(t.fee_minor + t.platform_fee_minor + t.net_minor, 2500);
+    assert_eq!(
+        t.expenses.iter().map(|e| e.share_minor).collect::<Vec<_>>(),
+        vec![1000, 450]
+    );
+    assert_eq!(t.unspent_minor, net - 1450);
+    assert_eq!(t.payouts.len(), 1);
+    assert_eq!(t.unpaid_minor, 450);
+    let page = app
+        .get(&format!("/account/donations/{item}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for text in [
+        "WIRE-7",
+        "Pipes",
+        "Taps",
+        "https://example.org/r1.pdf",
+        &usd(net).to_string(),
+        &usd(net - 1450).to_string(),
+    ] {
+        assert!(page.contains(text), "{text} missing: {page}");
+    }
+    let billing_page = app.get("/account/billing").await.text().await.unwrap();
+    assert!(
+        billing_page.contains(&format!("/account/donations/{item}")),
+        "the dashboard links the trail"
+    );
+
+    // Another supporter, or a visitor, gets nothing.
+    app.new_browser();
+    let a = post(&app, "trail/donation", &[("item_id", item.to_string())]).await;
+    assert_eq!(a.status, 401, "{a:?}");
+    app.sign_up_and_log_in("nosy@example.org", "Nosy").await;
+    let a = post(&app, "trail/donation", &[("item_id", item.to_string())]).await;
+    assert_eq!(a.status, 404, "{a:?}");
+    let page = app
+        .get(&format!("/account/donations/{item}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        !page.contains("WIRE-7") && !page.contains("Pipes"),
+        "{page}"
+    );
+}
