@@ -799,3 +799,43 @@ async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() 
         "{page}"
     );
 }
+
+#[tokio::test]
+async fn every_demo_donation_has_a_complete_trail() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    assert!(server::load_demo_data(&app.state).await.unwrap());
+    assert_ledger_ok(&app).await;
+    let items = crate::population::scalar(db, "select count(*) from donation_items").await;
+    assert!(items > 0);
+    // Every donation was charged and split, and payouts and expenses use some of them.
+    assert_eq!(
+        crate::population::scalar(db, "select count(*) from allocations").await,
+        items
+    );
+    assert_eq!(app.count("payouts").await, 2);
+    assert_eq!(app.count("expenses").await, 3);
+    let rows: Vec<(i64, i64)> = sqlx::query_as("select id, supporter_id from donation_items")
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+    for (item, supporter) in rows {
+        let t = app::domain::trail::donation(db, supporter, item)
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(t.charge_id.is_some(), "{t:?}");
+        assert_eq!(
+            t.fee_minor + t.platform_fee_minor + t.net_minor,
+            t.gross_minor
+        );
+        let paid: i64 = t.payouts.iter().map(|p| p.amount_minor).sum();
+        if t.is_cause {
+            let spent: i64 = t.expenses.iter().map(|e| e.share_minor).sum();
+            assert_eq!(spent + t.unspent_minor, t.net_minor, "{t:?}");
+            assert_eq!(paid + t.unpaid_minor, spent, "{t:?}");
+        } else {
+            assert_eq!(paid + t.unpaid_minor, t.net_minor, "{t:?}");
+        }
+    }
+}
