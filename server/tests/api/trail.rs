@@ -714,7 +714,7 @@ async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() 
     billing::run(
         &db,
         app.state.processor.as_ref(),
-        &BillingConfig::default(),
+        &app.state.billing,
         "2027-01-28".parse().unwrap(),
         &|_| {},
     )
@@ -775,6 +775,24 @@ async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() 
     ] {
         assert!(page.contains(text), "{text} missing: {page}");
     }
+    // The receipt itemises the donation with its fee share and links to the same trail.
+    let mails = app.emails_to("donor@example.org").await;
+    let receipt = mails
+        .iter()
+        .find(|(subject, _)| subject == &format!("Your Chipin receipt: {}", usd(2500)))
+        .unwrap_or_else(|| panic!("no receipt: {mails:?}"));
+    assert!(
+        receipt
+            .1
+            .contains(&format!("{}/account/donations/{item}", app.base)),
+        "{}",
+        receipt.1
+    );
+    assert!(
+        receipt.1.contains(&format!("fee share {}", usd(fee))),
+        "{}",
+        receipt.1
+    );
     let billing_page = app.get("/account/billing").await.text().await.unwrap();
     assert!(
         billing_page.contains(&format!("/account/donations/{item}")),
