@@ -11,7 +11,7 @@ use crate::domain::trail::{self, LIVE_EXPENSE_SHARES};
 use crate::money::{Currency, Money};
 
 /// The most one expense may be for, in minor units.
-pub const MAX_EXPENSE_MINOR: i64 = 1_000_000_000_00;
+pub const MAX_EXPENSE_MINOR: i64 = 100_000_000_000;
 
 /// Why an expense was not recorded or corrected.
 #[derive(Debug, thiserror::Error)]
@@ -139,7 +139,7 @@ async fn unspent_shares(
 /// What the cause has not spent yet.
 pub async fn unspent(db: &Db, cause: i64, currency: Currency) -> Result<Money, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
-    let open = unspent_shares(&mut *conn, cause).await?;
+    let open = unspent_shares(&mut conn, cause).await?;
     Ok(Money::new(trail::available(&open), currency))
 }
 
@@ -164,7 +164,7 @@ pub async fn record_checked(
 ) -> Result<i64, ExpenseError> {
     let mut tx = db.pool().begin().await?;
     trail::lock_recipient(&mut tx, cause).await?;
-    let open = unspent_shares(&mut *tx, cause).await?;
+    let open = unspent_shares(&mut tx, cause).await?;
     let Some(shares) = trail::split(expense.amount.minor, &open) else {
         return Err(ExpenseError::MoreThanUnspent {
             unspent: Money::new(trail::available(&open).max(0), currency),
@@ -318,7 +318,8 @@ pub async fn list(
     cause: i64,
     currency: Currency,
 ) -> Result<Vec<ExpenseView>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, i64, Option<String>, i64, Option<String>)> = sqlx::query_as(
+    type Row = (i64, i64, String, i64, Option<String>, i64, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
         "select x.id, x.amount_minor, x.description, x.spent_on, x.receipt_url, \
            (select count(*) from expense_shares s where s.expense_id = x.id and s.amount_minor > 0), \
            x.correction_reason \

@@ -15,7 +15,7 @@ use crate::money::{Currency, Money, MoneyError};
 use chrono::{Datelike as _, NaiveDate};
 
 /// The most one payout may be for, in minor units.
-pub const MAX_PAYOUT_MINOR: i64 = 1_000_000_000_00;
+pub const MAX_PAYOUT_MINOR: i64 = 100_000_000_000;
 
 /// Who recorded a payout.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -162,7 +162,7 @@ async fn open_shares(
 pub async fn available(db: &Db, recipient: i64) -> Result<Money, PayoutError> {
     let (kind, currency) = recipient_of(db, recipient, None).await?;
     let mut conn = db.pool().acquire().await?;
-    let open = open_shares(&mut *conn, recipient, kind == "cause").await?;
+    let open = open_shares(&mut conn, recipient, kind == "cause").await?;
     Ok(Money::new(trail::available(&open), currency))
 }
 
@@ -181,7 +181,7 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
     let cause = kind == "cause";
     let mut tx = db.pool().begin().await?;
     trail::lock_recipient(&mut tx, payout.recipient_id).await?;
-    let open = open_shares(&mut *tx, payout.recipient_id, cause).await?;
+    let open = open_shares(&mut tx, payout.recipient_id, cause).await?;
     let Some(shares) = trail::split(payout.amount.minor, &open) else {
         return Err(PayoutError::MoreThanAvailable {
             available: Money::new(trail::available(&open).max(0), currency),

@@ -288,54 +288,6 @@ async fn balances_agree(db: &Db) -> Result<Option<TrailViolation>, sqlx::Error> 
     Ok(None)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use proptest::prelude::*;
-
-    #[test]
-    fn oldest_shares_go_first_and_the_last_is_split_exactly() {
-        let open = [(1, 500), (2, 300), (3, 941)];
-        assert_eq!(split(650, &open), Some(vec![(1, 500), (2, 150)]));
-        assert_eq!(split(1741, &open), Some(vec![(1, 500), (2, 300), (3, 941)]));
-        assert_eq!(split(1742, &open), None);
-    }
-
-    #[test]
-    fn money_paid_for_a_refunded_donation_is_netted_first() {
-        // Item 1 was refunded after 500 of it was paid out: the next payout takes it back.
-        let open = [(1, -500), (2, 300), (3, 941)];
-        assert_eq!(available(&open), 741);
-        assert_eq!(split(700, &open), Some(vec![(1, -500), (2, 300), (3, 900)]));
-        assert_eq!(split(742, &open), None);
-    }
-
-    proptest! {
-        #[test]
-        fn a_split_takes_exactly_the_amount_and_no_share_beyond_itself(
-            open in prop::collection::vec(-1_000i64..5_000, 0..12),
-            amount in 1i64..20_000,
-        ) {
-            let open: Vec<(i64, i64)> = open.into_iter().enumerate().map(|(i, o)| (i as i64, o)).collect();
-            match split(amount, &open) {
-                Some(shares) => {
-                    prop_assert!(amount <= available(&open));
-                    prop_assert_eq!(shares.iter().map(|s| s.1).sum::<i64>(), amount);
-                    for (item, take) in &shares {
-                        let o = open[*item as usize].1;
-                        prop_assert!(*take != 0);
-                        prop_assert!(if o < 0 { *take == o } else { *take > 0 && *take <= o });
-                    }
-                    let mut items: Vec<i64> = shares.iter().map(|s| s.0).collect();
-                    items.dedup();
-                    prop_assert_eq!(items.len(), shares.len());
-                }
-                None => prop_assert!(amount > available(&open)),
-            }
-        }
-    }
-}
-
 /// Where donation `item` went, if `supporter` gave it; `None` otherwise (or if there is none).
 pub async fn donation(
     db: &Db,
@@ -454,4 +406,53 @@ pub async fn donation(
             )
             .collect(),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn oldest_shares_go_first_and_the_last_is_split_exactly() {
+        let open = [(1, 500), (2, 300), (3, 941)];
+        assert_eq!(split(650, &open), Some(vec![(1, 500), (2, 150)]));
+        assert_eq!(split(1741, &open), Some(vec![(1, 500), (2, 300), (3, 941)]));
+        assert_eq!(split(1742, &open), None);
+    }
+
+    #[test]
+    fn money_paid_for_a_refunded_donation_is_netted_first() {
+        // Item 1 was refunded after 500 of it was paid out: the next payout takes it back.
+        let open = [(1, -500), (2, 300), (3, 941)];
+        assert_eq!(available(&open), 741);
+        assert_eq!(split(700, &open), Some(vec![(1, -500), (2, 300), (3, 900)]));
+        assert_eq!(split(742, &open), None);
+    }
+
+    proptest! {
+        #[test]
+        fn a_split_takes_exactly_the_amount_and_no_share_beyond_itself(
+            open in prop::collection::vec(-1_000i64..5_000, 0..12),
+            amount in 1i64..20_000,
+        ) {
+            let open: Vec<(i64, i64)> = open.into_iter().enumerate().map(|(i, o)| (i as i64, o)).collect();
+            match split(amount, &open) {
+                Some(shares) => {
+                    prop_assert!(amount <= available(&open));
+                    prop_assert_eq!(shares.iter().map(|s| s.1).sum::<i64>(), amount);
+                    for (item, take) in &shares {
+                        let o = open[*item as usize].1;
+                        prop_assert!(*take != 0);
+                        let within = if o < 0 { *take == o } else { *take > 0 && *take <= o };
+                        prop_assert!(within, "item {} took {} of {}", item, take, o);
+                    }
+                    let mut items: Vec<i64> = shares.iter().map(|s| s.0).collect();
+                    items.dedup();
+                    prop_assert_eq!(items.len(), shares.len());
+                }
+                None => prop_assert!(amount > available(&open)),
+            }
+        }
+    }
 }
