@@ -436,6 +436,14 @@ async fn the_database_refuses_to_pay_out_a_share_twice() {
         "shares are history"
     );
     // The payout row without shares is a break the check names.
+    let (report, ok) = server::cli::ledger::ledger_check_report(db).await.unwrap();
+    assert!(!ok, "{report}");
+    assert!(
+        report.contains(&format!(
+            "payout {again} is for 1 but its shares add up to 0"
+        )),
+        "{report}"
+    );
     match ledger::check(db).await.unwrap() {
         Err(ledger::Violation::Trail(TrailViolation::PayoutSharesDoNotAddUp {
             payout,
@@ -856,4 +864,50 @@ async fn every_demo_donation_has_a_complete_trail() {
             assert_eq!(paid + t.unpaid_minor, t.net_minor, "{t:?}");
         }
     }
+}
+
+#[tokio::test]
+async fn the_operator_records_a_payout_from_the_command_line() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10"])]).await;
+    let net = items[0].1;
+    let too_much = usd(net + 1).to_string();
+    let err = server::cli::payouts::record(&app.state, "maker", &too_much, "BANK-1", None)
+        .await
+        .unwrap_err();
+    assert_eq!(
+        server::cli::error_chain(&err),
+        format!(
+            "the payout was refused: Only {} is available to pay out.",
+            usd(net)
+        )
+    );
+    assert!(
+        server::cli::payouts::record(&app.state, "nobody", "1", "BANK-1", None)
+            .await
+            .is_err()
+    );
+    let line = server::cli::payouts::record(&app.state, "maker", "5", "BANK-1", Some("2026-01-31"))
+        .await
+        .unwrap();
+    let (id,): (i64,) = sqlx::query_as("select id from payouts")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "payout {id} of $5.00 to maker recorded (in transit); {} left to pay out",
+            usd(net - 500)
+        )
+    );
+    assert_eq!(
+        server::cli::payouts::mark_paid(&app.state, id)
+            .await
+            .unwrap(),
+        format!("payout {id} marked paid")
+    );
+    assert_ledger_ok(&app).await;
 }
