@@ -78,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing") view=pages::billing::BillingPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/donations/:item") view=pages::donation::DonationTrailPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing/statement") view=pages::statement::StatementPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio") view=pages::studio::home::StudioHome ssr=SsrMode::Async/>
                     <Route path=path!("/studio/new") view=pages::studio::home::NewPagePage ssr=SsrMode::Async/>
@@ -85,6 +86,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio/p/:id/tiers/:tier") view=pages::studio::tier::EditTierPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/supporters") view=pages::studio::supporters::SupportersPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/income") view=pages::studio::income::IncomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/expenses") view=pages::studio::expenses::ExpensesStudioPage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/payouts") view=pages::studio::payouts::PayoutsStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/write") view=pages::studio::post::NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/posts/:post") view=pages::studio::post::EditPostPage ssr=SsrMode::Async/>
                 </Routes>

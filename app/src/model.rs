@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 pub mod reports;
 pub mod studio;
+pub mod trail;
 
 /// The logged-in person, as pages need to know them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -212,6 +213,11 @@ pub struct CauseLedger {
     pub fees_minor: i64,
     /// What reached the cause: gross minus fees. The progress bar counts this.
     pub net_minor: i64,
+    /// Published expenses (corrections excluded) and what is left.
+    pub spent_minor: i64,
+    pub unspent_minor: i64,
+    /// Expenses, newest first, corrected ones marked.
+    pub expenses: Vec<trail::ExpenseRow>,
 }
 
 /// A recipient's public page.
@@ -481,6 +487,8 @@ impl DonationStatus {
 /// One donation inside a past charge: where its money went.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastDonation {
+    /// Its trail page is `/account/donations/{item_id}`.
+    pub item_id: i64,
     pub recipient_name: String,
     pub recipient_slug: String,
     /// "Monthly pledge (2026-06)" or "Tip".

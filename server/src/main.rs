@@ -41,6 +41,11 @@ enum Command {
         #[command(subcommand)]
         command: DisputesCommand,
     },
+    /// Record payouts made outside Chipin.
+    Payouts {
+        #[command(subcommand)]
+        command: PayoutsCommand,
+    },
     /// Measure Chipin on a fresh database with a synthetic population.
     Bench {
         #[command(subcommand)]
@@ -68,6 +73,30 @@ enum LedgerCommand {
 enum DisputesCommand {
     /// List every dispute, newest first, with the recipient amounts it freezes.
     List,
+}
+
+#[derive(Subcommand)]
+enum PayoutsCommand {
+    /// Record a payout sent to a page's owner; it never exceeds the page's available balance.
+    Record {
+        /// The page's address (slug).
+        #[arg(long)]
+        page: String,
+        /// The amount, in the page's currency (e.g. 25.00).
+        #[arg(long)]
+        amount: String,
+        /// The bank or transfer reference.
+        #[arg(long)]
+        reference: String,
+        /// The day it was sent (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<String>,
+    },
+    /// Mark a payout in transit as arrived.
+    MarkPaid {
+        /// The payout's number, as `record` printed it.
+        id: i64,
+    },
 }
 
 #[derive(Subcommand)]
@@ -153,6 +182,22 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
             let listed = cli::disputes::disputes_list_report(&state.db).await;
             state.db.close().await;
             println!("{}", listed.map_err(CliError::Disputes)?);
+        }
+        Command::Payouts { command } => {
+            let state = open(&config).await?;
+            let outcome = match command {
+                PayoutsCommand::Record {
+                    page,
+                    amount,
+                    reference,
+                    date,
+                } => {
+                    cli::payouts::record(&state, &page, &amount, &reference, date.as_deref()).await
+                }
+                PayoutsCommand::MarkPaid { id } => cli::payouts::mark_paid(&state, id).await,
+            };
+            state.db.close().await;
+            println!("{}", outcome?);
         }
         // The benchmark makes its own database rather than touching the configured one.
         Command::Bench {

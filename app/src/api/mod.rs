@@ -7,6 +7,7 @@ pub mod pledges;
 pub mod recipients;
 pub mod reports;
 pub mod studio;
+pub mod trail;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {

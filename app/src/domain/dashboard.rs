@@ -407,6 +407,7 @@ struct ChargeRow {
 
 #[derive(sqlx::FromRow)]
 struct DonationRow {
+    item_id: i64,
     charge_id: i64,
     recipient_name: String,
     recipient_slug: String,
@@ -436,7 +437,7 @@ async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>,
     let mut donations: BTreeMap<i64, Vec<PastDonation>> = BTreeMap::new();
     if !charges.is_empty() {
         let sql = format!(
-            "select i.charge_id, r.name as recipient_name, r.slug as recipient_slug, i.gross_minor, \
+            "select i.id as item_id, i.charge_id, r.name as recipient_name, r.slug as recipient_slug, i.gross_minor, \
                     i.pledge_id, i.period, i.status, i.carried_cycles, a.fee_minor, \
                     a.platform_fee_minor, a.net_minor, a.refunded_at \
              from donation_items i join recipients r on r.id = i.recipient_id \
@@ -462,6 +463,7 @@ async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>,
                 .entry(d.charge_id)
                 .or_default()
                 .push(PastDonation {
+                    item_id: d.item_id,
                     recipient_name: d.recipient_name,
                     recipient_slug: d.recipient_slug,
                     label: match (d.pledge_id, d.period) {

@@ -15,6 +15,12 @@ pub enum DemoError {
     Pledge(#[from] PledgeError),
     #[error("database")]
     Db(#[from] sqlx::Error),
+    #[error("demo charges")]
+    Billing(#[from] crate::domain::billing::BillingError),
+    #[error("demo payouts")]
+    Payout(#[from] crate::domain::payouts::PayoutError),
+    #[error("demo expenses")]
+    Expense(#[from] crate::domain::expenses::ExpenseError),
 }
 
 /// The password of every demo account (documented in the README).
@@ -308,7 +314,106 @@ pub async fn load_if_empty(state: &AppState) -> Result<bool, DemoError> {
     }
     tx.commit().await?;
     load_gifts(state, &pages, &supporters).await?;
+    load_trail(state, &pages, &supporters).await?;
     Ok(true)
+}
+
+/// Collects the demo gifts once (on the simulated processor's test card, whatever processor
+/// is configured) and spends and pays out part of the money, so every demo donation has a
+/// trail to follow: a creator's payout that arrived, causes' expenses and a payout of spent
+/// money still in transit.
+async fn load_trail(
+    state: &AppState,
+    pages: &HashMap<&str, (i64, Vec<i64>)>,
+    supporters: &[i64],
+) -> Result<(), DemoError> {
+    use crate::domain::billing::{self, simulated};
+    use crate::domain::expenses::{self, NewExpense};
+    use crate::domain::payouts::{self, NewPayout, RecordedBy};
+    use chrono::Datelike as _;
+    let today = chrono::Utc::now().date_naive();
+    for &s in supporters {
+        pledges::set_payment_method(state, s, simulated::methods::SUCCEEDS).await?;
+        pledges::set_billing_day(state, s, i64::from(today.day().min(28))).await?;
+    }
+    billing::run(
+        &state.db,
+        &simulated::SimulatedProcessor::new(),
+        &state.billing,
+        today,
+        &|_| {},
+    )
+    .await?;
+    let day = now() - now() % 86_400;
+    let (mara, _) = &pages["mara-draws"];
+    let available = payouts::available(&state.db, *mara).await?;
+    if available.minor > 1 {
+        let id = payouts::record(
+            &state.db,
+            NewPayout {
+                recipient_id: *mara,
+                amount: crate::money::Money::new(available.minor / 2, available.currency),
+                paid_on: day,
+                reference: "DEMO-TRANSFER-1".to_owned(),
+                by: RecordedBy::Operator,
+            },
+        )
+        .await?;
+        payouts::mark_paid(&state.db, id, None).await?;
+    }
+    for (slug, spending) in [
+        (
+            "riverside-library",
+            &[
+                ("Picture books for Sunday story time", 3),
+                ("Beanbags for the reading corner", 2),
+            ][..],
+        ),
+        ("harbour-cleanup", &[("Gloves and litter grabbers", 4)][..]),
+    ] {
+        let (cause, _) = &pages[slug];
+        let (currency,): (String,) =
+            sqlx::query_as("select currency from recipients where id = $1")
+                .bind(*cause)
+                .fetch_one(state.db.pool())
+                .await?;
+        let currency: crate::money::Currency =
+            currency.parse().unwrap_or(crate::money::Currency::USD);
+        let unspent = expenses::unspent(&state.db, *cause, currency).await?;
+        // Each expense spends tenths of what was received.
+        for (description, tenths) in spending {
+            let amount = unspent.minor * tenths / 10;
+            if amount > 0 {
+                expenses::record_checked(
+                    &state.db,
+                    *cause,
+                    currency,
+                    &NewExpense {
+                        amount: crate::money::Money::new(amount, currency),
+                        description: (*description).to_owned(),
+                        spent_on: day,
+                        receipt_url: None,
+                    },
+                )
+                .await?;
+            }
+        }
+        let spent = payouts::available(&state.db, *cause).await?;
+        if spent.minor > 0 && slug == "riverside-library" {
+            payouts::record(
+                &state.db,
+                NewPayout {
+                    recipient_id: *cause,
+                    amount: spent,
+                    paid_on: day,
+                    reference: "DEMO-TRANSFER-2".to_owned(),
+                    by: RecordedBy::Operator,
+                },
+            )
+            .await?;
+        }
+    }
+    Ok(())
 }
 
 /// The demo supporters' pledges and tips, through the same code a supporter's form uses.

@@ -24,8 +24,10 @@ pub enum Account {
     Recipient(i64),
     /// Paid out, not yet arrived.
     PayoutsInTransit,
-    /// Money a cause has spent on published expenses.
+    /// Money a cause has spent on published expenses, until it is paid out.
     CauseSpending(i64),
+    /// Payouts that arrived: the outside world money leaves to (external).
+    PayoutsPaid,
 }
 
 impl Account {
@@ -38,6 +40,28 @@ impl Account {
             Self::Recipient(id) => format!("recipient:{id}"),
             Self::PayoutsInTransit => "payouts_in_transit".to_owned(),
             Self::CauseSpending(id) => format!("cause_spending:{id}"),
+            Self::PayoutsPaid => "payouts_paid".to_owned(),
+        }
+    }
+
+    /// The account a journal code names, if any.
+    pub fn parse(code: &str) -> Option<Self> {
+        match code {
+            "supporter_payments" => Some(Self::SupporterPayments),
+            "processor_fees" => Some(Self::ProcessorFees),
+            "platform_fees" => Some(Self::PlatformFees),
+            "payouts_in_transit" => Some(Self::PayoutsInTransit),
+            "payouts_paid" => Some(Self::PayoutsPaid),
+            other => {
+                if let Some(id) = other.strip_prefix("recipient:") {
+                    id.parse().ok().map(Self::Recipient)
+                } else {
+                    other
+                        .strip_prefix("cause_spending:")
+                        .and_then(|id| id.parse().ok())
+                        .map(Self::CauseSpending)
+                }
+            }
         }
     }
 }
@@ -270,6 +294,8 @@ pub enum Violation {
     ChargeWithoutEntry { charge: i64 },
     #[error("the whole journal does not balance in {currency} (off by {sum})")]
     JournalUnbalanced { currency: String, sum: i64 },
+    #[error(transparent)]
+    Trail(#[from] crate::domain::trail::TrailViolation),
 }
 
 /// What the check looked at.
@@ -279,6 +305,8 @@ pub struct CheckReport {
     pub lines: i64,
     pub charges: i64,
     pub allocations: i64,
+    pub payouts: i64,
+    pub expenses: i64,
 }
 
 /// Verifies every invariant of the money model; returns the first violation found.
@@ -383,11 +411,17 @@ pub async fn check(db: &Db) -> Result<Result<CheckReport, Violation>, sqlx::Erro
     let (allocations,): (i64,) = sqlx::query_as("select count(*) from allocations")
         .fetch_one(pool)
         .await?;
+    let trail = match crate::domain::trail::check(db).await? {
+        Ok(t) => t,
+        Err(v) => return Ok(Err(v.into())),
+    };
     Ok(Ok(CheckReport {
         entries,
         lines,
         charges,
         allocations,
+        payouts: trail.payouts,
+        expenses: trail.expenses,
     }))
 }
 

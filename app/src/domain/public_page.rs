@@ -238,7 +238,20 @@ async fn cause_ledger(db: &Db, recipient: i64) -> Result<CauseLedger, sqlx::Erro
     .bind(LEDGER_LIMIT)
     .fetch_all(db.pool())
     .await?;
+    let currency: crate::money::Currency =
+        sqlx::query_as::<_, (String,)>("select currency from recipients where id = $1")
+            .bind(recipient)
+            .fetch_one(db.pool())
+            .await?
+            .0
+            .parse()
+            .unwrap_or(crate::money::Currency::USD);
+    let totals = crate::domain::expenses::totals(db, recipient, currency).await?;
+    let expenses = crate::domain::expenses::rows(db, recipient, currency).await?;
     Ok(CauseLedger {
+        spent_minor: totals.spent.minor,
+        unspent_minor: net_minor - totals.spent.minor,
+        expenses,
         income: rows
             .into_iter()
             .map(|r| LedgerIncome {

@@ -429,6 +429,9 @@ fn PastChargeView(charge: PastCharge) -> impl IntoView {
                                             {d.label.clone()} " "
                                             <span class=format!("badge status-{}", d.status.css())>{d.status.label()}</span>
                                         </span>
+                                        {d.net_minor.is_some().then(|| view! {
+                                            <a class="trail-link" href=format!("/account/donations/{}", d.item_id)>"Where it went"</a>
+                                        })}
                                     </td>
                                     <td class="num" data-label="Gross">{money(d.gross_minor)}</td>
                                     <td class="num" data-label="Fee share">{money_opt(d.fee_minor)}</td>

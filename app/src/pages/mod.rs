@@ -3,6 +3,7 @@
 pub mod account;
 pub mod auth;
 pub mod billing;
+pub mod donation;
 pub mod home;
 pub mod not_found;
 pub mod posts;

@@ -314,9 +314,92 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
                 }
                 .into_any()
             }}
-            <h3>"Money out"</h3>
-            <p class="muted">"No expenses have been published yet. Each expense will be listed here with its receipt."</p>
+            <MoneyOut ledger_totals=(ledger.gross_minor, ledger.fees_minor, ledger.net_minor, ledger.spent_minor, ledger.unspent_minor)
+                expenses=ledger.expenses currency=currency.clone()/>
         </section>
+    }
+}
+
+/// A cause's money out: totals, the spending breakdown as a chart drawn on the server, and
+/// every expense with how many donations paid for it and its receipt.
+#[component]
+fn MoneyOut(
+    ledger_totals: (i64, i64, i64, i64, i64),
+    expenses: Vec<crate::model::trail::ExpenseRow>,
+    currency: String,
+) -> impl IntoView {
+    let (gross, fees, net, spent, unspent) = ledger_totals;
+    let cur = currency.clone();
+    let money = move |m: i64| format_money(m, &cur);
+    let desc = format!(
+        "Of {} given, {} went to fees, {} has been spent on published expenses and {} is unspent.",
+        money(gross),
+        money(fees),
+        money(spent),
+        money(unspent)
+    );
+    let bars = vec![
+        ("Fees".to_owned(), fees),
+        ("Spent".to_owned(), spent),
+        ("Unspent".to_owned(), unspent.max(0)),
+    ];
+    let has_expenses = !expenses.is_empty();
+    let row_money = money.clone();
+    let rows = expenses
+        .into_iter()
+        .map(move |e| {
+            let money = row_money.clone();
+            let corrected = e.corrected.clone();
+            let is_corrected = corrected.is_some();
+            view! {
+                <tr class:corrected=is_corrected>
+                    <td>{e.spent_on}</td>
+                    <td>
+                        {e.description}
+                        {corrected.map(|r| view! { <span class="item-label">{format!("Corrected: {r}")}</span> })}
+                    </td>
+                    <td class="num">{e.donations}</td>
+                    <td>{match e.receipt_url {
+                        Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
+                        None => view! { <span class="muted">"None"</span> }.into_any(),
+                    }}</td>
+                    <td class="num">{money(e.amount_minor)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let empty = spent == 0 && fees == 0 && gross == 0;
+    view! {
+        <h3 id="money-out-title">"Money out"</h3>
+        <dl class="ledger-totals">
+            <div><dt>"Given"</dt><dd id="total-in">{money(gross)}</dd></div>
+            <div><dt>"Fees"</dt><dd id="total-fees">{money(fees)}</dd></div>
+            <div><dt>"Received"</dt><dd id="total-net">{money(net)}</dd></div>
+            <div><dt>"Spent"</dt><dd id="total-spent">{money(spent)}</dd></div>
+            <div><dt>"Unspent"</dt><dd id="total-unspent">{money(unspent)}</dd></div>
+        </dl>
+        {(!empty).then(|| view! {
+            <crate::components::chart::BarChart title="Where the money went".to_owned() desc currency=currency.clone() bars/>
+        })}
+        {(!has_expenses).then(|| view! {
+            <p class="muted">"No expenses have been published yet. Each expense will be listed here with its receipt."</p>
+        })}
+        {has_expenses.then(|| view! {
+        <div class="table-scroll">
+            <table class="items ledger-table" aria-labelledby="money-out-title">
+                <thead>
+                    <tr>
+                        <th scope="col">"Date"</th>
+                        <th scope="col">"Expense"</th>
+                        <th scope="col" class="num">"Donations"</th>
+                        <th scope="col">"Receipt"</th>
+                        <th scope="col" class="num">"Amount"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
+        })}
     }
 }
 

@@ -7,8 +7,8 @@ pub async fn ledger_check_report(db: &Db) -> Result<(String, bool), sqlx::Error>
     Ok(match ledger::check(db).await? {
         Ok(r) => (
             format!(
-                "ledger OK: {} entries, {} lines, {} charges, {} allocations",
-                r.entries, r.lines, r.charges, r.allocations
+                "ledger OK: {} entries, {} lines, {} charges, {} allocations, {} payouts, {} expenses",
+                r.entries, r.lines, r.charges, r.allocations, r.payouts, r.expenses
             ),
             true,
         ),

@@ -4,6 +4,7 @@
 pub mod billing;
 pub mod disputes;
 pub mod ledger;
+pub mod payouts;
 
 use crate::StartError;
 use crate::bench::BenchError;
@@ -20,6 +21,8 @@ pub enum CliError {
     Ledger(#[source] sqlx::Error),
     #[error("could not read the disputes")]
     Disputes(#[source] sqlx::Error),
+    #[error("the payout was refused")]
+    Payout(#[from] app::domain::payouts::PayoutError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

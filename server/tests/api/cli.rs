@@ -112,7 +112,7 @@ async fn one_run_over_the_bench_population_charges_each_supporter_once_and_the_l
     assert!(ok, "{report}");
     assert_eq!(
         report,
-        "ledger OK: 30 entries, 360 lines, 30 charges, 120 allocations"
+        "ledger OK: 30 entries, 360 lines, 30 charges, 120 allocations, 0 payouts, 0 expenses"
     );
 }
 
@@ -123,7 +123,7 @@ async fn the_ledger_check_passes_an_empty_ledger() {
     assert!(ok);
     assert_eq!(
         report,
-        "ledger OK: 0 entries, 0 lines, 0 charges, 0 allocations"
+        "ledger OK: 0 entries, 0 lines, 0 charges, 0 allocations, 0 payouts, 0 expenses"
     );
 }
 

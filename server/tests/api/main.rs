@@ -17,4 +17,6 @@ mod security;
 mod stripe;
 mod stripe_webhooks;
 mod studio;
+mod trail;
+mod trail_props;
 mod website;

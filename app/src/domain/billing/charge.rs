@@ -539,6 +539,97 @@ async fn settle_successes(
     .bind(&won_json)
     .execute(&mut **tx)
     .await?;
+    enqueue_receipts(tx, backend, config, &won_json, at).await?;
+    Ok(())
+}
+
+/// Queues a receipt for every charge in `won` (a JSON array of charge ids): one read of their
+/// donations and one insert into the outbox for the whole batch, in the batch's transaction.
+async fn enqueue_receipts(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    config: &BillingConfig,
+    won: &str,
+    at: i64,
+) -> Result<(), BillingError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        charge_id: i64,
+        currency: String,
+        amount_minor: i64,
+        charge_fee: i64,
+        email: String,
+        display_name: String,
+        item_id: i64,
+        recipient: String,
+        period: Option<String>,
+        gross_minor: i64,
+        fee_minor: i64,
+        platform_fee_minor: i64,
+        net_minor: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(&format!(
+        "select c.id as charge_id, c.currency, c.amount_minor, coalesce(c.fee_minor, 0) as charge_fee,                 u.email, u.display_name, a.item_id, r.name as recipient, i.period,                 a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor          from charges c join users u on u.id = c.supporter_id          join allocations a on a.charge_id = c.id join donation_items i on i.id = a.item_id          join recipients r on r.id = a.recipient_id          where c.id in ({}) order by c.id, a.item_id",
+        json_ids(backend, 1)
+    ))
+    .bind(won)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut emails: Vec<(String, String, String, String)> = Vec::new();
+    let mut start = 0;
+    while start < rows.len() {
+        let first = &rows[start];
+        let end = rows[start..]
+            .iter()
+            .position(|r| r.charge_id != first.charge_id)
+            .map_or(rows.len(), |n| start + n);
+        let m = |minor: i64| crate::money::format_money(minor, &first.currency);
+        let lines: Vec<templates::ReceiptLine> = rows[start..end]
+            .iter()
+            .map(|r| templates::ReceiptLine {
+                recipient: r.recipient.clone(),
+                label: match &r.period {
+                    Some(p) => format!("monthly pledge, {p}"),
+                    None => "tip".to_owned(),
+                },
+                gross: m(r.gross_minor),
+                fee: m(r.fee_minor),
+                platform_fee: m(r.platform_fee_minor),
+                net: m(r.net_minor),
+                link: format!("{}/account/donations/{}", config.site_url, r.item_id),
+            })
+            .collect();
+        let e = templates::charge_receipt(
+            &first.email,
+            &first.display_name,
+            first.charge_id,
+            &m(first.amount_minor),
+            &m(first.charge_fee),
+            &lines,
+        );
+        emails.push((e.to, e.subject, e.text, e.html));
+        start = end;
+    }
+    if emails.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(&format!(
+        "insert into email_outbox (to_address, subject, body_text, body_html, created_at, next_attempt_at)          select v.to_address, v.subject, v.body_text, v.body_html, $1, $1 from ({}) as v",
+        json_rows(
+            backend,
+            2,
+            &[
+                ("to_address", "text"),
+                ("subject", "text"),
+                ("body_text", "text"),
+                ("body_html", "text"),
+            ]
+        )
+    ))
+    .bind(at)
+    .bind(json_param(&emails))
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

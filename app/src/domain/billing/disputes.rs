@@ -18,7 +18,8 @@ pub const RELEASING_STATUSES: &[&str] = &["won", "warning_closed"];
 pub const FINAL_STATUSES: &[&str] = &["won", "lost", "warning_closed"];
 
 /// The SQL condition, on a `disputes` row, for "freezes its charge's amounts".
-const FREEZES: &str = "charge_id is not null and status not in ('won', 'warning_closed')";
+pub(crate) const FREEZES: &str =
+    "charge_id is not null and status not in ('won', 'warning_closed')";
 
 /// One dispute as the operator sees it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]

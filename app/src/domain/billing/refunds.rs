@@ -230,27 +230,8 @@ pub fn parse_refund_key(key: &str) -> Option<(i64, Vec<i64>)> {
 }
 
 fn parse_account(code: &str) -> Account {
-    match code {
-        "supporter_payments" => Account::SupporterPayments,
-        "processor_fees" => Account::ProcessorFees,
-        "platform_fees" => Account::PlatformFees,
-        "payouts_in_transit" => Account::PayoutsInTransit,
-        other => {
-            if let Some(id) = other
-                .strip_prefix("recipient:")
-                .and_then(|s| s.parse().ok())
-            {
-                Account::Recipient(id)
-            } else if let Some(id) = other
-                .strip_prefix("cause_spending:")
-                .and_then(|s| s.parse().ok())
-            {
-                Account::CauseSpending(id)
-            } else {
-                Account::SupporterPayments
-            }
-        }
-    }
+    // Lines read back from the journal were written from an `Account`, so they parse.
+    Account::parse(code).unwrap_or(Account::SupporterPayments)
 }
 
 #[cfg(test)]

@@ -188,3 +188,74 @@ mod tests {
         assert!(e.text.contains("http://x/verify?token=t"));
     }
 }
+
+/// One donation on a charge receipt.
+#[derive(Clone, Debug)]
+pub struct ReceiptLine {
+    pub recipient: String,
+    pub label: String,
+    pub gross: String,
+    pub fee: String,
+    pub platform_fee: String,
+    pub net: String,
+    /// The donation's trail page.
+    pub link: String,
+}
+
+/// The receipt for a successful consolidated charge: every donation with its fee shares and
+/// a link to the page that follows it to its payout and, for causes, its expenses.
+pub fn charge_receipt(
+    to: &str,
+    name: &str,
+    charge_id: i64,
+    amount: &str,
+    fee: &str,
+    lines: &[ReceiptLine],
+) -> Email {
+    let greeting = format!("Hi {name},");
+    let intro = format!(
+        "Thank you! We charged your card {amount} (charge #{charge_id}); the card processor's fee was {fee}, shared among your donations in proportion to their size."
+    );
+    let footer = "You are receiving this because you support creators or causes on Chipin.";
+    let mut text = format!("{greeting}\n\n{intro}\n\n");
+    let mut html = format!(
+        "<!doctype html><html><body style=\"font-family:system-ui,sans-serif;color:#1f2430;max-width:640px;margin:auto;padding:24px\">\
+         <p style=\"font-size:20px;font-weight:700;color:#0f766e\">Chipin</p><p>{}</p><p>{}</p>\
+         <table style=\"border-collapse:collapse;width:100%\"><thead><tr>\
+         <th align=\"left\">Donation</th><th align=\"right\">Gross</th><th align=\"right\">Fee share</th>\
+         <th align=\"right\">Platform fee</th><th align=\"right\">Net</th></tr></thead><tbody>",
+        esc(&greeting),
+        esc(&intro)
+    );
+    for l in lines {
+        text.push_str(&format!(
+            "- {} ({}): {} given, fee share {}, platform fee {}, {} to them. Where it goes: {}\n",
+            l.recipient, l.label, l.gross, l.fee, l.platform_fee, l.net, l.link
+        ));
+        html.push_str(&format!(
+            "<tr><td><a href=\"{}\">{}</a> ({})</td><td align=\"right\">{}</td><td align=\"right\">{}</td>\
+             <td align=\"right\">{}</td><td align=\"right\">{}</td></tr>",
+            esc(&l.link),
+            esc(&l.recipient),
+            esc(&l.label),
+            esc(&l.gross),
+            esc(&l.fee),
+            esc(&l.platform_fee),
+            esc(&l.net)
+        ));
+    }
+    text.push_str(&format!(
+        "\nEach link shows where that donation goes next: the payout that pays it out and, for causes, the expenses it pays for.\n\n{footer}\n"
+    ));
+    html.push_str(&format!(
+        "</tbody></table><p>Each link shows where that donation goes next: the payout that pays it out and, for causes, the expenses it pays for.</p>\
+         <p style=\"font-size:13px;color:#5b6270\">{}</p></body></html>",
+        esc(footer)
+    ));
+    Email {
+        to: to.to_owned(),
+        subject: format!("Your Chipin receipt: {amount}"),
+        text,
+        html,
+    }
+}

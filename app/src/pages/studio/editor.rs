@@ -77,6 +77,12 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                     <a href=format!("/studio/p/{}/supporters", page.id)>"Supporters"</a>
                     " · "
                     <a href=format!("/studio/p/{}/income", page.id)>"Income"</a>
+                    " · "
+                    <a href=format!("/studio/p/{}/payouts", page.id)>"Payouts"</a>
+                    {(page.kind == crate::model::RecipientKind::Cause).then(|| view! {
+                        " · "
+                        <a href=format!("/studio/p/{}/expenses", page.id)>"Expenses"</a>
+                    })}
                 </nav>
             </header>
             {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}

@@ -3,8 +3,10 @@
 //! multipart post) that redirects back here, so the studio works before the WebAssembly loads.
 
 pub mod editor;
+pub mod expenses;
 pub mod home;
 pub mod income;
+pub mod payouts;
 pub mod post;
 pub mod supporters;
 pub mod tier;
@@ -46,6 +48,10 @@ pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
         }
         "post" => "Post saved.",
         "deleted" => "Post deleted.",
+        "expense" => "Expense recorded and published on your page.",
+        "corrected" => "Expense corrected: its money is unspent again.",
+        "payout" => "Payout recorded. Mark it arrived once the money is in your account.",
+        "paid" => "Payout marked as arrived.",
         _ => return None,
     })
 }

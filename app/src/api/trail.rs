@@ -1,0 +1,162 @@
+//! Where the money went: a cause owner's expenses and a page owner's payouts. Every function
+//! authenticates the caller and passes their id to the domain, which touches only pages the
+//! caller owns (anything else is `NotFound`). Forms are plain posts that redirect back.
+
+use crate::api::client::CsrfClient;
+use crate::error::AppError;
+use crate::model::trail::{ExpensesPage, PayoutsPage};
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use {
+    crate::api::ssr,
+    crate::domain::expenses::{self, ExpenseError, ExpenseForm},
+    crate::domain::payouts::{self, PayoutError, RecordedBy},
+};
+
+#[cfg(feature = "ssr")]
+impl From<ExpenseError> for AppError {
+    fn from(e: ExpenseError) -> Self {
+        match e {
+            ExpenseError::Field(field, message) => AppError::invalid(field, message),
+            ExpenseError::MoreThanUnspent { .. } => AppError::invalid("amount", e.to_string()),
+            ExpenseError::NotYours => AppError::NotFound,
+            ExpenseError::AlreadyCorrected | ExpenseError::PaidOut => {
+                AppError::rejected(e.to_string())
+            }
+            ExpenseError::Db(e) => AppError::internal(e),
+            ExpenseError::Ledger(e) => AppError::internal(e),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<PayoutError> for AppError {
+    fn from(e: PayoutError) -> Self {
+        match e {
+            PayoutError::Field(field, message) => AppError::invalid(field, message),
+            PayoutError::MoreThanAvailable { .. } => AppError::invalid("amount", e.to_string()),
+            PayoutError::NotYours => AppError::NotFound,
+            PayoutError::AlreadyPaid => AppError::rejected(e.to_string()),
+            PayoutError::Db(e) => AppError::internal(e),
+            PayoutError::Ledger(e) => AppError::internal(e),
+        }
+    }
+}
+
+/// The expenses page of the caller's cause.
+#[server(endpoint = "trail/expenses", client = CsrfClient)]
+pub async fn get_expenses(recipient_id: i64) -> Result<ExpensesPage, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    Ok(expenses::studio_page(&state.db, user.user_id, recipient_id).await?)
+}
+
+/// Records an expense of the caller's cause.
+#[server(endpoint = "trail/record_expense", client = CsrfClient)]
+pub async fn record_expense(
+    recipient_id: i64,
+    amount: Option<String>,
+    description: Option<String>,
+    spent_on: Option<String>,
+    receipt_url: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    expenses::record(
+        &state.db,
+        user.user_id,
+        recipient_id,
+        &ExpenseForm {
+            amount: amount.as_deref().unwrap_or_default(),
+            description: description.as_deref().unwrap_or_default(),
+            spent_on: spent_on.as_deref().unwrap_or_default(),
+            receipt_url: receipt_url.as_deref().unwrap_or_default(),
+        },
+    )
+    .await?;
+    leptos_axum::redirect(&format!("/studio/p/{recipient_id}/expenses?saved=expense"));
+    Ok(())
+}
+
+/// Corrects (reverses) an expense of the caller's cause.
+#[server(endpoint = "trail/correct_expense", client = CsrfClient)]
+pub async fn correct_expense(
+    recipient_id: i64,
+    expense_id: i64,
+    reason: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    // The expense must belong to this page too, so the redirect goes back where it came from.
+    let page = expenses::studio_page(&state.db, user.user_id, recipient_id).await?;
+    if !page.expenses.iter().any(|e| e.id == expense_id) {
+        return Err(AppError::NotFound);
+    }
+    expenses::correct(
+        &state.db,
+        Some(user.user_id),
+        expense_id,
+        reason.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/studio/p/{recipient_id}/expenses?saved=corrected"
+    ));
+    Ok(())
+}
+
+/// The payouts page of the caller's page.
+#[server(endpoint = "trail/payouts", client = CsrfClient)]
+pub async fn get_payouts(recipient_id: i64) -> Result<PayoutsPage, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    Ok(payouts::studio_page(&state.db, user.user_id, recipient_id).await?)
+}
+
+/// Records a payout the caller received outside Chipin.
+#[server(endpoint = "trail/record_payout", client = CsrfClient)]
+pub async fn record_payout(
+    recipient_id: i64,
+    amount: Option<String>,
+    paid_on: Option<String>,
+    reference: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    let (_, currency) = payouts::recipient_of(&state.db, recipient_id, Some(user.user_id)).await?;
+    let new = payouts::parse_fields(
+        recipient_id,
+        currency,
+        amount.as_deref().unwrap_or_default(),
+        paid_on.as_deref().unwrap_or_default(),
+        reference.as_deref().unwrap_or_default(),
+        RecordedBy::Recipient,
+    )?;
+    payouts::record(&state.db, new).await?;
+    leptos_axum::redirect(&format!("/studio/p/{recipient_id}/payouts?saved=payout"));
+    Ok(())
+}
+
+/// Marks one of the caller's payouts as arrived.
+#[server(endpoint = "trail/mark_payout_paid", client = CsrfClient)]
+pub async fn mark_payout_paid(recipient_id: i64, payout_id: i64) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    payouts::mark_paid(&state.db, payout_id, Some(user.user_id)).await?;
+    leptos_axum::redirect(&format!("/studio/p/{recipient_id}/payouts?saved=paid"));
+    Ok(())
+}
+
+/// Where one of the caller's donations went; someone else's is `NotFound`.
+#[server(endpoint = "trail/donation", client = CsrfClient)]
+pub async fn get_donation_trail(
+    item_id: i64,
+) -> Result<crate::model::trail::DonationTrail, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    crate::domain::trail::donation(&state.db, user.user_id, item_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,438 @@
+//! A cause's published expenses: recording one moves money from the cause's unspent balance
+//! to its spending (`recipient → cause spending`) and splits it over the oldest unspent
+//! donation shares, exactly to the minor unit. Expenses are never deleted; a correction posts
+//! the reversing entry and frees the expense's shares for later expenses.
+
+use crate::domain::Db;
+use crate::domain::db::now;
+use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::payouts::parse_day;
+use crate::domain::trail::{self, LIVE_EXPENSE_SHARES};
+use crate::money::{Currency, Money};
+
+/// The most one expense may be for, in minor units.
+pub const MAX_EXPENSE_MINOR: i64 = 100_000_000_000;
+
+/// Why an expense was not recorded or corrected.
+#[derive(Debug, thiserror::Error)]
+pub enum ExpenseError {
+    #[error("{1}")]
+    Field(&'static str, String),
+    #[error("There is no such cause, or it is not yours.")]
+    NotYours,
+    #[error("Only {unspent} is unspent; an expense cannot be larger.")]
+    MoreThanUnspent { unspent: Money },
+    #[error("That expense is already corrected.")]
+    AlreadyCorrected,
+    #[error("Money from that expense has been paid out already, so it can no longer be corrected.")]
+    PaidOut,
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("ledger")]
+    Ledger(#[from] ledger::LedgerError),
+}
+
+/// The expense form as typed.
+#[derive(Clone, Debug, Default)]
+pub struct ExpenseForm<'a> {
+    pub amount: &'a str,
+    pub description: &'a str,
+    pub spent_on: &'a str,
+    pub receipt_url: &'a str,
+}
+
+/// An expense to record, already checked.
+#[derive(Clone, Debug)]
+pub struct NewExpense {
+    pub amount: Money,
+    pub description: String,
+    pub spent_on: i64,
+    pub receipt_url: Option<String>,
+}
+
+/// Checks every field of the form; the first bad one is named.
+pub fn parse_form(form: &ExpenseForm<'_>, currency: Currency) -> Result<NewExpense, ExpenseError> {
+    let amount = Money::parse(form.amount, currency, MAX_EXPENSE_MINOR)
+        .map_err(|e| ExpenseError::Field("amount", e.to_string()))?;
+    let description = form.description.trim();
+    if description.is_empty() || description.chars().count() > 300 {
+        return Err(ExpenseError::Field(
+            "description",
+            "Say what the money was spent on, in up to 300 characters.".to_owned(),
+        ));
+    }
+    let spent_on =
+        parse_day(form.spent_on).map_err(|m| ExpenseError::Field("spent_on", m.to_owned()))?;
+    let receipt = form.receipt_url.trim();
+    let receipt_url = if receipt.is_empty() {
+        None
+    } else {
+        Some(
+            parse_receipt_url(receipt)
+                .map_err(|m| ExpenseError::Field("receipt_url", m.to_owned()))?,
+        )
+    };
+    Ok(NewExpense {
+        amount,
+        description: description.to_owned(),
+        spent_on,
+        receipt_url,
+    })
+}
+
+/// A receipt link: an `https://` address, or a file uploaded to this site (`/media/…`).
+pub fn parse_receipt_url(raw: &str) -> Result<String, &'static str> {
+    const MESSAGE: &str = "Give the receipt as an https:// link.";
+    if raw.len() > 500 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err(MESSAGE);
+    }
+    if let Some(rest) = raw.strip_prefix("/media/") {
+        let safe = !rest.is_empty()
+            && rest
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-' || b == b'_')
+            && !rest.contains("..");
+        return if safe {
+            Ok(raw.to_owned())
+        } else {
+            Err(MESSAGE)
+        };
+    }
+    match url::Url::parse(raw) {
+        Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(u.to_string()),
+        _ => Err(MESSAGE),
+    }
+}
+
+/// The currency of a cause `owner` owns.
+async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, ExpenseError> {
+    let row: Option<(String,)> = sqlx::query_as(
+        "select currency from recipients where id = $1 and owner_user_id = $2 and kind = 'cause'",
+    )
+    .bind(cause)
+    .bind(owner)
+    .fetch_optional(db.pool())
+    .await?;
+    let (currency,) = row.ok_or(ExpenseError::NotYours)?;
+    currency.parse().map_err(|_| ExpenseError::NotYours)
+}
+
+/// Each of the cause's donation items' net not yet spent, oldest first.
+async fn unspent_shares(
+    conn: &mut sqlx::AnyConnection,
+    cause: i64,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(&format!(
+        "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) as bigint) \
+         from allocations a left join (select l.item_id, sum(l.amount_minor) as spent from {LIVE_EXPENSE_SHARES} l \
+           join allocations b on b.item_id = l.item_id where b.recipient_id = $1 group by l.item_id) x \
+           on x.item_id = a.item_id \
+         where a.recipient_id = $1 \
+           and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) <> 0 \
+         order by a.charge_id, a.item_id"
+    ))
+    .bind(cause)
+    .fetch_all(conn)
+    .await
+}
+
+/// What the cause has not spent yet.
+pub async fn unspent(db: &Db, cause: i64, currency: Currency) -> Result<Money, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let open = unspent_shares(&mut conn, cause).await?;
+    Ok(Money::new(trail::available(&open), currency))
+}
+
+/// Records an expense of a cause `owner` owns. Returns its id.
+pub async fn record(
+    db: &Db,
+    owner: i64,
+    cause: i64,
+    form: &ExpenseForm<'_>,
+) -> Result<i64, ExpenseError> {
+    let currency = owned_cause(db, owner, cause).await?;
+    let expense = parse_form(form, currency)?;
+    record_checked(db, cause, currency, &expense).await
+}
+
+/// Records a checked expense of `cause` (for the owner's form, the demo and tests).
+pub async fn record_checked(
+    db: &Db,
+    cause: i64,
+    currency: Currency,
+    expense: &NewExpense,
+) -> Result<i64, ExpenseError> {
+    let mut tx = db.pool().begin().await?;
+    trail::lock_recipient(&mut tx, cause).await?;
+    let open = unspent_shares(&mut tx, cause).await?;
+    let Some(shares) = trail::split(expense.amount.minor, &open) else {
+        return Err(ExpenseError::MoreThanUnspent {
+            unspent: Money::new(trail::available(&open).max(0), currency),
+        });
+    };
+    let entry = ledger::post(
+        &mut tx,
+        NewEntry {
+            kind: EntryKind::Expense,
+            charge_id: None,
+            reverses_entry_id: None,
+            memo: format!("expense: {}", expense.description),
+            lines: vec![
+                Line {
+                    account: Account::Recipient(cause),
+                    currency,
+                    amount_minor: -expense.amount.minor,
+                    item_id: None,
+                },
+                Line {
+                    account: Account::CauseSpending(cause),
+                    currency,
+                    amount_minor: expense.amount.minor,
+                    item_id: None,
+                },
+            ],
+        },
+    )
+    .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into expenses (recipient_id, currency, amount_minor, description, spent_on, receipt_url, entry_id, created_at) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+    )
+    .bind(cause)
+    .bind(currency.code())
+    .bind(expense.amount.minor)
+    .bind(&expense.description)
+    .bind(expense.spent_on)
+    .bind(expense.receipt_url.clone())
+    .bind(entry)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    trail::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Corrects an expense of a cause `owner` owns (`None`: the operator): posts the reversing
+/// entry and frees its shares. Refused once any of its money has been paid out.
+pub async fn correct(
+    db: &Db,
+    owner: Option<i64>,
+    expense: i64,
+    reason: &str,
+) -> Result<(), ExpenseError> {
+    let reason = reason.trim();
+    if reason.is_empty() || reason.chars().count() > 300 {
+        return Err(ExpenseError::Field(
+            "reason",
+            "Say why the expense is corrected, in up to 300 characters.".to_owned(),
+        ));
+    }
+    let row: Option<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(
+        "select x.recipient_id, x.amount_minor, x.currency, x.entry_id, x.corrected_at from expenses x \
+         join recipients r on r.id = x.recipient_id where x.id = $1 and ($2 = 0 or r.owner_user_id = $2)",
+    )
+    .bind(expense)
+    .bind(owner.unwrap_or(0))
+    .fetch_optional(db.pool())
+    .await?;
+    let (cause, amount, currency, entry_id, corrected) = row.ok_or(ExpenseError::NotYours)?;
+    if corrected.is_some() {
+        return Err(ExpenseError::AlreadyCorrected);
+    }
+    let currency: Currency = currency.parse().map_err(|_| ExpenseError::NotYours)?;
+    let mut tx = db.pool().begin().await?;
+    trail::lock_recipient(&mut tx, cause).await?;
+    // Freeing the shares must leave each item's spent money at least what was paid out of it.
+    let (short,): (i64,) = sqlx::query_as(&format!(
+        "select count(*) from expense_shares x where x.expense_id = $1 and \
+           coalesce((select sum(l.amount_minor) from {LIVE_EXPENSE_SHARES} l where l.item_id = x.item_id), 0) - x.amount_minor \
+           < coalesce((select sum(p.amount_minor) from payout_shares p where p.item_id = x.item_id), 0)"
+    ))
+    .bind(expense)
+    .fetch_one(&mut *tx)
+    .await?;
+    if short > 0 {
+        return Err(ExpenseError::PaidOut);
+    }
+    let marked = sqlx::query(
+        "update expenses set corrected_at = $1, correction_reason = $2 where id = $3 and corrected_at is null",
+    )
+    .bind(now())
+    .bind(reason)
+    .bind(expense)
+    .execute(&mut *tx)
+    .await?;
+    if marked.rows_affected() == 0 {
+        return Err(ExpenseError::AlreadyCorrected);
+    }
+    let correction = ledger::post(
+        &mut tx,
+        NewEntry {
+            kind: EntryKind::Correction,
+            charge_id: None,
+            reverses_entry_id: Some(entry_id),
+            memo: format!("correction of expense {expense}: {reason}"),
+            lines: vec![
+                Line {
+                    account: Account::CauseSpending(cause),
+                    currency,
+                    amount_minor: -amount,
+                    item_id: None,
+                },
+                Line {
+                    account: Account::Recipient(cause),
+                    currency,
+                    amount_minor: amount,
+                    item_id: None,
+                },
+            ],
+        },
+    )
+    .await?;
+    sqlx::query("update expenses set correction_entry_id = $1 where id = $2")
+        .bind(correction)
+        .bind(expense)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One expense as the cause's pages show it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExpenseView {
+    pub id: i64,
+    pub amount: Money,
+    pub description: String,
+    pub spent_on: i64,
+    pub receipt_url: Option<String>,
+    /// How many donations' money paid for it.
+    pub donations: i64,
+    pub corrected: Option<String>,
+}
+
+/// A cause's expenses, newest first (corrected ones included, marked).
+pub async fn list(
+    db: &Db,
+    cause: i64,
+    currency: Currency,
+) -> Result<Vec<ExpenseView>, sqlx::Error> {
+    type Row = (i64, i64, String, i64, Option<String>, i64, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "select x.id, x.amount_minor, x.description, x.spent_on, x.receipt_url, \
+           (select count(*) from expense_shares s where s.expense_id = x.id and s.amount_minor > 0), \
+           x.correction_reason \
+         from expenses x where x.recipient_id = $1 order by x.spent_on desc, x.id desc limit 500",
+    )
+    .bind(cause)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, amount, description, spent_on, receipt_url, donations, corrected)| ExpenseView {
+                id,
+                amount: Money::new(amount, currency),
+                description,
+                spent_on,
+                receipt_url,
+                donations,
+                corrected,
+            },
+        )
+        .collect())
+}
+
+/// A cause's money in and out, for its public ledger and the organizer's expenses page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CauseTotals {
+    /// What supporters gave (gross, refunds excluded).
+    pub gross: Money,
+    /// Processor and platform fees.
+    pub fees: Money,
+    /// Net of fees: what the cause received.
+    pub net: Money,
+    pub spent: Money,
+    pub unspent: Money,
+}
+
+/// The totals of a cause, from its allocations and live expenses.
+pub async fn totals(db: &Db, cause: i64, currency: Currency) -> Result<CauseTotals, sqlx::Error> {
+    let (gross, fees, net): (i64, i64, i64) = sqlx::query_as(
+        "select cast(coalesce(sum(gross_minor), 0) as bigint), \
+           cast(coalesce(sum(fee_minor + platform_fee_minor), 0) as bigint), \
+           cast(coalesce(sum(net_minor), 0) as bigint) \
+         from allocations where recipient_id = $1 and refunded_at is null",
+    )
+    .bind(cause)
+    .fetch_one(db.pool())
+    .await?;
+    let (spent,): (i64,) = sqlx::query_as(
+        "select cast(coalesce(sum(amount_minor), 0) as bigint) from expenses \
+         where recipient_id = $1 and corrected_at is null",
+    )
+    .bind(cause)
+    .fetch_one(db.pool())
+    .await?;
+    let m = |minor| Money::new(minor, currency);
+    Ok(CauseTotals {
+        gross: m(gross),
+        fees: m(fees),
+        net: m(net),
+        spent: m(spent),
+        unspent: m(net - spent),
+    })
+}
+
+/// `YYYY-MM-DD` of an instant (UTC).
+pub fn day_label(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|d| d.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+/// The expenses of a cause as its pages show them.
+pub async fn rows(
+    db: &Db,
+    cause: i64,
+    currency: Currency,
+) -> Result<Vec<crate::model::trail::ExpenseRow>, sqlx::Error> {
+    Ok(list(db, cause, currency)
+        .await?
+        .into_iter()
+        .map(|e| crate::model::trail::ExpenseRow {
+            id: e.id,
+            spent_on: day_label(e.spent_on),
+            description: e.description,
+            amount_minor: e.amount.minor,
+            receipt_url: e.receipt_url,
+            donations: e.donations,
+            corrected: e.corrected,
+        })
+        .collect())
+}
+
+/// The organizer's expenses page of a cause `owner` owns.
+pub async fn studio_page(
+    db: &Db,
+    owner: i64,
+    cause: i64,
+) -> Result<crate::model::trail::ExpensesPage, ExpenseError> {
+    let currency = owned_cause(db, owner, cause).await?;
+    let (name,): (String,) = sqlx::query_as("select name from recipients where id = $1")
+        .bind(cause)
+        .fetch_one(db.pool())
+        .await?;
+    let t = totals(db, cause, currency).await?;
+    Ok(crate::model::trail::ExpensesPage {
+        recipient_id: cause,
+        name,
+        currency: currency.code().to_owned(),
+        received_minor: t.net.minor,
+        spent_minor: t.spent.minor,
+        unspent_minor: t.unspent.minor,
+        expenses: rows(db, cause, currency).await?,
+        today: chrono::Utc::now().date_naive().to_string(),
+    })
+}

@@ -1,0 +1,418 @@
+//! Payouts: a recipient's money leaving Chipin. A payout is recorded (by the operator, the
+//! recipient, or later a processor's transfer) in transit, then marked paid when it arrives.
+//!
+//! A creator's payout takes from its balance (`recipient → payouts in transit`); a cause's
+//! takes from the money it has spent on published expenses (`cause spending → payouts in
+//! transit`), since the platform holds a cause's funds until an expense is paid. Either way the
+//! payout is linked to the donation items' shares it paid, oldest first (see
+//! [`crate::domain::trail`]), and never exceeds what is available.
+
+use crate::domain::Db;
+use crate::domain::billing::disputes::FREEZES;
+use crate::domain::db::now;
+use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::trail::{self, LIVE_EXPENSE_SHARES};
+use crate::money::{Currency, Money, MoneyError};
+use chrono::{Datelike as _, NaiveDate};
+
+/// The most one payout may be for, in minor units.
+pub const MAX_PAYOUT_MINOR: i64 = 100_000_000_000;
+
+/// Who recorded a payout.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordedBy {
+    Operator,
+    Recipient,
+    /// A payment processor's transfer (Stripe Connect).
+    Processor,
+}
+
+impl RecordedBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Operator => "operator",
+            Self::Recipient => "recipient",
+            Self::Processor => "processor",
+        }
+    }
+}
+
+/// Why a payout was not recorded or marked paid.
+#[derive(Debug, thiserror::Error)]
+pub enum PayoutError {
+    #[error("{1}")]
+    Field(&'static str, String),
+    #[error("There is no such page, or it is not yours.")]
+    NotYours,
+    #[error("Only {available} is available to pay out.")]
+    MoreThanAvailable { available: Money },
+    #[error("That payout is already marked paid.")]
+    AlreadyPaid,
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("ledger")]
+    Ledger(#[from] ledger::LedgerError),
+}
+
+/// A payout to record, already checked.
+#[derive(Clone, Debug)]
+pub struct NewPayout {
+    pub recipient_id: i64,
+    pub amount: Money,
+    /// The day the money was sent, as unix seconds at midnight UTC.
+    pub paid_on: i64,
+    pub reference: String,
+    pub by: RecordedBy,
+}
+
+/// Parses the amount, date and reference people type (the studio form and the command line).
+pub fn parse_fields(
+    recipient_id: i64,
+    currency: Currency,
+    amount: &str,
+    paid_on: &str,
+    reference: &str,
+    by: RecordedBy,
+) -> Result<NewPayout, PayoutError> {
+    let amount = Money::parse(amount, currency, MAX_PAYOUT_MINOR)
+        .map_err(|e: MoneyError| PayoutError::Field("amount", e.to_string()))?;
+    let paid_on = parse_day(paid_on).map_err(|m| PayoutError::Field("paid_on", m.to_owned()))?;
+    let reference = reference.trim();
+    if reference.is_empty() || reference.chars().count() > 100 {
+        return Err(PayoutError::Field(
+            "reference",
+            "Give the payout's reference (a bank or transfer reference), up to 100 characters."
+                .to_owned(),
+        ));
+    }
+    Ok(NewPayout {
+        recipient_id,
+        amount,
+        paid_on,
+        reference: reference.to_owned(),
+        by,
+    })
+}
+
+/// A day typed as `YYYY-MM-DD`, as unix seconds at midnight UTC; not in the future.
+pub fn parse_day(raw: &str) -> Result<i64, &'static str> {
+    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| "Give the date as YYYY-MM-DD.")?;
+    let at = day
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .ok_or("Give the date as YYYY-MM-DD.")?;
+    if at > now() + 86_400 {
+        return Err("The date cannot be in the future.");
+    }
+    if day.year_ce().1 < 2000 {
+        return Err("Give a date from this century.");
+    }
+    Ok(at)
+}
+
+/// The kind and currency of a recipient, if `owner` (when given) owns it.
+pub async fn recipient_of(
+    db: &Db,
+    recipient: i64,
+    owner: Option<i64>,
+) -> Result<(String, Currency), PayoutError> {
+    let row: Option<(String, String)> = sqlx::query_as(
+        "select kind, currency from recipients where id = $1 and ($2 = 0 or owner_user_id = $2)",
+    )
+    .bind(recipient)
+    .bind(owner.unwrap_or(0))
+    .fetch_optional(db.pool())
+    .await?;
+    let (kind, currency) = row.ok_or(PayoutError::NotYours)?;
+    let currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
+    Ok((kind, currency))
+}
+
+/// The shares a payout of this recipient may take, oldest first: for a creator, each item's
+/// net not yet paid out; for a cause, each item's spent money not yet paid out.
+async fn open_shares(
+    conn: &mut sqlx::AnyConnection,
+    recipient: i64,
+    cause: bool,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    let sql = if cause {
+        format!(
+            "select x.item_id, cast(x.spent - coalesce(p.paid, 0) as bigint) from \
+               (select item_id, sum(amount_minor) as spent, min(expense_id) as first from {LIVE_EXPENSE_SHARES} l \
+                where item_id in (select item_id from allocations where recipient_id = $1) group by item_id) x \
+             left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
+               join payouts o on o.id = s.payout_id where o.recipient_id = $1 group by s.item_id) p \
+               on p.item_id = x.item_id \
+             where x.spent - coalesce(p.paid, 0) <> 0 order by x.first, x.item_id"
+        )
+    } else {
+        // Money a chargeback may take back stays until the dispute is won.
+        format!(
+            "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) as bigint) \
+         from allocations a left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
+           join payouts o on o.id = s.payout_id where o.recipient_id = $1 group by s.item_id) p \
+           on p.item_id = a.item_id \
+         where a.recipient_id = $1 \
+           and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) <> 0 \
+           and a.charge_id not in (select charge_id from disputes where {FREEZES}) \
+         order by a.charge_id, a.item_id"
+        )
+    };
+    sqlx::query_as(&sql).bind(recipient).fetch_all(conn).await
+}
+
+/// What a payout of this recipient may be for now.
+pub async fn available(db: &Db, recipient: i64) -> Result<Money, PayoutError> {
+    let (kind, currency) = recipient_of(db, recipient, None).await?;
+    let mut conn = db.pool().acquire().await?;
+    let open = open_shares(&mut conn, recipient, kind == "cause").await?;
+    Ok(Money::new(trail::available(&open), currency))
+}
+
+/// Records a payout in transit: posts `recipient (or cause spending) → payouts in transit` and
+/// links it to the shares it pays. Refused when it is more than is available. Returns its id.
+///
+/// Knows nothing of how the money is sent, so a processor's transfer can record itself here.
+pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
+    let (kind, currency) = recipient_of(db, payout.recipient_id, None).await?;
+    if payout.amount.currency != currency {
+        return Err(PayoutError::Field(
+            "amount",
+            format!("Payouts of this page are in {currency}."),
+        ));
+    }
+    let cause = kind == "cause";
+    let mut tx = db.pool().begin().await?;
+    trail::lock_recipient(&mut tx, payout.recipient_id).await?;
+    let open = open_shares(&mut tx, payout.recipient_id, cause).await?;
+    let Some(shares) = trail::split(payout.amount.minor, &open) else {
+        return Err(PayoutError::MoreThanAvailable {
+            available: Money::new(trail::available(&open).max(0), currency),
+        });
+    };
+    let from = if cause {
+        Account::CauseSpending(payout.recipient_id)
+    } else {
+        Account::Recipient(payout.recipient_id)
+    };
+    let entry = ledger::post(
+        &mut tx,
+        NewEntry {
+            kind: EntryKind::Payout,
+            charge_id: None,
+            reverses_entry_id: None,
+            memo: format!("payout {}", payout.reference),
+            lines: vec![
+                Line {
+                    account: from,
+                    currency,
+                    amount_minor: -payout.amount.minor,
+                    item_id: None,
+                },
+                Line {
+                    account: Account::PayoutsInTransit,
+                    currency,
+                    amount_minor: payout.amount.minor,
+                    item_id: None,
+                },
+            ],
+        },
+    )
+    .await?;
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into payouts (recipient_id, currency, amount_minor, reference, paid_on, status, recorded_by, entry_id, created_at) \
+         values ($1, $2, $3, $4, $5, 'in_transit', $6, $7, $8) returning id",
+    )
+    .bind(payout.recipient_id)
+    .bind(currency.code())
+    .bind(payout.amount.minor)
+    .bind(&payout.reference)
+    .bind(payout.paid_on)
+    .bind(payout.by.as_str())
+    .bind(entry)
+    .bind(now())
+    .fetch_one(&mut *tx)
+    .await?;
+    trail::insert_shares(&mut tx, "payout_shares", "payout_id", id, &shares).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Marks a payout in transit as arrived: posts `payouts in transit → payouts paid`. With
+/// `owner`, only a payout of a page they own.
+pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), PayoutError> {
+    let mut tx = db.pool().begin().await?;
+    let row: Option<(i64, String)> = sqlx::query_as(
+        "update payouts set status = 'paid', paid_at = $1 where id = $2 and status = 'in_transit' \
+         and ($3 = 0 or recipient_id in (select id from recipients where owner_user_id = $3)) \
+         returning amount_minor, currency",
+    )
+    .bind(now())
+    .bind(payout)
+    .bind(owner.unwrap_or(0))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((amount, currency)) = row else {
+        let exists: Option<(String,)> = sqlx::query_as(
+            "select status from payouts where id = $1 \
+             and ($2 = 0 or recipient_id in (select id from recipients where owner_user_id = $2))",
+        )
+        .bind(payout)
+        .bind(owner.unwrap_or(0))
+        .fetch_optional(&mut *tx)
+        .await?;
+        return Err(match exists {
+            Some(_) => PayoutError::AlreadyPaid,
+            None => PayoutError::NotYours,
+        });
+    };
+    let currency: Currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
+    let entry = ledger::post(
+        &mut tx,
+        NewEntry {
+            kind: EntryKind::Payout,
+            charge_id: None,
+            reverses_entry_id: None,
+            memo: format!("payout {payout} arrived"),
+            lines: vec![
+                Line {
+                    account: Account::PayoutsInTransit,
+                    currency,
+                    amount_minor: -amount,
+                    item_id: None,
+                },
+                Line {
+                    account: Account::PayoutsPaid,
+                    currency,
+                    amount_minor: amount,
+                    item_id: None,
+                },
+            ],
+        },
+    )
+    .await?;
+    sqlx::query("update payouts set paid_entry_id = $1 where id = $2")
+        .bind(entry)
+        .bind(payout)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One donation's part of a payout.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayoutShare {
+    pub item_id: i64,
+    pub amount: Money,
+    /// The donation's whole net share.
+    pub net: Money,
+    pub charged_at: i64,
+    /// Netting money paid out earlier for a donation refunded since.
+    pub refunded: bool,
+}
+
+/// A payout as its recipient sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PayoutView {
+    pub id: i64,
+    pub amount: Money,
+    pub reference: String,
+    pub paid_on: i64,
+    pub paid: bool,
+    pub recorded_by: String,
+    pub shares: Vec<PayoutShare>,
+}
+
+/// A recipient's payouts, newest first, each expanded into the donations it covered.
+pub async fn history(db: &Db, recipient: i64) -> Result<Vec<PayoutView>, PayoutError> {
+    let (_, currency) = recipient_of(db, recipient, None).await?;
+    let rows: Vec<(i64, i64, String, i64, String, String)> = sqlx::query_as(
+        "select id, amount_minor, reference, paid_on, status, recorded_by from payouts \
+         where recipient_id = $1 order by id desc limit 200",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    let shares: Vec<(i64, i64, i64, i64, i64, i64)> = sqlx::query_as(
+        "select s.payout_id, s.item_id, s.amount_minor, a.net_minor, c.created_at, \
+           case when a.refunded_at is null then 0 else 1 end \
+         from payout_shares s join payouts p on p.id = s.payout_id \
+         join allocations a on a.item_id = s.item_id join charges c on c.id = a.charge_id \
+         where p.recipient_id = $1 order by s.payout_id, a.charge_id, s.item_id",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, amount, reference, paid_on, status, recorded_by)| PayoutView {
+                id,
+                amount: Money::new(amount, currency),
+                reference,
+                paid_on,
+                paid: status == "paid",
+                recorded_by,
+                shares: shares
+                    .iter()
+                    .filter(|s| s.0 == id)
+                    .map(|s| PayoutShare {
+                        item_id: s.1,
+                        amount: Money::new(s.2, currency),
+                        net: Money::new(s.3, currency),
+                        charged_at: s.4,
+                        refunded: s.5 == 1,
+                    })
+                    .collect(),
+            },
+        )
+        .collect())
+}
+
+/// The payouts page of a page `owner` owns: what is available and every payout, expanded.
+pub async fn studio_page(
+    db: &Db,
+    owner: i64,
+    recipient: i64,
+) -> Result<crate::model::trail::PayoutsPage, PayoutError> {
+    use crate::domain::expenses::day_label;
+    use crate::model::trail::{PayoutRow, PayoutShareRow, PayoutsPage};
+    let (kind, currency) = recipient_of(db, recipient, Some(owner)).await?;
+    let (name,): (String,) = sqlx::query_as("select name from recipients where id = $1")
+        .bind(recipient)
+        .fetch_one(db.pool())
+        .await?;
+    Ok(PayoutsPage {
+        recipient_id: recipient,
+        name,
+        currency: currency.code().to_owned(),
+        is_cause: kind == "cause",
+        available_minor: available(db, recipient).await?.minor,
+        payouts: history(db, recipient)
+            .await?
+            .into_iter()
+            .map(|p| PayoutRow {
+                id: p.id,
+                amount_minor: p.amount.minor,
+                reference: p.reference,
+                paid_on: day_label(p.paid_on),
+                paid: p.paid,
+                recorded_by: p.recorded_by,
+                shares: p
+                    .shares
+                    .into_iter()
+                    .map(|s| PayoutShareRow {
+                        item_id: s.item_id,
+                        charged_on: day_label(s.charged_at),
+                        net_minor: s.net.minor,
+                        amount_minor: s.amount.minor,
+                        refunded: s.refunded,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        today: chrono::Utc::now().date_naive().to_string(),
+    })
+}

@@ -1,0 +1,458 @@
+//! Where each donation's money went: how a payout or an expense is split over donation items'
+//! net shares, and the checks that every minor unit of those shares is accounted for once.
+//!
+//! A donation item's share is its allocation's net (nothing once refunded). A creator's share
+//! is either paid out or unpaid; a cause's share is either spent (on expenses) or unspent, and
+//! its spent money is either paid out or not yet. Payouts and expenses take the oldest open
+//! shares first; money paid out or spent for an item refunded since is netted (a negative
+//! share) by the next payout or expense, which is why an open amount can be negative.
+
+use crate::domain::Db;
+use std::collections::HashMap;
+
+/// Splits `amount` over open shares `(item, open)` given oldest first: every negative open
+/// amount is netted, then positive ones are taken in order, the last one partly if need be.
+/// `None` when the open shares add up to less than `amount`.
+pub fn split(amount: i64, open: &[(i64, i64)]) -> Option<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    let mut left = amount;
+    for &(item, o) in open.iter().filter(|(_, o)| *o < 0) {
+        out.push((item, o));
+        left = left.checked_sub(o)?;
+    }
+    for &(item, o) in open.iter().filter(|(_, o)| *o > 0) {
+        if left == 0 {
+            break;
+        }
+        let take = o.min(left);
+        out.push((item, take));
+        left -= take;
+    }
+    (left == 0).then_some(out)
+}
+
+/// What the open shares add up to (the amount a payout or expense may take).
+pub fn available(open: &[(i64, i64)]) -> i64 {
+    open.iter().map(|(_, o)| *o).sum()
+}
+
+/// Takes the recipient's row lock in the caller's transaction (on SQLite, the database's write
+/// lock), so two payouts or expenses cannot both take the same open shares.
+pub(crate) async fn lock_recipient(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    recipient: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update recipients set owner_user_id = owner_user_id where id = $1")
+        .bind(recipient)
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// Inserts share rows `(parent, item, amount)` into `table` (`payout_shares` or
+/// `expense_shares`, whose parent column is `parent`), a few hundred per statement.
+pub(crate) async fn insert_shares(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    table: &str,
+    parent_column: &str,
+    parent: i64,
+    shares: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    for chunk in shares.chunks(300) {
+        let sql = format!(
+            "insert into {table} ({parent_column}, item_id, amount_minor) values {}",
+            crate::domain::sql::placeholders(chunk.len(), 3)
+        );
+        let mut q = sqlx::query(&sql);
+        for (item, amount) in chunk {
+            q = q.bind(parent).bind(*item).bind(*amount);
+        }
+        q.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// Live (uncorrected) expense shares, as a subquery with columns `item_id, amount_minor`.
+pub(crate) const LIVE_EXPENSE_SHARES: &str = "(select s.item_id, s.amount_minor, s.expense_id \
+     from expense_shares s join expenses e on e.id = s.expense_id where e.corrected_at is null)";
+
+/// A break in the trail found by [`check`].
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum TrailViolation {
+    #[error("payout {payout} is for {amount} but its shares add up to {shares}")]
+    PayoutSharesDoNotAddUp {
+        payout: i64,
+        amount: i64,
+        shares: i64,
+    },
+    #[error("expense {expense} is for {amount} but its shares add up to {shares}")]
+    ExpenseSharesDoNotAddUp {
+        expense: i64,
+        amount: i64,
+        shares: i64,
+    },
+    #[error("payout {payout} has no journal entry for its amount")]
+    PayoutWithoutEntry { payout: i64 },
+    #[error("expense {expense} has no journal entry for its amount")]
+    ExpenseWithoutEntry { expense: i64 },
+    #[error(
+        "donation item {item}: net {net}, but {paid} of it is paid out and {spent} spent (each must lie between 0 and the net)"
+    )]
+    ShareOverdrawn {
+        item: i64,
+        net: i64,
+        paid: i64,
+        spent: i64,
+    },
+    #[error(
+        "account {account} holds {journal} in the journal but its donations' trail says {trail}"
+    )]
+    BalanceDisagrees {
+        account: String,
+        journal: i64,
+        trail: i64,
+    },
+}
+
+/// What the trail check looked at.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TrailReport {
+    pub payouts: i64,
+    pub expenses: i64,
+}
+
+/// Verifies the trail: every payout and expense equals the sum of its shares and has its
+/// journal entry; no item's net is paid out or spent beyond itself; and for every recipient,
+/// the journal's balances equal what its donations' trail says is unpaid, unspent and
+/// spent-not-paid-out, and the payout accounts equal the payouts in transit and paid.
+pub async fn check(db: &Db) -> Result<Result<TrailReport, TrailViolation>, sqlx::Error> {
+    let pool = db.pool();
+    let bad: Option<(i64, i64, i64)> = sqlx::query_as(
+        "select p.id, p.amount_minor, cast(coalesce(sum(s.amount_minor), 0) as bigint) from payouts p \
+         left join payout_shares s on s.payout_id = p.id group by p.id, p.amount_minor \
+         having coalesce(sum(s.amount_minor), 0) <> p.amount_minor limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((payout, amount, shares)) = bad {
+        return Ok(Err(TrailViolation::PayoutSharesDoNotAddUp {
+            payout,
+            amount,
+            shares,
+        }));
+    }
+    let bad: Option<(i64, i64, i64)> = sqlx::query_as(
+        "select x.id, x.amount_minor, cast(coalesce(sum(s.amount_minor), 0) as bigint) from expenses x \
+         left join expense_shares s on s.expense_id = x.id group by x.id, x.amount_minor \
+         having coalesce(sum(s.amount_minor), 0) <> x.amount_minor limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((expense, amount, shares)) = bad {
+        return Ok(Err(TrailViolation::ExpenseSharesDoNotAddUp {
+            expense,
+            amount,
+            shares,
+        }));
+    }
+    let bad: Option<(i64,)> = sqlx::query_as(
+        "select p.id from payouts p where not exists (select 1 from journal_lines l \
+           where l.entry_id = p.entry_id and l.account = 'payouts_in_transit' and l.amount_minor = p.amount_minor) \
+         or (p.status = 'paid' and not exists (select 1 from journal_lines l \
+           where l.entry_id = p.paid_entry_id and l.account = 'payouts_paid' and l.amount_minor = p.amount_minor)) \
+         limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((payout,)) = bad {
+        return Ok(Err(TrailViolation::PayoutWithoutEntry { payout }));
+    }
+    let bad: Option<(i64,)> = sqlx::query_as(
+        "select x.id from expenses x where not exists (select 1 from journal_lines l \
+           where l.entry_id = x.entry_id and l.account = 'cause_spending:' || x.recipient_id and l.amount_minor = x.amount_minor) \
+         limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((expense,)) = bad {
+        return Ok(Err(TrailViolation::ExpenseWithoutEntry { expense }));
+    }
+    let bad: Option<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
+        "select a.item_id, a.net_minor, coalesce(p.paid, 0), coalesce(x.spent, 0) from allocations a \
+         left join (select item_id, cast(sum(amount_minor) as bigint) as paid from payout_shares group by item_id) p \
+           on p.item_id = a.item_id \
+         left join (select item_id, cast(sum(amount_minor) as bigint) as spent from {LIVE_EXPENSE_SHARES} l group by item_id) x \
+           on x.item_id = a.item_id \
+         where coalesce(p.paid, 0) < 0 or coalesce(p.paid, 0) > a.net_minor \
+            or coalesce(x.spent, 0) < 0 or coalesce(x.spent, 0) > a.net_minor \
+         limit 1"
+    ))
+    .fetch_optional(pool)
+    .await?;
+    if let Some((item, net, paid, spent)) = bad {
+        return Ok(Err(TrailViolation::ShareOverdrawn {
+            item,
+            net,
+            paid,
+            spent,
+        }));
+    }
+    if let Some(v) = balances_agree(db).await? {
+        return Ok(Err(v));
+    }
+    let (payouts,): (i64,) = sqlx::query_as("select count(*) from payouts")
+        .fetch_one(pool)
+        .await?;
+    let (expenses,): (i64,) = sqlx::query_as("select count(*) from expenses")
+        .fetch_one(pool)
+        .await?;
+    Ok(Ok(TrailReport { payouts, expenses }))
+}
+
+/// Compares every recipient's and payout account's journal balance with the trail's sums.
+async fn balances_agree(db: &Db) -> Result<Option<TrailViolation>, sqlx::Error> {
+    let pool = db.pool();
+    let sums = |sql: String| async move {
+        let rows: Vec<(String, i64)> = sqlx::query_as(&sql).fetch_all(pool).await?;
+        Ok::<_, sqlx::Error>(rows.into_iter().collect::<HashMap<_, _>>())
+    };
+    let journal = sums(
+        "select account || '/' || currency, cast(sum(amount_minor) as bigint) from journal_lines \
+         where account like 'recipient:%' or account like 'cause_spending:%' \
+            or account in ('payouts_in_transit', 'payouts_paid') \
+         group by account, currency"
+            .to_owned(),
+    )
+    .await?;
+    // Per recipient: its shares, what was paid out of them and what was spent of them.
+    let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
+        "select r.id, r.kind, r.currency, \
+           cast(coalesce((select sum(case when a.refunded_at is null then a.net_minor else 0 end) \
+                 from allocations a where a.recipient_id = r.id), 0) as bigint), \
+           cast(coalesce((select sum(p.amount_minor) from payouts p where p.recipient_id = r.id), 0) as bigint), \
+           cast(coalesce((select sum(l.amount_minor) from {LIVE_EXPENSE_SHARES} l \
+                 join allocations a on a.item_id = l.item_id where a.recipient_id = r.id), 0) as bigint) \
+         from recipients r order by r.id"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let mut expected: Vec<(String, i64)> = Vec::new();
+    for (id, kind, currency, shares, paid, spent) in rows {
+        if kind == "cause" {
+            expected.push((format!("recipient:{id}/{currency}"), shares - spent));
+            expected.push((format!("cause_spending:{id}/{currency}"), spent - paid));
+        } else {
+            expected.push((format!("recipient:{id}/{currency}"), shares - paid));
+        }
+    }
+    let payouts: Vec<(String, String, i64)> = sqlx::query_as(
+        "select status, currency, cast(sum(amount_minor) as bigint) from payouts group by status, currency",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut transit: HashMap<String, i64> = HashMap::new();
+    let mut paid: HashMap<String, i64> = HashMap::new();
+    for (status, currency, sum) in payouts {
+        // Money arrives in transit for every payout and leaves it for the paid ones.
+        *transit.entry(currency.clone()).or_default() += sum;
+        if status == "paid" {
+            *transit.entry(currency.clone()).or_default() -= sum;
+            *paid.entry(currency).or_default() += sum;
+        }
+    }
+    let currencies: Vec<String> = journal
+        .keys()
+        .filter_map(|k| k.rsplit_once('/').map(|(_, c)| c.to_owned()))
+        .chain(transit.keys().cloned())
+        .collect();
+    for c in currencies {
+        expected.push((
+            format!("payouts_in_transit/{c}"),
+            transit.get(&c).copied().unwrap_or(0),
+        ));
+        expected.push((
+            format!("payouts_paid/{c}"),
+            paid.get(&c).copied().unwrap_or(0),
+        ));
+    }
+    for (account, trail) in expected {
+        let held = journal.get(&account).copied().unwrap_or(0);
+        if held != trail {
+            return Ok(Some(TrailViolation::BalanceDisagrees {
+                account,
+                journal: held,
+                trail,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+/// Where donation `item` went, if `supporter` gave it; `None` otherwise (or if there is none).
+pub async fn donation(
+    db: &Db,
+    supporter: i64,
+    item: i64,
+) -> Result<Option<crate::model::trail::DonationTrail>, sqlx::Error> {
+    use crate::domain::expenses::day_label;
+    use crate::model::trail::{DonationTrail, TrailExpense, TrailPayout};
+    type Row = (
+        i64,
+        String,
+        String,
+        String,
+        String,
+        i64,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let row: Option<Row> = sqlx::query_as(
+        "select i.id, r.name, r.slug, r.kind, i.currency, i.gross_minor, i.period, \
+           a.charge_id, c.processor_ref, c.updated_at, a.fee_minor, a.platform_fee_minor, a.net_minor, a.refunded_at \
+         from donation_items i join recipients r on r.id = i.recipient_id \
+         left join allocations a on a.item_id = i.id left join charges c on c.id = a.charge_id \
+         where i.id = $1 and i.supporter_id = $2",
+    )
+    .bind(item)
+    .bind(supporter)
+    .fetch_optional(db.pool())
+    .await?;
+    let Some((
+        id,
+        name,
+        slug,
+        kind,
+        currency,
+        gross,
+        period,
+        charge_id,
+        charge_ref,
+        charged_at,
+        fee,
+        platform,
+        net,
+        refunded_at,
+    )) = row
+    else {
+        return Ok(None);
+    };
+    let payouts: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "select p.paid_on, p.reference, s.amount_minor, p.status from payout_shares s \
+         join payouts p on p.id = s.payout_id where s.item_id = $1 order by p.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let expenses: Vec<(i64, String, i64, i64, Option<String>)> = sqlx::query_as(
+        "select x.spent_on, x.description, s.amount_minor, x.amount_minor, x.receipt_url from expense_shares s \
+         join expenses x on x.id = s.expense_id where s.item_id = $1 and x.corrected_at is null order by x.id",
+    )
+    .bind(id)
+    .fetch_all(db.pool())
+    .await?;
+    let share = if refunded_at.is_some() {
+        0
+    } else {
+        net.unwrap_or(0)
+    };
+    let paid: i64 = payouts.iter().map(|p| p.2).sum();
+    let spent: i64 = expenses.iter().map(|e| e.2).sum();
+    let is_cause = kind == "cause";
+    Ok(Some(DonationTrail {
+        item_id: id,
+        recipient_name: name,
+        recipient_slug: slug,
+        is_cause,
+        label: match period {
+            Some(p) => format!("Monthly pledge, {p}"),
+            None => "Tip".to_owned(),
+        },
+        currency,
+        gross_minor: gross,
+        charge_id,
+        charge_ref,
+        charged_on: charged_at.map(day_label),
+        fee_minor: fee.unwrap_or(0),
+        platform_fee_minor: platform.unwrap_or(0),
+        net_minor: net.unwrap_or(0),
+        refunded: refunded_at.is_some(),
+        unpaid_minor: if is_cause { spent - paid } else { share - paid },
+        unspent_minor: if is_cause { share - spent } else { 0 },
+        payouts: payouts
+            .into_iter()
+            .map(|(paid_on, reference, amount, status)| TrailPayout {
+                paid_on: day_label(paid_on),
+                reference,
+                amount_minor: amount,
+                arrived: status == "paid",
+            })
+            .collect(),
+        expenses: expenses
+            .into_iter()
+            .map(
+                |(spent_on, description, share, amount, receipt_url)| TrailExpense {
+                    spent_on: day_label(spent_on),
+                    description,
+                    share_minor: share,
+                    amount_minor: amount,
+                    receipt_url,
+                },
+            )
+            .collect(),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn oldest_shares_go_first_and_the_last_is_split_exactly() {
+        let open = [(1, 500), (2, 300), (3, 941)];
+        assert_eq!(split(650, &open), Some(vec![(1, 500), (2, 150)]));
+        assert_eq!(split(1741, &open), Some(vec![(1, 500), (2, 300), (3, 941)]));
+        assert_eq!(split(1742, &open), None);
+    }
+
+    #[test]
+    fn money_paid_for_a_refunded_donation_is_netted_first() {
+        // Item 1 was refunded after 500 of it was paid out: the next payout takes it back.
+        let open = [(1, -500), (2, 300), (3, 941)];
+        assert_eq!(available(&open), 741);
+        assert_eq!(split(700, &open), Some(vec![(1, -500), (2, 300), (3, 900)]));
+        assert_eq!(split(742, &open), None);
+    }
+
+    proptest! {
+        #[test]
+        fn a_split_takes_exactly_the_amount_and_no_share_beyond_itself(
+            open in prop::collection::vec(-1_000i64..5_000, 0..12),
+            amount in 1i64..20_000,
+        ) {
+            let open: Vec<(i64, i64)> = open.into_iter().enumerate().map(|(i, o)| (i as i64, o)).collect();
+            match split(amount, &open) {
+                Some(shares) => {
+                    prop_assert!(amount <= available(&open));
+                    prop_assert_eq!(shares.iter().map(|s| s.1).sum::<i64>(), amount);
+                    for (item, take) in &shares {
+                        let o = open[*item as usize].1;
+                        prop_assert!(*take != 0);
+                        let within = if o < 0 { *take == o } else { *take > 0 && *take <= o };
+                        prop_assert!(within, "item {} took {} of {}", item, take, o);
+                    }
+                    let mut items: Vec<i64> = shares.iter().map(|s| s.0).collect();
+                    items.dedup();
+                    prop_assert_eq!(items.len(), shares.len());
+                }
+                None => prop_assert!(amount > available(&open)),
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+//! What the money trail's pages exchange between server and browser: a cause's expenses, a
+//! page's payouts, and one donation's trail.
+
+use serde::{Deserialize, Serialize};
+
+/// One published expense.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpenseRow {
+    pub id: i64,
+    /// `YYYY-MM-DD` of the spending.
+    pub spent_on: String,
+    pub description: String,
+    pub amount_minor: i64,
+    pub receipt_url: Option<String>,
+    /// How many donations' money paid for it.
+    pub donations: i64,
+    /// Why it was corrected, when it was.
+    pub corrected: Option<String>,
+}
+
+/// A cause's expenses page in the studio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExpensesPage {
+    pub recipient_id: i64,
+    pub name: String,
+    pub currency: String,
+    /// Net of fees, refunds excluded.
+    pub received_minor: i64,
+    pub spent_minor: i64,
+    pub unspent_minor: i64,
+    pub expenses: Vec<ExpenseRow>,
+    /// Today (UTC), the form's default date.
+    pub today: String,
+}
+
+/// One donation's part of a payout.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutShareRow {
+    pub item_id: i64,
+    /// `YYYY-MM-DD` of the charge.
+    pub charged_on: String,
+    pub net_minor: i64,
+    pub amount_minor: i64,
+    /// A negative share: taking back what was paid for a donation refunded since.
+    pub refunded: bool,
+}
+
+/// One payout with the donations it covered.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutRow {
+    pub id: i64,
+    pub amount_minor: i64,
+    pub reference: String,
+    /// `YYYY-MM-DD` it was sent.
+    pub paid_on: String,
+    pub paid: bool,
+    pub recorded_by: String,
+    pub shares: Vec<PayoutShareRow>,
+}
+
+/// A page's payouts page in the studio.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PayoutsPage {
+    pub recipient_id: i64,
+    pub name: String,
+    pub currency: String,
+    pub is_cause: bool,
+    pub available_minor: i64,
+    pub payouts: Vec<PayoutRow>,
+    /// Today (UTC), the form's default date.
+    pub today: String,
+}
+
+/// A payout that paid part of one donation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailPayout {
+    pub paid_on: String,
+    pub reference: String,
+    pub amount_minor: i64,
+    pub arrived: bool,
+}
+
+/// An expense one donation helped pay for.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailExpense {
+    pub spent_on: String,
+    pub description: String,
+    /// This donation's part of it.
+    pub share_minor: i64,
+    /// The whole expense.
+    pub amount_minor: i64,
+    pub receipt_url: Option<String>,
+}
+
+/// Where one donation's money went, as its donor sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DonationTrail {
+    pub item_id: i64,
+    pub recipient_name: String,
+    pub recipient_slug: String,
+    pub is_cause: bool,
+    /// "Tip" or "Monthly pledge, 2027-01".
+    pub label: String,
+    pub currency: String,
+    pub gross_minor: i64,
+    /// The charge that collected it, once it succeeded.
+    pub charge_id: Option<i64>,
+    pub charge_ref: Option<String>,
+    pub charged_on: Option<String>,
+    pub fee_minor: i64,
+    pub platform_fee_minor: i64,
+    pub net_minor: i64,
+    pub refunded: bool,
+    pub payouts: Vec<TrailPayout>,
+    /// Net not yet paid out (negative while money paid for a refunded donation is netted).
+    pub unpaid_minor: i64,
+    /// For causes: the expenses it paid for, and what of it is still unspent.
+    pub expenses: Vec<TrailExpense>,
+    pub unspent_minor: i64,
+}

@@ -1,0 +1,166 @@
+//! `/account/donations/:item`: where one donation went, for its donor only. Charged on (which
+//! charge), gross, fee share, platform fee share and net; the payouts that paid it out; and
+//! for causes the expenses it paid for with their receipts, and what is still unspent.
+
+use crate::api::trail::get_donation_trail;
+use crate::error::AppError;
+use crate::model::format_money;
+use crate::model::trail::DonationTrail;
+use crate::pages::studio::{id_param, load_failed};
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn DonationTrailPage() -> impl IntoView {
+    let item = id_param("item");
+    let data = Resource::new(
+        move || item.get(),
+        |item| async move {
+            match item {
+                Some(item) => get_donation_trail(item).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(t) => view! { <TrailView t/> }.into_any(),
+                    Err(e) => load_failed(e, format!("/account/donations/{}", item.get_untracked().unwrap_or_default())),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn TrailView(t: DonationTrail) -> impl IntoView {
+    let c = t.currency.clone();
+    let money = move |m: i64| format_money(m, &c);
+    let charged = match (&t.charge_id, &t.charged_on) {
+        (Some(id), Some(on)) => format!(
+            "Charged on {on} as part of charge #{id}{}.",
+            t.charge_ref
+                .as_ref()
+                .map(|r| format!(" ({r})"))
+                .unwrap_or_default()
+        ),
+        _ => "Not charged yet: it will be collected with your next consolidated charge.".to_owned(),
+    };
+    let paid_rows = t
+        .payouts
+        .iter()
+        .map(|p| {
+            let what = if p.amount_minor < 0 {
+                "taken back: the donation was refunded after it was paid out"
+            } else if p.arrived {
+                "arrived"
+            } else {
+                "in transit"
+            };
+            view! {
+                <tr>
+                    <td>{p.paid_on.clone()}</td>
+                    <td>{p.reference.clone()}</td>
+                    <td>{what}</td>
+                    <td class="num">{money(p.amount_minor)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let expense_rows = t
+        .expenses
+        .iter()
+        .map(|e| {
+            view! {
+                <tr>
+                    <td>{e.spent_on.clone()}</td>
+                    <td>{e.description.clone()}</td>
+                    <td>{match e.receipt_url.clone() {
+                        Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
+                        None => view! { <span class="muted">"None"</span> }.into_any(),
+                    }}</td>
+                    <td class="num">{money(e.amount_minor)}</td>
+                    <td class="num">{money(e.share_minor)}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let paid_label = if t.is_cause {
+        "Paid out to the organizer for those expenses"
+    } else {
+        "Paid out to the creator"
+    };
+    let has_payouts = !t.payouts.is_empty();
+    let has_expenses = !t.expenses.is_empty();
+    view! {
+        <Title text=format!("Your donation to {}", t.recipient_name)/>
+        <section class="page narrow trail">
+            <p><a href="/account/billing">"← Billing"</a></p>
+            <header class="page-head">
+                <h1>"Where your donation went"</h1>
+                <p class="lead">
+                    {t.label.clone()} " to " <a href=format!("/c/{}", t.recipient_slug)>{t.recipient_name.clone()}</a>
+                    {t.refunded.then_some(". It was refunded to you.")}
+                </p>
+            </header>
+            <section class="panel" aria-labelledby="charged-title">
+                <h2 id="charged-title">"Charged"</h2>
+                <p id="charged">{charged}</p>
+                <dl class="ledger-totals">
+                    <div><dt>"Gross"</dt><dd id="trail-gross">{money(t.gross_minor)}</dd></div>
+                    <div><dt>"Card fee share"</dt><dd id="trail-fee">{money(t.fee_minor)}</dd></div>
+                    <div><dt>"Platform fee share"</dt><dd id="trail-platform">{money(t.platform_fee_minor)}</dd></div>
+                    <div><dt>"Net to recipient"</dt><dd id="trail-net">{money(t.net_minor)}</dd></div>
+                </dl>
+            </section>
+            {t.is_cause.then(|| view! {
+                <section class="panel" aria-labelledby="spent-title">
+                    <h2 id="spent-title">"Spent on"</h2>
+                    {if has_expenses {
+                        view! {
+                            <div class="table-scroll">
+                                <table class="items" aria-labelledby="spent-title">
+                                    <thead><tr>
+                                        <th scope="col">"Date"</th>
+                                        <th scope="col">"Expense"</th>
+                                        <th scope="col">"Receipt"</th>
+                                        <th scope="col" class="num">"Expense total"</th>
+                                        <th scope="col" class="num">"Your part"</th>
+                                    </tr></thead>
+                                    <tbody>{expense_rows}</tbody>
+                                </table>
+                            </div>
+                        }.into_any()
+                    } else {
+                        view! { <p class="muted">"None of it has been spent yet."</p> }.into_any()
+                    }}
+                    <p>"Still unspent: " <strong id="trail-unspent">{money(t.unspent_minor)}</strong></p>
+                </section>
+            })}
+            <section class="panel" aria-labelledby="paid-title">
+                <h2 id="paid-title">{paid_label}</h2>
+                {if has_payouts {
+                    view! {
+                        <div class="table-scroll">
+                            <table class="items" aria-labelledby="paid-title">
+                                <thead><tr>
+                                    <th scope="col">"Sent on"</th>
+                                    <th scope="col">"Reference"</th>
+                                    <th scope="col">"Status"</th>
+                                    <th scope="col" class="num">"Amount"</th>
+                                </tr></thead>
+                                <tbody>{paid_rows}</tbody>
+                            </table>
+                        </div>
+                    }.into_any()
+                } else {
+                    view! { <p class="muted">"Not paid out yet."</p> }.into_any()
+                }}
+                <p>"Not paid out yet: " <strong id="trail-unpaid">{money(t.unpaid_minor)}</strong></p>
+            </section>
+        </section>
+    }
+    .into_any()
+}

@@ -1,0 +1,182 @@
+//! `/studio/p/:id/expenses`: a cause's organizer records what the money was spent on (amount,
+//! description, date, receipt link), sees the running balance, and corrects a mistaken
+//! expense (expenses are never deleted; a correction reverses one and frees its money).
+
+use super::{id_param, load_failed, saved_message};
+use crate::api::trail::{CorrectExpense, RecordExpense, get_expenses};
+use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::error::AppError;
+use crate::model::format_money;
+use crate::model::trail::{ExpenseRow, ExpensesPage};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn ExpensesStudioPage() -> impl IntoView {
+    let id = id_param("id");
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_expenses(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok(p) => view! { <ExpensesView p/> }.into_any(),
+                    Err(e) => load_failed(e, format!("/studio/p/{}/expenses", id.get_untracked().unwrap_or_default())),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ExpensesView(p: ExpensesPage) -> impl IntoView {
+    let record = ServerAction::<RecordExpense>::new();
+    let error = action_error(record.value());
+    let correct = ServerAction::<CorrectExpense>::new();
+    let correct_error = action_error(correct.value());
+    let saved = use_query_map()
+        .with_untracked(|q| q.get("saved"))
+        .and_then(|s| saved_message(&s));
+    let c = p.currency.clone();
+    let money = move |m: i64| format_money(m, &c);
+    let today = p.today.clone();
+    let base = format!("/studio/p/{}", p.recipient_id);
+    // The running balance: unspent after each live expense, oldest first.
+    let mut running = p.received_minor;
+    let mut balances: Vec<(i64, i64)> = Vec::new();
+    for e in p.expenses.iter().rev() {
+        if e.corrected.is_none() {
+            running -= e.amount_minor;
+        }
+        balances.push((e.id, running));
+    }
+    let rows = p
+        .expenses
+        .iter()
+        .cloned()
+        .map(|e| {
+            let after = balances.iter().find(|b| b.0 == e.id).map_or(0, |b| b.1);
+            view! { <ExpenseLine e after=money(after) recipient=p.recipient_id currency=p.currency.clone() error=correct_error/> }
+        })
+        .collect_view();
+    view! {
+        <Title text=format!("Expenses: {}", p.name)/>
+        <section class="page studio">
+            <p><a href=base>{format!("← {}", p.name)}</a></p>
+            <header class="page-head">
+                <h1>"Expenses"</h1>
+                <p class="lead">"Every expense is published on your cause's page with its receipt, and each donor sees the part their money paid for."</p>
+            </header>
+            {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
+            <div class="stats">
+                <div class="stat">
+                    <h2 class="stat-label">"Received after fees"</h2>
+                    <p class="stat-value" id="received">{money(p.received_minor)}</p>
+                </div>
+                <div class="stat">
+                    <h2 class="stat-label">"Spent"</h2>
+                    <p class="stat-value" id="spent">{money(p.spent_minor)}</p>
+                </div>
+                <div class="stat">
+                    <h2 class="stat-label">"Unspent balance"</h2>
+                    <p class="stat-value" id="unspent">{money(p.unspent_minor)}</p>
+                </div>
+            </div>
+            <section class="panel" aria-labelledby="new-expense-title">
+                <h2 id="new-expense-title">"Record an expense"</h2>
+                <form method="post" action="/api/trail/record_expense" class="stack" novalidate>
+                    <CsrfField/>
+                    <input type="hidden" name="recipient_id" value=p.recipient_id.to_string()/>
+                    <FormAlert error/>
+                    <div class="field">
+                        <label for="expense-amount">{format!("Amount ({})", p.currency)}</label>
+                        <input id="expense-amount" name="amount" inputmode="decimal" autocomplete="off" required
+                            aria-invalid=invalid(error, "amount") aria-describedby="amount-error"/>
+                        <FieldError error field="amount"/>
+                    </div>
+                    <div class="field">
+                        <label for="expense-description">"What it paid for"</label>
+                        <input id="expense-description" name="description" maxlength="300" autocomplete="off" required
+                            aria-invalid=invalid(error, "description") aria-describedby="description-error"/>
+                        <FieldError error field="description"/>
+                    </div>
+                    <div class="field">
+                        <label for="expense-date">"Date spent"</label>
+                        <input id="expense-date" name="spent_on" type="date" value=today.clone() max=today required
+                            aria-invalid=invalid(error, "spent_on") aria-describedby="spent_on-error"/>
+                        <FieldError error field="spent_on"/>
+                    </div>
+                    <div class="field">
+                        <label for="expense-receipt">"Receipt link (optional)"</label>
+                        <input id="expense-receipt" name="receipt_url" type="url" placeholder="https://" autocomplete="off"
+                            aria-invalid=invalid(error, "receipt_url") aria-describedby="receipt_url-error receipt-hint"/>
+                        <p class="hint" id="receipt-hint">"An https:// link to the invoice or receipt."</p>
+                        <FieldError error field="receipt_url"/>
+                    </div>
+                    <button type="submit" class="button">"Record expense"</button>
+                </form>
+            </section>
+            <section class="panel" aria-labelledby="expenses-title">
+                <h2 id="expenses-title">"Published expenses"</h2>
+                <FormAlert error=correct_error/>
+                {if p.expenses.is_empty() {
+                    view! { <p class="muted">"No expenses yet."</p> }.into_any()
+                } else {
+                    view! { <ul class="expense-list">{rows}</ul> }.into_any()
+                }}
+            </section>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn ExpenseLine(
+    e: ExpenseRow,
+    after: String,
+    recipient: i64,
+    currency: String,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let amount = format_money(e.amount_minor, &currency);
+    let reason_id = format!("reason-{}", e.id);
+    let reason_error = format!("reason-{}-error", e.id);
+    view! {
+        <li class="expense" class:corrected=e.corrected.is_some()>
+            <p>
+                <strong>{e.description.clone()}</strong>
+                " · " {amount} " · " {e.spent_on.clone()}
+                {e.receipt_url.clone().map(|u| view! { " · " <a href=u rel="nofollow noopener" target="_blank">"Receipt"</a> })}
+            </p>
+            {match e.corrected.clone() {
+                Some(reason) => view! { <p class="muted">{format!("Corrected: {reason}")}</p> }.into_any(),
+                None => view! {
+                    <p class="muted">{format!("Paid by {} donations. Unspent after it: {after}.", e.donations)}</p>
+                    <details>
+                        <summary>"Correct this expense"</summary>
+                        <form method="post" action="/api/trail/correct_expense" class="stack" novalidate>
+                            <CsrfField/>
+                            <input type="hidden" name="recipient_id" value=recipient.to_string()/>
+                            <input type="hidden" name="expense_id" value=e.id.to_string()/>
+                            <div class="field">
+                                <label for=reason_id.clone()>"Why it is corrected"</label>
+                                <input id=reason_id name="reason" maxlength="300" required
+                                    aria-invalid=invalid(error, "reason") aria-describedby=reason_error.clone()/>
+                                <FieldError error field="reason" id=reason_error/>
+                            </div>
+                            <button type="submit" class="button button-secondary">"Reverse this expense"</button>
+                        </form>
+                    </details>
+                }.into_any(),
+            }}
+        </li>
+    }
+}

@@ -1,0 +1,192 @@
+//! Property test: random sequences of tips, charges, refunds, payouts, expenses and their
+//! corrections. Whatever happens, no share is paid out or spent twice, every minor unit of
+//! every donation is accounted for, and the trail's sums equal the journal's balances.
+
+use crate::helpers::spawn_app;
+use crate::population::*;
+use crate::trail::make_cause;
+use app::domain::billing::simulated::methods;
+use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::expenses::{self, NewExpense};
+use app::domain::ledger::{self, Account};
+use app::domain::payouts::{self, NewPayout, RecordedBy};
+use app::money::{Currency, Money};
+use proptest::prelude::*;
+
+#[derive(Clone, Debug)]
+enum Op {
+    Tip { fan: usize, cause: bool, minor: i64 },
+    Bill,
+    Refund(usize),
+    Payout { cause: bool, minor: i64 },
+    MarkPaid(usize),
+    Expense(i64),
+    Correct(usize),
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        3 => (0..3usize, any::<bool>(), 100i64..5_000).prop_map(|(fan, cause, minor)| Op::Tip { fan, cause, minor }),
+        2 => Just(Op::Bill),
+        1 => (0..20usize).prop_map(Op::Refund),
+        2 => (any::<bool>(), 1i64..6_000).prop_map(|(cause, minor)| Op::Payout { cause, minor }),
+        1 => (0..10usize).prop_map(Op::MarkPaid),
+        2 => (1i64..6_000).prop_map(Op::Expense),
+        1 => (0..10usize).prop_map(Op::Correct),
+    ]
+}
+
+async fn run_sequence(ops: Vec<Op>) {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let processor = app.state.processor.as_ref();
+    let creator = recipient(db, "maker", "USD").await;
+    let cause = make_cause(&app, "wells").await;
+    let mut fans = Vec::new();
+    for i in 0..3 {
+        let fan = user(db, &format!("fan{i}")).await;
+        card(&app.state, fan, methods::SUCCEEDS, 28).await;
+        fans.push(fan);
+    }
+    let usd = |minor| Money::new(minor, Currency::USD);
+    let mut month = 1;
+    for op in ops {
+        match op {
+            Op::Tip {
+                fan,
+                cause: c,
+                minor,
+            } => {
+                tip(
+                    &app.state,
+                    fans[fan],
+                    if c { cause } else { creator },
+                    &usd(minor).to_string(),
+                )
+                .await;
+            }
+            Op::Bill => {
+                let day = format!("2027-{month:02}-28").parse().unwrap();
+                billing::run(db, processor, &BillingConfig::default(), day, &|_| {})
+                    .await
+                    .unwrap();
+                month = (month % 12) + 1;
+            }
+            Op::Refund(k) => {
+                let items: Vec<(i64,)> = sqlx::query_as(
+                    "select item_id from allocations where refunded_at is null order by item_id",
+                )
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+                if let Some((item,)) = items.get(k % items.len().max(1)) {
+                    refunds::refund_item(db, processor, *item).await.unwrap();
+                }
+            }
+            Op::Payout { cause: c, minor } => {
+                let r = if c { cause } else { creator };
+                let available = payouts::available(db, r).await.unwrap();
+                let outcome = payouts::record(
+                    db,
+                    NewPayout {
+                        recipient_id: r,
+                        amount: usd(minor),
+                        paid_on: 0,
+                        reference: "ref".to_owned(),
+                        by: RecordedBy::Operator,
+                    },
+                )
+                .await;
+                // Refused exactly when it is more than is available.
+                assert_eq!(outcome.is_ok(), minor <= available.minor, "{outcome:?}");
+            }
+            Op::MarkPaid(k) => {
+                let open: Vec<(i64,)> = sqlx::query_as(
+                    "select id from payouts where status = 'in_transit' order by id",
+                )
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+                if let Some((id,)) = open.get(k % open.len().max(1)) {
+                    payouts::mark_paid(db, *id, None).await.unwrap();
+                }
+            }
+            Op::Expense(minor) => {
+                let unspent = expenses::unspent(db, cause, Currency::USD).await.unwrap();
+                let outcome = expenses::record_checked(
+                    db,
+                    cause,
+                    Currency::USD,
+                    &NewExpense {
+                        amount: usd(minor),
+                        description: "supplies".to_owned(),
+                        spent_on: 0,
+                        receipt_url: None,
+                    },
+                )
+                .await;
+                assert_eq!(outcome.is_ok(), minor <= unspent.minor, "{outcome:?}");
+            }
+            Op::Correct(k) => {
+                let live: Vec<(i64,)> = sqlx::query_as(
+                    "select id from expenses where corrected_at is null order by id",
+                )
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+                if let Some((id,)) = live.get(k % live.len().max(1)) {
+                    // Refused only once its money was paid out; either way nothing breaks.
+                    let _ = expenses::correct(db, None, *id, "correction").await;
+                }
+            }
+        }
+        if let Err(v) = ledger::check(db).await.unwrap() {
+            panic!("ledger check after {op:?}: {v}");
+        }
+    }
+    // Every minor unit that came in sits in exactly one place.
+    let bal = |a| async move { ledger::balance(db, a, Currency::USD).await.unwrap() };
+    let came_in = -bal(Account::SupporterPayments).await;
+    let placed = bal(Account::ProcessorFees).await
+        + bal(Account::PlatformFees).await
+        + bal(Account::Recipient(creator)).await
+        + bal(Account::Recipient(cause)).await
+        + bal(Account::CauseSpending(cause)).await
+        + bal(Account::PayoutsInTransit).await
+        + bal(Account::PayoutsPaid).await;
+    assert_eq!(came_in, placed);
+    // No item's net is paid out or spent beyond itself; paid out and unpaid make up each
+    // creator donation's net share.
+    let (over,): (i64,) = sqlx::query_as(
+        "select count(*) from allocations a where \
+           coalesce((select sum(amount_minor) from payout_shares s where s.item_id = a.item_id), 0) not between 0 and a.net_minor \
+           or coalesce((select sum(s.amount_minor) from expense_shares s join expenses e on e.id = s.expense_id \
+                        where s.item_id = a.item_id and e.corrected_at is null), 0) not between 0 and a.net_minor",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(over, 0);
+    let (unpaid,): (i64,) = sqlx::query_as(
+        "select cast(coalesce(sum(case when a.refunded_at is null then a.net_minor else 0 end \
+           - coalesce((select sum(amount_minor) from payout_shares s where s.item_id = a.item_id), 0)), 0) as bigint) \
+         from allocations a where a.recipient_id = $1",
+    )
+    .bind(creator)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(unpaid, bal(Account::Recipient(creator)).await);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 16, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_payouts_and_expenses_keep_every_share_accounted_for(
+        ops in prop::collection::vec(op(), 1..40),
+    ) {
+        let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+        rt.block_on(run_sequence(ops));
+    }
+}
