@@ -44,6 +44,11 @@ pub fn spawn(
                 _ = tokio::time::sleep(mail_every) => {},
                 _ = mail_rx.changed() => break,
             }
+            // Receipts owed by the latest charges join the outbox first, a few hundred a time.
+            let site = &mail_state.billing.site_url;
+            if let Err(e) = billing::charge::write_receipts(&mail_state.db, site, 500).await {
+                tracing::error!(error = %error_chain(&e), "writing receipts failed");
+            }
             let from = mail_state.settings.mail_from.clone();
             if let Err(e) = mail::drain_once(&mail_state.db, &mailer, &from).await {
                 tracing::error!(error = %e, "outbox drain failed");

@@ -278,7 +278,15 @@ impl TestApp {
     }
 
     /// Queued emails to `to`: (subject, text body), oldest first.
+    /// Every email queued for `to`, after writing the receipts owed, as the mail worker does.
     pub async fn emails_to(&self, to: &str) -> Vec<(String, String)> {
+        app::domain::billing::charge::write_receipts(
+            &self.state.db,
+            &self.state.billing.site_url,
+            i64::MAX,
+        )
+        .await
+        .unwrap();
         sqlx::query_as(
             "select subject, body_text from email_outbox where to_address = $1 order by id",
         )

@@ -963,3 +963,42 @@ async fn a_disputed_donation_is_held_back_from_payouts_until_the_dispute_is_won(
     );
     assert_ledger_ok(&app).await;
 }
+
+#[tokio::test]
+async fn each_successful_charge_owes_one_receipt_written_once_by_the_mail_worker() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "receipts", "USD").await;
+    charged_tips(&app, creator, &[("ed", &["10", "5"]), ("flo", &["20"])]).await;
+    let receipts = || async {
+        let (n,): (i64,) = sqlx::query_as(
+            "select count(*) from email_outbox where subject like 'Your Chipin receipt:%'",
+        )
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        n
+    };
+    // The run itself only notes what is owed: one per charge, none written yet.
+    assert_eq!(app.count("receipts_due").await, 2);
+    assert_eq!(receipts().await, 0);
+    let site = &app.state.billing.site_url;
+    let write = billing::charge::write_receipts;
+    assert_eq!(write(db, site, 1).await.unwrap(), 1);
+    assert_eq!(write(db, site, 10).await.unwrap(), 1);
+    assert_eq!(write(db, site, 10).await.unwrap(), 0);
+    assert_eq!(receipts().await, 2);
+    assert_eq!(app.count("receipts_due").await, 0);
+    // Ed's two tips are one charge, so one receipt listing both.
+    let ed = app.emails_to("ed@example.org").await;
+    let receipt = ed
+        .iter()
+        .find(|(subject, _)| subject.starts_with("Your Chipin receipt"))
+        .expect("ed's receipt");
+    assert_eq!(
+        receipt.1.matches("/account/donations/").count(),
+        2,
+        "{}",
+        receipt.1
+    );
+}

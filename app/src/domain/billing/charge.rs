@@ -539,16 +539,57 @@ async fn settle_successes(
     .bind(&won_json)
     .execute(&mut **tx)
     .await?;
-    enqueue_receipts(tx, backend, config, &won_json, at).await?;
+    // Each charge owes a receipt; the mail worker writes it ([`write_receipts`]).
+    sqlx::query(&format!(
+        "insert into receipts_due (charge_id, created_at) select c.id, $2 from charges c \
+         where c.id in ({})",
+        json_ids(backend, 1)
+    ))
+    .bind(&won_json)
+    .bind(at)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
+/// Writes the receipts successful charges owe, up to `limit` of them, into the email outbox:
+/// every donation with its fee shares and a link to its trail page on `site_url`. A receipt
+/// is taken off the list in the transaction that queues its email, so it is written once even
+/// with several workers. Returns how many were written.
+pub async fn write_receipts(db: &Db, site_url: &str, limit: i64) -> Result<u64, BillingError> {
+    let backend = db.backend();
+    let mut tx = db.pool().begin().await?;
+    let taken: Vec<i64> = sqlx::query_as::<_, (i64,)>(
+        "delete from receipts_due where charge_id in \
+           (select charge_id from receipts_due order by charge_id limit $1) returning charge_id",
+    )
+    .bind(limit)
+    .fetch_all(&mut *tx)
+    .await?
+    .into_iter()
+    .map(|(id,)| id)
+    .collect();
+    if taken.is_empty() {
+        return Ok(0);
+    }
+    queue_receipts(
+        &mut tx,
+        backend,
+        site_url,
+        &json_param(&taken),
+        wall_clock(),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(taken.len() as u64)
+}
+
 /// Queues a receipt for every charge in `won` (a JSON array of charge ids): one read of their
-/// donations and one insert into the outbox for the whole batch, in the batch's transaction.
-async fn enqueue_receipts(
+/// donations and one insert into the outbox for them all.
+async fn queue_receipts(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
-    config: &BillingConfig,
+    site_url: &str,
     won: &str,
     at: i64,
 ) -> Result<(), BillingError> {
@@ -596,7 +637,7 @@ async fn enqueue_receipts(
                 fee: m(r.fee_minor),
                 platform_fee: m(r.platform_fee_minor),
                 net: m(r.net_minor),
-                link: format!("{}/account/donations/{}", config.site_url, r.item_id),
+                link: format!("{site_url}/account/donations/{}", r.item_id),
             })
             .collect();
         let e = templates::charge_receipt(
