@@ -331,6 +331,77 @@ async fn commit_outcomes(
     Ok(())
 }
 
+/// Commits the outcome of a charge its supporter authenticated on-session, exactly as a run
+/// commits an off-session outcome: the charge goes back to `pending` and leaves it again in
+/// the same transaction through the same code. False when it was no longer waiting (another
+/// request settled it first), and then nothing changes.
+pub(super) async fn commit_authenticated(
+    db: &Db,
+    config: &BillingConfig,
+    charge: i64,
+    outcome: ChargeOutcome,
+    at: i64,
+) -> Result<bool, BillingError> {
+    let mut tx = db.pool().begin().await?;
+    let row: Option<PendingRow> = sqlx::query_as(
+        "update charges set status = 'pending', claimed_until = null \
+         where id = $1 and status = 'requires_action' \
+         returning id, supporter_id, currency, cycle, attempt, amount_minor, idempotency_key",
+    )
+    .bind(charge)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(r) = row else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let p = Pending {
+        id: r.id,
+        supporter: r.supporter_id,
+        currency: r.currency.parse().map_err(|_| {
+            BillingError::Inconsistent(format!("charge {}: currency {}", r.id, r.currency))
+        })?,
+        cycle: r.cycle,
+        attempt: r.attempt,
+        amount: r.amount_minor,
+        key: r.idempotency_key,
+        payment_method: None,
+        customer: None,
+    };
+    let mut summary = RunSummary::default();
+    match outcome {
+        ChargeOutcome::Succeeded {
+            processor_ref,
+            fee_minor,
+        } => {
+            let backend = db.backend();
+            settle_successes(
+                &mut tx,
+                backend,
+                config,
+                vec![(p, processor_ref, fee_minor)],
+                at,
+                &mut summary,
+            )
+            .await?;
+        }
+        ChargeOutcome::Declined {
+            processor_ref,
+            code,
+        } => {
+            decline(&mut tx, config, &p, processor_ref, &code, at, &mut summary).await?;
+        }
+        ChargeOutcome::RequiresAuthentication { processor_ref } => {
+            set_status(&mut tx, p.id, "requires_action", Some(&processor_ref), at).await?;
+        }
+        ChargeOutcome::Processing { processor_ref } => {
+            set_status(&mut tx, p.id, "processing", Some(&processor_ref), at).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
 /// Moves one charge out of `pending`; false if it had already left.
 async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
