@@ -87,7 +87,10 @@ test('sign up, give to three pages, one charge split to the cent, and the creato
   await test.step('the visitor pledges to the tier', async () => {
     await page.goto(`/c/${slug}`);
     await expect(page.getByRole('heading', { level: 1, name: creatorName })).toBeVisible();
-    await page.getByRole('radio', { name: /Clay club/ }).check();
+    // The tier's own button preselects it (a plain link, so it works before the page hydrates).
+    await page.getByRole('link', { name: 'Choose Clay club' }).click();
+    await expect(page).toHaveURL(/[?&]tier=\d+#pledge$/);
+    await expect(page.getByRole('radio', { name: /Clay club/ })).toBeChecked();
     await snap(page, testInfo, '02-pledge-form');
     await axe(page, testInfo, 'journey-creator-page');
     await page.getByRole('button', { name: 'Pledge monthly' }).click();
@@ -171,6 +174,14 @@ test('sign up, give to three pages, one charge split to the cent, and the creato
     await axe(page, testInfo, 'journey-billing-charged');
   });
 
+  await test.step('the yearly statement lists the three paid donations', async () => {
+    await page.goto('/account/billing/statement');
+    await expect(page.locator('table.statement tbody tr')).toHaveCount(3);
+    await expect(page.locator('table.statement-totals')).toContainText('$10.00');
+    await snap(page, testInfo, '06-statement');
+    await axe(page, testInfo, 'journey-statement');
+  });
+
   await test.step('the creator sees the new supporter and the income', async () => {
     await studio.goto(`${studioPath}/supporters`);
     const row = studio.locator('table tbody tr', { hasText: fanName });
@@ -178,7 +189,7 @@ test('sign up, give to three pages, one charge split to the cent, and the creato
     await expect(row).toContainText('Clay club');
     await expect(row).toContainText('$5.00');
     await expect(row).toContainText('Active');
-    await snap(studio, testInfo, '06-creator-supporters');
+    await snap(studio, testInfo, '07-creator-supporters');
     await axe(studio, testInfo, 'journey-studio-supporters');
 
     await studio.goto(`${studioPath}/income`);
@@ -186,7 +197,7 @@ test('sign up, give to three pages, one charge split to the cent, and the creato
     // $5.00 less its share of the 59¢ fee (500/1000 of it: 29.5¢, which rounds to 29¢ or 30¢).
     const net = cents(await studio.locator('#this-month').innerText());
     expect([470, 471]).toContain(net);
-    await snap(studio, testInfo, '07-creator-income');
+    await snap(studio, testInfo, '08-creator-income');
     await axe(studio, testInfo, 'journey-studio-income');
   });
 

@@ -34,6 +34,8 @@ pub struct AppState {
     /// Who charges cards: the simulated processor unless Stripe is configured.
     pub processor: Arc<dyn billing::PaymentProcessor>,
     pub billing: Arc<billing::BillingConfig>,
+    /// Explore lists served recently, for a few seconds.
+    pub explore_cache: Arc<explore::ExploreCache>,
 }
 
 impl AppState {
@@ -44,6 +46,9 @@ impl AppState {
             ..billing::BillingConfig::default()
         };
         Self {
+            explore_cache: Arc::new(explore::ExploreCache::new(std::time::Duration::from_secs(
+                settings.explore_cache_secs,
+            ))),
             hasher: accounts::password::Hasher::new(settings.password_hashing_concurrency),
             db,
             settings: Arc::new(settings),

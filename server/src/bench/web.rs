@@ -117,10 +117,14 @@ pub async fn web(args: &WebBench) -> Result<bool, BenchError> {
         args.creators, args.supporters, args.items_per_supporter
     );
     let started = Instant::now();
-    let population =
-        build_population_with(&db, args.supporters, args.items_per_supporter, args.creators)
-            .await
-            .map_err(BenchError::Population)?;
+    let population = build_population_with(
+        &db,
+        args.supporters,
+        args.items_per_supporter,
+        args.creators,
+    )
+    .await
+    .map_err(BenchError::Population)?;
     println!(
         "population: {} creators, {} pledges, {} tips in {:.1} s",
         population.recipients,
@@ -213,9 +217,7 @@ async fn load(args: &WebBench, database_url: &str, slug: &str) -> Result<bool, B
         }
     }
     let config = Config::from_lookup(|k| vars.get(k).cloned()).map_err(|e| start(&e))?;
-    let db = crate::open_database(&config)
-        .await
-        .map_err(|e| start(&e))?;
+    let db = crate::open_database(&config).await.map_err(|e| start(&e))?;
     let state = crate::app_state(db, &config);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(crate::serve(config, state, listener, async {
@@ -256,7 +258,8 @@ async fn load(args: &WebBench, database_url: &str, slug: &str) -> Result<bool, B
             continue;
         };
         let target = *name == "creator page";
-        let met = r.errors() == 0 && (!target || (r.requests_per_sec >= 2_000.0 && r.p99_ms <= 50.0));
+        let met =
+            r.errors() == 0 && (!target || (r.requests_per_sec >= 2_000.0 && r.p99_ms <= 50.0));
         all_ok &= met;
         println!(
             "  {name}: {:.0} requests/s, p50 {:.1} ms, p99 {:.1} ms, {} requests, {} errors ({} bad status, {} socket){}",
