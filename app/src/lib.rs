@@ -79,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing") view=pages::billing::BillingPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/donations/:item") view=pages::donation::DonationTrailPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/billing/authenticate/:charge_id") view=pages::authenticate::AuthenticatePage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing/statement") view=pages::statement::StatementPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio") view=pages::studio::home::StudioHome ssr=SsrMode::Async/>
                     <Route path=path!("/studio/new") view=pages::studio::home::NewPagePage ssr=SsrMode::Async/>

@@ -520,6 +520,22 @@ pub struct PastCharge {
     pub donations: Vec<PastDonation>,
 }
 
+/// How the supporter answers their bank's request to authenticate a payment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConfirmWith {
+    /// The simulated processor's test challenge: a button to pass it and one to fail it.
+    SimulatedChallenge,
+}
+
+/// The page a "confirm your payment" email links to.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChargeAuthentication {
+    pub charge: PastCharge,
+    /// How to confirm it, while it waits for the supporter; `None` once it has left that state.
+    pub confirm_with: Option<ConfirmWith>,
+}
+
 /// A test payment method of the simulated processor.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PaymentMethodOption {

@@ -1,5 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
-import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -16,6 +17,17 @@ import path from 'node:path';
 const MISSING_BUNDLE =
   /failed to fetch Wasm: 404|Failed to fetch dynamically imported module|Failed to load module script|error loading dynamically imported module/i;
 
+/**
+ * Paths a test opens on purpose knowing they answer 404 (the not-found page): the browser logs
+ * the document's status as an error, which is expected there.
+ */
+const expectedNotFound = new Set<string>();
+
+/** Declares that opening `path` is expected to answer 404. */
+export function expectNotFound(path: string): void {
+  expectedNotFound.add(path);
+}
+
 export const test = base.extend<{ scriptErrors: string[] }>({
   scriptErrors: [
     async ({ page }, use, testInfo) => {
@@ -30,6 +42,7 @@ export const test = base.extend<{ scriptErrors: string[] }>({
         if (/Failed to load resource/.test(text) && m.location().url.includes('/pkg/')) return;
         // A server function refusing bad input answers 4xx on purpose; the page shows why.
         if (/Failed to load resource: the server responded with a status of 4\d\d/.test(text) && m.location().url.includes('/api/')) return;
+        if (/status of 404/.test(text) && expectedNotFound.has(new URL(m.location().url || page.url()).pathname)) return;
         if (MISSING_BUNDLE.test(text)) return;
         errors.push(`console.error on ${page.url()}: ${text.split('\n').slice(0, 3).join(' ')}`);
       });
@@ -279,4 +292,64 @@ export async function signUpVerified(page: Page, name: string, email: string, pa
   const mail = await waitForEmail(email, 'Confirm your Chipin account');
   await page.goto(linkIn(mail, '/verify-email'));
   await expect(page).toHaveURL(/\/login\?verified=1$/);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server's command line
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Runs `server <args…>` (the binary the web server runs) against the test run's database and
+ * mail outbox, as an operator would on the server; returns what it printed. Throws with its
+ * output when it exits with an error.
+ */
+export function serverCli(args: string[]): string {
+  const data = process.env.CHIPIN_E2E_DATA;
+  if (!data) throw new Error('CHIPIN_E2E_DATA is not set (it is set by playwright.config.ts)');
+  const bin = process.env.CHIPIN_SERVER_BIN ?? path.resolve('..', 'target', 'debug', 'server');
+  return execFileSync(bin, args, {
+    encoding: 'utf8',
+    timeout: 120_000,
+    env: {
+      ...process.env,
+      DATABASE_URL: `sqlite://${data}/chipin.db`,
+      MAIL_OUTBOX_DIR: `${data}/outbox`,
+      UPLOADS_DIR: `${data}/uploads`,
+      BASE_URL: 'http://127.0.0.1:3300',
+      DEMO_DATA: 'false',
+      RUST_LOG: 'warn',
+    },
+  });
+}
+
+/** Today's date in UTC, written YYYY-MM-DD (what `--as-of` takes). */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** An amount as shown on the site ("$1,234.56") in cents. */
+export function cents(text: string): number {
+  const n = Number(text.replace(/[^0-9.-]/g, ''));
+  if (!Number.isFinite(n)) throw new Error(`not an amount: ${text}`);
+  return Math.round(n * 100);
+}
+
+/**
+ * axe runs inside the page, which a page without JavaScript cannot do: checks the same address
+ * in a second tab that has scripts, with the same cookies and screen size.
+ */
+export async function axeWithScripts(browser: Browser, page: Page, testInfo: TestInfo, label: string) {
+  const context = await browser.newContext({
+    javaScriptEnabled: true,
+    storageState: await page.context().storageState(),
+    viewport: page.viewportSize(),
+    baseURL: testInfo.project.use.baseURL,
+  });
+  try {
+    const twin = await context.newPage();
+    await twin.goto(page.url());
+    await expectNoSeriousA11yViolations(twin, testInfo, label);
+  } finally {
+    await context.close();
+  }
 }

@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub mod web;
+
 /// Recipients in the population (more when a supporter gives to more than this many).
 pub const RECIPIENTS: u64 = 1_000;
 
@@ -77,6 +79,10 @@ pub enum BenchError {
     Billing(#[from] BillingError),
     #[error("could not read the results")]
     Results(#[source] sqlx::Error),
+    #[error("could not start the server: {0}")]
+    Start(String),
+    #[error("could not run wrk")]
+    Wrk(#[source] std::io::Error),
 }
 
 /// What [`build_population`] wrote.
@@ -123,11 +129,21 @@ pub async fn build_population(
     supporters: u64,
     items_per_supporter: u64,
 ) -> Result<Population, sqlx::Error> {
+    build_population_with(db, supporters, items_per_supporter, RECIPIENTS).await
+}
+
+/// [`build_population`] over `recipients` creators (at least one per item of a supporter).
+pub async fn build_population_with(
+    db: &Db,
+    supporters: u64,
+    items_per_supporter: u64,
+    recipients: u64,
+) -> Result<Population, sqlx::Error> {
     // A tag keeps emails and slugs unique even in a database that already has a population.
     let tag = random_letters(8);
     let at = now();
     let backend = db.backend();
-    let recipients = RECIPIENTS.max(items_per_supporter);
+    let recipients = recipients.max(items_per_supporter).max(1);
     let mut population = Population {
         supporters,
         recipients,

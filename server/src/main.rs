@@ -103,6 +103,9 @@ enum PayoutsCommand {
 enum BenchCommand {
     /// One billing cycle over a synthetic population, with timings, memory and fees.
     Billing(server::bench::BillingBench),
+    /// Page views a second on a large database: a creator page and the explore page under
+    /// load from wrk, with median and 99th-percentile latency.
+    Web(server::bench::web::WebBench),
 }
 
 fn init_logging(json: bool, default_filter: &str) {
@@ -203,6 +206,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         Command::Bench {
             command: BenchCommand::Billing(args),
         } => return Ok(exit_code(server::bench::billing(&args).await?)),
+        Command::Bench {
+            command: BenchCommand::Web(args),
+        } => return Ok(exit_code(server::bench::web::web(&args).await?)),
         Command::Serve => {
             let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {

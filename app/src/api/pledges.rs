@@ -4,12 +4,13 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
-use crate::model::{BillingDashboard, DonationPreview, GiveContext};
+use crate::model::{BillingDashboard, ChargeAuthentication, DonationPreview, GiveContext};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
+    crate::domain::billing::authenticate::{self, AuthenticationError, Confirmation, Finished},
     crate::domain::dashboard,
     crate::domain::pledges::{self, NewPledge, NewTip, PledgeError},
 };
@@ -24,6 +25,16 @@ impl From<PledgeError> for AppError {
                 AppError::rejected(e.to_string())
             }
             PledgeError::Db(e) => AppError::internal(e),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<AuthenticationError> for AppError {
+    fn from(e: AuthenticationError) -> Self {
+        match e {
+            AuthenticationError::NotFound => AppError::NotFound,
+            AuthenticationError::Billing(e) => AppError::internal(e),
         }
     }
 }
@@ -242,4 +253,59 @@ pub async fn start_card_setup() -> Result<(), AppError> {
         }
         Err(e) => Err(AppError::rejected(e.to_string())),
     }
+}
+
+/// One of the caller's charges, as the page that asks them to authenticate it shows it.
+#[server(endpoint = "charge_authentication", client = CsrfClient)]
+pub async fn get_charge_authentication(charge_id: i64) -> Result<ChargeAuthentication, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    authenticate::page(&state.db, user.user_id, charge_id)
+        .await
+        .map_err(AppError::internal)?
+        .ok_or(AppError::NotFound)
+}
+
+/// Answers the bank's authentication request for one of the caller's charges with the
+/// simulated processor's test challenge: `answer` is `pass` or `fail`.
+#[server(endpoint = "authenticate_charge", client = CsrfClient)]
+pub async fn authenticate_charge(charge_id: i64, answer: String) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    if state.stripe.is_some() {
+        // With Stripe the bank's challenge is answered on Stripe's own page, not a test one.
+        return Err(AppError::invalid(
+            "answer",
+            "This payment is confirmed with Stripe, not with the test challenge.",
+        ));
+    }
+    let passes = match answer.as_str() {
+        "pass" => true,
+        "fail" => false,
+        _ => {
+            return Err(AppError::invalid(
+                "answer",
+                "Choose whether the test authentication passes or fails.",
+            ));
+        }
+    };
+    let finished = authenticate::finish(
+        &state.db,
+        &state.billing,
+        user.user_id,
+        charge_id,
+        Confirmation::SimulatedChallenge { passes },
+        chrono::Utc::now().timestamp(),
+    )
+    .await?;
+    let result = match finished {
+        Finished::Succeeded => "paid",
+        Finished::Declined => "declined",
+        Finished::StillWaiting => "waiting",
+        Finished::AlreadySettled => "settled",
+    };
+    leptos_axum::redirect(&format!(
+        "/account/billing/authenticate/{charge_id}?result={result}"
+    ));
+    Ok(())
 }

@@ -23,7 +23,9 @@ pub async fn explore_recipients(
 ) -> Result<ExplorePage, AppError> {
     let state = ssr::state()?;
     let filter = explore::parse_filter(&q, &category, &kind, &sort, &page);
-    explore::explore(&state.db, filter)
+    state
+        .explore_cache
+        .explore(&state.db, filter)
         .await
         .map_err(AppError::internal)
 }

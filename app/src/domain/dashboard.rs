@@ -92,6 +92,7 @@ pub fn decline_reason(code: &str) -> String {
         "insufficient_funds" => "The card has insufficient funds.".to_owned(),
         "expired_card" => "The card has expired.".to_owned(),
         "payment_method_missing" => "No payment method was saved.".to_owned(),
+        "authentication_failed" => "Your bank could not confirm the payment.".to_owned(),
         other => format!("The payment was declined ({other})."),
     }
 }
@@ -422,18 +423,12 @@ struct DonationRow {
     refunded_at: Option<i64>,
 }
 
-/// Past charges, newest first, each with its donations; carried-forward cycles are listed too.
-async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>, sqlx::Error> {
-    let charges: Vec<ChargeRow> = sqlx::query_as(
-        "select id, currency, cycle, attempt, amount_minor, status, decline_code, fee_minor, \
-                platform_fee_minor, next_retry_at, created_at \
-         from charges where supporter_id = $1 and status <> 'superseded' \
-         order by created_at desc, id desc limit $2",
-    )
-    .bind(supporter)
-    .bind(PAST_LIMIT)
-    .fetch_all(db.pool())
-    .await?;
+/// Each charge with its donations, keyed by when it was made.
+async fn with_donations(
+    db: &Db,
+    supporter: i64,
+    charges: Vec<ChargeRow>,
+) -> Result<Vec<(i64, PastCharge)>, sqlx::Error> {
     let mut donations: BTreeMap<i64, Vec<PastDonation>> = BTreeMap::new();
     if !charges.is_empty() {
         let sql = format!(
@@ -479,7 +474,7 @@ async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>,
                 });
         }
     }
-    let mut past: Vec<(i64, PastCharge)> = charges
+    Ok(charges
         .into_iter()
         .map(|c| {
             let status = ChargeStatus::from_db(&c.status);
@@ -501,7 +496,44 @@ async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>,
                 },
             )
         })
-        .collect();
+        .collect())
+}
+
+const CHARGE_SELECT: &str = "select id, currency, cycle, attempt, amount_minor, status, decline_code, fee_minor, \
+        platform_fee_minor, next_retry_at, created_at from charges";
+
+/// One of `supporter`'s charges with its donations; `None` when there is no such charge or it
+/// is someone else's.
+pub async fn charge_of(
+    db: &Db,
+    supporter: i64,
+    charge: i64,
+) -> Result<Option<PastCharge>, sqlx::Error> {
+    let rows: Vec<ChargeRow> = sqlx::query_as(&format!(
+        "{CHARGE_SELECT} where id = $1 and supporter_id = $2"
+    ))
+    .bind(charge)
+    .bind(supporter)
+    .fetch_all(db.pool())
+    .await?;
+    Ok(with_donations(db, supporter, rows)
+        .await?
+        .into_iter()
+        .next()
+        .map(|(_, c)| c))
+}
+
+/// Past charges, newest first, each with its donations; carried-forward cycles are listed too.
+async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>, sqlx::Error> {
+    let charges: Vec<ChargeRow> = sqlx::query_as(&format!(
+        "{CHARGE_SELECT} where supporter_id = $1 and status <> 'superseded' \
+         order by created_at desc, id desc limit $2"
+    ))
+    .bind(supporter)
+    .bind(PAST_LIMIT)
+    .fetch_all(db.pool())
+    .await?;
+    let mut past = with_donations(db, supporter, charges).await?;
     let carried: Vec<(String, String, i64, i64)> = sqlx::query_as(
         "select currency, cycle, total_minor, created_at from billing_cycles \
          where supporter_id = $1 and outcome = 'carried_forward' order by created_at desc limit $2",

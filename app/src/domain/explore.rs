@@ -270,3 +270,62 @@ mod tests {
         assert_eq!(page_count(25, 24), 2);
     }
 }
+
+/// Explore lists recently served, by their query: the list over every page is the same for
+/// every visitor, and ordering by supporters reads every pledge, so under load each list is
+/// worked out once every few seconds rather than once per view. New pages and pledges show
+/// up when the entry expires.
+#[derive(Debug)]
+pub struct ExploreCache {
+    ttl: std::time::Duration,
+    entries: std::sync::Mutex<std::collections::HashMap<String, (std::time::Instant, ExplorePage)>>,
+}
+
+/// Different lists kept at most; past this the oldest are dropped.
+const CACHED_LISTS: usize = 256;
+
+impl ExploreCache {
+    /// A cache whose entries last `ttl` (zero: nothing is kept).
+    pub fn new(ttl: std::time::Duration) -> Self {
+        Self {
+            ttl,
+            entries: std::sync::Mutex::default(),
+        }
+    }
+
+    /// [`explore`] for `filter`, from memory when it was worked out less than the TTL ago.
+    pub async fn explore(
+        &self,
+        db: &Db,
+        filter: ExploreFilter,
+    ) -> Result<ExplorePage, sqlx::Error> {
+        if self.ttl.is_zero() {
+            return explore(db, filter).await;
+        }
+        let key = filter.query_string(filter.page);
+        let now = std::time::Instant::now();
+        if let Some((at, page)) = self.lock().get(&key)
+            && now.duration_since(*at) < self.ttl
+        {
+            return Ok(page.clone());
+        }
+        let page = explore(db, filter).await?;
+        let mut entries = self.lock();
+        entries.retain(|_, (at, _)| now.duration_since(*at) < self.ttl);
+        if entries.len() >= CACHED_LISTS {
+            entries.clear();
+        }
+        entries.insert(key, (now, page.clone()));
+        Ok(page)
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        std::collections::HashMap<String, (std::time::Instant, ExplorePage)>,
+    > {
+        // A panic while holding the lock leaves a map that is still valid.
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -39,6 +39,8 @@ pub struct AppState {
     /// Stripe, when configured (then it is also `processor`): saving cards through Checkout.
     pub stripe: Option<Arc<billing::stripe::StripeProcessor>>,
     pub billing: Arc<billing::BillingConfig>,
+    /// Explore lists served recently, for a few seconds.
+    pub explore_cache: Arc<explore::ExploreCache>,
 }
 
 impl AppState {
@@ -49,6 +51,9 @@ impl AppState {
             ..billing::BillingConfig::default()
         };
         Self {
+            explore_cache: Arc::new(explore::ExploreCache::new(std::time::Duration::from_secs(
+                settings.explore_cache_secs,
+            ))),
             hasher: accounts::password::Hasher::new(settings.password_hashing_concurrency),
             db,
             settings: Arc::new(settings),

@@ -23,6 +23,8 @@ pub struct Settings {
     pub reset_password_ttl_secs: i64,
     /// Where uploaded images are stored (served at `/media/…`).
     pub uploads_dir: PathBuf,
+    /// How long an explore list may be served from memory, in seconds (0: never).
+    pub explore_cache_secs: u64,
 }
 
 impl Settings {
@@ -42,6 +44,7 @@ impl Settings {
             verify_email_ttl_secs: 48 * 3600,
             reset_password_ttl_secs: 3600,
             uploads_dir: PathBuf::from("data/uploads"),
+            explore_cache_secs: 5,
         }
     }
 

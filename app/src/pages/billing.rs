@@ -138,7 +138,7 @@ fn AttentionBanner(charge: PastCharge) -> impl IntoView {
     let amount = format_money(charge.amount_minor, &charge.currency);
     let message = match charge.status {
         ChargeStatus::RequiresAction => format!(
-            "Your bank asked you to confirm the payment of {amount} from {}. Check your email for the link to confirm it.",
+            "Your bank asked you to confirm the payment of {amount} from {}. Confirm it to complete the charge.",
             charge.date_label
         ),
         _ => {
@@ -156,10 +156,17 @@ fn AttentionBanner(charge: PastCharge) -> impl IntoView {
             )
         }
     };
+    let fix = match charge.status {
+        ChargeStatus::RequiresAction => view! {
+            <p><a href=format!("/account/billing/authenticate/{}", charge.id)>"Confirm the payment"</a></p>
+        }
+        .into_any(),
+        _ => view! { <p><a href="#payment-method">"Update your payment method"</a></p> }.into_any(),
+    };
     view! {
         <div class="alert alert-error banner" role="alert">
             <p>{message}</p>
-            <p><a href="#payment-method">"Update your payment method"</a></p>
+            {fix}
         </div>
     }
     .into_any()
@@ -359,7 +366,7 @@ fn PastSection(past: Vec<PastCharge>) -> impl IntoView {
 }
 
 #[component]
-fn PastChargeView(charge: PastCharge) -> impl IntoView {
+pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
     let c = charge;
     let cur = c.currency.clone();
     let money = move |m: i64| format_money(m, &cur);

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod auth;
+pub mod authenticate;
 pub mod billing;
 pub mod donation;
 pub mod home;

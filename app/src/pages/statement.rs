@@ -61,7 +61,7 @@ fn StatementView(s: Statement) -> impl IntoView {
             view! {
                 <section class="panel" aria-labelledby="totals-title">
                     <h2 id="totals-title">"Totals"</h2>
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="totals-title">
                         <table class="items statement-totals">
                             <caption class="visually-hidden">{format!("Totals for {year} by currency")}</caption>
                             <thead>
@@ -92,7 +92,8 @@ fn StatementView(s: Statement) -> impl IntoView {
                 </section>
                 <section class="panel" aria-labelledby="donations-title">
                     <h2 id="donations-title">"Donations"</h2>
-                    <div class="table-wrap">
+                    // Wider than a phone: the scrolling box takes keyboard focus and has a name.
+                    <div class="table-wrap" tabindex="0" role="region" aria-labelledby="donations-title">
                         <table class="items statement">
                             <caption class="visually-hidden">{format!("Donations paid in {year}")}</caption>
                             <thead>

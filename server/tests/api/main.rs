@@ -3,6 +3,7 @@
 //! them all on PostgreSQL instead of SQLite.
 
 mod accounts;
+mod authenticate;
 mod billing;
 mod billing_props;
 mod cli;

@@ -381,6 +381,72 @@ async fn commit_outcomes(
     Ok(())
 }
 
+/// Commits the outcome of a charge its supporter authenticated on-session, through the same
+/// code a run commits an off-session outcome with. False when it was no longer waiting
+/// (another request settled it first), and then nothing changes.
+pub(super) async fn commit_authenticated(
+    db: &Db,
+    config: &BillingConfig,
+    charge: i64,
+    outcome: ChargeOutcome,
+    at: i64,
+) -> Result<bool, BillingError> {
+    const WAITING: &str = "'requires_action'";
+    let mut tx = db.pool().begin().await?;
+    let Some(p) = load_charge(&mut tx, charge).await? else {
+        return Ok(false);
+    };
+    let mut summary = RunSummary::default();
+    let changed = match outcome {
+        ChargeOutcome::Succeeded {
+            processor_ref,
+            fee_minor,
+        } => {
+            settle_successes(
+                &mut tx,
+                db.backend(),
+                config,
+                vec![(p, processor_ref, fee_minor)],
+                at,
+                &mut summary,
+                WAITING,
+            )
+            .await?;
+            summary.charges_succeeded == 1
+        }
+        ChargeOutcome::Declined {
+            processor_ref,
+            code,
+        } => {
+            decline(
+                &mut tx,
+                config,
+                &p,
+                processor_ref,
+                &code,
+                &mut summary,
+                Transition { at, from: WAITING },
+            )
+            .await?
+        }
+        // Still waiting: nothing to commit.
+        ChargeOutcome::RequiresAuthentication { .. } => false,
+        ChargeOutcome::Processing { processor_ref } => {
+            set_status(
+                &mut tx,
+                p.id,
+                "processing",
+                Some(&processor_ref),
+                at,
+                WAITING,
+            )
+            .await?
+        }
+    };
+    tx.commit().await?;
+    Ok(changed)
+}
+
 /// Moves one charge out of one of the statuses `from`; false if it had already left.
 async fn set_status(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,

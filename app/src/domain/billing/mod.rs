@@ -20,6 +20,7 @@
 //! keys on cycles and charges and the processor's idempotency make double charging impossible
 //! even when they overlap.
 
+pub mod authenticate;
 pub mod charge;
 pub mod disputes;
 pub mod fee_split;

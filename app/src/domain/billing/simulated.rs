@@ -9,7 +9,7 @@ use super::processor::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
 };
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -179,6 +179,28 @@ impl SimulatedProcessor {
     }
 }
 
+/// The end of the simulated processor's authentication challenge for a payment that asked
+/// for it: captured with the usual fee when the cardholder passes, declined when they fail.
+/// Like a Stripe PaymentIntent, the payment keeps the reference it was given when it asked.
+pub fn finish_authentication(processor_ref: &str, amount: Money, passes: bool) -> ChargeOutcome {
+    if passes {
+        let rate = default_fee(amount.currency);
+        ChargeOutcome::Succeeded {
+            processor_ref: processor_ref.to_owned(),
+            fee_minor: percentage_fee(amount.minor, rate.basis_points, rate.fixed_minor)
+                .min(amount.minor),
+        }
+    } else {
+        ChargeOutcome::Declined {
+            processor_ref: Some(processor_ref.to_owned()),
+            code: AUTHENTICATION_FAILED.to_owned(),
+        }
+    }
+}
+
+/// The decline code of a payment whose authentication failed.
+pub const AUTHENTICATION_FAILED: &str = "authentication_failed";
+
 impl PaymentProcessor for SimulatedProcessor {
     fn charge(
         &self,
@@ -268,7 +290,6 @@ impl PaymentProcessor for SimulatedProcessor {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::money::Money;
 
     fn request(key: &str, method: &str, minor: i64) -> ChargeRequest {
         ChargeRequest {

@@ -136,6 +136,7 @@ pub fn payment_failed(
         "insufficient_funds" => "your bank reported insufficient funds",
         "expired_card" => "your card has expired",
         "payment_method_missing" => "there is no payment method on your account",
+        "authentication_failed" => "your bank could not confirm the payment",
         _ => "your bank declined it",
     };
     let line = format!("We could not collect your monthly Chipin charge of {amount}: {reason}.");

@@ -79,7 +79,8 @@ fn SupportersView(r: SupportersReport) -> impl IntoView {
                 view! { <p class="muted">"No supporters to show yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="table-wrap">
+                    // Wider than a phone: the scrolling box takes keyboard focus and has a name.
+                    <div class="table-wrap" tabindex="0" role="region" aria-label="Supporters table">
                         <table class="items supporters">
                             <caption class="visually-hidden">"Supporters of this page"</caption>
                             <thead>

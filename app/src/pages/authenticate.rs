@@ -1,0 +1,136 @@
+//! `/account/billing/authenticate/:charge_id`: the page a "confirm your payment" email links
+//! to. It shows the waiting charge with its donations and lets the supporter answer their
+//! bank's request; once the charge has left that state it shows what became of it.
+
+use crate::api::pledges::{AuthenticateCharge, get_charge_authentication};
+use crate::components::form::{CsrfField, FieldError, FormAlert, action_error};
+use crate::components::meta::PageMeta;
+use crate::error::AppError;
+use crate::model::{ChargeAuthentication, ChargeStatus, ConfirmWith, format_money};
+use crate::pages::billing::PastChargeView;
+use crate::pages::not_found::ErrorPanel;
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+use leptos_router::hooks::{use_params_map, use_query_map};
+
+#[component]
+pub fn AuthenticatePage() -> impl IntoView {
+    let params = use_params_map();
+    let id =
+        Memo::new(move |_| params.with(|p| p.get("charge_id").and_then(|s| s.parse::<i64>().ok())));
+    let data = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_charge_authentication(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <PageMeta title="Confirm your payment" description="Confirm a payment your bank asked you to authenticate."/>
+        <section class="page">
+            <p><a href="/account/billing">"← Billing"</a></p>
+            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok(a) => view! { <AuthenticationView a/> }.into_any(),
+                        Err(AppError::Unauthenticated) => {
+                            let next = format!(
+                                "/login?next=/account/billing/authenticate/{}",
+                                id.get_untracked().unwrap_or_default()
+                            );
+                            view! { <Redirect path=next/> }.into_any()
+                        }
+                        Err(e) => view! { <ErrorPanel error=e/> }.into_any(),
+                    }
+                })}
+            </Suspense>
+        </section>
+    }
+    .into_any()
+}
+
+#[component]
+fn AuthenticationView(a: ChargeAuthentication) -> impl IntoView {
+    let query = use_query_map();
+    let result = query.with_untracked(|q| q.get("result"));
+    let c = &a.charge;
+    let amount = format_money(c.amount_minor, &c.currency);
+    let notice = result.and_then(|r| {
+        Some(match r.as_str() {
+            "paid" => (
+                "alert-success",
+                format!("Thank you: your payment of {amount} went through. Every donation in it is paid."),
+            ),
+            "declined" => (
+                "alert-error",
+                "Your bank could not confirm the payment, so it was declined. It is tried again on the usual schedule; you can change your payment method on your billing page.".to_owned(),
+            ),
+            "settled" => (
+                "alert-warning",
+                "This payment had already been settled; nothing more was done.".to_owned(),
+            ),
+            _ => return None,
+        })
+    });
+    let status_note = match c.status {
+        ChargeStatus::RequiresAction => None,
+        ChargeStatus::Succeeded => Some("This payment is paid. There is nothing for you to do."),
+        ChargeStatus::Failed => Some("This payment was declined. There is nothing to confirm."),
+        ChargeStatus::Processing => Some("Your bank is processing this payment."),
+        ChargeStatus::Pending | ChargeStatus::CarriedForward => {
+            Some("This payment does not need you to confirm it.")
+        }
+    };
+    let charge_id = c.id;
+    view! {
+        <header class="page-head">
+            <h1>"Confirm your payment"</h1>
+            {match c.status {
+                ChargeStatus::RequiresAction => view! {
+                    <p class="lead">{format!(
+                        "Your bank asked you to confirm the payment of {amount} from {}. It carries every donation below in one charge.",
+                        c.date_label
+                    )}</p>
+                }.into_any(),
+                _ => view! { <p class="lead">{format!("Payment of {amount} from {}.", c.date_label)}</p> }.into_any(),
+            }}
+        </header>
+        {notice.map(|(class, text)| view! { <div class=format!("alert {class}") role="status">{text}</div> })}
+        {status_note.map(|n| view! { <p class="charge-status-note">{n}</p> })}
+        <PastChargeView charge=a.charge.clone()/>
+        {a.confirm_with.map(|how| match how {
+            ConfirmWith::SimulatedChallenge => view! { <SimulatedChallenge charge_id/> }.into_any(),
+        })}
+        <p><a href="/account/billing">"Back to billing"</a></p>
+    }
+    .into_any()
+}
+
+/// The simulated processor's stand-in for the bank's authentication window.
+#[component]
+fn SimulatedChallenge(charge_id: i64) -> impl IntoView {
+    let action = ServerAction::<AuthenticateCharge>::new();
+    let error = action_error(action.value());
+    view! {
+        <section class="panel" aria-labelledby="challenge-title">
+            <h2 id="challenge-title">"Authenticate with your bank"</h2>
+            <form method="post" action="/api/authenticate_charge" class="stack checkout" novalidate>
+                <CsrfField/>
+                <input type="hidden" name="charge_id" value=charge_id.to_string()/>
+                <div class="test-mode" role="note">
+                    <span class="test-mode-tag">"TEST MODE"</span>
+                    <span>"Simulated bank check: no real card is charged. Choose how the test authentication ends."</span>
+                </div>
+                <FormAlert error/>
+                <FieldError error field="answer"/>
+                <div class="button-row">
+                    <button type="submit" class="button" name="answer" value="pass">"Authenticate and pay"</button>
+                    <button type="submit" class="button button-secondary" name="answer" value="fail">"Fail authentication"</button>
+                </div>
+            </form>
+        </section>
+    }
+    .into_any()
+}
