@@ -157,7 +157,7 @@ pub async fn build_population_with(
     let users = "insert into users (email, display_name, password_hash, email_verified_at, created_at, password_changed_at) values ";
     let user_row = format!("($, $, '!', {at}, {at}, {at})");
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let owners: Vec<(String, String)> = (0..recipients)
         .map(|i| {
             (
@@ -191,7 +191,7 @@ pub async fn build_population_with(
     tx.commit().await?;
     lap(&mut population, "recipients");
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let people: Vec<(String, String)> = (0..supporters)
         .map(|i| {
             (
@@ -236,7 +236,7 @@ pub async fn build_population_with(
     population.pledges = pledges.len() as u64;
     population.tips = tips.len() as u64;
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     insert_rows(
         &mut tx,
         backend,
@@ -249,7 +249,7 @@ pub async fn build_population_with(
     tx.commit().await?;
     lap(&mut population, "pledges");
 
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     insert_rows(
         &mut tx,
         backend,

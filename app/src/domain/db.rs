@@ -106,6 +106,16 @@ impl Db {
         &self.pool
     }
 
+    /// Begins a transaction that reads and then writes. SQLite takes its write lock at the
+    /// start (`BEGIN IMMEDIATE`): a transaction that read first and only then tried to write
+    /// would fail at once, without waiting, whenever another connection wrote in between.
+    pub async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("begin immediate").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
     /// Which engine this is.
     pub fn backend(&self) -> Backend {
         self.backend

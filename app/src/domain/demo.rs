@@ -241,7 +241,7 @@ pub async fn load_if_empty(state: &AppState) -> Result<bool, DemoError> {
         return Ok(false);
     }
     let hash = state.hasher.hash(DEMO_PASSWORD).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let at = now();
     // Page slug → (recipient id, tier ids in order).
     let mut pages: HashMap<&str, (i64, Vec<i64>)> = HashMap::new();

@@ -162,7 +162,7 @@ pub async fn record_checked(
     currency: Currency,
     expense: &NewExpense,
 ) -> Result<i64, ExpenseError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     trail::lock_recipient(&mut tx, cause).await?;
     let open = unspent_shares(&mut tx, cause).await?;
     let Some(shares) = trail::split(expense.amount.minor, &open) else {
@@ -241,7 +241,7 @@ pub async fn correct(
         return Err(ExpenseError::AlreadyCorrected);
     }
     let currency: Currency = currency.parse().map_err(|_| ExpenseError::NotYours)?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     trail::lock_recipient(&mut tx, cause).await?;
     // Freeing the shares must leave each item's spent money at least what was paid out of it.
     let (short,): (i64,) = sqlx::query_as(&format!(

@@ -183,7 +183,7 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
         ));
     }
     let cause = kind == "cause";
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     trail::lock_recipient(&mut tx, payout.recipient_id).await?;
     let open = open_shares(&mut tx, payout.recipient_id, cause).await?;
     let Some(shares) = trail::split(payout.amount.minor, &open) else {
@@ -242,7 +242,7 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
 /// Marks a payout in transit as arrived: posts `payouts in transit → payouts paid`. With
 /// `owner`, only a payout of a page they own.
 pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), PayoutError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let row: Option<(i64, String)> = sqlx::query_as(
         "update payouts set status = 'paid', paid_at = $1 where id = $2 and status = 'in_transit' \
          and ($3 = 0 or recipient_id in (select id from recipients where owner_user_id = $3)) \

@@ -130,7 +130,7 @@ pub async fn create_pledge(
     }
     let visibility = Visibility::parse(form.visibility)?;
     let money = amount(form.amount, r.currency, "amount")?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     if let Some(tier_id) = form.tier_id {
         let tier: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
             "select price_minor, supporter_limit, retired from tiers where id = $1 and recipient_id = $2",
@@ -354,7 +354,7 @@ pub async fn create_tip(
         ));
     }
     let at = now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     ensure_profile(&mut tx, supporter, at).await?;
     let (tip_id,): (i64,) = sqlx::query_as(
         "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at) \
@@ -428,7 +428,7 @@ pub async fn set_payment_method(
         ));
     }
     let at = now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     ensure_profile(&mut tx, supporter, at).await?;
     sqlx::query("update billing_profiles set payment_method = $1 where user_id = $2")
         .bind(method)

@@ -305,7 +305,7 @@ pub async fn update_tier(
 /// Moves an active tier one place up or down among its page's active tiers. Returns the page.
 pub async fn move_tier(db: &Db, owner: i64, tier: i64, up: bool) -> Result<i64, RecipientError> {
     let recipient = owned_page(db, owner, Owned::Tier, tier).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let ids: Vec<(i64,)> = sqlx::query_as(
         "select id from tiers where recipient_id = $1 and retired = 0 order by position, id",
     )
@@ -415,7 +415,7 @@ pub async fn create_post(
 ) -> Result<i64, RecipientError> {
     owned(db, owner, recipient).await?;
     let (title, body, tiers) = post_fields(db, recipient, &form).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let at = now();
     let (id,): (i64,) = sqlx::query_as(
         "insert into posts (recipient_id, title, body_md, public, created_at, updated_at) \
@@ -442,7 +442,7 @@ pub async fn update_post(
 ) -> Result<i64, RecipientError> {
     let recipient = owned_page(db, owner, Owned::Post, post).await?;
     let (title, body, tiers) = post_fields(db, recipient, &form).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query(
         "update posts set title = $1, body_md = $2, public = $3, updated_at = $4 where id = $5",
     )
@@ -461,7 +461,7 @@ pub async fn update_post(
 /// Deletes a post. Returns the post's page.
 pub async fn delete_post(db: &Db, owner: i64, post: i64) -> Result<i64, RecipientError> {
     let recipient = owned_page(db, owner, Owned::Post, post).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     save_post_tiers(&mut tx, post, &[]).await?;
     sqlx::query("delete from posts where id = $1")
         .bind(post)

@@ -52,7 +52,7 @@ pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<(), AccountEr
         .map_err(|m| AccountError::Field("password", m))?;
     let hash = state.hasher.hash(password.expose()).await?;
     let at = now();
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let inserted: Option<(i64,)> = sqlx::query_as(
         "insert into users (email, display_name, password_hash, created_at, password_changed_at) \
          values ($1, $2, $3, $4, $4) on conflict (email) do nothing returning id",
@@ -100,7 +100,7 @@ pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<(), AccountEr
 
 /// Marks the address behind a verification link as confirmed.
 pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let user_id = consume_token(&mut tx, token, Purpose::VerifyEmail)
         .await?
         .ok_or(AccountError::InvalidLink)?;
@@ -180,7 +180,7 @@ async fn resend_verification(
     email: &str,
     name: &str,
 ) -> Result<(), AccountError> {
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let (recent,): (i64,) = sqlx::query_as(
         "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
     )
@@ -208,7 +208,7 @@ async fn resend_verification(
 /// At most five links an hour go to one address.
 pub async fn request_password_reset(state: &AppState, email_raw: &str) -> Result<(), AccountError> {
     let email = Email::parse(email_raw).map_err(|m| AccountError::Field("email", m))?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     let user: Option<(i64, String)> =
         sqlx::query_as("select id, display_name from users where email = $1")
             .bind(email.as_str())
@@ -265,7 +265,7 @@ pub async fn reset_password(
     let password = NewPassword::parse(new_password, &[&email, &name])
         .map_err(|m| AccountError::Field("password", m))?;
     let hash = state.hasher.hash(password.expose()).await?;
-    let mut tx = state.db.pool().begin().await?;
+    let mut tx = state.db.begin_write().await?;
     // Consumed inside the transaction: of two concurrent uses, one wins.
     let consumed = consume_token(&mut tx, token, Purpose::ResetPassword).await?;
     if consumed != Some(user_id) {
@@ -331,7 +331,7 @@ pub async fn change_password(
         ));
     }
     let hash = state.hasher.hash(password.expose()).await?;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     sqlx::query("update users set password_hash = $1, password_changed_at = $2 where id = $3")
         .bind(&hash)
         .bind(now())

@@ -304,7 +304,7 @@ async fn commit_outcomes(
     let at = now;
     let backend = db.backend();
     let _turn = writer.turn().await;
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let mut succeeded: Vec<(Pending, String, i64)> = Vec::new();
     let mut unreachable: Vec<i64> = Vec::new();
     for (p, outcome) in outcomes {
@@ -392,7 +392,7 @@ pub(super) async fn commit_authenticated(
     at: i64,
 ) -> Result<bool, BillingError> {
     const WAITING: &str = "'requires_action'";
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let Some(p) = load_charge(&mut tx, charge).await? else {
         return Ok(false);
     };
@@ -624,7 +624,14 @@ async fn settle_successes(
 /// with several workers. Returns how many were written.
 pub async fn write_receipts(db: &Db, site_url: &str, limit: i64) -> Result<u64, BillingError> {
     let backend = db.backend();
-    let mut tx = db.pool().begin().await?;
+    // Most polls find nothing owed; they should not take the write lock to learn that.
+    let owed: Option<(i64,)> = sqlx::query_as("select charge_id from receipts_due limit 1")
+        .fetch_optional(db.pool())
+        .await?;
+    if owed.is_none() {
+        return Ok(0);
+    }
+    let mut tx = db.begin_write().await?;
     let taken: Vec<i64> = sqlx::query_as::<_, (i64,)>(
         "delete from receipts_due where charge_id in \
            (select charge_id from receipts_due order by charge_id limit $1) returning charge_id",
@@ -866,7 +873,7 @@ pub async fn schedule_retries(
         Backend::Sqlite => "",
     };
     loop {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         let due: Vec<(i64, i64, String, String, i64, i64)> = sqlx::query_as(&format!(
             "select id, supporter_id, currency, cycle, attempt, amount_minor from charges \
              where status = 'failed' and next_retry_at is not null and next_retry_at <= $1 \
@@ -1011,7 +1018,7 @@ pub async fn settle_charge(
     config: &BillingConfig,
     outcome: &ChargeOutcome,
 ) -> Result<Settled, BillingError> {
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let settled = settle_awaiting(&mut tx, db.backend(), config, outcome, wall_clock()).await?;
     tx.commit().await?;
     Ok(settled)

@@ -33,7 +33,7 @@ pub async fn gather(
     let mut after = 0i64;
     let mut seen = 0u64;
     loop {
-        let mut tx = db.pool().begin().await?;
+        let mut tx = db.begin_write().await?;
         let batch: Vec<(i64,)> = sqlx::query_as(&format!(
             "select user_id from billing_profiles where billing_day <= $1 and user_id > $2 \
              order by user_id limit $3{lock}"

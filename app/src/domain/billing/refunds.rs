@@ -85,7 +85,7 @@ async fn refund(
         .await?;
 
     let at = now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let refunded = record(&mut tx, charge_id, item, &items, &outcome.refund_ref, at).await?;
     tx.commit().await?;
     if let Some(refunded) = refunded {

@@ -332,7 +332,7 @@ pub async fn process(
     }
 
     let at = now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     let first = sqlx::query(
         "insert into stripe_events (id, type, created, received_at, outcome) \
          values ($1, $2, $3, $4, 'processing') on conflict (id) do nothing",
