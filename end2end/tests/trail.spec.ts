@@ -207,3 +207,36 @@ test('a donor follows a tip to a cause through its charge, payout and two expens
     await donorContext.close();
   }
 });
+
+test.describe('without JavaScript', () => {
+  test.use({ javaScriptEnabled: false });
+
+  test('the receipt upload is a plain form: a bad file is refused, a PDF is attached to the next expense', async ({ page }, testInfo) => {
+    const project = testInfo.project.name;
+    const slug = `receipts-${project}-${crypto.randomBytes(3).toString('hex')}`;
+    const email = uniqueEmail(testInfo, 'organizer');
+    const password = strongPassword();
+    await signUpVerified(page, `Organizer ${project}`, email, password);
+    await logIn(page, email, password);
+    await page.goto('/studio/new');
+    await page.getByLabel(/Cause: a campaign/).check();
+    await page.getByLabel('Name', { exact: true }).fill('Receipts without scripts');
+    await page.getByLabel('Page address').fill(slug);
+    await page.getByLabel('Currency').selectOption('USD');
+    await page.getByRole('button', { name: 'Create page' }).click();
+    await expect(page).toHaveURL(/\/studio\/p\/\d+\?saved=created$/);
+    const id = /\/studio\/p\/(\d+)/.exec(page.url())![1];
+
+    await page.goto(`/studio/p/${id}/expenses`);
+    await page.getByLabel('Receipt file').setInputFiles({ name: 'scan.pdf', mimeType: 'application/pdf', buffer: Buffer.from('GIF89a pretending') });
+    await page.getByRole('button', { name: 'Upload receipt' }).click();
+    await expect(page.locator('#receipt-file-error')).toHaveText('That file is not a PDF, PNG, JPEG or WebP file.');
+
+    await page.getByLabel('Receipt file').setInputFiles(RECEIPT_PDF);
+    await page.getByRole('button', { name: 'Upload receipt' }).click();
+    await expect(page).toHaveURL(/\?receipt=[0-9a-f]{64}\.pdf#new-expense$/);
+    await expect(page.locator('#expense-receipt')).toHaveValue(/^\/media\/[0-9a-f]{64}\.pdf$/);
+    await expect(page.locator('#receipt-file-error')).toHaveCount(0);
+    await snap(page, testInfo, '01-nojs-receipt-attached');
+  });
+});
