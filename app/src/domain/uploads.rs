@@ -216,6 +216,24 @@ mod tests {
         }
     }
 
+    #[tokio::test]
+    async fn a_pdf_is_no_page_image_and_a_gif_is_no_receipt() {
+        // Both are refused before anything is written, so the folder is never touched.
+        let dir = Path::new("/nonexistent/uploads");
+        assert!(matches!(
+            store_image(dir, b"%PDF-1.4\n").await,
+            Err(UploadError::NotAnImage)
+        ));
+        assert!(matches!(
+            store_receipt(dir, b"GIF89a....").await,
+            Err(UploadError::NotAReceipt)
+        ));
+        assert!(matches!(
+            store_receipt(dir, &vec![b'%'; MAX_RECEIPT_BYTES + 1]).await,
+            Err(UploadError::ReceiptTooLarge)
+        ));
+    }
+
     #[test]
     fn only_stored_names_map_to_files() {
         let dir = Path::new("/uploads");
