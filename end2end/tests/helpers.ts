@@ -295,43 +295,67 @@ export async function signUpVerified(page: Page, name: string, email: string, pa
 }
 
 // ---------------------------------------------------------------------------------------------
-// The server's command line
+// The operator's command line, against the test server's database
 // ---------------------------------------------------------------------------------------------
 
 /**
- * Runs `server <args…>` (the binary the web server runs) against the test run's database and
- * mail outbox, as an operator would on the server; returns what it printed. Throws with its
- * output when it exits with an error.
+ * Runs `${CHIPIN_SERVER_BIN} <args>` (e.g. `billing run --as-of 2027-01-15`) with the same
+ * database, outbox and uploads as the server the tests talk to, and returns what it printed.
+ * Fails the test with the command's output if it exits non-zero.
  */
 export function serverCli(args: string[]): string {
   const data = process.env.CHIPIN_E2E_DATA;
   if (!data) throw new Error('CHIPIN_E2E_DATA is not set (it is set by playwright.config.ts)');
-  const bin = process.env.CHIPIN_SERVER_BIN ?? path.resolve('..', 'target', 'debug', 'server');
-  return execFileSync(bin, args, {
-    encoding: 'utf8',
-    timeout: 120_000,
-    env: {
-      ...process.env,
-      DATABASE_URL: `sqlite://${data}/chipin.db`,
-      MAIL_OUTBOX_DIR: `${data}/outbox`,
-      UPLOADS_DIR: `${data}/uploads`,
-      BASE_URL: 'http://127.0.0.1:3300',
-      DEMO_DATA: 'false',
-      RUST_LOG: 'warn',
-    },
-  });
+  const bin = process.env.CHIPIN_SERVER_BIN ?? '../target/debug/server';
+  try {
+    return execFileSync(bin, args, {
+      encoding: 'utf8',
+      timeout: 60_000,
+      env: {
+        ...process.env,
+        DATABASE_URL: `sqlite://${data}/chipin.db`,
+        MAIL_OUTBOX_DIR: `${data}/outbox`,
+        UPLOADS_DIR: `${data}/uploads`,
+        BASE_URL: 'http://127.0.0.1:3300',
+        DEMO_DATA: 'false',
+        RUST_LOG: 'warn',
+      },
+    });
+  } catch (e) {
+    const err = e as { status?: number; stdout?: string; stderr?: string };
+    throw new Error(`server ${args.join(' ')} exited with ${err.status}:\n${err.stdout ?? ''}\n${err.stderr ?? ''}`);
+  }
+}
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A date as the site writes it ("15 December 2026") in ISO form ("2026-12-15"). */
+export function isoDate(label: string): string {
+  const m = /(\d{1,2}) ([A-Z][a-z]+) (\d{4})/.exec(label);
+  const month = m ? MONTHS.indexOf(m[2]) + 1 : 0;
+  if (!m || month === 0) throw new Error(`not a date: ${label}`);
+  return `${m[3]}-${String(month).padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+}
+
+/** An amount as the site writes it ("$1,234.56", "-$0.30") in minor units. */
+export function cents(text: string): number {
+  const m = /(-?)\D*([\d,]+)\.(\d{2})/.exec(text.trim());
+  if (!m) throw new Error(`not an amount: ${text}`);
+  const value = Number(m[2].replace(/,/g, '')) * 100 + Number(m[3]);
+  return m[1] === '-' ? -value : value;
+}
+
+/** `cents` the other way round, in US dollars ("$8.25"). */
+export function usd(minor: number): string {
+  const sign = minor < 0 ? '-' : '';
+  const abs = Math.abs(minor);
+  const whole = Math.floor(abs / 100).toLocaleString('en-US');
+  return `${sign}$${whole}.${String(abs % 100).padStart(2, '0')}`;
 }
 
 /** Today's date in UTC, written YYYY-MM-DD (what `--as-of` takes). */
 export function todayUtc(): string {
   return new Date().toISOString().slice(0, 10);
-}
-
-/** An amount as shown on the site ("$1,234.56") in cents. */
-export function cents(text: string): number {
-  const n = Number(text.replace(/[^0-9.-]/g, ''));
-  if (!Number.isFinite(n)) throw new Error(`not an amount: ${text}`);
-  return Math.round(n * 100);
 }
 
 /**

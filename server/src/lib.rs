@@ -155,6 +155,12 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 media::UPLOAD_BODY_LIMIT,
             )),
         )
+        .route(
+            "/studio/p/{id}/expenses/receipt",
+            axum::routing::post(media::upload_receipt).layer(axum::extract::DefaultBodyLimit::max(
+                media::RECEIPT_BODY_LIMIT,
+            )),
+        )
         .route("/stripe/webhook", stripe_route(config))
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
         .leptos_routes_with_context(&options, routes, context.clone(), {

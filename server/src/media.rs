@@ -1,23 +1,29 @@
-//! Page images: the upload form's handler and the `/media/…` files it stores.
+//! Page images and expense receipts: the upload forms' handlers and the `/media/…` files they
+//! store.
 //!
-//! The upload is a plain multipart form (it works without WebAssembly). Its CSRF token
+//! Each upload is a plain multipart form (it works without WebAssembly). Its CSRF token
 //! travels in the form's address, as `?csrf_token=`, because the CSRF middleware does not
-//! read multipart bodies. The handler answers with a redirect back to the studio, carrying
-//! `?image=saved` or `?image_error=<code>` (see `UploadError::code`).
+//! read multipart bodies. The handlers answer with a redirect back to the studio, carrying
+//! `?image=saved` or `?image_error=<code>` (see `UploadError::code`) for page images, and
+//! `?receipt=<stored name>` or `?receipt_error=<code>` for receipts.
 
 use app::domain::AppState;
+use app::domain::expenses::{self, ExpenseError};
 use app::domain::recipients::RecipientError;
 use app::domain::studio;
-use app::domain::uploads::{self, MAX_IMAGE_BYTES, UploadError};
+use app::domain::uploads::{self, ImageKind, MAX_IMAGE_BYTES, MAX_RECEIPT_BYTES, UploadError};
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::{Multipart, Path};
 use axum::response::{IntoResponse, Redirect, Response};
 use http::StatusCode;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 
 /// The most an upload request may carry: the image plus the multipart framing.
 pub const UPLOAD_BODY_LIMIT: usize = MAX_IMAGE_BYTES + 64 * 1024;
+
+/// The most a receipt upload request may carry: the file plus the multipart framing.
+pub const RECEIPT_BODY_LIMIT: usize = MAX_RECEIPT_BYTES + 64 * 1024;
 
 fn back(recipient: i64, query: &str) -> Response {
     Redirect::to(&format!("/studio/p/{recipient}?{query}#image")).into_response()
@@ -29,17 +35,36 @@ fn refused(recipient: i64, e: &UploadError) -> Response {
 
 /// Reads the `image` field, stopping as soon as it is over the limit.
 async fn read_image(multipart: &mut Multipart) -> Result<Vec<u8>, UploadError> {
+    read_file(
+        multipart,
+        "image",
+        MAX_IMAGE_BYTES,
+        UploadError::TooLarge,
+        UploadError::NotAnImage,
+    )
+    .await
+}
+
+/// Reads the file field `name`, stopping as soon as it is over `limit` bytes; a body over the
+/// limit is refused with `too_large`, a malformed one with `malformed`.
+async fn read_file(
+    multipart: &mut Multipart,
+    name: &str,
+    limit: usize,
+    too_large: UploadError,
+    malformed: UploadError,
+) -> Result<Vec<u8>, UploadError> {
     loop {
         let field = match multipart.next_field().await {
             Ok(Some(f)) => f,
             Ok(None) => return Err(UploadError::Empty),
             // A body cut off at the request limit is too large, not malformed.
             Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                return Err(UploadError::TooLarge);
+                return Err(too_large);
             }
-            Err(_) => return Err(UploadError::NotAnImage),
+            Err(_) => return Err(malformed),
         };
-        if field.name() != Some("image") {
+        if field.name() != Some(name) {
             continue;
         }
         let mut field = field;
@@ -48,15 +73,15 @@ async fn read_image(multipart: &mut Multipart) -> Result<Vec<u8>, UploadError> {
             match field.chunk().await {
                 Ok(Some(chunk)) => {
                     bytes.extend_from_slice(&chunk);
-                    if bytes.len() > MAX_IMAGE_BYTES {
-                        return Err(UploadError::TooLarge);
+                    if bytes.len() > limit {
+                        return Err(too_large);
                     }
                 }
                 Ok(None) => return Ok(bytes),
                 Err(e) if e.status() == StatusCode::PAYLOAD_TOO_LARGE => {
-                    return Err(UploadError::TooLarge);
+                    return Err(too_large);
                 }
-                Err(_) => return Err(UploadError::NotAnImage),
+                Err(_) => return Err(malformed),
             }
         }
     }
@@ -112,20 +137,77 @@ pub async fn upload(
     }
 }
 
-/// `GET /media/{name}`: a stored image with its own type; content-addressed, so cached forever.
+fn receipt_back(cause: i64, query: &str) -> Response {
+    Redirect::to(&format!("/studio/p/{cause}/expenses?{query}#new-expense")).into_response()
+}
+
+/// `POST /studio/p/{id}/expenses/receipt`: stores a receipt for an expense of a cause the
+/// caller organizes, and sends them back to the expense form with the receipt attached.
+pub async fn upload_receipt(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Path(cause): Path<i64>,
+    mut multipart: Multipart,
+) -> Response {
+    let Some(user) = session.0.map(|s| s.user) else {
+        return Redirect::to(&format!("/login?next=/studio/p/{cause}/expenses")).into_response();
+    };
+    // Ownership first: a stranger's upload is not even written to disk.
+    match expenses::owned_cause(&state.db, user.user_id, cause).await {
+        Ok(_) => {}
+        Err(ExpenseError::NotYours) => {
+            return (StatusCode::NOT_FOUND, "We could not find that.").into_response();
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "receipt upload: cause lookup failed");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+        }
+    }
+    let bytes = match read_file(
+        &mut multipart,
+        "receipt",
+        MAX_RECEIPT_BYTES,
+        UploadError::ReceiptTooLarge,
+        UploadError::NotAReceipt,
+    )
+    .await
+    {
+        Ok(b) => b,
+        Err(e) => return receipt_back(cause, &format!("receipt_error={}", e.code())),
+    };
+    match uploads::store_receipt(&state.settings.uploads_dir, &bytes).await {
+        Ok(name) => receipt_back(cause, &format!("receipt={name}")),
+        Err(UploadError::Io(e)) => {
+            tracing::error!(error = %e, "receipt upload: could not store the file");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+        }
+        Err(e) => receipt_back(cause, &format!("receipt_error={}", e.code())),
+    }
+}
+
+/// `GET /media/{name}`: a stored file with its own type; content-addressed, so cached forever.
+/// PDFs open in the browser under a fixed, safe file name.
 pub async fn serve(Extension(state): Extension<AppState>, Path(name): Path<String>) -> Response {
     let Some((path, kind)) = uploads::media_file(&state.settings.uploads_dir, &name) else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    match tokio::fs::read(&path).await {
-        Ok(bytes) => (
-            [
-                (CONTENT_TYPE, kind.content_type()),
-                (CACHE_CONTROL, "public, max-age=31536000, immutable"),
-            ],
-            bytes,
-        )
-            .into_response(),
-        Err(_) => StatusCode::NOT_FOUND.into_response(),
+    let Ok(bytes) = tokio::fs::read(&path).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let mut res = (
+        [
+            (CONTENT_TYPE, kind.content_type()),
+            (CACHE_CONTROL, "public, max-age=31536000, immutable"),
+        ],
+        bytes,
+    )
+        .into_response();
+    if kind == ImageKind::Pdf {
+        // The name is the first characters of the content hash: only hex digits.
+        let disposition = format!("inline; filename=\"receipt-{}.pdf\"", &name[..12]);
+        if let Ok(v) = http::HeaderValue::from_str(&disposition) {
+            res.headers_mut().insert(CONTENT_DISPOSITION, v);
+        }
     }
+    res
 }

@@ -104,8 +104,8 @@ pub fn parse_receipt_url(raw: &str) -> Result<String, &'static str> {
     }
 }
 
-/// The currency of a cause `owner` owns.
-async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, ExpenseError> {
+/// The currency of a cause `owner` owns; [`ExpenseError::NotYours`] for any other page.
+pub async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, ExpenseError> {
     let row: Option<(String,)> = sqlx::query_as(
         "select currency from recipients where id = $1 and owner_user_id = $2 and kind = 'cause'",
     )

@@ -1,6 +1,7 @@
-//! Images people upload for their pages: checked by their first bytes (never by the name or
-//! the browser's claimed type), limited in size, and stored under the uploads folder by the
-//! SHA-256 of their content, so a file's address never changes and identical files are one.
+//! Files people upload: images for their pages and receipts for a cause's expenses. Each is
+//! checked by its first bytes (never by the name or the browser's claimed type), limited in
+//! size, and stored under the uploads folder by the SHA-256 of its content, so a file's address
+//! never changes and identical files are one.
 
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -8,21 +9,28 @@ use std::path::{Path, PathBuf};
 /// The largest image accepted, in bytes.
 pub const MAX_IMAGE_BYTES: usize = 2 * 1024 * 1024;
 
-/// The image formats accepted.
+/// The largest expense receipt accepted, in bytes.
+pub const MAX_RECEIPT_BYTES: usize = 5 * 1024 * 1024;
+
+/// The file formats stored: page images are PNG, JPEG, WebP or GIF; receipts are PDF, PNG,
+/// JPEG or WebP.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ImageKind {
     Png,
     Jpeg,
     Webp,
     Gif,
+    Pdf,
 }
 
 impl ImageKind {
-    const ALL: [Self; 4] = [Self::Png, Self::Jpeg, Self::Webp, Self::Gif];
+    const ALL: [Self; 5] = [Self::Png, Self::Jpeg, Self::Webp, Self::Gif, Self::Pdf];
 
-    /// Recognises an image by its magic bytes.
+    /// Recognises a file by its magic bytes.
     pub fn sniff(bytes: &[u8]) -> Option<Self> {
-        if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
+        if bytes.starts_with(b"%PDF-") {
+            Some(Self::Pdf)
+        } else if bytes.starts_with(b"\x89PNG\r\n\x1a\n") {
             Some(Self::Png)
         } else if bytes.starts_with(&[0xFF, 0xD8, 0xFF]) {
             Some(Self::Jpeg)
@@ -42,6 +50,7 @@ impl ImageKind {
             Self::Jpeg => "jpg",
             Self::Webp => "webp",
             Self::Gif => "gif",
+            Self::Pdf => "pdf",
         }
     }
 
@@ -52,7 +61,18 @@ impl ImageKind {
             Self::Jpeg => "image/jpeg",
             Self::Webp => "image/webp",
             Self::Gif => "image/gif",
+            Self::Pdf => "application/pdf",
         }
+    }
+
+    /// Whether it may be a page image.
+    pub fn is_page_image(self) -> bool {
+        !matches!(self, Self::Pdf)
+    }
+
+    /// Whether it may be an expense receipt.
+    pub fn is_receipt(self) -> bool {
+        !matches!(self, Self::Gif)
     }
 }
 
@@ -65,6 +85,10 @@ pub enum UploadError {
     TooLarge,
     #[error("That file is not a PNG, JPEG, WebP or GIF image.")]
     NotAnImage,
+    #[error("The receipt is larger than 5 MiB. Choose a smaller file.")]
+    ReceiptTooLarge,
+    #[error("That file is not a PDF, PNG, JPEG or WebP file.")]
+    NotAReceipt,
     #[error("could not store the upload")]
     Io(#[from] std::io::Error),
 }
@@ -78,6 +102,8 @@ impl UploadError {
             Self::Empty => "empty",
             Self::TooLarge => "size",
             Self::NotAnImage => "type",
+            Self::ReceiptTooLarge => "receipt_size",
+            Self::NotAReceipt => "receipt_type",
             Self::Io(_) => "io",
         }
     }
@@ -92,7 +118,28 @@ pub async fn store_image(dir: &Path, bytes: &[u8]) -> Result<String, UploadError
     if bytes.len() > MAX_IMAGE_BYTES {
         return Err(UploadError::TooLarge);
     }
-    let kind = ImageKind::sniff(bytes).ok_or(UploadError::NotAnImage)?;
+    let kind = ImageKind::sniff(bytes)
+        .filter(|k| k.is_page_image())
+        .ok_or(UploadError::NotAnImage)?;
+    store(dir, bytes, kind).await
+}
+
+/// Checks an expense receipt (PDF, PNG, JPEG or WebP, up to [`MAX_RECEIPT_BYTES`]) and stores
+/// it under `dir`; returns the stored file's name like [`store_image`].
+pub async fn store_receipt(dir: &Path, bytes: &[u8]) -> Result<String, UploadError> {
+    if bytes.is_empty() {
+        return Err(UploadError::Empty);
+    }
+    if bytes.len() > MAX_RECEIPT_BYTES {
+        return Err(UploadError::ReceiptTooLarge);
+    }
+    let kind = ImageKind::sniff(bytes)
+        .filter(|k| k.is_receipt())
+        .ok_or(UploadError::NotAReceipt)?;
+    store(dir, bytes, kind).await
+}
+
+async fn store(dir: &Path, bytes: &[u8], kind: ImageKind) -> Result<String, UploadError> {
     let name = format!(
         "{}.{}",
         hex::encode(Sha256::digest(bytes)),
@@ -148,6 +195,7 @@ mod tests {
             ImageKind::sniff(b"RIFF\0\0\0\0WEBPVP8 "),
             Some(ImageKind::Webp)
         );
+        assert_eq!(ImageKind::sniff(b"%PDF-1.4\n%"), Some(ImageKind::Pdf));
         assert_eq!(ImageKind::sniff(b"<svg onload=alert(1)>"), None);
         assert_eq!(ImageKind::sniff(b"hello, I am a .png"), None);
     }
@@ -158,12 +206,32 @@ mod tests {
             UploadError::Empty,
             UploadError::TooLarge,
             UploadError::NotAnImage,
+            UploadError::ReceiptTooLarge,
+            UploadError::NotAReceipt,
         ] {
             assert_eq!(
                 crate::model::studio::upload_refusal(e.code()),
                 Some(e.to_string().as_str())
             );
         }
+    }
+
+    #[tokio::test]
+    async fn a_pdf_is_no_page_image_and_a_gif_is_no_receipt() {
+        // Both are refused before anything is written, so the folder is never touched.
+        let dir = Path::new("/nonexistent/uploads");
+        assert!(matches!(
+            store_image(dir, b"%PDF-1.4\n").await,
+            Err(UploadError::NotAnImage)
+        ));
+        assert!(matches!(
+            store_receipt(dir, b"GIF89a....").await,
+            Err(UploadError::NotAReceipt)
+        ));
+        assert!(matches!(
+            store_receipt(dir, &vec![b'%'; MAX_RECEIPT_BYTES + 1]).await,
+            Err(UploadError::ReceiptTooLarge)
+        ));
     }
 
     #[test]

@@ -100,6 +100,40 @@ pub fn upload_refusal(code: &str) -> Option<&'static str> {
         "empty" => "Choose an image file to upload.",
         "size" => "The image is larger than 2 MiB. Choose a smaller one.",
         "type" => "That file is not a PNG, JPEG, WebP or GIF image.",
+        "receipt_size" => "The receipt is larger than 5 MiB. Choose a smaller file.",
+        "receipt_type" => "That file is not a PDF, PNG, JPEG or WebP file.",
         _ => return None,
     })
+}
+
+/// The address of a receipt the studio's upload form just stored, if `name` is one of the
+/// names that form gives back (the content hash and a receipt extension, nothing else).
+pub fn uploaded_receipt_url(name: &str) -> Option<String> {
+    let (hash, ext) = name.split_once('.')?;
+    let well_formed = hash.len() == 64
+        && hash
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        && matches!(ext, "pdf" | "png" | "jpg" | "webp");
+    well_formed.then(|| format!("/media/{name}"))
+}
+
+#[cfg(test)]
+mod receipt_tests {
+    use super::uploaded_receipt_url;
+
+    #[test]
+    fn only_stored_receipt_names_become_links() {
+        let good = format!("{}.pdf", "0a".repeat(32));
+        assert_eq!(uploaded_receipt_url(&good), Some(format!("/media/{good}")));
+        for bad in [
+            "x.pdf",
+            "../../etc/passwd",
+            &format!("{}.gif", "0a".repeat(32)),
+            &format!("{}.pdf", "0A".repeat(32)),
+            &format!("{}.pdf\"onload=\"", "0a".repeat(32)),
+        ] {
+            assert_eq!(uploaded_receipt_url(bad), None, "{bad}");
+        }
+    }
 }

@@ -1002,3 +1002,189 @@ async fn each_successful_charge_owes_one_receipt_written_once_by_the_mail_worker
         receipt.1
     );
 }
+
+/// A one-page PDF receipt.
+const RECEIPT_PDF: &[u8] = include_bytes!("../fixtures/receipt.pdf");
+
+/// Posts the receipt upload form like a browser (CSRF token in the form's address).
+async fn upload_receipt(
+    app: &TestApp,
+    cause: i64,
+    file_name: &str,
+    declared_type: &str,
+    bytes: Vec<u8>,
+) -> crate::helpers::Answer {
+    let token = app.csrf().await;
+    let part = reqwest::multipart::Part::bytes(bytes)
+        .file_name(file_name.to_owned())
+        .mime_str(declared_type)
+        .unwrap();
+    let form = reqwest::multipart::Form::new().part("receipt", part);
+    let res = app
+        .client
+        .post(app.url(&format!(
+            "/studio/p/{cause}/expenses/receipt?csrf_token={token}"
+        )))
+        .header("origin", &app.base)
+        .header("sec-fetch-site", "same-origin")
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let status = res.status().as_u16();
+    let location = res
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    crate::helpers::Answer {
+        status,
+        location,
+        body: res.text().await.unwrap_or_default(),
+    }
+}
+
+/// How many files the uploads folder holds.
+fn stored_files(app: &TestApp) -> usize {
+    std::fs::read_dir(&app.state.settings.uploads_dir).map_or(0, |d| d.count())
+}
+
+async fn page_text(app: &TestApp, path: &str) -> String {
+    app.get(path).await.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn organizers_upload_receipts_checked_by_content_and_link_them_to_expenses() {
+    let mut app = spawn_app().await;
+    let cause = make_cause(&app, "wells").await;
+    charged_tips(&app, cause, &[("Annabel", &["20"])]).await;
+    app.sign_up_and_log_in("org@example.org", "Organizer").await;
+    give_to(&app, cause, "org@example.org").await;
+    let form = page_text(&app, &format!("/studio/p/{cause}/expenses")).await;
+    assert!(form.contains("enctype=\"multipart/form-data\""), "{form}");
+    assert!(form.contains("up to 5 MiB"));
+
+    // A real PDF is stored and served back as a PDF, shown inline under a safe name.
+    let a = upload_receipt(
+        &app,
+        cause,
+        "receipt.pdf",
+        "application/pdf",
+        RECEIPT_PDF.to_vec(),
+    )
+    .await;
+    assert_eq!(a.status, 303, "{a:?}");
+    let to = a.location.clone().expect("a redirect");
+    let prefix = format!("/studio/p/{cause}/expenses?receipt=");
+    assert!(
+        to.starts_with(&prefix) && to.ends_with(".pdf#new-expense"),
+        "{to}"
+    );
+    let name = to[prefix.len()..to.len() - "#new-expense".len()].to_owned();
+    let url = format!("/media/{name}");
+    let res = app.get(&url).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-type"], "application/pdf");
+    assert_eq!(
+        res.headers()["content-disposition"],
+        format!("inline; filename=\"receipt-{}.pdf\"", &name[..12]).as_str()
+    );
+    assert_eq!(res.headers()["x-content-type-options"], "nosniff");
+    assert!(res.headers().contains_key("content-security-policy"));
+    assert_eq!(res.bytes().await.unwrap().as_ref(), RECEIPT_PDF);
+    assert_eq!(stored_files(&app), 1);
+
+    // Back on the form, the receipt is attached to the next expense.
+    let back = page_text(&app, to.split('#').next().unwrap()).await;
+    assert!(back.contains(&format!("value=\"{url}\"")), "{back}");
+    let a = post(
+        &app,
+        "trail/record_expense",
+        &[
+            ("recipient_id", cause.to_string()),
+            ("amount", "3.50".to_owned()),
+            ("description", "Pipe fittings".to_owned()),
+            ("spent_on", "2026-01-05".to_owned()),
+            ("receipt_url", url.clone()),
+        ],
+    )
+    .await;
+    assert_eq!(
+        a.location.as_deref(),
+        Some(format!("/studio/p/{cause}/expenses?saved=expense").as_str()),
+        "{a:?}"
+    );
+    let (receipt,): (Option<String>,) =
+        sqlx::query_as("select receipt_url from expenses where recipient_id = $1")
+            .bind(cause)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(receipt.as_deref(), Some(url.as_str()));
+    assert!(page_text(&app, "/c/wells").await.contains(&url));
+
+    // A text file called .pdf, an empty file and anything over 5 MiB are refused with a
+    // reason on the form, and nothing is stored.
+    let mut big = RECEIPT_PDF.to_vec();
+    big.resize(5 * 1024 * 1024 + 1, b' ');
+    let mut bigger = RECEIPT_PDF.to_vec();
+    bigger.resize(7 * 1024 * 1024, b' ');
+    let gif = b"GIF89a not a receipt type".to_vec();
+    for (file, bytes, code, reason) in [
+        (
+            "invoice.pdf",
+            b"<html>not a pdf</html>".to_vec(),
+            "receipt_type",
+            "not a PDF, PNG, JPEG or WebP",
+        ),
+        (
+            "invoice.gif",
+            gif,
+            "receipt_type",
+            "not a PDF, PNG, JPEG or WebP",
+        ),
+        ("huge.pdf", big, "receipt_size", "larger than 5 MiB"),
+        ("huger.pdf", bigger, "receipt_size", "larger than 5 MiB"),
+    ] {
+        let a = upload_receipt(&app, cause, file, "application/pdf", bytes).await;
+        assert_eq!(
+            a.location.as_deref(),
+            Some(format!("/studio/p/{cause}/expenses?receipt_error={code}#new-expense").as_str()),
+            "{file}: {a:?}"
+        );
+        let shown = page_text(
+            &app,
+            &format!("/studio/p/{cause}/expenses?receipt_error={code}"),
+        )
+        .await;
+        assert!(shown.contains(reason), "{file}");
+        assert!(shown.contains("id=\"receipt-file-error\""), "{file}");
+        assert_eq!(stored_files(&app), 1, "{file} stored nothing");
+    }
+    // Crafted links put neither words nor addresses on the page.
+    let crafted = page_text(
+        &app,
+        &format!("/studio/p/{cause}/expenses?receipt_error=Call+0800&receipt=..%2F..%2Fsecret.pdf"),
+    )
+    .await;
+    assert!(!crafted.contains("Call 0800") && !crafted.contains("secret.pdf"));
+    assert!(crafted.contains("The receipt could not be saved."));
+
+    // Someone else cannot upload to the cause, nor can a visitor.
+    app.new_browser();
+    app.sign_up_and_log_in("other@example.org", "Other").await;
+    let mut other = RECEIPT_PDF.to_vec();
+    other.extend_from_slice(b"% other\n");
+    let a = upload_receipt(&app, cause, "receipt.pdf", "application/pdf", other.clone()).await;
+    assert_eq!(a.status, 404, "{a:?}");
+    app.new_browser();
+    let a = upload_receipt(&app, cause, "receipt.pdf", "application/pdf", other).await;
+    assert!(
+        a.status == 403
+            || a.location
+                .as_deref()
+                .is_some_and(|l| l.starts_with("/login")),
+        "{a:?}"
+    );
+    assert_eq!(stored_files(&app), 1);
+}

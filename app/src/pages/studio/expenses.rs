@@ -1,5 +1,5 @@
 //! `/studio/p/:id/expenses`: a cause's organizer records what the money was spent on (amount,
-//! description, date, receipt link), sees the running balance, and corrects a mistaken
+//! description, date, receipt link or uploaded receipt file), sees the running balance, and corrects a mistaken
 //! expense (expenses are never deleted; a correction reverses one and frees its money).
 
 use super::{id_param, load_failed, saved_message};
@@ -7,6 +7,7 @@ use crate::api::trail::{CorrectExpense, RecordExpense, get_expenses};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::model::format_money;
+use crate::model::studio::{upload_refusal, uploaded_receipt_url};
 use crate::model::trail::{ExpenseRow, ExpensesPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -45,6 +46,20 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
     let saved = use_query_map()
         .with_untracked(|q| q.get("saved"))
         .and_then(|s| saved_message(&s));
+    let (receipt, receipt_problem) = use_query_map().with_untracked(|q| {
+        (
+            q.get("receipt").and_then(|n| uploaded_receipt_url(&n)),
+            q.get("receipt_error").map(|code| {
+                upload_refusal(&code).unwrap_or("The receipt could not be saved. Please try again.")
+            }),
+        )
+    });
+    let upload_action = format!(
+        "/studio/p/{}/expenses/receipt?{}={}",
+        p.recipient_id,
+        crate::CSRF_FIELD_NAME,
+        crate::components::form::csrf_token()
+    );
     let c = p.currency.clone();
     let money = move |m: i64| format_money(m, &c);
     let today = p.today.clone();
@@ -90,8 +105,26 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
                     <p class="stat-value" id="unspent">{money(p.unspent_minor)}</p>
                 </div>
             </div>
-            <section class="panel" aria-labelledby="new-expense-title">
+            <section class="panel" id="new-expense" aria-labelledby="new-expense-title">
                 <h2 id="new-expense-title">"Record an expense"</h2>
+                <form method="post" action=upload_action enctype="multipart/form-data" class="stack">
+                    <div class="field">
+                        <label for="receipt-file">"Receipt file"</label>
+                        <input id="receipt-file" name="receipt" type="file" required
+                            accept="application/pdf,image/png,image/jpeg,image/webp"
+                            aria-invalid=if receipt_problem.is_some() { "true" } else { "false" }
+                            aria-describedby="receipt-file-help receipt-file-error"/>
+                        <p class="help" id="receipt-file-help">"Optional: PDF, PNG, JPEG or WebP, up to 5 MiB. Upload it first, then fill in the expense below."</p>
+                        {receipt_problem.map(|m| view! { <p class="field-error" id="receipt-file-error" role="alert">{m}</p> })}
+                    </div>
+                    <button type="submit" class="button button-secondary">"Upload receipt"</button>
+                </form>
+                {receipt.clone().map(|u| view! {
+                    <div class="alert alert-success" role="status">
+                        "Receipt uploaded: " <a href=u.clone() target="_blank" rel="noopener">"view it"</a>
+                        ". It is attached to the expense you record below."
+                    </div>
+                })}
                 <form method="post" action="/api/trail/record_expense" class="stack" novalidate>
                     <CsrfField/>
                     <input type="hidden" name="recipient_id" value=p.recipient_id.to_string()/>
@@ -117,8 +150,9 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
                     <div class="field">
                         <label for="expense-receipt">"Receipt link (optional)"</label>
                         <input id="expense-receipt" name="receipt_url" type="url" placeholder="https://" autocomplete="off"
+                            value=receipt.unwrap_or_default()
                             aria-invalid=invalid(error, "receipt_url") aria-describedby="receipt_url-error receipt-hint"/>
-                        <p class="hint" id="receipt-hint">"An https:// link to the invoice or receipt."</p>
+                        <p class="hint" id="receipt-hint">"An https:// link to the invoice or receipt, or the address of the file uploaded above."</p>
                         <FieldError error field="receipt_url"/>
                     </div>
                     <button type="submit" class="button">"Record expense"</button>
