@@ -68,6 +68,8 @@ pub fn spawn(
                 _ = billing_rx.changed() => break,
             }
             let _ = bill_once(&billing_state, chrono::Utc::now().date_naive()).await;
+            // Settled charges change supporter counts and cause ledgers.
+            billing_state.public_cache.note_change();
         }
     });
     let mut house_rx = rx;

@@ -6,10 +6,7 @@ use crate::model::{ExplorePage, RecipientPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {
-    crate::api::ssr,
-    crate::domain::{explore, public_page},
-};
+use {crate::api::ssr, crate::domain::explore};
 
 /// One page of the explore list. Every parameter is optional text, as a GET form sends it;
 /// values that make no sense fall back to the defaults instead of failing.
@@ -24,7 +21,7 @@ pub async fn explore_recipients(
     let state = ssr::state()?;
     let filter = explore::parse_filter(&q, &category, &kind, &sort, &page);
     state
-        .explore_cache
+        .public_cache
         .explore(&state.db, filter)
         .await
         .map_err(AppError::internal)
@@ -34,7 +31,9 @@ pub async fn explore_recipients(
 #[server(endpoint = "recipients/page", client = CsrfClient)]
 pub async fn get_recipient_page(slug: String) -> Result<RecipientPage, AppError> {
     let state = ssr::state()?;
-    public_page::load(&state.db, &slug)
+    state
+        .public_cache
+        .recipient_page(&state.db, &slug)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)

@@ -76,11 +76,11 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 #[server(endpoint = "studio/posts", client = CsrfClient)]
 pub async fn get_posts(slug: String) -> Result<Vec<PostView>, AppError> {
     let state = ssr::state()?;
-    let viewer = ssr::session().map(|s| s.user.user_id);
-    studio::posts_for(&state.db, &slug, viewer)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)
+    let posts = match ssr::session().map(|s| s.user.user_id) {
+        Some(viewer) => studio::posts_for(&state.db, &slug, Some(viewer)).await,
+        None => state.public_cache.public_posts(&state.db, &slug).await,
+    };
+    posts.map_err(AppError::internal)?.ok_or(AppError::NotFound)
 }
 
 /// Creates a creator or cause page owned by the caller.

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod billing;
+pub mod cache;
 pub mod dashboard;
 pub mod db;
 pub mod demo;
@@ -39,8 +40,8 @@ pub struct AppState {
     /// Stripe, when configured (then it is also `processor`): saving cards through Checkout.
     pub stripe: Option<Arc<billing::stripe::StripeProcessor>>,
     pub billing: Arc<billing::BillingConfig>,
-    /// Explore lists served recently, for a few seconds.
-    pub explore_cache: Arc<explore::ExploreCache>,
+    /// Public pages and explore lists served recently, for a few seconds.
+    pub public_cache: Arc<cache::PublicCache>,
 }
 
 impl AppState {
@@ -51,9 +52,10 @@ impl AppState {
             ..billing::BillingConfig::default()
         };
         Self {
-            explore_cache: Arc::new(explore::ExploreCache::new(std::time::Duration::from_secs(
-                settings.explore_cache_secs,
-            ))),
+            public_cache: Arc::new(cache::PublicCache::new(
+                std::time::Duration::from_secs(settings.explore_cache_secs),
+                std::time::Duration::from_secs(settings.page_cache_secs),
+            )),
             hasher: accounts::password::Hasher::new(settings.password_hashing_concurrency),
             db,
             settings: Arc::new(settings),

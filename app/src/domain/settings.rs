@@ -25,6 +25,9 @@ pub struct Settings {
     pub uploads_dir: PathBuf,
     /// How long an explore list may be served from memory, in seconds (0: never).
     pub explore_cache_secs: u64,
+    /// How long a public creator or cause page may be served from memory, in seconds (0:
+    /// never); any write through the site drops it sooner.
+    pub page_cache_secs: u64,
 }
 
 impl Settings {
@@ -45,6 +48,7 @@ impl Settings {
             reset_password_ttl_secs: 3600,
             uploads_dir: PathBuf::from("data/uploads"),
             explore_cache_secs: 5,
+            page_cache_secs: 5,
         }
     }
 

@@ -86,6 +86,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         ("DEMO_DATA".into(), "false".into()),
         // Tests read their own writes at once.
         ("EXPLORE_CACHE_SECS".into(), "0".into()),
+        ("PAGE_CACHE_SECS".into(), "0".into()),
         (
             "UPLOADS_DIR".into(),
             dir.path().join("uploads").display().to_string(),

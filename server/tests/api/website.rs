@@ -2,7 +2,7 @@
 //! tipping, the fee preview, the billing dashboard before and after a billing run, who may
 //! touch which pledge, and what bad input gets.
 
-use crate::helpers::{Answer, TestApp, spawn_app};
+use crate::helpers::{Answer, TestApp, spawn_app, spawn_app_with};
 use crate::population::{recipient, scalar, tier};
 use app::domain::billing;
 use app::model::{BillingDashboard, ChargeStatus, DonationPreview, DonationStatus, PledgeStatus};
@@ -627,4 +627,32 @@ async fn the_forms_work_as_plain_posts_and_the_preview_as_a_get() {
         .await
         .unwrap();
     assert!(page.contains("Choose a day from 1 to 28."));
+}
+
+/// A public page is served from memory for a while, and the first write through the site
+/// drops it: what the command line or another process changes waits for the entry to expire,
+/// what a request changes shows on the next view.
+#[tokio::test]
+async fn a_public_page_kept_in_memory_is_dropped_by_the_next_write_through_the_site() {
+    let mut app = spawn_app_with(&[("PAGE_CACHE_SECS", "600")]).await;
+    two_usd_pages(&app).await;
+    async fn view(app: &TestApp) -> String {
+        let res = app.get("/c/mara").await;
+        assert_eq!(res.status(), 200);
+        res.text().await.unwrap()
+    }
+    assert!(!view(&app).await.contains("Mara Renamed Elsewhere"));
+
+    sqlx::query("update recipients set name = 'Mara Renamed Elsewhere' where slug = 'mara'")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    assert!(
+        !view(&app).await.contains("Mara Renamed Elsewhere"),
+        "a change outside the site waits for the kept page to expire"
+    );
+
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+    app.new_browser();
+    assert!(view(&app).await.contains("Mara Renamed Elsewhere"));
 }
