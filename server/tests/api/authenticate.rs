@@ -10,9 +10,9 @@ use crate::population::{card, recipient, scalar, tier};
 use app::domain::billing::simulated::methods;
 use app::domain::billing::webhooks;
 use app::domain::{billing, ledger};
-use serde_json::json;
 use app::model::{BillingDashboard, ChargeStatus, DonationStatus};
 use chrono::{NaiveDate, Utc};
+use serde_json::json;
 
 async fn run_billing(app: &TestApp, as_of: NaiveDate) -> billing::RunSummary {
     let state = &app.state;
@@ -455,12 +455,19 @@ async fn with_stripe_the_supporter_confirms_on_a_page_that_loads_stripe_js_with_
         .unwrap();
     assert!(script_src.contains("https://js.stripe.com"), "{csp}");
     assert!(
-        csp.contains("frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"),
+        csp.contains(
+            "frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com"
+        ),
         "{csp}"
     );
-    assert!(csp.contains("connect-src 'self' https://api.stripe.com"), "{csp}");
+    assert!(
+        csp.contains("connect-src 'self' https://api.stripe.com"),
+        "{csp}"
+    );
     let billing = app.get("/account/billing").await;
-    let elsewhere = billing.headers()["content-security-policy"].to_str().unwrap();
+    let elsewhere = billing.headers()["content-security-policy"]
+        .to_str()
+        .unwrap();
     assert!(!elsewhere.contains("stripe"), "{elsewhere}");
     let banner = billing.text().await.unwrap();
     assert!(
@@ -477,7 +484,14 @@ async fn with_stripe_the_supporter_confirms_on_a_page_that_loads_stripe_js_with_
     assert_eq!(a.error_field().as_deref(), Some("answer"));
     assert_eq!(charge_row(&app, id).await.0, "requires_action");
     // Stripe's own event for the off-session attempt does not decline the waiting charge.
-    let outcome = webhook(&app, &fake, "payment_intent.payment_failed", &pi, "evt_auth").await;
+    let outcome = webhook(
+        &app,
+        &fake,
+        "payment_intent.payment_failed",
+        &pi,
+        "evt_auth",
+    )
+    .await;
     assert!(outcome.contains("waits for authentication"), "{outcome}");
     assert_eq!(charge_row(&app, id).await.0, "requires_action");
 
@@ -532,7 +546,11 @@ async fn coming_back_from_stripe_js_paid_settles_the_charge_once_and_the_webhook
     assert_eq!(after.1, before.1 + 1, "one journal entry");
     let db = &app.state.db;
     assert_eq!(
-        scalar(db, "select count(*) from donation_items where status = 'paid'").await,
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'paid'"
+        )
+        .await,
         2
     );
     assert!(ledger::check(db).await.unwrap().is_ok());
@@ -549,7 +567,10 @@ async fn coming_back_from_stripe_js_paid_settles_the_charge_once_and_the_webhook
     assert_eq!(money_rows(&app).await, after);
     let (_, html) = page(&app, &format!("{path}?result=paid")).await;
     assert!(html.contains("went through") && html.contains("This payment is paid."));
-    assert!(!html.contains("data-client-secret"), "nothing left to confirm");
+    assert!(
+        !html.contains("data-client-secret"),
+        "nothing left to confirm"
+    );
     // One receipt.
     let mail = app.emails_to("fan@example.org").await;
     assert_eq!(
@@ -618,7 +639,10 @@ async fn a_failed_authentication_with_stripe_is_a_decline_retried_on_schedule() 
     );
     let (status, code, _, retry) = charge_row(&app, id).await;
     assert_eq!(status, "failed");
-    assert_eq!(code.as_deref(), Some("payment_intent_authentication_failure"));
+    assert_eq!(
+        code.as_deref(),
+        Some("payment_intent_authentication_failure")
+    );
     assert!(retry.is_some(), "a retry is scheduled");
     assert_eq!(money_rows(&app).await, before, "no money moved");
     let db = &app.state.db;
@@ -630,7 +654,14 @@ async fn a_failed_authentication_with_stripe_is_a_decline_retried_on_schedule() 
     assert!(subject.contains("did not go through"), "{subject}");
     assert!(body.contains("/account/billing"), "{body}");
     // The webhook for the same failure changes nothing more.
-    let outcome = webhook(&app, &fake, "payment_intent.payment_failed", &pi, "evt_fail").await;
+    let outcome = webhook(
+        &app,
+        &fake,
+        "payment_intent.payment_failed",
+        &pi,
+        "evt_fail",
+    )
+    .await;
     assert!(outcome.contains("already"), "{outcome}");
     assert_eq!(
         scalar(db, "select count(*) from charges where status = 'failed'").await,

@@ -775,8 +775,10 @@ async fn create_payment_intent(
             let e = match payment_method.as_str() {
                 pm::DETACHED => json!({"type": "invalid_request_error", "param": "payment_method",
                     "message": "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first."}),
-                pm::UNACTIVATED => json!({"type": "invalid_request_error", "code": "payment_method_unactivated",
-                    "message": "The operation cannot be performed as the payment method used has not been activated. Activate the payment method in the Dashboard, then try again."}),
+                pm::UNACTIVATED => {
+                    json!({"type": "invalid_request_error", "code": "payment_method_unactivated",
+                    "message": "The operation cannot be performed as the payment method used has not been activated. Activate the payment method in the Dashboard, then try again."})
+                }
                 _ => json!({"type": "card_error", "code": "card_decline_rate_limit_exceeded",
                     "message": "This card has been declined too many times. You can try to charge this card again after 24 hours."}),
             };

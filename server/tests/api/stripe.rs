@@ -172,7 +172,10 @@ async fn each_stripe_outcome_is_recorded_as_it_should_be() {
     }
     let s = run(&app, &stripe, "2026-11-01").await;
     assert_eq!(s.charges_succeeded, 1);
-    assert_eq!(s.charges_declined, 4, "three declines and the unknown method");
+    assert_eq!(
+        s.charges_declined, 4,
+        "three declines and the unknown method"
+    );
     assert_eq!(s.charges_requiring_action, 2);
     assert_eq!(s.charges_processing, 1);
     assert_eq!(s.charges_unreachable, 2, "500, lost answer");
@@ -728,9 +731,13 @@ async fn a_card_stripe_refuses_with_400_fails_like_a_decline_and_is_not_sent_aga
             .await
             .pop()
             .unwrap_or_else(|| panic!("{method}: the supporter is told"));
-        assert!(subject.contains("did not go through"), "{method}: {subject}");
         assert!(
-            body.contains("Update your payment method: http://") && body.contains("/account/billing\n"),
+            subject.contains("did not go through"),
+            "{method}: {subject}"
+        );
+        assert!(
+            body.contains("Update your payment method: http://")
+                && body.contains("/account/billing\n"),
             "{method}: the link to update the payment method: {body}"
         );
     }
@@ -777,5 +784,8 @@ fn a_client_secret_is_never_printed() {
             return_url: "/r".into(),
         }
     );
-    assert!(!printed.contains("shh") && printed.contains("pk_test_1"), "{printed}");
+    assert!(
+        !printed.contains("shh") && printed.contains("pk_test_1"),
+        "{printed}"
+    );
 }
