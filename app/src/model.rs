@@ -521,11 +521,38 @@ pub struct PastCharge {
 }
 
 /// How the supporter answers their bank's request to authenticate a payment.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConfirmWith {
     /// The simulated processor's test challenge: a button to pass it and one to fail it.
     SimulatedChallenge,
+    /// Stripe.js confirms the PaymentIntent in the browser, then sends the supporter to
+    /// `return_url`, where the server asks Stripe how it ended.
+    StripeJs(StripeConfirmation),
+}
+
+/// What the page hands Stripe.js to confirm one waiting PaymentIntent. Only the charge's
+/// supporter is ever sent it; `Debug` leaves the client secret out.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StripeConfirmation {
+    pub publishable_key: String,
+    /// The PaymentIntent's client secret: it lets this browser confirm the payment.
+    pub client_secret: String,
+    /// The card to confirm with, when the PaymentIntent no longer holds one.
+    pub payment_method: Option<String>,
+    /// Where the browser goes once Stripe.js is done (a path on this site).
+    pub return_url: String,
+}
+
+impl std::fmt::Debug for StripeConfirmation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StripeConfirmation")
+            .field("publishable_key", &self.publishable_key)
+            .field("client_secret", &"[redacted]")
+            .field("payment_method", &self.payment_method)
+            .field("return_url", &self.return_url)
+            .finish()
+    }
 }
 
 /// The page a "confirm your payment" email links to.

@@ -25,6 +25,14 @@ pub struct ClientAddr(pub String);
 #[derive(Clone, Debug)]
 pub struct CspNonce(pub String);
 
+/// True for the page that confirms a payment with Stripe.js
+/// (`/account/billing/authenticate/{charge_id}`): the only page whose Content-Security-Policy
+/// lets Stripe's script, frames and API in.
+pub fn loads_stripe_js(path: &str) -> bool {
+    path.strip_prefix("/account/billing/authenticate/")
+        .is_some_and(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()))
+}
+
 /// A `Set-Cookie` value for the session token.
 pub fn session_cookie(token: &str, secure: bool, max_age_secs: i64) -> String {
     format!(
@@ -67,6 +75,20 @@ mod tests {
         assert_eq!(cookie_value(h, SESSION_COOKIE), Some("abc"));
         assert_eq!(cookie_value(h, CSRF_COOKIE), Some("xyz"));
         assert_eq!(cookie_value(h, "missing"), None);
+    }
+
+    #[test]
+    fn only_the_authentication_page_loads_stripe_js() {
+        assert!(loads_stripe_js("/account/billing/authenticate/42"));
+        for other in [
+            "/account/billing",
+            "/account/billing/authenticate/",
+            "/account/billing/authenticate/42/return",
+            "/account/billing/authenticate/x",
+            "/account/billing/authenticate/42/../../..",
+        ] {
+            assert!(!loads_stripe_js(other), "{other}");
+        }
     }
 
     #[test]

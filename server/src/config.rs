@@ -24,11 +24,14 @@ impl fmt::Debug for Secret {
     }
 }
 
-/// Stripe credentials; both or neither.
+/// Stripe credentials; all three or none.
 #[derive(Clone, Debug)]
 pub struct StripeKeys {
     pub secret_key: Secret,
     pub webhook_secret: Secret,
+    /// `STRIPE_PUBLISHABLE_KEY`: the key Stripe.js uses in the supporter's browser to confirm a
+    /// payment their bank asked them to authenticate. Public by design.
+    pub publishable_key: String,
     /// `STRIPE_API_BASE`: another address for Stripe's API (a local fake in tests).
     pub api_base: Option<String>,
 }
@@ -130,9 +133,13 @@ impl Config {
         let mail_outbox_dir =
             PathBuf::from(get("MAIL_OUTBOX_DIR").unwrap_or_else(|| "data/outbox".to_owned()));
 
-        let stripe = match (get("STRIPE_SECRET_KEY"), get("STRIPE_WEBHOOK_SECRET")) {
-            (None, None) => None,
-            (Some(k), Some(w)) => {
+        let stripe = match (
+            get("STRIPE_SECRET_KEY"),
+            get("STRIPE_WEBHOOK_SECRET"),
+            get("STRIPE_PUBLISHABLE_KEY"),
+        ) {
+            (None, None, None) => None,
+            (Some(k), Some(w), Some(p)) => {
                 if !(k.starts_with("sk_") || k.starts_with("rk_")) {
                     return Err(err(
                         "STRIPE_SECRET_KEY",
@@ -143,6 +150,21 @@ impl Config {
                     return Err(err(
                         "STRIPE_WEBHOOK_SECRET",
                         "must be a webhook signing secret (whsec_…)",
+                    ));
+                }
+                if !p.starts_with("pk_") {
+                    return Err(err(
+                        "STRIPE_PUBLISHABLE_KEY",
+                        "must be a Stripe publishable key (pk_…)",
+                    ));
+                }
+                // Test-mode keys start `sk_test_`/`pk_test_`, live ones `sk_live_`/`pk_live_`;
+                // a mix would confirm payments in one mode that were made in the other.
+                let test_mode = |key: &str| key.get(3..).is_some_and(|r| r.starts_with("test_"));
+                if test_mode(&k) != test_mode(&p) {
+                    return Err(err(
+                        "STRIPE_PUBLISHABLE_KEY",
+                        "must be of the same mode (test or live) as STRIPE_SECRET_KEY",
                     ));
                 }
                 let api_base = match get("STRIPE_API_BASE") {
@@ -165,19 +187,21 @@ impl Config {
                 Some(StripeKeys {
                     secret_key: Secret(k),
                     webhook_secret: Secret(w),
+                    publishable_key: p,
                     api_base,
                 })
             }
-            (Some(_), None) => {
+            (k, w, _) => {
+                let missing = if k.is_none() {
+                    "STRIPE_SECRET_KEY"
+                } else if w.is_none() {
+                    "STRIPE_WEBHOOK_SECRET"
+                } else {
+                    "STRIPE_PUBLISHABLE_KEY"
+                };
                 return Err(err(
-                    "STRIPE_WEBHOOK_SECRET",
-                    "must be set when STRIPE_SECRET_KEY is",
-                ));
-            }
-            (None, Some(_)) => {
-                return Err(err(
-                    "STRIPE_SECRET_KEY",
-                    "must be set when STRIPE_WEBHOOK_SECRET is",
+                    missing,
+                    "STRIPE_SECRET_KEY, STRIPE_WEBHOOK_SECRET and STRIPE_PUBLISHABLE_KEY are set together or not at all",
                 ));
             }
         };
@@ -364,39 +388,70 @@ mod tests {
         }
     }
 
+    const STRIPE: [(&str, &str); 3] = [
+        ("STRIPE_SECRET_KEY", "sk_test_abc"),
+        ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_ghi"),
+    ];
+
     #[test]
-    fn stripe_keys_come_in_pairs_and_never_print() {
-        assert_eq!(
-            config(&[("STRIPE_SECRET_KEY", "sk_test_1")])
-                .unwrap_err()
-                .var,
-            "STRIPE_WEBHOOK_SECRET"
-        );
-        let c = config(&[
-            ("STRIPE_SECRET_KEY", "sk_test_abc"),
-            ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
-        ])
-        .unwrap();
+    fn stripe_keys_come_together_and_secrets_never_print() {
+        // Any one or two of the three name the first one missing.
+        for present in [0b001, 0b010, 0b100, 0b011, 0b101, 0b110] {
+            let vars: Vec<(&str, &str)> = STRIPE
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| present & (1 << i) != 0)
+                .map(|(_, v)| *v)
+                .collect();
+            let missing = STRIPE
+                .iter()
+                .enumerate()
+                .find(|(i, _)| present & (1 << i) == 0)
+                .map(|(_, (k, _))| *k)
+                .unwrap();
+            assert_eq!(config(&vars).unwrap_err().var, missing, "{vars:?}");
+        }
+        let c = config(&STRIPE).unwrap();
         let printed = format!("{c:?}");
         assert!(!printed.contains("sk_test_abc") && !printed.contains("whsec_def"));
-        assert_eq!(c.stripe.unwrap().api_base, None);
-        let c = config(&[
-            ("STRIPE_SECRET_KEY", "sk_test_abc"),
-            ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
-            ("STRIPE_API_BASE", "http://127.0.0.1:12111"),
-        ])
-        .unwrap();
+        let keys = c.stripe.unwrap();
+        assert_eq!(keys.api_base, None);
+        assert_eq!(keys.publishable_key, "pk_test_ghi");
+        let mut vars = STRIPE.to_vec();
+        vars.push(("STRIPE_API_BASE", "http://127.0.0.1:12111"));
         assert_eq!(
-            c.stripe.unwrap().api_base.as_deref(),
+            config(&vars).unwrap().stripe.unwrap().api_base.as_deref(),
             Some("http://127.0.0.1:12111/")
         );
-        let e = config(&[
-            ("STRIPE_SECRET_KEY", "sk_test_abc"),
-            ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
-            ("STRIPE_API_BASE", "localhost"),
-        ])
-        .unwrap_err();
-        assert_eq!(e.var, "STRIPE_API_BASE");
+        vars.pop();
+        vars.push(("STRIPE_API_BASE", "localhost"));
+        assert_eq!(config(&vars).unwrap_err().var, "STRIPE_API_BASE");
+    }
+
+    #[test]
+    fn the_publishable_key_is_one_of_the_secret_keys_mode() {
+        for (secret, publishable, ok) in [
+            ("sk_test_abc", "pk_test_ghi", true),
+            ("sk_live_abc", "pk_live_ghi", true),
+            ("rk_test_abc", "pk_test_ghi", true),
+            ("sk_test_abc", "pk_live_ghi", false),
+            ("sk_live_abc", "pk_test_ghi", false),
+            ("sk_test_abc", "sk_test_ghi", false),
+        ] {
+            let c = config(&[
+                ("STRIPE_SECRET_KEY", secret),
+                ("STRIPE_WEBHOOK_SECRET", "whsec_def"),
+                ("STRIPE_PUBLISHABLE_KEY", publishable),
+            ]);
+            match c {
+                Ok(_) => assert!(ok, "{secret} {publishable}"),
+                Err(e) => {
+                    assert!(!ok, "{secret} {publishable}: {e}");
+                    assert_eq!(e.var, "STRIPE_PUBLISHABLE_KEY");
+                }
+            }
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod media;
 pub mod middleware;
+pub mod payment_confirmation;
 pub mod reports;
 pub mod stripe_webhook;
 pub mod workers;
@@ -68,7 +69,8 @@ pub fn app_state(db: Db, config: &Config) -> Result<AppState, StartError> {
     let mut state = AppState::new(db, config.settings.clone());
     if let Some(keys) = &config.stripe {
         let stripe = StripeProcessor::new(keys.secret_key.expose(), keys.api_base.as_deref())
-            .map_err(StartError::Stripe)?;
+            .map_err(StartError::Stripe)?
+            .with_publishable_key(&keys.publishable_key);
         tracing::info!("charging through Stripe");
         state = state.with_stripe(stripe);
     }
@@ -148,6 +150,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/account/billing/stripe-return",
             get(card_setup::stripe_return),
+        )
+        .route(
+            "/account/billing/authenticate/{charge_id}/return",
+            get(payment_confirmation::confirmed),
         )
         .route(
             "/studio/p/{id}/image",

@@ -21,15 +21,28 @@ const CSRF_EXEMPT: &[&str] = &["/stripe/webhook"];
 const MAX_FORM_BYTES: usize = 1024 * 1024;
 
 /// Sets the security headers, with a fresh nonce for Leptos' inline hydration script.
+///
+/// The page that confirms a payment with Stripe.js (see [`web::loads_stripe_js`]) also lets in
+/// Stripe's script, the frames it opens for the bank's check, and its API; no other page does.
 pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let nonce = tokens::generate();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
+    let stripe_js = web::loads_stripe_js(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    let (scripts, frames, connect) = if stripe_js {
+        (
+            " https://js.stripe.com https://*.js.stripe.com",
+            "; frame-src https://js.stripe.com https://*.js.stripe.com https://hooks.stripe.com",
+            " https://api.stripe.com",
+        )
+    } else {
+        ("", "", "")
+    };
     let csp = format!(
-        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data: https:; connect-src 'self'; font-src 'self'; object-src 'none'; \
-         base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'{scripts}; style-src 'self'; \
+         img-src 'self' data: https:; connect-src 'self'{connect}; font-src 'self'; object-src 'none'; \
+         base-uri 'self'; form-action 'self'; frame-ancestors 'none'{frames}"
     );
     if let Ok(v) = HeaderValue::from_str(&csp) {
         h.insert("content-security-policy", v);

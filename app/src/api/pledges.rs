@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
-    crate::domain::billing::authenticate::{self, AuthenticationError, Confirmation, Finished},
+    crate::domain::billing::authenticate::{self, AuthenticationError, Confirmation},
     crate::domain::dashboard,
     crate::domain::pledges::{self, NewPledge, NewTip, PledgeError},
 };
@@ -34,6 +34,12 @@ impl From<AuthenticationError> for AppError {
     fn from(e: AuthenticationError) -> Self {
         match e {
             AuthenticationError::NotFound => AppError::NotFound,
+            AuthenticationError::Processor(e) => {
+                tracing::warn!(error = %e, "could not ask the payment processor about a charge");
+                AppError::rejected(
+                    "Stripe could not be reached to check this payment. Try again in a moment.",
+                )
+            }
             AuthenticationError::Billing(e) => AppError::internal(e),
         }
     }
@@ -260,10 +266,16 @@ pub async fn start_card_setup() -> Result<(), AppError> {
 pub async fn get_charge_authentication(charge_id: i64) -> Result<ChargeAuthentication, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    authenticate::page(&state.db, user.user_id, charge_id)
-        .await
-        .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)
+    authenticate::page(
+        &state.db,
+        &state.billing,
+        state.stripe.as_deref(),
+        user.user_id,
+        charge_id,
+        chrono::Utc::now().timestamp(),
+    )
+    .await?
+    .ok_or(AppError::NotFound)
 }
 
 /// Answers the bank's authentication request for one of the caller's charges with the
@@ -298,12 +310,7 @@ pub async fn authenticate_charge(charge_id: i64, answer: String) -> Result<(), A
         chrono::Utc::now().timestamp(),
     )
     .await?;
-    let result = match finished {
-        Finished::Succeeded => "paid",
-        Finished::Declined => "declined",
-        Finished::StillWaiting => "waiting",
-        Finished::AlreadySettled => "settled",
-    };
+    let result = finished.as_str();
     leptos_axum::redirect(&format!(
         "/account/billing/authenticate/{charge_id}?result={result}"
     ));

@@ -92,9 +92,21 @@ pub fn decline_reason(code: &str) -> String {
         "insufficient_funds" => "The card has insufficient funds.".to_owned(),
         "expired_card" => "The card has expired.".to_owned(),
         "payment_method_missing" => "No payment method was saved.".to_owned(),
-        "authentication_failed" => "Your bank could not confirm the payment.".to_owned(),
+        "authentication_failed" | "payment_intent_authentication_failure" => {
+            "Your bank could not confirm the payment.".to_owned()
+        }
+        c if payment_method_unusable(c) => {
+            format!("The saved payment method can no longer be used ({c}).")
+        }
         other => format!("The payment was declined ({other})."),
     }
+}
+
+/// True for a code the processor gives when the saved payment method itself cannot be
+/// charged any more (missing at Stripe, detached, not activated), rather than a bank's decline.
+pub fn payment_method_unusable(code: &str) -> bool {
+    matches!(code, "resource_missing" | "invalid_payment_method")
+        || (code.starts_with("payment_method_") && code != "payment_method_missing")
 }
 
 /// The label of a test payment method, if it is one.

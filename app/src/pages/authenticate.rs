@@ -1,12 +1,19 @@
 //! `/account/billing/authenticate/:charge_id`: the page a "confirm your payment" email links
 //! to. It shows the waiting charge with its donations and lets the supporter answer their
 //! bank's request; once the charge has left that state it shows what became of it.
+//!
+//! With Stripe, the answer is given in Stripe's own window: the page loads Stripe.js and
+//! `/stripe-confirm.js` (a small script that needs no WebAssembly), whose "Confirm payment"
+//! button confirms the PaymentIntent and then goes to the return address, where the server
+//! settles the charge. The Content-Security-Policy allows Stripe's origins on this page only.
 
 use crate::api::pledges::{AuthenticateCharge, get_charge_authentication};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error};
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
-use crate::model::{ChargeAuthentication, ChargeStatus, ConfirmWith, format_money};
+use crate::model::{
+    ChargeAuthentication, ChargeStatus, ConfirmWith, StripeConfirmation, format_money,
+};
 use crate::pages::billing::PastChargeView;
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
@@ -71,6 +78,18 @@ fn AuthenticationView(a: ChargeAuthentication) -> impl IntoView {
                 "alert-warning",
                 "This payment had already been settled; nothing more was done.".to_owned(),
             ),
+            "waiting" => (
+                "alert-warning",
+                "Your bank has not confirmed the payment yet. Confirm it below to pay.".to_owned(),
+            ),
+            "unreachable" => (
+                "alert-warning",
+                "Stripe could not be reached to check the payment. If you confirmed it, it shows as paid as soon as Stripe tells Chipin; otherwise try again in a moment.".to_owned(),
+            ),
+            "processing" => (
+                "alert-success",
+                "Thank you: your bank confirmed the payment and it is being processed. You get a receipt by email once it is paid.".to_owned(),
+            ),
             _ => return None,
         })
     });
@@ -100,8 +119,9 @@ fn AuthenticationView(a: ChargeAuthentication) -> impl IntoView {
         {notice.map(|(class, text)| view! { <div class=format!("alert {class}") role="status">{text}</div> })}
         {status_note.map(|n| view! { <p class="charge-status-note">{n}</p> })}
         <PastChargeView charge=a.charge.clone()/>
-        {a.confirm_with.map(|how| match how {
+        {a.confirm_with.clone().map(|how| match how {
             ConfirmWith::SimulatedChallenge => view! { <SimulatedChallenge charge_id/> }.into_any(),
+            ConfirmWith::StripeJs(confirmation) => view! { <StripeConfirm confirmation/> }.into_any(),
         })}
         <p><a href="/account/billing">"Back to billing"</a></p>
     }
@@ -131,6 +151,40 @@ fn SimulatedChallenge(charge_id: i64) -> impl IntoView {
                 </div>
             </form>
         </section>
+    }
+    .into_any()
+}
+
+/// Stripe's window for the bank's check, opened by Stripe.js from `/stripe-confirm.js`, which
+/// reads what it needs from this panel's `data-` attributes.
+#[component]
+fn StripeConfirm(confirmation: StripeConfirmation) -> impl IntoView {
+    let StripeConfirmation {
+        publishable_key,
+        client_secret,
+        payment_method,
+        return_url,
+    } = confirmation;
+    view! {
+        <section
+            class="panel"
+            aria-labelledby="confirm-title"
+            id="stripe-confirm"
+            data-publishable-key=publishable_key
+            data-client-secret=client_secret
+            data-payment-method=payment_method.unwrap_or_default()
+            data-return-url=return_url
+        >
+            <h2 id="confirm-title">"Confirm with your bank"</h2>
+            <p>"Stripe opens your bank's check in a secure window. Once you have answered it, this page shows whether the payment went through."</p>
+            <p class="muted">"This needs JavaScript: the window comes from Stripe (js.stripe.com)."</p>
+            <div class="alert alert-error" role="alert" data-stripe-message="" hidden=true></div>
+            <div class="button-row">
+                <button type="button" class="button" data-stripe-confirm="">"Confirm payment"</button>
+            </div>
+        </section>
+        <script src="https://js.stripe.com/v3/"></script>
+        <script src="/stripe-confirm.js"></script>
     }
     .into_any()
 }

@@ -158,7 +158,7 @@ fn AttentionBanner(charge: PastCharge) -> impl IntoView {
     };
     let fix = match charge.status {
         ChargeStatus::RequiresAction => view! {
-            <p><a href=format!("/account/billing/authenticate/{}", charge.id)>"Confirm the payment"</a></p>
+            <p><a href=format!("/account/billing/authenticate/{}", charge.id) rel="external">"Confirm the payment"</a></p>
         }
         .into_any(),
         _ => view! { <p><a href="#payment-method">"Update your payment method"</a></p> }.into_any(),

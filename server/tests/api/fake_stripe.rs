@@ -14,6 +14,15 @@
 //! | `pm_processing` | 200, status `processing` |
 //! | `pm_network_failure_once` | the PaymentIntent is made, but the connection drops before the answer; a retry with the same key replays it |
 //! | `pm_500_once` | 500 on the first attempt (nothing made), succeeds when sent again |
+//! | `pm_detached` | 400 `invalid_request_error` on `payment_method`: detached from its customer, no code |
+//! | `pm_unactivated` | 400 `invalid_request_error` `payment_method_unactivated` |
+//! | `pm_card_error_400` | 400 `card_error` `card_decline_rate_limit_exceeded`, no decline code |
+//! | any other | 400 `resource_missing` on `payment_method` |
+//!
+//! `GET /v1/payment_intents/{id}` answers the PaymentIntent as it stands, client secret
+//! included; a test moves it on as the supporter's browser would with Stripe.js
+//! ([`FakeStripe::authenticate`]) or as Stripe does later ([`FakeStripe::succeed_later`],
+//! [`FakeStripe::update_payment_intent`]).
 //!
 //! A rate limit (429) and dropped connections can be switched on per test, and every request
 //! is recorded for assertions.
@@ -44,6 +53,9 @@ pub mod pm {
     pub const PROCESSING: &str = "pm_processing";
     pub const NETWORK_FAILURE_ONCE: &str = "pm_network_failure_once";
     pub const SERVER_ERROR_ONCE: &str = "pm_500_once";
+    pub const DETACHED: &str = "pm_detached";
+    pub const UNACTIVATED: &str = "pm_unactivated";
+    pub const CARD_ERROR_400: &str = "pm_card_error_400";
 }
 
 /// One request as the fake received it.
@@ -342,6 +354,53 @@ impl FakeStripe {
             inner.objects.get_mut(payment_intent).expect("intent"),
             &json!({ "status": "succeeded", "amount_received": amount, "latest_charge": charge }),
         );
+    }
+}
+
+impl FakeStripe {
+    /// An object the fake made, as it stands now (a PaymentIntent fully expanded).
+    pub fn object(&self, id: &str) -> Option<Value> {
+        self.inner().objects.get(id).cloned()
+    }
+
+    /// Fields merged into the PaymentIntent `payment_intent` as it stands (`{"status":
+    /// "processing"}`, …).
+    pub fn update_payment_intent(&self, payment_intent: &str, patch: Value) {
+        let mut inner = self.inner();
+        let intent = inner
+            .objects
+            .get_mut(payment_intent)
+            .expect("a PaymentIntent the fake made");
+        merge(intent, &patch);
+    }
+
+    /// Plays the supporter answering their bank's check in Stripe.js: passed, the
+    /// PaymentIntent succeeds with its fee; failed, it goes back to `requires_payment_method`
+    /// with Stripe's `payment_intent_authentication_failure` error.
+    pub fn authenticate(&self, payment_intent: &str, passes: bool) {
+        if passes {
+            self.update_payment_intent(
+                payment_intent,
+                json!({"last_payment_error": null, "next_action": null}),
+            );
+            self.succeed_later(payment_intent);
+        } else {
+            let message = "We are unable to authenticate your payment method. Please choose a different payment method and try again.";
+            self.update_payment_intent(
+                payment_intent,
+                json!({
+                    "status": "requires_payment_method",
+                    "next_action": null,
+                    "last_payment_error": {
+                        "type": "invalid_request_error",
+                        "code": "payment_intent_authentication_failure",
+                        "decline_code": null,
+                        "message": message,
+                        "doc_url": "https://stripe.com/docs/error-codes/payment-intent-authentication-failure",
+                    },
+                }),
+            );
+        }
     }
 }
 
@@ -677,6 +736,18 @@ async fn create_payment_intent(
                 "authentication_required",
                 message,
             );
+            // Stripe reports the card that needs authenticating on the error, which is how
+            // the supporter's browser confirms the payment with it later.
+            let card = object(
+                &shared.fixtures,
+                &inner,
+                "payment_method",
+                json!({"id": payment_method, "customer": r.field("customer")}),
+            );
+            merge(
+                &mut intent,
+                &json!({"payment_method": null, "last_payment_error": {"payment_method": card}}),
+            );
             card_error(
                 &intent,
                 "authentication_required",
@@ -698,6 +769,21 @@ async fn create_payment_intent(
             let message = "Your card was declined.";
             declined(&mut intent, "card_declined", "generic_decline", message);
             card_error(&intent, "card_declined", "generic_decline", message)
+        }
+        pm::DETACHED | pm::UNACTIVATED | pm::CARD_ERROR_400 => {
+            // Refused before any PaymentIntent is made; Stripe keeps no answer for the key.
+            let e = match payment_method.as_str() {
+                pm::DETACHED => json!({"type": "invalid_request_error", "param": "payment_method",
+                    "message": "The provided PaymentMethod was previously used with a PaymentIntent without Customer attachment, shared with a connected account without Customer attachment, or was detached from a Customer. It may not be used again. To use a PaymentMethod multiple times, you must attach it to a Customer first."}),
+                pm::UNACTIVATED => {
+                    json!({"type": "invalid_request_error", "code": "payment_method_unactivated",
+                    "message": "The operation cannot be performed as the payment method used has not been activated. Activate the payment method in the Dashboard, then try again."})
+                }
+                _ => json!({"type": "card_error", "code": "card_decline_rate_limit_exceeded",
+                    "message": "This card has been declined too many times. You can try to charge this card again after 24 hours."}),
+            };
+            let (s, b) = error(StatusCode::BAD_REQUEST, e);
+            return respond(s, &b);
         }
         other => {
             let (s, b) = error(

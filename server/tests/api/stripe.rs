@@ -172,10 +172,13 @@ async fn each_stripe_outcome_is_recorded_as_it_should_be() {
     }
     let s = run(&app, &stripe, "2026-11-01").await;
     assert_eq!(s.charges_succeeded, 1);
-    assert_eq!(s.charges_declined, 3);
+    assert_eq!(
+        s.charges_declined, 4,
+        "three declines and the unknown method"
+    );
     assert_eq!(s.charges_requiring_action, 2);
     assert_eq!(s.charges_processing, 1);
-    assert_eq!(s.charges_unreachable, 3, "500, lost answer, unknown method");
+    assert_eq!(s.charges_unreachable, 2, "500, lost answer");
 
     let expect = |status: &str, code: Option<&str>| (status.to_owned(), code.map(str::to_owned));
     for (method, want) in [
@@ -191,11 +194,11 @@ async fn each_stripe_outcome_is_recorded_as_it_should_be() {
         (pm::PROCESSING, expect("processing", None)),
         (pm::SERVER_ERROR_ONCE, expect("pending", None)),
         (pm::NETWORK_FAILURE_ONCE, expect("pending", None)),
-        ("pm_unknown", expect("pending", None)),
+        ("pm_unknown", expect("failed", Some("resource_missing"))),
     ] {
         let (status, reference, code, _) = latest_charge(&app, fans[method]).await;
         assert_eq!((status.clone(), code), want, "{method}");
-        if status != "pending" {
+        if status != "pending" && method != "pm_unknown" {
             let reference = reference.unwrap_or_default();
             assert!(reference.starts_with("pi_fake_"), "{method}: {reference}");
         }
@@ -219,9 +222,9 @@ async fn each_stripe_outcome_is_recorded_as_it_should_be() {
     );
 
     // The next run resends the pending ones with the same keys: the 500 and the lost answer
-    // succeed now, each with one PaymentIntent; the unknown method is refused again.
+    // succeed now, each with one PaymentIntent.
     let s = run(&app, &stripe, "2026-11-01").await;
-    assert_eq!((s.charges_succeeded, s.charges_unreachable), (2, 1));
+    assert_eq!((s.charges_succeeded, s.charges_unreachable), (2, 0));
     for method in [pm::SERVER_ERROR_ONCE, pm::NETWORK_FAILURE_ONCE] {
         let (status, ..) = latest_charge(&app, fans[method]).await;
         assert_eq!(status, "succeeded", "{method}");
@@ -503,6 +506,7 @@ async fn spawn_with_stripe(fake: &FakeStripe) -> TestApp {
     spawn_app_with(&[
         ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
         ("STRIPE_WEBHOOK_SECRET", "whsec_chipin_fake"),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_chipin_fake"),
         ("STRIPE_API_BASE", &fake.url),
     ])
     .await
@@ -674,4 +678,114 @@ async fn visitors_cannot_start_checkout_or_use_the_return_page() {
             .starts_with("/login")
     );
     assert!(fake.requests().is_empty(), "Stripe was not called");
+}
+
+#[tokio::test]
+async fn a_card_stripe_refuses_with_400_fails_like_a_decline_and_is_not_sent_again() {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let stripe = stripe_for(&fake);
+    let db = &app.state.db;
+    let r = recipient(db, "mara", "USD").await;
+    let mut fans = HashMap::new();
+    for method in [
+        pm::DETACHED,
+        pm::UNACTIVATED,
+        pm::CARD_ERROR_400,
+        "pm_deleted",
+    ] {
+        let fan = user(db, method).await;
+        pledge(&app.state, fan, r, "5").await;
+        card(&app.state, fan, method, 1).await;
+        fans.insert(method, fan);
+    }
+    let s = run(&app, &stripe, "2026-11-01").await;
+    assert_eq!(s.charges_declined, 4);
+    assert_eq!(s.charges_unreachable, 0, "none left pending");
+    for (method, code) in [
+        (pm::DETACHED, "invalid_payment_method"),
+        (pm::UNACTIVATED, "payment_method_unactivated"),
+        (pm::CARD_ERROR_400, "card_decline_rate_limit_exceeded"),
+        ("pm_deleted", "resource_missing"),
+    ] {
+        let fan = fans[method];
+        let (status, reference, recorded, _) = latest_charge(&app, fan).await;
+        assert_eq!(
+            (status.as_str(), recorded.as_deref()),
+            ("failed", Some(code)),
+            "{method}"
+        );
+        assert_eq!(reference, None, "{method}: Stripe made no PaymentIntent");
+        let (retry, pledge_status): (Option<i64>, String) = sqlx::query_as(
+            "select c.next_retry_at, p.status from charges c join pledges p \
+             on p.supporter_id = c.supporter_id where c.supporter_id = $1",
+        )
+        .bind(fan)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert!(retry.is_some(), "{method}: in the retry schedule");
+        assert_eq!(pledge_status, "past_due", "{method}");
+        let (subject, body) = app
+            .emails_to(&format!("{method}@example.org"))
+            .await
+            .pop()
+            .unwrap_or_else(|| panic!("{method}: the supporter is told"));
+        assert!(
+            subject.contains("did not go through"),
+            "{method}: {subject}"
+        );
+        assert!(
+            body.contains("Update your payment method: http://")
+                && body.contains("/account/billing\n"),
+            "{method}: the link to update the payment method: {body}"
+        );
+    }
+    let first_keys: Vec<Option<String>> = fake
+        .charge_calls()
+        .iter()
+        .map(|c| c.idempotency_key.clone())
+        .collect();
+    assert_eq!(first_keys.len(), 4);
+
+    // The next run the same day sends nothing again.
+    let s = run(&app, &stripe, "2026-11-01").await;
+    assert_eq!((s.charges_declined, s.charges_unreachable), (0, 0));
+    assert_eq!(fake.charge_calls().len(), 4, "not resent");
+
+    // The scheduled retry is a new attempt under a new key (and fails the same way until the
+    // supporter replaces the card).
+    let s = run(&app, &stripe, "2026-11-02").await;
+    assert_eq!(s.retries_scheduled, 4);
+    assert_eq!(s.charges_declined, 4);
+    let calls = fake.charge_calls();
+    assert_eq!(calls.len(), 8);
+    for c in &calls[4..] {
+        assert!(
+            !first_keys.contains(&c.idempotency_key),
+            "a new attempt, a new key"
+        );
+    }
+    ledger_ok(&app).await;
+}
+
+#[test]
+fn a_client_secret_is_never_printed() {
+    use app::domain::billing::stripe::ClientSecret;
+    use app::model::StripeConfirmation;
+    let printed = format!("{:?}", ClientSecret("pi_1_secret_shh".into()));
+    assert!(!printed.contains("shh"), "{printed}");
+    let printed = format!(
+        "{:?}",
+        StripeConfirmation {
+            publishable_key: "pk_test_1".into(),
+            client_secret: "pi_1_secret_shh".into(),
+            payment_method: None,
+            return_url: "/r".into(),
+        }
+    );
+    assert!(
+        !printed.contains("shh") && printed.contains("pk_test_1"),
+        "{printed}"
+    );
 }

@@ -72,6 +72,7 @@ async fn stripe_app() -> TestApp {
     spawn_app_with(&[
         ("STRIPE_SECRET_KEY", "sk_test_chipin"),
         ("STRIPE_WEBHOOK_SECRET", SECRET),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_chipin"),
     ])
     .await
 }

@@ -1,21 +1,30 @@
 //! A charge whose bank asked the supporter to authenticate it (3-D Secure): what the page the
 //! email links to shows, and how the supporter's on-session answer is settled — exactly as an
 //! off-session outcome of a run is, through the same code.
+//!
+//! With the simulated processor the page shows a test challenge. With Stripe it loads Stripe.js,
+//! which confirms the PaymentIntent in the supporter's browser and then sends them to
+//! [`return_path`]; there Chipin asks Stripe how the PaymentIntent ended and commits that. The
+//! `payment_intent.succeeded` / `payment_intent.payment_failed` webhooks settle the same charge
+//! through the same conditional updates, so whichever arrives first wins and the other changes
+//! nothing.
 
 use super::charge::commit_authenticated;
-use super::processor::ChargeOutcome;
+use super::processor::{ChargeOutcome, ProcessorError};
+use super::stripe::{OnSessionState, StripeProcessor};
 use super::{BillingConfig, BillingError, simulated};
 use crate::domain::{Db, dashboard};
-use crate::model::{ChargeAuthentication, ChargeStatus, ConfirmWith};
+use crate::model::{ChargeAuthentication, ChargeStatus, ConfirmWith, StripeConfirmation};
 use crate::money::{Currency, Money};
 
 /// The supporter's answer to the authentication request.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Confirmation {
+#[derive(Clone, Copy, Debug)]
+pub enum Confirmation<'a> {
     /// The simulated processor's test challenge, passed or failed on purpose.
     SimulatedChallenge { passes: bool },
-    // With Stripe, the page confirms the PaymentIntent on-session with Stripe.js instead, and
-    // the outcome Stripe then reports for it is committed by `finish` the same way.
+    /// Stripe.js confirmed the PaymentIntent in the supporter's browser (or they gave up):
+    /// Stripe is asked what became of it, and that is committed.
+    Stripe(&'a StripeProcessor),
 }
 
 /// What became of a charge the supporter answered for.
@@ -25,10 +34,25 @@ pub enum Finished {
     Succeeded,
     /// Declined: the charge is retried on the usual schedule (or its items voided).
     Declined,
-    /// The processor still wants something from the supporter, or is processing.
+    /// The processor still wants the supporter to authenticate it.
     StillWaiting,
+    /// The processor is processing it; its webhook settles it.
+    Processing,
     /// It was not waiting any more (settled before); nothing changed.
     AlreadySettled,
+}
+
+impl Finished {
+    /// The word the authentication page's `result` parameter uses for it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Succeeded => "paid",
+            Self::Declined => "declined",
+            Self::StillWaiting => "waiting",
+            Self::Processing => "processing",
+            Self::AlreadySettled => "settled",
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -36,6 +60,9 @@ pub enum AuthenticationError {
     /// No such charge, or it is someone else's.
     #[error("no such charge")]
     NotFound,
+    /// The processor could not say how the payment stands; nothing changed.
+    #[error("the payment processor could not be asked: {0}")]
+    Processor(#[from] ProcessorError),
     #[error(transparent)]
     Billing(#[from] BillingError),
 }
@@ -46,25 +73,81 @@ impl From<sqlx::Error> for AuthenticationError {
     }
 }
 
-/// How a waiting charge is confirmed on this site. The simulated processor is the only one so
-/// far; with Stripe configured this is where the page learns to load Stripe.js instead.
-fn confirm_with() -> ConfirmWith {
-    ConfirmWith::SimulatedChallenge
+/// Where Stripe.js sends the supporter once it has confirmed charge `charge`.
+pub fn return_path(charge: i64) -> String {
+    format!("/account/billing/authenticate/{charge}/return")
 }
 
-/// `supporter`'s charge `charge` as its authentication page shows it; `None` when there is no
-/// such charge or it belongs to someone else.
+/// `supporter`'s charge `charge` as its authentication page shows it, as of `now`; `None` when
+/// there is no such charge or it belongs to someone else.
+///
+/// With Stripe (`stripe`), a charge still waiting is looked up there: while it needs the
+/// supporter, the page gets what Stripe.js needs to confirm it; when it has finished meanwhile
+/// (confirmed in another window before the webhook came), that outcome is committed first, as
+/// the return from Stripe.js would, and the page shows the result.
 pub async fn page(
     db: &Db,
+    config: &BillingConfig,
+    stripe: Option<&StripeProcessor>,
     supporter: i64,
     charge: i64,
-) -> Result<Option<ChargeAuthentication>, sqlx::Error> {
-    Ok(dashboard::charge_of(db, supporter, charge)
-        .await?
-        .map(|charge| ChargeAuthentication {
-            confirm_with: (charge.status == ChargeStatus::RequiresAction).then(confirm_with),
-            charge,
-        }))
+    now: i64,
+) -> Result<Option<ChargeAuthentication>, AuthenticationError> {
+    let Some(shown) = dashboard::charge_of(db, supporter, charge).await? else {
+        return Ok(None);
+    };
+    if shown.status != ChargeStatus::RequiresAction {
+        return Ok(Some(ChargeAuthentication {
+            charge: shown,
+            confirm_with: None,
+        }));
+    }
+    let Some(stripe) = stripe else {
+        return Ok(Some(ChargeAuthentication {
+            charge: shown,
+            confirm_with: Some(ConfirmWith::SimulatedChallenge),
+        }));
+    };
+    let processor_ref = waiting_reference(db, charge).await?;
+    match stripe.on_session_state(&processor_ref).await? {
+        OnSessionState::NeedsAction(confirmation) => {
+            let publishable_key = stripe.publishable_key().ok_or_else(|| {
+                BillingError::Inconsistent("Stripe has no publishable key".to_owned())
+            })?;
+            Ok(Some(ChargeAuthentication {
+                charge: shown,
+                confirm_with: Some(ConfirmWith::StripeJs(StripeConfirmation {
+                    publishable_key: publishable_key.to_owned(),
+                    client_secret: confirmation.client_secret.0,
+                    payment_method: confirmation.payment_method,
+                    return_url: return_path(charge),
+                })),
+            }))
+        }
+        OnSessionState::Finished(outcome) => {
+            commit_authenticated(db, config, charge, outcome, now).await?;
+            Ok(dashboard::charge_of(db, supporter, charge)
+                .await?
+                .map(|charge| ChargeAuthentication {
+                    charge,
+                    confirm_with: None,
+                }))
+        }
+    }
+}
+
+/// The processor's reference of a charge waiting for authentication.
+async fn waiting_reference(db: &Db, charge: i64) -> Result<String, AuthenticationError> {
+    let row: Option<(Option<String>,)> =
+        sqlx::query_as("select processor_ref from charges where id = $1")
+            .bind(charge)
+            .fetch_optional(db.pool())
+            .await?;
+    row.and_then(|(r,)| r).ok_or_else(|| {
+        AuthenticationError::Billing(BillingError::Inconsistent(format!(
+            "charge {charge}: no processor reference"
+        )))
+    })
 }
 
 /// Settles `supporter`'s waiting charge `charge` with their answer, as of `now`.
@@ -73,7 +156,7 @@ pub async fn finish(
     config: &BillingConfig,
     supporter: i64,
     charge: i64,
-    confirmation: Confirmation,
+    confirmation: Confirmation<'_>,
     now: i64,
 ) -> Result<Finished, AuthenticationError> {
     let row: Option<(i64, String, i64, String, Option<String>)> = sqlx::query_as(
@@ -102,13 +185,16 @@ pub async fn finish(
         Confirmation::SimulatedChallenge { passes } => {
             simulated::finish_authentication(&processor_ref, Money::new(amount, currency), passes)
         }
+        Confirmation::Stripe(stripe) => match stripe.on_session_state(&processor_ref).await? {
+            OnSessionState::NeedsAction(_) => return Ok(Finished::StillWaiting),
+            OnSessionState::Finished(outcome) => outcome,
+        },
     };
     let finished = match outcome {
         ChargeOutcome::Succeeded { .. } => Finished::Succeeded,
         ChargeOutcome::Declined { .. } => Finished::Declined,
-        ChargeOutcome::RequiresAuthentication { .. } | ChargeOutcome::Processing { .. } => {
-            Finished::StillWaiting
-        }
+        ChargeOutcome::RequiresAuthentication { .. } => Finished::StillWaiting,
+        ChargeOutcome::Processing { .. } => Finished::Processing,
     };
     if commit_authenticated(db, config, charge, outcome, now).await? {
         Ok(finished)

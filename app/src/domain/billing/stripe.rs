@@ -26,8 +26,8 @@ use stripe_core::payment_intent::{
 };
 use stripe_core::refund::CreateRefund;
 use stripe_shared::{
-    ApiErrors, CheckoutSessionMode, CheckoutSessionStatus, PaymentIntent, PaymentIntentStatus,
-    SetupIntentStatus,
+    ApiErrors, ApiErrorsType, CheckoutSessionMode, CheckoutSessionStatus, PaymentIntent,
+    PaymentIntentStatus, SetupIntentStatus,
 };
 use stripe_types::Expandable;
 
@@ -46,12 +46,15 @@ const EXPAND_FEE: &str = "latest_charge.balance_transaction";
 pub struct StripeProcessor {
     client: Client,
     api_base: String,
+    /// The key Stripe.js runs with in the supporter's browser (public by design).
+    publishable_key: Option<String>,
 }
 
 impl fmt::Debug for StripeProcessor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("StripeProcessor")
             .field("api_base", &self.api_base)
+            .field("publishable_key", &self.publishable_key)
             .field("secret_key", &"[redacted]")
             .finish()
     }
@@ -74,6 +77,35 @@ pub struct CompletedSetup {
     pub payment_method: String,
 }
 
+/// A PaymentIntent's client secret: it lets a browser confirm the payment, so it is shown to
+/// the charge's supporter only and never printed.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(pub String);
+
+impl fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// What Stripe.js needs to confirm a waiting PaymentIntent in the supporter's browser.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OnSessionConfirmation {
+    pub client_secret: ClientSecret,
+    /// The card to confirm with, when the intent no longer holds one (after an off-session
+    /// attempt that asked for authentication).
+    pub payment_method: Option<String>,
+}
+
+/// Where a PaymentIntent that waited for its cardholder stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OnSessionState {
+    /// The cardholder still has to authenticate it.
+    NeedsAction(OnSessionConfirmation),
+    /// It succeeded, was declined, or is processing.
+    Finished(ChargeOutcome),
+}
+
 impl StripeProcessor {
     /// A processor using `secret_key`, talking to `api_base` (Stripe's own address in
     /// production, a local fake in tests).
@@ -92,7 +124,23 @@ impl StripeProcessor {
             .timeout(CALL_TIMEOUT)
             .build()
             .map_err(|e| ProcessorError::Invalid(format!("Stripe client: {e}")))?;
-        Ok(Self { client, api_base })
+        Ok(Self {
+            client,
+            api_base,
+            publishable_key: None,
+        })
+    }
+
+    /// The same processor, with the publishable key the on-session confirmation page hands to
+    /// Stripe.js.
+    pub fn with_publishable_key(mut self, publishable_key: &str) -> Self {
+        self.publishable_key = Some(publishable_key.to_owned());
+        self
+    }
+
+    /// The publishable key for Stripe.js, when one is configured.
+    pub fn publishable_key(&self) -> Option<&str> {
+        self.publishable_key.as_deref()
     }
 
     /// The request strategy for one call: exactly one attempt, under Chipin's key.
@@ -232,6 +280,48 @@ impl StripeProcessor {
         }
     }
 
+    /// Where a PaymentIntent that waited for its cardholder stands now, for the page that
+    /// confirms it on-session: still waiting (with what Stripe.js needs to confirm it), or
+    /// finished one way or another.
+    pub async fn on_session_state(
+        &self,
+        payment_intent: &str,
+    ) -> Result<OnSessionState, ProcessorError> {
+        let intent = RetrievePaymentIntent::new(payment_intent)
+            .expand(vec![EXPAND_FEE.to_owned()])
+            .send(&self.client)
+            .await
+            .map_err(call_error)?;
+        match outcome_of(&intent) {
+            Some(ChargeOutcome::RequiresAuthentication { .. }) => {
+                let client_secret = intent.client_secret.clone().ok_or_else(|| {
+                    ProcessorError::Invalid(format!("{payment_intent} has no client secret"))
+                })?;
+                // After an off-session attempt that asked for authentication, the intent is
+                // back to `requires_payment_method` and the card is on the last error; it is
+                // confirmed again with that card.
+                let payment_method = (intent.status == PaymentIntentStatus::RequiresPaymentMethod)
+                    .then(|| {
+                        intent
+                            .last_payment_error
+                            .as_ref()
+                            .and_then(|e| e.payment_method.as_ref())
+                            .map(|m| m.id.to_string())
+                            .or_else(|| intent.payment_method.as_ref().map(|m| m.id().to_string()))
+                    })
+                    .flatten();
+                Ok(OnSessionState::NeedsAction(OnSessionConfirmation {
+                    client_secret: ClientSecret(client_secret),
+                    payment_method,
+                }))
+            }
+            Some(outcome) => Ok(OnSessionState::Finished(outcome)),
+            None => Err(ProcessorError::Unavailable(format!(
+                "{payment_intent} succeeded but its balance transaction is not available yet"
+            ))),
+        }
+    }
+
     async fn create_payment_intent(
         &self,
         request: &ChargeRequest,
@@ -359,12 +449,43 @@ fn refused(error: &ApiErrors, status: u16) -> Result<ChargeOutcome, ProcessorErr
         500.. => Err(ProcessorError::Unavailable(format!(
             "Stripe answered {status}"
         ))),
-        _ => Err(ProcessorError::Invalid(format!(
-            "Stripe answered {status}: {}",
-            code.as_deref()
-                .or(error.message.as_deref())
-                .unwrap_or("no reason given")
-        ))),
+        _ => match card_refusal(error) {
+            Some(code) => Ok(ChargeOutcome::Declined {
+                processor_ref,
+                code,
+            }),
+            None => Err(ProcessorError::Invalid(format!(
+                "Stripe answered {status}: {}",
+                code.as_deref()
+                    .or(error.message.as_deref())
+                    .unwrap_or("no reason given")
+            ))),
+        },
+    }
+}
+
+/// The code to record when Stripe refuses a charge, with a status other than 402, because of
+/// the card itself: a card error without a decline code, or a request refused for its payment
+/// method or customer (missing, detached, not activated, in an unexpected state). Sending the
+/// same request again would be refused the same way, so the charge fails like a decline and
+/// goes into the retry schedule, where the supporter can replace the card. `None` for other
+/// refusals (a request Chipin built wrong), which leave the charge pending.
+fn card_refusal(error: &ApiErrors) -> Option<String> {
+    let code = error.code.as_ref().map(|c| c.as_str().to_owned());
+    match error.type_ {
+        ApiErrorsType::CardError => {
+            Some(decline_code(error).unwrap_or_else(|| "card_declined".to_owned()))
+        }
+        ApiErrorsType::InvalidRequestError => {
+            let about_the_card = matches!(
+                error.param.as_deref(),
+                Some("payment_method" | "customer" | "source")
+            ) || code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("payment_method_"));
+            about_the_card.then(|| code.unwrap_or_else(|| "invalid_payment_method".to_owned()))
+        }
+        _ => None,
     }
 }
 

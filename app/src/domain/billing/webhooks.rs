@@ -15,7 +15,9 @@
 //!   expand objects in webhooks, so in practice the fee is looked up; when it cannot be, the
 //!   event is refused (HTTP 500) and Stripe delivers it again later.
 //! - `payment_intent.payment_failed`: the decline code (`last_payment_error.decline_code`,
-//!   else its `code`) goes into the retry schedule like a decline answered at once.
+//!   else its `code`) goes into the retry schedule like a decline answered at once — except
+//!   `authentication_required`, Stripe's event for an off-session attempt the bank wants
+//!   confirmed: that charge waits for its supporter to confirm it with Stripe.js.
 //! - `setup_intent.succeeded`, and `checkout.session.completed` in setup mode when its
 //!   `setup_intent` is expanded: the payment method becomes the default of the supporter whose
 //!   billing profile has that Stripe customer ([`save_payment_method`]).
@@ -514,6 +516,11 @@ async fn payment_failed(
         .and_then(|e| e.decline_code.as_deref().or(e.code.as_deref()))
         .filter(|c| !c.is_empty() && c.len() <= 100)
         .unwrap_or("payment_failed");
+    if code == "authentication_required" {
+        // An off-session attempt the bank wants confirmed: the charge waits for its supporter,
+        // whose confirmation (or its own later event) settles it.
+        return Ok(format!("ignored: charge {id} waits for authentication"));
+    }
     if charge::settle_decline(tx, config, id, &pi.id, code, at).await? {
         Ok(format!("applied: charge {id} declined ({code})"))
     } else {

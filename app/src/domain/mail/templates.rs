@@ -136,7 +136,12 @@ pub fn payment_failed(
         "insufficient_funds" => "your bank reported insufficient funds",
         "expired_card" => "your card has expired",
         "payment_method_missing" => "there is no payment method on your account",
-        "authentication_failed" => "your bank could not confirm the payment",
+        "authentication_failed" | "payment_intent_authentication_failure" => {
+            "your bank could not confirm the payment"
+        }
+        c if crate::domain::dashboard::payment_method_unusable(c) => {
+            "your saved payment method can no longer be used"
+        }
         _ => "your bank declined it",
     };
     let line = format!("We could not collect your monthly Chipin charge of {amount}: {reason}.");
