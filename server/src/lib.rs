@@ -5,6 +5,7 @@ pub mod bench;
 pub mod card_setup;
 pub mod cli;
 pub mod config;
+pub mod connect_return;
 pub mod media;
 pub mod middleware;
 pub mod reports;
@@ -148,6 +149,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/account/billing/stripe-return",
             get(card_setup::stripe_return),
+        )
+        .route(
+            "/studio/p/{id}/payouts/stripe-return",
+            get(connect_return::stripe_return),
+        )
+        .route(
+            "/studio/p/{id}/payouts/stripe-refresh",
+            get(connect_return::stripe_refresh),
         )
         .route(
             "/studio/p/{id}/image",
