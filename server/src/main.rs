@@ -205,7 +205,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
                     cli::payouts::record(&state, &page, &amount, &reference, date.as_deref()).await
                 }
                 PayoutsCommand::MarkPaid { id } => cli::payouts::mark_paid(&state, id).await,
-                PayoutsCommand::StripeRun { as_of } => cli::payouts::stripe_run(&state, as_of).await,
+                PayoutsCommand::StripeRun { as_of } => {
+                    cli::payouts::stripe_run(&state, as_of).await
+                }
             };
             state.db.close().await;
             println!("{}", outcome?);

@@ -111,7 +111,13 @@ pub async fn correct_expense(
 pub async fn get_payouts(recipient_id: i64) -> Result<PayoutsPage, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    Ok(payouts::studio_page(&state.db, user.user_id, recipient_id, state.stripe.is_some()).await?)
+    Ok(payouts::studio_page(
+        &state.db,
+        user.user_id,
+        recipient_id,
+        state.stripe.is_some(),
+    )
+    .await?)
 }
 
 /// Records a payout the caller received outside Chipin.

@@ -396,13 +396,15 @@ pub async fn donation(
         unspent_minor: if is_cause { share - spent } else { 0 },
         payouts: payouts
             .into_iter()
-            .map(|(paid_on, reference, amount, status, transfer_ref)| TrailPayout {
-                paid_on: day_label(paid_on),
-                reference,
-                amount_minor: amount,
-                arrived: status == "paid",
-                transfer_ref,
-            })
+            .map(
+                |(paid_on, reference, amount, status, transfer_ref)| TrailPayout {
+                    paid_on: day_label(paid_on),
+                    reference,
+                    amount_minor: amount,
+                    arrived: status == "paid",
+                    transfer_ref,
+                },
+            )
             .collect(),
         expenses: expenses
             .into_iter()

@@ -69,11 +69,22 @@ pub async fn stripe_run(
     for (currency, minor) in sent {
         let _ = writeln!(out, "  {}", app::money::Money::new(*minor, *currency));
     }
-    let _ = writeln!(out, "transfers waiting: {} (no answer; sent again with the same key next run)", s.waiting);
-    let _ = writeln!(out, "pages skipped:     {} (their Stripe charges could not be looked up)", s.skipped);
+    let _ = writeln!(
+        out,
+        "transfers waiting: {} (no answer; sent again with the same key next run)",
+        s.waiting
+    );
+    let _ = writeln!(
+        out,
+        "pages skipped:     {} (their Stripe charges could not be looked up)",
+        s.skipped
+    );
     let _ = write!(out, "transfers refused: {}", s.failed.len());
     for (transfer, recipient, reason) in &s.failed {
-        let _ = write!(out, "\n  transfer {transfer} to page {recipient}: {reason} (payout returned)");
+        let _ = write!(
+            out,
+            "\n  transfer {transfer} to page {recipient}: {reason} (payout returned)"
+        );
     }
     Ok(out)
 }

@@ -240,7 +240,8 @@ pub async fn run(
             summary.skipped += 1;
             continue;
         }
-        summary.planned += plan(db, recipient, kind == "cause", currency, &account, paid_on).await?;
+        summary.planned +=
+            plan(db, recipient, kind == "cause", currency, &account, paid_on).await?;
     }
     if fault == Some(ConnectFault::AfterPlan) {
         return Err(ConnectError::Injected(ConnectFault::AfterPlan));
@@ -409,7 +410,17 @@ async fn plan(
     Ok(groups.len())
 }
 
-type Planned = (i64, i64, i64, Option<i64>, String, Option<String>, String, i64, String);
+type Planned = (
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+);
 
 /// Sends every planned transfer, oldest first, and records each answer.
 async fn send_planned(
@@ -482,8 +493,12 @@ async fn send_planned(
                 .execute(&mut *tx)
                 .await?;
                 if done.rows_affected() == 1 {
-                    payouts::return_payout(&mut tx, payout, &format!("Stripe refused the transfer: {reason}"))
-                        .await?;
+                    payouts::return_payout(
+                        &mut tx,
+                        payout,
+                        &format!("Stripe refused the transfer: {reason}"),
+                    )
+                    .await?;
                 }
                 tx.commit().await?;
                 tracing::warn!(transfer = id, recipient, reason = %reason, "Stripe refused a transfer; its payout was returned");
@@ -531,8 +546,13 @@ pub(crate) async fn transfer_reversed(
         return Ok(format!("ignored: {transfer_ref} is not a Chipin transfer"));
     };
     if !fully {
-        tracing::warn!(transfer = id, "a Stripe transfer was partly reversed; the operator must settle it");
-        return Ok(format!("recorded: {transfer_ref} partly reversed, left to the operator"));
+        tracing::warn!(
+            transfer = id,
+            "a Stripe transfer was partly reversed; the operator must settle it"
+        );
+        return Ok(format!(
+            "recorded: {transfer_ref} partly reversed, left to the operator"
+        ));
     }
     if status != "planned" && status != "sent" {
         return Ok(format!("ignored: transfer {id} is already {status}"));
@@ -550,8 +570,14 @@ pub(crate) async fn transfer_reversed(
     if done.rows_affected() == 1 {
         payouts::return_payout(tx, payout, "the Stripe transfer was reversed").await?;
     }
-    tracing::warn!(transfer = id, payout, "a Stripe transfer was reversed; its payout was returned");
-    Ok(format!("applied: transfer {id} reversed, payout {payout} returned"))
+    tracing::warn!(
+        transfer = id,
+        payout,
+        "a Stripe transfer was reversed; its payout was returned"
+    );
+    Ok(format!(
+        "applied: transfer {id} reversed, payout {payout} returned"
+    ))
 }
 
 #[cfg(test)]

@@ -119,7 +119,9 @@ fn PayoutsView(p: PayoutsPage) -> impl IntoView {
 fn StripePayouts(account: ConnectAccount, recipient: i64) -> impl IntoView {
     let start = ServerAction::<StartStripePayouts>::new();
     let error = action_error(start.value());
-    let unreachable = use_query_map().with_untracked(|q| q.get("stripe")).is_some();
+    let unreachable = use_query_map()
+        .with_untracked(|q| q.get("stripe"))
+        .is_some();
     let (label, explain, button) = match account.status {
         ConnectStatus::NotStarted => (
             "Not set up",
@@ -172,7 +174,10 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
         (None, _, true) => "arrived",
         (None, _, false) => "in transit",
     };
-    let transfer = row.transfer_ref.clone().map(|t| format!(" · Stripe transfer {t}"));
+    let transfer = row
+        .transfer_ref
+        .clone()
+        .map(|t| format!(" · Stripe transfer {t}"));
     let returned = row.returned.clone().filter(|r| !r.is_empty());
     let count = row.shares.len();
     let shares = row

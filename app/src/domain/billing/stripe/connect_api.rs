@@ -86,9 +86,7 @@ impl StripeProcessor {
         }
         let account = create
             .customize()
-            .request_strategy(Self::idempotent(&format!(
-                "chipin-account-{recipient_id}"
-            ))?)
+            .request_strategy(Self::idempotent(&format!("chipin-account-{recipient_id}"))?)
             .send(&self.client)
             .await
             .map_err(call_error)?;
@@ -125,7 +123,10 @@ impl StripeProcessor {
     }
 
     /// The Stripe charge (`ch_…`) of a PaymentIntent, if it has one.
-    pub async fn payment_charge(&self, payment_intent: &str) -> Result<Option<String>, ProcessorError> {
+    pub async fn payment_charge(
+        &self,
+        payment_intent: &str,
+    ) -> Result<Option<String>, ProcessorError> {
         let intent = stripe_core::payment_intent::RetrievePaymentIntent::new(payment_intent)
             .send(&self.client)
             .await
@@ -139,11 +140,13 @@ impl StripeProcessor {
         &self,
         request: &TransferRequest,
     ) -> Result<TransferOutcome, ProcessorError> {
-        let mut create =
-            CreateTransfer::new(stripe_currency(request.amount.currency), request.destination.as_str())
-                .amount(request.amount.minor)
-                .transfer_group(request.transfer_group.as_str())
-                .metadata(request.metadata.iter().cloned().collect::<HashMap<_, _>>());
+        let mut create = CreateTransfer::new(
+            stripe_currency(request.amount.currency),
+            request.destination.as_str(),
+        )
+        .amount(request.amount.minor)
+        .transfer_group(request.transfer_group.as_str())
+        .metadata(request.metadata.iter().cloned().collect::<HashMap<_, _>>());
         if let Some(source) = &request.source_transaction {
             create = create.source_transaction(source.as_str());
         }
