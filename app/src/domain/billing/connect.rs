@@ -313,7 +313,9 @@ pub fn group_by_charge(
     open: &[(i64, i64)],
     charge_of: &HashMap<i64, i64>,
 ) -> Vec<(i64, Vec<(i64, i64)>)> {
-    let mut groups: Vec<(i64, Vec<(i64, i64)>, i64)> = Vec::new();
+    // (charge, its shares, their sum so far)
+    type Group = (i64, Vec<(i64, i64)>, i64);
+    let mut groups: Vec<Group> = Vec::new();
     for &(item, amount) in open.iter().filter(|(_, a)| *a > 0) {
         let Some(&charge) = charge_of.get(&item) else {
             continue;
