@@ -5,6 +5,7 @@ pub mod bench;
 pub mod card_setup;
 pub mod cli;
 pub mod config;
+pub mod connect_return;
 pub mod media;
 pub mod middleware;
 pub mod payment_confirmation;
@@ -154,6 +155,14 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/account/billing/authenticate/{charge_id}/return",
             get(payment_confirmation::confirmed),
+        )
+        .route(
+            "/studio/p/{id}/payouts/stripe-return",
+            get(connect_return::stripe_return),
+        )
+        .route(
+            "/studio/p/{id}/payouts/stripe-refresh",
+            get(connect_return::stripe_refresh),
         )
         .route(
             "/studio/p/{id}/image",

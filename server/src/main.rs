@@ -41,7 +41,7 @@ enum Command {
         #[command(subcommand)]
         command: DisputesCommand,
     },
-    /// Record payouts made outside Chipin.
+    /// Record payouts made outside Chipin, or pay out through Stripe Connect.
     Payouts {
         #[command(subcommand)]
         command: PayoutsCommand,
@@ -96,6 +96,13 @@ enum PayoutsCommand {
     MarkPaid {
         /// The payout's number, as `record` printed it.
         id: i64,
+    },
+    /// Pay every page with a ready Stripe Connect account its available balance, as Stripe
+    /// transfers (one per source charge), and send transfers an earlier run left unsent.
+    StripeRun {
+        /// The payouts' date (default: today, UTC).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = cli::billing::parse_as_of)]
+        as_of: Option<NaiveDate>,
     },
 }
 
@@ -198,6 +205,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
                     cli::payouts::record(&state, &page, &amount, &reference, date.as_deref()).await
                 }
                 PayoutsCommand::MarkPaid { id } => cli::payouts::mark_paid(&state, id).await,
+                PayoutsCommand::StripeRun { as_of } => {
+                    cli::payouts::stripe_run(&state, as_of).await
+                }
             };
             state.db.close().await;
             println!("{}", outcome?);

@@ -111,7 +111,13 @@ pub async fn correct_expense(
 pub async fn get_payouts(recipient_id: i64) -> Result<PayoutsPage, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    Ok(payouts::studio_page(&state.db, user.user_id, recipient_id).await?)
+    Ok(payouts::studio_page(
+        &state.db,
+        user.user_id,
+        recipient_id,
+        state.stripe.is_some(),
+    )
+    .await?)
 }
 
 /// Records a payout the caller received outside Chipin.
@@ -136,6 +142,29 @@ pub async fn record_payout(
     payouts::record(&state.db, new).await?;
     leptos_axum::redirect(&format!("/studio/p/{recipient_id}/payouts?saved=payout"));
     Ok(())
+}
+
+/// Sends the caller to Stripe's onboarding for payouts of one of their pages (creating the
+/// page's Stripe account the first time). Stripe sends them back to the payouts page.
+#[server(endpoint = "trail/start_stripe_payouts", client = CsrfClient)]
+pub async fn start_stripe_payouts(recipient_id: i64) -> Result<(), AppError> {
+    use crate::domain::billing::connect::{self, ConnectError};
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    match connect::start_onboarding(&state, user.user_id, recipient_id).await {
+        Ok(url) => {
+            leptos_axum::redirect(&url);
+            Ok(())
+        }
+        Err(ConnectError::NotYours) => Err(AppError::NotFound),
+        Err(ConnectError::Db(e)) => Err(AppError::internal(e)),
+        Err(ConnectError::Payout(e)) => Err(AppError::internal(e)),
+        Err(ConnectError::Processor(e)) => {
+            tracing::warn!(error = %e, "could not start Stripe onboarding");
+            Err(AppError::rejected(ConnectError::Processor(e).to_string()))
+        }
+        Err(e) => Err(AppError::rejected(e.to_string())),
+    }
 }
 
 /// Marks one of the caller's payouts as arrived.

@@ -7,7 +7,7 @@ use crate::domain::Db;
 use crate::domain::db::now;
 use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
 use crate::domain::payouts::parse_day;
-use crate::domain::trail::{self, LIVE_EXPENSE_SHARES};
+use crate::domain::trail::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
 use crate::money::{Currency, Money};
 
 /// The most one expense may be for, in minor units.
@@ -247,7 +247,7 @@ pub async fn correct(
     let (short,): (i64,) = sqlx::query_as(&format!(
         "select count(*) from expense_shares x where x.expense_id = $1 and \
            coalesce((select sum(l.amount_minor) from {LIVE_EXPENSE_SHARES} l where l.item_id = x.item_id), 0) - x.amount_minor \
-           < coalesce((select sum(p.amount_minor) from payout_shares p where p.item_id = x.item_id), 0)"
+           < coalesce((select sum(p.amount_minor) from {LIVE_PAYOUT_SHARES} p where p.item_id = x.item_id), 0)"
     ))
     .bind(expense)
     .fetch_one(&mut *tx)

@@ -142,7 +142,7 @@ async fn open_shares(
                (select item_id, sum(amount_minor) as spent, min(expense_id) as first from {LIVE_EXPENSE_SHARES} l \
                 where item_id in (select item_id from allocations where recipient_id = $1) group by item_id) x \
              left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
-               join payouts o on o.id = s.payout_id where o.recipient_id = $1 group by s.item_id) p \
+               join payouts o on o.id = s.payout_id where o.recipient_id = $1 and o.returned_at is null group by s.item_id) p \
                on p.item_id = x.item_id \
              where x.spent - coalesce(p.paid, 0) <> 0 order by x.first, x.item_id"
         )
@@ -151,7 +151,7 @@ async fn open_shares(
         format!(
             "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) as bigint) \
          from allocations a left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
-           join payouts o on o.id = s.payout_id where o.recipient_id = $1 group by s.item_id) p \
+           join payouts o on o.id = s.payout_id where o.recipient_id = $1 and o.returned_at is null group by s.item_id) p \
            on p.item_id = a.item_id \
          where a.recipient_id = $1 \
            and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) <> 0 \
@@ -191,13 +191,47 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
             available: Money::new(trail::available(&open).max(0), currency),
         });
     };
+    let id = insert_payout(&mut tx, &payout, cause, &shares).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// The shares a payout of this recipient may take now, oldest first, in the caller's
+/// transaction (which should hold the recipient's lock, [`trail::lock_recipient`]).
+pub(crate) async fn open_shares_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    recipient: i64,
+    cause: bool,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    open_shares(tx, recipient, cause).await
+}
+
+/// The shares a payout of this recipient may take now, read outside any transaction.
+pub(crate) async fn open_shares_of(
+    conn: &mut sqlx::AnyConnection,
+    recipient: i64,
+    cause: bool,
+) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+    open_shares(conn, recipient, cause).await
+}
+
+/// Inserts a payout in transit for exactly `shares` (already checked against the open shares)
+/// with its journal entry `recipient (or cause spending) → payouts in transit`, in the
+/// caller's transaction. Returns its id.
+pub(crate) async fn insert_payout(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    payout: &NewPayout,
+    cause: bool,
+    shares: &[(i64, i64)],
+) -> Result<i64, PayoutError> {
+    let currency = payout.amount.currency;
     let from = if cause {
         Account::CauseSpending(payout.recipient_id)
     } else {
         Account::Recipient(payout.recipient_id)
     };
     let entry = ledger::post(
-        &mut tx,
+        tx,
         NewEntry {
             kind: EntryKind::Payout,
             charge_id: None,
@@ -232,26 +266,106 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
     .bind(payout.by.as_str())
     .bind(entry)
     .bind(now())
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
-    trail::insert_shares(&mut tx, "payout_shares", "payout_id", id, &shares).await?;
-    tx.commit().await?;
+    trail::insert_shares(tx, "payout_shares", "payout_id", id, shares).await?;
     Ok(id)
+}
+
+/// Returns a payout that never reached its recipient (its transfer was refused or reversed),
+/// in the caller's transaction: reverses its journal entry (`payouts in transit` or, once
+/// arrived, `payouts paid` → the recipient or cause spending) and marks it returned, so its
+/// shares count as unpaid again. `false` when it was already returned.
+pub(crate) async fn return_payout(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    payout: i64,
+    reason: &str,
+) -> Result<bool, PayoutError> {
+    let row: Option<(i64, i64, String, String, String, i64)> = sqlx::query_as(
+        "select p.recipient_id, p.amount_minor, p.currency, p.status, r.kind, p.entry_id \
+         from payouts p join recipients r on r.id = p.recipient_id \
+         where p.id = $1 and p.returned_at is null",
+    )
+    .bind(payout)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((recipient, amount, currency, status, kind, entry_id)) = row else {
+        return Ok(false);
+    };
+    let currency: Currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
+    let held = if status == "paid" {
+        Account::PayoutsPaid
+    } else {
+        Account::PayoutsInTransit
+    };
+    let to = if kind == "cause" {
+        Account::CauseSpending(recipient)
+    } else {
+        Account::Recipient(recipient)
+    };
+    let entry = ledger::post(
+        tx,
+        NewEntry {
+            kind: EntryKind::Correction,
+            charge_id: None,
+            reverses_entry_id: Some(entry_id),
+            memo: format!("payout {payout} returned"),
+            lines: vec![
+                Line {
+                    account: held,
+                    currency,
+                    amount_minor: -amount,
+                    item_id: None,
+                },
+                Line {
+                    account: to,
+                    currency,
+                    amount_minor: amount,
+                    item_id: None,
+                },
+            ],
+        },
+    )
+    .await?;
+    let reason: String = reason.chars().take(500).collect();
+    let done = sqlx::query(
+        "update payouts set returned_at = $1, return_entry_id = $2, return_reason = $3 \
+         where id = $4 and returned_at is null",
+    )
+    .bind(now())
+    .bind(entry)
+    .bind(&reason)
+    .bind(payout)
+    .execute(&mut **tx)
+    .await?;
+    Ok(done.rows_affected() == 1)
 }
 
 /// Marks a payout in transit as arrived: posts `payouts in transit → payouts paid`. With
 /// `owner`, only a payout of a page they own.
 pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), PayoutError> {
     let mut tx = db.begin_write().await?;
+    mark_paid_in(&mut tx, payout, owner).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`mark_paid`] in the caller's transaction.
+pub(crate) async fn mark_paid_in(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    payout: i64,
+    owner: Option<i64>,
+) -> Result<(), PayoutError> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "update payouts set status = 'paid', paid_at = $1 where id = $2 and status = 'in_transit' \
+         and returned_at is null \
          and ($3 = 0 or recipient_id in (select id from recipients where owner_user_id = $3)) \
          returning amount_minor, currency",
     )
     .bind(now())
     .bind(payout)
     .bind(owner.unwrap_or(0))
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut **tx)
     .await?;
     let Some((amount, currency)) = row else {
         let exists: Option<(String,)> = sqlx::query_as(
@@ -260,7 +374,7 @@ pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), P
         )
         .bind(payout)
         .bind(owner.unwrap_or(0))
-        .fetch_optional(&mut *tx)
+        .fetch_optional(&mut **tx)
         .await?;
         return Err(match exists {
             Some(_) => PayoutError::AlreadyPaid,
@@ -269,7 +383,7 @@ pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), P
     };
     let currency: Currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
     let entry = ledger::post(
-        &mut tx,
+        tx,
         NewEntry {
             kind: EntryKind::Payout,
             charge_id: None,
@@ -295,9 +409,8 @@ pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), P
     sqlx::query("update payouts set paid_entry_id = $1 where id = $2")
         .bind(entry)
         .bind(payout)
-        .execute(&mut *tx)
+        .execute(&mut **tx)
         .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -322,15 +435,35 @@ pub struct PayoutView {
     pub paid_on: i64,
     pub paid: bool,
     pub recorded_by: String,
+    /// The Stripe transfer that sent it, when Stripe Connect did: its id (once Stripe made it)
+    /// and Chipin's status of it (`planned`, `sent`, `failed`, `reversed`).
+    pub transfer_ref: Option<String>,
+    pub transfer_status: Option<String>,
+    /// Why it was returned (its shares are unpaid again), when it was.
+    pub returned: Option<String>,
     pub shares: Vec<PayoutShare>,
 }
 
 /// A recipient's payouts, newest first, each expanded into the donations it covered.
 pub async fn history(db: &Db, recipient: i64) -> Result<Vec<PayoutView>, PayoutError> {
     let (_, currency) = recipient_of(db, recipient, None).await?;
-    let rows: Vec<(i64, i64, String, i64, String, String)> = sqlx::query_as(
-        "select id, amount_minor, reference, paid_on, status, recorded_by from payouts \
-         where recipient_id = $1 order by id desc limit 200",
+    type Row = (
+        i64,
+        i64,
+        String,
+        i64,
+        String,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<i64>,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "select p.id, p.amount_minor, p.reference, p.paid_on, p.status, p.recorded_by, \
+           t.transfer_ref, t.status, p.returned_at, coalesce(p.return_reason, t.failure_reason) \
+         from payouts p left join stripe_transfers t on t.payout_id = p.id \
+         where p.recipient_id = $1 order by p.id desc limit 200",
     )
     .bind(recipient)
     .fetch_all(db.pool())
@@ -348,13 +481,27 @@ pub async fn history(db: &Db, recipient: i64) -> Result<Vec<PayoutView>, PayoutE
     Ok(rows
         .into_iter()
         .map(
-            |(id, amount, reference, paid_on, status, recorded_by)| PayoutView {
+            |(
+                id,
+                amount,
+                reference,
+                paid_on,
+                status,
+                recorded_by,
+                transfer_ref,
+                transfer_status,
+                returned_at,
+                reason,
+            )| PayoutView {
                 id,
                 amount: Money::new(amount, currency),
                 reference,
                 paid_on,
                 paid: status == "paid",
                 recorded_by,
+                transfer_ref,
+                transfer_status,
+                returned: returned_at.map(|_| reason.unwrap_or_default()),
                 shares: shares
                     .iter()
                     .filter(|s| s.0 == id)
@@ -372,10 +519,14 @@ pub async fn history(db: &Db, recipient: i64) -> Result<Vec<PayoutView>, PayoutE
 }
 
 /// The payouts page of a page `owner` owns: what is available and every payout, expanded.
+///
+/// With Stripe configured (`stripe`), it also says how far the page's Stripe Connect account
+/// is; without, payouts are recorded by hand only.
 pub async fn studio_page(
     db: &Db,
     owner: i64,
     recipient: i64,
+    stripe: bool,
 ) -> Result<crate::model::trail::PayoutsPage, PayoutError> {
     use crate::domain::expenses::day_label;
     use crate::model::trail::{PayoutRow, PayoutShareRow, PayoutsPage};
@@ -400,6 +551,9 @@ pub async fn studio_page(
                 paid_on: day_label(p.paid_on),
                 paid: p.paid,
                 recorded_by: p.recorded_by,
+                transfer_ref: p.transfer_ref,
+                transfer_status: p.transfer_status,
+                returned: p.returned,
                 shares: p
                     .shares
                     .into_iter()
@@ -414,5 +568,10 @@ pub async fn studio_page(
             })
             .collect(),
         today: chrono::Utc::now().date_naive().to_string(),
+        stripe: if stripe {
+            Some(crate::domain::billing::connect::account_status(db, recipient).await?)
+        } else {
+            None
+        },
     })
 }

@@ -73,6 +73,11 @@ pub(crate) async fn insert_shares(
 }
 
 /// Live (uncorrected) expense shares, as a subquery with columns `item_id, amount_minor`.
+/// Shares of payouts that were not returned (a refused or reversed transfer returns its
+/// payout, and its shares count as unpaid again).
+pub(crate) const LIVE_PAYOUT_SHARES: &str = "(select s.item_id, s.amount_minor, s.payout_id \
+     from payout_shares s join payouts p on p.id = s.payout_id where p.returned_at is null)";
+
 pub(crate) const LIVE_EXPENSE_SHARES: &str = "(select s.item_id, s.amount_minor, s.expense_id \
      from expense_shares s join expenses e on e.id = s.expense_id where e.corrected_at is null)";
 
@@ -160,6 +165,9 @@ pub async fn check(db: &Db) -> Result<Result<TrailReport, TrailViolation>, sqlx:
            where l.entry_id = p.entry_id and l.account = 'payouts_in_transit' and l.amount_minor = p.amount_minor) \
          or (p.status = 'paid' and not exists (select 1 from journal_lines l \
            where l.entry_id = p.paid_entry_id and l.account = 'payouts_paid' and l.amount_minor = p.amount_minor)) \
+         or (p.returned_at is not null and not exists (select 1 from journal_lines l \
+           where l.entry_id = p.return_entry_id and l.account in ('payouts_in_transit', 'payouts_paid') \
+           and l.amount_minor = -p.amount_minor)) \
          limit 1",
     )
     .fetch_optional(pool)
@@ -179,7 +187,7 @@ pub async fn check(db: &Db) -> Result<Result<TrailReport, TrailViolation>, sqlx:
     }
     let bad: Option<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
         "select a.item_id, a.net_minor, coalesce(p.paid, 0), coalesce(x.spent, 0) from allocations a \
-         left join (select item_id, cast(sum(amount_minor) as bigint) as paid from payout_shares group by item_id) p \
+         left join (select item_id, cast(sum(amount_minor) as bigint) as paid from {LIVE_PAYOUT_SHARES} l group by item_id) p \
            on p.item_id = a.item_id \
          left join (select item_id, cast(sum(amount_minor) as bigint) as spent from {LIVE_EXPENSE_SHARES} l group by item_id) x \
            on x.item_id = a.item_id \
@@ -229,7 +237,7 @@ async fn balances_agree(db: &Db) -> Result<Option<TrailViolation>, sqlx::Error> 
         "select r.id, r.kind, r.currency, \
            cast(coalesce((select sum(case when a.refunded_at is null then a.net_minor else 0 end) \
                  from allocations a where a.recipient_id = r.id), 0) as bigint), \
-           cast(coalesce((select sum(p.amount_minor) from payouts p where p.recipient_id = r.id), 0) as bigint), \
+           cast(coalesce((select sum(p.amount_minor) from payouts p where p.recipient_id = r.id and p.returned_at is null), 0) as bigint), \
            cast(coalesce((select sum(l.amount_minor) from {LIVE_EXPENSE_SHARES} l \
                  join allocations a on a.item_id = l.item_id where a.recipient_id = r.id), 0) as bigint) \
          from recipients r order by r.id"
@@ -246,7 +254,8 @@ async fn balances_agree(db: &Db) -> Result<Option<TrailViolation>, sqlx::Error> 
         }
     }
     let payouts: Vec<(String, String, i64)> = sqlx::query_as(
-        "select status, currency, cast(sum(amount_minor) as bigint) from payouts group by status, currency",
+        "select status, currency, cast(sum(amount_minor) as bigint) from payouts \
+         where returned_at is null group by status, currency",
     )
     .fetch_all(pool)
     .await?;
@@ -342,9 +351,10 @@ pub async fn donation(
     else {
         return Ok(None);
     };
-    let payouts: Vec<(i64, String, i64, String)> = sqlx::query_as(
-        "select p.paid_on, p.reference, s.amount_minor, p.status from payout_shares s \
-         join payouts p on p.id = s.payout_id where s.item_id = $1 order by p.id",
+    let payouts: Vec<(i64, String, i64, String, Option<String>)> = sqlx::query_as(
+        "select p.paid_on, p.reference, s.amount_minor, p.status, t.transfer_ref from payout_shares s \
+         join payouts p on p.id = s.payout_id left join stripe_transfers t on t.payout_id = p.id \
+         where s.item_id = $1 and p.returned_at is null order by p.id",
     )
     .bind(id)
     .fetch_all(db.pool())
@@ -386,12 +396,15 @@ pub async fn donation(
         unspent_minor: if is_cause { share - spent } else { 0 },
         payouts: payouts
             .into_iter()
-            .map(|(paid_on, reference, amount, status)| TrailPayout {
-                paid_on: day_label(paid_on),
-                reference,
-                amount_minor: amount,
-                arrived: status == "paid",
-            })
+            .map(
+                |(paid_on, reference, amount, status, transfer_ref)| TrailPayout {
+                    paid_on: day_label(paid_on),
+                    reference,
+                    amount_minor: amount,
+                    arrived: status == "paid",
+                    transfer_ref,
+                },
+            )
             .collect(),
         expenses: expenses
             .into_iter()

@@ -55,7 +55,32 @@ pub struct PayoutRow {
     pub paid_on: String,
     pub paid: bool,
     pub recorded_by: String,
+    /// The Stripe transfer that sent it (Stripe Connect), once Stripe made it.
+    pub transfer_ref: Option<String>,
+    /// `planned`, `sent`, `failed` or `reversed` for a Stripe transfer.
+    pub transfer_status: Option<String>,
+    /// Why it was returned (its donations are unpaid again), when it was.
+    pub returned: Option<String>,
     pub shares: Vec<PayoutShareRow>,
+}
+
+/// How far a page's Stripe Connect account is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ConnectStatus {
+    /// No account yet.
+    NotStarted,
+    /// An account exists, but Stripe has not yet verified it or enabled payouts.
+    Pending,
+    /// Transfers reach the account.
+    Ready,
+}
+
+/// A page's Stripe Connect account as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectAccount {
+    pub status: ConnectStatus,
+    pub details_submitted: bool,
+    pub payouts_enabled: bool,
 }
 
 /// A page's payouts page in the studio.
@@ -69,6 +94,8 @@ pub struct PayoutsPage {
     pub payouts: Vec<PayoutRow>,
     /// Today (UTC), the form's default date.
     pub today: String,
+    /// The page's Stripe Connect account, when the site pays out through Stripe.
+    pub stripe: Option<ConnectAccount>,
 }
 
 /// A payout that paid part of one donation.
@@ -78,6 +105,8 @@ pub struct TrailPayout {
     pub reference: String,
     pub amount_minor: i64,
     pub arrived: bool,
+    /// The Stripe transfer that paid it (Stripe Connect), once Stripe made it.
+    pub transfer_ref: Option<String>,
 }
 
 /// An expense one donation helped pay for.

@@ -62,7 +62,10 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
             view! {
                 <tr>
                     <td>{p.paid_on.clone()}</td>
-                    <td>{p.reference.clone()}</td>
+                    <td>
+                        {p.reference.clone()}
+                        {p.transfer_ref.clone().map(|t| view! { <br/><span class="muted">{format!("Stripe transfer {t}")}</span> })}
+                    </td>
                     <td>{what}</td>
                     <td class="num">{money(p.amount_minor)}</td>
                 </tr>

@@ -23,6 +23,8 @@ pub enum CliError {
     Disputes(#[source] sqlx::Error),
     #[error("the payout was refused")]
     Payout(#[from] app::domain::payouts::PayoutError),
+    #[error("the Stripe payout run failed")]
+    Connect(#[from] app::domain::billing::connect::ConnectError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

@@ -1,5 +1,6 @@
 //! `server payouts record` and `server payouts mark-paid`: payouts sent outside Chipin (a bank
 //! transfer by the operator), recorded against a page's balance and linked to its donations.
+//! `server payouts stripe-run`: payouts sent as Stripe Connect transfers.
 
 use super::CliError;
 use app::domain::AppState;
@@ -46,4 +47,44 @@ pub async fn record(
 pub async fn mark_paid(state: &AppState, id: i64) -> Result<String, CliError> {
     payouts::mark_paid(&state.db, id, None).await?;
     Ok(format!("payout {id} marked paid"))
+}
+
+/// Runs the Stripe Connect payouts as of `as_of` (today, UTC, when `None`); returns the
+/// summary to print. Refused transfers are listed: their payouts were returned, and their
+/// donations will be paid by a later run once the cause (the reason shown) is fixed.
+pub async fn stripe_run(
+    state: &AppState,
+    as_of: Option<chrono::NaiveDate>,
+) -> Result<String, CliError> {
+    use app::domain::billing::connect::{self, ConnectError};
+    use std::fmt::Write as _;
+    let stripe = state.stripe.as_deref().ok_or(ConnectError::NotConfigured)?;
+    let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let s = connect::run(&state.db, stripe, as_of, None).await?;
+    let mut out = format!("Stripe payout run as of {as_of}\n");
+    let _ = writeln!(out, "payouts planned:   {}", s.planned);
+    let _ = writeln!(out, "transfers sent:    {}", s.sent);
+    let mut sent: Vec<_> = s.sent_minor.iter().collect();
+    sent.sort_by_key(|(c, _)| c.code());
+    for (currency, minor) in sent {
+        let _ = writeln!(out, "  {}", app::money::Money::new(*minor, *currency));
+    }
+    let _ = writeln!(
+        out,
+        "transfers waiting: {} (no answer; sent again with the same key next run)",
+        s.waiting
+    );
+    let _ = writeln!(
+        out,
+        "pages skipped:     {} (their Stripe charges could not be looked up)",
+        s.skipped
+    );
+    let _ = write!(out, "transfers refused: {}", s.failed.len());
+    for (transfer, recipient, reason) in &s.failed {
+        let _ = write!(
+            out,
+            "\n  transfer {transfer} to page {recipient}: {reason} (payout returned)"
+        );
+    }
+    Ok(out)
 }

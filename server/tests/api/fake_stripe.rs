@@ -25,7 +25,10 @@
 //! [`FakeStripe::update_payment_intent`]).
 //!
 //! A rate limit (429) and dropped connections can be switched on per test, and every request
-//! is recorded for assertions.
+//! is recorded for assertions. Stripe Connect (accounts, onboarding links, transfers) is in
+//! `fake_stripe/connect.rs`.
+
+mod connect;
 
 use app::domain::billing::fee_split::percentage_fee;
 use app::domain::billing::processor::ChargeRequest;
@@ -123,6 +126,7 @@ struct Inner {
     overrides: HashMap<String, Value>,
     counter: u64,
     refunded: HashMap<String, i64>,
+    connect: connect::ConnectInner,
 }
 
 struct Shared {
@@ -232,6 +236,10 @@ impl FakeStripe {
             .route("/v1/checkout/sessions", post(create_session))
             .route("/v1/checkout/sessions/{id}", get(retrieve_session))
             .route("/v1/setup_intents/{id}", get(retrieve_setup_intent))
+            .route("/v1/accounts", post(connect::create_account))
+            .route("/v1/accounts/{id}", get(connect::retrieve_account))
+            .route("/v1/account_links", post(connect::create_account_link))
+            .route("/v1/transfers", post(connect::create_transfer))
             .fallback(unknown)
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

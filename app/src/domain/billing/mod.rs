@@ -22,6 +22,7 @@
 
 pub mod authenticate;
 pub mod charge;
+pub mod connect;
 pub mod disputes;
 pub mod fee_split;
 pub mod gather;

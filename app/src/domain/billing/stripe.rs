@@ -9,6 +9,9 @@
 //! Saving a card happens on Stripe's own Checkout page in setup mode, for a Stripe Customer
 //! that belongs to the supporter; card data never reaches Chipin.
 
+mod connect_api;
+pub use connect_api::{ConnectedAccount, TransferOutcome, TransferRequest};
+
 use super::processor::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,

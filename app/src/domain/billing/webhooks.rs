@@ -28,8 +28,10 @@
 //!   amount matches it.
 //! - `charge.dispute.created`, `.updated`, `.closed`: the dispute is recorded and its charge's
 //!   recipient amounts frozen (see [`super::disputes`]).
-//! - `account.updated` (Connect): the recipient with that account records whether it can
-//!   take charges and receive payouts.
+//! - `account.updated` (Connect): the recipient with that account records whether it has
+//!   submitted its details and can take charges and receive payouts.
+//! - `transfer.reversed` (Connect): a wholly reversed transfer of a payout returns the payout,
+//!   so the donations it paid are unpaid again (see [`super::connect`]).
 //!
 //! Charges are found by their PaymentIntent (`charges.processor_ref`), or — for a charge whose
 //! call was cut off before Chipin recorded the PaymentIntent — by the `chipin_charge_id`
@@ -137,6 +139,8 @@ pub enum WebhookError {
     Billing(#[from] BillingError),
     #[error("refund")]
     Refund(#[from] refunds::RefundError),
+    #[error("payout")]
+    Payout(#[from] crate::domain::payouts::PayoutError),
 }
 
 /// What became of a delivery.
@@ -245,9 +249,23 @@ struct Dispute {
 struct Account {
     id: String,
     #[serde(default)]
+    details_submitted: bool,
+    #[serde(default)]
     charges_enabled: bool,
     #[serde(default)]
     payouts_enabled: bool,
+}
+
+#[derive(Deserialize)]
+struct Transfer {
+    id: String,
+    amount: i64,
+    #[serde(default)]
+    amount_reversed: i64,
+    #[serde(default)]
+    reversed: bool,
+    #[serde(default)]
+    metadata: HashMap<String, String>,
 }
 
 /// The id of an expandable field: the string itself, or the expanded object's `id`.
@@ -443,13 +461,14 @@ async fn apply(
             let account: Account = object(event)?;
             let done = sqlx::query(
                 "update recipients set stripe_charges_enabled = $1, stripe_payouts_enabled = $2, \
-                 stripe_account_synced_at = $3 where stripe_account_id = $4 \
+                 stripe_account_synced_at = $3, stripe_details_submitted = $5 where stripe_account_id = $4 \
                  and (stripe_account_synced_at is null or stripe_account_synced_at <= $3)",
             )
             .bind(i64::from(account.charges_enabled))
             .bind(i64::from(account.payouts_enabled))
             .bind(event.created)
             .bind(&account.id)
+            .bind(i64::from(account.details_submitted))
             .execute(&mut **tx)
             .await?;
             if done.rows_affected() == 1 {
@@ -457,6 +476,15 @@ async fn apply(
             } else {
                 "ignored: no recipient with a newer status for that account".to_owned()
             }
+        }
+        "transfer.reversed" => {
+            let t: Transfer = object(event)?;
+            let chipin_id = t
+                .metadata
+                .get("chipin_transfer_id")
+                .and_then(|v| v.parse::<i64>().ok());
+            let fully = t.reversed || (t.amount > 0 && t.amount_reversed >= t.amount);
+            super::connect::transfer_reversed(tx, &t.id, chipin_id, fully, at).await?
         }
         _ => "unknown type".to_owned(),
     })

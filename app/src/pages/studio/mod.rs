@@ -52,6 +52,7 @@ pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
         "corrected" => "Expense corrected: its money is unspent again.",
         "payout" => "Payout recorded. Mark it arrived once the money is in your account.",
         "paid" => "Payout marked as arrived.",
+        "stripe" => "Your Stripe account's status is updated below.",
         _ => return None,
     })
 }

@@ -1,13 +1,14 @@
 //! `/studio/p/:id/payouts`: what is available to pay out, recording a payout received outside
 //! Chipin (amount, date, reference), marking it arrived, and every payout expanded into the
-//! donations it covered.
+//! donations it covered. When the site pays out through Stripe Connect, also the page's Stripe
+//! account (set it up, or how far its verification is) and each payout's Stripe transfer.
 
 use super::{id_param, load_failed, saved_message};
-use crate::api::trail::{MarkPayoutPaid, RecordPayout, get_payouts};
+use crate::api::trail::{MarkPayoutPaid, RecordPayout, StartStripePayouts, get_payouts};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::model::format_money;
-use crate::model::trail::{PayoutRow, PayoutsPage};
+use crate::model::trail::{ConnectAccount, ConnectStatus, PayoutRow, PayoutsPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -72,6 +73,7 @@ fn PayoutsView(p: PayoutsPage) -> impl IntoView {
                     <p class="stat-value" id="available">{format_money(p.available_minor, &p.currency)}</p>
                 </div>
             </div>
+            {p.stripe.clone().map(|account| view! { <StripePayouts account recipient=p.recipient_id/> })}
             <section class="panel" aria-labelledby="new-payout-title">
                 <h2 id="new-payout-title">"Record a payout"</h2>
                 <form method="post" action="/api/trail/record_payout" class="stack" novalidate>
@@ -114,10 +116,69 @@ fn PayoutsView(p: PayoutsPage) -> impl IntoView {
 }
 
 #[component]
+fn StripePayouts(account: ConnectAccount, recipient: i64) -> impl IntoView {
+    let start = ServerAction::<StartStripePayouts>::new();
+    let error = action_error(start.value());
+    let unreachable = use_query_map()
+        .with_untracked(|q| q.get("stripe"))
+        .is_some();
+    let (label, explain, button) = match account.status {
+        ConnectStatus::NotStarted => (
+            "Not set up",
+            "Get your balance paid to your bank account automatically: Stripe asks for your details and bank account on its own pages, and Chipin sends each payout as a Stripe transfer.",
+            Some("Set up payouts with Stripe"),
+        ),
+        ConnectStatus::Pending if !account.details_submitted => (
+            "Waiting for your details",
+            "Stripe still needs some of your details before it can pay you. Continue where you left off.",
+            Some("Continue with Stripe"),
+        ),
+        ConnectStatus::Pending => (
+            "Pending verification",
+            "Stripe has your details and is verifying them. Payouts start once Stripe enables them; this page updates by itself.",
+            Some("Review your details on Stripe"),
+        ),
+        ConnectStatus::Ready => (
+            "Ready",
+            "Stripe payouts are on: your available balance is sent to your Stripe account with each payout run.",
+            None,
+        ),
+    };
+    view! {
+        <section class="panel" id="stripe-payouts" aria-labelledby="stripe-payouts-title">
+            <h2 id="stripe-payouts-title">"Payouts with Stripe"</h2>
+            <p><strong id="stripe-status">{label}</strong></p>
+            <p class="muted">{explain}</p>
+            {unreachable.then(|| view! {
+                <div class="alert alert-error" role="alert">"Stripe could not be reached. Please try again in a minute."</div>
+            })}
+            {button.map(|text| view! {
+                <form method="post" action="/api/trail/start_stripe_payouts" class="stack">
+                    <CsrfField/>
+                    <input type="hidden" name="recipient_id" value=recipient.to_string()/>
+                    <FormAlert error/>
+                    <button type="submit" class="button">{text}</button>
+                </form>
+            })}
+        </section>
+    }
+}
+
+#[component]
 fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView {
     let c = currency.clone();
     let money = move |m: i64| format_money(m, &c);
-    let status = if row.paid { "arrived" } else { "in transit" };
+    let status = match (&row.returned, row.transfer_status.as_deref(), row.paid) {
+        (Some(_), _, _) => "returned: its donations are unpaid again",
+        (None, Some("planned"), _) => "being sent through Stripe",
+        (None, _, true) => "arrived",
+        (None, _, false) => "in transit",
+    };
+    let transfer = row
+        .transfer_ref
+        .clone()
+        .map(|t| format!(" · Stripe transfer {t}"));
+    let returned = row.returned.clone().filter(|r| !r.is_empty());
     let count = row.shares.len();
     let shares = row
         .shares
@@ -145,8 +206,10 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
             <p>
                 <strong>{money(row.amount_minor)}</strong>
                 {format!(" · sent {} · reference {} · {status}", row.paid_on, row.reference)}
+                {transfer}
             </p>
-            {(!row.paid).then(|| view! {
+            {returned.map(|r| view! { <p class="muted">{r}</p> })}
+            {(!row.paid && row.returned.is_none() && row.transfer_status.is_none()).then(|| view! {
                 <form method="post" action="/api/trail/mark_payout_paid" class="inline-form">
                     <CsrfField/>
                     <input type="hidden" name="recipient_id" value=recipient.to_string()/>

@@ -1,0 +1,622 @@
+//! Payouts through Stripe Connect: each page owner onboards an Express account, and a payout
+//! run sends every ready page its available balance as transfers from the platform balance.
+//!
+//! **Onboarding.** The owner asks for payouts with Stripe; Chipin creates the page's Express
+//! account once (its idempotency key is the page's id) and sends the owner to a Stripe
+//! onboarding link. Coming back (or a stale link) lands on Chipin again, which reads the
+//! account's state; `account.updated` webhooks keep it current afterwards. A page is *ready*
+//! when Stripe has the owner's details and payouts are enabled.
+//!
+//! **Transfers, exactly once.** A run works like a charge run, in phases committed one by one:
+//! 1. *Plan*: for every ready page, in one transaction, everything available is taken as
+//!    payouts (see [`crate::domain::payouts`]: disputed charges stay frozen, refunded money
+//!    paid out earlier is netted). The shares are grouped by the consolidated charge they came
+//!    from, one payout per charge, each with one planned `stripe_transfers` row whose
+//!    idempotency key is derived from the payout and the charge. Nothing is sent yet.
+//! 2. *Send*: every planned transfer is sent with its key (`source_transaction` = the charge's
+//!    Stripe charge where known, `transfer_group` = the payout), and its answer recorded: sent
+//!    (the payout is marked paid), refused (the transfer fails with Stripe's reason and the
+//!    payout is returned: its journal entry reversed and its shares unpaid again), or no
+//!    answer (network, 5xx, 429: it stays planned and the next run sends the same key, so
+//!    Stripe answers with the transfer it may already have made).
+//!
+//! A `transfer.reversed` webhook returns the payout of a wholly reversed transfer the same way.
+
+use super::processor::ProcessorError;
+use super::stripe::{StripeProcessor, TransferOutcome, TransferRequest};
+use crate::domain::db::now;
+use crate::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
+use crate::domain::{AppState, Db, trail};
+use crate::model::trail::{ConnectAccount, ConnectStatus};
+use crate::money::{Currency, Money};
+use chrono::NaiveDate;
+use std::collections::HashMap;
+
+/// Why onboarding or a payout run did not go through.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("Payouts through Stripe are not set up on this site.")]
+    NotConfigured,
+    #[error("There is no such page, or it is not yours.")]
+    NotYours,
+    #[error("Stripe could not be reached. Please try again in a minute.")]
+    Processor(#[source] ProcessorError),
+    #[error("the run was stopped at {0:?} (fault injection)")]
+    Injected(ConnectFault),
+    #[error("database")]
+    Db(#[from] sqlx::Error),
+    #[error("payout")]
+    Payout(#[from] PayoutError),
+}
+
+/// Where a crash test may stop a run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectFault {
+    /// Payouts and transfers planned and committed, Stripe not called.
+    AfterPlan,
+    /// The first transfer sent and answered, its answer not recorded.
+    AfterFirstTransfer,
+}
+
+/// The smallest amount a run pays out to one page: one unit of its currency (100 for the
+/// currencies without minor units), so no page gets a stream of tiny transfers.
+pub fn min_payout(currency: Currency) -> i64 {
+    currency.minor_per_major().max(100)
+}
+
+fn status_of(account: Option<&str>, details: bool, payouts_enabled: bool) -> ConnectStatus {
+    match account {
+        None => ConnectStatus::NotStarted,
+        Some(_) if details && payouts_enabled => ConnectStatus::Ready,
+        Some(_) => ConnectStatus::Pending,
+    }
+}
+
+/// How far the page's Stripe Connect account is.
+pub async fn account_status(db: &Db, recipient: i64) -> Result<ConnectAccount, sqlx::Error> {
+    let row: Option<(Option<String>, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "select stripe_account_id, stripe_details_submitted, stripe_payouts_enabled \
+         from recipients where id = $1",
+    )
+    .bind(recipient)
+    .fetch_optional(db.pool())
+    .await?;
+    let (account, details, payouts_enabled) = row.unwrap_or((None, None, None));
+    let details = details == Some(1);
+    let payouts_enabled = payouts_enabled == Some(1);
+    Ok(ConnectAccount {
+        status: status_of(account.as_deref(), details, payouts_enabled),
+        details_submitted: details,
+        payouts_enabled,
+    })
+}
+
+fn stripe(state: &AppState) -> Result<&StripeProcessor, ConnectError> {
+    state.stripe.as_deref().ok_or(ConnectError::NotConfigured)
+}
+
+/// The page's connected account if `owner` owns the page: (account, owner's email).
+async fn owned(
+    db: &Db,
+    owner: i64,
+    recipient: i64,
+) -> Result<(Option<String>, String), ConnectError> {
+    let row: Option<(Option<String>, String)> = sqlx::query_as(
+        "select r.stripe_account_id, u.email from recipients r join users u on u.id = r.owner_user_id \
+         where r.id = $1 and r.owner_user_id = $2",
+    )
+    .bind(recipient)
+    .bind(owner)
+    .fetch_optional(db.pool())
+    .await?;
+    row.ok_or(ConnectError::NotYours)
+}
+
+/// The page's connected account, created (and remembered) the first time.
+async fn ensure_account(
+    state: &AppState,
+    owner: i64,
+    recipient: i64,
+) -> Result<String, ConnectError> {
+    let (existing, email) = owned(&state.db, owner, recipient).await?;
+    if let Some(account) = existing {
+        return Ok(account);
+    }
+    let stripe = stripe(state)?;
+    // The key is the page's id, so two clicks racing here get the same account back.
+    let account = stripe
+        .create_connected_account(recipient, Some(&email))
+        .await
+        .map_err(ConnectError::Processor)?;
+    sqlx::query(
+        "update recipients set stripe_account_id = $1 where id = $2 and stripe_account_id is null",
+    )
+    .bind(&account.id)
+    .bind(recipient)
+    .execute(state.db.pool())
+    .await?;
+    let (stored,): (Option<String>,) =
+        sqlx::query_as("select stripe_account_id from recipients where id = $1")
+            .bind(recipient)
+            .fetch_one(state.db.pool())
+            .await?;
+    Ok(stored.unwrap_or(account.id))
+}
+
+/// Starts (or continues) Stripe onboarding for a page `owner` owns; returns Stripe's
+/// onboarding address to send them to.
+pub async fn start_onboarding(
+    state: &AppState,
+    owner: i64,
+    recipient: i64,
+) -> Result<String, ConnectError> {
+    stripe(state)?;
+    let account = ensure_account(state, owner, recipient).await?;
+    let site = state.billing.site_url.trim_end_matches('/');
+    let back = format!("{site}/studio/p/{recipient}/payouts");
+    stripe(state)?
+        .onboarding_link(
+            &account,
+            &format!("{back}/stripe-refresh"),
+            &format!("{back}/stripe-return"),
+        )
+        .await
+        .map_err(ConnectError::Processor)
+}
+
+/// Reads the page's account from Stripe and records its state (on the return from
+/// onboarding). Newer than any webhook sent before it, so older events no longer apply.
+pub async fn refresh_account(
+    state: &AppState,
+    owner: i64,
+    recipient: i64,
+) -> Result<ConnectAccount, ConnectError> {
+    let stripe = stripe(state)?;
+    let (existing, _) = owned(&state.db, owner, recipient).await?;
+    let Some(account) = existing else {
+        return Ok(account_status(&state.db, recipient).await?);
+    };
+    let a = stripe
+        .connected_account(&account)
+        .await
+        .map_err(ConnectError::Processor)?;
+    sqlx::query(
+        "update recipients set stripe_details_submitted = $1, stripe_charges_enabled = $2, \
+         stripe_payouts_enabled = $3, stripe_account_synced_at = $4 \
+         where id = $5 and stripe_account_id = $6",
+    )
+    .bind(i64::from(a.details_submitted))
+    .bind(i64::from(a.charges_enabled))
+    .bind(i64::from(a.payouts_enabled))
+    .bind(now())
+    .bind(recipient)
+    .bind(&account)
+    .execute(state.db.pool())
+    .await?;
+    Ok(account_status(&state.db, recipient).await?)
+}
+
+/// What a payout run did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ConnectRunSummary {
+    /// Payouts (one transfer each) planned by this run.
+    pub planned: usize,
+    /// Transfers Stripe made.
+    pub sent: usize,
+    pub sent_minor: HashMap<Currency, i64>,
+    /// Transfers Stripe refused: (transfer row, page, reason). Their payouts were returned.
+    pub failed: Vec<(i64, i64, String)>,
+    /// Transfers without an answer, left planned for the next run.
+    pub waiting: usize,
+    /// Ready pages whose Stripe charges could not be looked up; planned next run.
+    pub skipped: usize,
+}
+
+/// Runs the payouts: plans every ready page's available balance, then sends every planned
+/// transfer (this run's and any a previous run left). `as_of` is the payouts' date.
+pub async fn run(
+    db: &Db,
+    stripe: &StripeProcessor,
+    as_of: NaiveDate,
+    fault: Option<ConnectFault>,
+) -> Result<ConnectRunSummary, ConnectError> {
+    let mut summary = ConnectRunSummary::default();
+    let paid_on = as_of
+        .and_hms_opt(0, 0, 0)
+        .map_or_else(now, |t| t.and_utc().timestamp());
+    let ready: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "select id, kind, currency, stripe_account_id from recipients \
+         where stripe_account_id is not null and stripe_details_submitted = 1 \
+           and stripe_payouts_enabled = 1 order by id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    for (recipient, kind, currency, account) in ready {
+        let Ok(currency) = currency.parse::<Currency>() else {
+            continue;
+        };
+        if let Err(e) = look_up_charges(db, stripe, recipient, kind == "cause").await {
+            tracing::warn!(recipient, error = %e, "could not look up the Stripe charges of a payout");
+            summary.skipped += 1;
+            continue;
+        }
+        summary.planned +=
+            plan(db, recipient, kind == "cause", currency, &account, paid_on).await?;
+    }
+    if fault == Some(ConnectFault::AfterPlan) {
+        return Err(ConnectError::Injected(ConnectFault::AfterPlan));
+    }
+    send_planned(db, stripe, fault, &mut summary).await?;
+    Ok(summary)
+}
+
+/// Finds the Stripe charge of every succeeded Stripe charge whose money this page may be
+/// paid, so the transfers can name it as `source_transaction`.
+async fn look_up_charges(
+    db: &Db,
+    stripe: &StripeProcessor,
+    recipient: i64,
+    cause: bool,
+) -> Result<(), ConnectError> {
+    let mut conn = db.pool().acquire().await?;
+    let open = payouts::open_shares_of(&mut conn, recipient, cause).await?;
+    drop(conn);
+    if trail::available(&open) < 1 {
+        return Ok(());
+    }
+    let missing: Vec<(i64, String)> = sqlx::query_as(
+        "select distinct c.id, c.processor_ref from charges c join allocations a on a.charge_id = c.id \
+         where a.recipient_id = $1 and c.status = 'succeeded' and c.processor_charge_ref is null \
+           and c.processor_ref like 'pi%' order by c.id",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    let open_items: std::collections::HashSet<i64> = open.iter().map(|(i, _)| *i).collect();
+    let charge_of = charges_of(db, recipient).await?;
+    for (charge, payment_intent) in missing {
+        let needed = charge_of
+            .iter()
+            .any(|(item, c)| *c == charge && open_items.contains(item));
+        if !needed {
+            continue;
+        }
+        if let Some(ch) = stripe
+            .payment_charge(&payment_intent)
+            .await
+            .map_err(ConnectError::Processor)?
+        {
+            sqlx::query("update charges set processor_charge_ref = $1 where id = $2")
+                .bind(&ch)
+                .bind(charge)
+                .execute(db.pool())
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+async fn charges_of(db: &Db, recipient: i64) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> =
+        sqlx::query_as("select item_id, charge_id from allocations where recipient_id = $1")
+            .bind(recipient)
+            .fetch_all(db.pool())
+            .await?;
+    Ok(rows.into_iter().collect())
+}
+
+/// The open shares grouped into transfers, one per source charge in the order the shares
+/// come (oldest first). A negative share (money paid out earlier for a donation refunded
+/// since) is netted from the first groups that can take it while keeping a positive amount;
+/// what no group can take stays open for a later run.
+pub fn group_by_charge(
+    open: &[(i64, i64)],
+    charge_of: &HashMap<i64, i64>,
+) -> Vec<(i64, Vec<(i64, i64)>)> {
+    // (charge, its shares, their sum so far)
+    type Group = (i64, Vec<(i64, i64)>, i64);
+    let mut groups: Vec<Group> = Vec::new();
+    for &(item, amount) in open.iter().filter(|(_, a)| *a > 0) {
+        let Some(&charge) = charge_of.get(&item) else {
+            continue;
+        };
+        match groups.iter_mut().find(|g| g.0 == charge) {
+            Some(g) => {
+                g.1.push((item, amount));
+                g.2 += amount;
+            }
+            None => groups.push((charge, vec![(item, amount)], amount)),
+        }
+    }
+    for &(item, amount) in open.iter().filter(|(_, a)| *a < 0) {
+        let mut owed = -amount;
+        for g in groups.iter_mut() {
+            let take = owed.min(g.2 - 1);
+            if take > 0 {
+                g.1.push((item, -take));
+                g.2 -= take;
+                owed -= take;
+            }
+            if owed == 0 {
+                break;
+            }
+        }
+    }
+    groups
+        .into_iter()
+        .filter(|g| g.2 > 0)
+        .map(|(charge, shares, _)| (charge, shares))
+        .collect()
+}
+
+/// The idempotency key of the transfer paying payout `payout` from charge `charge`.
+pub fn transfer_key(payout: i64, charge: i64) -> String {
+    format!("chipin-transfer-{payout}-{charge}")
+}
+
+/// Plans one page's payouts and transfers in one transaction; returns how many.
+async fn plan(
+    db: &Db,
+    recipient: i64,
+    cause: bool,
+    currency: Currency,
+    account: &str,
+    paid_on: i64,
+) -> Result<usize, ConnectError> {
+    let charge_of = charges_of(db, recipient).await?;
+    let mut tx = db.begin_write().await?;
+    trail::lock_recipient(&mut tx, recipient).await?;
+    let open = payouts::open_shares_in(&mut tx, recipient, cause).await?;
+    if trail::available(&open) < min_payout(currency) {
+        tx.rollback().await?;
+        return Ok(0);
+    }
+    let groups = group_by_charge(&open, &charge_of);
+    let refs: Vec<(i64, Option<String>)> = sqlx::query_as(
+        "select distinct c.id, c.processor_charge_ref from charges c join allocations a on a.charge_id = c.id \
+         where a.recipient_id = $1",
+    )
+    .bind(recipient)
+    .fetch_all(&mut *tx)
+    .await?;
+    let refs: HashMap<i64, Option<String>> = refs.into_iter().collect();
+    let at = now();
+    for (charge, shares) in &groups {
+        let amount: i64 = shares.iter().map(|(_, a)| a).sum();
+        let payout = NewPayout {
+            recipient_id: recipient,
+            amount: Money::new(amount, currency),
+            paid_on,
+            reference: format!("Stripe transfer for charge #{charge}"),
+            by: RecordedBy::Processor,
+        };
+        let id = payouts::insert_payout(&mut tx, &payout, cause, shares).await?;
+        sqlx::query(
+            "insert into stripe_transfers (payout_id, recipient_id, charge_id, destination, \
+               source_transaction, currency, amount_minor, idempotency_key, status, created_at, updated_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8, 'planned', $9, $9)",
+        )
+        .bind(id)
+        .bind(recipient)
+        .bind(*charge)
+        .bind(account)
+        .bind(refs.get(charge).cloned().flatten())
+        .bind(currency.code())
+        .bind(amount)
+        .bind(transfer_key(id, *charge))
+        .bind(at)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(groups.len())
+}
+
+type Planned = (
+    i64,
+    i64,
+    i64,
+    Option<i64>,
+    String,
+    Option<String>,
+    String,
+    i64,
+    String,
+);
+
+/// Sends every planned transfer, oldest first, and records each answer.
+async fn send_planned(
+    db: &Db,
+    stripe: &StripeProcessor,
+    fault: Option<ConnectFault>,
+    summary: &mut ConnectRunSummary,
+) -> Result<(), ConnectError> {
+    let planned: Vec<Planned> = sqlx::query_as(
+        "select id, payout_id, recipient_id, charge_id, destination, source_transaction, currency, \
+           amount_minor, idempotency_key from stripe_transfers where status = 'planned' order by id",
+    )
+    .fetch_all(db.pool())
+    .await?;
+    for (id, payout, recipient, charge, destination, source, currency, amount, key) in planned {
+        let Ok(currency) = currency.parse::<Currency>() else {
+            continue;
+        };
+        let request = TransferRequest {
+            idempotency_key: key,
+            amount: Money::new(amount, currency),
+            destination,
+            source_transaction: source,
+            transfer_group: format!("chipin-payout-{payout}"),
+            metadata: vec![
+                ("chipin_transfer_id".to_owned(), id.to_string()),
+                ("chipin_payout_id".to_owned(), payout.to_string()),
+                ("chipin_recipient_id".to_owned(), recipient.to_string()),
+                (
+                    "chipin_charge_id".to_owned(),
+                    charge.map(|c| c.to_string()).unwrap_or_default(),
+                ),
+            ],
+        };
+        let answer = stripe.transfer(&request).await;
+        if fault == Some(ConnectFault::AfterFirstTransfer) {
+            return Err(ConnectError::Injected(ConnectFault::AfterFirstTransfer));
+        }
+        match answer {
+            Ok(TransferOutcome::Sent { transfer_ref }) => {
+                let mut tx = db.begin_write().await?;
+                let done = sqlx::query(
+                    "update stripe_transfers set status = 'sent', transfer_ref = $1, \
+                     attempts = attempts + 1, last_error = null, updated_at = $2 \
+                     where id = $3 and status = 'planned'",
+                )
+                .bind(&transfer_ref)
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 1 {
+                    // The money is on the connected account's Stripe balance: arrived.
+                    payouts::mark_paid_in(&mut tx, payout, None).await?;
+                }
+                tx.commit().await?;
+                summary.sent += 1;
+                *summary.sent_minor.entry(currency).or_default() += amount;
+            }
+            Ok(TransferOutcome::Refused { reason }) => {
+                let reason: String = reason.chars().take(300).collect();
+                let mut tx = db.begin_write().await?;
+                let done = sqlx::query(
+                    "update stripe_transfers set status = 'failed', failure_reason = $1, \
+                     attempts = attempts + 1, updated_at = $2 where id = $3 and status = 'planned'",
+                )
+                .bind(&reason)
+                .bind(now())
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+                if done.rows_affected() == 1 {
+                    payouts::return_payout(
+                        &mut tx,
+                        payout,
+                        &format!("Stripe refused the transfer: {reason}"),
+                    )
+                    .await?;
+                }
+                tx.commit().await?;
+                tracing::warn!(transfer = id, recipient, reason = %reason, "Stripe refused a transfer; its payout was returned");
+                summary.failed.push((id, recipient, reason));
+            }
+            Err(e) => {
+                let error: String = e.to_string().chars().take(300).collect();
+                sqlx::query(
+                    "update stripe_transfers set attempts = attempts + 1, last_error = $1, updated_at = $2 \
+                     where id = $3 and status = 'planned'",
+                )
+                .bind(&error)
+                .bind(now())
+                .bind(id)
+                .execute(db.pool())
+                .await?;
+                tracing::warn!(transfer = id, recipient, error = %error, "a transfer got no answer; it is sent again with the same key next run");
+                summary.waiting += 1;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Applies a `transfer.reversed` event in the webhook's transaction: a wholly reversed
+/// transfer of Chipin's is marked reversed and its payout returned (its shares unpaid again).
+/// Found by its id or, when Chipin has not recorded the answer yet, by its metadata.
+pub(crate) async fn transfer_reversed(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    transfer_ref: &str,
+    chipin_id: Option<i64>,
+    fully: bool,
+    at: i64,
+) -> Result<String, PayoutError> {
+    let row: Option<(i64, i64, String)> = sqlx::query_as(
+        "select id, payout_id, status from stripe_transfers \
+         where transfer_ref = $1 or (id = $2 and transfer_ref is null) \
+         order by case when transfer_ref = $1 then 0 else 1 end limit 1",
+    )
+    .bind(transfer_ref)
+    .bind(chipin_id.unwrap_or(0))
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((id, payout, status)) = row else {
+        return Ok(format!("ignored: {transfer_ref} is not a Chipin transfer"));
+    };
+    if !fully {
+        tracing::warn!(
+            transfer = id,
+            "a Stripe transfer was partly reversed; the operator must settle it"
+        );
+        return Ok(format!(
+            "recorded: {transfer_ref} partly reversed, left to the operator"
+        ));
+    }
+    if status != "planned" && status != "sent" {
+        return Ok(format!("ignored: transfer {id} is already {status}"));
+    }
+    let done = sqlx::query(
+        "update stripe_transfers set status = 'reversed', transfer_ref = $1, \
+         failure_reason = 'reversed by Stripe', updated_at = $2 \
+         where id = $3 and status in ('planned', 'sent')",
+    )
+    .bind(transfer_ref)
+    .bind(at)
+    .bind(id)
+    .execute(&mut **tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        payouts::return_payout(tx, payout, "the Stripe transfer was reversed").await?;
+    }
+    tracing::warn!(
+        transfer = id,
+        payout,
+        "a Stripe transfer was reversed; its payout was returned"
+    );
+    Ok(format!(
+        "applied: transfer {id} reversed, payout {payout} returned"
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shares_group_by_charge_in_order_and_refunds_are_netted_keeping_each_positive() {
+        let charge_of = HashMap::from([(1, 10), (2, 11), (3, 10), (4, 12), (5, 11)]);
+        let open = [(1, 500), (2, 300), (3, 200), (4, -650), (5, 100)];
+        let groups = group_by_charge(&open, &charge_of);
+        assert_eq!(
+            groups,
+            vec![
+                (10, vec![(1, 500), (3, 200), (4, -650)]),
+                (11, vec![(2, 300), (5, 100)]),
+            ]
+        );
+        // 650 is more than charge 10 can take while staying positive: 699 of it, then the rest.
+        let open = [(1, 500), (2, 300), (3, 200), (4, -750)];
+        let groups = group_by_charge(&open, &charge_of);
+        assert_eq!(
+            groups,
+            vec![
+                (10, vec![(1, 500), (3, 200), (4, -699)]),
+                (11, vec![(2, 300), (4, -51)]),
+            ]
+        );
+        let total: i64 = groups.iter().flat_map(|g| g.1.iter()).map(|s| s.1).sum();
+        assert_eq!(total, 1000 - 750);
+        // A refund bigger than everything else leaves nothing to transfer.
+        let groups = group_by_charge(&[(1, 100), (4, -500)], &charge_of);
+        assert_eq!(groups, vec![(10, vec![(1, 100), (4, -99)])]);
+    }
+
+    #[test]
+    fn keys_name_the_payout_and_the_charge() {
+        assert_eq!(transfer_key(7, 42), "chipin-transfer-7-42");
+    }
+}

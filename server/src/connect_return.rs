@@ -1,0 +1,57 @@
+//! The way back from Stripe's Connect onboarding to a page's payouts: the return address reads
+//! the account's state from Stripe and records it; the refresh address (a link that expired
+//! or was used) makes a new onboarding link and sends the owner there again.
+
+use app::domain::AppState;
+use app::domain::billing::connect::{self, ConnectError};
+use app::web::RequestSession;
+use axum::Extension;
+use axum::extract::Path;
+use axum::response::{IntoResponse, Redirect, Response};
+
+fn payouts(recipient: i64) -> String {
+    format!("/studio/p/{recipient}/payouts")
+}
+
+/// `GET /studio/p/{id}/payouts/stripe-return`
+pub async fn stripe_return(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Path(recipient): Path<i64>,
+) -> Response {
+    let Some(user) = session.0.map(|s| s.user) else {
+        return Redirect::to(&format!("/login?next={}", payouts(recipient))).into_response();
+    };
+    let to = match connect::refresh_account(&state, user.user_id, recipient).await {
+        Ok(_) => format!("{}?saved=stripe#stripe-payouts", payouts(recipient)),
+        Err(ConnectError::NotYours) => return Redirect::to("/studio").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not read a Stripe account after onboarding");
+            format!("{}?stripe=unreachable#stripe-payouts", payouts(recipient))
+        }
+    };
+    Redirect::to(&to).into_response()
+}
+
+/// `GET /studio/p/{id}/payouts/stripe-refresh`
+pub async fn stripe_refresh(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Path(recipient): Path<i64>,
+) -> Response {
+    let Some(user) = session.0.map(|s| s.user) else {
+        return Redirect::to(&format!("/login?next={}", payouts(recipient))).into_response();
+    };
+    match connect::start_onboarding(&state, user.user_id, recipient).await {
+        Ok(url) => Redirect::to(&url).into_response(),
+        Err(ConnectError::NotYours) => Redirect::to("/studio").into_response(),
+        Err(e) => {
+            tracing::warn!(error = %e, "could not make a new Stripe onboarding link");
+            Redirect::to(&format!(
+                "{}?stripe=unreachable#stripe-payouts",
+                payouts(recipient)
+            ))
+            .into_response()
+        }
+    }
+}

@@ -1,0 +1,773 @@
+//! Payouts through Stripe Connect, against the fake Stripe: onboarding an Express account from
+//! the studio, the account's status from Stripe and its webhooks, payout runs that transfer
+//! exactly each source charge's net once (across crashes, lost answers and 500s), refused and
+//! reversed transfers returning their donations to unpaid, and who may do what. The ledger
+//! check passes after every scenario.
+
+use crate::fake_stripe::{FakeStripe, pm};
+use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::population::*;
+use app::domain::billing::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
+use app::domain::billing::stripe::StripeProcessor;
+use app::domain::billing::{self, BillingConfig, webhooks};
+use app::domain::payouts;
+use serde_json::{Value, json};
+
+const SECRET: &str = "whsec_chipin_connect_secret";
+const FIXTURES: &str = include_str!("../fixtures/stripe/fixtures3.json");
+
+async fn stripe_app(fake: &FakeStripe) -> TestApp {
+    spawn_app_with(&[
+        ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
+        ("STRIPE_WEBHOOK_SECRET", SECRET),
+        ("STRIPE_API_BASE", &fake.url),
+    ])
+    .await
+}
+
+fn stripe(app: &TestApp) -> &StripeProcessor {
+    app.state.stripe.as_deref().expect("Stripe is configured")
+}
+
+/// `server ledger check`, as the operator runs it.
+async fn ledger_ok(app: &TestApp) {
+    let (report, ok) = server::cli::ledger::ledger_check_report(&app.state.db)
+        .await
+        .unwrap();
+    assert!(ok, "ledger check failed: {report}");
+}
+
+async fn run(app: &TestApp) -> ConnectRunSummary {
+    connect::run(
+        &app.state.db,
+        stripe(app),
+        "2026-11-20".parse().unwrap(),
+        None,
+    )
+    .await
+    .expect("payout run")
+}
+
+/// A Stripe event of `kind` carrying `object`, signed and delivered; the HTTP status.
+async fn deliver(app: &TestApp, id: &str, kind: &str, created: i64, object: Value) -> u16 {
+    let all: Value = serde_json::from_str(FIXTURES).unwrap();
+    let mut e = all["resources"]["event"].clone();
+    e["id"] = json!(id);
+    e["type"] = json!(kind);
+    e["created"] = json!(created);
+    e["data"] = json!({ "object": object });
+    let body = e.to_string();
+    let now = chrono::Utc::now().timestamp();
+    app.client
+        .post(app.url("/stripe/webhook"))
+        .header("content-type", "application/json")
+        .header(
+            "stripe-signature",
+            webhooks::sign(SECRET, now, body.as_bytes()),
+        )
+        .body(body)
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
+}
+
+fn fixture(resource: &str, overrides: Value) -> Value {
+    let all: Value = serde_json::from_str(FIXTURES).unwrap();
+    let mut o = all["resources"][resource].clone();
+    for (k, v) in overrides.as_object().unwrap() {
+        o[k] = v.clone();
+    }
+    o
+}
+
+struct Charged {
+    /// The page paid through Stripe, with money from two charges.
+    mara: i64,
+    /// A page that never set up Stripe.
+    tomas: i64,
+    ana: i64,
+    ben: i64,
+}
+
+/// Ana pledges $5 to Mara and tips Tomas $3 (one charge), Ben tips Mara $10 (another); both
+/// are charged through the fake Stripe.
+async fn charged(app: &TestApp) -> Charged {
+    let db = &app.state.db;
+    let mara = recipient(db, "mara", "USD").await;
+    let tomas = recipient(db, "tomas", "USD").await;
+    let ana = user(db, "Ana").await;
+    let ben = user(db, "Ben").await;
+    pledge(&app.state, ana, mara, "5").await;
+    tip(&app.state, ana, tomas, "3").await;
+    tip(&app.state, ben, mara, "10").await;
+    card(&app.state, ana, pm::SUCCESS, 1).await;
+    card(&app.state, ben, pm::SUCCESS, 1).await;
+    let s = billing::run(
+        db,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        "2026-11-01".parse().unwrap(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    assert_eq!(s.charges_succeeded, 2);
+    Charged {
+        mara,
+        tomas,
+        ana,
+        ben,
+    }
+}
+
+/// Onboards `recipient` through the domain calls and the fake, verified; returns the account.
+async fn onboard(app: &TestApp, fake: &FakeStripe, recipient: i64) -> String {
+    let owner = owner_of(&app.state.db, recipient).await;
+    connect::start_onboarding(&app.state, owner, recipient)
+        .await
+        .unwrap();
+    let account = stripe_account(app, recipient).await.unwrap();
+    fake.finish_onboarding(&account, true);
+    let status = connect::refresh_account(&app.state, owner, recipient)
+        .await
+        .unwrap();
+    assert_eq!(status.status, app::model::trail::ConnectStatus::Ready);
+    account
+}
+
+async fn stripe_account(app: &TestApp, recipient: i64) -> Option<String> {
+    let (a,): (Option<String>,) =
+        sqlx::query_as("select stripe_account_id from recipients where id = $1")
+            .bind(recipient)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    a
+}
+
+/// (charge id, Stripe charge, the page's net of it) for each charge that paid `recipient`.
+async fn nets(app: &TestApp, recipient: i64) -> Vec<(i64, String, i64)> {
+    let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+        "select a.charge_id, c.processor_ref, cast(sum(a.net_minor) as bigint) from allocations a \
+         join charges c on c.id = a.charge_id where a.recipient_id = $1 \
+         group by a.charge_id, c.processor_ref order by a.charge_id",
+    )
+    .bind(recipient)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    rows
+}
+
+async fn available(app: &TestApp, recipient: i64) -> i64 {
+    payouts::available(&app.state.db, recipient)
+        .await
+        .unwrap()
+        .minor
+}
+
+/// (id, payout, status, transfer_ref, idempotency key, charge) of every transfer row.
+async fn transfer_rows(app: &TestApp) -> Vec<(i64, i64, String, Option<String>, String, i64)> {
+    sqlx::query_as(
+        "select id, payout_id, status, transfer_ref, idempotency_key, charge_id \
+         from stripe_transfers order by id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn page(app: &TestApp, recipient: i64) -> String {
+    let res = app.get(&format!("/studio/p/{recipient}/payouts")).await;
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+#[tokio::test]
+async fn owners_onboard_an_express_account_once_and_see_its_status() {
+    let fake = FakeStripe::start().await;
+    let mut app = stripe_app(&fake).await;
+    let db = app.state.db.clone();
+    let mara = recipient(&db, "mara", "USD").await;
+    app.sign_up_and_log_in("mara@example.org", "Mara").await;
+    sqlx::query(
+        "update recipients set owner_user_id = (select id from users where email = $1) where id = $2",
+    )
+    .bind("mara@example.org")
+    .bind(mara)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let id = mara.to_string();
+    let html = page(&app, mara).await;
+    assert!(html.contains("Set up payouts with Stripe"), "{html}");
+    assert!(html.contains("Not set up"));
+
+    // The button sends the owner to Stripe's onboarding.
+    let a = app
+        .submit_form(
+            "trail/start_stripe_payouts",
+            &[("recipient_id", &id)],
+            &format!("/studio/p/{mara}/payouts"),
+        )
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    let account = stripe_account(&app, mara).await.expect("account stored");
+    let location = a.location.clone().unwrap();
+    assert!(
+        location.starts_with(&format!("https://connect.stripe.com/setup/e/{account}/")),
+        "{location}"
+    );
+    let created = fake.requests_to("POST", "/v1/accounts");
+    assert_eq!(created.len(), 1);
+    let r = &created[0];
+    assert_eq!(r.field("type"), Some("express"));
+    assert_eq!(r.field("capabilities[transfers][requested]"), Some("true"));
+    assert_eq!(r.params["metadata"]["chipin_recipient_id"], id);
+    assert_eq!(r.field("email"), Some("mara@example.org"));
+    let key = format!("chipin-account-{mara}");
+    assert_eq!(r.idempotency_key.as_deref(), Some(key.as_str()));
+    let links = fake.requests_to("POST", "/v1/account_links");
+    assert_eq!(links.len(), 1);
+    let l = &links[0];
+    assert_eq!(l.field("account"), Some(account.as_str()));
+    assert_eq!(l.field("type"), Some("account_onboarding"));
+    assert_eq!(
+        l.field("return_url").map(str::to_owned),
+        Some(app.url(&format!("/studio/p/{mara}/payouts/stripe-return")))
+    );
+    assert_eq!(
+        l.field("refresh_url").map(str::to_owned),
+        Some(app.url(&format!("/studio/p/{mara}/payouts/stripe-refresh")))
+    );
+
+    // A second click reuses the account and makes a new link.
+    let again = app
+        .submit_form(
+            "trail/start_stripe_payouts",
+            &[("recipient_id", &id)],
+            &format!("/studio/p/{mara}/payouts"),
+        )
+        .await;
+    assert_eq!(again.status, 302);
+    assert_eq!(fake.requests_to("POST", "/v1/accounts").len(), 1);
+    assert_eq!(fake.accounts_created(), vec![account.clone()]);
+    assert_eq!(fake.requests_to("POST", "/v1/account_links").len(), 2);
+
+    // Back from Stripe without finishing: details still missing.
+    let back = app
+        .get(&format!("/studio/p/{mara}/payouts/stripe-return"))
+        .await;
+    assert_eq!(back.status(), 303, "{back:?}");
+    assert_eq!(
+        fake.requests_to("GET", &format!("/v1/accounts/{account}"))
+            .len(),
+        1
+    );
+    assert!(page(&app, mara).await.contains("Waiting for your details"));
+    // Finished, Stripe still verifying.
+    fake.finish_onboarding(&account, false);
+    app.get(&format!("/studio/p/{mara}/payouts/stripe-return"))
+        .await;
+    let html = page(&app, mara).await;
+    assert!(html.contains("Pending verification"), "{html}");
+    // An expired link makes a new one and goes back to Stripe.
+    let refresh = app
+        .get(&format!("/studio/p/{mara}/payouts/stripe-refresh"))
+        .await;
+    let to = refresh.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.starts_with("https://connect.stripe.com/setup/e/"),
+        "{to}"
+    );
+    assert_eq!(fake.requests_to("POST", "/v1/accounts").len(), 1);
+
+    // Stripe verifies the account: `account.updated` makes the page ready, once.
+    let now = chrono::Utc::now().timestamp() + 5;
+    let ready = fixture(
+        "account",
+        json!({"id": account, "details_submitted": true, "charges_enabled": true, "payouts_enabled": true}),
+    );
+    assert_eq!(
+        deliver(&app, "evt_acct_1", "account.updated", now, ready.clone()).await,
+        200
+    );
+    let html = page(&app, mara).await;
+    assert!(html.contains(">Ready<"), "{html}");
+    assert!(!html.contains("Set up payouts with Stripe"));
+    // A late, older event does not undo it; a repeated one changes nothing.
+    let older = fixture(
+        "account",
+        json!({"id": account, "details_submitted": false, "charges_enabled": false, "payouts_enabled": false}),
+    );
+    assert_eq!(
+        deliver(&app, "evt_acct_0", "account.updated", now - 60, older).await,
+        200
+    );
+    assert_eq!(
+        deliver(&app, "evt_acct_1", "account.updated", now, ready).await,
+        200
+    );
+    let status = connect::account_status(&db, mara).await.unwrap();
+    assert_eq!(status.status, app::model::trail::ConnectStatus::Ready);
+    assert!(status.details_submitted && status.payouts_enabled);
+    // Stripe disables payouts later: no longer ready.
+    let disabled = fixture(
+        "account",
+        json!({"id": account, "details_submitted": true, "charges_enabled": true, "payouts_enabled": false}),
+    );
+    assert_eq!(
+        deliver(&app, "evt_acct_2", "account.updated", now + 10, disabled).await,
+        200
+    );
+    assert_eq!(
+        connect::account_status(&db, mara).await.unwrap().status,
+        app::model::trail::ConnectStatus::Pending
+    );
+
+    // Someone else can neither onboard nor see the page's payouts.
+    app.new_browser();
+    app.sign_up_and_log_in("nosy@example.org", "Nosy").await;
+    let a = app
+        .call("trail/start_stripe_payouts", &[("recipient_id", &id)])
+        .await;
+    assert_eq!(a.status, 404, "{a:?}");
+    let a = app.call("trail/payouts", &[("recipient_id", &id)]).await;
+    assert_eq!(a.status, 404, "{a:?}");
+    let r = app
+        .get(&format!("/studio/p/{mara}/payouts/stripe-refresh"))
+        .await;
+    assert_eq!(r.headers()["location"], "/studio");
+    let r = app
+        .get(&format!("/studio/p/{mara}/payouts/stripe-return"))
+        .await;
+    assert_eq!(r.headers()["location"], "/studio");
+    assert_eq!(fake.requests_to("POST", "/v1/accounts").len(), 1);
+    assert_eq!(fake.requests_to("POST", "/v1/account_links").len(), 3);
+    // Nor can someone logged out.
+    app.new_browser();
+    let r = app
+        .get(&format!("/studio/p/{mara}/payouts/stripe-return"))
+        .await;
+    assert!(
+        r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login"),
+        "{r:?}"
+    );
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn without_stripe_the_payouts_page_is_manual_only() {
+    let app = spawn_app().await;
+    let db = app.state.db.clone();
+    let mara = recipient(&db, "mara", "USD").await;
+    app.sign_up_and_log_in("mara@example.org", "Mara").await;
+    sqlx::query(
+        "update recipients set owner_user_id = (select id from users where email = $1) where id = $2",
+    )
+    .bind("mara@example.org")
+    .bind(mara)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let html = page(&app, mara).await;
+    assert!(!html.contains("Payouts with Stripe"));
+    assert!(html.contains("Record a payout"));
+    let id = mara.to_string();
+    let a = app
+        .call("trail/start_stripe_payouts", &[("recipient_id", &id)])
+        .await;
+    assert_eq!(a.status, 400, "{a:?}");
+    assert!(a.error_message().contains("not set up"), "{a:?}");
+    assert!(stripe_account(&app, mara).await.is_none());
+}
+
+#[tokio::test]
+async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(&fake).await;
+    let db = app.state.db.clone();
+    let c = charged(&app).await;
+    // Nothing is paid to a page that has not onboarded.
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent), (0, 0));
+    let account = onboard(&app, &fake, c.mara).await;
+    let nets = nets(&app, c.mara).await;
+    assert_eq!(nets.len(), 2, "two source charges");
+    let total: i64 = nets.iter().map(|n| n.2).sum();
+    assert_eq!(available(&app, c.mara).await, total);
+
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.waiting), (2, 2, 0), "{s:?}");
+    assert!(s.failed.is_empty());
+    assert_eq!(s.sent_minor[&app::money::Currency::USD], total);
+    let made = fake.transfers_created();
+    assert_eq!(made.len(), 2);
+    let rows = transfer_rows(&app).await;
+    for ((charge, pi, net), ((r, tr), row)) in nets.iter().zip(made.iter().zip(&rows)) {
+        let (_, payout, status, transfer_ref, key, row_charge) = row;
+        assert_eq!(row_charge, charge);
+        assert_eq!(status, "sent");
+        assert_eq!(transfer_ref.as_deref(), Some(tr.as_str()));
+        assert_eq!(key, &format!("chipin-transfer-{payout}-{charge}"));
+        assert_eq!(r.idempotency_key.as_deref(), Some(key.as_str()));
+        assert_eq!(r.field("amount"), Some(net.to_string().as_str()));
+        assert_eq!(r.field("currency"), Some("usd"));
+        assert_eq!(r.field("destination"), Some(account.as_str()));
+        let ch = fake.object(pi).unwrap()["latest_charge"]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        assert!(ch.starts_with("ch_"));
+        assert_eq!(r.field("source_transaction"), Some(ch.as_str()));
+        assert_eq!(
+            r.field("transfer_group"),
+            Some(format!("chipin-payout-{payout}").as_str())
+        );
+        assert_eq!(r.params["metadata"]["chipin_payout_id"], payout.to_string());
+        assert_eq!(r.params["metadata"]["chipin_charge_id"], charge.to_string());
+        assert_eq!(
+            r.authorization.as_deref(),
+            Some("Bearer sk_test_chipin_fake")
+        );
+    }
+    // Each donation's share is linked to the transfer of its own charge, and all is paid.
+    assert_eq!(available(&app, c.mara).await, 0);
+    let history = payouts::history(&db, c.mara).await.unwrap();
+    assert_eq!(history.len(), 2);
+    for p in &history {
+        assert!(
+            p.paid,
+            "a made transfer is on the recipient's Stripe balance"
+        );
+        assert_eq!(p.recorded_by, "processor");
+        assert_eq!(p.transfer_status.as_deref(), Some("sent"));
+        let sum: i64 = p.shares.iter().map(|s| s.amount.minor).sum();
+        assert_eq!(sum, p.amount.minor);
+        assert!(p.shares.iter().all(|s| s.amount == s.net));
+    }
+    let (ben_item,): (i64,) = sqlx::query_as(
+        "select a.item_id from allocations a join donation_items d on d.id = a.item_id \
+         where d.supporter_id = $1",
+    )
+    .bind(c.ben)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let trail = app::domain::trail::donation(&db, c.ben, ben_item)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(trail.payouts.len(), 1);
+    assert_eq!(trail.unpaid_minor, 0);
+    let ben_transfer = rows
+        .iter()
+        .find(|r| r.5 == trail.charge_id.unwrap())
+        .unwrap();
+    assert_eq!(trail.payouts[0].transfer_ref, ben_transfer.3);
+    // The studio shows the transfer ids.
+    let (_, ana_ref) = (c.ana, rows[0].3.clone().unwrap());
+    let html = app::domain::payouts::studio_page(&db, owner_of(&db, c.mara).await, c.mara, true)
+        .await
+        .unwrap();
+    assert!(
+        html.payouts
+            .iter()
+            .any(|p| p.transfer_ref.as_deref() == Some(ana_ref.as_str()))
+    );
+
+    // Tomas never onboarded: his money stays.
+    assert!(available(&app, c.tomas).await > 0);
+    // A second run finds nothing new to pay.
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent), (0, 0));
+    assert_eq!(fake.transfers_created().len(), 2);
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(&fake).await;
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    let total = available(&app, c.mara).await;
+
+    // Planned and committed, then the process dies before calling Stripe.
+    let e = connect::run(
+        &app.state.db,
+        stripe(&app),
+        "2026-11-20".parse().unwrap(),
+        Some(ConnectFault::AfterPlan),
+    )
+    .await;
+    assert!(matches!(
+        e,
+        Err(ConnectError::Injected(ConnectFault::AfterPlan))
+    ));
+    assert!(fake.transfers_created().is_empty());
+    assert_eq!(
+        available(&app, c.mara).await,
+        0,
+        "the plan holds the shares"
+    );
+    ledger_ok(&app).await;
+
+    // Restarted: Stripe makes the first transfer, and the process dies before recording it.
+    let e = connect::run(
+        &app.state.db,
+        stripe(&app),
+        "2026-11-20".parse().unwrap(),
+        Some(ConnectFault::AfterFirstTransfer),
+    )
+    .await;
+    assert!(matches!(e, Err(ConnectError::Injected(_))));
+    assert_eq!(fake.transfers_created().len(), 1);
+    let rows = transfer_rows(&app).await;
+    assert!(rows.iter().all(|r| r.2 == "planned" && r.3.is_none()));
+    ledger_ok(&app).await;
+
+    // Restarted again: the same keys; Stripe replays the first transfer, makes the second.
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent), (0, 2), "{s:?}");
+    let made = fake.transfers_created();
+    assert_eq!(made.len(), 2, "nobody was paid twice");
+    let calls = fake.requests_to("POST", "/v1/transfers");
+    assert_eq!(calls.len(), 3);
+    assert_eq!(calls[0].idempotency_key, calls[1].idempotency_key);
+    assert!(calls[1].replayed);
+    let rows = transfer_rows(&app).await;
+    assert_eq!(rows[0].3.as_deref(), Some(made[0].1.as_str()));
+    assert_eq!(rows[1].3.as_deref(), Some(made[1].1.as_str()));
+    let sent: i64 = made
+        .iter()
+        .map(|(r, _)| r.field("amount").unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(sent, total);
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(&fake).await;
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    // The first transfer gets a 500 (nothing made); the second goes through.
+    fake.fail_next_transfers(1);
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.waiting), (2, 1, 1), "{s:?}");
+    assert_eq!(fake.transfers_created().len(), 1);
+    ledger_ok(&app).await;
+    // Sent again with the same key: made this time, but the answer is lost.
+    fake.drop_next_transfer_answers(1);
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.waiting), (0, 0, 1), "{s:?}");
+    assert_eq!(fake.transfers_created().len(), 2);
+    let (attempts,): (i64,) =
+        sqlx::query_as("select attempts from stripe_transfers where status = 'planned'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(attempts, 2);
+    ledger_ok(&app).await;
+    // Once more: Stripe replays the transfer it made; nobody is paid twice.
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.waiting), (0, 1, 0), "{s:?}");
+    assert_eq!(fake.transfers_created().len(), 2);
+    let rows = transfer_rows(&app).await;
+    let calls = fake.requests_to("POST", "/v1/transfers");
+    for row in &rows {
+        let with_key: Vec<_> = calls
+            .iter()
+            .filter(|c| c.idempotency_key.as_deref() == Some(row.4.as_str()))
+            .collect();
+        assert!(!with_key.is_empty());
+        assert!(
+            with_key.iter().all(|c| c.params == with_key[0].params),
+            "a resent transfer is the same request"
+        );
+    }
+    assert!(transfer_rows(&app).await.iter().all(|r| r.2 == "sent"));
+    assert_eq!(available(&app, c.mara).await, 0);
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_refused_transfer_returns_its_donations_to_unpaid_and_a_later_run_pays_them() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(&fake).await;
+    let db = app.state.db.clone();
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    let nets = nets(&app, c.mara).await;
+    fake.refuse_next_transfer("balance_insufficient");
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent), (2, 1), "{s:?}");
+    assert_eq!(s.failed.len(), 1);
+    assert_eq!(s.failed[0].1, c.mara);
+    assert_eq!(s.failed[0].2, "balance_insufficient");
+    let rows = transfer_rows(&app).await;
+    assert_eq!(rows[0].2, "failed");
+    assert_eq!(rows[1].2, "sent");
+    // The refused transfer's payout is returned; its charge's net is unpaid again.
+    assert_eq!(available(&app, c.mara).await, nets[0].2);
+    let (returned, reason): (Option<i64>, Option<String>) =
+        sqlx::query_as("select returned_at, return_reason from payouts where id = $1")
+            .bind(rows[0].1)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert!(returned.is_some());
+    assert!(reason.unwrap().contains("balance_insufficient"));
+    let history = payouts::history(&db, c.mara).await.unwrap();
+    let failed = history.iter().find(|p| p.id == rows[0].1).unwrap();
+    assert!(failed.returned.is_some());
+    assert_eq!(failed.transfer_status.as_deref(), Some("failed"));
+    // A returned payout cannot be marked arrived by hand.
+    assert!(payouts::mark_paid(&db, rows[0].1, None).await.is_err());
+    ledger_ok(&app).await;
+    // The operator's CLI shows refusals; the next run pays the money under a new payout.
+    let out = server::cli::payouts::stripe_run(&app.state, Some("2026-11-21".parse().unwrap()))
+        .await
+        .unwrap();
+    assert!(out.contains("transfers sent:    1"), "{out}");
+    assert_eq!(available(&app, c.mara).await, 0);
+    let made = fake.transfers_created();
+    assert_eq!(made.len(), 2);
+    let rows = transfer_rows(&app).await;
+    assert_eq!(rows.len(), 3);
+    assert_ne!(rows[2].4, rows[0].4, "a new payout, a new key");
+    assert_eq!(rows[2].5, nets[0].0);
+    ledger_ok(&app).await;
+
+    // A destination Stripe no longer lets receive transfers is refused the same way.
+    let account = stripe_account(&app, c.mara).await.unwrap();
+    let ana2 = user(&db, "Ana2").await;
+    tip(&app.state, ana2, c.mara, "7").await;
+    card(&app.state, ana2, pm::SUCCESS, 1).await;
+    billing::run(
+        &db,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        "2026-12-01".parse().unwrap(),
+        &|_| {},
+    )
+    .await
+    .unwrap();
+    // (Ana's pledge renewed too: two new charges, two transfers.)
+    fake.finish_onboarding(&account, false);
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.failed.len()), (2, 0, 2), "{s:?}");
+    assert!(
+        s.failed
+            .iter()
+            .all(|f| f.2 == "insufficient_capabilities_for_transfer")
+    );
+    let after: i64 = self::nets(&app, c.mara).await.iter().map(|n| n.2).sum();
+    let before: i64 = nets.iter().map(|n| n.2).sum();
+    assert_eq!(available(&app, c.mara).await, after - before);
+    ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_reversed_transfer_returns_its_donations_once() {
+    let fake = FakeStripe::start().await;
+    let app = stripe_app(&fake).await;
+    let db = app.state.db.clone();
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    run(&app).await;
+    let rows = transfer_rows(&app).await;
+    let (_, payout, _, tr, _, charge) = rows[1].clone();
+    let tr = tr.unwrap();
+    let net = nets(&app, c.mara)
+        .await
+        .into_iter()
+        .find(|n| n.0 == charge)
+        .unwrap()
+        .2;
+    let transfer = fake.object(&tr).unwrap();
+    // A partial reversal is left to the operator.
+    let mut partial = transfer.clone();
+    partial["amount_reversed"] = json!(1);
+    assert_eq!(
+        deliver(&app, "evt_rev_0", "transfer.reversed", 1, partial).await,
+        200
+    );
+    assert_eq!(available(&app, c.mara).await, 0);
+    let mut reversed = transfer.clone();
+    reversed["reversed"] = json!(true);
+    reversed["amount_reversed"] = transfer["amount"].clone();
+    let entries_before = scalar(&db, "select count(*) from journal_entries").await;
+    assert_eq!(
+        deliver(&app, "evt_rev_1", "transfer.reversed", 2, reversed.clone()).await,
+        200
+    );
+    assert_eq!(available(&app, c.mara).await, net);
+    let status: (String,) =
+        sqlx::query_as("select status from stripe_transfers where transfer_ref = $1")
+            .bind(&tr)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(status.0, "reversed");
+    let (returned,): (Option<i64>,) =
+        sqlx::query_as("select returned_at from payouts where id = $1")
+            .bind(payout)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    assert!(returned.is_some());
+    let entries = scalar(&db, "select count(*) from journal_entries").await;
+    assert_eq!(entries, entries_before + 1);
+    ledger_ok(&app).await;
+    // Delivered again, or as a second event about the same transfer: nothing changes.
+    assert_eq!(
+        deliver(&app, "evt_rev_1", "transfer.reversed", 2, reversed.clone()).await,
+        200
+    );
+    assert_eq!(
+        deliver(&app, "evt_rev_2", "transfer.reversed", 3, reversed).await,
+        200
+    );
+    assert_eq!(
+        scalar(&db, "select count(*) from journal_entries").await,
+        entries
+    );
+    assert_eq!(available(&app, c.mara).await, net);
+    // A transfer Chipin never made is ignored.
+    let stranger = fixture("transfer", json!({"id": "tr_not_ours", "reversed": true}));
+    assert_eq!(
+        deliver(&app, "evt_rev_3", "transfer.reversed", 4, stranger).await,
+        200
+    );
+    ledger_ok(&app).await;
+    // The donor's trail no longer counts the reversed payout.
+    let (item,): (i64,) = sqlx::query_as(
+        "select a.item_id from allocations a where a.charge_id = $1 and a.recipient_id = $2 limit 1",
+    )
+    .bind(charge)
+    .bind(c.mara)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let (supporter,): (i64,) =
+        sqlx::query_as("select supporter_id from donation_items where id = $1")
+            .bind(item)
+            .fetch_one(db.pool())
+            .await
+            .unwrap();
+    let trail = app::domain::trail::donation(&db, supporter, item)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(trail.payouts.is_empty());
+    assert!(trail.unpaid_minor > 0);
+    let _ = c.ana;
+}
