@@ -7,6 +7,12 @@ use server::cli::{self, CliError};
 use server::config::Config;
 use std::process::ExitCode;
 
+/// Rendering a page allocates and frees many short strings from every worker thread at once;
+/// mimalloc's per-thread free lists serve that pattern with far less time in the allocator
+/// than the system's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "server",
