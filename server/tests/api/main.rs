@@ -7,6 +7,7 @@ mod authenticate;
 mod billing;
 mod billing_props;
 mod cli;
+mod earmarks;
 mod email;
 mod explore;
 mod fake_stripe;
