@@ -749,7 +749,7 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
                 recipient_id: r,
                 amount: "5",
                 message: "",
-                visibility: "public"
+                visibility: "public",
                 budget_line: "",
             }
         )
@@ -952,7 +952,7 @@ async fn pages_and_tiers_are_checked_and_belong_to_their_owner() {
                 recipient_id: id,
                 amount: "3",
                 tier_id: Some(t),
-                visibility: "public"
+                visibility: "public",
                 budget_line: "",
             }
         )
