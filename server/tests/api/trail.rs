@@ -844,6 +844,24 @@ async fn every_demo_donation_has_a_complete_trail() {
     );
     assert_eq!(app.count("payouts").await, 2);
     assert_eq!(app.count("expenses").await, 4);
+    // The library cause has two budget lines, earmarked gifts and an expense in each.
+    assert_eq!(app.count("budget_lines").await, 2);
+    assert!(
+        crate::population::scalar(
+            db,
+            "select count(*) from donation_items where budget_line_id is not null"
+        )
+        .await
+            >= 2
+    );
+    assert_eq!(
+        crate::population::scalar(
+            db,
+            "select count(distinct budget_line_id) from expenses where budget_line_id is not null"
+        )
+        .await,
+        2
+    );
     let rows: Vec<(i64, i64)> = sqlx::query_as("select id, supporter_id from donation_items")
         .fetch_all(db.pool())
         .await
