@@ -183,10 +183,7 @@ pub async fn name_of(db: &Db, recipient: i64, line: i64) -> Result<Option<String
 
 /// A cause's budget lines (active first, then retired, each by name) with their money, and
 /// its unearmarked money (id 0).
-pub async fn rows(
-    db: &Db,
-    cause: i64,
-) -> Result<(Vec<BudgetLineRow>, BudgetLineRow), sqlx::Error> {
+pub async fn rows(db: &Db, cause: i64) -> Result<(Vec<BudgetLineRow>, BudgetLineRow), sqlx::Error> {
     let lines: Vec<(i64, String, String, Option<i64>)> = sqlx::query_as(
         "select id, name, description, retired_at from budget_lines where recipient_id = $1 \
          order by case when retired_at is null then 0 else 1 end, lower(name), id",

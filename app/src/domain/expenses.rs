@@ -405,7 +405,16 @@ pub async fn list(
     Ok(rows
         .into_iter()
         .map(
-            |(id, amount, description, spent_on, receipt_url, donations, corrected, budget_line)| {
+            |(
+                id,
+                amount,
+                description,
+                spent_on,
+                receipt_url,
+                donations,
+                corrected,
+                budget_line,
+            )| {
                 ExpenseView {
                     id,
                     amount: Money::new(amount, currency),

@@ -504,7 +504,12 @@ mod tests {
     #[test]
     fn an_expense_in_a_line_spends_its_earmarks_first_and_never_another_lines() {
         // Items 1 and 4 are unearmarked, 2 is earmarked to line 7, 3 to line 8.
-        let open = [(1, 500, None), (2, 300, Some(7)), (3, 200, Some(8)), (4, 100, None)];
+        let open = [
+            (1, 500, None),
+            (2, 300, Some(7)),
+            (3, 200, Some(8)),
+            (4, 100, None),
+        ];
         assert_eq!(available_for(Some(7), &open), 900);
         assert_eq!(available_for(Some(8), &open), 800);
         assert_eq!(available_for(None, &open), 600);

@@ -469,7 +469,13 @@ fn GiveForms(
     let lines: Vec<BudgetLineRow> = page
         .ledger
         .as_ref()
-        .map(|l| l.budget_lines.iter().filter(|b| !b.retired).cloned().collect())
+        .map(|l| {
+            l.budget_lines
+                .iter()
+                .filter(|b| !b.retired)
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
     let tip_lines = lines.clone();
     let pledge = match give.pledge {

@@ -202,7 +202,11 @@ async fn only_a_causes_owner_adds_and_retires_its_budget_lines_and_creators_have
     assert_eq!(a.status, 404, "{a:?}");
     assert_eq!(app.count("budget_lines").await, 2);
     assert_eq!(
-        scalar(&db, "select count(*) from budget_lines where retired_at is not null").await,
+        scalar(
+            &db,
+            "select count(*) from budget_lines where retired_at is not null"
+        )
+        .await,
         0
     );
 
@@ -263,10 +267,19 @@ async fn donors_earmark_tips_and_pledges_to_an_open_line_of_that_cause_only() {
     };
     // Another cause's line, a retired line, a creator and nonsense are refused by field.
     for (fields, message) in [
-        (tip("wells", foreign.to_string()), "Choose one of this cause's"),
+        (
+            tip("wells", foreign.to_string()),
+            "Choose one of this cause's",
+        ),
         (tip("wells", events.to_string()), "retired"),
-        (tip("wells", "hosting".to_owned()), "Choose one of this cause's"),
-        (tip("maker", hosting.to_string()), "Choose one of this cause's"),
+        (
+            tip("wells", "hosting".to_owned()),
+            "Choose one of this cause's",
+        ),
+        (
+            tip("maker", hosting.to_string()),
+            "Choose one of this cause's",
+        ),
     ] {
         let a = post(&app, "create_tip", &fields).await;
         assert_eq!(a.status, 400, "{a:?}");
@@ -298,12 +311,11 @@ async fn donors_earmark_tips_and_pledges_to_an_open_line_of_that_cause_only() {
     card(&app.state, donor, methods::SUCCEEDS, 28).await;
     bill(&app, "2027-01-28").await;
     bill(&app, "2027-02-28").await;
-    let items: Vec<(Option<i64>, Option<i64>, Option<String>)> = sqlx::query_as(
-        "select budget_line_id, tip_id, period from donation_items order by id",
-    )
-    .fetch_all(db.pool())
-    .await
-    .unwrap();
+    let items: Vec<(Option<i64>, Option<i64>, Option<String>)> =
+        sqlx::query_as("select budget_line_id, tip_id, period from donation_items order by id")
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
     assert_eq!(items.len(), 4, "{items:?}");
     assert_eq!(items[0].0, Some(hosting));
     assert_eq!(items[1].0, None);
@@ -362,8 +374,10 @@ async fn an_expense_in_a_line_spends_its_earmarks_first_then_unearmarked_money_a
         matches!(err, ExpenseError::MoreThanUnearmarked { available } if available == usd(unearmarked))
     );
     assert!(
-        err.to_string()
-            .starts_with(&format!("Only {} is unspent and not earmarked", usd(unearmarked))),
+        err.to_string().starts_with(&format!(
+            "Only {} is unspent and not earmarked",
+            usd(unearmarked)
+        )),
         "{err}"
     );
     // A line's expense takes its own earmarks, oldest first, then unearmarked money.

@@ -11,9 +11,9 @@ use app::domain::billing::simulated::methods;
 use app::domain::billing::{self, BillingConfig, refunds};
 use app::domain::budget_lines;
 use app::domain::expenses::{self, ExpenseError, NewExpense};
-use app::domain::pledges::{self, NewTip};
 use app::domain::ledger::{self, Account};
 use app::domain::payouts::{self, NewPayout, RecordedBy};
+use app::domain::pledges::{self, NewTip};
 use app::money::{Currency, Money};
 use proptest::prelude::*;
 
@@ -27,9 +27,15 @@ enum Op {
     },
     Bill,
     Refund(usize),
-    Payout { cause: bool, minor: i64 },
+    Payout {
+        cause: bool,
+        minor: i64,
+    },
     MarkPaid(usize),
-    Expense { minor: i64, line: Option<usize> },
+    Expense {
+        minor: i64,
+        line: Option<usize>,
+    },
     Correct(usize),
     Retire(usize),
 }
@@ -95,7 +101,11 @@ async fn run_sequence(ops: Vec<Op>) {
                 )
                 .await;
                 // Refused exactly when the line is retired.
-                assert_eq!(outcome.is_ok(), !line.is_some_and(|l| retired[l]), "{outcome:?}");
+                assert_eq!(
+                    outcome.is_ok(),
+                    !line.is_some_and(|l| retired[l]),
+                    "{outcome:?}"
+                );
             }
             Op::Bill => {
                 let day = format!("2027-{month:02}-28").parse().unwrap();
