@@ -212,7 +212,7 @@ fn ExpenseLine(
             <p>
                 <strong>{e.description.clone()}</strong>
                 " · " {amount} " · " {e.spent_on.clone()}
-                {e.budget_line.clone().map(|l| view! { " · " <span class="badge">{l}</span> })}
+                {e.budget_line.clone().map(|l| view! { " · " <span class="badge status-off">{l}</span> })}
                 {e.receipt_url.clone().map(|u| view! { " · " <a href=u rel="nofollow noopener" target="_blank">"Receipt"</a> })}
             </p>
             {match e.corrected.clone() {
