@@ -10,6 +10,7 @@ use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, in
 use crate::components::meta::PageMeta;
 use crate::components::progress::GoalProgress;
 use crate::error::AppError;
+use crate::model::trail::BudgetLineRow;
 use crate::model::{
     CauseLedger, DonationPreview, GiveContext, RecipientKind, RecipientPage as Page, TierView,
     VisibilityChoice, format_money,
@@ -316,6 +317,7 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
             }}
             <MoneyOut ledger_totals=(ledger.gross_minor, ledger.fees_minor, ledger.net_minor, ledger.spent_minor, ledger.unspent_minor)
                 expenses=ledger.expenses currency=currency.clone()/>
+            <BudgetLinesView lines=ledger.budget_lines unearmarked=ledger.unearmarked currency=currency.clone()/>
         </section>
     }
 }
@@ -356,6 +358,7 @@ fn MoneyOut(
                     <td>{e.spent_on}</td>
                     <td>
                         {e.description}
+                        {e.budget_line.map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
                         {corrected.map(|r| view! { <span class="item-label">{format!("Corrected: {r}")}</span> })}
                     </td>
                     <td class="num">{e.donations}</td>
@@ -403,6 +406,57 @@ fn MoneyOut(
     }
 }
 
+/// A cause's budget lines on its public ledger: per line, the money earmarked to it, what
+/// expenses took from it and what is still reserved for it; then the unearmarked money.
+#[component]
+fn BudgetLinesView(
+    lines: Vec<BudgetLineRow>,
+    unearmarked: BudgetLineRow,
+    currency: String,
+) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let rows = lines
+            .into_iter()
+            .chain(std::iter::once(unearmarked))
+            .map(|l| {
+                let m = |minor: i64| format_money(minor, &currency);
+                let spent_in = (l.id != 0 && l.expenses_minor > 0)
+                    .then(|| format!("Expenses in this line: {}", m(l.expenses_minor)));
+                view! {
+                    <tr id=format!("budget-line-{}", l.id)>
+                        <th scope="row">
+                            {l.name.clone()}
+                            {l.retired.then(|| view! { <span class="item-label">"Retired"</span> })}
+                            {(!l.description.is_empty()).then(|| view! { <span class="item-label">{l.description.clone()}</span> })}
+                            {spent_in.map(|t| view! { <span class="item-label">{t}</span> })}
+                        </th>
+                        <td class="num">{m(l.earmarked_minor)}</td>
+                        <td class="num">{m(l.spent_minor)}</td>
+                        <td class="num">{m(l.unspent_minor)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3 id="budget-lines-title">"Budget lines"</h3>
+            <p class="muted">"Donors may earmark their gift to a budget line; that money is spent only on expenses in its line."</p>
+            <div class="table-scroll">
+                <table class="items ledger-table" aria-labelledby="budget-lines-title">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line"</th>
+                            <th scope="col" class="num">"Earmarked (after fees)"</th>
+                            <th scope="col" class="num">"Spent from it"</th>
+                            <th scope="col" class="num">"Unspent"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
 /// The pledge, tip and preview forms for a logged-in supporter.
 #[component]
 fn GiveForms(
@@ -412,6 +466,18 @@ fn GiveForms(
     amount: RwSignal<String>,
 ) -> impl IntoView {
     let code = page.currency.clone();
+    let lines: Vec<BudgetLineRow> = page
+        .ledger
+        .as_ref()
+        .map(|l| {
+            l.budget_lines
+                .iter()
+                .filter(|b| !b.retired)
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let tip_lines = lines.clone();
     let pledge = match give.pledge {
         Some(p) => {
             let tier = p.tier_name.map(|t| format!(" at {t}")).unwrap_or_default();
@@ -427,18 +493,18 @@ fn GiveForms(
             }
             .into_any()
         }
-        None => view! { <PledgeForm page=page.clone() amount/> }.into_any(),
+        None => view! { <PledgeForm page=page.clone() amount lines/> }.into_any(),
     };
     view! {
         {pledge}
-        <TipForm slug=page.slug.clone() code=code.clone() amount/>
+        <TipForm slug=page.slug.clone() code=code.clone() amount lines=tip_lines/>
         <PreviewPanel slug=page.slug.clone() code preview amount/>
     }
     .into_any()
 }
 
 #[component]
-fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
+fn PledgeForm(page: Page, amount: RwSignal<String>, lines: Vec<BudgetLineRow>) -> impl IntoView {
     let action = ServerAction::<CreatePledge>::new();
     let error = action_error(action.value());
     // The chosen tier (or "custom"): `?tier=` from a tier card, then the person's clicks.
@@ -515,6 +581,7 @@ fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
                     <p class="help" id="pledge-amount-help">"Used when you choose Custom amount, for example 5 or 12.50."</p>
                     <FieldError error field="amount" id="pledge-amount-error"/>
                 </div>
+                <EarmarkChoice prefix="pledge" lines error/>
                 <VisibilityChoices prefix="pledge" error/>
                 <button type="submit" class="button">"Pledge monthly"</button>
             </form>
@@ -524,7 +591,12 @@ fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
 }
 
 #[component]
-fn TipForm(slug: String, code: String, amount: RwSignal<String>) -> impl IntoView {
+fn TipForm(
+    slug: String,
+    code: String,
+    amount: RwSignal<String>,
+    lines: Vec<BudgetLineRow>,
+) -> impl IntoView {
     let action = ServerAction::<CreateTip>::new();
     let error = action_error(action.value());
     view! {
@@ -549,12 +621,51 @@ fn TipForm(slug: String, code: String, amount: RwSignal<String>) -> impl IntoVie
                     <p class="help" id="tip-message-help">"Up to 500 characters. Public tips may show it on the page."</p>
                     <FieldError error field="message" id="tip-message-error"/>
                 </div>
+                <EarmarkChoice prefix="tip" lines error/>
                 <VisibilityChoices prefix="tip" error/>
                 <button type="submit" class="button">"Send tip"</button>
             </form>
         </section>
     }
     .into_any()
+}
+
+/// Where the money should go, for a cause with budget lines: one active line, or where it is
+/// needed most (no earmark). A plain select, so it posts without WebAssembly.
+#[component]
+fn EarmarkChoice(
+    prefix: &'static str,
+    lines: Vec<BudgetLineRow>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let id = format!("{prefix}-budget-line");
+        let help = format!("{prefix}-budget-line-help");
+        let error_id = format!("{prefix}-budget_line_id-error");
+        let described = format!("{help} {error_id}");
+        let hints = lines
+            .iter()
+            .filter(|l| !l.description.is_empty())
+            .map(|l| format!("{}: {}", l.name, l.description))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        view! {
+            <div class="field">
+                <label for=id.clone()>"Earmark it for"</label>
+                <select id=id name="budget_line_id"
+                    aria-invalid=invalid(error, "budget_line_id") aria-describedby=described>
+                    <option value="" selected>"Where it's needed most"</option>
+                    {lines.into_iter().map(|l| view! {
+                        <option value=l.id.to_string()>{l.name}</option>
+                    }).collect_view()}
+                </select>
+                <p class="help" id=help>
+                    "Earmarked money is spent only on expenses in that budget line. " {hints}
+                </p>
+                <FieldError error field="budget_line_id" id=error_id/>
+            </div>
+        }
+    })
 }
 
 /// Public, anonymous or private.
