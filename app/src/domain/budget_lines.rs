@@ -1,6 +1,8 @@
 //! A cause's budget lines ("Hosting", "Events"): what donors may earmark a tip or pledge to,
 //! and what expenses are recorded in. Only the cause's owner adds or retires lines; creators
-//! have none. A retired line takes no new earmarks or expenses, and keeps its history.
+//! have none. A retired line takes no new earmarks, and keeps its history; expenses may still
+//! be recorded in it, so the money donors earmarked to it before it was retired is spent on
+//! what they gave it for.
 
 use crate::domain::Db;
 use crate::domain::db::now;
@@ -141,13 +143,22 @@ pub async fn retire(db: &Db, owner: i64, cause: i64, line: i64) -> Result<(), Bu
     }
 }
 
+/// What a chosen budget line is for: a donation may only be earmarked to an active line; an
+/// expense may also be recorded in a retired one, to spend what was earmarked to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineUse {
+    Earmark,
+    Expense,
+}
+
 /// The budget line a form chose for a donation to, or an expense of, `recipient`: `""` is
-/// none ("where it's needed most"); anything else must be an active line of that recipient.
-/// The error is the message for the form's [`FIELD`].
+/// none ("where it's needed most"); anything else must be a line of that recipient, active
+/// unless it is for an expense. The error is the message for the form's [`FIELD`].
 pub async fn chosen(
     conn: &mut sqlx::AnyConnection,
     recipient: i64,
     raw: &str,
+    purpose: LineUse,
 ) -> Result<Result<Option<i64>, &'static str>, sqlx::Error> {
     const NOT_ONE: &str = "Choose one of this cause's budget lines, or none.";
     let raw = raw.trim();
@@ -165,8 +176,10 @@ pub async fn chosen(
             .await?;
     Ok(match row {
         None => Err(NOT_ONE),
-        Some((Some(_),)) => Err("That budget line is retired; choose another one."),
-        Some((None,)) => Ok(Some(id)),
+        Some((Some(_),)) if purpose == LineUse::Earmark => {
+            Err("That budget line is retired; choose another one.")
+        }
+        Some(_) => Ok(Some(id)),
     })
 }
 

@@ -75,7 +75,12 @@ struct Recipient {
 /// The active budget line of `recipient` a give form chose (`""`: none).
 async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, PledgeError> {
     let mut conn = db.pool().acquire().await?;
-    crate::domain::budget_lines::chosen(&mut conn, recipient, raw)
+    crate::domain::budget_lines::chosen(
+        &mut conn,
+        recipient,
+        raw,
+        crate::domain::budget_lines::LineUse::Earmark,
+    )
         .await?
         .map_err(|m| PledgeError::Field(crate::domain::budget_lines::FIELD, m.to_owned()))
 }

@@ -71,10 +71,21 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
     let line_options = p
         .budget_lines
         .iter()
-        .filter(|l| !l.retired)
-        .map(|l| view! { <option value=l.id.to_string()>{l.name.clone()}</option> })
+        // A retired line stays on offer while money earmarked to it is left to spend.
+        .filter(|l| l.id != 0 && (!l.retired || l.unspent_minor > 0))
+        .map(|l| {
+            let label = if l.retired {
+                format!("{} (retired)", l.name)
+            } else {
+                l.name.clone()
+            };
+            view! { <option value=l.id.to_string()>{label}</option> }
+        })
         .collect_view();
-    let has_lines = p.budget_lines.iter().any(|l| !l.retired);
+    let has_lines = p
+        .budget_lines
+        .iter()
+        .any(|l| l.id != 0 && (!l.retired || l.unspent_minor > 0));
     // The running balance: unspent after each live expense, oldest first.
     let mut running = p.received_minor;
     let mut balances: Vec<(i64, i64)> = Vec::new();
