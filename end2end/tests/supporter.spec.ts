@@ -50,6 +50,8 @@ async function arriveLoggedIn(page: Page, testInfo: Parameters<typeof snap>[1], 
 }
 
 test('pledge to a tier and tip a cause: one upcoming USD charge, then a test card and a billing day', async ({ page }, testInfo) => {
+  // The whole supporter flow, page after page: more than the default 30 s on a busy machine.
+  test.setTimeout(90_000);
   await test.step('a visitor is asked to log in to give', async () => {
     await page.goto('/c/mara-draws');
     await expect(page.getByRole('heading', { level: 2, name: 'Support Mara Draws Birds' })).toBeVisible();
@@ -78,6 +80,21 @@ test('pledge to a tier and tip a cause: one upcoming USD charge, then a test car
     await expect(preview.locator('.fee-row')).toContainText('$0.50');
     await snap(page, testInfo, '03-preview');
     await axe(page, testInfo, 'recipient-preview');
+  });
+
+  await test.step('once the giving forms are hydrated, the preview follows the amount typed', async () => {
+    const url = page.url();
+    const tip = page.getByLabel('Tip amount (USD)');
+    const preview = page.locator('.preview');
+    // The forms become interactive a moment after the page loads; until then typing changes
+    // nothing, so type again until the preview follows.
+    await expect(async () => {
+      await tip.fill('');
+      await tip.fill('3');
+      await expect(preview).toContainText('$3.00', { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByLabel('Amount to preview (USD)')).toHaveValue('3');
+    expect(page.url()).toBe(url);
   });
 
   await test.step('a tier card preselects its tier, and the pledge is made', async () => {
