@@ -50,8 +50,6 @@ async function arriveLoggedIn(page: Page, testInfo: Parameters<typeof snap>[1], 
 }
 
 test('pledge to a tier and tip a cause: one upcoming USD charge, then a test card and a billing day', async ({ page }, testInfo) => {
-  // The whole supporter flow, page after page: more than the default 30 s on a busy machine.
-  test.setTimeout(90_000);
   await test.step('a visitor is asked to log in to give', async () => {
     await page.goto('/c/mara-draws');
     await expect(page.getByRole('heading', { level: 2, name: 'Support Mara Draws Birds' })).toBeVisible();
