@@ -29,6 +29,9 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
+  // Every form is a plain post answered by a full page load; on a busy 2-core machine a long
+  // flow takes more than the default 30 s.
+  timeout: 60_000,
   reporter: 'list',
   outputDir: 'test-results',
   use: {

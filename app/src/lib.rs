@@ -2,7 +2,7 @@
 //!
 //! This crate is both halves of the web application. With `ssr` it is the server library:
 //! pages rendered on the server, server functions, and the domain. With `hydrate` it is the
-//! browser bundle that makes the same pages interactive.
+//! browser bundle: only the few interactive parts (islands) of those pages.
 
 #![recursion_limit = "256"]
 
@@ -40,7 +40,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light"/>
                 <AutoReload options=options.clone()/>
-                <HydrationScripts options/>
+                <HydrationScripts options islands=true/>
                 <MetaTags/>
             </head>
             <body>
@@ -98,10 +98,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// Entry point of the browser bundle: hydrate the server-rendered page.
+/// Entry point of the browser bundle. Pages are rendered on the server and stay as they are;
+/// only the islands (`#[island]` components, the giving forms) are hydrated, each from the
+/// props the server wrote next to it.
 #[cfg(feature = "hydrate")]
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(App);
+    leptos::mount::hydrate_islands();
 }

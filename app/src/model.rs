@@ -218,6 +218,9 @@ pub struct CauseLedger {
     pub unspent_minor: i64,
     /// Expenses, newest first, corrected ones marked.
     pub expenses: Vec<trail::ExpenseRow>,
+    /// Budget lines with their earmarked money (retired ones marked), and the unearmarked money.
+    pub budget_lines: Vec<trail::BudgetLineRow>,
+    pub unearmarked: trail::BudgetLineRow,
 }
 
 /// A recipient's public page.

@@ -80,6 +80,21 @@ test('pledge to a tier and tip a cause: one upcoming USD charge, then a test car
     await axe(page, testInfo, 'recipient-preview');
   });
 
+  await test.step('once the giving forms are hydrated, the preview follows the amount typed', async () => {
+    const url = page.url();
+    const tip = page.getByLabel('Tip amount (USD)');
+    const preview = page.locator('.preview');
+    // The forms become interactive a moment after the page loads; until then typing changes
+    // nothing, so type again until the preview follows.
+    await expect(async () => {
+      await tip.fill('');
+      await tip.fill('3');
+      await expect(preview).toContainText('$3.00', { timeout: 1_000 });
+    }).toPass({ timeout: 30_000 });
+    await expect(page.getByLabel('Amount to preview (USD)')).toHaveValue('3');
+    expect(page.url()).toBe(url);
+  });
+
   await test.step('a tier card preselects its tier, and the pledge is made', async () => {
     await page.getByRole('link', { name: 'Choose Songbird' }).click();
     await expect(page).toHaveURL(/[?&]tier=\d+#pledge$/);

@@ -89,13 +89,15 @@ pub async fn get_billing_dashboard() -> Result<BillingDashboard, AppError> {
 }
 
 /// Pledges monthly to the page at `slug`: at a tier's price (`tier_id` is a tier's id) or a
-/// custom `amount` (`tier_id` is `custom` or absent).
+/// custom `amount` (`tier_id` is `custom` or absent), optionally earmarked to one of a cause's
+/// budget lines (`budget_line_id`; empty is where it's needed most).
 #[server(endpoint = "create_pledge", client = CsrfClient)]
 pub async fn create_pledge(
     slug: String,
     tier_id: Option<String>,
     amount: Option<String>,
     visibility: Option<String>,
+    budget_line_id: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
@@ -130,6 +132,7 @@ pub async fn create_pledge(
             amount: &amount,
             tier_id: tier,
             visibility: visibility.as_deref().unwrap_or_default(),
+            budget_line: budget_line_id.as_deref().unwrap_or_default(),
         },
     )
     .await?;
@@ -137,13 +140,15 @@ pub async fn create_pledge(
     Ok(())
 }
 
-/// Tips the page at `slug` once; it is collected with the caller's next charge.
+/// Tips the page at `slug` once, optionally earmarked to one of a cause's budget lines; it is
+/// collected with the caller's next charge.
 #[server(endpoint = "create_tip", client = CsrfClient)]
 pub async fn create_tip(
     slug: String,
     amount: String,
     message: Option<String>,
     visibility: Option<String>,
+    budget_line_id: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
@@ -156,6 +161,7 @@ pub async fn create_tip(
             amount: &amount,
             message: message.as_deref().unwrap_or_default(),
             visibility: visibility.as_deref().unwrap_or_default(),
+            budget_line: budget_line_id.as_deref().unwrap_or_default(),
         },
     )
     .await?;

@@ -10,6 +10,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
+    crate::domain::budget_lines::{self, BudgetLineError},
     crate::domain::expenses::{self, ExpenseError, ExpenseForm},
     crate::domain::payouts::{self, PayoutError, RecordedBy},
 };
@@ -19,13 +20,29 @@ impl From<ExpenseError> for AppError {
     fn from(e: ExpenseError) -> Self {
         match e {
             ExpenseError::Field(field, message) => AppError::invalid(field, message),
-            ExpenseError::MoreThanUnspent { .. } => AppError::invalid("amount", e.to_string()),
+            ExpenseError::MoreThanUnspent { .. }
+            | ExpenseError::MoreThanUnearmarked { .. }
+            | ExpenseError::MoreThanLine { .. } => AppError::invalid("amount", e.to_string()),
             ExpenseError::NotYours => AppError::NotFound,
             ExpenseError::AlreadyCorrected | ExpenseError::PaidOut => {
                 AppError::rejected(e.to_string())
             }
             ExpenseError::Db(e) => AppError::internal(e),
             ExpenseError::Ledger(e) => AppError::internal(e),
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<BudgetLineError> for AppError {
+    fn from(e: BudgetLineError) -> Self {
+        match e {
+            BudgetLineError::Field(field, message) => AppError::invalid(field, message),
+            BudgetLineError::NotYours => AppError::NotFound,
+            BudgetLineError::NotACause | BudgetLineError::AlreadyRetired => {
+                AppError::rejected(e.to_string())
+            }
+            BudgetLineError::Db(e) => AppError::internal(e),
         }
     }
 }
@@ -60,6 +77,7 @@ pub async fn record_expense(
     description: Option<String>,
     spent_on: Option<String>,
     receipt_url: Option<String>,
+    budget_line_id: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
@@ -72,10 +90,46 @@ pub async fn record_expense(
             description: description.as_deref().unwrap_or_default(),
             spent_on: spent_on.as_deref().unwrap_or_default(),
             receipt_url: receipt_url.as_deref().unwrap_or_default(),
+            budget_line: budget_line_id.as_deref().unwrap_or_default(),
         },
     )
     .await?;
     leptos_axum::redirect(&format!("/studio/p/{recipient_id}/expenses?saved=expense"));
+    Ok(())
+}
+
+/// Adds a budget line to the caller's cause.
+#[server(endpoint = "trail/create_budget_line", client = CsrfClient)]
+pub async fn create_budget_line(
+    recipient_id: i64,
+    name: Option<String>,
+    description: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    budget_lines::create(
+        &state.db,
+        user.user_id,
+        recipient_id,
+        name.as_deref().unwrap_or_default(),
+        description.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    leptos_axum::redirect(&format!(
+        "/studio/p/{recipient_id}/expenses?saved=budget_line#budget-lines"
+    ));
+    Ok(())
+}
+
+/// Retires a budget line of the caller's cause: it takes no new earmarks or expenses.
+#[server(endpoint = "trail/retire_budget_line", client = CsrfClient)]
+pub async fn retire_budget_line(recipient_id: i64, budget_line_id: i64) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    budget_lines::retire(&state.db, user.user_id, recipient_id, budget_line_id).await?;
+    leptos_axum::redirect(&format!(
+        "/studio/p/{recipient_id}/expenses?saved=budget_line_retired#budget-lines"
+    ));
     Ok(())
 }
 

@@ -177,6 +177,24 @@ const SUPPORTERS: &[(&str, &str)] = &[
     ("Felix Wu", "felix@demo.chipin.example"),
 ];
 
+/// Demo budget lines: (cause, name, description).
+const BUDGET_LINES: &[(&str, &str, &str)] = &[
+    (
+        "riverside-library",
+        "Books",
+        "New children's books for Sunday story time.",
+    ),
+    (
+        "riverside-library",
+        "Heating",
+        "Keeping the reading room warm on winter Sundays.",
+    ),
+];
+
+/// Demo earmarks: (supporter index, cause, budget line) of a pledge or tip listed below.
+const EARMARKS: &[(usize, &str, &str)] = &[(2, "riverside-library", "Books")];
+const TIP_EARMARKS: &[(usize, &str, &str)] = &[(0, "riverside-library", "Heating")];
+
 /// Demo pledges: (supporter index, page, monthly amount, tier index, visibility).
 const PLEDGES: &[(usize, &str, &str, Option<usize>, &str)] = &[
     (0, "mara-draws", "7", Some(1), "public"),
@@ -296,6 +314,17 @@ pub async fn load_if_empty(state: &AppState) -> Result<bool, DemoError> {
             .await?;
             tier_ids.push(tier);
         }
+        for (_, name, description) in BUDGET_LINES.iter().filter(|l| l.0 == r.slug) {
+            sqlx::query(
+                "insert into budget_lines (recipient_id, name, description, created_at) values ($1, $2, $3, $4)",
+            )
+            .bind(recipient)
+            .bind(*name)
+            .bind(*description)
+            .bind(created)
+            .execute(&mut *tx)
+            .await?;
+        }
         pages.insert(r.slug, (recipient, tier_ids));
     }
     let mut supporters = Vec::new();
@@ -361,15 +390,20 @@ async fn load_trail(
         .await?;
         payouts::mark_paid(&state.db, id, None).await?;
     }
+    // (description, budget line, tenths of what that line may spend).
     for (slug, spending) in [
         (
             "riverside-library",
             &[
-                ("Picture books for Sunday story time", 3),
-                ("Beanbags for the reading corner", 2),
+                ("Picture books for Sunday story time", Some("Books"), 5),
+                ("Heating oil for the reading room", Some("Heating"), 4),
+                ("Beanbags for the reading corner", None, 3),
             ][..],
         ),
-        ("harbour-cleanup", &[("Gloves and litter grabbers", 4)][..]),
+        (
+            "harbour-cleanup",
+            &[("Gloves and litter grabbers", None, 4)][..],
+        ),
     ] {
         let (cause, _) = &pages[slug];
         let (currency,): (String,) =
@@ -379,10 +413,14 @@ async fn load_trail(
                 .await?;
         let currency: crate::money::Currency =
             currency.parse().unwrap_or(crate::money::Currency::USD);
-        let unspent = expenses::unspent(&state.db, *cause, currency).await?;
-        // Each expense spends tenths of what was received.
-        for (description, tenths) in spending {
-            let amount = unspent.minor * tenths / 10;
+        for (description, line, tenths) in spending {
+            let line = match line {
+                Some(name) => Some(line_id(state, *cause, name).await?),
+                None => None,
+            };
+            // Each expense spends tenths of what its line may spend.
+            let spendable = expenses::spendable(&state.db, *cause, currency, line).await?;
+            let amount = spendable.minor * tenths / 10;
             if amount > 0 {
                 expenses::record_checked(
                     &state.db,
@@ -393,6 +431,7 @@ async fn load_trail(
                         description: (*description).to_owned(),
                         spent_on: day,
                         receipt_url: None,
+                        budget_line_id: line,
                     },
                 )
                 .await?;
@@ -416,6 +455,31 @@ async fn load_trail(
     Ok(())
 }
 
+/// The id of a demo cause's budget line.
+async fn line_id(state: &AppState, cause: i64, name: &str) -> Result<i64, sqlx::Error> {
+    let (id,): (i64,) =
+        sqlx::query_as("select id from budget_lines where recipient_id = $1 and name = $2")
+            .bind(cause)
+            .bind(name)
+            .fetch_one(state.db.pool())
+            .await?;
+    Ok(id)
+}
+
+/// The earmark (a budget line id, or empty) of a demo gift by supporter `who` to `slug`.
+async fn demo_earmark(
+    state: &AppState,
+    earmarks: &[(usize, &str, &str)],
+    pages: &HashMap<&str, (i64, Vec<i64>)>,
+    who: usize,
+    slug: &str,
+) -> Result<String, sqlx::Error> {
+    match earmarks.iter().find(|e| e.0 == who && e.1 == slug) {
+        Some((_, _, name)) => Ok(line_id(state, pages[slug].0, name).await?.to_string()),
+        None => Ok(String::new()),
+    }
+}
+
 /// The demo supporters' pledges and tips, through the same code a supporter's form uses.
 async fn load_gifts(
     state: &AppState,
@@ -425,6 +489,7 @@ async fn load_gifts(
     for &(who, slug, amount, tier, visibility) in PLEDGES {
         let (recipient, tiers) = &pages[slug];
         let tier_id = tier.map(|t| tiers[t]);
+        let budget_line = demo_earmark(state, EARMARKS, pages, who, slug).await?;
         pledges::create_pledge(
             state,
             supporters[who],
@@ -433,11 +498,13 @@ async fn load_gifts(
                 amount,
                 tier_id,
                 visibility,
+                budget_line: &budget_line,
             },
         )
         .await?;
     }
     for &(who, slug, amount, message, visibility) in TIPS {
+        let budget_line = demo_earmark(state, TIP_EARMARKS, pages, who, slug).await?;
         pledges::create_tip(
             state,
             supporters[who],
@@ -446,6 +513,7 @@ async fn load_gifts(
                 amount,
                 message,
                 visibility,
+                budget_line: &budget_line,
             },
         )
         .await?;

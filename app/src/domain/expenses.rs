@@ -1,9 +1,13 @@
 //! A cause's published expenses: recording one moves money from the cause's unspent balance
 //! to its spending (`recipient → cause spending`) and splits it over the oldest unspent
-//! donation shares, exactly to the minor unit. Expenses are never deleted; a correction posts
-//! the reversing entry and frees the expense's shares for later expenses.
+//! donation shares, exactly to the minor unit. An expense in a budget line spends that line's
+//! earmarked shares first, then unearmarked ones; an expense without a line spends only
+//! unearmarked shares, so earmarked money stays reserved for its line. Expenses are never
+//! deleted; a correction posts the reversing entry and frees the expense's shares for later
+//! expenses.
 
 use crate::domain::Db;
+use crate::domain::budget_lines;
 use crate::domain::db::now;
 use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
 use crate::domain::payouts::parse_day;
@@ -22,6 +26,14 @@ pub enum ExpenseError {
     NotYours,
     #[error("Only {unspent} is unspent; an expense cannot be larger.")]
     MoreThanUnspent { unspent: Money },
+    #[error(
+        "Only {available} is unspent and not earmarked to a budget line; an expense without a line cannot be larger. Choose a budget line to spend the money earmarked to it."
+    )]
+    MoreThanUnearmarked { available: Money },
+    #[error(
+        "Only {available} can be spent in “{line}”: the money earmarked to it plus money not earmarked. An expense in that line cannot be larger."
+    )]
+    MoreThanLine { line: String, available: Money },
     #[error("That expense is already corrected.")]
     AlreadyCorrected,
     #[error("Money from that expense has been paid out already, so it can no longer be corrected.")]
@@ -39,6 +51,8 @@ pub struct ExpenseForm<'a> {
     pub description: &'a str,
     pub spent_on: &'a str,
     pub receipt_url: &'a str,
+    /// A budget line's id, or empty for none.
+    pub budget_line: &'a str,
 }
 
 /// An expense to record, already checked.
@@ -48,6 +62,8 @@ pub struct NewExpense {
     pub description: String,
     pub spent_on: i64,
     pub receipt_url: Option<String>,
+    /// The budget line it is spent in; checked against the cause when it is recorded.
+    pub budget_line_id: Option<i64>,
 }
 
 /// Checks every field of the form; the first bad one is named.
@@ -72,11 +88,23 @@ pub fn parse_form(form: &ExpenseForm<'_>, currency: Currency) -> Result<NewExpen
                 .map_err(|m| ExpenseError::Field("receipt_url", m.to_owned()))?,
         )
     };
+    let line = form.budget_line.trim();
+    let budget_line_id = if line.is_empty() {
+        None
+    } else {
+        Some(line.parse().map_err(|_| {
+            ExpenseError::Field(
+                crate::domain::budget_lines::FIELD,
+                "Choose one of this cause's budget lines, or none.".to_owned(),
+            )
+        })?)
+    };
     Ok(NewExpense {
         amount,
         description: description.to_owned(),
         spent_on,
         receipt_url,
+        budget_line_id,
     })
 }
 
@@ -117,14 +145,15 @@ pub async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, Ex
     currency.parse().map_err(|_| ExpenseError::NotYours)
 }
 
-/// Each of the cause's donation items' net not yet spent, oldest first.
+/// Each of the cause's donation items' net not yet spent, with its earmark, oldest first.
 async fn unspent_shares(
     conn: &mut sqlx::AnyConnection,
     cause: i64,
-) -> Result<Vec<(i64, i64)>, sqlx::Error> {
+) -> Result<Vec<trail::OpenShare>, sqlx::Error> {
     sqlx::query_as(&format!(
-        "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) as bigint) \
-         from allocations a left join (select l.item_id, sum(l.amount_minor) as spent from {LIVE_EXPENSE_SHARES} l \
+        "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) as bigint), \
+           i.budget_line_id \
+         from allocations a join donation_items i on i.id = a.item_id left join (select l.item_id, sum(l.amount_minor) as spent from {LIVE_EXPENSE_SHARES} l \
            join allocations b on b.item_id = l.item_id where b.recipient_id = $1 group by l.item_id) x \
            on x.item_id = a.item_id \
          where a.recipient_id = $1 \
@@ -136,11 +165,24 @@ async fn unspent_shares(
     .await
 }
 
-/// What the cause has not spent yet.
+/// What the cause has not spent yet, earmarked or not.
 pub async fn unspent(db: &Db, cause: i64, currency: Currency) -> Result<Money, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let open = unspent_shares(&mut conn, cause).await?;
-    Ok(Money::new(trail::available(&open), currency))
+    let all: Vec<(i64, i64)> = open.iter().map(|s| (s.0, s.1)).collect();
+    Ok(Money::new(trail::available(&all), currency))
+}
+
+/// What an expense in budget line `line` (`None`: no line) may spend now.
+pub async fn spendable(
+    db: &Db,
+    cause: i64,
+    currency: Currency,
+    line: Option<i64>,
+) -> Result<Money, sqlx::Error> {
+    let mut conn = db.pool().acquire().await?;
+    let open = unspent_shares(&mut conn, cause).await?;
+    Ok(Money::new(trail::available_for(line, &open), currency))
 }
 
 /// Records an expense of a cause `owner` owns. Returns its id.
@@ -164,10 +206,29 @@ pub async fn record_checked(
 ) -> Result<i64, ExpenseError> {
     let mut tx = db.begin_write().await?;
     trail::lock_recipient(&mut tx, cause).await?;
+    let line = expense.budget_line_id;
+    if let Some(l) = line {
+        let chosen = budget_lines::chosen(&mut tx, cause, &l.to_string(), budget_lines::LineUse::Expense).await?;
+        if let Err(message) = chosen {
+            return Err(ExpenseError::Field(budget_lines::FIELD, message.to_owned()));
+        }
+    }
     let open = unspent_shares(&mut tx, cause).await?;
-    let Some(shares) = trail::split(expense.amount.minor, &open) else {
-        return Err(ExpenseError::MoreThanUnspent {
-            unspent: Money::new(trail::available(&open).max(0), currency),
+    let Some(shares) = trail::split_earmarked(expense.amount.minor, line, &open) else {
+        let available = Money::new(trail::available_for(line, &open), currency);
+        return Err(match line {
+            Some(l) => {
+                let (line,): (String,) =
+                    sqlx::query_as("select name from budget_lines where id = $1")
+                        .bind(l)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                ExpenseError::MoreThanLine { line, available }
+            }
+            None if open.iter().any(|s| s.2.is_some() && s.1 > 0) => {
+                ExpenseError::MoreThanUnearmarked { available }
+            }
+            None => ExpenseError::MoreThanUnspent { unspent: available },
         });
     };
     let entry = ledger::post(
@@ -195,8 +256,8 @@ pub async fn record_checked(
     )
     .await?;
     let (id,): (i64,) = sqlx::query_as(
-        "insert into expenses (recipient_id, currency, amount_minor, description, spent_on, receipt_url, entry_id, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        "insert into expenses (recipient_id, currency, amount_minor, description, spent_on, receipt_url, entry_id, created_at, budget_line_id) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) returning id",
     )
     .bind(cause)
     .bind(currency.code())
@@ -206,6 +267,7 @@ pub async fn record_checked(
     .bind(expense.receipt_url.clone())
     .bind(entry)
     .bind(now())
+    .bind(line)
     .fetch_one(&mut *tx)
     .await?;
     trail::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
@@ -310,6 +372,8 @@ pub struct ExpenseView {
     /// How many donations' money paid for it.
     pub donations: i64,
     pub corrected: Option<String>,
+    /// The budget line it was spent in.
+    pub budget_line: Option<String>,
 }
 
 /// A cause's expenses, newest first (corrected ones included, marked).
@@ -318,12 +382,22 @@ pub async fn list(
     cause: i64,
     currency: Currency,
 ) -> Result<Vec<ExpenseView>, sqlx::Error> {
-    type Row = (i64, i64, String, i64, Option<String>, i64, Option<String>);
+    type Row = (
+        i64,
+        i64,
+        String,
+        i64,
+        Option<String>,
+        i64,
+        Option<String>,
+        Option<String>,
+    );
     let rows: Vec<Row> = sqlx::query_as(
         "select x.id, x.amount_minor, x.description, x.spent_on, x.receipt_url, \
            (select count(*) from expense_shares s where s.expense_id = x.id and s.amount_minor > 0), \
-           x.correction_reason \
-         from expenses x where x.recipient_id = $1 order by x.spent_on desc, x.id desc limit 500",
+           x.correction_reason, b.name \
+         from expenses x left join budget_lines b on b.id = x.budget_line_id \
+         where x.recipient_id = $1 order by x.spent_on desc, x.id desc limit 500",
     )
     .bind(cause)
     .fetch_all(db.pool())
@@ -331,14 +405,26 @@ pub async fn list(
     Ok(rows
         .into_iter()
         .map(
-            |(id, amount, description, spent_on, receipt_url, donations, corrected)| ExpenseView {
+            |(
                 id,
-                amount: Money::new(amount, currency),
+                amount,
                 description,
                 spent_on,
                 receipt_url,
                 donations,
                 corrected,
+                budget_line,
+            )| {
+                ExpenseView {
+                    id,
+                    amount: Money::new(amount, currency),
+                    description,
+                    spent_on,
+                    receipt_url,
+                    donations,
+                    corrected,
+                    budget_line,
+                }
             },
         )
         .collect())
@@ -405,6 +491,7 @@ pub async fn rows(
             id: e.id,
             spent_on: day_label(e.spent_on),
             description: e.description,
+            budget_line: e.budget_line,
             amount_minor: e.amount.minor,
             receipt_url: e.receipt_url,
             donations: e.donations,
@@ -425,7 +512,10 @@ pub async fn studio_page(
         .fetch_one(db.pool())
         .await?;
     let t = totals(db, cause, currency).await?;
+    let (budget_lines, unearmarked) = budget_lines::rows(db, cause).await?;
     Ok(crate::model::trail::ExpensesPage {
+        budget_lines,
+        unearmarked,
         recipient_id: cause,
         name,
         currency: currency.code().to_owned(),

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod billing;
+pub mod budget_lines;
 pub mod cache;
 pub mod dashboard;
 pub mod db;

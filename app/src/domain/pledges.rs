@@ -72,6 +72,19 @@ struct Recipient {
     currency: Currency,
 }
 
+/// The active budget line of `recipient` a give form chose (`""`: none).
+async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, PledgeError> {
+    let mut conn = db.pool().acquire().await?;
+    crate::domain::budget_lines::chosen(
+        &mut conn,
+        recipient,
+        raw,
+        crate::domain::budget_lines::LineUse::Earmark,
+    )
+        .await?
+        .map_err(|m| PledgeError::Field(crate::domain::budget_lines::FIELD, m.to_owned()))
+}
+
 async fn recipient(db: &Db, recipient_id: i64) -> Result<Recipient, PledgeError> {
     let row: Option<(i64, i64, String)> =
         sqlx::query_as("select id, owner_user_id, currency from recipients where id = $1")
@@ -115,6 +128,8 @@ pub struct NewPledge<'a> {
     pub amount: &'a str,
     pub tier_id: Option<i64>,
     pub visibility: &'a str,
+    /// A budget line's id of the cause to earmark every period to, or empty for none.
+    pub budget_line: &'a str,
 }
 
 /// Creates a pledge; its first period is charged in the supporter's next cycle.
@@ -130,6 +145,7 @@ pub async fn create_pledge(
     }
     let visibility = Visibility::parse(form.visibility)?;
     let money = amount(form.amount, r.currency, "amount")?;
+    let line = earmark(db, r.id, form.budget_line).await?;
     let mut tx = db.begin_write().await?;
     if let Some(tier_id) = form.tier_id {
         let tier: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
@@ -173,8 +189,8 @@ pub async fn create_pledge(
     let at = now();
     ensure_profile(&mut tx, supporter, at).await?;
     let inserted: Result<(i64,), sqlx::Error> = sqlx::query_as(
-        "insert into pledges (supporter_id, recipient_id, tier_id, amount_minor, currency, visibility, status, created_at, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, 'active', $7, $7) returning id",
+        "insert into pledges (supporter_id, recipient_id, tier_id, amount_minor, currency, visibility, status, created_at, updated_at, budget_line_id) \
+         values ($1, $2, $3, $4, $5, $6, 'active', $7, $7, $8) returning id",
     )
     .bind(supporter)
     .bind(r.id)
@@ -183,6 +199,7 @@ pub async fn create_pledge(
     .bind(r.currency.code())
     .bind(visibility.as_str())
     .bind(at)
+    .bind(line)
     .fetch_one(&mut *tx)
     .await;
     let (id,) = match inserted {
@@ -322,6 +339,8 @@ pub struct NewTip<'a> {
     pub amount: &'a str,
     pub message: &'a str,
     pub visibility: &'a str,
+    /// A budget line's id of the cause to earmark the tip to, or empty for none.
+    pub budget_line: &'a str,
 }
 
 /// The longest tip message.
@@ -353,6 +372,7 @@ pub async fn create_tip(
             "Your message cannot contain control characters.".into(),
         ));
     }
+    let line = earmark(db, r.id, form.budget_line).await?;
     let at = now();
     let mut tx = db.begin_write().await?;
     ensure_profile(&mut tx, supporter, at).await?;
@@ -370,8 +390,8 @@ pub async fn create_tip(
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
-        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, tip_id, status, created_at) \
-         values ($1, $2, $3, $4, $5, 'pending', $6)",
+        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, tip_id, status, created_at, budget_line_id) \
+         values ($1, $2, $3, $4, $5, 'pending', $6, $7)",
     )
     .bind(supporter)
     .bind(r.id)
@@ -379,6 +399,7 @@ pub async fn create_tip(
     .bind(money.minor)
     .bind(tip_id)
     .bind(at)
+    .bind(line)
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;

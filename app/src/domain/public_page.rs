@@ -248,7 +248,10 @@ async fn cause_ledger(db: &Db, recipient: i64) -> Result<CauseLedger, sqlx::Erro
             .unwrap_or(crate::money::Currency::USD);
     let totals = crate::domain::expenses::totals(db, recipient, currency).await?;
     let expenses = crate::domain::expenses::rows(db, recipient, currency).await?;
+    let (budget_lines, unearmarked) = crate::domain::budget_lines::rows(db, recipient).await?;
     Ok(CauseLedger {
+        budget_lines,
+        unearmarked,
         spent_minor: totals.spent.minor,
         unspent_minor: net_minor - totals.spent.minor,
         expenses,

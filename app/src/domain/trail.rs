@@ -36,6 +36,53 @@ pub fn available(open: &[(i64, i64)]) -> i64 {
     open.iter().map(|(_, o)| *o).sum()
 }
 
+/// A cause's open share for expenses: `(item, open, budget line the item is earmarked to)`.
+pub type OpenShare = (i64, i64, Option<i64>);
+
+/// The open shares of one pool: those earmarked to `line`, or the unearmarked ones (`None`).
+fn pool(open: &[OpenShare], line: Option<i64>) -> Vec<(i64, i64)> {
+    open.iter()
+        .filter(|s| s.2 == line)
+        .map(|s| (s.0, s.1))
+        .collect()
+}
+
+/// What an expense in budget line `line` may spend: the line's earmarked money, then the
+/// unearmarked money; an expense without a line (`None`) only the unearmarked money. A pool
+/// that is overdrawn (money spent for donations refunded since) counts as nothing.
+pub fn available_for(line: Option<i64>, open: &[OpenShare]) -> i64 {
+    let general = available(&pool(open, None)).max(0);
+    match line {
+        Some(l) => available(&pool(open, Some(l))).max(0) + general,
+        None => general,
+    }
+}
+
+/// Splits an expense of `amount` in budget line `line` over open shares given oldest first:
+/// the line's earmarked shares first, then unearmarked ones, each pool by [`split`]. Money
+/// earmarked to another line is never taken, and an expense without a line takes only
+/// unearmarked money. `None` when that is not enough.
+pub fn split_earmarked(
+    amount: i64,
+    line: Option<i64>,
+    open: &[OpenShare],
+) -> Option<Vec<(i64, i64)>> {
+    let mut out = Vec::new();
+    let mut left = amount;
+    if let Some(l) = line {
+        let own = pool(open, Some(l));
+        let take = left.min(available(&own).max(0));
+        if take > 0 {
+            out.extend(split(take, &own)?);
+            left -= take;
+        }
+    }
+    if left > 0 {
+        out.extend(split(left, &pool(open, None))?);
+    }
+    Some(out)
+}
+
 /// Takes the recipient's row lock in the caller's transaction (on SQLite, the database's write
 /// lock), so two payouts or expenses cannot both take the same open shares.
 pub(crate) async fn lock_recipient(
@@ -100,6 +147,10 @@ pub enum TrailViolation {
     PayoutWithoutEntry { payout: i64 },
     #[error("expense {expense} has no journal entry for its amount")]
     ExpenseWithoutEntry { expense: i64 },
+    #[error(
+        "expense {expense} uses donation item {item}, which is earmarked to another budget line"
+    )]
+    EarmarkIgnored { expense: i64, item: i64 },
     #[error(
         "donation item {item}: net {net}, but {paid} of it is paid out and {spent} spent (each must lie between 0 and the net)"
     )]
@@ -184,6 +235,19 @@ pub async fn check(db: &Db) -> Result<Result<TrailReport, TrailViolation>, sqlx:
     .await?;
     if let Some((expense,)) = bad {
         return Ok(Err(TrailViolation::ExpenseWithoutEntry { expense }));
+    }
+    // Earmarked money is spent only by expenses in its own line.
+    let bad: Option<(i64, i64)> = sqlx::query_as(
+        "select s.expense_id, s.item_id from expense_shares s \
+         join donation_items i on i.id = s.item_id join expenses x on x.id = s.expense_id \
+         where i.budget_line_id is not null \
+           and (x.budget_line_id is null or x.budget_line_id <> i.budget_line_id) \
+         limit 1",
+    )
+    .fetch_optional(pool)
+    .await?;
+    if let Some((expense, item)) = bad {
+        return Ok(Err(TrailViolation::EarmarkIgnored { expense, item }));
     }
     let bad: Option<(i64, i64, i64, i64)> = sqlx::query_as(&format!(
         "select a.item_id, a.net_minor, coalesce(p.paid, 0), coalesce(x.spent, 0) from allocations a \
@@ -320,12 +384,15 @@ pub async fn donation(
         Option<i64>,
         Option<i64>,
         Option<i64>,
+        Option<String>,
     );
     let row: Option<Row> = sqlx::query_as(
         "select i.id, r.name, r.slug, r.kind, i.currency, i.gross_minor, i.period, \
-           a.charge_id, c.processor_ref, c.updated_at, a.fee_minor, a.platform_fee_minor, a.net_minor, a.refunded_at \
+           a.charge_id, c.processor_ref, c.updated_at, a.fee_minor, a.platform_fee_minor, a.net_minor, a.refunded_at, \
+           b.name \
          from donation_items i join recipients r on r.id = i.recipient_id \
          left join allocations a on a.item_id = i.id left join charges c on c.id = a.charge_id \
+         left join budget_lines b on b.id = i.budget_line_id \
          where i.id = $1 and i.supporter_id = $2",
     )
     .bind(item)
@@ -347,6 +414,7 @@ pub async fn donation(
         platform,
         net,
         refunded_at,
+        earmark,
     )) = row
     else {
         return Ok(None);
@@ -359,9 +427,10 @@ pub async fn donation(
     .bind(id)
     .fetch_all(db.pool())
     .await?;
-    let expenses: Vec<(i64, String, i64, i64, Option<String>)> = sqlx::query_as(
-        "select x.spent_on, x.description, s.amount_minor, x.amount_minor, x.receipt_url from expense_shares s \
-         join expenses x on x.id = s.expense_id where s.item_id = $1 and x.corrected_at is null order by x.id",
+    let expenses: Vec<(i64, String, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
+        "select x.spent_on, x.description, s.amount_minor, x.amount_minor, x.receipt_url, b.name from expense_shares s \
+         join expenses x on x.id = s.expense_id left join budget_lines b on b.id = x.budget_line_id \
+         where s.item_id = $1 and x.corrected_at is null order by x.id",
     )
     .bind(id)
     .fetch_all(db.pool())
@@ -384,6 +453,7 @@ pub async fn donation(
             None => "Tip".to_owned(),
         },
         currency,
+        budget_line: earmark,
         gross_minor: gross,
         charge_id,
         charge_ref,
@@ -409,9 +479,10 @@ pub async fn donation(
         expenses: expenses
             .into_iter()
             .map(
-                |(spent_on, description, share, amount, receipt_url)| TrailExpense {
+                |(spent_on, description, share, amount, receipt_url, budget_line)| TrailExpense {
                     spent_on: day_label(spent_on),
                     description,
+                    budget_line,
                     share_minor: share,
                     amount_minor: amount,
                     receipt_url,
@@ -443,7 +514,83 @@ mod tests {
         assert_eq!(split(742, &open), None);
     }
 
+    #[test]
+    fn an_expense_in_a_line_spends_its_earmarks_first_and_never_another_lines() {
+        // Items 1 and 4 are unearmarked, 2 is earmarked to line 7, 3 to line 8.
+        let open = [
+            (1, 500, None),
+            (2, 300, Some(7)),
+            (3, 200, Some(8)),
+            (4, 100, None),
+        ];
+        assert_eq!(available_for(Some(7), &open), 900);
+        assert_eq!(available_for(Some(8), &open), 800);
+        assert_eq!(available_for(None, &open), 600);
+        assert_eq!(
+            split_earmarked(450, Some(7), &open),
+            Some(vec![(2, 300), (1, 150)])
+        );
+        assert_eq!(split_earmarked(250, Some(7), &open), Some(vec![(2, 250)]));
+        assert_eq!(
+            split_earmarked(550, None, &open),
+            Some(vec![(1, 500), (4, 50)])
+        );
+        assert_eq!(split_earmarked(601, None, &open), None);
+        assert_eq!(split_earmarked(901, Some(7), &open), None);
+        // A line that does not exist has nothing earmarked: only unearmarked money.
+        assert_eq!(available_for(Some(9), &open), 600);
+    }
+
+    #[test]
+    fn an_overdrawn_pool_is_netted_only_by_its_own_expenses() {
+        // Line 7's donation 2 was refunded after 100 of it was spent.
+        let open = [(1, 500, None), (2, -100, Some(7)), (3, 300, Some(7))];
+        assert_eq!(available_for(None, &open), 500);
+        assert_eq!(split_earmarked(500, None, &open), Some(vec![(1, 500)]));
+        assert_eq!(available_for(Some(7), &open), 700);
+        assert_eq!(
+            split_earmarked(250, Some(7), &open),
+            Some(vec![(2, -100), (3, 300), (1, 50)])
+        );
+    }
+
     proptest! {
+        #[test]
+        fn an_earmarked_split_takes_exactly_the_amount_from_allowed_shares_only(
+            open in prop::collection::vec((-500i64..5_000, prop::option::of(0i64..3)), 0..14),
+            line in prop::option::of(0i64..3),
+            amount in 1i64..20_000,
+        ) {
+            let open: Vec<OpenShare> = open.into_iter().enumerate().map(|(i, (o, l))| (i as i64, o, l)).collect();
+            match split_earmarked(amount, line, &open) {
+                Some(shares) => {
+                    prop_assert!(amount <= available_for(line, &open));
+                    prop_assert_eq!(shares.iter().map(|s| s.1).sum::<i64>(), amount);
+                    for (item, take) in &shares {
+                        let (_, o, l) = open[*item as usize];
+                        prop_assert!(l.is_none() || l == line, "item {} of line {:?} spent by {:?}", item, l, line);
+                        let within = if o < 0 { *take == o } else { *take > 0 && *take <= o };
+                        prop_assert!(within, "item {} took {} of {}", item, take, o);
+                    }
+                    let mut items: Vec<i64> = shares.iter().map(|s| s.0).collect();
+                    items.sort_unstable();
+                    items.dedup();
+                    prop_assert_eq!(items.len(), shares.len());
+                    // The line's own earmarks go first: unearmarked money is used only once
+                    // the line's pool is used up.
+                    if let Some(l) = line {
+                        let used_general = shares.iter().any(|(i, t)| *t > 0 && open[*i as usize].2.is_none());
+                        let own: i64 = open.iter().filter(|s| s.2 == Some(l)).map(|s| s.1).sum();
+                        let own_taken: i64 = shares.iter().filter(|(i, _)| open[*i as usize].2 == Some(l)).map(|s| s.1).sum();
+                        if used_general {
+                            prop_assert_eq!(own_taken, own.max(0));
+                        }
+                    }
+                }
+                None => prop_assert!(amount > available_for(line, &open)),
+            }
+        }
+
         #[test]
         fn a_split_takes_exactly_the_amount_and_no_share_beyond_itself(
             open in prop::collection::vec(-1_000i64..5_000, 0..12),

@@ -10,6 +10,8 @@ pub struct ExpenseRow {
     /// `YYYY-MM-DD` of the spending.
     pub spent_on: String,
     pub description: String,
+    /// The budget line it was spent in, if any.
+    pub budget_line: Option<String>,
     pub amount_minor: i64,
     pub receipt_url: Option<String>,
     /// How many donations' money paid for it.
@@ -29,8 +31,28 @@ pub struct ExpensesPage {
     pub spent_minor: i64,
     pub unspent_minor: i64,
     pub expenses: Vec<ExpenseRow>,
+    /// The cause's budget lines (retired ones included, marked) and its unearmarked money.
+    pub budget_lines: Vec<BudgetLineRow>,
+    pub unearmarked: BudgetLineRow,
     /// Today (UTC), the form's default date.
     pub today: String,
+}
+
+/// One budget line of a cause with its money, or (id 0) the cause's unearmarked money.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BudgetLineRow {
+    pub id: i64,
+    pub name: String,
+    pub description: String,
+    pub retired: bool,
+    /// Net of fees of the donations earmarked to it (refunds excluded).
+    pub earmarked_minor: i64,
+    /// What expenses took from that money.
+    pub spent_minor: i64,
+    /// What of it is not spent yet: reserved for this line.
+    pub unspent_minor: i64,
+    /// The live expenses recorded in this line (they may also use unearmarked money).
+    pub expenses_minor: i64,
 }
 
 /// One donation's part of a payout.
@@ -114,6 +136,8 @@ pub struct TrailPayout {
 pub struct TrailExpense {
     pub spent_on: String,
     pub description: String,
+    /// The budget line it was spent in, if any.
+    pub budget_line: Option<String>,
     /// This donation's part of it.
     pub share_minor: i64,
     /// The whole expense.
@@ -131,6 +155,8 @@ pub struct DonationTrail {
     /// "Tip" or "Monthly pledge, 2027-01".
     pub label: String,
     pub currency: String,
+    /// The budget line of the cause the donor earmarked it to, if any.
+    pub budget_line: Option<String>,
     pub gross_minor: i64,
     /// The charge that collected it, once it succeeded.
     pub charge_id: Option<i64>,

@@ -79,7 +79,10 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
             view! {
                 <tr>
                     <td>{e.spent_on.clone()}</td>
-                    <td>{e.description.clone()}</td>
+                    <td>
+                        {e.description.clone()}
+                        {e.budget_line.clone().map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
+                    </td>
                     <td>{match e.receipt_url.clone() {
                         Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
                         None => view! { <span class="muted">"None"</span> }.into_any(),
@@ -107,6 +110,12 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                     {t.label.clone()} " to " <a href=format!("/c/{}", t.recipient_slug)>{t.recipient_name.clone()}</a>
                     {t.refunded.then_some(". It was refunded to you.")}
                 </p>
+                {t.budget_line.clone().map(|l| view! {
+                    <p id="trail-earmark">
+                        "You earmarked it for the budget line " <strong>{l}</strong>
+                        ": it is spent only on expenses in that line."
+                    </p>
+                })}
             </header>
             <section class="panel" aria-labelledby="charged-title">
                 <h2 id="charged-title">"Charged"</h2>

@@ -1,8 +1,9 @@
 //! A creator's or cause's public page, where supporters pledge monthly or tip once.
 //!
-//! The forms are plain posts, so they work before (or without) the WebAssembly bundle. The fee
-//! preview is a GET form (`?amount=`) rendered on the server; once hydrated it follows what is
-//! typed into any amount field.
+//! The page is rendered on the server. The giving forms are the one island: plain posts, so
+//! they work before (or without) the WebAssembly bundle. The fee preview is a GET form
+//! (`?amount=`) rendered on the server; once the island is hydrated it follows what is typed
+//! into any amount field.
 
 use crate::api::pledges::{CreatePledge, CreateTip, get_give_context, preview_donation};
 use crate::api::recipients::get_recipient_page;
@@ -10,15 +11,17 @@ use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, in
 use crate::components::meta::PageMeta;
 use crate::components::progress::GoalProgress;
 use crate::error::AppError;
+use crate::model::trail::BudgetLineRow;
 use crate::model::{
-    CauseLedger, DonationPreview, GiveContext, RecipientKind, RecipientPage as Page, TierView,
-    VisibilityChoice, format_money,
+    CauseLedger, DonationPreview, GiveContext, PledgeRow, RecipientKind, RecipientPage as Page,
+    TierView, VisibilityChoice, format_money,
 };
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-type PreviewResource = Resource<Result<Option<DonationPreview>, AppError>>;
+/// The fee preview for an amount: nothing when no amount is given.
+type PreviewResult = Result<Option<DonationPreview>, AppError>;
 
 #[component]
 pub fn RecipientPage() -> impl IntoView {
@@ -27,10 +30,10 @@ pub fn RecipientPage() -> impl IntoView {
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let page = Resource::new(slug, get_recipient_page);
     let give = Resource::new(slug, get_give_context);
-    // What the fee preview shows: `?amount=` on the server, what is typed once hydrated.
-    let amount = RwSignal::new(query.with_untracked(|q| q.get("amount").unwrap_or_default()));
-    let preview: PreviewResource = Resource::new(
-        move || (slug(), amount.get()),
+    // The amount the fee preview is for (`?amount=`); the island takes over once hydrated.
+    let amount = query.with_untracked(|q| q.get("amount").unwrap_or_default());
+    let preview = Resource::new(
+        move || (slug(), amount.clone()),
         |(slug, amount)| async move {
             if amount.trim().is_empty() {
                 Ok(None)
@@ -43,7 +46,7 @@ pub fn RecipientPage() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match (page.await, give.await) {
-                    (Ok(p), give) => view! { <RecipientView page=p give preview amount/> }.into_any(),
+                    (Ok(p), give) => view! { <RecipientView page=p give preview=preview.await/> }.into_any(),
                     (Err(e), _) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -56,8 +59,7 @@ pub fn RecipientPage() -> impl IntoView {
 fn RecipientView(
     page: Page,
     give: Result<GiveContext, AppError>,
-    preview: PreviewResource,
-    amount: RwSignal<String>,
+    preview: PreviewResult,
 ) -> impl IntoView {
     // Tiers can be chosen only by someone who may pledge here and does not already.
     let can_choose = matches!(&give, Ok(g) if !g.is_owner && g.pledge.is_none());
@@ -69,10 +71,35 @@ fn RecipientView(
             </div>
         }
         .into_any(),
-        Ok(g) => view! {
-            <GiveForms page=page.clone() give=g preview amount/>
+        Ok(g) => {
+            let query = use_query_map();
+            // A tier card links here with `?tier=`; `?amount=` is what the preview was asked for.
+            let (tier, amount) =
+                query.with_untracked(|q| (q.get("tier"), q.get("amount").unwrap_or_default()));
+            // A plain post that failed comes back with its error in the URL.
+            let pledge_error = action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
+            let tip_error = action_error(ServerAction::<CreateTip>::new().value()).get_untracked();
+            let lines: Vec<BudgetLineRow> = page
+                .ledger
+                .as_ref()
+                .map(|l| l.budget_lines.iter().filter(|b| !b.retired).cloned().collect())
+                .unwrap_or_default();
+            view! {
+                <GiveForms
+                    slug=page.slug.clone()
+                    currency=page.currency.clone()
+                    tiers=page.tiers.clone()
+                    pledge=g.pledge
+                    tier
+                    amount
+                    preview
+                    pledge_error
+                    tip_error
+                    lines
+                />
+            }
+            .into_any()
         }
-        .into_any(),
         Err(_) => {
             let login = format!("/login?next=/c/{}", page.slug);
             view! {
@@ -316,6 +343,7 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
             }}
             <MoneyOut ledger_totals=(ledger.gross_minor, ledger.fees_minor, ledger.net_minor, ledger.spent_minor, ledger.unspent_minor)
                 expenses=ledger.expenses currency=currency.clone()/>
+            <BudgetLinesView lines=ledger.budget_lines unearmarked=ledger.unearmarked currency=currency.clone()/>
         </section>
     }
 }
@@ -356,6 +384,7 @@ fn MoneyOut(
                     <td>{e.spent_on}</td>
                     <td>
                         {e.description}
+                        {e.budget_line.map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
                         {corrected.map(|r| view! { <span class="item-label">{format!("Corrected: {r}")}</span> })}
                     </td>
                     <td class="num">{e.donations}</td>
@@ -403,16 +432,106 @@ fn MoneyOut(
     }
 }
 
-/// The pledge, tip and preview forms for a logged-in supporter.
+/// A cause's budget lines on its public ledger: per line, the money earmarked to it, what
+/// expenses took from it and what is still reserved for it; then the unearmarked money.
 #[component]
-fn GiveForms(
-    page: Page,
-    give: GiveContext,
-    preview: PreviewResource,
-    amount: RwSignal<String>,
+fn BudgetLinesView(
+    lines: Vec<BudgetLineRow>,
+    unearmarked: BudgetLineRow,
+    currency: String,
 ) -> impl IntoView {
-    let code = page.currency.clone();
-    let pledge = match give.pledge {
+    (!lines.is_empty()).then(|| {
+        let rows = lines
+            .into_iter()
+            .chain(std::iter::once(unearmarked))
+            .map(|l| {
+                let m = |minor: i64| format_money(minor, &currency);
+                let spent_in = (l.id != 0 && l.expenses_minor > 0)
+                    .then(|| format!("Expenses in this line: {}", m(l.expenses_minor)));
+                view! {
+                    <tr id=format!("budget-line-{}", l.id)>
+                        <th scope="row">
+                            {l.name.clone()}
+                            {l.retired.then(|| view! { <span class="item-label">"Retired"</span> })}
+                            {(!l.description.is_empty()).then(|| view! { <span class="item-label">{l.description.clone()}</span> })}
+                            {spent_in.map(|t| view! { <span class="item-label">{t}</span> })}
+                        </th>
+                        <td class="num">{m(l.earmarked_minor)}</td>
+                        <td class="num">{m(l.spent_minor)}</td>
+                        <td class="num">{m(l.unspent_minor)}</td>
+                    </tr>
+                }
+            })
+            .collect_view();
+        view! {
+            <h3 id="budget-lines-title">"Budget lines"</h3>
+            <p class="muted">"Donors may earmark their gift to a budget line; that money is spent only on expenses in its line."</p>
+            <div class="table-scroll">
+                <table class="items ledger-table" aria-labelledby="budget-lines-title">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line"</th>
+                            <th scope="col" class="num">"Earmarked (after fees)"</th>
+                            <th scope="col" class="num">"Spent from it"</th>
+                            <th scope="col" class="num">"Unspent"</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
+/// The pledge, tip and preview forms for a logged-in supporter: the page's island. Its props
+/// are everything it needs, written into the page by the server; it reads no context and no
+/// router state, so it hydrates on its own.
+#[allow(clippy::too_many_arguments)]
+#[island]
+fn GiveForms(
+    slug: String,
+    currency: String,
+    tiers: Vec<TierView>,
+    /// The supporter's open pledge here, if any (then there is no pledge form).
+    pledge: Option<PledgeRow>,
+    /// The tier chosen on a tier card (`?tier=`).
+    tier: Option<String>,
+    /// The amount the preview was rendered for (`?amount=`).
+    amount: String,
+    preview: PreviewResult,
+    /// The error of the pledge form's last post, if it failed.
+    pledge_error: Option<AppError>,
+    /// The error of the tip form's last post, if it failed.
+    tip_error: Option<AppError>,
+    /// A cause's open budget lines, to earmark a gift to.
+    lines: Vec<BudgetLineRow>,
+) -> impl IntoView {
+    let tip_lines = lines.clone();
+    let amount = RwSignal::new(amount);
+    let preview = RwSignal::new(preview);
+    // The server rendered the preview for the first amount; every later one is fetched here,
+    // and only the answer for the latest amount typed is shown.
+    let asked = StoredValue::new(0_u64);
+    let preview_slug = slug.clone();
+    Effect::new(move |seen: Option<()>| {
+        let typed = amount.get();
+        if seen.is_some() {
+            let n = asked.get_value() + 1;
+            asked.set_value(n);
+            let slug = preview_slug.clone();
+            leptos::task::spawn_local(async move {
+                let result = if typed.trim().is_empty() {
+                    Ok(None)
+                } else {
+                    preview_donation(slug, typed).await.map(Some)
+                };
+                if asked.get_value() == n {
+                    preview.set(result);
+                }
+            });
+        }
+    });
+    let pledge = match pledge {
         Some(p) => {
             let tier = p.tier_name.map(|t| format!(" at {t}")).unwrap_or_default();
             view! {
@@ -427,39 +546,41 @@ fn GiveForms(
             }
             .into_any()
         }
-        None => view! { <PledgeForm page=page.clone() amount/> }.into_any(),
+        None => view! {
+            <PledgeForm slug=slug.clone() currency=currency.clone() tiers tier amount lines
+                error=Signal::stored(pledge_error)/>
+        }
+        .into_any(),
     };
     view! {
         {pledge}
-        <TipForm slug=page.slug.clone() code=code.clone() amount/>
-        <PreviewPanel slug=page.slug.clone() code preview amount/>
+        <TipForm slug=slug.clone() code=currency.clone() amount lines=tip_lines error=Signal::stored(tip_error)/>
+        <PreviewPanel slug code=currency preview amount/>
     }
     .into_any()
 }
 
 #[component]
-fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
-    let action = ServerAction::<CreatePledge>::new();
-    let error = action_error(action.value());
-    // The chosen tier (or "custom"): `?tier=` from a tier card, then the person's clicks.
-    let query = use_query_map();
-    let tier_in_url = Memo::new(move |_| query.with(|q| q.get("tier")));
-    let has_tiers = !page.tiers.is_empty();
-    let choice = RwSignal::new(tier_in_url.get_untracked().unwrap_or_else(|| {
+fn PledgeForm(
+    slug: String,
+    currency: String,
+    tiers: Vec<TierView>,
+    tier: Option<String>,
+    amount: RwSignal<String>,
+    lines: Vec<BudgetLineRow>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    // The chosen tier (or "custom"): the tier card's, then the person's clicks.
+    let has_tiers = !tiers.is_empty();
+    let choice = RwSignal::new(tier.unwrap_or_else(|| {
         if has_tiers {
             String::new()
         } else {
             "custom".to_owned()
         }
     }));
-    Effect::new(move |_| {
-        if let Some(t) = tier_in_url.get() {
-            choice.set(t);
-        }
-    });
-    let currency = page.currency.clone();
-    let tiers = page
-        .tiers
+    let code = currency.clone();
+    let tiers = tiers
         .into_iter()
         .map(|t: TierView| {
             let id = format!("tier-{}", t.id);
@@ -490,7 +611,7 @@ fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
             <p class="muted">"Collected with everything else you give, on your billing day. Change, pause or cancel any time."</p>
             <form method="post" action="/api/create_pledge" class="stack" novalidate>
                 <CsrfField/>
-                <input type="hidden" name="slug" value=page.slug.clone()/>
+                <input type="hidden" name="slug" value=slug/>
                 <FormAlert error/>
                 <fieldset class="choices" aria-describedby="pledge-tier_id-error">
                     <legend>{if has_tiers { "Choose a tier or your own amount" } else { "Your monthly amount" }}</legend>
@@ -505,7 +626,7 @@ fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
                     <FieldError error field="tier_id" id="pledge-tier_id-error"/>
                 </fieldset>
                 <div class="field">
-                    <label for="pledge-amount">{format!("Custom monthly amount ({})", page.currency)}</label>
+                    <label for="pledge-amount">{format!("Custom monthly amount ({code})")}</label>
                     <input id="pledge-amount" name="amount" inputmode="decimal" autocomplete="off"
                         aria-invalid=invalid(error, "amount") aria-describedby="pledge-amount-help pledge-amount-error"
                         on:input=move |ev| {
@@ -515,6 +636,7 @@ fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
                     <p class="help" id="pledge-amount-help">"Used when you choose Custom amount, for example 5 or 12.50."</p>
                     <FieldError error field="amount" id="pledge-amount-error"/>
                 </div>
+                <EarmarkChoice prefix="pledge" lines error/>
                 <VisibilityChoices prefix="pledge" error/>
                 <button type="submit" class="button">"Pledge monthly"</button>
             </form>
@@ -524,9 +646,13 @@ fn PledgeForm(page: Page, amount: RwSignal<String>) -> impl IntoView {
 }
 
 #[component]
-fn TipForm(slug: String, code: String, amount: RwSignal<String>) -> impl IntoView {
-    let action = ServerAction::<CreateTip>::new();
-    let error = action_error(action.value());
+fn TipForm(
+    slug: String,
+    code: String,
+    amount: RwSignal<String>,
+    lines: Vec<BudgetLineRow>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
     view! {
         <section class="panel" id="tip" aria-labelledby="tip-title">
             <h2 id="tip-title">"Send a one-off tip"</h2>
@@ -549,12 +675,51 @@ fn TipForm(slug: String, code: String, amount: RwSignal<String>) -> impl IntoVie
                     <p class="help" id="tip-message-help">"Up to 500 characters. Public tips may show it on the page."</p>
                     <FieldError error field="message" id="tip-message-error"/>
                 </div>
+                <EarmarkChoice prefix="tip" lines error/>
                 <VisibilityChoices prefix="tip" error/>
                 <button type="submit" class="button">"Send tip"</button>
             </form>
         </section>
     }
     .into_any()
+}
+
+/// Where the money should go, for a cause with budget lines: one active line, or where it is
+/// needed most (no earmark). A plain select, so it posts without WebAssembly.
+#[component]
+fn EarmarkChoice(
+    prefix: &'static str,
+    lines: Vec<BudgetLineRow>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    (!lines.is_empty()).then(|| {
+        let id = format!("{prefix}-budget-line");
+        let help = format!("{prefix}-budget-line-help");
+        let error_id = format!("{prefix}-budget_line_id-error");
+        let described = format!("{help} {error_id}");
+        let hints = lines
+            .iter()
+            .filter(|l| !l.description.is_empty())
+            .map(|l| format!("{}: {}", l.name, l.description))
+            .collect::<Vec<_>>()
+            .join(" · ");
+        view! {
+            <div class="field">
+                <label for=id.clone()>"Earmark it for"</label>
+                <select id=id name="budget_line_id"
+                    aria-invalid=invalid(error, "budget_line_id") aria-describedby=described>
+                    <option value="" selected>"Where it's needed most"</option>
+                    {lines.into_iter().map(|l| view! {
+                        <option value=l.id.to_string()>{l.name}</option>
+                    }).collect_view()}
+                </select>
+                <p class="help" id=help>
+                    "Earmarked money is spent only on expenses in that budget line. " {hints}
+                </p>
+                <FieldError error field="budget_line_id" id=error_id/>
+            </div>
+        }
+    })
 }
 
 /// Public, anonymous or private.
@@ -587,7 +752,7 @@ fn VisibilityChoices(prefix: &'static str, error: Signal<Option<AppError>>) -> i
 fn PreviewPanel(
     slug: String,
     code: String,
-    preview: PreviewResource,
+    preview: RwSignal<PreviewResult>,
     amount: RwSignal<String>,
 ) -> impl IntoView {
     let action = format!("/c/{slug}#preview");
@@ -607,18 +772,14 @@ fn PreviewPanel(
                     </div>
                 </div>
             </form>
-            <Transition fallback=|| ()>
-                {move || Suspend::new(async move {
-                    match preview.await {
-                        Ok(Some(p)) => view! { <PreviewView preview=p/> }.into_any(),
-                        Ok(None) => ().into_any(),
-                        Err(AppError::Invalid { message, .. }) => view! {
-                            <p class="field-error" id="preview-amount-error" role="alert">{message}</p>
-                        }.into_any(),
-                        Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
-                    }
-                })}
-            </Transition>
+            {move || match preview.get() {
+                Ok(Some(p)) => view! { <PreviewView preview=p/> }.into_any(),
+                Ok(None) => ().into_any(),
+                Err(AppError::Invalid { message, .. }) => view! {
+                    <p class="field-error" id="preview-amount-error" role="alert">{message}</p>
+                }.into_any(),
+                Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+            }}
         </section>
     }
     .into_any()

@@ -694,6 +694,7 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
         amount,
         tier_id,
         visibility: "public",
+        budget_line: "",
     };
 
     let field = |e: PledgeError| match e {
@@ -714,6 +715,7 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
             amount: "10.5",
             message: "",
             visibility: "public",
+            budget_line: "",
         },
     )
     .await
@@ -747,7 +749,8 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
                 recipient_id: r,
                 amount: "5",
                 message: "",
-                visibility: "public"
+                visibility: "public",
+                budget_line: "",
             }
         )
         .await,
@@ -762,6 +765,7 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
         fan,
         NewPledge {
             visibility: "everyone",
+            budget_line: "",
             ..new_pledge(r, "5", None)
         },
     )
@@ -777,6 +781,7 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
             amount: "5",
             message: &long,
             visibility: "public",
+            budget_line: "",
         },
     )
     .await
@@ -932,6 +937,7 @@ async fn pages_and_tiers_are_checked_and_belong_to_their_owner() {
             amount: "3",
             tier_id: Some(t),
             visibility: "public",
+            budget_line: "",
         },
     )
     .await
@@ -946,7 +952,8 @@ async fn pages_and_tiers_are_checked_and_belong_to_their_owner() {
                 recipient_id: id,
                 amount: "3",
                 tier_id: Some(t),
-                visibility: "public"
+                visibility: "public",
+                budget_line: "",
             }
         )
         .await,

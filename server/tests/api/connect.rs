@@ -20,6 +20,7 @@ async fn stripe_app(fake: &FakeStripe) -> TestApp {
     spawn_app_with(&[
         ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
         ("STRIPE_WEBHOOK_SECRET", SECRET),
+        ("STRIPE_PUBLISHABLE_KEY", "pk_test_chipin_fake"),
         ("STRIPE_API_BASE", &fake.url),
     ])
     .await

@@ -351,6 +351,7 @@ async fn tip_with(
             amount,
             message,
             visibility,
+            budget_line: "",
         },
     )
     .await

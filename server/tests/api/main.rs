@@ -8,6 +8,7 @@ mod billing;
 mod billing_props;
 mod cli;
 mod connect;
+mod earmarks;
 mod email;
 mod explore;
 mod fake_stripe;

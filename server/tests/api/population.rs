@@ -71,6 +71,7 @@ pub async fn pledge(state: &AppState, supporter: i64, recipient: i64, amount: &s
             amount,
             tier_id: None,
             visibility: "public",
+            budget_line: "",
         },
     )
     .await
@@ -86,6 +87,7 @@ pub async fn tip(state: &AppState, supporter: i64, recipient: i64, amount: &str)
             amount,
             message: "",
             visibility: "public",
+            budget_line: "",
         },
     )
     .await

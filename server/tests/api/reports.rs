@@ -60,6 +60,7 @@ async fn pledge(
             amount,
             tier_id: tier,
             visibility: vis,
+            budget_line: "",
         },
     )
     .await
@@ -284,6 +285,7 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
             amount: "3",
             message: "",
             visibility: "anonymous",
+            budget_line: "",
         },
     )
     .await

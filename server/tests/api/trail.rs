@@ -237,6 +237,7 @@ async fn an_expense_spends_the_oldest_unspent_shares_and_a_correction_frees_them
         description: "Pipes",
         spent_on: "2026-01-05",
         receipt_url: "https://example.org/r.pdf",
+        budget_line: "",
     };
     // Bad input is refused field by field; nothing is stored.
     for (bad, field) in [
@@ -483,6 +484,7 @@ async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_
             amount: "20",
             message: "",
             visibility: "anonymous",
+            budget_line: "",
         },
     )
     .await
@@ -738,6 +740,7 @@ async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() 
         description,
         spent_on: "2026-01-05",
         receipt_url: "https://example.org/r1.pdf",
+        budget_line: "",
     };
     expenses::record(&db, owner, cause, &form("10", "Pipes"))
         .await
@@ -840,7 +843,25 @@ async fn every_demo_donation_has_a_complete_trail() {
         items
     );
     assert_eq!(app.count("payouts").await, 2);
-    assert_eq!(app.count("expenses").await, 3);
+    assert_eq!(app.count("expenses").await, 4);
+    // The library cause has two budget lines, earmarked gifts and an expense in each.
+    assert_eq!(app.count("budget_lines").await, 2);
+    assert!(
+        crate::population::scalar(
+            db,
+            "select count(*) from donation_items where budget_line_id is not null"
+        )
+        .await
+            >= 2
+    );
+    assert_eq!(
+        crate::population::scalar(
+            db,
+            "select count(distinct budget_line_id) from expenses where budget_line_id is not null"
+        )
+        .await,
+        2
+    );
     let rows: Vec<(i64, i64)> = sqlx::query_as("select id, supporter_id from donation_items")
         .fetch_all(db.pool())
         .await

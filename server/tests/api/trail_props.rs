@@ -1,38 +1,56 @@
 //! Property test: random sequences of tips, charges, refunds, payouts, expenses and their
-//! corrections. Whatever happens, no share is paid out or spent twice, every minor unit of
-//! every donation is accounted for, and the trail's sums equal the journal's balances.
+//! corrections, with tips earmarked to a cause's budget lines and expenses recorded in them.
+//! Whatever happens, no share is paid out or spent twice, earmarked money is spent only in its
+//! line, every minor unit of every donation is accounted for, and the trail's sums equal the
+//! journal's balances.
 
 use crate::helpers::spawn_app;
 use crate::population::*;
 use crate::trail::make_cause;
 use app::domain::billing::simulated::methods;
 use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::budget_lines;
 use app::domain::expenses::{self, NewExpense};
 use app::domain::ledger::{self, Account};
 use app::domain::payouts::{self, NewPayout, RecordedBy};
+use app::domain::pledges::{self, NewTip};
 use app::money::{Currency, Money};
 use proptest::prelude::*;
 
 #[derive(Clone, Debug)]
 enum Op {
-    Tip { fan: usize, cause: bool, minor: i64 },
+    Tip {
+        fan: usize,
+        cause: bool,
+        minor: i64,
+        line: Option<usize>,
+    },
     Bill,
     Refund(usize),
-    Payout { cause: bool, minor: i64 },
+    Payout {
+        cause: bool,
+        minor: i64,
+    },
     MarkPaid(usize),
-    Expense(i64),
+    Expense {
+        minor: i64,
+        line: Option<usize>,
+    },
     Correct(usize),
+    Retire(usize),
 }
 
 fn op() -> impl Strategy<Value = Op> {
     prop_oneof![
-        3 => (0..3usize, any::<bool>(), 100i64..5_000).prop_map(|(fan, cause, minor)| Op::Tip { fan, cause, minor }),
+        3 => (0..3usize, any::<bool>(), 100i64..5_000, prop::option::of(0..2usize))
+            .prop_map(|(fan, cause, minor, line)| Op::Tip { fan, cause, minor, line }),
         2 => Just(Op::Bill),
         1 => (0..20usize).prop_map(Op::Refund),
         2 => (any::<bool>(), 1i64..6_000).prop_map(|(cause, minor)| Op::Payout { cause, minor }),
         1 => (0..10usize).prop_map(Op::MarkPaid),
-        2 => (1i64..6_000).prop_map(Op::Expense),
+        2 => (1i64..6_000, prop::option::of(0..2usize)).prop_map(|(minor, line)| Op::Expense { minor, line }),
         1 => (0..10usize).prop_map(Op::Correct),
+        1 => (0..8usize).prop_map(Op::Retire),
     ]
 }
 
@@ -42,6 +60,16 @@ async fn run_sequence(ops: Vec<Op>) {
     let processor = app.state.processor.as_ref();
     let creator = recipient(db, "maker", "USD").await;
     let cause = make_cause(&app, "wells").await;
+    let owner = owner_of(db, cause).await;
+    let mut lines = Vec::new();
+    for name in ["Hosting", "Events"] {
+        lines.push(
+            budget_lines::create(db, owner, cause, name, "")
+                .await
+                .unwrap(),
+        );
+    }
+    let mut retired = [false; 2];
     let mut fans = Vec::new();
     for i in 0..3 {
         let fan = user(db, &format!("fan{i}")).await;
@@ -56,14 +84,28 @@ async fn run_sequence(ops: Vec<Op>) {
                 fan,
                 cause: c,
                 minor,
+                line,
             } => {
-                tip(
+                // A creator's tip carries no earmark; a cause's may name one of its lines.
+                let line = line.filter(|_| c);
+                let outcome = pledges::create_tip(
                     &app.state,
                     fans[fan],
-                    if c { cause } else { creator },
-                    &usd(minor).to_string(),
+                    NewTip {
+                        recipient_id: if c { cause } else { creator },
+                        amount: &usd(minor).to_string(),
+                        message: "",
+                        visibility: "public",
+                        budget_line: &line.map(|l| lines[l].to_string()).unwrap_or_default(),
+                    },
                 )
                 .await;
+                // Refused exactly when the line is retired.
+                assert_eq!(
+                    outcome.is_ok(),
+                    !line.is_some_and(|l| retired[l]),
+                    "{outcome:?}"
+                );
             }
             Op::Bill => {
                 let day = format!("2027-{month:02}-28").parse().unwrap();
@@ -111,8 +153,11 @@ async fn run_sequence(ops: Vec<Op>) {
                     payouts::mark_paid(db, *id, None).await.unwrap();
                 }
             }
-            Op::Expense(minor) => {
-                let unspent = expenses::unspent(db, cause, Currency::USD).await.unwrap();
+            Op::Expense { minor, line } => {
+                let line_id = line.map(|l| lines[l]);
+                let spendable = expenses::spendable(db, cause, Currency::USD, line_id)
+                    .await
+                    .unwrap();
                 let outcome = expenses::record_checked(
                     db,
                     cause,
@@ -122,10 +167,20 @@ async fn run_sequence(ops: Vec<Op>) {
                         description: "supplies".to_owned(),
                         spent_on: 0,
                         receipt_url: None,
+                        budget_line_id: line_id,
                     },
                 )
                 .await;
-                assert_eq!(outcome.is_ok(), minor <= unspent.minor, "{outcome:?}");
+                // Refused exactly when it is more than its line may spend; a retired line
+                // still spends what was earmarked to it.
+                assert_eq!(outcome.is_ok(), minor <= spendable.minor, "{outcome:?}");
+            }
+            Op::Retire(k) => {
+                if k < lines.len() {
+                    let outcome = budget_lines::retire(db, owner, cause, lines[k]).await;
+                    assert_eq!(outcome.is_ok(), !retired[k], "{outcome:?}");
+                    retired[k] = true;
+                }
             }
             Op::Correct(k) => {
                 let live: Vec<(i64,)> = sqlx::query_as(
@@ -177,6 +232,36 @@ async fn run_sequence(ops: Vec<Op>) {
     .await
     .unwrap();
     assert_eq!(unpaid, bal(Account::Recipient(creator)).await);
+    // Earmarks are respected: no live or corrected share drew money earmarked to another line.
+    let (ignored,): (i64,) = sqlx::query_as(
+        "select count(*) from expense_shares s join donation_items i on i.id = s.item_id \
+         join expenses x on x.id = s.expense_id \
+         where i.budget_line_id is not null and (x.budget_line_id is null or x.budget_line_id <> i.budget_line_id)",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(ignored, 0);
+    // The lines' and the unearmarked pool's unspent money make up the cause's balance, and
+    // each pool's money in is spent or unspent to the minor unit.
+    let (rows, general) = budget_lines::rows(db, cause).await.unwrap();
+    let mut unspent = 0;
+    for r in rows.iter().chain(std::iter::once(&general)) {
+        assert_eq!(r.earmarked_minor, r.spent_minor + r.unspent_minor, "{r:?}");
+        unspent += r.unspent_minor;
+    }
+    assert_eq!(unspent, bal(Account::Recipient(cause)).await);
+    let (earmarked_net,): (i64,) = sqlx::query_as(
+        "select cast(coalesce(sum(case when a.refunded_at is null then a.net_minor else 0 end), 0) as bigint) \
+         from allocations a join donation_items i on i.id = a.item_id where i.budget_line_id is not null",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        earmarked_net,
+        rows.iter().map(|r| r.earmarked_minor).sum::<i64>()
+    );
 }
 
 proptest! {

@@ -681,9 +681,10 @@ async fn queue_receipts(
         fee_minor: i64,
         platform_fee_minor: i64,
         net_minor: i64,
+        budget_line: Option<String>,
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "select c.id as charge_id, c.currency, c.amount_minor, coalesce(c.fee_minor, 0) as charge_fee,                 u.email, u.display_name, a.item_id, r.name as recipient, i.period,                 a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor          from charges c join users u on u.id = c.supporter_id          join allocations a on a.charge_id = c.id join donation_items i on i.id = a.item_id          join recipients r on r.id = a.recipient_id          where c.id in ({}) order by c.id, a.item_id",
+        "select c.id as charge_id, c.currency, c.amount_minor, coalesce(c.fee_minor, 0) as charge_fee,                 u.email, u.display_name, a.item_id, r.name as recipient, i.period,                 a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, b.name as budget_line          from charges c join users u on u.id = c.supporter_id          join allocations a on a.charge_id = c.id join donation_items i on i.id = a.item_id          join recipients r on r.id = a.recipient_id          left join budget_lines b on b.id = i.budget_line_id          where c.id in ({}) order by c.id, a.item_id",
         json_ids(backend, 1)
     ))
     .bind(won)
@@ -702,9 +703,15 @@ async fn queue_receipts(
             .iter()
             .map(|r| templates::ReceiptLine {
                 recipient: r.recipient.clone(),
-                label: match &r.period {
-                    Some(p) => format!("monthly pledge, {p}"),
-                    None => "tip".to_owned(),
+                label: {
+                    let kind = match &r.period {
+                        Some(p) => format!("monthly pledge, {p}"),
+                        None => "tip".to_owned(),
+                    };
+                    match &r.budget_line {
+                        Some(line) => format!("{kind}, earmarked for {line}"),
+                        None => kind,
+                    }
                 },
                 gross: m(r.gross_minor),
                 fee: m(r.fee_minor),

@@ -69,10 +69,13 @@ async fn gather_batch(
 ) -> Result<(), BillingError> {
     let supporters = json_param(supporters);
     // One period of every pledge that is still running, unless this cycle is already decided
-    // for its currency (a pledge made after the decision waits for the next cycle).
+    // for its currency (a pledge made after the decision waits for the next cycle). The period
+    // carries the pledge's earmark while its budget line is open; once the line is retired,
+    // new periods go where the cause needs them most.
     sqlx::query(&format!(
-        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, pledge_id, period, status, created_at) \
-         select p.supporter_id, p.recipient_id, p.currency, p.amount_minor, p.id, $1, 'pending', $2 \
+        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, pledge_id, period, status, created_at, budget_line_id) \
+         select p.supporter_id, p.recipient_id, p.currency, p.amount_minor, p.id, $1, 'pending', $2, \
+           (select b.id from budget_lines b where b.id = p.budget_line_id and b.retired_at is null) \
          from pledges p where p.status in ('active', 'past_due') and p.supporter_id in ({}) \
          and not exists (select 1 from billing_cycles c where c.supporter_id = p.supporter_id \
                          and c.currency = p.currency and c.cycle = $1) \

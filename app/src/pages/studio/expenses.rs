@@ -1,14 +1,18 @@
 //! `/studio/p/:id/expenses`: a cause's organizer records what the money was spent on (amount,
 //! description, date, receipt link or uploaded receipt file), sees the running balance, and corrects a mistaken
-//! expense (expenses are never deleted; a correction reverses one and frees its money).
+//! expense (expenses are never deleted; a correction reverses one and frees its money). It
+//! also manages the cause's budget lines: donors earmark tips and pledges to them, and an
+//! expense recorded in a line spends that line's earmarked money first.
 
 use super::{id_param, load_failed, saved_message};
-use crate::api::trail::{CorrectExpense, RecordExpense, get_expenses};
+use crate::api::trail::{
+    CorrectExpense, CreateBudgetLine, RecordExpense, RetireBudgetLine, get_expenses,
+};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::model::format_money;
 use crate::model::studio::{upload_refusal, uploaded_receipt_url};
-use crate::model::trail::{ExpenseRow, ExpensesPage};
+use crate::model::trail::{BudgetLineRow, ExpenseRow, ExpensesPage};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -64,6 +68,24 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
     let money = move |m: i64| format_money(m, &c);
     let today = p.today.clone();
     let base = format!("/studio/p/{}", p.recipient_id);
+    let line_options = p
+        .budget_lines
+        .iter()
+        // A retired line stays on offer while money earmarked to it is left to spend.
+        .filter(|l| l.id != 0 && (!l.retired || l.unspent_minor > 0))
+        .map(|l| {
+            let label = if l.retired {
+                format!("{} (retired)", l.name)
+            } else {
+                l.name.clone()
+            };
+            view! { <option value=l.id.to_string()>{label}</option> }
+        })
+        .collect_view();
+    let has_lines = p
+        .budget_lines
+        .iter()
+        .any(|l| l.id != 0 && (!l.retired || l.unspent_minor > 0));
     // The running balance: unspent after each live expense, oldest first.
     let mut running = p.received_minor;
     let mut balances: Vec<(i64, i64)> = Vec::new();
@@ -147,6 +169,18 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
                             aria-invalid=invalid(error, "spent_on") aria-describedby="spent_on-error"/>
                         <FieldError error field="spent_on"/>
                     </div>
+                    {has_lines.then(|| view! {
+                        <div class="field">
+                            <label for="expense-line">"Budget line"</label>
+                            <select id="expense-line" name="budget_line_id"
+                                aria-invalid=invalid(error, "budget_line_id") aria-describedby="expense-line-help budget_line_id-error">
+                                <option value="">"None: spend only money not earmarked"</option>
+                                {line_options}
+                            </select>
+                            <p class="help" id="expense-line-help">"An expense in a line spends the money earmarked to it first, then money not earmarked."</p>
+                            <FieldError error field="budget_line_id"/>
+                        </div>
+                    })}
                     <div class="field">
                         <label for="expense-receipt">"Receipt link (optional)"</label>
                         <input id="expense-receipt" name="receipt_url" type="url" placeholder="https://" autocomplete="off"
@@ -158,6 +192,7 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
                     <button type="submit" class="button">"Record expense"</button>
                 </form>
             </section>
+            <BudgetLines p=p.clone()/>
             <section class="panel" aria-labelledby="expenses-title">
                 <h2 id="expenses-title">"Published expenses"</h2>
                 <FormAlert error=correct_error/>
@@ -188,6 +223,7 @@ fn ExpenseLine(
             <p>
                 <strong>{e.description.clone()}</strong>
                 " · " {amount} " · " {e.spent_on.clone()}
+                {e.budget_line.clone().map(|l| view! { " · " <span class="badge status-off">{l}</span> })}
                 {e.receipt_url.clone().map(|u| view! { " · " <a href=u rel="nofollow noopener" target="_blank">"Receipt"</a> })}
             </p>
             {match e.corrected.clone() {
@@ -212,5 +248,91 @@ fn ExpenseLine(
                 }.into_any(),
             }}
         </li>
+    }
+}
+
+/// The cause's budget lines: their earmarked money, a form to add one and a button to retire
+/// each active one.
+#[component]
+fn BudgetLines(p: ExpensesPage) -> impl IntoView {
+    let create = ServerAction::<CreateBudgetLine>::new();
+    let error = action_error(create.value());
+    let retire = ServerAction::<RetireBudgetLine>::new();
+    let retire_error = action_error(retire.value());
+    let c = p.currency.clone();
+    let recipient = p.recipient_id;
+    let row = move |l: BudgetLineRow| {
+        let money = |m: i64| format_money(m, &c);
+        let retire_form = (!l.retired && l.id != 0).then(|| {
+            view! {
+                <form method="post" action="/api/trail/retire_budget_line" class="inline-form">
+                    <CsrfField/>
+                    <input type="hidden" name="recipient_id" value=recipient.to_string()/>
+                    <input type="hidden" name="budget_line_id" value=l.id.to_string()/>
+                    <button type="submit" class="button button-small button-secondary"
+                        aria-label=format!("Retire {}", l.name)>"Retire"</button>
+                </form>
+            }
+        });
+        view! {
+            <tr class:corrected=l.retired>
+                <th scope="row">
+                    {l.name.clone()}
+                    {l.retired.then(|| view! { <span class="item-label">"Retired"</span> })}
+                    {(!l.description.is_empty()).then(|| view! { <span class="item-label">{l.description.clone()}</span> })}
+                </th>
+                <td class="num">{money(l.earmarked_minor)}</td>
+                <td class="num">{money(l.spent_minor)}</td>
+                <td class="num">{money(l.unspent_minor)}</td>
+                <td>{retire_form}</td>
+            </tr>
+        }
+    };
+    let rows = p
+        .budget_lines
+        .iter()
+        .cloned()
+        .chain(std::iter::once(p.unearmarked.clone()))
+        .map(row)
+        .collect_view();
+    view! {
+        <section class="panel" id="budget-lines" aria-labelledby="budget-lines-title">
+            <h2 id="budget-lines-title">"Budget lines"</h2>
+            <p class="muted">"Donors may earmark a tip or pledge to a line. Earmarked money is spent only by expenses in its line; retire a line to stop new earmarks and expenses in it."</p>
+            <FormAlert error=retire_error/>
+            <div class="table-scroll">
+                <table class="items" aria-labelledby="budget-lines-title">
+                    <thead>
+                        <tr>
+                            <th scope="col">"Line"</th>
+                            <th scope="col" class="num">"Earmarked"</th>
+                            <th scope="col" class="num">"Spent from it"</th>
+                            <th scope="col" class="num">"Unspent"</th>
+                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+            <form method="post" action="/api/trail/create_budget_line" class="stack" novalidate>
+                <CsrfField/>
+                <input type="hidden" name="recipient_id" value=recipient.to_string()/>
+                <FormAlert error/>
+                <div class="field">
+                    <label for="line-name">"New line's name"</label>
+                    <input id="line-name" name="name" maxlength="60" autocomplete="off" required
+                        aria-invalid=invalid(error, "name") aria-describedby="line-name-error"/>
+                    <FieldError error field="name" id="line-name-error"/>
+                </div>
+                <div class="field">
+                    <label for="line-description">"Short description (optional)"</label>
+                    <input id="line-description" name="description" maxlength="200" autocomplete="off"
+                        aria-invalid=invalid(error, "description") aria-describedby="line-description-help line-description-error"/>
+                    <p class="help" id="line-description-help">"Shown to donors, for example “Server and domain costs”."</p>
+                    <FieldError error field="description" id="line-description-error"/>
+                </div>
+                <button type="submit" class="button button-secondary">"Add budget line"</button>
+            </form>
+        </section>
     }
 }

@@ -50,6 +50,10 @@ pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
         "deleted" => "Post deleted.",
         "expense" => "Expense recorded and published on your page.",
         "corrected" => "Expense corrected: its money is unspent again.",
+        "budget_line" => "Budget line added. Donors can now earmark tips and pledges to it.",
+        "budget_line_retired" => {
+            "Budget line retired. It takes no new earmarks or expenses; its history stays."
+        }
         "payout" => "Payout recorded. Mark it arrived once the money is in your account.",
         "paid" => "Payout marked as arrived.",
         "stripe" => "Your Stripe account's status is updated below.",

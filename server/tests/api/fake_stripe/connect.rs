@@ -34,11 +34,6 @@ impl FakeStripe {
         self.object_ids_with_prefix("acct_fake_")
     }
 
-    /// The object with `id`, as the fake holds it now.
-    pub fn object(&self, id: &str) -> Option<Value> {
-        self.inner().objects.get(id).cloned()
-    }
-
     /// Plays the page owner finishing onboarding on Stripe: details submitted, and charges
     /// and payouts enabled when `verified`.
     pub fn finish_onboarding(&self, account: &str, verified: bool) {
