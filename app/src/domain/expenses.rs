@@ -208,7 +208,13 @@ pub async fn record_checked(
     trail::lock_recipient(&mut tx, cause).await?;
     let line = expense.budget_line_id;
     if let Some(l) = line {
-        let chosen = budget_lines::chosen(&mut tx, cause, &l.to_string(), budget_lines::LineUse::Expense).await?;
+        let chosen = budget_lines::chosen(
+            &mut tx,
+            cause,
+            &l.to_string(),
+            budget_lines::LineUse::Expense,
+        )
+        .await?;
         if let Err(message) = chosen {
             return Err(ExpenseError::Field(budget_lines::FIELD, message.to_owned()));
         }

@@ -81,8 +81,8 @@ async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, Pled
         raw,
         crate::domain::budget_lines::LineUse::Earmark,
     )
-        .await?
-        .map_err(|m| PledgeError::Field(crate::domain::budget_lines::FIELD, m.to_owned()))
+    .await?
+    .map_err(|m| PledgeError::Field(crate::domain::budget_lines::FIELD, m.to_owned()))
 }
 
 async fn recipient(db: &Db, recipient_id: i64) -> Result<Recipient, PledgeError> {
