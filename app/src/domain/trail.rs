@@ -427,8 +427,18 @@ pub async fn donation(
     .bind(id)
     .fetch_all(db.pool())
     .await?;
-    let expenses: Vec<(i64, String, i64, i64, Option<String>, Option<String>)> = sqlx::query_as(
-        "select x.spent_on, x.description, s.amount_minor, x.amount_minor, x.receipt_url, b.name from expense_shares s \
+    #[derive(sqlx::FromRow)]
+    struct ExpenseRow {
+        spent_on: i64,
+        description: String,
+        share: i64,
+        amount: i64,
+        receipt_url: Option<String>,
+        budget_line: Option<String>,
+    }
+    let expenses: Vec<ExpenseRow> = sqlx::query_as(
+        "select x.spent_on, x.description, s.amount_minor as share, x.amount_minor as amount, \
+                x.receipt_url, b.name as budget_line from expense_shares s \
          join expenses x on x.id = s.expense_id left join budget_lines b on b.id = x.budget_line_id \
          where s.item_id = $1 and x.corrected_at is null order by x.id",
     )
@@ -441,7 +451,7 @@ pub async fn donation(
         net.unwrap_or(0)
     };
     let paid: i64 = payouts.iter().map(|p| p.2).sum();
-    let spent: i64 = expenses.iter().map(|e| e.2).sum();
+    let spent: i64 = expenses.iter().map(|e| e.share).sum();
     let is_cause = kind == "cause";
     Ok(Some(DonationTrail {
         item_id: id,
@@ -478,16 +488,14 @@ pub async fn donation(
             .collect(),
         expenses: expenses
             .into_iter()
-            .map(
-                |(spent_on, description, share, amount, receipt_url, budget_line)| TrailExpense {
-                    spent_on: day_label(spent_on),
-                    description,
-                    budget_line,
-                    share_minor: share,
-                    amount_minor: amount,
-                    receipt_url,
-                },
-            )
+            .map(|e| TrailExpense {
+                spent_on: day_label(e.spent_on),
+                description: e.description,
+                budget_line: e.budget_line,
+                share_minor: e.share,
+                amount_minor: e.amount,
+                receipt_url: e.receipt_url,
+            })
             .collect(),
     }))
 }
