@@ -103,13 +103,13 @@ test('a donor earmarks a tip to a budget line and sees the expense from that lin
       expect(received).toBeGreaterThan(0);
       await page.getByLabel(/^Amount/).fill('1.00');
       await page.getByLabel('What it paid for').fill('Chairs');
-      await page.getByLabel('Budget line').selectOption('');
+      await page.getByLabel('Budget line', { exact: true }).selectOption('');
       await page.getByRole('button', { name: 'Record expense' }).click();
       await expect(page.locator('#amount-error')).toContainText(`Only ${usd(0)} is unspent and not earmarked`);
 
       await page.getByLabel(/^Amount/).fill('12.00');
       await page.getByLabel('What it paid for').fill('Forty slates');
-      await page.getByLabel('Budget line').selectOption({ label: 'Roof tiles' });
+      await page.getByLabel('Budget line', { exact: true }).selectOption({ label: 'Roof tiles' });
       await page.getByRole('button', { name: 'Record expense' }).click();
       await expect(page).toHaveURL(/\?saved=expense$/);
       await expect(page.locator('.expense-list li')).toHaveCount(1);

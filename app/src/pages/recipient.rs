@@ -466,7 +466,7 @@ fn BudgetLinesView(
         view! {
             <h3 id="budget-lines-title">"Budget lines"</h3>
             <p class="muted">"Donors may earmark their gift to a budget line; that money is spent only on expenses in its line."</p>
-            <div class="table-scroll">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-lines-title">
                 <table class="items ledger-table" aria-labelledby="budget-lines-title">
                     <thead>
                         <tr>

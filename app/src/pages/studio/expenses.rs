@@ -300,7 +300,8 @@ fn BudgetLines(p: ExpensesPage) -> impl IntoView {
             <h2 id="budget-lines-title">"Budget lines"</h2>
             <p class="muted">"Donors may earmark a tip or pledge to a line. Earmarked money is spent only by expenses in its line; retire a line to stop new earmarks and expenses in it."</p>
             <FormAlert error=retire_error/>
-            <div class="table-scroll">
+            // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-lines-title">
                 <table class="items" aria-labelledby="budget-lines-title">
                     <thead>
                         <tr>
