@@ -132,7 +132,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                     <h2 id="spent-title">"Spent on"</h2>
                     {if has_expenses {
                         view! {
-                            <div class="table-scroll">
+                            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="spent-title">
                                 <table class="items" aria-labelledby="spent-title">
                                     <thead><tr>
                                         <th scope="col">"Date"</th>
@@ -155,7 +155,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                 <h2 id="paid-title">{paid_label}</h2>
                 {if has_payouts {
                     view! {
-                        <div class="table-scroll">
+                        <div class="table-scroll" tabindex="0" role="region" aria-labelledby="paid-title">
                             <table class="items" aria-labelledby="paid-title">
                                 <thead><tr>
                                     <th scope="col">"Sent on"</th>
