@@ -4,7 +4,7 @@
 //! supporter, and the return from it settles the charge once, whichever of it and Stripe's
 //! webhook comes first.
 
-use crate::fake_stripe::{FakeStripe, pm};
+use crate::fake_stripe::{FakeStripe, PUBLISHABLE_KEY, WEBHOOK_SECRET, pm};
 use crate::helpers::{Answer, TestApp, spawn_app, spawn_app_with};
 use crate::population::{card, recipient, scalar, tier};
 use app::domain::billing::simulated::methods;
@@ -296,19 +296,6 @@ async fn only_the_charges_supporter_may_see_or_answer_it() {
 // With Stripe: the page loads Stripe.js for the charge's supporter, and the return from it
 // settles the charge through the same code as the webhooks, whichever comes first.
 
-const PUBLISHABLE_KEY: &str = "pk_test_chipin_fake";
-const WEBHOOK_SECRET: &str = "whsec_chipin_fake";
-
-async fn spawn_with_stripe(fake: &FakeStripe) -> TestApp {
-    spawn_app_with(&[
-        ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
-        ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET),
-        ("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY),
-        ("STRIPE_API_BASE", &fake.url),
-    ])
-    .await
-}
-
 /// A charge waiting with Stripe: the fan's $10.00 (a $7 pledge to "mara", a $3 tip to
 /// "library") was refused off-session with `authentication_required`. Returns the page's path,
 /// the charge id and its PaymentIntent.
@@ -417,7 +404,7 @@ async fn webhook(app: &TestApp, fake: &FakeStripe, kind: &str, pi: &str, event_i
 async fn with_stripe_the_supporter_confirms_on_a_page_that_loads_stripe_js_with_their_client_secret()
  {
     let fake = FakeStripe::start().await;
-    let mut app = spawn_with_stripe(&fake).await;
+    let mut app = fake.spawn_app().await;
     let (path, id, pi) = stripe_charge_waiting(&app).await;
     let secret = format!("{pi}_secret_fake");
 
@@ -531,7 +518,7 @@ async fn with_stripe_the_supporter_confirms_on_a_page_that_loads_stripe_js_with_
 async fn coming_back_from_stripe_js_paid_settles_the_charge_once_and_the_webhook_then_does_nothing()
 {
     let fake = FakeStripe::start().await;
-    let app = spawn_with_stripe(&fake).await;
+    let app = fake.spawn_app().await;
     let (path, id, pi) = stripe_charge_waiting(&app).await;
     let before = money_rows(&app).await;
 
@@ -585,7 +572,7 @@ async fn coming_back_from_stripe_js_paid_settles_the_charge_once_and_the_webhook
 #[tokio::test]
 async fn when_the_webhook_settles_the_charge_first_the_return_and_the_page_change_nothing() {
     let fake = FakeStripe::start().await;
-    let app = spawn_with_stripe(&fake).await;
+    let app = fake.spawn_app().await;
     let (path, id, pi) = stripe_charge_waiting(&app).await;
 
     fake.authenticate(&pi, true);
@@ -609,7 +596,7 @@ async fn when_the_webhook_settles_the_charge_first_the_return_and_the_page_chang
 #[tokio::test]
 async fn a_page_opened_after_stripe_succeeded_settles_the_charge_and_says_it_is_paid() {
     let fake = FakeStripe::start().await;
-    let app = spawn_with_stripe(&fake).await;
+    let app = fake.spawn_app().await;
     let (path, id, pi) = stripe_charge_waiting(&app).await;
 
     // Confirmed in another window; neither the return nor the webhook has come yet.
@@ -628,7 +615,7 @@ async fn a_page_opened_after_stripe_succeeded_settles_the_charge_and_says_it_is_
 #[tokio::test]
 async fn a_failed_authentication_with_stripe_is_a_decline_retried_on_schedule() {
     let fake = FakeStripe::start().await;
-    let app = spawn_with_stripe(&fake).await;
+    let app = fake.spawn_app().await;
     let (path, id, pi) = stripe_charge_waiting(&app).await;
     let before = money_rows(&app).await;
 
@@ -672,7 +659,7 @@ async fn a_failed_authentication_with_stripe_is_a_decline_retried_on_schedule() 
 #[tokio::test]
 async fn a_payment_still_processing_or_still_waiting_is_left_to_the_webhook_or_the_supporter() {
     let fake = FakeStripe::start().await;
-    let app = spawn_with_stripe(&fake).await;
+    let app = fake.spawn_app().await;
     let (path, id, pi) = stripe_charge_waiting(&app).await;
     let before = money_rows(&app).await;
 

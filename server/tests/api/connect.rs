@@ -4,7 +4,7 @@
 //! reversed transfers returning their donations to unpaid, and who may do what. The ledger
 //! check passes after every scenario.
 
-use crate::fake_stripe::{FakeStripe, pm};
+use crate::fake_stripe::{FakeStripe, WEBHOOK_SECRET, pm};
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::population::*;
 use app::domain::billing::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
@@ -13,18 +13,7 @@ use app::domain::billing::{self, BillingConfig, webhooks};
 use app::domain::payouts;
 use serde_json::{Value, json};
 
-const SECRET: &str = "whsec_chipin_connect_secret";
 const FIXTURES: &str = include_str!("../fixtures/stripe/fixtures3.json");
-
-async fn stripe_app(fake: &FakeStripe) -> TestApp {
-    spawn_app_with(&[
-        ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
-        ("STRIPE_WEBHOOK_SECRET", SECRET),
-        ("STRIPE_PUBLISHABLE_KEY", "pk_test_chipin_fake"),
-        ("STRIPE_API_BASE", &fake.url),
-    ])
-    .await
-}
 
 fn stripe(app: &TestApp) -> &StripeProcessor {
     app.state.stripe.as_deref().expect("Stripe is configured")
@@ -64,7 +53,7 @@ async fn deliver(app: &TestApp, id: &str, kind: &str, created: i64, object: Valu
         .header("content-type", "application/json")
         .header(
             "stripe-signature",
-            webhooks::sign(SECRET, now, body.as_bytes()),
+            webhooks::sign(WEBHOOK_SECRET, now, body.as_bytes()),
         )
         .body(body)
         .send()
@@ -189,7 +178,7 @@ async fn page(app: &TestApp, recipient: i64) -> String {
 #[tokio::test]
 async fn owners_onboard_an_express_account_once_and_see_its_status() {
     let fake = FakeStripe::start().await;
-    let mut app = stripe_app(&fake).await;
+    let mut app = fake.spawn_app().await;
     let db = app.state.db.clone();
     let mara = recipient(&db, "mara", "USD").await;
     app.sign_up_and_log_in("mara@example.org", "Mara").await;
@@ -391,7 +380,7 @@ async fn without_stripe_the_payouts_page_is_manual_only() {
 #[tokio::test]
 async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
     let fake = FakeStripe::start().await;
-    let app = stripe_app(&fake).await;
+    let app = fake.spawn_app().await;
     let db = app.state.db.clone();
     let c = charged(&app).await;
     // Nothing is paid to a page that has not onboarded.
@@ -494,7 +483,7 @@ async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
 #[tokio::test]
 async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once() {
     let fake = FakeStripe::start().await;
-    let app = stripe_app(&fake).await;
+    let app = fake.spawn_app().await;
     let c = charged(&app).await;
     onboard(&app, &fake, c.mara).await;
     let total = available(&app, c.mara).await;
@@ -556,7 +545,7 @@ async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once
 #[tokio::test]
 async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
     let fake = FakeStripe::start().await;
-    let app = stripe_app(&fake).await;
+    let app = fake.spawn_app().await;
     let c = charged(&app).await;
     onboard(&app, &fake, c.mara).await;
     // The first transfer gets a 500 (nothing made); the second goes through.
@@ -602,7 +591,7 @@ async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
 #[tokio::test]
 async fn a_refused_transfer_returns_its_donations_to_unpaid_and_a_later_run_pays_them() {
     let fake = FakeStripe::start().await;
-    let app = stripe_app(&fake).await;
+    let app = fake.spawn_app().await;
     let db = app.state.db.clone();
     let c = charged(&app).await;
     onboard(&app, &fake, c.mara).await;
@@ -679,7 +668,7 @@ async fn a_refused_transfer_returns_its_donations_to_unpaid_and_a_later_run_pays
 #[tokio::test]
 async fn a_reversed_transfer_returns_its_donations_once() {
     let fake = FakeStripe::start().await;
-    let app = stripe_app(&fake).await;
+    let app = fake.spawn_app().await;
     let db = app.state.db.clone();
     let c = charged(&app).await;
     onboard(&app, &fake, c.mara).await;

@@ -134,6 +134,24 @@ struct Shared {
     inner: Mutex<Inner>,
 }
 
+/// The publishable key of a Chipin started by [`FakeStripe::spawn_app`].
+pub const PUBLISHABLE_KEY: &str = "pk_test_chipin_fake";
+/// The webhook signing secret of a Chipin started by [`FakeStripe::spawn_app`].
+pub const WEBHOOK_SECRET: &str = "whsec_chipin_fake";
+
+impl FakeStripe {
+    /// Starts Chipin configured for Stripe, with its API calls sent to this fake.
+    pub async fn spawn_app(&self) -> crate::helpers::TestApp {
+        crate::helpers::spawn_app_with(&[
+            ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
+            ("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET),
+            ("STRIPE_PUBLISHABLE_KEY", PUBLISHABLE_KEY),
+            ("STRIPE_API_BASE", &self.url),
+        ])
+        .await
+    }
+}
+
 /// A running fake Stripe; stops when dropped.
 pub struct FakeStripe {
     pub url: String,

@@ -502,16 +502,6 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
     ledger_ok(&app).await;
 }
 
-async fn spawn_with_stripe(fake: &FakeStripe) -> TestApp {
-    spawn_app_with(&[
-        ("STRIPE_SECRET_KEY", "sk_test_chipin_fake"),
-        ("STRIPE_WEBHOOK_SECRET", "whsec_chipin_fake"),
-        ("STRIPE_PUBLISHABLE_KEY", "pk_test_chipin_fake"),
-        ("STRIPE_API_BASE", &fake.url),
-    ])
-    .await
-}
-
 /// Starts Checkout from the billing page's form; returns the session id.
 async fn start_checkout(app: &TestApp) -> String {
     let a = app
@@ -549,7 +539,7 @@ async fn profile(app: &TestApp, email: &str) -> (Option<String>, Option<String>)
 #[tokio::test]
 async fn a_card_saved_on_stripe_checkout_becomes_the_supporters_default_and_can_be_replaced() {
     let fake = FakeStripe::start().await;
-    let mut app = spawn_with_stripe(&fake).await;
+    let mut app = fake.spawn_app().await;
     app.sign_up_and_log_in("fan@example.org", "Fan").await;
 
     // The billing page offers Stripe, not the simulated test cards.
@@ -664,7 +654,7 @@ async fn a_card_saved_on_stripe_checkout_becomes_the_supporters_default_and_can_
 #[tokio::test]
 async fn visitors_cannot_start_checkout_or_use_the_return_page() {
     let fake = FakeStripe::start().await;
-    let app = spawn_with_stripe(&fake).await;
+    let app = fake.spawn_app().await;
     let a = app.call("start_card_setup", &[]).await;
     assert!(a.status >= 400, "{a:?}");
     let res = app
