@@ -5,7 +5,7 @@
 //! webhook comes first.
 
 use crate::fake_stripe::{FakeStripe, PUBLISHABLE_KEY, WEBHOOK_SECRET, pm};
-use crate::helpers::{Answer, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Answer, TestApp, spawn_app};
 use crate::population::{card, recipient, scalar, tier};
 use app::domain::billing::simulated::methods;
 use app::domain::billing::webhooks;

@@ -5,7 +5,7 @@
 //! check passes after every scenario.
 
 use crate::fake_stripe::{FakeStripe, WEBHOOK_SECRET, pm};
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use app::domain::billing::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
 use app::domain::billing::stripe::StripeProcessor;

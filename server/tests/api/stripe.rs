@@ -3,7 +3,7 @@
 //! later, and saving a card through Checkout.
 
 use crate::fake_stripe::{FakeStripe, pm};
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use crate::processors::stripe_for;
 use app::domain::billing::charge::{Settled, settle_charge};
