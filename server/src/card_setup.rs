@@ -2,7 +2,7 @@
 //! be theirs and complete, and its payment method becomes their default.
 
 use app::domain::AppState;
-use app::domain::billing::payment_methods::{self, PaymentMethodError};
+use app::domain::giving::billing_profile::{self, PaymentMethodError};
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::Query;
@@ -23,7 +23,7 @@ pub async fn stripe_return(
         return Redirect::to("/login?next=/account/billing").into_response();
     };
     let session_id = q.session_id.unwrap_or_default();
-    let to = match payment_methods::finish_checkout(&state, user.user_id, &session_id).await {
+    let to = match billing_profile::finish_checkout(&state, user.user_id, &session_id).await {
         Ok(()) => "/account/billing?saved=payment_method#payment-method",
         Err(PaymentMethodError::Processor(e)) => {
             tracing::warn!(error = %e, "could not check a Stripe Checkout session");

@@ -2,7 +2,7 @@
 //! and typed. A bad value stops start-up with a message naming the variable.
 
 use app::domain::Settings;
-use app::domain::db::Backend;
+use app::domain::platform::db::Backend;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;

@@ -3,7 +3,7 @@
 //! or was used) makes a new onboarding link and sends the owner there again.
 
 use app::domain::AppState;
-use app::domain::billing::connect::{self, ConnectError};
+use app::domain::payouts::connect::{self, ConnectError};
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::Path;

@@ -6,6 +6,7 @@ pub mod card_setup;
 pub mod cli;
 pub mod config;
 pub mod connect_return;
+pub mod demo;
 pub mod media;
 pub mod middleware;
 pub mod payment_confirmation;
@@ -14,9 +15,9 @@ pub mod stripe_webhook;
 pub mod workers;
 
 use app::domain::billing::BillingConfig;
-use app::domain::billing::stripe::StripeProcessor;
 use app::domain::mail::Mailer;
-use app::domain::{AppState, Db, accounts, demo};
+use app::domain::processors::stripe::StripeProcessor;
+use app::domain::{AppState, Db, accounts};
 use app::{App, shell};
 use axum::Router;
 use axum::extract::{Query, State};
@@ -43,7 +44,7 @@ pub enum StartError {
     #[error(transparent)]
     Config(#[from] config::ConfigError),
     #[error(transparent)]
-    Db(#[from] app::domain::db::DbError),
+    Db(#[from] app::domain::platform::db::DbError),
     #[error("could not load demo data")]
     Demo(#[source] demo::DemoError),
     #[error("invalid configuration: SMTP_URL: {0}")]
@@ -51,7 +52,7 @@ pub enum StartError {
     #[error("could not listen on {0}")]
     Bind(SocketAddr, #[source] std::io::Error),
     #[error("invalid configuration: STRIPE_SECRET_KEY: {0}")]
-    Stripe(#[source] app::domain::billing::processor::ProcessorError),
+    Stripe(#[source] app::domain::processors::ProcessorError),
     #[error("the HTTP server failed")]
     Serve(#[source] std::io::Error),
 }

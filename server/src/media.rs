@@ -8,10 +8,12 @@
 //! `?receipt=<stored name>` or `?receipt_error=<code>` for receipts.
 
 use app::domain::AppState;
-use app::domain::expenses::{self, ExpenseError};
+use app::domain::payouts::expenses::{self, ExpenseError};
+use app::domain::platform::uploads::{
+    self, ImageKind, MAX_IMAGE_BYTES, MAX_RECEIPT_BYTES, UploadError,
+};
 use app::domain::recipients::RecipientError;
-use app::domain::studio;
-use app::domain::uploads::{self, ImageKind, MAX_IMAGE_BYTES, MAX_RECEIPT_BYTES, UploadError};
+use app::domain::recipients::studio;
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::{Multipart, Path};

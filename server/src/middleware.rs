@@ -4,7 +4,7 @@
 
 use app::domain::AppState;
 use app::domain::accounts::{CurrentSession, sessions};
-use app::domain::tokens;
+use app::domain::platform::tokens;
 use app::web::{self, ClientAddr, CspNonce, RequestCsrf, RequestSession};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};

@@ -4,7 +4,7 @@
 //! sent to log in, and another person's page is not found.
 
 use app::domain::AppState;
-use app::domain::reports::{self, ReportError};
+use app::domain::recipients::reports::{self, ReportError};
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::{Path, Query};

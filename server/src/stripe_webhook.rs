@@ -1,13 +1,13 @@
 //! `POST /stripe/webhook`: Stripe's signed event deliveries. The raw body is checked against
 //! the `Stripe-Signature` header before anything is read from it; a forged, stale or
 //! malformed request gets 400 and changes nothing. The event is then applied by
-//! [`app::domain::billing::webhooks::process`]: 200 once recorded (or when it already was),
+//! [`app::domain::webhooks::process`]: 200 once recorded (or when it already was),
 //! 500 when it could not be, so Stripe delivers it again.
 
 use crate::config::Secret;
 use app::domain::AppState;
-use app::domain::billing::webhooks::{self, Processed, WebhookError};
-use app::domain::db::now;
+use app::domain::platform::db::now;
+use app::domain::webhooks::{self, Processed, WebhookError};
 use axum::Extension;
 use axum::body::Bytes;
 use axum::response::{IntoResponse, Response};

@@ -11,8 +11,8 @@ use leptos::prelude::*;
 use {
     crate::api::ssr,
     crate::domain::billing::authenticate::{self, AuthenticationError, Confirmation},
-    crate::domain::dashboard,
-    crate::domain::pledges::{self, NewPledge, NewTip, PledgeError},
+    crate::domain::giving::dashboard,
+    crate::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError},
 };
 
 #[cfg(feature = "ssr")]
@@ -248,10 +248,10 @@ pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), Ap
 /// Stripe sends them back to `/account/billing/stripe-return`, which stores the card.
 #[server(endpoint = "start_card_setup", client = CsrfClient)]
 pub async fn start_card_setup() -> Result<(), AppError> {
-    use crate::domain::billing::payment_methods::{self, PaymentMethodError};
+    use crate::domain::giving::billing_profile::{self, PaymentMethodError};
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    match payment_methods::start_checkout(&state, user.user_id).await {
+    match billing_profile::start_checkout(&state, user.user_id).await {
         Ok(url) => {
             leptos_axum::redirect(&url);
             Ok(())

@@ -6,7 +6,7 @@ use crate::model::{ExplorePage, RecipientPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {crate::api::ssr, crate::domain::explore};
+use {crate::api::ssr, crate::domain::recipients::explore};
 
 /// One page of the explore list. Every parameter is optional text, as a GET form sends it;
 /// values that make no sense fall back to the defaults instead of failing.

@@ -11,7 +11,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
-    crate::domain::reports::{self, ReportError},
+    crate::domain::recipients::reports::{self, ReportError},
 };
 
 #[cfg(feature = "ssr")]

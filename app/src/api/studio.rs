@@ -17,8 +17,8 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
+    crate::domain::recipients::studio::{self, PageForm, PostForm},
     crate::domain::recipients::{self, NewTier, RecipientError},
-    crate::domain::studio::{self, PageForm, PostForm},
 };
 
 #[cfg(feature = "ssr")]
@@ -69,7 +69,7 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
             "That text is too long to preview.",
         ));
     }
-    Ok(crate::domain::markdown::to_safe_html(&markdown))
+    Ok(crate::domain::platform::markdown::to_safe_html(&markdown))
 }
 
 /// The posts on the page at `slug` as the caller (logged in or not) may see them.

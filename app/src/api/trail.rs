@@ -10,9 +10,9 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
-    crate::domain::budget_lines::{self, BudgetLineError},
-    crate::domain::expenses::{self, ExpenseError, ExpenseForm},
+    crate::domain::payouts::expenses::{self, ExpenseError, ExpenseForm},
     crate::domain::payouts::{self, PayoutError, RecordedBy},
+    crate::domain::recipients::budget_lines::{self, BudgetLineError},
 };
 
 #[cfg(feature = "ssr")]
@@ -202,7 +202,7 @@ pub async fn record_payout(
 /// page's Stripe account the first time). Stripe sends them back to the payouts page.
 #[server(endpoint = "trail/start_stripe_payouts", client = CsrfClient)]
 pub async fn start_stripe_payouts(recipient_id: i64) -> Result<(), AppError> {
-    use crate::domain::billing::connect::{self, ConnectError};
+    use crate::domain::payouts::connect::{self, ConnectError};
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     match connect::start_onboarding(&state, user.user_id, recipient_id).await {
@@ -238,7 +238,7 @@ pub async fn get_donation_trail(
 ) -> Result<crate::model::trail::DonationTrail, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    crate::domain::trail::donation(&state.db, user.user_id, item_id)
+    crate::domain::books::trail::donation(&state.db, user.user_id, item_id)
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)

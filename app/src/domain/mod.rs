@@ -3,30 +3,17 @@
 
 pub mod accounts;
 pub mod billing;
-pub mod budget_lines;
-pub mod cache;
-pub mod dashboard;
-pub mod db;
-pub mod demo;
-pub mod expenses;
-pub mod explore;
-pub mod ledger;
+pub mod books;
+pub mod giving;
 pub mod mail;
-pub mod markdown;
 pub mod payouts;
-pub mod pledges;
-pub mod public_page;
+pub mod platform;
+pub mod processors;
 pub mod recipients;
-pub mod reports;
-pub mod settings;
-pub mod sql;
-pub mod studio;
-pub mod tokens;
-pub mod trail;
-pub mod uploads;
+pub mod webhooks;
 
-pub use db::Db;
-pub use settings::Settings;
+pub use platform::db::Db;
+pub use platform::settings::Settings;
 
 use std::sync::Arc;
 
@@ -37,12 +24,12 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub hasher: accounts::password::Hasher,
     /// Who charges cards: the simulated processor unless Stripe is configured.
-    pub processor: Arc<dyn billing::PaymentProcessor>,
+    pub processor: Arc<dyn processors::PaymentProcessor>,
     /// Stripe, when configured (then it is also `processor`): saving cards through Checkout.
-    pub stripe: Option<Arc<billing::stripe::StripeProcessor>>,
+    pub stripe: Option<Arc<processors::stripe::StripeProcessor>>,
     pub billing: Arc<billing::BillingConfig>,
     /// Public pages and explore lists served recently, for a few seconds.
-    pub public_cache: Arc<cache::PublicCache>,
+    pub public_cache: Arc<platform::cache::PublicCache>,
 }
 
 impl AppState {
@@ -53,14 +40,14 @@ impl AppState {
             ..billing::BillingConfig::default()
         };
         Self {
-            public_cache: Arc::new(cache::PublicCache::new(
+            public_cache: Arc::new(platform::cache::PublicCache::new(
                 std::time::Duration::from_secs(settings.explore_cache_secs),
                 std::time::Duration::from_secs(settings.page_cache_secs),
             )),
             hasher: accounts::password::Hasher::new(settings.password_hashing_concurrency),
             db,
             settings: Arc::new(settings),
-            processor: Arc::new(billing::simulated::SimulatedProcessor::new()),
+            processor: Arc::new(processors::simulated::SimulatedProcessor::new()),
             stripe: None,
             billing: Arc::new(billing),
         }
@@ -69,7 +56,7 @@ impl AppState {
 
 impl AppState {
     /// Charges through Stripe instead of the simulated processor.
-    pub fn with_stripe(mut self, stripe: billing::stripe::StripeProcessor) -> Self {
+    pub fn with_stripe(mut self, stripe: processors::stripe::StripeProcessor) -> Self {
         let stripe = Arc::new(stripe);
         self.processor = stripe.clone();
         self.stripe = Some(stripe);

@@ -140,7 +140,7 @@ pub async fn web(args: &WebBench) -> Result<bool, BenchError> {
     let config = billing::BillingConfig::default();
     let summary = billing::run(
         &db,
-        &billing::simulated::SimulatedProcessor::new(),
+        &app::domain::processors::simulated::SimulatedProcessor::new(),
         &config,
         chrono::Utc::now().date_naive(),
         &|p| show_progress(&bar, p),

@@ -24,7 +24,7 @@ pub enum CliError {
     #[error("the payout was refused")]
     Payout(#[from] app::domain::payouts::PayoutError),
     #[error("the Stripe payout run failed")]
-    Connect(#[from] app::domain::billing::connect::ConnectError),
+    Connect(#[from] app::domain::payouts::connect::ConnectError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

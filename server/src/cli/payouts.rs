@@ -56,7 +56,7 @@ pub async fn stripe_run(
     state: &AppState,
     as_of: Option<chrono::NaiveDate>,
 ) -> Result<String, CliError> {
-    use app::domain::billing::connect::{self, ConnectError};
+    use app::domain::payouts::connect::{self, ConnectError};
     use std::fmt::Write as _;
     let stripe = state.stripe.as_deref().ok_or(ConnectError::NotConfigured)?;
     let as_of = as_of.unwrap_or_else(|| chrono::Utc::now().date_naive());

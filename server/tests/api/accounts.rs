@@ -431,7 +431,7 @@ async fn sessions_store_only_a_digest_of_the_token() {
         .await
         .unwrap();
     assert_ne!(stored, token);
-    assert_eq!(stored, app::domain::tokens::digest(&token));
+    assert_eq!(stored, app::domain::platform::tokens::digest(&token));
 }
 
 #[tokio::test]

@@ -4,11 +4,11 @@
 use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use crate::processors::{Card, Harness, Kind, for_both_processors};
-use app::domain::billing::PaymentProcessor;
-use app::domain::billing::simulated::{SimulatedProcessor, methods};
 use app::domain::billing::{self, BillingConfig, FaultPoint, RunSummary, refunds};
-use app::domain::ledger::{self, Account};
-use app::domain::pledges::{self, NewPledge, NewTip, PledgeError};
+use app::domain::books::journal::{self, Account};
+use app::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError};
+use app::domain::processors::PaymentProcessor;
+use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::money::Currency;
 use chrono::NaiveDate;
 use std::collections::HashMap;
@@ -42,7 +42,7 @@ async fn run(
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    match ledger::check(&app.state.db).await.unwrap() {
+    match journal::check(&app.state.db).await.unwrap() {
         Ok(_) => {}
         Err(v) => panic!("ledger check failed: {v}"),
     }
@@ -90,19 +90,19 @@ async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly(k
         ]
     );
     assert_eq!(
-        ledger::balance(db, Account::Recipient(creator_a), Currency::USD)
+        journal::balance(db, Account::Recipient(creator_a), Currency::USD)
             .await
             .unwrap(),
         467
     );
     assert_eq!(
-        ledger::balance(db, Account::ProcessorFees, Currency::USD)
+        journal::balance(db, Account::ProcessorFees, Currency::USD)
             .await
             .unwrap(),
         53
     );
     assert_eq!(
-        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+        journal::balance(db, Account::SupporterPayments, Currency::USD)
             .await
             .unwrap(),
         -800
@@ -420,7 +420,7 @@ async fn refunding_one_item_reverses_exactly_its_lines_once(kind: Kind) {
     tip(&app.state, fan, b, "3").await;
     card(&app.state, fan, p.method(Card::Succeeds), 1).await;
     run(&app, &p, &config, "2026-11-01").await;
-    let before_a = ledger::balance(db, Account::Recipient(a), Currency::USD)
+    let before_a = journal::balance(db, Account::Recipient(a), Currency::USD)
         .await
         .unwrap();
     let (item,): (i64,) = sqlx::query_as("select item_id from allocations where recipient_id = $1")
@@ -431,13 +431,13 @@ async fn refunding_one_item_reverses_exactly_its_lines_once(kind: Kind) {
     let refunded = refunds::refund_item(db, &p, item).await.unwrap();
     assert_eq!(refunded.amount.minor, 300);
     assert_eq!(
-        ledger::balance(db, Account::Recipient(b), Currency::USD)
+        journal::balance(db, Account::Recipient(b), Currency::USD)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        ledger::balance(db, Account::Recipient(a), Currency::USD)
+        journal::balance(db, Account::Recipient(a), Currency::USD)
             .await
             .unwrap(),
         before_a
@@ -455,7 +455,7 @@ async fn refunding_one_item_reverses_exactly_its_lines_once(kind: Kind) {
     let rest = refunds::refund_charge(db, &p, charge).await.unwrap();
     assert_eq!(rest.amount.minor, 500);
     assert_eq!(
-        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+        journal::balance(db, Account::SupporterPayments, Currency::USD)
             .await
             .unwrap(),
         0
@@ -494,7 +494,7 @@ async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_fin
     let inserted = sqlx::query("insert into journal_lines (entry_id, account, currency, amount_minor) values ($1, 'processor_fees', 'USD', 5)")
         .bind(entry).execute(&mut *tx).await;
     match db.backend() {
-        app::domain::db::Backend::Postgres => {
+        app::domain::platform::db::Backend::Postgres => {
             assert!(
                 inserted.is_err(),
                 "PostgreSQL checks each statement's entries"
@@ -506,12 +506,12 @@ async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_fin
                 "nothing of the entry was kept"
             );
         }
-        app::domain::db::Backend::Sqlite => {
+        app::domain::platform::db::Backend::Sqlite => {
             inserted.unwrap();
             tx.commit().await.unwrap();
-            let v = ledger::check(db).await.unwrap().unwrap_err();
+            let v = journal::check(db).await.unwrap().unwrap_err();
             assert!(
-                matches!(v, ledger::Violation::UnbalancedEntry { .. }),
+                matches!(v, journal::Violation::UnbalancedEntry { .. }),
                 "{v}"
             );
         }
@@ -653,7 +653,7 @@ async fn two_runs_at_once_charge_each_supporter_exactly_once() {
         billing::run(&app.state.db, &p, &config, date("2026-11-01"), &|_| {}),
         billing::run(&app.state.db, &p, &config, date("2026-11-01"), &|_| {}),
     );
-    if app.state.db.backend() == app::domain::db::Backend::Postgres {
+    if app.state.db.backend() == app::domain::platform::db::Backend::Postgres {
         // Both runs worked, each on its own share of the supporters.
         let (a, b) = (a.unwrap(), b.unwrap());
         assert_eq!(a.charges_created + b.charges_created, 34);

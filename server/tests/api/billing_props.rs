@@ -4,9 +4,9 @@
 
 use crate::helpers::spawn_app;
 use crate::population::*;
-use app::domain::billing::simulated::{SimulatedProcessor, methods};
 use app::domain::billing::{self, BillingConfig, refunds};
-use app::domain::ledger::{self, Account};
+use app::domain::books::journal::{self, Account};
+use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::money::{Currency, Money};
 use proptest::prelude::*;
 use std::collections::HashSet;
@@ -108,7 +108,7 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
         }
     }
 
-    if let Err(v) = ledger::check(db).await.unwrap() {
+    if let Err(v) = journal::check(db).await.unwrap() {
         panic!("ledger check: {v}");
     }
     // Each item settled at most once, and every item is in exactly one state.
@@ -153,18 +153,18 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
     );
     // No money missing: what came in is exactly what fees and recipients hold, per currency.
     for currency in [Currency::USD, Currency::EUR, Currency::KRW] {
-        let came_in = -ledger::balance(db, Account::SupporterPayments, currency)
+        let came_in = -journal::balance(db, Account::SupporterPayments, currency)
             .await
             .unwrap();
-        let fees = ledger::balance(db, Account::ProcessorFees, currency)
+        let fees = journal::balance(db, Account::ProcessorFees, currency)
             .await
             .unwrap();
-        let platform = ledger::balance(db, Account::PlatformFees, currency)
+        let platform = journal::balance(db, Account::PlatformFees, currency)
             .await
             .unwrap();
         let mut held = 0;
         for r in &recipients {
-            held += ledger::balance(db, Account::Recipient(*r), currency)
+            held += journal::balance(db, Account::Recipient(*r), currency)
                 .await
                 .unwrap();
         }

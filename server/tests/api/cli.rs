@@ -3,8 +3,9 @@
 
 use crate::helpers::spawn_app;
 use crate::population::scalar;
-use app::domain::billing::{self, BillingConfig, simulated::SimulatedProcessor};
-use app::domain::db::Backend;
+use app::domain::billing::{self, BillingConfig};
+use app::domain::platform::db::Backend;
+use app::domain::processors::simulated::SimulatedProcessor;
 use chrono::NaiveDate;
 use server::bench::{AVERAGE_ITEM_MINOR, build_population};
 use server::cli::billing::format_summary;

@@ -7,10 +7,11 @@
 use crate::fake_stripe::{FakeStripe, WEBHOOK_SECRET, pm};
 use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
-use app::domain::billing::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
-use app::domain::billing::stripe::StripeProcessor;
-use app::domain::billing::{self, BillingConfig, webhooks};
+use app::domain::billing::{self, BillingConfig};
 use app::domain::payouts;
+use app::domain::payouts::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
+use app::domain::processors::stripe::StripeProcessor;
+use app::domain::webhooks;
 use serde_json::{Value, json};
 
 const FIXTURES: &str = include_str!("../fixtures/stripe/fixtures3.json");
@@ -449,7 +450,7 @@ async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
     .fetch_one(db.pool())
     .await
     .unwrap();
-    let trail = app::domain::trail::donation(&db, c.ben, ben_item)
+    let trail = app::domain::books::trail::donation(&db, c.ben, ben_item)
         .await
         .unwrap()
         .unwrap();
@@ -753,7 +754,7 @@ async fn a_reversed_transfer_returns_its_donations_once() {
             .fetch_one(db.pool())
             .await
             .unwrap();
-    let trail = app::domain::trail::donation(&db, supporter, item)
+    let trail = app::domain::books::trail::donation(&db, supporter, item)
         .await
         .unwrap()
         .unwrap();

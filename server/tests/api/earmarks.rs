@@ -5,13 +5,13 @@
 use crate::helpers::{Answer, TestApp, spawn_app};
 use crate::population::*;
 use crate::trail::make_cause;
-use app::domain::billing::simulated::methods;
 use app::domain::billing::{self, BillingConfig};
-use app::domain::budget_lines;
-use app::domain::expenses::{self, ExpenseError, NewExpense};
-use app::domain::ledger;
-use app::domain::pledges::{self, NewTip};
-use app::domain::trail::TrailViolation;
+use app::domain::books::journal;
+use app::domain::books::trail::TrailViolation;
+use app::domain::giving::pledges::{self, NewTip};
+use app::domain::payouts::expenses::{self, ExpenseError, NewExpense};
+use app::domain::processors::simulated::methods;
+use app::domain::recipients::budget_lines;
 use app::money::{Currency, Money};
 
 fn usd(minor: i64) -> Money {
@@ -114,7 +114,7 @@ async fn shares_of(app: &TestApp, expense: i64) -> Vec<(i64, i64)> {
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = ledger::check(&app.state.db).await.unwrap() {
+    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
         panic!("ledger check: {v}");
     }
 }
@@ -567,8 +567,8 @@ async fn the_database_and_the_ledger_check_refuse_earmarked_money_spent_outside_
         .execute(db.pool())
         .await
         .unwrap();
-    match ledger::check(db).await.unwrap() {
-        Err(ledger::Violation::Trail(TrailViolation::EarmarkIgnored { expense, item })) => {
+    match journal::check(db).await.unwrap() {
+        Err(journal::Violation::Trail(TrailViolation::EarmarkIgnored { expense, item })) => {
             assert_eq!((expense, item), (e, n[1].0));
         }
         other => panic!("{other:?}"),
@@ -639,7 +639,7 @@ async fn the_public_ledger_the_trail_and_the_receipt_show_earmarks_and_lines() {
             && trail.contains("Server rent"),
         "{trail}"
     );
-    let t = app::domain::trail::donation(&db, donor, item)
+    let t = app::domain::books::trail::donation(&db, donor, item)
         .await
         .unwrap()
         .unwrap();

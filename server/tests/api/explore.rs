@@ -4,11 +4,10 @@
 
 use crate::helpers::{Answer, TestApp, spawn_app};
 use crate::population::{card, tier, tip, user};
-use app::domain::billing::{
-    self, BillingConfig, simulated::SimulatedProcessor, simulated::methods,
-};
-use app::domain::db::now;
-use app::domain::pledges::{self, NewTip};
+use app::domain::billing::{self, BillingConfig};
+use app::domain::giving::pledges::{self, NewTip};
+use app::domain::platform::db::now;
+use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::domain::{AppState, Db};
 use app::model::{ExplorePage, ExploreSort, RecipientKind, RecipientPage, percent_of};
 

@@ -31,8 +31,8 @@
 mod connect;
 
 use app::domain::billing::fee_split::percentage_fee;
-use app::domain::billing::processor::ChargeRequest;
-use app::domain::billing::simulated::default_fee;
+use app::domain::processors::ChargeRequest;
+use app::domain::processors::simulated::default_fee;
 use app::money::{Currency, Money};
 use axum::Router;
 use axum::body::{Body, Bytes};

@@ -3,12 +3,12 @@
 //! fake Stripe server).
 
 use crate::fake_stripe::{FakeStripe, pm};
-use app::domain::billing::processor::{
+use app::domain::processors::simulated::{SimulatedProcessor, methods};
+use app::domain::processors::stripe::StripeProcessor;
+use app::domain::processors::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
 };
-use app::domain::billing::simulated::{SimulatedProcessor, methods};
-use app::domain::billing::stripe::StripeProcessor;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {

@@ -4,8 +4,8 @@
 use crate::helpers::{Answer, PASSWORD, TestApp, spawn_app};
 use crate::population::{card, recipient};
 use app::domain::billing;
-use app::domain::db::now;
-use app::domain::pledges::{self, NewPledge, NewTip};
+use app::domain::giving::pledges::{self, NewPledge, NewTip};
+use app::domain::platform::db::now;
 use app::model::PledgeStatus;
 use app::model::reports::{IncomeReport, Statement, SupportersReport};
 use chrono::Datelike as _;
@@ -392,9 +392,9 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
     assert!(
         csv.contains(&format!(
             "Total {year},,,USD,8.00,{},{},{},\r\n",
-            app::domain::reports::decimal(usd.2, "USD"),
-            app::domain::reports::decimal(usd.3, "USD"),
-            app::domain::reports::decimal(usd.4, "USD"),
+            app::domain::recipients::reports::decimal(usd.2, "USD"),
+            app::domain::recipients::reports::decimal(usd.3, "USD"),
+            app::domain::recipients::reports::decimal(usd.4, "USD"),
         )),
         "{csv}"
     );

@@ -7,10 +7,10 @@ use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use crate::processors::stripe_for;
 use app::domain::billing::charge::{Settled, settle_charge};
-use app::domain::billing::payment_methods;
-use app::domain::billing::processor::{ChargeOutcome, PaymentProcessor, RefundRequest};
 use app::domain::billing::{self, BillingConfig, FaultPoint, refunds};
-use app::domain::ledger::{self, Account};
+use app::domain::books::journal::{self, Account};
+use app::domain::giving::billing_profile;
+use app::domain::processors::{ChargeOutcome, PaymentProcessor, RefundRequest};
 use app::money::{Currency, Money};
 use chrono::NaiveDate;
 use serde_json::json;
@@ -33,7 +33,7 @@ async fn run(app: &TestApp, p: &dyn PaymentProcessor, as_of: &str) -> billing::R
 }
 
 async fn ledger_ok(app: &TestApp) {
-    if let Err(v) = ledger::check(&app.state.db).await.unwrap() {
+    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
         panic!("ledger check failed: {v}");
     }
 }
@@ -137,7 +137,7 @@ async fn the_fee_recorded_is_the_one_on_stripes_balance_transaction() {
     assert_eq!(s.totals[&Currency::USD].fee_minor, 61);
     assert_eq!(latest_charge(&app, fan).await.3, Some(61));
     assert_eq!(
-        ledger::balance(db, Account::Recipient(r), Currency::USD)
+        journal::balance(db, Account::Recipient(r), Currency::USD)
             .await
             .unwrap(),
         1000 - 61
@@ -388,7 +388,7 @@ async fn refunds_go_through_stripe_with_their_own_keys() {
     assert_eq!(recorded.len(), 2);
     assert!(recorded.iter().all(|(r, _)| r.starts_with("re_fake_")));
     assert_eq!(
-        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+        journal::balance(db, Account::SupporterPayments, Currency::USD)
             .await
             .unwrap(),
         0
@@ -464,7 +464,7 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
     let (status, _, _, fee) = latest_charge(&app, slow).await;
     assert_eq!((status.as_str(), fee), ("succeeded", Some(45)));
     assert_eq!(
-        ledger::balance(db, Account::Recipient(r), Currency::USD)
+        journal::balance(db, Account::Recipient(r), Currency::USD)
             .await
             .unwrap(),
         455
@@ -634,13 +634,13 @@ async fn a_card_saved_on_stripe_checkout_becomes_the_supporters_default_and_can_
     // The step a webhook reuses: the card saved for a customer.
     let db = app.state.db.pool();
     assert!(
-        payment_methods::store_for_customer(db, &customer, "pm_from_webhook")
+        billing_profile::store_for_customer(db, &customer, "pm_from_webhook")
             .await
             .unwrap()
             .is_some()
     );
     assert_eq!(
-        payment_methods::store_for_customer(db, "cus_nobody", "pm_x")
+        billing_profile::store_for_customer(db, "cus_nobody", "pm_x")
             .await
             .unwrap(),
         None
@@ -761,7 +761,7 @@ async fn a_card_stripe_refuses_with_400_fails_like_a_decline_and_is_not_sent_aga
 
 #[test]
 fn a_client_secret_is_never_printed() {
-    use app::domain::billing::stripe::ClientSecret;
+    use app::domain::processors::stripe::ClientSecret;
     use app::model::StripeConfirmation;
     let printed = format!("{:?}", ClientSecret("pi_1_secret_shh".into()));
     assert!(!printed.contains("shh"), "{printed}");

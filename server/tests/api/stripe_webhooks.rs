@@ -4,14 +4,14 @@
 
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::population::*;
-use app::domain::billing::processor::{
+use app::domain::billing::{self, BillingConfig, disputes, refunds};
+use app::domain::books::journal::{self, Account};
+use app::domain::processors::simulated::{SimulatedProcessor, methods};
+use app::domain::processors::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
 };
-use app::domain::billing::simulated::{SimulatedProcessor, methods};
-use app::domain::billing::webhooks::{self, Processed};
-use app::domain::billing::{self, BillingConfig, disputes, refunds};
-use app::domain::ledger::{self, Account};
+use app::domain::webhooks::{self, Processed};
 use app::money::Currency;
 use serde_json::{Value, json};
 
@@ -78,7 +78,7 @@ async fn stripe_app() -> TestApp {
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = ledger::check(&app.state.db).await.unwrap() {
+    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
         panic!("ledger check failed: {v}");
     }
 }
@@ -285,10 +285,10 @@ async fn a_processing_charge_succeeds_once_whatever_arrives_after() {
     .await
     .unwrap();
     assert_eq!((gross, fee, net), (800, 53, 747));
-    let net_a = ledger::balance(db, Account::Recipient(a), Currency::USD)
+    let net_a = journal::balance(db, Account::Recipient(a), Currency::USD)
         .await
         .unwrap();
-    let net_b = ledger::balance(db, Account::Recipient(b), Currency::USD)
+    let net_b = journal::balance(db, Account::Recipient(b), Currency::USD)
         .await
         .unwrap();
     assert_eq!(net_a + net_b, 747);
@@ -630,7 +630,7 @@ async fn a_refund_chipin_started_is_settled_once_from_its_webhooks() {
     );
     assert_eq!(app.count("refunds").await, 1);
     assert_eq!(
-        ledger::balance(db, Account::Recipient(b), Currency::USD)
+        journal::balance(db, Account::Recipient(b), Currency::USD)
             .await
             .unwrap(),
         0
@@ -669,13 +669,13 @@ async fn a_refund_chipin_started_is_settled_once_from_its_webhooks() {
         200
     );
     assert_eq!(
-        ledger::balance(db, Account::Recipient(a), Currency::USD)
+        journal::balance(db, Account::Recipient(a), Currency::USD)
             .await
             .unwrap(),
         0
     );
     assert_eq!(
-        ledger::balance(db, Account::SupporterPayments, Currency::USD)
+        journal::balance(db, Account::SupporterPayments, Currency::USD)
             .await
             .unwrap(),
         0
@@ -737,7 +737,7 @@ async fn a_dispute_freezes_its_charges_recipient_amounts_until_won() {
     let app = stripe_app().await;
     let db = &app.state.db;
     let (charge, pi, a, b, _) = succeeded_charge(&app).await;
-    let balance_a = ledger::balance(db, Account::Recipient(a), Currency::USD)
+    let balance_a = journal::balance(db, Account::Recipient(a), Currency::USD)
         .await
         .unwrap();
     assert!(balance_a > 0);

@@ -3,12 +3,12 @@
 
 use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
-use app::domain::billing::simulated::methods;
 use app::domain::billing::{self, BillingConfig, refunds};
-use app::domain::expenses::{self, ExpenseError, ExpenseForm};
-use app::domain::ledger::{self, Account};
+use app::domain::books::journal::{self, Account};
+use app::domain::books::trail::TrailViolation;
+use app::domain::payouts::expenses::{self, ExpenseError, ExpenseForm};
 use app::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
-use app::domain::trail::TrailViolation;
+use app::domain::processors::simulated::methods;
 use app::money::{Currency, Money};
 
 /// Each fan tips `recipient` the given amounts and is charged as of 2027-01-28. Returns the
@@ -69,7 +69,7 @@ async fn shares(app: &TestApp, table: &str, parent: &str, id: i64) -> Vec<(i64, 
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = ledger::check(&app.state.db).await.unwrap() {
+    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
         panic!("ledger check: {v}");
     }
 }
@@ -101,13 +101,13 @@ async fn a_payout_takes_the_oldest_unpaid_shares_and_splits_the_last_exactly() {
         vec![(items[0].0, items[0].1), (items[1].0, 7)]
     );
     assert_eq!(
-        ledger::balance(db, Account::Recipient(creator), Currency::USD)
+        journal::balance(db, Account::Recipient(creator), Currency::USD)
             .await
             .unwrap(),
         total - first
     );
     assert_eq!(
-        ledger::balance(db, Account::PayoutsInTransit, Currency::USD)
+        journal::balance(db, Account::PayoutsInTransit, Currency::USD)
             .await
             .unwrap(),
         first
@@ -146,13 +146,13 @@ async fn a_payout_takes_the_oldest_unpaid_shares_and_splits_the_last_exactly() {
         Err(PayoutError::AlreadyPaid)
     ));
     assert_eq!(
-        ledger::balance(db, Account::PayoutsPaid, Currency::USD)
+        journal::balance(db, Account::PayoutsPaid, Currency::USD)
             .await
             .unwrap(),
         first
     );
     assert_eq!(
-        ledger::balance(db, Account::PayoutsInTransit, Currency::USD)
+        journal::balance(db, Account::PayoutsInTransit, Currency::USD)
             .await
             .unwrap(),
         total - first
@@ -177,7 +177,7 @@ async fn a_refund_after_payout_leaves_a_negative_balance_that_the_next_payout_ne
         .await
         .unwrap();
     assert_eq!(
-        ledger::balance(db, Account::Recipient(creator), Currency::USD)
+        journal::balance(db, Account::Recipient(creator), Currency::USD)
             .await
             .unwrap(),
         -old_net
@@ -215,7 +215,7 @@ async fn a_refund_after_payout_leaves_a_negative_balance_that_the_next_payout_ne
         vec![(old, -old_net), (new, new_net)]
     );
     assert_eq!(
-        ledger::balance(db, Account::Recipient(creator), Currency::USD)
+        journal::balance(db, Account::Recipient(creator), Currency::USD)
             .await
             .unwrap(),
         0
@@ -328,7 +328,7 @@ async fn an_expense_spends_the_oldest_unspent_shares_and_a_correction_frees_them
         vec![(items[0].0, items[0].1), (items[1].0, 3)]
     );
     assert_eq!(
-        ledger::balance(db, Account::CauseSpending(cause), Currency::USD)
+        journal::balance(db, Account::CauseSpending(cause), Currency::USD)
             .await
             .unwrap(),
         items[0].1 + 3
@@ -351,7 +351,7 @@ async fn an_expense_spends_the_oldest_unspent_shares_and_a_correction_frees_them
         Err(ExpenseError::AlreadyCorrected)
     ));
     assert_eq!(
-        ledger::balance(db, Account::CauseSpending(cause), Currency::USD)
+        journal::balance(db, Account::CauseSpending(cause), Currency::USD)
             .await
             .unwrap(),
         0
@@ -445,8 +445,8 @@ async fn the_database_refuses_to_pay_out_a_share_twice() {
         )),
         "{report}"
     );
-    match ledger::check(db).await.unwrap() {
-        Err(ledger::Violation::Trail(TrailViolation::PayoutSharesDoNotAddUp {
+    match journal::check(db).await.unwrap() {
+        Err(journal::Violation::Trail(TrailViolation::PayoutSharesDoNotAddUp {
             payout,
             amount: 1,
             shares: 0,
@@ -476,10 +476,10 @@ async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_
     let ann = user(&db, "Annabel").await;
     tip(&app.state, ann, cause, "10").await;
     let shy = user(&db, "Shyname").await;
-    app::domain::pledges::create_tip(
+    app::domain::giving::pledges::create_tip(
         &app.state,
         shy,
-        app::domain::pledges::NewTip {
+        app::domain::giving::pledges::NewTip {
             recipient_id: cause,
             amount: "20",
             message: "",
@@ -867,7 +867,7 @@ async fn every_demo_donation_has_a_complete_trail() {
         .await
         .unwrap();
     for (item, supporter) in rows {
-        let t = app::domain::trail::donation(db, supporter, item)
+        let t = app::domain::books::trail::donation(db, supporter, item)
             .await
             .unwrap()
             .unwrap();

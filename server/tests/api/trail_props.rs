@@ -7,13 +7,13 @@
 use crate::helpers::spawn_app;
 use crate::population::*;
 use crate::trail::make_cause;
-use app::domain::billing::simulated::methods;
 use app::domain::billing::{self, BillingConfig, refunds};
-use app::domain::budget_lines;
-use app::domain::expenses::{self, NewExpense};
-use app::domain::ledger::{self, Account};
+use app::domain::books::journal::{self, Account};
+use app::domain::giving::pledges::{self, NewTip};
+use app::domain::payouts::expenses::{self, NewExpense};
 use app::domain::payouts::{self, NewPayout, RecordedBy};
-use app::domain::pledges::{self, NewTip};
+use app::domain::processors::simulated::methods;
+use app::domain::recipients::budget_lines;
 use app::money::{Currency, Money};
 use proptest::prelude::*;
 
@@ -195,12 +195,12 @@ async fn run_sequence(ops: Vec<Op>) {
                 }
             }
         }
-        if let Err(v) = ledger::check(db).await.unwrap() {
+        if let Err(v) = journal::check(db).await.unwrap() {
             panic!("ledger check after {op:?}: {v}");
         }
     }
     // Every minor unit that came in sits in exactly one place.
-    let bal = |a| async move { ledger::balance(db, a, Currency::USD).await.unwrap() };
+    let bal = |a| async move { journal::balance(db, a, Currency::USD).await.unwrap() };
     let came_in = -bal(Account::SupporterPayments).await;
     let placed = bal(Account::ProcessorFees).await
         + bal(Account::PlatformFees).await

@@ -8,9 +8,10 @@ pub mod password;
 pub mod sessions;
 pub mod throttle;
 
-use crate::domain::db::now;
+use crate::domain::AppState;
 use crate::domain::mail::{self, templates};
-use crate::domain::{AppState, tokens};
+use crate::domain::platform::db::now;
+use crate::domain::platform::tokens;
 pub use fields::{DisplayName, Email, NewPassword};
 pub use sessions::{CurrentSession, SessionUser};
 

@@ -36,7 +36,8 @@ fn hash_blocking(password: &str) -> Result<String, HashError> {
 fn dummy_hash() -> &'static str {
     static DUMMY: OnceLock<String> = OnceLock::new();
     DUMMY.get_or_init(|| {
-        hash_blocking(&crate::domain::tokens::generate()).expect("hashing a random password")
+        hash_blocking(&crate::domain::platform::tokens::generate())
+            .expect("hashing a random password")
     })
 }
 

@@ -2,8 +2,9 @@
 //! table keeps its SHA-256, and a session ends after an idle period, an absolute lifetime, a
 //! logout, or a password change.
 
-use crate::domain::db::now;
-use crate::domain::{Db, Settings, tokens};
+use crate::domain::platform::db::now;
+use crate::domain::platform::tokens;
+use crate::domain::{Db, Settings};
 
 /// The person behind a request's session cookie.
 #[derive(Clone, Debug, PartialEq, Eq)]

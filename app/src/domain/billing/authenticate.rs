@@ -10,10 +10,12 @@
 //! nothing.
 
 use super::charge::commit_authenticated;
-use super::processor::{ChargeOutcome, ProcessorError};
-use super::stripe::{OnSessionState, StripeProcessor};
-use super::{BillingConfig, BillingError, simulated};
-use crate::domain::{Db, dashboard};
+use super::{BillingConfig, BillingError};
+use crate::domain::Db;
+use crate::domain::giving::dashboard;
+use crate::domain::processors::simulated;
+use crate::domain::processors::stripe::{OnSessionState, StripeProcessor};
+use crate::domain::processors::{ChargeOutcome, ProcessorError};
 use crate::model::{ChargeAuthentication, ChargeStatus, ConfirmWith, StripeConfirmation};
 use crate::money::{Currency, Money};
 

@@ -3,13 +3,13 @@
 
 use super::fee_split;
 use super::gather::idempotency_key;
-use super::processor::{ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError};
 use super::{BillingConfig, BillingError, FaultPoint, Progress, RunSummary};
 use crate::domain::Db;
-use crate::domain::db::{Backend, now as wall_clock};
-use crate::domain::ledger;
+use crate::domain::books::journal;
 use crate::domain::mail::{self, templates};
-use crate::domain::sql::{json_ids, json_param, json_rows};
+use crate::domain::platform::db::{Backend, now as wall_clock};
+use crate::domain::platform::sql::{json_ids, json_param, json_rows};
+use crate::domain::processors::{ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError};
 use crate::money::{Currency, Money};
 use futures::{SinkExt as _, StreamExt as _};
 use std::collections::HashMap;
@@ -588,7 +588,7 @@ async fn settle_successes(
     .bind(json_param(&shares))
     .execute(&mut **tx)
     .await?;
-    ledger::post_charges(tx, backend, &won_json).await?;
+    journal::post_charges(tx, backend, &won_json).await?;
     sqlx::query(&format!(
         "update donation_items set status = 'paid' where status = 'charging' and charge_id in ({})",
         json_ids(backend, 1)

@@ -8,7 +8,7 @@
 //! [`payable_minor`] — the ledger balance less [`frozen_minor`] — never the raw balance.
 
 use crate::domain::Db;
-use crate::domain::ledger::{self, Account};
+use crate::domain::books::journal::{self, Account};
 use crate::money::Currency;
 
 /// Dispute statuses that release the frozen amounts (Stripe's names).
@@ -73,7 +73,7 @@ pub async fn payable_minor(
     recipient: i64,
     currency: Currency,
 ) -> Result<i64, sqlx::Error> {
-    let balance = ledger::balance(db, Account::Recipient(recipient), currency).await?;
+    let balance = journal::balance(db, Account::Recipient(recipient), currency).await?;
     let frozen = frozen_minor(db, recipient, currency).await?;
     Ok(balance.saturating_sub(frozen).max(0))
 }

@@ -3,8 +3,8 @@
 
 use super::{BillingConfig, BillingError, Progress, RunSummary, cycle_of, end_of_day};
 use crate::domain::Db;
-use crate::domain::db::Backend;
-use crate::domain::sql::{json_ids, json_param, json_rows};
+use crate::domain::platform::db::Backend;
+use crate::domain::platform::sql::{json_ids, json_param, json_rows};
 use crate::money::Currency;
 use chrono::{Datelike as _, NaiveDate};
 use std::collections::HashSet;

@@ -22,21 +22,15 @@
 
 pub mod authenticate;
 pub mod charge;
-pub mod connect;
 pub mod disputes;
 pub mod fee_split;
 pub mod gather;
-pub mod payment_methods;
-pub mod processor;
 pub mod refunds;
-pub mod simulated;
-pub mod stripe;
-pub mod webhooks;
 
 use crate::domain::Db;
+pub use crate::domain::processors::PaymentProcessor;
 use crate::money::Currency;
 use chrono::NaiveDate;
-pub use processor::PaymentProcessor;
 use std::collections::BTreeMap;
 
 /// How the scheduler behaves; [`BillingConfig::default`] is Chipin's policy.
@@ -115,7 +109,7 @@ pub enum BillingError {
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("ledger")]
-    Ledger(#[from] crate::domain::ledger::LedgerError),
+    Ledger(#[from] crate::domain::books::journal::LedgerError),
     #[error("the run was stopped at {0:?} (fault injection)")]
     Injected(FaultPoint),
     #[error("inconsistent data: {0}")]

@@ -2,11 +2,11 @@
 //! journal entry that mirrors the item's original lines, and the allocation marked refunded.
 //! Each item can be refunded once; a repeated request changes nothing.
 
-use super::processor::{PaymentProcessor, ProcessorError, RefundRequest};
 use crate::domain::Db;
-use crate::domain::db::now;
-use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
-use crate::domain::sql::list;
+use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::platform::db::now;
+use crate::domain::platform::sql::list;
+use crate::domain::processors::{PaymentProcessor, ProcessorError, RefundRequest};
 use crate::money::{Currency, Money};
 
 /// Why a refund was not made.
@@ -19,7 +19,7 @@ pub enum RefundError {
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("ledger")]
-    Ledger(#[from] ledger::LedgerError),
+    Ledger(#[from] journal::LedgerError),
 }
 
 /// What a refund did.
@@ -172,7 +172,7 @@ pub async fn record(
             item_id,
         })
         .collect();
-    ledger::post(
+    journal::post(
         tx,
         NewEntry {
             kind: EntryKind::Refund,

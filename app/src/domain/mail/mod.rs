@@ -6,7 +6,7 @@
 pub mod templates;
 
 use crate::domain::Db;
-use crate::domain::db::now;
+use crate::domain::platform::db::now;
 pub use lettre::message::Mailbox;
 use lettre::message::MultiPart;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};

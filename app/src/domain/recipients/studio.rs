@@ -7,9 +7,10 @@
 //! least the monthly price of the cheapest of them — so a higher tier, or a generous custom
 //! pledge, unlocks what the cheaper tiers unlock. Paused and cancelled pledges unlock nothing.
 
-use crate::domain::db::now;
+use crate::domain::Db;
+use crate::domain::platform::db::now;
+use crate::domain::platform::markdown;
 use crate::domain::recipients::{self, NewRecipient, NewTier, RecipientError, Slug, text};
-use crate::domain::{Db, markdown};
 use crate::model::RecipientKind;
 use crate::model::studio::{
     CATEGORIES, PostView, StudioPage, StudioPost, StudioSummary, StudioTier,

@@ -9,10 +9,10 @@
 //! is whatever the processor reports, split the same way.
 
 use crate::domain::billing::fee_split::{percentage_fee, split};
-use crate::domain::billing::simulated::{self, default_fee};
 use crate::domain::billing::{BillingConfig, cycle_of};
-use crate::domain::pledges::PledgeError;
-use crate::domain::sql::list;
+use crate::domain::giving::pledges::PledgeError;
+use crate::domain::platform::sql::list;
+use crate::domain::processors::simulated::{self, default_fee};
 use crate::domain::{AppState, Db};
 use crate::model::{
     BillingDashboard, ChargeStatus, DonationPreview, DonationStatus, GiveContext, PastCharge,

@@ -7,7 +7,7 @@
 //! `recipient:7 +941`, each line referencing the donation item.
 
 use crate::domain::Db;
-use crate::domain::db::{Backend, now};
+use crate::domain::platform::db::{Backend, now};
 use crate::money::Currency;
 use std::collections::BTreeMap;
 
@@ -155,7 +155,7 @@ pub async fn post_many(
         let mut sql = String::from(
             "insert into journal_entries (kind, charge_id, reverses_entry_id, memo, created_at) values ",
         );
-        sql.push_str(&crate::domain::sql::placeholders(chunk.len(), 5));
+        sql.push_str(&crate::domain::platform::sql::placeholders(chunk.len(), 5));
         sql.push_str(" returning id");
         let mut q = sqlx::query_as::<_, (i64,)>(&sql);
         for e in chunk {
@@ -184,7 +184,7 @@ pub async fn post_many(
         let mut sql = String::from(
             "insert into journal_lines (entry_id, account, currency, amount_minor, item_id) values ",
         );
-        sql.push_str(&crate::domain::sql::placeholders(count, 5));
+        sql.push_str(&crate::domain::platform::sql::placeholders(count, 5));
         let mut q = sqlx::query(&sql);
         for (e, entry_id) in entries[start..end].iter().zip(&ids[start..end]) {
             for l in &e.lines {
@@ -203,7 +203,7 @@ pub async fn post_many(
 }
 
 /// Posts the entry of every charge in `charges` (a JSON array of charge ids, see
-/// [`crate::domain::sql::json_param`]) from its allocations, in the caller's transaction.
+/// [`crate::domain::platform::sql::json_param`]) from its allocations, in the caller's transaction.
 ///
 /// Each item's gross leaves `supporter_payments` and arrives as its processor fee share, its
 /// platform fee share and the recipient's net; zero lines are left out. The lines balance
@@ -214,7 +214,7 @@ pub async fn post_charges(
     backend: Backend,
     charges: &str,
 ) -> Result<(), LedgerError> {
-    let ids = crate::domain::sql::json_ids(backend, 1);
+    let ids = crate::domain::platform::sql::json_ids(backend, 1);
     sqlx::query(&format!(
         "insert into journal_entries (kind, charge_id, memo, created_at) \
          select 'charge', c.id, 'consolidated charge ' || c.id || ' for ' || c.cycle, $2 \
@@ -295,7 +295,7 @@ pub enum Violation {
     #[error("the whole journal does not balance in {currency} (off by {sum})")]
     JournalUnbalanced { currency: String, sum: i64 },
     #[error(transparent)]
-    Trail(#[from] crate::domain::trail::TrailViolation),
+    Trail(#[from] crate::domain::books::trail::TrailViolation),
 }
 
 /// What the check looked at.
@@ -411,7 +411,7 @@ pub async fn check(db: &Db) -> Result<Result<CheckReport, Violation>, sqlx::Erro
     let (allocations,): (i64,) = sqlx::query_as("select count(*) from allocations")
         .fetch_one(pool)
         .await?;
-    let trail = match crate::domain::trail::check(db).await? {
+    let trail = match crate::domain::books::trail::check(db).await? {
         Ok(t) => t,
         Err(v) => return Ok(Err(v.into())),
     };

@@ -1,6 +1,6 @@
 //! Small helpers for SQL text shared by both databases.
 
-use crate::domain::db::Backend;
+use crate::domain::platform::db::Backend;
 
 /// `($1, $2), ($3, $4)` for `rows` rows of `cols` columns: the VALUES list of a multi-row insert.
 pub fn placeholders(rows: usize, cols: usize) -> String {

@@ -5,13 +5,16 @@
 //! takes from the money it has spent on published expenses (`cause spending → payouts in
 //! transit`), since the platform holds a cause's funds until an expense is paid. Either way the
 //! payout is linked to the donation items' shares it paid, oldest first (see
-//! [`crate::domain::trail`]), and never exceeds what is available.
+//! [`crate::domain::books::trail`]), and never exceeds what is available.
+
+pub mod connect;
+pub mod expenses;
 
 use crate::domain::Db;
 use crate::domain::billing::disputes::FREEZES;
-use crate::domain::db::now;
-use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
-use crate::domain::trail::{self, LIVE_EXPENSE_SHARES};
+use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES};
+use crate::domain::platform::db::now;
 use crate::money::{Currency, Money, MoneyError};
 use chrono::{Datelike as _, NaiveDate};
 
@@ -51,7 +54,7 @@ pub enum PayoutError {
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("ledger")]
-    Ledger(#[from] ledger::LedgerError),
+    Ledger(#[from] journal::LedgerError),
 }
 
 /// A payout to record, already checked.
@@ -230,7 +233,7 @@ pub(crate) async fn insert_payout(
     } else {
         Account::Recipient(payout.recipient_id)
     };
-    let entry = ledger::post(
+    let entry = journal::post(
         tx,
         NewEntry {
             kind: EntryKind::Payout,
@@ -303,7 +306,7 @@ pub(crate) async fn return_payout(
     } else {
         Account::Recipient(recipient)
     };
-    let entry = ledger::post(
+    let entry = journal::post(
         tx,
         NewEntry {
             kind: EntryKind::Correction,
@@ -382,7 +385,7 @@ pub(crate) async fn mark_paid_in(
         });
     };
     let currency: Currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
-    let entry = ledger::post(
+    let entry = journal::post(
         tx,
         NewEntry {
             kind: EntryKind::Payout,
@@ -528,7 +531,7 @@ pub async fn studio_page(
     recipient: i64,
     stripe: bool,
 ) -> Result<crate::model::trail::PayoutsPage, PayoutError> {
-    use crate::domain::expenses::day_label;
+    use crate::domain::payouts::expenses::day_label;
     use crate::model::trail::{PayoutRow, PayoutShareRow, PayoutsPage};
     let (kind, currency) = recipient_of(db, recipient, Some(owner)).await?;
     let (name,): (String,) = sqlx::query_as("select name from recipients where id = $1")
@@ -569,7 +572,7 @@ pub async fn studio_page(
             .collect(),
         today: chrono::Utc::now().date_naive().to_string(),
         stripe: if stripe {
-            Some(crate::domain::billing::connect::account_status(db, recipient).await?)
+            Some(crate::domain::payouts::connect::account_status(db, recipient).await?)
         } else {
             None
         },

@@ -4,8 +4,8 @@
 //! schedule per currency; a repeated idempotency key returns the first answer; and it can add
 //! latency and a rate limit for benchmarks. Every call is recorded for tests.
 
-use super::fee_split::percentage_fee;
-use super::processor::{
+use crate::domain::billing::fee_split::percentage_fee;
+use crate::domain::processors::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
 };

@@ -4,7 +4,7 @@
 //! gets back what Stripe already made.
 
 use super::{StripeProcessor, call_error, stripe_currency};
-use crate::domain::billing::processor::ProcessorError;
+use crate::domain::processors::ProcessorError;
 use crate::money::Money;
 use std::collections::HashMap;
 use stripe::{StripeError, StripeRequest as _};

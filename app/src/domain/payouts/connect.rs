@@ -22,11 +22,12 @@
 //!
 //! A `transfer.reversed` webhook returns the payout of a wholly reversed transfer the same way.
 
-use super::processor::ProcessorError;
-use super::stripe::{StripeProcessor, TransferOutcome, TransferRequest};
-use crate::domain::db::now;
+use crate::domain::books::trail;
 use crate::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
-use crate::domain::{AppState, Db, trail};
+use crate::domain::platform::db::now;
+use crate::domain::processors::ProcessorError;
+use crate::domain::processors::stripe::{StripeProcessor, TransferOutcome, TransferRequest};
+use crate::domain::{AppState, Db};
 use crate::model::trail::{ConnectAccount, ConnectStatus};
 use crate::money::{Currency, Money};
 use chrono::NaiveDate;
@@ -528,7 +529,7 @@ async fn send_planned(
 /// Applies a `transfer.reversed` event in the webhook's transaction: a wholly reversed
 /// transfer of Chipin's is marked reversed and its payout returned (its shares unpaid again).
 /// Found by its id or, when Chipin has not recorded the answer yet, by its metadata.
-pub(crate) async fn transfer_reversed(
+pub async fn transfer_reversed(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     transfer_ref: &str,
     chipin_id: Option<i64>,

@@ -1,26 +1,26 @@
 //! Demo data: a few creators and causes so a fresh installation looks alive. Loaded only into
 //! a database without users, so it can never mix with real accounts.
 
-use crate::domain::AppState;
-use crate::domain::db::now;
-use crate::domain::pledges::{self, NewPledge, NewTip, PledgeError};
+use app::domain::AppState;
+use app::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError};
+use app::domain::platform::db::now;
 use std::collections::HashMap;
 
 /// Why the demo data could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum DemoError {
     #[error("password hashing")]
-    Hash(#[from] crate::domain::accounts::password::HashError),
+    Hash(#[from] app::domain::accounts::password::HashError),
     #[error("demo pledges and tips")]
     Pledge(#[from] PledgeError),
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("demo charges")]
-    Billing(#[from] crate::domain::billing::BillingError),
+    Billing(#[from] app::domain::billing::BillingError),
     #[error("demo payouts")]
-    Payout(#[from] crate::domain::payouts::PayoutError),
+    Payout(#[from] app::domain::payouts::PayoutError),
     #[error("demo expenses")]
-    Expense(#[from] crate::domain::expenses::ExpenseError),
+    Expense(#[from] app::domain::payouts::expenses::ExpenseError),
 }
 
 /// The password of every demo account (documented in the README).
@@ -356,9 +356,10 @@ async fn load_trail(
     pages: &HashMap<&str, (i64, Vec<i64>)>,
     supporters: &[i64],
 ) -> Result<(), DemoError> {
-    use crate::domain::billing::{self, simulated};
-    use crate::domain::expenses::{self, NewExpense};
-    use crate::domain::payouts::{self, NewPayout, RecordedBy};
+    use app::domain::billing;
+    use app::domain::payouts::expenses::{self, NewExpense};
+    use app::domain::payouts::{self, NewPayout, RecordedBy};
+    use app::domain::processors::simulated;
     use chrono::Datelike as _;
     let today = chrono::Utc::now().date_naive();
     for &s in supporters {
@@ -381,7 +382,7 @@ async fn load_trail(
             &state.db,
             NewPayout {
                 recipient_id: *mara,
-                amount: crate::money::Money::new(available.minor / 2, available.currency),
+                amount: app::money::Money::new(available.minor / 2, available.currency),
                 paid_on: day,
                 reference: "DEMO-TRANSFER-1".to_owned(),
                 by: RecordedBy::Operator,
@@ -411,8 +412,7 @@ async fn load_trail(
                 .bind(*cause)
                 .fetch_one(state.db.pool())
                 .await?;
-        let currency: crate::money::Currency =
-            currency.parse().unwrap_or(crate::money::Currency::USD);
+        let currency: app::money::Currency = currency.parse().unwrap_or(app::money::Currency::USD);
         for (description, line, tenths) in spending {
             let line = match line {
                 Some(name) => Some(line_id(state, *cause, name).await?),
@@ -427,7 +427,7 @@ async fn load_trail(
                     *cause,
                     currency,
                     &NewExpense {
-                        amount: crate::money::Money::new(amount, currency),
+                        amount: app::money::Money::new(amount, currency),
                         description: (*description).to_owned(),
                         spent_on: day,
                         receipt_url: None,

@@ -153,7 +153,7 @@ async fn store(dir: &Path, bytes: &[u8], kind: ImageKind) -> Result<String, Uplo
     // Write beside it and rename, so a reader never sees half a file.
     let partial = dir.join(format!(
         "{name}.{}.partial",
-        crate::domain::tokens::generate()
+        crate::domain::platform::tokens::generate()
     ));
     tokio::fs::write(&partial, bytes).await?;
     tokio::fs::rename(&partial, &path).await?;

@@ -23,24 +23,24 @@
 //!   billing profile has that Stripe customer ([`save_payment_method`]).
 //! - `refund.created`, `refund.updated` and `charge.refunded` (each refund with status
 //!   `succeeded`): a refund of one of Chipin's charges is recorded once (see
-//!   [`super::refunds::record`]). Its items come from the refund's `chipin_refund_key`
+//!   [`crate::domain::billing::refunds::record`]). Its items come from the refund's `chipin_refund_key`
 //!   metadata (the idempotency key Chipin sent), or are the whole rest of the charge when the
 //!   amount matches it.
 //! - `charge.dispute.created`, `.updated`, `.closed`: the dispute is recorded and its charge's
-//!   recipient amounts frozen (see [`super::disputes`]).
+//!   recipient amounts frozen (see [`crate::domain::billing::disputes`]).
 //! - `account.updated` (Connect): the recipient with that account records whether it has
 //!   submitted its details and can take charges and receive payouts.
 //! - `transfer.reversed` (Connect): a wholly reversed transfer of a payout returns the payout,
-//!   so the donations it paid are unpaid again (see [`super::connect`]).
+//!   so the donations it paid are unpaid again (see [`crate::domain::payouts::connect`]).
 //!
 //! Charges are found by their PaymentIntent (`charges.processor_ref`), or — for a charge whose
 //! call was cut off before Chipin recorded the PaymentIntent — by the `chipin_charge_id`
 //! metadata Chipin sends with it.
 
-use super::processor::PaymentProcessor;
-use super::{BillingConfig, BillingError, charge, disputes, refunds};
 use crate::domain::Db;
-use crate::domain::db::now;
+use crate::domain::billing::{BillingConfig, BillingError, charge, disputes, refunds};
+use crate::domain::platform::db::now;
+use crate::domain::processors::PaymentProcessor;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde_json::Value;
@@ -484,7 +484,8 @@ async fn apply(
                 .get("chipin_transfer_id")
                 .and_then(|v| v.parse::<i64>().ok());
             let fully = t.reversed || (t.amount > 0 && t.amount_reversed >= t.amount);
-            super::connect::transfer_reversed(tx, &t.id, chipin_id, fully, at).await?
+            crate::domain::payouts::connect::transfer_reversed(tx, &t.id, chipin_id, fully, at)
+                .await?
         }
         _ => "unknown type".to_owned(),
     })

@@ -12,7 +12,7 @@
 mod connect_api;
 pub use connect_api::{ConnectedAccount, TransferOutcome, TransferRequest};
 
-use super::processor::{
+use crate::domain::processors::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
 };

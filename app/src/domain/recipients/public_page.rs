@@ -6,8 +6,9 @@
 //! their name, an anonymous one shows no name, a private one is not listed at all (their money
 //! still counts in totals, without a name).
 
-use crate::domain::dashboard::instant_label;
-use crate::domain::{Db, markdown};
+use crate::domain::Db;
+use crate::domain::giving::dashboard::instant_label;
+use crate::domain::platform::markdown;
 use crate::model::{
     CauseLedger, LedgerIncome, PublicSupporter, PublicTip, RecipientKind, RecipientPage, TierView,
 };
@@ -246,9 +247,10 @@ async fn cause_ledger(db: &Db, recipient: i64) -> Result<CauseLedger, sqlx::Erro
             .0
             .parse()
             .unwrap_or(crate::money::Currency::USD);
-    let totals = crate::domain::expenses::totals(db, recipient, currency).await?;
-    let expenses = crate::domain::expenses::rows(db, recipient, currency).await?;
-    let (budget_lines, unearmarked) = crate::domain::budget_lines::rows(db, recipient).await?;
+    let totals = crate::domain::payouts::expenses::totals(db, recipient, currency).await?;
+    let expenses = crate::domain::payouts::expenses::rows(db, recipient, currency).await?;
+    let (budget_lines, unearmarked) =
+        crate::domain::recipients::budget_lines::rows(db, recipient).await?;
     Ok(CauseLedger {
         budget_lines,
         unearmarked,

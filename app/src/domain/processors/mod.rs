@@ -3,6 +3,9 @@
 //! success (with the fee), a decline with a code, a request for authentication (3-D Secure),
 //! or "processing" (settled later by webhook); and refunds.
 
+pub mod simulated;
+pub mod stripe;
+
 use crate::money::Money;
 use std::future::Future;
 use std::pin::Pin;

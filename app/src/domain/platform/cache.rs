@@ -7,8 +7,8 @@
 //! request that may write notes a [`Changes`] generation once it is answered.
 
 use crate::domain::Db;
-use crate::domain::explore;
-use crate::domain::{public_page, studio};
+use crate::domain::recipients::explore;
+use crate::domain::recipients::{public_page, studio};
 use crate::model::studio::PostView;
 use crate::model::{ExploreFilter, ExplorePage, RecipientPage};
 use std::collections::HashMap;

@@ -108,7 +108,7 @@ pub(crate) async fn insert_shares(
     for chunk in shares.chunks(300) {
         let sql = format!(
             "insert into {table} ({parent_column}, item_id, amount_minor) values {}",
-            crate::domain::sql::placeholders(chunk.len(), 3)
+            crate::domain::platform::sql::placeholders(chunk.len(), 3)
         );
         let mut q = sqlx::query(&sql);
         for (item, amount) in chunk {
@@ -367,7 +367,7 @@ pub async fn donation(
     supporter: i64,
     item: i64,
 ) -> Result<Option<crate::model::trail::DonationTrail>, sqlx::Error> {
-    use crate::domain::expenses::day_label;
+    use crate::domain::payouts::expenses::day_label;
     use crate::model::trail::{DonationTrail, TrailExpense, TrailPayout};
     type Row = (
         i64,

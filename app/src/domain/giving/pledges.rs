@@ -2,7 +2,7 @@
 //! who is asking: a supporter may only change their own pledges, and nobody may give to a page
 //! they own.
 
-use crate::domain::db::now;
+use crate::domain::platform::db::now;
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money, MoneyError};
 
@@ -75,14 +75,14 @@ struct Recipient {
 /// The active budget line of `recipient` a give form chose (`""`: none).
 async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, PledgeError> {
     let mut conn = db.pool().acquire().await?;
-    crate::domain::budget_lines::chosen(
+    crate::domain::recipients::budget_lines::chosen(
         &mut conn,
         recipient,
         raw,
-        crate::domain::budget_lines::LineUse::Earmark,
+        crate::domain::recipients::budget_lines::LineUse::Earmark,
     )
     .await?
-    .map_err(|m| PledgeError::Field(crate::domain::budget_lines::FIELD, m.to_owned()))
+    .map_err(|m| PledgeError::Field(crate::domain::recipients::budget_lines::FIELD, m.to_owned()))
 }
 
 async fn recipient(db: &Db, recipient_id: i64) -> Result<Recipient, PledgeError> {

@@ -5,8 +5,8 @@
 //! what they gave it for.
 
 use crate::domain::Db;
-use crate::domain::db::now;
-use crate::domain::trail::LIVE_EXPENSE_SHARES;
+use crate::domain::books::trail::LIVE_EXPENSE_SHARES;
+use crate::domain::platform::db::now;
 use crate::model::trail::BudgetLineRow;
 
 /// The longest budget line name and description, in characters.

@@ -7,11 +7,11 @@
 //! expenses.
 
 use crate::domain::Db;
-use crate::domain::budget_lines;
-use crate::domain::db::now;
-use crate::domain::ledger::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
 use crate::domain::payouts::parse_day;
-use crate::domain::trail::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
+use crate::domain::platform::db::now;
+use crate::domain::recipients::budget_lines;
 use crate::money::{Currency, Money};
 
 /// The most one expense may be for, in minor units.
@@ -41,7 +41,7 @@ pub enum ExpenseError {
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("ledger")]
-    Ledger(#[from] ledger::LedgerError),
+    Ledger(#[from] journal::LedgerError),
 }
 
 /// The expense form as typed.
@@ -94,7 +94,7 @@ pub fn parse_form(form: &ExpenseForm<'_>, currency: Currency) -> Result<NewExpen
     } else {
         Some(line.parse().map_err(|_| {
             ExpenseError::Field(
-                crate::domain::budget_lines::FIELD,
+                crate::domain::recipients::budget_lines::FIELD,
                 "Choose one of this cause's budget lines, or none.".to_owned(),
             )
         })?)
@@ -237,7 +237,7 @@ pub async fn record_checked(
             None => ExpenseError::MoreThanUnspent { unspent: available },
         });
     };
-    let entry = ledger::post(
+    let entry = journal::post(
         &mut tx,
         NewEntry {
             kind: EntryKind::Expense,
@@ -334,7 +334,7 @@ pub async fn correct(
     if marked.rows_affected() == 0 {
         return Err(ExpenseError::AlreadyCorrected);
     }
-    let correction = ledger::post(
+    let correction = journal::post(
         &mut tx,
         NewEntry {
             kind: EntryKind::Correction,

@@ -1,8 +1,14 @@
 //! Creating creator and cause pages and their tiers. What the public sees of them is in
 //! [`explore`](super::explore) and [`public_page`](super::public_page).
 
+pub mod budget_lines;
+pub mod explore;
+pub mod public_page;
+pub mod reports;
+pub mod studio;
+
 use crate::domain::Db;
-use crate::domain::db::now;
+use crate::domain::platform::db::now;
 use crate::money::{Currency, Money};
 
 /// What can go wrong creating or changing a recipient or tier.

@@ -1,0 +1,8 @@
+//! What does a supporter give, and what do they see of it? Pledges and tips, the billing
+//! profile (billing day, saved payment method), and the supporter's dashboard read model.
+//!
+//! May import: platform, mail, processors, books, recipients, billing.
+
+pub mod billing_profile;
+pub mod dashboard;
+pub mod pledges;
