@@ -9,10 +9,11 @@
 use crate::cli::billing::{format_summary, progress_bar, show_progress};
 use crate::cli::ledger::ledger_check_report;
 use app::domain::Db;
-use app::domain::billing::fee_split::percentage_fee;
 use app::domain::billing::{self, BillingConfig, BillingError, Progress, RunSummary};
-use app::domain::platform::db::{Backend, DbError, now};
-use app::domain::processors::simulated::{SimulatedProcessor, default_fee, methods};
+use app::domain::platform::clock::now;
+use app::domain::platform::db::{Backend, DbError};
+use app::domain::processors::FeeSchedule;
+use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::money::{Currency, Money};
 use std::collections::BTreeMap;
 use std::sync::Mutex;
@@ -699,8 +700,7 @@ async fn report_fees(db: &Db, summary: &RunSummary) -> Result<(), BenchError> {
         let Ok(c) = currency.parse::<Currency>() else {
             continue;
         };
-        let rate = default_fee(c);
-        let fee = percentage_fee(gross, rate.basis_points, rate.fixed_minor).min(gross);
+        let fee = FeeSchedule::standard(c).estimate(gross);
         *per_item.entry(c).or_default() += fee * count;
     }
     for (currency, t) in &summary.totals {

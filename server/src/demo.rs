@@ -3,7 +3,7 @@
 
 use app::domain::AppState;
 use app::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError};
-use app::domain::platform::db::now;
+use app::domain::platform::clock::now;
 use std::collections::HashMap;
 
 /// Why the demo data could not be loaded.

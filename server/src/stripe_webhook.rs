@@ -6,7 +6,7 @@
 
 use crate::config::Secret;
 use app::domain::AppState;
-use app::domain::platform::db::now;
+use app::domain::platform::clock::now;
 use app::domain::webhooks::{self, Processed, WebhookError};
 use axum::Extension;
 use axum::body::Bytes;

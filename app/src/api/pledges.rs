@@ -272,7 +272,7 @@ pub async fn start_card_setup() -> Result<(), AppError> {
 pub async fn get_charge_authentication(charge_id: i64) -> Result<ChargeAuthentication, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    authenticate::page(
+    crate::domain::giving::authentication::page(
         &state.db,
         &state.billing,
         state.stripe.as_deref(),

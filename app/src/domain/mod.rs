@@ -1,5 +1,23 @@
-//! Chipin's domain: accounts, mail, recipients and (later) money. Server-only; nothing here
-//! knows about HTTP or Leptos, so the scheduler, the CLI and the tests call it directly.
+//! Chipin's domain: everything about money, people and pages, and nothing about HTTP or
+//! Leptos, so the scheduler, the command line and the tests call it directly. Server-only.
+//!
+//! It is built as named subsystems, one folder each, whose `mod.rs` says what question it
+//! answers. A subsystem imports only the ones listed after its arrow, all listed above it,
+//! so no two import each other (`architecture.rs` checks the sources against this list):
+//!
+//! - `platform` →
+//! - `processors` → platform
+//! - `books` → platform
+//! - `mail` → platform, processors
+//! - `accounts` → platform, mail
+//! - `recipients` → platform, books
+//! - `billing` → platform, mail, processors, books
+//! - `giving` → platform, mail, processors, books, recipients, billing
+//! - `payouts` → platform, mail, processors, books, recipients, billing
+//! - `webhooks` → platform, processors, books, billing, giving, payouts
+//!
+//! Any of them may take [`AppState`], the shared handles an entry point needs, and the
+//! `Db` and `Settings` re-exported here from `platform`.
 
 pub mod accounts;
 pub mod billing;
@@ -11,6 +29,9 @@ pub mod platform;
 pub mod processors;
 pub mod recipients;
 pub mod webhooks;
+
+#[cfg(test)]
+mod architecture;
 
 pub use platform::db::Db;
 pub use platform::settings::Settings;
@@ -29,7 +50,7 @@ pub struct AppState {
     pub stripe: Option<Arc<processors::stripe::StripeProcessor>>,
     pub billing: Arc<billing::BillingConfig>,
     /// Public pages and explore lists served recently, for a few seconds.
-    pub public_cache: Arc<platform::cache::PublicCache>,
+    pub public_cache: Arc<recipients::public_cache::PublicCache>,
 }
 
 impl AppState {
@@ -40,7 +61,7 @@ impl AppState {
             ..billing::BillingConfig::default()
         };
         Self {
-            public_cache: Arc::new(platform::cache::PublicCache::new(
+            public_cache: Arc::new(recipients::public_cache::PublicCache::new(
                 std::time::Duration::from_secs(settings.explore_cache_secs),
                 std::time::Duration::from_secs(settings.page_cache_secs),
             )),

@@ -6,7 +6,7 @@ use crate::helpers::{Answer, TestApp, spawn_app};
 use crate::population::{card, tier, tip, user};
 use app::domain::billing::{self, BillingConfig};
 use app::domain::giving::pledges::{self, NewTip};
-use app::domain::platform::db::now;
+use app::domain::platform::clock::now;
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::domain::{AppState, Db};
 use app::model::{ExplorePage, ExploreSort, RecipientKind, RecipientPage, percent_of};

@@ -30,9 +30,8 @@
 
 mod connect;
 
-use app::domain::billing::fee_split::percentage_fee;
 use app::domain::processors::ChargeRequest;
-use app::domain::processors::simulated::default_fee;
+use app::domain::processors::FeeSchedule;
 use app::money::{Currency, Money};
 use axum::Router;
 use axum::body::{Body, Bytes};
@@ -472,8 +471,7 @@ fn fee(amount: i64, currency: &str) -> i64 {
         .to_ascii_uppercase()
         .parse()
         .unwrap_or(Currency::USD);
-    let rate = default_fee(c);
-    percentage_fee(amount, rate.basis_points, rate.fixed_minor).min(amount)
+    FeeSchedule::standard(c).estimate(amount)
 }
 
 /// A succeeded charge with its balance transaction expanded.

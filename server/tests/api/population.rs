@@ -1,7 +1,7 @@
 //! Building supporters, recipients, pledges and tips straight in the database, for money tests.
 
 use app::domain::giving::pledges::{self, NewPledge, NewTip};
-use app::domain::platform::db::now;
+use app::domain::platform::clock::now;
 use app::domain::{AppState, Db};
 
 /// Inserts a verified user (with an unusable password) and returns their id.

@@ -5,7 +5,7 @@ use crate::helpers::{Answer, PASSWORD, TestApp, spawn_app};
 use crate::population::{card, recipient};
 use app::domain::billing;
 use app::domain::giving::pledges::{self, NewPledge, NewTip};
-use app::domain::platform::db::now;
+use app::domain::platform::clock::now;
 use app::model::PledgeStatus;
 use app::model::reports::{IncomeReport, Statement, SupportersReport};
 use chrono::Datelike as _;

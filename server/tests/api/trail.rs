@@ -4,6 +4,7 @@
 use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::books::cause_ledger;
 use app::domain::books::journal::{self, Account};
 use app::domain::books::trail::TrailViolation;
 use app::domain::payouts::expenses::{self, ExpenseError, ExpenseForm};
@@ -334,7 +335,9 @@ async fn an_expense_spends_the_oldest_unspent_shares_and_a_correction_frees_them
         items[0].1 + 3
     );
     assert_ledger_ok(&app).await;
-    let t = expenses::totals(db, cause, Currency::USD).await.unwrap();
+    let t = cause_ledger::totals(db, cause, Currency::USD)
+        .await
+        .unwrap();
     assert_eq!(t.spent, usd(items[0].1 + 3));
     assert_eq!(t.unspent, usd(total - items[0].1 - 3));
 
@@ -385,7 +388,7 @@ async fn an_expense_spends_the_oldest_unspent_shares_and_a_correction_frees_them
         Err(ExpenseError::PaidOut)
     ));
     assert_ledger_ok(&app).await;
-    let list = expenses::list(db, cause, Currency::USD).await.unwrap();
+    let list = cause_ledger::list(db, cause, Currency::USD).await.unwrap();
     assert_eq!(list.len(), 2);
     assert_eq!(
         list.iter()

@@ -1,7 +1,10 @@
-//! Accounts: sign-up, email verification, login with throttling, password reset and change.
+//! Who is this person? Sign-up, email verification, login with throttling, password reset
+//! and change, and sessions.
 //!
 //! Nothing here reveals whether an address has an account: sign-up and reset requests answer
 //! the same either way, and a login with an unknown address takes as long as a wrong password.
+//!
+//! May import: platform, mail.
 
 pub mod fields;
 pub mod password;
@@ -10,7 +13,7 @@ pub mod throttle;
 
 use crate::domain::AppState;
 use crate::domain::mail::{self, templates};
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::platform::tokens;
 pub use fields::{DisplayName, Email, NewPassword};
 pub use sessions::{CurrentSession, SessionUser};

@@ -2,7 +2,7 @@
 //! table keeps its SHA-256, and a session ends after an idle period, an absolute lifetime, a
 //! logout, or a password change.
 
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::platform::tokens;
 use crate::domain::{Db, Settings};
 

@@ -3,7 +3,7 @@
 //! long as the last (capped), and a hard ceiling stops the rest of the hour.
 
 use crate::domain::Db;
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 
 /// Limits for one scope.
 #[derive(Clone, Copy, Debug)]

@@ -7,8 +7,10 @@ use super::{BillingConfig, BillingError, FaultPoint, Progress, RunSummary};
 use crate::domain::Db;
 use crate::domain::books::journal;
 use crate::domain::mail::{self, templates};
-use crate::domain::platform::db::{Backend, now as wall_clock};
+use crate::domain::platform::clock::now as wall_clock;
+use crate::domain::platform::db::Backend;
 use crate::domain::platform::sql::{json_ids, json_param, json_rows};
+use crate::domain::processors::fees::percentage_fee;
 use crate::domain::processors::{ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError};
 use crate::money::{Currency, Money};
 use futures::{SinkExt as _, StreamExt as _};
@@ -384,7 +386,7 @@ async fn commit_outcomes(
 /// Commits the outcome of a charge its supporter authenticated on-session, through the same
 /// code a run commits an off-session outcome with. False when it was no longer waiting
 /// (another request settled it first), and then nothing changes.
-pub(super) async fn commit_authenticated(
+pub async fn commit_authenticated(
     db: &Db,
     config: &BillingConfig,
     charge: i64,
@@ -490,8 +492,7 @@ async fn settle_successes(
     let rows: Vec<(i64, &str, i64, i64)> = succeeded
         .iter()
         .map(|(p, reference, fee)| {
-            let platform =
-                fee_split::percentage_fee(p.amount, config.platform_fee_bps, 0).min(p.amount - fee);
+            let platform = percentage_fee(p.amount, config.platform_fee_bps, 0).min(p.amount - fee);
             (p.id, reference.as_str(), *fee, platform.max(0))
         })
         .collect();

@@ -30,14 +30,6 @@ pub fn split(fee: i64, grosses: &[i64]) -> Option<Vec<i64>> {
     shares.into_iter().map(|s| i64::try_from(s).ok()).collect()
 }
 
-/// A fee in basis points of `amount`, rounded half up, plus a fixed part.
-pub fn percentage_fee(amount: i64, basis_points: i64, fixed: i64) -> i64 {
-    let variable = (i128::from(amount) * i128::from(basis_points) + 5_000) / 10_000;
-    i64::try_from(variable)
-        .unwrap_or(i64::MAX)
-        .saturating_add(fixed)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -57,14 +49,6 @@ mod tests {
         assert_eq!(split(10, &[]), None);
         assert_eq!(split(10, &[0, 5]), None);
         assert_eq!(split(-1, &[5]), None);
-    }
-
-    #[test]
-    fn card_fees_round_half_up() {
-        assert_eq!(percentage_fee(1000, 290, 30), 59);
-        assert_eq!(percentage_fee(100, 290, 30), 33);
-        assert_eq!(percentage_fee(50, 290, 0), 1, "1.45 rounds to 1");
-        assert_eq!(percentage_fee(52, 290, 0), 2, "1.508 rounds to 2");
     }
 
     proptest! {

@@ -1,4 +1,6 @@
-//! The pledge scheduler: one charge per supporter, per currency, per cycle.
+//! The pledge scheduler: one charge per supporter, per currency, per cycle. Gathering due
+//! items, sending charges, settling what the processor answers (one path for every answer,
+//! whenever it comes), retries, receipts, refunds, disputes and on-session authentication.
 //!
 //! A run has three phases, each committed before the next begins, so a crash anywhere loses
 //! nothing and charges nobody twice:
@@ -19,6 +21,8 @@
 //! On PostgreSQL, several runs at once split the work with `FOR UPDATE SKIP LOCKED`; the unique
 //! keys on cycles and charges and the processor's idempotency make double charging impossible
 //! even when they overlap.
+//!
+//! May import: platform, mail, processors, books.
 
 pub mod authenticate;
 pub mod charge;

@@ -4,7 +4,7 @@
 
 use crate::domain::Db;
 use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::platform::sql::list;
 use crate::domain::processors::{PaymentProcessor, ProcessorError, RefundRequest};
 use crate::money::{Currency, Money};

@@ -7,7 +7,8 @@
 //! `recipient:7 +941`, each line referencing the donation item.
 
 use crate::domain::Db;
-use crate::domain::platform::db::{Backend, now};
+use crate::domain::platform::clock::now;
+use crate::domain::platform::db::Backend;
 use crate::money::Currency;
 use std::collections::BTreeMap;
 

@@ -4,5 +4,6 @@
 //!
 //! May import: platform.
 
+pub mod cause_ledger;
 pub mod journal;
 pub mod trail;

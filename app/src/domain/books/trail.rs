@@ -367,7 +367,7 @@ pub async fn donation(
     supporter: i64,
     item: i64,
 ) -> Result<Option<crate::model::trail::DonationTrail>, sqlx::Error> {
-    use crate::domain::payouts::expenses::day_label;
+    use crate::domain::platform::clock::iso_day;
     use crate::model::trail::{DonationTrail, TrailExpense, TrailPayout};
     type Row = (
         i64,
@@ -467,7 +467,7 @@ pub async fn donation(
         gross_minor: gross,
         charge_id,
         charge_ref,
-        charged_on: charged_at.map(day_label),
+        charged_on: charged_at.map(iso_day),
         fee_minor: fee.unwrap_or(0),
         platform_fee_minor: platform.unwrap_or(0),
         net_minor: net.unwrap_or(0),
@@ -478,7 +478,7 @@ pub async fn donation(
             .into_iter()
             .map(
                 |(paid_on, reference, amount, status, transfer_ref)| TrailPayout {
-                    paid_on: day_label(paid_on),
+                    paid_on: iso_day(paid_on),
                     reference,
                     amount_minor: amount,
                     arrived: status == "paid",
@@ -489,7 +489,7 @@ pub async fn donation(
         expenses: expenses
             .into_iter()
             .map(|e| TrailExpense {
-                spent_on: day_label(e.spent_on),
+                spent_on: iso_day(e.spent_on),
                 description: e.description,
                 budget_line: e.budget_line,
                 share_minor: e.share,

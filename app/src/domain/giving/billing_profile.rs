@@ -4,7 +4,7 @@
 //! by the return from Checkout and the `checkout.session.completed` / `setup_intent.succeeded`
 //! webhooks, so whichever arrives first saves the card and the other changes nothing.
 
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::processors::ProcessorError;
 use crate::domain::processors::stripe::{SetupError, StripeProcessor};
 use crate::domain::{AppState, Db};

@@ -8,11 +8,14 @@
 //! run picks it up). Fees are estimates from the simulated processor's schedule; the real fee
 //! is whatever the processor reports, split the same way.
 
-use crate::domain::billing::fee_split::{percentage_fee, split};
+use crate::domain::billing::fee_split::split;
 use crate::domain::billing::{BillingConfig, cycle_of};
 use crate::domain::giving::pledges::PledgeError;
+use crate::domain::platform::clock::{date_label, instant_label};
 use crate::domain::platform::sql::list;
-use crate::domain::processors::simulated::{self, default_fee};
+use crate::domain::processors::{
+    FeeSchedule, PaymentProcessor, payment_method_unusable, simulated,
+};
 use crate::domain::{AppState, Db};
 use crate::model::{
     BillingDashboard, ChargeStatus, DonationPreview, DonationStatus, GiveContext, PastCharge,
@@ -28,16 +31,6 @@ const MAX_MAJOR_UNITS: i64 = 10_000_000;
 
 /// How many past charges the dashboard lists.
 const PAST_LIMIT: i64 = 50;
-
-/// "12 June 2026".
-pub fn date_label(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
-}
-
-/// The day of an instant (unix seconds, UTC) for people.
-pub fn instant_label(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0).map_or_else(String::new, |d| date_label(d.date_naive()))
-}
 
 /// The billing day a supporter without a profile would get: today's, at most 28.
 pub fn default_billing_day(today: NaiveDate) -> i64 {
@@ -59,32 +52,6 @@ pub fn next_charge_date(today: NaiveDate, billing_day: i64, decided_this_month: 
     }
 }
 
-/// The estimated processor fee on `total` (never more than the total).
-pub fn estimated_fee(total: i64, currency: Currency) -> i64 {
-    let rate = default_fee(currency);
-    percentage_fee(total, rate.basis_points, rate.fixed_minor).min(total)
-}
-
-/// The fee schedule for people: "2.9% + $0.30".
-pub fn fee_rule(currency: Currency) -> String {
-    let rate = default_fee(currency);
-    let percent = if rate.basis_points % 100 == 0 {
-        format!("{}%", rate.basis_points / 100)
-    } else {
-        let decimals = format!("{:02}", rate.basis_points % 100);
-        format!(
-            "{}.{}%",
-            rate.basis_points / 100,
-            decimals.trim_end_matches('0')
-        )
-    };
-    if rate.fixed_minor == 0 {
-        percent
-    } else {
-        format!("{percent} + {}", Money::new(rate.fixed_minor, currency))
-    }
-}
-
 /// Why a charge was declined, for people.
 pub fn decline_reason(code: &str) -> String {
     match code {
@@ -100,13 +67,6 @@ pub fn decline_reason(code: &str) -> String {
         }
         other => format!("The payment was declined ({other})."),
     }
-}
-
-/// True for a code the processor gives when the saved payment method itself cannot be
-/// charged any more (missing at Stripe, detached, not activated), rather than a bank's decline.
-pub fn payment_method_unusable(code: &str) -> bool {
-    matches!(code, "resource_missing" | "invalid_payment_method")
-        || (code.starts_with("payment_method_") && code != "payment_method_missing")
 }
 
 /// The label of a test payment method, if it is one.
@@ -237,6 +197,7 @@ type PendingItemRow = (
 async fn upcoming(
     db: &Db,
     config: &BillingConfig,
+    processor: &dyn PaymentProcessor,
     supporter: i64,
     today: NaiveDate,
     billing_day: i64,
@@ -306,7 +267,18 @@ async fn upcoming(
         .into_iter()
         .map(|(c, items)| {
             let is_decided = decided.iter().any(|(d,)| d == c.code());
-            (c, charge(config, c, today, billing_day, is_decided, items))
+            (
+                c,
+                charge(
+                    config,
+                    processor.fee_schedule(c),
+                    c,
+                    today,
+                    billing_day,
+                    is_decided,
+                    items,
+                ),
+            )
         })
         .collect())
 }
@@ -314,6 +286,7 @@ async fn upcoming(
 /// Totals, fee and date of one currency's next charge.
 fn charge(
     config: &BillingConfig,
+    fees: FeeSchedule,
     currency: Currency,
     today: NaiveDate,
     billing_day: i64,
@@ -327,7 +300,7 @@ fn charge(
         currency: currency.code().to_owned(),
         date_label: date_label(next_charge_date(today, billing_day, decided)),
         total_minor: total,
-        estimated_fee_minor: estimated_fee(total, currency),
+        estimated_fee_minor: fees.estimate(total),
         min_charge_minor: min,
         will_carry_forward: total < min && max_carried < config.max_carry_cycles,
         items,
@@ -356,7 +329,15 @@ pub async fn preview(
     let billing_day = profile(db, supporter)
         .await?
         .map_or_else(|| default_billing_day(today), |(d, _)| d);
-    let mut all = upcoming(db, &state.billing, supporter, today, billing_day).await?;
+    let mut all = upcoming(
+        db,
+        &state.billing,
+        state.processor.as_ref(),
+        supporter,
+        today,
+        billing_day,
+    )
+    .await?;
     let mut items = all.remove(&r.currency).map(|c| c.items).unwrap_or_default();
     let (name, _) = names(db, r.id).await?;
     items.push(UpcomingItem {
@@ -375,8 +356,10 @@ pub async fn preview(
     .bind(cycle_of(today))
     .fetch_optional(db.pool())
     .await?;
+    let fees = state.processor.fee_schedule(r.currency);
     let next = charge(
         &state.billing,
+        fees,
         r.currency,
         today,
         billing_day,
@@ -390,8 +373,8 @@ pub async fn preview(
     Ok(DonationPreview {
         amount_minor: amount.minor,
         share_minor: share,
-        alone_fee_minor: estimated_fee(amount.minor, r.currency),
-        fee_rule: fee_rule(r.currency),
+        alone_fee_minor: fees.estimate(amount.minor),
+        fee_rule: fees.describe(r.currency),
         charge: next,
     })
 }
@@ -590,7 +573,15 @@ pub async fn billing(
     let billing_day = profile.as_ref().map(|(d, _)| *d);
     let effective = billing_day.unwrap_or_else(|| default_billing_day(today));
     let payment_method = profile.and_then(|(_, m)| m);
-    let upcoming = upcoming(db, &state.billing, supporter, today, effective).await?;
+    let upcoming = upcoming(
+        db,
+        &state.billing,
+        state.processor.as_ref(),
+        supporter,
+        today,
+        effective,
+    )
+    .await?;
     let pledges: Vec<PledgeDbRow> = sqlx::query_as(&format!(
         "{PLEDGE_SELECT} where p.supporter_id = $1 \
          order by case when p.status = 'cancelled' then 1 else 0 end, p.created_at desc, p.id desc"
@@ -698,17 +689,5 @@ mod tests {
         assert_eq!(next_charge_date(d("2026-06-20"), 12, true), d("2026-07-12"));
         assert_eq!(next_charge_date(d("2026-12-31"), 28, true), d("2027-01-28"));
         assert_eq!(default_billing_day(d("2026-01-31")), 28);
-    }
-
-    #[test]
-    fn fee_rules_read_like_a_price_list() {
-        assert_eq!(fee_rule(Currency::USD), "2.9% + $0.30");
-        assert_eq!(fee_rule(Currency::KRW), "3.4%");
-        assert_eq!(estimated_fee(700, Currency::USD), 50);
-        assert_eq!(
-            estimated_fee(10, Currency::USD),
-            10,
-            "never more than the total"
-        );
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! May import: platform, mail, processors, books, recipients, billing.
 
+pub mod authentication;
 pub mod billing_profile;
 pub mod dashboard;
 pub mod pledges;

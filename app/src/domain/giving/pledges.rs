@@ -2,7 +2,7 @@
 //! who is asking: a supporter may only change their own pledges, and nobody may give to a page
 //! they own.
 
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money, MoneyError};
 

@@ -2,11 +2,13 @@
 //! usually in the same transaction as the change it reports, and a worker drains the table
 //! through a [`Mailer`]: SMTP when `SMTP_URL` is set, otherwise `.eml` files in a folder.
 //! A message that fails is retried with growing delays; none is lost while SMTP is down.
+//!
+//! May import: platform, processors.
 
 pub mod templates;
 
 use crate::domain::Db;
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 pub use lettre::message::Mailbox;
 use lettre::message::MultiPart;
 use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};

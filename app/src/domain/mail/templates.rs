@@ -139,7 +139,7 @@ pub fn payment_failed(
         "authentication_failed" | "payment_intent_authentication_failure" => {
             "your bank could not confirm the payment"
         }
-        c if crate::domain::giving::dashboard::payment_method_unusable(c) => {
+        c if crate::domain::processors::payment_method_unusable(c) => {
             "your saved payment method can no longer be used"
         }
         _ => "your bank declined it",

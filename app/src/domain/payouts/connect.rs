@@ -24,7 +24,7 @@
 
 use crate::domain::books::trail;
 use crate::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::processors::ProcessorError;
 use crate::domain::processors::stripe::{StripeProcessor, TransferOutcome, TransferRequest};
 use crate::domain::{AppState, Db};

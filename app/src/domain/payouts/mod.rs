@@ -1,4 +1,5 @@
-//! Payouts: a recipient's money leaving Chipin. A payout is recorded (by the operator, the
+//! How does money leave Chipin? Payouts (recorded by hand, or sent by Stripe Connect runs) and
+//! the expenses a cause publishes. A payout is recorded (by the operator, the
 //! recipient, or later a processor's transfer) in transit, then marked paid when it arrives.
 //!
 //! A creator's payout takes from its balance (`recipient → payouts in transit`); a cause's
@@ -6,6 +7,8 @@
 //! transit`), since the platform holds a cause's funds until an expense is paid. Either way the
 //! payout is linked to the donation items' shares it paid, oldest first (see
 //! [`crate::domain::books::trail`]), and never exceeds what is available.
+//!
+//! May import: platform, mail, processors, books, recipients, billing.
 
 pub mod connect;
 pub mod expenses;
@@ -14,9 +17,8 @@ use crate::domain::Db;
 use crate::domain::billing::disputes::FREEZES;
 use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
 use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES};
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::{now, parse_day};
 use crate::money::{Currency, Money, MoneyError};
-use chrono::{Datelike as _, NaiveDate};
 
 /// The most one payout may be for, in minor units.
 pub const MAX_PAYOUT_MINOR: i64 = 100_000_000_000;
@@ -95,23 +97,6 @@ pub fn parse_fields(
         reference: reference.to_owned(),
         by,
     })
-}
-
-/// A day typed as `YYYY-MM-DD`, as unix seconds at midnight UTC; not in the future.
-pub fn parse_day(raw: &str) -> Result<i64, &'static str> {
-    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "Give the date as YYYY-MM-DD.")?;
-    let at = day
-        .and_hms_opt(0, 0, 0)
-        .map(|t| t.and_utc().timestamp())
-        .ok_or("Give the date as YYYY-MM-DD.")?;
-    if at > now() + 86_400 {
-        return Err("The date cannot be in the future.");
-    }
-    if day.year_ce().1 < 2000 {
-        return Err("Give a date from this century.");
-    }
-    Ok(at)
 }
 
 /// The kind and currency of a recipient, if `owner` (when given) owns it.
@@ -531,7 +516,7 @@ pub async fn studio_page(
     recipient: i64,
     stripe: bool,
 ) -> Result<crate::model::trail::PayoutsPage, PayoutError> {
-    use crate::domain::payouts::expenses::day_label;
+    use crate::domain::platform::clock::iso_day;
     use crate::model::trail::{PayoutRow, PayoutShareRow, PayoutsPage};
     let (kind, currency) = recipient_of(db, recipient, Some(owner)).await?;
     let (name,): (String,) = sqlx::query_as("select name from recipients where id = $1")
@@ -551,7 +536,7 @@ pub async fn studio_page(
                 id: p.id,
                 amount_minor: p.amount.minor,
                 reference: p.reference,
-                paid_on: day_label(p.paid_on),
+                paid_on: iso_day(p.paid_on),
                 paid: p.paid,
                 recorded_by: p.recorded_by,
                 transfer_ref: p.transfer_ref,
@@ -562,7 +547,7 @@ pub async fn studio_page(
                     .into_iter()
                     .map(|s| PayoutShareRow {
                         item_id: s.item_id,
-                        charged_on: day_label(s.charged_at),
+                        charged_on: iso_day(s.charged_at),
                         net_minor: s.net.minor,
                         amount_minor: s.amount.minor,
                         refunded: s.refunded,

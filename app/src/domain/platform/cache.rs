@@ -1,16 +1,7 @@
-//! Public reads kept in memory for a few seconds. Every visitor without a session sees the
-//! same creator page, cause ledger and explore list, and working one out takes several
-//! queries, so under load each is worked out once and served from memory until it expires.
-//!
-//! Staleness is bounded twice: an entry lives at most its time to live, and an entry kept
-//! for public pages is also dropped by the first write that could change it, because every
-//! request that may write notes a [`Changes`] generation once it is answered.
+//! Reads kept in memory for a few seconds: a [`Shelf`] works each value out once under load
+//! and serves it from memory until it expires or a write moves the [`Changes`] generation on.
+//! What is kept is chosen by its users (the public pages: `recipients::public_cache`).
 
-use crate::domain::Db;
-use crate::domain::recipients::explore;
-use crate::domain::recipients::{public_page, studio};
-use crate::model::studio::PostView;
-use crate::model::{ExploreFilter, ExplorePage, RecipientPage};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -35,71 +26,6 @@ impl Changes {
     /// Something may have changed: entries worked out before now are stale.
     pub fn note(&self) {
         self.0.fetch_add(1, Ordering::AcqRel);
-    }
-}
-
-/// The public reads kept in memory, shared by every request.
-#[derive(Debug)]
-pub struct PublicCache {
-    changes: Changes,
-    /// Explore lists live out their time: ordering by supporters reads every pledge, so a
-    /// list is not worked out again for each new pledge; new ones show when it expires.
-    explore: Shelf<ExplorePage>,
-    pages: Shelf<Option<RecipientPage>>,
-    /// Posts as a visitor without a session sees them.
-    posts: Shelf<Option<Vec<PostView>>>,
-}
-
-impl PublicCache {
-    /// Explore lists kept for `explore_ttl`, public pages for `page_ttl` (zero: not kept).
-    pub fn new(explore_ttl: Duration, page_ttl: Duration) -> Self {
-        Self {
-            changes: Changes::default(),
-            explore: Shelf::new(explore_ttl),
-            pages: Shelf::new(page_ttl),
-            posts: Shelf::new(page_ttl),
-        }
-    }
-
-    /// A write that may change what public pages show has happened.
-    pub fn note_change(&self) {
-        self.changes.note();
-    }
-
-    /// [`explore::explore`] for `filter`.
-    pub async fn explore(
-        &self,
-        db: &Db,
-        filter: ExploreFilter,
-    ) -> Result<ExplorePage, sqlx::Error> {
-        let key = filter.query_string(filter.page);
-        self.explore
-            .get_or_load(&key, 0, explore::explore(db, filter))
-            .await
-    }
-
-    /// [`public_page::load`] for `slug`.
-    pub async fn recipient_page(
-        &self,
-        db: &Db,
-        slug: &str,
-    ) -> Result<Option<RecipientPage>, sqlx::Error> {
-        let generation = self.changes.current();
-        self.pages
-            .get_or_load(slug, generation, public_page::load(db, slug))
-            .await
-    }
-
-    /// [`studio::posts_for`] the page at `slug` as a visitor without a session sees them.
-    pub async fn public_posts(
-        &self,
-        db: &Db,
-        slug: &str,
-    ) -> Result<Option<Vec<PostView>>, sqlx::Error> {
-        let generation = self.changes.current();
-        self.posts
-            .get_or_load(slug, generation, studio::posts_for(db, slug, None))
-            .await
     }
 }
 

@@ -161,11 +161,6 @@ fn sqlite_url_creating_dirs(url: &str) -> Result<String, DbError> {
     Ok(url)
 }
 
-/// Seconds since the Unix epoch: how Chipin stores instants.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

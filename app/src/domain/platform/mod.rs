@@ -4,6 +4,7 @@
 //! May import: nothing else in the domain.
 
 pub mod cache;
+pub mod clock;
 pub mod db;
 pub mod markdown;
 pub mod settings;

@@ -1,12 +1,19 @@
-//! The payment processor as Chipin sees it, shaped after Stripe: an off-session charge
-//! (PaymentIntent) for a saved payment method, made with an idempotency key, whose outcome is
-//! success (with the fee), a decline with a code, a request for authentication (3-D Secure),
-//! or "processing" (settled later by webhook); and refunds.
+//! Who moves the money, and what does it cost? The payment processor as Chipin sees it,
+//! shaped after Stripe: an off-session charge (PaymentIntent) for a saved payment method, made
+//! with an idempotency key, whose outcome is success (with the fee), a decline with a code, a
+//! request for authentication (3-D Secure), or "processing" (settled later by webhook);
+//! refunds; the fee schedule estimates are made from. Two adapters: `simulated` (test cards,
+//! no keys) and `stripe` (its API calls, Checkout, the webhook signature, Connect's API).
+//!
+//! May import: platform.
 
+pub mod fees;
 pub mod simulated;
 pub mod stripe;
 
-use crate::money::Money;
+pub use fees::FeeSchedule;
+
+use crate::money::{Currency, Money};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -77,6 +84,11 @@ pub enum ProcessorError {
 
 /// A payment processor: the built-in simulation, or Stripe.
 pub trait PaymentProcessor: Send + Sync + std::fmt::Debug {
+    /// What a card payment in `currency` costs, for the estimates shown before paying. The
+    /// fee recorded for a charge is always the one the processor reports for it.
+    fn fee_schedule(&self, currency: Currency) -> FeeSchedule {
+        FeeSchedule::standard(currency)
+    }
     fn charge(
         &self,
         request: ChargeRequest,
@@ -96,4 +108,11 @@ pub trait PaymentProcessor: Send + Sync + std::fmt::Debug {
         let _ = processor_ref;
         Box::pin(async { Ok(None) })
     }
+}
+
+/// True for a code the processor gives when the saved payment method itself cannot be
+/// charged any more (missing at Stripe, detached, not activated), rather than a bank's decline.
+pub fn payment_method_unusable(code: &str) -> bool {
+    matches!(code, "resource_missing" | "invalid_payment_method")
+        || (code.starts_with("payment_method_") && code != "payment_method_missing")
 }

@@ -4,12 +4,12 @@
 //! schedule per currency; a repeated idempotency key returns the first answer; and it can add
 //! latency and a rate limit for benchmarks. Every call is recorded for tests.
 
-use crate::domain::billing::fee_split::percentage_fee;
+use super::fees::FeeSchedule;
 use crate::domain::processors::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
 };
-use crate::money::{Currency, Money};
+use crate::money::Money;
 use std::collections::HashMap;
 use std::num::NonZeroU32;
 use std::sync::Mutex;
@@ -35,39 +35,6 @@ pub mod methods {
             "Requires authentication (3-D Secure)",
         ),
     ];
-}
-
-/// A processor fee: basis points of the amount plus a fixed part in minor units.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct FeeRate {
-    pub basis_points: i64,
-    pub fixed_minor: i64,
-}
-
-/// The default schedule: 2.9% + 30¢ in USD, and the local equivalents elsewhere.
-pub fn default_fee(currency: Currency) -> FeeRate {
-    match currency {
-        Currency::USD => FeeRate {
-            basis_points: 290,
-            fixed_minor: 30,
-        },
-        Currency::EUR => FeeRate {
-            basis_points: 290,
-            fixed_minor: 25,
-        },
-        Currency::GBP => FeeRate {
-            basis_points: 290,
-            fixed_minor: 20,
-        },
-        Currency::KRW => FeeRate {
-            basis_points: 340,
-            fixed_minor: 0,
-        },
-        Currency::JPY => FeeRate {
-            basis_points: 360,
-            fixed_minor: 0,
-        },
-    }
 }
 
 /// One call as the simulated processor saw it.
@@ -160,9 +127,8 @@ impl SimulatedProcessor {
         };
         match request.payment_method.as_str() {
             methods::SUCCEEDS => {
-                let rate = default_fee(request.amount.currency);
-                let fee = percentage_fee(request.amount.minor, rate.basis_points, rate.fixed_minor)
-                    .min(request.amount.minor);
+                let fee =
+                    FeeSchedule::standard(request.amount.currency).estimate(request.amount.minor);
                 ChargeOutcome::Succeeded {
                     processor_ref: reference,
                     fee_minor: fee,
@@ -184,11 +150,9 @@ impl SimulatedProcessor {
 /// Like a Stripe PaymentIntent, the payment keeps the reference it was given when it asked.
 pub fn finish_authentication(processor_ref: &str, amount: Money, passes: bool) -> ChargeOutcome {
     if passes {
-        let rate = default_fee(amount.currency);
         ChargeOutcome::Succeeded {
             processor_ref: processor_ref.to_owned(),
-            fee_minor: percentage_fee(amount.minor, rate.basis_points, rate.fixed_minor)
-                .min(amount.minor),
+            fee_minor: FeeSchedule::standard(amount.currency).estimate(amount.minor),
         }
     } else {
         ChargeOutcome::Declined {
@@ -290,6 +254,7 @@ impl PaymentProcessor for SimulatedProcessor {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::money::Currency;
 
     fn request(key: &str, method: &str, minor: i64) -> ChargeRequest {
         ChargeRequest {

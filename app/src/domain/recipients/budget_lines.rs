@@ -6,7 +6,7 @@
 
 use crate::domain::Db;
 use crate::domain::books::trail::LIVE_EXPENSE_SHARES;
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::model::trail::BudgetLineRow;
 
 /// The longest budget line name and description, in characters.

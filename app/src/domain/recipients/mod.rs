@@ -1,14 +1,22 @@
-//! Creating creator and cause pages and their tiers. What the public sees of them is in
-//! [`explore`](super::explore) and [`public_page`](super::public_page).
+//! Who can be supported, and what do people see of them? Creator and cause pages, their
+//! tiers, posts and budget lines; finding them (explore); and the read models the public
+//! (public page, kept in memory for a moment) and the owner's studio (pages, supporters and
+//! income reports) see.
+//!
+//! Every change to a page goes through [`OwnedPage`]: loading one proves the caller owns the
+//! page, so no function that changes a page can forget to check.
+//!
+//! May import: platform, books.
 
 pub mod budget_lines;
 pub mod explore;
+pub mod public_cache;
 pub mod public_page;
 pub mod reports;
 pub mod studio;
 
 use crate::domain::Db;
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::money::{Currency, Money};
 
 /// What can go wrong creating or changing a recipient or tier.

@@ -7,7 +7,7 @@
 //! still counts in totals, without a name).
 
 use crate::domain::Db;
-use crate::domain::giving::dashboard::instant_label;
+use crate::domain::platform::clock::instant_label;
 use crate::domain::platform::markdown;
 use crate::model::{
     CauseLedger, LedgerIncome, PublicSupporter, PublicTip, RecipientKind, RecipientPage, TierView,
@@ -247,8 +247,8 @@ async fn cause_ledger(db: &Db, recipient: i64) -> Result<CauseLedger, sqlx::Erro
             .0
             .parse()
             .unwrap_or(crate::money::Currency::USD);
-    let totals = crate::domain::payouts::expenses::totals(db, recipient, currency).await?;
-    let expenses = crate::domain::payouts::expenses::rows(db, recipient, currency).await?;
+    let totals = crate::domain::books::cause_ledger::totals(db, recipient, currency).await?;
+    let expenses = crate::domain::books::cause_ledger::rows(db, recipient, currency).await?;
     let (budget_lines, unearmarked) =
         crate::domain::recipients::budget_lines::rows(db, recipient).await?;
     Ok(CauseLedger {

@@ -11,6 +11,7 @@
 //! an overflow is an error rather than a wrong total.
 
 use crate::domain::Db;
+use crate::domain::platform::clock::{iso_day, midnight};
 use crate::model::reports::{
     IncomeReport, MonthIncome, Statement, StatementRow, StatementTotal, SupporterRow,
     SupportersReport,
@@ -81,18 +82,6 @@ pub fn decimal(minor: i64, currency: &str) -> String {
 
 fn add(a: i64, b: i64) -> Result<i64, ReportError> {
     a.checked_add(b).ok_or(ReportError::Overflow)
-}
-
-/// Unix seconds at midnight UTC starting `date`.
-fn midnight(date: NaiveDate) -> i64 {
-    date.and_hms_opt(0, 0, 0)
-        .map_or(0, |d| d.and_utc().timestamp())
-}
-
-fn day(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }
 
 fn first_of_month(date: NaiveDate) -> NaiveDate {
@@ -170,7 +159,7 @@ pub async fn supporters(
                 tier: r.tier.unwrap_or_else(|| "Custom".to_owned()),
                 amount_minor: r.amount_minor,
                 currency: r.currency,
-                since: day(r.created_at),
+                since: iso_day(r.created_at),
                 status: PledgeStatus::from_db(&r.status),
             })
             .collect(),
@@ -334,7 +323,7 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
         t.platform_fee_minor = add(t.platform_fee_minor, row.platform_fee_minor)?;
         t.net_minor = add(t.net_minor, row.net_minor)?;
         out.push(StatementRow {
-            date: day(row.paid_at),
+            date: iso_day(row.paid_at),
             recipient_name: row.name,
             recipient_slug: row.slug,
             label: match (row.pledge_id, row.period) {

@@ -8,7 +8,7 @@
 //! pledge, unlocks what the cheaper tiers unlock. Paused and cancelled pledges unlock nothing.
 
 use crate::domain::Db;
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::{iso_day, now};
 use crate::domain::platform::markdown;
 use crate::domain::recipients::{self, NewRecipient, NewTier, RecipientError, Slug, text};
 use crate::model::RecipientKind;
@@ -118,13 +118,6 @@ fn goal(raw: &str, currency: Currency) -> Result<Option<i64>, RecipientError> {
             .map(|m| Some(m.minor))
             .map_err(|e| field("goal", e.to_string())),
     }
-}
-
-/// `YYYY-MM-DD` of a unix time.
-fn date_label(ts: i64) -> String {
-    chrono::DateTime::from_timestamp(ts, 0)
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_default()
 }
 
 /// An amount in minor units as a person would type it: `500.00`, `5000`.
@@ -596,7 +589,7 @@ pub async fn studio_page(
             .unwrap_or_default(),
         currency: r.currency,
         bio_md: r.bio_md,
-        deadline: r.deadline.map(date_label).unwrap_or_default(),
+        deadline: r.deadline.map(iso_day).unwrap_or_default(),
         image_url: r.image_url,
         tiers: tiers
             .into_iter()
@@ -623,7 +616,7 @@ pub async fn studio_page(
                 title: p.title,
                 body_md: p.body_md,
                 public: p.public != 0,
-                updated: date_label(p.updated_at.max(p.created_at)),
+                updated: iso_day(p.updated_at.max(p.created_at)),
             })
             .collect(),
     }))
@@ -688,7 +681,7 @@ pub async fn posts_for(
                 PostView {
                     id: p.id,
                     title: p.title,
-                    date: date_label(p.created_at),
+                    date: iso_day(p.created_at),
                     body_html: readable.then(|| markdown::to_safe_html(&p.body_md)),
                     for_tiers: if p.public != 0 {
                         Vec::new()

@@ -1,4 +1,5 @@
-//! Stripe's webhooks: the signature check, and each event applied exactly once.
+//! What does an event Stripe sends change? Each event, its signature checked, applied exactly
+//! once through the scheduler's, the payouts' and the billing profile's own code.
 //!
 //! An event is recorded in `stripe_events` and its effect applied in **one** transaction: a
 //! second delivery of the same event finds its id and changes nothing, and a failure rolls
@@ -36,10 +37,12 @@
 //! Charges are found by their PaymentIntent (`charges.processor_ref`), or — for a charge whose
 //! call was cut off before Chipin recorded the PaymentIntent — by the `chipin_charge_id`
 //! metadata Chipin sends with it.
+//!
+//! May import: platform, processors, books, billing, giving, payouts.
 
 use crate::domain::Db;
 use crate::domain::billing::{BillingConfig, BillingError, charge, disputes, refunds};
-use crate::domain::platform::db::now;
+use crate::domain::platform::clock::now;
 use crate::domain::processors::PaymentProcessor;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;

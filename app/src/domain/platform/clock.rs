@@ -1,0 +1,72 @@
+//! What time is it, and how is a day written? Chipin keeps instants as unix seconds (UTC) in
+//! the database; these are the only functions that read the clock or turn instants into the
+//! labels people see and type.
+
+use chrono::{Datelike as _, NaiveDate};
+
+/// Now, in unix seconds.
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// "12 June 2026".
+pub fn date_label(date: NaiveDate) -> String {
+    date.format("%-d %B %Y").to_string()
+}
+
+/// The day of an instant (unix seconds, UTC) for people: "12 June 2026".
+pub fn instant_label(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0).map_or_else(String::new, |d| date_label(d.date_naive()))
+}
+
+/// `YYYY-MM-DD` of an instant (UTC), for tables, forms and CSV files.
+pub fn iso_day(at: i64) -> String {
+    chrono::DateTime::from_timestamp(at, 0)
+        .map(|d| d.date_naive().to_string())
+        .unwrap_or_default()
+}
+
+/// Unix seconds at midnight UTC starting `date`.
+pub fn midnight(date: NaiveDate) -> i64 {
+    date.and_hms_opt(0, 0, 0)
+        .map_or(0, |d| d.and_utc().timestamp())
+}
+
+/// A day typed as `YYYY-MM-DD`, as unix seconds at midnight UTC; not in the future.
+pub fn parse_day(raw: &str) -> Result<i64, &'static str> {
+    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
+        .map_err(|_| "Give the date as YYYY-MM-DD.")?;
+    let at = day
+        .and_hms_opt(0, 0, 0)
+        .map(|t| t.and_utc().timestamp())
+        .ok_or("Give the date as YYYY-MM-DD.")?;
+    if at > now() + 86_400 {
+        return Err("The date cannot be in the future.");
+    }
+    if day.year_ce().1 < 2000 {
+        return Err("Give a date from this century.");
+    }
+    Ok(at)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels_read_as_people_write_days() {
+        let day = NaiveDate::from_ymd_opt(2026, 6, 12).unwrap();
+        assert_eq!(date_label(day), "12 June 2026");
+        assert_eq!(instant_label(midnight(day) + 3_600), "12 June 2026");
+        assert_eq!(iso_day(midnight(day) + 86_399), "2026-06-12");
+    }
+
+    #[test]
+    fn a_typed_day_is_midnight_utc_and_never_in_the_future() {
+        let day = NaiveDate::from_ymd_opt(2026, 1, 2).unwrap();
+        assert_eq!(parse_day(" 2026-01-02 "), Ok(midnight(day)));
+        assert!(parse_day("02/01/2026").is_err());
+        assert!(parse_day("1999-12-31").is_err());
+        assert!(parse_day("9999-01-01").is_err());
+    }
+}
