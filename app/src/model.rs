@@ -443,13 +443,33 @@ impl ChargeStatus {
     }
 
     pub fn from_db(s: &str) -> Self {
-        match s {
-            "processing" => Self::Processing,
-            "succeeded" => Self::Succeeded,
-            "failed" => Self::Failed,
-            "requires_action" => Self::RequiresAction,
-            _ => Self::Pending,
+        Self::parse_db(s).unwrap_or(Self::Pending)
+    }
+
+    /// The status as a `charges.status` column spells it (a cycle carried forward has no
+    /// charge row; it is spelt as the dashboard names it).
+    pub const fn as_db(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::Processing => "processing",
+            Self::Succeeded => "succeeded",
+            Self::Failed => "failed",
+            Self::RequiresAction => "requires_action",
+            Self::CarriedForward => "carried_forward",
         }
+    }
+
+    /// A `charges.status` value; `None` for anything else.
+    pub fn parse_db(s: &str) -> Option<Self> {
+        [
+            Self::Pending,
+            Self::Processing,
+            Self::Succeeded,
+            Self::Failed,
+            Self::RequiresAction,
+        ]
+        .into_iter()
+        .find(|status| status.as_db() == s)
     }
 }
 

@@ -46,7 +46,7 @@ pub fn spawn(
             }
             // Receipts owed by the latest charges join the outbox first, a few hundred a time.
             let site = &mail_state.billing.site_url;
-            if let Err(e) = billing::charge::write_receipts(&mail_state.db, site, 500).await {
+            if let Err(e) = billing::receipts::write_receipts(&mail_state.db, site, 500).await {
                 tracing::error!(error = %error_chain(&e), "writing receipts failed");
             }
             let from = mail_state.settings.mail_from.clone();

@@ -283,7 +283,7 @@ impl TestApp {
     /// Queued emails to `to`: (subject, text body), oldest first.
     /// Every email queued for `to`, after writing the receipts owed, as the mail worker does.
     pub async fn emails_to(&self, to: &str) -> Vec<(String, String)> {
-        app::domain::billing::charge::write_receipts(
+        app::domain::billing::receipts::write_receipts(
             &self.state.db,
             &self.state.billing.site_url,
             i64::MAX,

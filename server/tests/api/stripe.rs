@@ -6,10 +6,11 @@ use crate::fake_stripe::{FakeStripe, pm};
 use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use crate::processors::stripe_for;
-use app::domain::billing::charge::{Settled, settle_charge};
+use app::domain::billing::settle::{NOT_YET_SETTLED, Settled, settle_charge};
 use app::domain::billing::{self, BillingConfig, FaultPoint, refunds};
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::billing_profile;
+use app::domain::platform::clock::now;
 use app::domain::processors::{ChargeOutcome, PaymentProcessor, RefundRequest};
 use app::money::{Currency, Money};
 use chrono::NaiveDate;
@@ -439,8 +440,17 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
     let outcome = stripe.payment_intent_outcome(&slow_ref).await.unwrap();
     assert!(matches!(outcome, ChargeOutcome::Processing { .. }));
     assert_eq!(
-        settle_charge(db, &config, &outcome).await.unwrap(),
-        Settled::Nothing
+        settle_charge(
+            db,
+            &config,
+            charge_id(db, &outcome).await,
+            outcome.clone(),
+            NOT_YET_SETTLED,
+            now()
+        )
+        .await
+        .unwrap(),
+        Settled::Unchanged
     );
 
     fake.succeed_later(&slow_ref);
@@ -453,12 +463,30 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         }
     );
     assert!(matches!(
-        settle_charge(db, &config, &outcome).await.unwrap(),
-        Settled::Charge(_)
+        settle_charge(
+            db,
+            &config,
+            charge_id(db, &outcome).await,
+            outcome.clone(),
+            NOT_YET_SETTLED,
+            now()
+        )
+        .await
+        .unwrap(),
+        Settled::Changed
     ));
     assert_eq!(
-        settle_charge(db, &config, &outcome).await.unwrap(),
-        Settled::Nothing,
+        settle_charge(
+            db,
+            &config,
+            charge_id(db, &outcome).await,
+            outcome.clone(),
+            NOT_YET_SETTLED,
+            now()
+        )
+        .await
+        .unwrap(),
+        Settled::Unchanged,
         "a repeated webhook changes nothing"
     );
     let (status, _, _, fee) = latest_charge(&app, slow).await;
@@ -475,8 +503,17 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         code: "insufficient_funds".into(),
     };
     assert!(matches!(
-        settle_charge(db, &config, &failed).await.unwrap(),
-        Settled::Charge(_)
+        settle_charge(
+            db,
+            &config,
+            charge_id(db, &failed).await,
+            failed.clone(),
+            NOT_YET_SETTLED,
+            now()
+        )
+        .await
+        .unwrap(),
+        Settled::Changed
     ));
     let (status, _, code, _) = latest_charge(&app, bounced).await;
     assert_eq!(
@@ -496,8 +533,17 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         fee_minor: 45,
     };
     assert_eq!(
-        settle_charge(db, &config, &late).await.unwrap(),
-        Settled::Nothing
+        settle_charge(
+            db,
+            &config,
+            charge_id(db, &late).await,
+            late.clone(),
+            NOT_YET_SETTLED,
+            now()
+        )
+        .await
+        .unwrap(),
+        Settled::Unchanged
     );
     ledger_ok(&app).await;
 }
@@ -778,4 +824,20 @@ fn a_client_secret_is_never_printed() {
         !printed.contains("shh") && printed.contains("pk_test_1"),
         "{printed}"
     );
+}
+
+/// The id of the charge an outcome names by its processor reference.
+async fn charge_id(db: &app::domain::Db, outcome: &ChargeOutcome) -> i64 {
+    let reference = match outcome {
+        ChargeOutcome::Succeeded { processor_ref, .. }
+        | ChargeOutcome::RequiresAuthentication { processor_ref }
+        | ChargeOutcome::Processing { processor_ref } => processor_ref.clone(),
+        ChargeOutcome::Declined { processor_ref, .. } => processor_ref.clone().unwrap_or_default(),
+    };
+    let (id,): (i64,) = sqlx::query_as("select id from charges where processor_ref = $1")
+        .bind(reference)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    id
 }

@@ -1007,7 +1007,7 @@ async fn each_successful_charge_owes_one_receipt_written_once_by_the_mail_worker
     assert_eq!(app.count("receipts_due").await, 2);
     assert_eq!(receipts().await, 0);
     let site = &app.state.billing.site_url;
-    let write = billing::charge::write_receipts;
+    let write = billing::receipts::write_receipts;
     assert_eq!(write(db, site, 1).await.unwrap(), 1);
     assert_eq!(write(db, site, 10).await.unwrap(), 1);
     assert_eq!(write(db, site, 10).await.unwrap(), 0);

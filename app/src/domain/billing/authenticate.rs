@@ -9,12 +9,13 @@
 //! through the same conditional updates, so whichever arrives first wins and the other changes
 //! nothing.
 
-pub use super::charge::commit_authenticated;
+use super::settle::{Settled, WAITING_FOR_THE_SUPPORTER, settle_charge};
 use super::{BillingConfig, BillingError};
 use crate::domain::Db;
 use crate::domain::processors::simulated;
 use crate::domain::processors::stripe::{OnSessionState, StripeProcessor};
 use crate::domain::processors::{ChargeOutcome, ProcessorError};
+use crate::model::ChargeStatus;
 
 use crate::money::{Currency, Money};
 
@@ -100,7 +101,7 @@ pub async fn finish(
     if owner != supporter {
         return Err(AuthenticationError::NotFound);
     }
-    if status != "requires_action" {
+    if ChargeStatus::parse_db(&status) != Some(ChargeStatus::RequiresAction) {
         return Ok(Finished::AlreadySettled);
     }
     let inconsistent = |what: &str| {
@@ -129,5 +130,24 @@ pub async fn finish(
         Ok(finished)
     } else {
         Ok(Finished::AlreadySettled)
+    }
+}
+
+/// Commits the supporter's on-session answer for `charge` through the one settle path, from
+/// "waiting for the supporter" only. False when it changed nothing (another request or the
+/// webhook settled it first, or it still waits).
+pub async fn commit_authenticated(
+    db: &Db,
+    config: &BillingConfig,
+    charge: i64,
+    outcome: ChargeOutcome,
+    at: i64,
+) -> Result<bool, BillingError> {
+    match settle_charge(db, config, charge, outcome, WAITING_FOR_THE_SUPPORTER, at).await? {
+        Settled::Changed => Ok(true),
+        Settled::Unchanged => Ok(false),
+        Settled::FeeRefused => Err(BillingError::Inconsistent(format!(
+            "charge {charge}: the processor reported a fee outside its amount"
+        ))),
     }
 }

@@ -11,10 +11,11 @@
 //!    per supporter, currency and cycle) and, to charge, a `charges` row whose idempotency key
 //!    is derived from supporter, currency, cycle and attempt. This intent is committed before
 //!    any processor call.
-//! 2. **Charge** (`charge.rs`): pending charges are claimed in batches, sent to the processor
-//!    concurrently, and their outcomes committed in one transaction per batch: allocations
-//!    (fee split exactly), the journal entry, and the state of items and pledges. A charge whose
-//!    call failed stays pending and is resent with the same key by the next run.
+//! 2. **Send** (`send.rs`): pending charges are claimed in batches, sent to the processor
+//!    concurrently, and their outcomes committed in one transaction per batch through
+//!    **settle** (`settle.rs`), the one path every processor answer takes, whoever brings it:
+//!    allocations (fee split exactly), the journal entry, and the state of items and pledges. A
+//!    charge whose call failed stays pending and is resent with the same key by the next run.
 //! 3. **Retries** are scheduled before gathering: a declined charge gets a new attempt on the
 //!    retry schedule, and after the last one its items are voided and the pledges paused.
 //!
@@ -25,11 +26,14 @@
 //! May import: platform, mail, processors, books.
 
 pub mod authenticate;
-pub mod charge;
 pub mod disputes;
 pub mod fee_split;
 pub mod gather;
+pub mod receipts;
 pub mod refunds;
+pub mod retries;
+pub mod send;
+pub mod settle;
 
 use crate::domain::Db;
 pub use crate::domain::processors::PaymentProcessor;
@@ -181,12 +185,12 @@ pub async fn run(
         cycle: cycle_of(as_of),
         ..RunSummary::default()
     };
-    charge::schedule_retries(db, config, end_of_day(as_of), &mut summary).await?;
+    retries::schedule_retries(db, config, end_of_day(as_of), &mut summary).await?;
     gather::gather(db, config, as_of, &mut summary, progress).await?;
     if config.fault == Some(FaultPoint::AfterIntents) {
         return Err(BillingError::Injected(FaultPoint::AfterIntents));
     }
-    charge::send_pending(
+    send::send_pending(
         db,
         processor,
         config,

@@ -9,7 +9,7 @@
 use crate::domain::Db;
 use crate::domain::platform::clock::now;
 use crate::domain::platform::db::Backend;
-use crate::money::Currency;
+use crate::money::{Currency, Money};
 use std::collections::BTreeMap;
 
 /// Where money sits or comes from.
@@ -109,6 +109,38 @@ pub struct NewEntry {
     pub lines: Vec<Line>,
 }
 
+impl NewEntry {
+    /// An entry of two lines moving `amount` out of `from` into `to`, for no donation item in
+    /// particular: the shape of payouts, expenses and their corrections.
+    pub fn transfer(
+        kind: EntryKind,
+        from: Account,
+        to: Account,
+        amount: Money,
+        memo: impl Into<String>,
+    ) -> Self {
+        let line = |account, amount_minor| Line {
+            account,
+            currency: amount.currency,
+            amount_minor,
+            item_id: None,
+        };
+        Self {
+            kind,
+            charge_id: None,
+            reverses_entry_id: None,
+            memo: memo.into(),
+            lines: vec![line(from, -amount.minor), line(to, amount.minor)],
+        }
+    }
+
+    /// This entry, marked as reversing the entry `reversed`.
+    pub fn reversing(mut self, reversed: i64) -> Self {
+        self.reverses_entry_id = Some(reversed);
+        self
+    }
+}
+
 /// Why an entry was refused, or the journal could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
@@ -204,7 +236,9 @@ pub async fn post_many(
 }
 
 /// Posts the entry of every charge in `charges` (a JSON array of charge ids, see
-/// [`crate::domain::platform::sql::json_param`]) from its allocations, in the caller's transaction.
+/// [`crate::domain::platform::sql::json_param`]) from its allocations, in the caller's
+/// transaction, dated `at`: the moment the charge succeeded as its settling counts it (a
+/// billing run's as-of time, so a back-dated run's journal and charges agree).
 ///
 /// Each item's gross leaves `supporter_payments` and arrives as its processor fee share, its
 /// platform fee share and the recipient's net; zero lines are left out. The lines balance
@@ -214,6 +248,7 @@ pub async fn post_charges(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     charges: &str,
+    at: i64,
 ) -> Result<(), LedgerError> {
     let ids = crate::domain::platform::sql::json_ids(backend, 1);
     sqlx::query(&format!(
@@ -222,7 +257,7 @@ pub async fn post_charges(
          from charges c where c.id in ({ids}) order by c.id"
     ))
     .bind(charges)
-    .bind(now())
+    .bind(at)
     .execute(&mut **tx)
     .await?;
     let from = format!(

@@ -8,7 +8,7 @@
 
 use crate::domain::Db;
 use crate::domain::books::cause_ledger::{rows, totals};
-use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
 use crate::domain::recipients::budget_lines;
@@ -239,26 +239,13 @@ pub async fn record_checked(
     };
     let entry = journal::post(
         &mut tx,
-        NewEntry {
-            kind: EntryKind::Expense,
-            charge_id: None,
-            reverses_entry_id: None,
-            memo: format!("expense: {}", expense.description),
-            lines: vec![
-                Line {
-                    account: Account::Recipient(cause),
-                    currency,
-                    amount_minor: -expense.amount.minor,
-                    item_id: None,
-                },
-                Line {
-                    account: Account::CauseSpending(cause),
-                    currency,
-                    amount_minor: expense.amount.minor,
-                    item_id: None,
-                },
-            ],
-        },
+        NewEntry::transfer(
+            EntryKind::Expense,
+            Account::Recipient(cause),
+            Account::CauseSpending(cause),
+            Money::new(expense.amount.minor, currency),
+            format!("expense: {}", expense.description),
+        ),
     )
     .await?;
     let (id,): (i64,) = sqlx::query_as(
@@ -336,26 +323,14 @@ pub async fn correct(
     }
     let correction = journal::post(
         &mut tx,
-        NewEntry {
-            kind: EntryKind::Correction,
-            charge_id: None,
-            reverses_entry_id: Some(entry_id),
-            memo: format!("correction of expense {expense}: {reason}"),
-            lines: vec![
-                Line {
-                    account: Account::CauseSpending(cause),
-                    currency,
-                    amount_minor: -amount,
-                    item_id: None,
-                },
-                Line {
-                    account: Account::Recipient(cause),
-                    currency,
-                    amount_minor: amount,
-                    item_id: None,
-                },
-            ],
-        },
+        NewEntry::transfer(
+            EntryKind::Correction,
+            Account::CauseSpending(cause),
+            Account::Recipient(cause),
+            Money::new(amount, currency),
+            format!("correction of expense {expense}: {reason}"),
+        )
+        .reversing(entry_id),
     )
     .await?;
     sqlx::query("update expenses set correction_entry_id = $1 where id = $2")

@@ -15,7 +15,7 @@ pub mod expenses;
 
 use crate::domain::Db;
 use crate::domain::billing::disputes::FREEZES;
-use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
+use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
 use crate::money::{Currency, Money, MoneyError};
@@ -220,26 +220,13 @@ pub(crate) async fn insert_payout(
     };
     let entry = journal::post(
         tx,
-        NewEntry {
-            kind: EntryKind::Payout,
-            charge_id: None,
-            reverses_entry_id: None,
-            memo: format!("payout {}", payout.reference),
-            lines: vec![
-                Line {
-                    account: from,
-                    currency,
-                    amount_minor: -payout.amount.minor,
-                    item_id: None,
-                },
-                Line {
-                    account: Account::PayoutsInTransit,
-                    currency,
-                    amount_minor: payout.amount.minor,
-                    item_id: None,
-                },
-            ],
-        },
+        NewEntry::transfer(
+            EntryKind::Payout,
+            from,
+            Account::PayoutsInTransit,
+            payout.amount,
+            format!("payout {}", payout.reference),
+        ),
     )
     .await?;
     let (id,): (i64,) = sqlx::query_as(
@@ -293,26 +280,14 @@ pub(crate) async fn return_payout(
     };
     let entry = journal::post(
         tx,
-        NewEntry {
-            kind: EntryKind::Correction,
-            charge_id: None,
-            reverses_entry_id: Some(entry_id),
-            memo: format!("payout {payout} returned"),
-            lines: vec![
-                Line {
-                    account: held,
-                    currency,
-                    amount_minor: -amount,
-                    item_id: None,
-                },
-                Line {
-                    account: to,
-                    currency,
-                    amount_minor: amount,
-                    item_id: None,
-                },
-            ],
-        },
+        NewEntry::transfer(
+            EntryKind::Correction,
+            held,
+            to,
+            Money::new(amount, currency),
+            format!("payout {payout} returned"),
+        )
+        .reversing(entry_id),
     )
     .await?;
     let reason: String = reason.chars().take(500).collect();
@@ -372,26 +347,13 @@ pub(crate) async fn mark_paid_in(
     let currency: Currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
     let entry = journal::post(
         tx,
-        NewEntry {
-            kind: EntryKind::Payout,
-            charge_id: None,
-            reverses_entry_id: None,
-            memo: format!("payout {payout} arrived"),
-            lines: vec![
-                Line {
-                    account: Account::PayoutsInTransit,
-                    currency,
-                    amount_minor: -amount,
-                    item_id: None,
-                },
-                Line {
-                    account: Account::PayoutsPaid,
-                    currency,
-                    amount_minor: amount,
-                    item_id: None,
-                },
-            ],
-        },
+        NewEntry::transfer(
+            EntryKind::Payout,
+            Account::PayoutsInTransit,
+            Account::PayoutsPaid,
+            Money::new(amount, currency),
+            format!("payout {payout} arrived"),
+        ),
     )
     .await?;
     sqlx::query("update payouts set paid_entry_id = $1 where id = $2")

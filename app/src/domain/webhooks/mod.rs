@@ -41,9 +41,12 @@
 //! May import: platform, processors, books, billing, giving, payouts.
 
 use crate::domain::Db;
-use crate::domain::billing::{BillingConfig, BillingError, charge, disputes, refunds};
+use crate::domain::billing::settle::{NOT_YET_SETTLED, Settled, settle_one};
+use crate::domain::billing::{BillingConfig, BillingError, disputes, refunds};
 use crate::domain::platform::clock::now;
+use crate::domain::processors::ChargeOutcome;
 use crate::domain::processors::PaymentProcessor;
+use crate::model::ChargeStatus;
 use hmac::{Hmac, Mac};
 use serde::Deserialize;
 use serde_json::Value;
@@ -136,6 +139,9 @@ pub enum WebhookError {
     /// The fee of a succeeded payment is not known yet (answered 500; Stripe retries).
     #[error("the fee of {0} is not known yet")]
     FeeUnavailable(String),
+    /// The fee reported for a succeeded payment lies outside its amount (answered 500).
+    #[error("the fee reported for {0} lies outside its amount")]
+    FeeRefused(String),
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("billing")]
@@ -319,7 +325,10 @@ where
     .await
 }
 
-const SETTLEABLE: &[&str] = &["pending", "processing", "requires_action"];
+/// Whether a `charges.status` value is one a webhook may still settle.
+fn settleable(status: &str) -> bool {
+    ChargeStatus::parse_db(status).is_some_and(|s| NOT_YET_SETTLED.contains(&s))
+}
 
 /// Verifies nothing: `body` must already have passed [`verify_signature`]. Records the event
 /// and applies it in one transaction; see the module documentation for what each type does.
@@ -337,7 +346,7 @@ pub async fn process(
         let pi: PaymentIntent = object(&event)?;
         let waiting = find_charge(db.pool(), &pi)
             .await?
-            .is_some_and(|(_, status, _, _)| SETTLEABLE.contains(&status.as_str()));
+            .is_some_and(|(_, status, _, _)| settleable(&status));
         let known: Option<(i64,)> = sqlx::query_as("select 1 from stripe_events where id = $1")
             .bind(&event.id)
             .fetch_optional(db.pool())
@@ -392,7 +401,9 @@ async fn apply(
         "payment_intent.succeeded" => {
             payment_succeeded(tx, db, config, object(event)?, looked_up_fee, at).await?
         }
-        "payment_intent.payment_failed" => payment_failed(tx, config, object(event)?, at).await?,
+        "payment_intent.payment_failed" => {
+            payment_failed(tx, db, config, object(event)?, at).await?
+        }
         "setup_intent.succeeded" => {
             let si: SetupIntent = object(event)?;
             if si.status != "succeeded" {
@@ -508,7 +519,7 @@ async fn payment_succeeded(
     let Some((id, status, amount, currency)) = find_charge(&mut **tx, &pi).await? else {
         return Ok("ignored: not a Chipin charge".to_owned());
     };
-    if !SETTLEABLE.contains(&status.as_str()) {
+    if !settleable(&status) {
         if status == "failed" {
             tracing::error!(charge = id, payment_intent = %pi.id, "a payment succeeded for a charge recorded as failed");
         }
@@ -521,15 +532,21 @@ async fn payment_succeeded(
     let Some(fee) = expanded_fee(&pi).or(looked_up_fee) else {
         return Err(WebhookError::FeeUnavailable(pi.id));
     };
-    if charge::settle_success(tx, db.backend(), config, id, &pi.id, fee, at).await? {
-        Ok(format!("applied: charge {id} succeeded"))
-    } else {
-        Ok(format!("ignored: charge {id} already settled"))
+    let outcome = ChargeOutcome::Succeeded {
+        processor_ref: pi.id.clone(),
+        fee_minor: fee,
+    };
+    match settle_one(tx, db.backend(), config, id, outcome, NOT_YET_SETTLED, at).await? {
+        Settled::Changed => Ok(format!("applied: charge {id} succeeded")),
+        Settled::Unchanged => Ok(format!("ignored: charge {id} already settled")),
+        // Refused with 500: Stripe delivers it again while the operator looks into it.
+        Settled::FeeRefused => Err(WebhookError::FeeRefused(pi.id)),
     }
 }
 
 async fn payment_failed(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    db: &Db,
     config: &BillingConfig,
     pi: PaymentIntent,
     at: i64,
@@ -540,7 +557,7 @@ async fn payment_failed(
     let Some((id, status, _, _)) = find_charge(&mut **tx, &pi).await? else {
         return Ok("ignored: not a Chipin charge".to_owned());
     };
-    if !SETTLEABLE.contains(&status.as_str()) {
+    if !settleable(&status) {
         return Ok(format!("ignored: charge {id} is already {status}"));
     }
     let error = pi.last_payment_error.as_ref();
@@ -553,10 +570,13 @@ async fn payment_failed(
         // whose confirmation (or its own later event) settles it.
         return Ok(format!("ignored: charge {id} waits for authentication"));
     }
-    if charge::settle_decline(tx, config, id, &pi.id, code, at).await? {
-        Ok(format!("applied: charge {id} declined ({code})"))
-    } else {
-        Ok(format!("ignored: charge {id} already settled"))
+    let outcome = ChargeOutcome::Declined {
+        processor_ref: Some(pi.id.clone()),
+        code: code.to_owned(),
+    };
+    match settle_one(tx, db.backend(), config, id, outcome, NOT_YET_SETTLED, at).await? {
+        Settled::Changed => Ok(format!("applied: charge {id} declined ({code})")),
+        _ => Ok(format!("ignored: charge {id} already settled")),
     }
 }
 

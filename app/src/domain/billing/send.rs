@@ -1,0 +1,308 @@
+//! Sending: pending charges are claimed a batch at a time, sent to the processor with their
+//! idempotency keys, and what came back is committed a batch per transaction through
+//! [`settle`], the one settle path.
+
+use super::settle::{CHARGE_COLUMNS, Charge, ChargeRow, SENT_BY_A_RUN, Settled, settle};
+use super::{BillingConfig, BillingError, FaultPoint, Progress, RunSummary};
+use crate::domain::Db;
+use crate::domain::platform::clock::now as wall_clock;
+use crate::domain::platform::db::Backend;
+use crate::domain::platform::sql::{json_ids, json_param};
+use crate::domain::processors::{ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError};
+use crate::model::ChargeStatus;
+use crate::money::Money;
+use futures::{SinkExt as _, StreamExt as _};
+use std::collections::HashMap;
+
+/// A claimed charge with what sending it needs.
+#[derive(Clone, Debug)]
+struct Claimed {
+    charge: Charge,
+    payment_method: Option<String>,
+    customer: Option<String>,
+}
+
+/// What came back for one claimed charge.
+type Outcome = (Claimed, Result<ChargeOutcome, ProcessorError>);
+
+/// How long an outcome may wait for others before its batch is committed anyway.
+const COMMIT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
+
+/// Sends every pending charge once (those already pending when the run reaches them).
+///
+/// Claiming, calling and committing overlap: batches of pending charges are claimed as the
+/// calls need them, up to `concurrency` calls are in flight at any moment, and outcomes are
+/// committed a batch per transaction while the next calls are already under way. A slow or
+/// rate-limited processor therefore sets the pace, not the round trips between phases.
+pub async fn send_pending(
+    db: &Db,
+    processor: &dyn PaymentProcessor,
+    config: &BillingConfig,
+    now: i64,
+    summary: &mut RunSummary,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(), BillingError> {
+    let (to_send,): (i64,) = sqlx::query_as("select count(*) from charges where status = $1")
+        .bind(ChargeStatus::Pending.as_db())
+        .fetch_one(db.pool())
+        .await?;
+    progress(Progress::ChargesToSend(to_send as u64));
+    let batch = config.batch_size.max(1);
+    let writer = Writer::for_backend(db.backend());
+    let writer = &writer;
+    let pace = config.calls_per_second.map(|n| {
+        // One call at a time, evenly spaced: never a burst the processor would refuse.
+        governor::RateLimiter::direct(
+            governor::Quota::per_second(n).allow_burst(std::num::NonZeroU32::MIN),
+        )
+    });
+    let pace = pace.as_ref();
+    let (mut outcomes_in, mut outcomes) = futures::channel::mpsc::channel::<Outcome>(batch);
+
+    let calls = async move {
+        let concurrency = config.concurrency.max(1);
+        let mut in_flight = futures::stream::FuturesUnordered::new();
+        let mut queue: std::collections::VecDeque<Claimed> = std::collections::VecDeque::new();
+        let mut after = 0i64;
+        let mut claimed_all = false;
+        loop {
+            while in_flight.len() < concurrency {
+                if queue.is_empty() && !claimed_all {
+                    let batch = claim(db, writer, config, after).await?;
+                    match batch.last() {
+                        Some(last) => after = last.charge.id,
+                        None => claimed_all = true,
+                    }
+                    queue.extend(batch);
+                }
+                let Some(p) = queue.pop_front() else { break };
+                in_flight.push(call(processor, pace, p));
+            }
+            let Some(outcome) = in_flight.next().await else {
+                return Ok(());
+            };
+            if outcomes_in.send(outcome).await.is_err() {
+                // The committer stopped; its error is the run's.
+                return Ok(());
+            }
+        }
+    };
+
+    let commits = async move {
+        let mut done = 0u64;
+        let mut first = true;
+        loop {
+            let Some(outcome) = outcomes.next().await else {
+                return Ok(());
+            };
+            let mut chunk = Vec::with_capacity(batch);
+            chunk.push(outcome);
+            let deadline = tokio::time::Instant::now() + COMMIT_AFTER;
+            while chunk.len() < batch {
+                match tokio::time::timeout_at(deadline, outcomes.next()).await {
+                    Ok(Some(outcome)) => chunk.push(outcome),
+                    Ok(None) | Err(_) => break,
+                }
+            }
+            if config.fault == Some(FaultPoint::AfterProcessorCalls) {
+                return Err(BillingError::Injected(FaultPoint::AfterProcessorCalls));
+            }
+            done += chunk.len() as u64;
+            commit_outcomes(db, writer, config, chunk, now, summary).await?;
+            progress(Progress::Charged(done));
+            if first && config.fault == Some(FaultPoint::AfterFirstResults) {
+                return Err(BillingError::Injected(FaultPoint::AfterFirstResults));
+            }
+            first = false;
+        }
+    };
+
+    let (called, committed): (Result<(), BillingError>, Result<(), BillingError>) =
+        futures::join!(calls, commits);
+    committed?;
+    called
+}
+
+/// Takes turns between a run's claims and commits where the database has one writer at a
+/// time. SQLite makes a blocked writer sleep and poll; queueing here instead hands the lock
+/// over the moment it is free. PostgreSQL locks rows, so there both go ahead at once.
+struct Writer(Option<tokio::sync::Mutex<()>>);
+
+impl Writer {
+    fn for_backend(backend: Backend) -> Self {
+        Self(matches!(backend, Backend::Sqlite).then(|| tokio::sync::Mutex::new(())))
+    }
+
+    async fn turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.0 {
+            Some(lock) => Some(lock.lock().await),
+            None => None,
+        }
+    }
+}
+
+/// How often a call refused by the processor's rate limit is sent again in one run, and the
+/// first wait before doing so (doubled each time).
+const RATE_LIMIT_RETRIES: u32 = 6;
+const RATE_LIMIT_BACKOFF: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Sends one claimed charge, at the run's pace; a charge without a payment method is declined
+/// without a call. A call refused for the rate limit is sent again, with the same idempotency
+/// key, after a growing wait; if it is still refused the charge stays pending.
+async fn call(
+    processor: &dyn PaymentProcessor,
+    pace: Option<&governor::DefaultDirectRateLimiter>,
+    claimed: Claimed,
+) -> Outcome {
+    let Some(method) = &claimed.payment_method else {
+        let declined = ChargeOutcome::Declined {
+            processor_ref: None,
+            code: "payment_method_missing".into(),
+        };
+        return (claimed, Ok(declined));
+    };
+    let c = &claimed.charge;
+    let request = ChargeRequest {
+        idempotency_key: c.key.clone(),
+        amount: Money::new(c.amount, c.currency),
+        customer: claimed.customer.clone(),
+        payment_method: method.clone(),
+        charge_id: c.id,
+        supporter_id: c.supporter,
+        cycle: c.cycle.clone(),
+    };
+    let mut backoff = RATE_LIMIT_BACKOFF;
+    let mut retries = 0;
+    loop {
+        if let Some(pace) = pace {
+            pace.until_ready().await;
+        }
+        match processor.charge(request.clone()).await {
+            Err(ProcessorError::RateLimited) if retries < RATE_LIMIT_RETRIES => {
+                tokio::time::sleep(backoff).await;
+                backoff *= 2;
+                retries += 1;
+            }
+            outcome => return (claimed, outcome),
+        }
+    }
+}
+
+/// Claims the next batch of pending charges after `after` for this instance, in one
+/// statement: the lease is taken as the rows are chosen, so two instances never share one.
+async fn claim(
+    db: &Db,
+    writer: &Writer,
+    config: &BillingConfig,
+    after: i64,
+) -> Result<Vec<Claimed>, BillingError> {
+    let _turn = writer.turn().await;
+    let wall = wall_clock();
+    let lock = match db.backend() {
+        Backend::Postgres => " for update skip locked",
+        Backend::Sqlite => "",
+    };
+    let rows: Vec<ChargeRow> = sqlx::query_as(&format!(
+        "update charges set claimed_until = $1 where id in \
+           (select id from charges where status = $5 and id > $2 \
+            and (claimed_until is null or claimed_until <= $3) order by id limit $4{lock}) \
+         returning {CHARGE_COLUMNS}"
+    ))
+    .bind(wall + config.claim_lease_secs)
+    .bind(after)
+    .bind(wall)
+    .bind(config.batch_size as i64)
+    .bind(ChargeStatus::Pending.as_db())
+    .fetch_all(db.pool())
+    .await?;
+    if rows.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut charges = rows
+        .into_iter()
+        .map(Charge::try_from)
+        .collect::<Result<Vec<_>, _>>()?;
+    charges.sort_unstable_by_key(|c| c.id);
+    let ids: Vec<i64> = charges.iter().map(|c| c.supporter).collect();
+    let methods: HashMap<i64, (Option<String>, Option<String>)> =
+        sqlx::query_as::<_, (i64, Option<String>, Option<String>)>(&format!(
+            "select user_id, payment_method, processor_customer from billing_profiles \
+         where user_id in ({})",
+            json_ids(db.backend(), 1)
+        ))
+        .bind(json_param(&ids))
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .map(|(user, method, customer)| (user, (method, customer)))
+        .collect();
+    Ok(charges
+        .into_iter()
+        .map(|charge| {
+            let (payment_method, customer) =
+                methods.get(&charge.supporter).cloned().unwrap_or_default();
+            Claimed {
+                charge,
+                payment_method,
+                customer,
+            }
+        })
+        .collect())
+}
+
+/// Commits a batch of outcomes in one transaction. Each charge moves out of `pending` only
+/// once, so an outcome that another instance already committed is skipped. A call that
+/// produced no outcome leaves its charge pending, its claim released, for the next run.
+async fn commit_outcomes(
+    db: &Db,
+    writer: &Writer,
+    config: &BillingConfig,
+    outcomes: Vec<Outcome>,
+    now: i64,
+    summary: &mut RunSummary,
+) -> Result<(), BillingError> {
+    let backend = db.backend();
+    let _turn = writer.turn().await;
+    let mut tx = db.begin_write().await?;
+    let mut answered: Vec<(Charge, ChargeOutcome)> = Vec::with_capacity(outcomes.len());
+    let mut unreachable: Vec<i64> = Vec::new();
+    for (claimed, outcome) in outcomes {
+        match outcome {
+            Ok(outcome) => answered.push((claimed.charge, outcome)),
+            Err(e) => {
+                tracing::warn!(charge = claimed.charge.id, error = %e, "charge not sent; it stays pending for the next run");
+                unreachable.push(claimed.charge.id);
+            }
+        }
+    }
+    // Retries are scheduled from the run's "now" (the end of its as-of day).
+    let settled = settle(
+        &mut tx,
+        backend,
+        config,
+        answered,
+        SENT_BY_A_RUN,
+        now,
+        summary,
+    )
+    .await?;
+    unreachable.extend(
+        settled
+            .iter()
+            .filter(|(_, s)| *s == Settled::FeeRefused)
+            .map(|(id, _)| *id),
+    );
+    if !unreachable.is_empty() {
+        sqlx::query(&format!(
+            "update charges set claimed_until = null where status = $1 and id in ({})",
+            json_ids(backend, 2)
+        ))
+        .bind(ChargeStatus::Pending.as_db())
+        .bind(json_param(&unreachable))
+        .execute(&mut *tx)
+        .await?;
+        summary.charges_unreachable += unreachable.len() as u64;
+    }
+    tx.commit().await?;
+    Ok(())
+}
