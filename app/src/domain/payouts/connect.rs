@@ -27,6 +27,7 @@ use crate::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
 use crate::domain::platform::clock::now;
 use crate::domain::processors::ProcessorError;
 use crate::domain::processors::stripe::{StripeProcessor, TransferOutcome, TransferRequest};
+use crate::domain::recipients::OwnedPage;
 use crate::domain::{AppState, Db};
 use crate::model::trail::{ConnectAccount, ConnectStatus};
 use crate::money::{Currency, Money};
@@ -102,15 +103,14 @@ async fn owned(
     owner: i64,
     recipient: i64,
 ) -> Result<(Option<String>, String), ConnectError> {
-    let row: Option<(Option<String>, String)> = sqlx::query_as(
-        "select r.stripe_account_id, u.email from recipients r join users u on u.id = r.owner_user_id \
-         where r.id = $1 and r.owner_user_id = $2",
-    )
-    .bind(recipient)
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    row.ok_or(ConnectError::NotYours)
+    let page = OwnedPage::load(db, owner, recipient)
+        .await?
+        .ok_or(ConnectError::NotYours)?;
+    let (email,): (String,) = sqlx::query_as("select email from users where id = $1")
+        .bind(page.owner)
+        .fetch_one(db.pool())
+        .await?;
+    Ok((page.stripe_account, email))
 }
 
 /// The page's connected account, created (and remembered) the first time.

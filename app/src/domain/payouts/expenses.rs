@@ -11,7 +11,7 @@ use crate::domain::books::cause_ledger::{rows, totals};
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
-use crate::domain::recipients::budget_lines;
+use crate::domain::recipients::{OwnedPage, budget_lines};
 use crate::money::{Currency, Money};
 
 /// The most one expense may be for, in minor units.
@@ -134,15 +134,10 @@ pub fn parse_receipt_url(raw: &str) -> Result<String, &'static str> {
 
 /// The currency of a cause `owner` owns; [`ExpenseError::NotYours`] for any other page.
 pub async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, ExpenseError> {
-    let row: Option<(String,)> = sqlx::query_as(
-        "select currency from recipients where id = $1 and owner_user_id = $2 and kind = 'cause'",
-    )
-    .bind(cause)
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    let (currency,) = row.ok_or(ExpenseError::NotYours)?;
-    currency.parse().map_err(|_| ExpenseError::NotYours)
+    match OwnedPage::load(db, owner, cause).await? {
+        Some(page) if page.is_cause() => Ok(page.currency),
+        _ => Err(ExpenseError::NotYours),
+    }
 }
 
 /// Each of the cause's donation items' net not yet spent, with its earmark, oldest first.

@@ -18,6 +18,7 @@ use crate::domain::billing::disputes::FREEZES;
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
+use crate::domain::recipients::OwnedPage;
 use crate::money::{Currency, Money, MoneyError};
 
 /// The most one payout may be for, in minor units.
@@ -105,13 +106,19 @@ pub async fn recipient_of(
     recipient: i64,
     owner: Option<i64>,
 ) -> Result<(String, Currency), PayoutError> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "select kind, currency from recipients where id = $1 and ($2 = 0 or owner_user_id = $2)",
-    )
-    .bind(recipient)
-    .bind(owner.unwrap_or(0))
-    .fetch_optional(db.pool())
-    .await?;
+    if let Some(owner) = owner {
+        let page = OwnedPage::load(db, owner, recipient)
+            .await?
+            .ok_or(PayoutError::NotYours)?;
+        let kind = if page.is_cause() { "cause" } else { "creator" };
+        return Ok((kind.to_owned(), page.currency));
+    }
+    // The operator, who may act on any page.
+    let row: Option<(String, String)> =
+        sqlx::query_as("select kind, currency from recipients where id = $1")
+            .bind(recipient)
+            .fetch_optional(db.pool())
+            .await?;
     let (kind, currency) = row.ok_or(PayoutError::NotYours)?;
     let currency = currency.parse().map_err(|_| PayoutError::NotYours)?;
     Ok((kind, currency))

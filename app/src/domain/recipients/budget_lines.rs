@@ -4,6 +4,7 @@
 //! be recorded in it, so the money donors earmarked to it before it was retired is spent on
 //! what they gave it for.
 
+use super::OwnedPage;
 use crate::domain::Db;
 use crate::domain::books::trail::LIVE_EXPENSE_SHARES;
 use crate::domain::platform::clock::now;
@@ -60,14 +61,8 @@ pub fn parse_fields(name: &str, description: &str) -> Result<(String, String), B
 /// The page `owner` owns, if it is a cause: [`BudgetLineError::NotACause`] for their creator
 /// page, [`BudgetLineError::NotYours`] for anyone else's.
 async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<(), BudgetLineError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("select kind from recipients where id = $1 and owner_user_id = $2")
-            .bind(cause)
-            .bind(owner)
-            .fetch_optional(db.pool())
-            .await?;
-    match row {
-        Some((kind,)) if kind == "cause" => Ok(()),
+    match OwnedPage::load(db, owner, cause).await? {
+        Some(page) if page.is_cause() => Ok(()),
         Some(_) => Err(BudgetLineError::NotACause),
         None => Err(BudgetLineError::NotYours),
     }
@@ -181,17 +176,6 @@ pub async fn chosen(
         }
         Some(_) => Ok(Some(id)),
     })
-}
-
-/// The name of a budget line of `recipient`.
-pub async fn name_of(db: &Db, recipient: i64, line: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(String,)> =
-        sqlx::query_as("select name from budget_lines where id = $1 and recipient_id = $2")
-            .bind(line)
-            .bind(recipient)
-            .fetch_optional(db.pool())
-            .await?;
-    Ok(row.map(|(n,)| n))
 }
 
 /// A cause's budget lines (active first, then retired, each by name) with their money, and

@@ -10,10 +10,13 @@
 
 pub mod budget_lines;
 pub mod explore;
+mod owned;
 pub mod public_cache;
 pub mod public_page;
 pub mod reports;
 pub mod studio;
+
+pub use owned::OwnedPage;
 
 use crate::domain::Db;
 use crate::domain::platform::clock::now;
@@ -165,14 +168,10 @@ pub async fn create_tier(
     recipient: i64,
     form: NewTier<'_>,
 ) -> Result<i64, RecipientError> {
-    let row: Option<(String,)> =
-        sqlx::query_as("select currency from recipients where id = $1 and owner_user_id = $2")
-            .bind(recipient)
-            .bind(owner)
-            .fetch_optional(db.pool())
-            .await?;
-    let (currency,) = row.ok_or(RecipientError::NotYours)?;
-    let currency: Currency = currency.parse().map_err(|_| RecipientError::NotYours)?;
+    let page = OwnedPage::load(db, owner, recipient)
+        .await?
+        .ok_or(RecipientError::NotYours)?;
+    let currency = page.currency;
     let fields = tier_fields(&form)?;
     let price = Money::parse(form.price, currency, 1_000_000 * currency.minor_per_major())
         .map_err(|e| RecipientError::Field("price", e.to_string()))?;
@@ -251,16 +250,14 @@ pub(crate) fn tier_fields(form: &NewTier<'_>) -> Result<TierFields, RecipientErr
 
 /// Retires a tier: no new pledges, existing pledges keep their terms.
 pub async fn retire_tier(db: &Db, owner: i64, tier: i64) -> Result<(), RecipientError> {
-    let done = sqlx::query(
-        "update tiers set retired = 1 where id = $1 and recipient_id in (select id from recipients where owner_user_id = $2)",
-    )
-    .bind(tier)
-    .bind(owner)
-    .execute(db.pool())
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(RecipientError::NotYours);
-    }
+    let page = OwnedPage::of_tier(db, owner, tier)
+        .await?
+        .ok_or(RecipientError::NotYours)?;
+    sqlx::query("update tiers set retired = 1 where id = $1 and recipient_id = $2")
+        .bind(tier)
+        .bind(page.id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 

@@ -10,6 +10,7 @@
 //! Sums are taken in Rust with checked arithmetic over the rows, so both databases agree and
 //! an overflow is an error rather than a wrong total.
 
+use super::OwnedPage;
 use crate::domain::Db;
 use crate::domain::platform::clock::{iso_day, midnight};
 use crate::model::reports::{
@@ -88,23 +89,6 @@ fn first_of_month(date: NaiveDate) -> NaiveDate {
     date.with_day(1).unwrap_or(date)
 }
 
-/// The name, kind, currency and goal of `recipient` if `owner` owns it.
-async fn owned_page(
-    db: &Db,
-    owner: i64,
-    recipient: i64,
-) -> Result<(String, String, String, Option<i64>), ReportError> {
-    let row: Option<(String, String, String, Option<i64>)> = sqlx::query_as(
-        "select name, kind, currency, goal_minor from recipients \
-         where id = $1 and owner_user_id = $2",
-    )
-    .bind(recipient)
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    row.ok_or(ReportError::NotYours)
-}
-
 /// How a supporter appears to the page's owner: public supporters by name; anonymous and
 /// private ones without any identity.
 fn shown_name(visibility: &str, display_name: String) -> String {
@@ -134,7 +118,10 @@ pub async fn supporters(
     recipient: i64,
     status: Option<&str>,
 ) -> Result<SupportersReport, ReportError> {
-    let (name, _, _, _) = owned_page(db, owner, recipient).await?;
+    let name = OwnedPage::load(db, owner, recipient)
+        .await?
+        .ok_or(ReportError::NotYours)?
+        .name;
     let status = status.filter(|s| SUPPORTER_STATUSES.contains(s));
     let rows: Vec<SupporterDbRow> = sqlx::query_as(
         "select u.display_name, p.visibility, t.name as tier, p.amount_minor, p.currency, \
@@ -196,8 +183,15 @@ pub async fn income(
     recipient: i64,
     today: NaiveDate,
 ) -> Result<IncomeReport, ReportError> {
-    let (name, kind, currency, goal) = owned_page(db, owner, recipient).await?;
-    let kind = RecipientKind::from_db(&kind);
+    let page = OwnedPage::load(db, owner, recipient)
+        .await?
+        .ok_or(ReportError::NotYours)?;
+    let (name, kind, currency, goal) = (
+        page.name,
+        page.kind,
+        page.currency.code().to_owned(),
+        page.goal_minor,
+    );
     let this_month = first_of_month(today);
     let first = this_month
         .checked_sub_months(Months::new(11))

@@ -10,7 +10,9 @@
 use crate::domain::Db;
 use crate::domain::platform::clock::{iso_day, now};
 use crate::domain::platform::markdown;
-use crate::domain::recipients::{self, NewRecipient, NewTier, RecipientError, Slug, text};
+use crate::domain::recipients::{
+    self, NewRecipient, NewTier, OwnedPage, RecipientError, Slug, text,
+};
 use crate::model::RecipientKind;
 use crate::model::studio::{
     CATEGORIES, PostView, StudioPage, StudioPost, StudioSummary, StudioTier,
@@ -173,18 +175,13 @@ pub async fn create_page(db: &Db, owner: i64, form: PageForm<'_>) -> Result<i64,
     Ok(id)
 }
 
-/// The kind and currency of `recipient`, if `owner` owns it.
+/// The kind (as the database spells it) and currency of a page `owner` owns.
 async fn owned(db: &Db, owner: i64, recipient: i64) -> Result<(String, Currency), RecipientError> {
-    let row: Option<(String, String)> = sqlx::query_as(
-        "select kind, currency from recipients where id = $1 and owner_user_id = $2",
-    )
-    .bind(recipient)
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    let (kind, currency) = row.ok_or(RecipientError::NotYours)?;
-    let currency = currency.parse().map_err(|_| RecipientError::NotYours)?;
-    Ok((kind, currency))
+    let page = OwnedPage::load(db, owner, recipient)
+        .await?
+        .ok_or(RecipientError::NotYours)?;
+    let kind = if page.is_cause() { "cause" } else { "creator" };
+    Ok((kind.to_owned(), page.currency))
 }
 
 /// Saves the page's address, name, tagline, category, bio, goal and (causes) deadline. The
@@ -236,16 +233,14 @@ pub async fn set_image(
     recipient: i64,
     url: &str,
 ) -> Result<(), RecipientError> {
-    let done =
-        sqlx::query("update recipients set image_url = $1 where id = $2 and owner_user_id = $3")
-            .bind(url)
-            .bind(recipient)
-            .bind(owner)
-            .execute(db.pool())
-            .await?;
-    if done.rows_affected() == 0 {
-        return Err(RecipientError::NotYours);
-    }
+    let page = OwnedPage::load(db, owner, recipient)
+        .await?
+        .ok_or(RecipientError::NotYours)?;
+    sqlx::query("update recipients set image_url = $1 where id = $2")
+        .bind(url)
+        .bind(page.id)
+        .execute(db.pool())
+        .await?;
     Ok(())
 }
 
@@ -258,19 +253,11 @@ enum Owned {
 
 /// The page a tier or post belongs to, if `owner` owns it.
 async fn owned_page(db: &Db, owner: i64, row: Owned, id: i64) -> Result<i64, RecipientError> {
-    let table = match row {
-        Owned::Tier => "tiers",
-        Owned::Post => "posts",
+    let page = match row {
+        Owned::Tier => OwnedPage::of_tier(db, owner, id).await?,
+        Owned::Post => OwnedPage::of_post(db, owner, id).await?,
     };
-    let found: Option<(i64,)> = sqlx::query_as(&format!(
-        "select x.recipient_id from {table} x join recipients r on r.id = x.recipient_id \
-         where x.id = $1 and r.owner_user_id = $2"
-    ))
-    .bind(id)
-    .bind(owner)
-    .fetch_optional(db.pool())
-    .await?;
-    found.map(|(r,)| r).ok_or(RecipientError::NotYours)
+    page.map(|p| p.id).ok_or(RecipientError::NotYours)
 }
 
 /// Changes a tier's name, description, perks and supporter limit (its price stays, so what
