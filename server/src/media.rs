@@ -13,7 +13,7 @@ use app::domain::platform::uploads::{
     self, ImageKind, MAX_IMAGE_BYTES, MAX_RECEIPT_BYTES, UploadError,
 };
 use app::domain::recipients::RecipientError;
-use app::domain::recipients::studio;
+use app::domain::recipients::{pages, studio};
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::{Multipart, Path};
@@ -120,7 +120,7 @@ pub async fn upload(
         }
         Err(e) => return refused(recipient, &e),
     };
-    match studio::set_image(
+    match pages::set_image(
         &state.db,
         user.user_id,
         recipient,

@@ -17,8 +17,10 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use {
     crate::api::ssr,
-    crate::domain::recipients::studio::{self, PageForm, PostForm},
+    crate::domain::recipients::pages::{self, PageForm},
+    crate::domain::recipients::posts::{self, PostForm},
     crate::domain::recipients::{self, NewTier, RecipientError},
+    crate::domain::recipients::{studio, tiers},
 };
 
 #[cfg(feature = "ssr")]
@@ -63,7 +65,7 @@ pub async fn get_studio_page(recipient_id: i64) -> Result<StudioPage, AppError> 
 #[server(endpoint = "studio/preview", client = CsrfClient)]
 pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
     ssr::require_user()?;
-    if markdown.chars().count() > studio::POST_BODY_MAX {
+    if markdown.chars().count() > posts::POST_BODY_MAX {
         return Err(AppError::invalid(
             "bio",
             "That text is too long to preview.",
@@ -77,7 +79,7 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
 pub async fn get_posts(slug: String) -> Result<Vec<PostView>, AppError> {
     let state = ssr::state()?;
     let posts = match ssr::session().map(|s| s.user.user_id) {
-        Some(viewer) => studio::posts_for(&state.db, &slug, Some(viewer)).await,
+        Some(viewer) => posts::posts_for(&state.db, &slug, Some(viewer)).await,
         None => state.public_cache.public_posts(&state.db, &slug).await,
     };
     posts.map_err(AppError::internal)?.ok_or(AppError::NotFound)
@@ -98,7 +100,7 @@ pub async fn create_page(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    let id = studio::create_page(
+    let id = pages::create_page(
         &state.db,
         user.user_id,
         PageForm {
@@ -132,7 +134,7 @@ pub async fn update_page(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    studio::update_page(
+    pages::update_page(
         &state.db,
         user.user_id,
         recipient_id,
@@ -192,7 +194,7 @@ pub async fn update_tier(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    let recipient = studio::update_tier(
+    let recipient = tiers::update_tier(
         &state.db,
         user.user_id,
         tier_id,
@@ -219,7 +221,7 @@ pub async fn move_tier(tier_id: i64, direction: String) -> Result<(), AppError> 
         "down" => false,
         _ => return Err(AppError::invalid("direction", "Move a tier up or down.")),
     };
-    let recipient = studio::move_tier(&state.db, user.user_id, tier_id, up).await?;
+    let recipient = tiers::move_tier(&state.db, user.user_id, tier_id, up).await?;
     leptos_axum::redirect(&studio_url(recipient, "?saved=order#tiers"));
     Ok(())
 }
@@ -229,7 +231,7 @@ pub async fn move_tier(tier_id: i64, direction: String) -> Result<(), AppError> 
 pub async fn retire_tier(tier_id: i64) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    let recipient = studio::retire_tier(&state.db, user.user_id, tier_id).await?;
+    let recipient = tiers::retire_tier(&state.db, user.user_id, tier_id).await?;
     leptos_axum::redirect(&studio_url(recipient, "?saved=retired#tiers"));
     Ok(())
 }
@@ -247,7 +249,7 @@ pub async fn create_post(
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     let tier_ids = tier_ids.unwrap_or_default();
-    studio::create_post(
+    posts::create_post(
         &state.db,
         user.user_id,
         recipient_id,
@@ -275,7 +277,7 @@ pub async fn update_post(
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     let tier_ids = tier_ids.unwrap_or_default();
-    let recipient = studio::update_post(
+    let recipient = posts::update_post(
         &state.db,
         user.user_id,
         post_id,
@@ -296,7 +298,7 @@ pub async fn update_post(
 pub async fn delete_post(post_id: i64) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    let recipient = studio::delete_post(&state.db, user.user_id, post_id).await?;
+    let recipient = posts::delete_post(&state.db, user.user_id, post_id).await?;
     leptos_axum::redirect(&studio_url(recipient, "?saved=deleted#posts"));
     Ok(())
 }

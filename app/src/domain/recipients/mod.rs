@@ -11,10 +11,13 @@
 pub mod budget_lines;
 pub mod explore;
 mod owned;
+pub mod pages;
+pub mod posts;
 pub mod public_cache;
 pub mod public_page;
 pub mod reports;
 pub mod studio;
+pub mod tiers;
 
 pub use owned::OwnedPage;
 

@@ -6,7 +6,7 @@
 //! for public pages is also dropped by the first write that could change it, because every
 //! request that may write notes a [`Changes`] generation once it is answered.
 
-use super::{explore, public_page, studio};
+use super::{explore, posts, public_page};
 use crate::domain::Db;
 use crate::domain::platform::cache::{Changes, Shelf};
 use crate::model::studio::PostView;
@@ -65,7 +65,7 @@ impl PublicCache {
             .await
     }
 
-    /// [`studio::posts_for`] the page at `slug` as a visitor without a session sees them.
+    /// [`posts::posts_for`] the page at `slug` as a visitor without a session sees them.
     pub async fn public_posts(
         &self,
         db: &Db,
@@ -73,7 +73,7 @@ impl PublicCache {
     ) -> Result<Option<Vec<PostView>>, sqlx::Error> {
         let generation = self.changes.current();
         self.posts
-            .get_or_load(slug, generation, studio::posts_for(db, slug, None))
+            .get_or_load(slug, generation, posts::posts_for(db, slug, None))
             .await
     }
 }

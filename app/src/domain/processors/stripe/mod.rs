@@ -10,6 +10,7 @@
 //! that belongs to the supporter; card data never reaches Chipin.
 
 mod connect_api;
+pub mod signature;
 pub use connect_api::{ConnectedAccount, TransferOutcome, TransferRequest};
 
 use crate::domain::processors::{

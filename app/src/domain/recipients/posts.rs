@@ -1,0 +1,279 @@
+//! Posts: an owner publishes, edits and deletes them, and readers see the posts they may read.
+//!
+//! Who may read a post restricted to tiers: the page's owner, and a supporter with an open
+//! (active or past-due) pledge to the page that is either at one of the post's tiers or for at
+//! least the monthly price of the cheapest of them — so a higher tier, or a generous custom
+//! pledge, unlocks what the cheaper tiers unlock. Paused and cancelled pledges unlock nothing.
+
+use super::pages::{field, long_text, owned};
+use crate::domain::Db;
+use crate::domain::platform::clock::{iso_day, now};
+use crate::domain::platform::markdown;
+use crate::domain::recipients::{OwnedPage, RecipientError, text};
+use crate::model::studio::PostView;
+use std::collections::HashMap;
+
+/// The longest post body, in characters.
+pub const POST_BODY_MAX: usize = 50_000;
+
+/// A post form as typed: `audience` is `public` or `tiers`, then `tier_ids` says which.
+#[derive(Clone, Debug, Default)]
+pub struct PostForm<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub audience: &'a str,
+    pub tier_ids: &'a [String],
+}
+
+/// A post as stored.
+#[derive(sqlx::FromRow)]
+pub(super) struct PostRow {
+    pub(super) id: i64,
+    pub(super) title: String,
+    pub(super) body_md: String,
+    pub(super) public: i64,
+    pub(super) created_at: i64,
+    pub(super) updated_at: i64,
+}
+
+/// The page the post `post` belongs to, if `owner` owns it.
+async fn post_page(db: &Db, owner: i64, post: i64) -> Result<i64, RecipientError> {
+    let page = OwnedPage::of_post(db, owner, post).await?;
+    page.map(|p| p.id).ok_or(RecipientError::NotYours)
+}
+
+/// Checks a post form against the tiers of `recipient`: (title, body, tier ids or empty).
+async fn post_fields(
+    db: &Db,
+    recipient: i64,
+    form: &PostForm<'_>,
+) -> Result<(String, String, Vec<i64>), RecipientError> {
+    let title = text("title", form.title, 120, "a title")?;
+    let body = long_text("body", form.body, POST_BODY_MAX, "the post")?;
+    if body.is_empty() {
+        return Err(field("body", "Write something in the post."));
+    }
+    let tiers = match form.audience {
+        "public" => Vec::new(),
+        "tiers" => {
+            let active: Vec<(i64,)> =
+                sqlx::query_as("select id from tiers where recipient_id = $1 and retired = 0")
+                    .bind(recipient)
+                    .fetch_all(db.pool())
+                    .await?;
+            let mut chosen = Vec::new();
+            for raw in form.tier_ids {
+                let id = raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|id| active.iter().any(|(a,)| a == id))
+                    .ok_or_else(|| field("tier_ids", "Choose among this page's tiers."))?;
+                if !chosen.contains(&id) {
+                    chosen.push(id);
+                }
+            }
+            if chosen.is_empty() {
+                return Err(field(
+                    "tier_ids",
+                    "Choose at least one tier, or make the post public.",
+                ));
+            }
+            chosen
+        }
+        _ => return Err(field("audience", "Choose who can read the post.")),
+    };
+    Ok((title, body, tiers))
+}
+
+async fn save_post_tiers(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    post: i64,
+    tiers: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query("delete from post_tiers where post_id = $1")
+        .bind(post)
+        .execute(&mut **tx)
+        .await?;
+    for tier in tiers {
+        sqlx::query("insert into post_tiers (post_id, tier_id) values ($1, $2)")
+            .bind(post)
+            .bind(*tier)
+            .execute(&mut **tx)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Publishes a post on `recipient`'s page, if `owner` owns it.
+pub async fn create_post(
+    db: &Db,
+    owner: i64,
+    recipient: i64,
+    form: PostForm<'_>,
+) -> Result<i64, RecipientError> {
+    owned(db, owner, recipient).await?;
+    let (title, body, tiers) = post_fields(db, recipient, &form).await?;
+    let mut tx = db.begin_write().await?;
+    let at = now();
+    let (id,): (i64,) = sqlx::query_as(
+        "insert into posts (recipient_id, title, body_md, public, created_at, updated_at) \
+         values ($1, $2, $3, $4, $5, $5) returning id",
+    )
+    .bind(recipient)
+    .bind(&title)
+    .bind(&body)
+    .bind(i64::from(tiers.is_empty()))
+    .bind(at)
+    .fetch_one(&mut *tx)
+    .await?;
+    save_post_tiers(&mut tx, id, &tiers).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Changes a post's title, body and audience. Returns the post's page.
+pub async fn update_post(
+    db: &Db,
+    owner: i64,
+    post: i64,
+    form: PostForm<'_>,
+) -> Result<i64, RecipientError> {
+    let recipient = post_page(db, owner, post).await?;
+    let (title, body, tiers) = post_fields(db, recipient, &form).await?;
+    let mut tx = db.begin_write().await?;
+    sqlx::query(
+        "update posts set title = $1, body_md = $2, public = $3, updated_at = $4 where id = $5",
+    )
+    .bind(&title)
+    .bind(&body)
+    .bind(i64::from(tiers.is_empty()))
+    .bind(now())
+    .bind(post)
+    .execute(&mut *tx)
+    .await?;
+    save_post_tiers(&mut tx, post, &tiers).await?;
+    tx.commit().await?;
+    Ok(recipient)
+}
+
+/// Deletes a post. Returns the post's page.
+pub async fn delete_post(db: &Db, owner: i64, post: i64) -> Result<i64, RecipientError> {
+    let recipient = post_page(db, owner, post).await?;
+    let mut tx = db.begin_write().await?;
+    save_post_tiers(&mut tx, post, &[]).await?;
+    sqlx::query("delete from posts where id = $1")
+        .bind(post)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(recipient)
+}
+
+/// The posts on the page at `slug` as `viewer` (logged in or not) may see them, newest first:
+/// readable ones in full, the others as a teaser naming their tiers. `None` if no such page.
+pub async fn posts_for(
+    db: &Db,
+    slug: &str,
+    viewer: Option<i64>,
+) -> Result<Option<Vec<PostView>>, sqlx::Error> {
+    let row: Option<(i64, i64)> =
+        sqlx::query_as("select id, owner_user_id from recipients where slug = $1")
+            .bind(slug)
+            .fetch_optional(db.pool())
+            .await?;
+    let Some((recipient, owner)) = row else {
+        return Ok(None);
+    };
+    let posts: Vec<PostRow> = sqlx::query_as(
+        "select id, title, body_md, public, created_at, updated_at from posts \
+         where recipient_id = $1 order by created_at desc, id desc limit 50",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    // post id → (tier id, tier name, price) in the page's tier order
+    let rows: Vec<(i64, i64, String, i64)> = sqlx::query_as(
+        "select pt.post_id, t.id, t.name, t.price_minor from post_tiers pt \
+         join tiers t on t.id = pt.tier_id join posts p on p.id = pt.post_id \
+         where p.recipient_id = $1 order by t.position, t.id",
+    )
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    let mut tiers_of: HashMap<i64, Vec<(i64, String, i64)>> = HashMap::new();
+    for (post, tier, name, price) in rows {
+        tiers_of.entry(post).or_default().push((tier, name, price));
+    }
+    let pledge: Option<(Option<i64>, i64)> = match viewer {
+        Some(v) if v != owner => {
+            sqlx::query_as(
+                "select tier_id, amount_minor from pledges where supporter_id = $1 and recipient_id = $2 \
+                 and status in ('active', 'past_due')",
+            )
+            .bind(v)
+            .bind(recipient)
+            .fetch_optional(db.pool())
+            .await?
+        }
+        _ => None,
+    };
+    let is_owner = viewer == Some(owner);
+    Ok(Some(
+        posts
+            .into_iter()
+            .map(|p| {
+                let tiers = tiers_of.remove(&p.id).unwrap_or_default();
+                let readable =
+                    p.public != 0 || is_owner || pledge.is_some_and(|open| unlocks(open, &tiers));
+                PostView {
+                    id: p.id,
+                    title: p.title,
+                    date: iso_day(p.created_at),
+                    body_html: readable.then(|| markdown::to_safe_html(&p.body_md)),
+                    for_tiers: if p.public != 0 {
+                        Vec::new()
+                    } else {
+                        tiers.into_iter().map(|(_, name, _)| name).collect()
+                    },
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Whether an open pledge `(tier, monthly amount)` unlocks a post for `tiers` (id, name,
+/// price): it is at one of them, or pledges at least the cheapest one's price.
+fn unlocks((tier, amount): (Option<i64>, i64), tiers: &[(i64, String, i64)]) -> bool {
+    tiers.iter().any(|(t, _, _)| Some(*t) == tier)
+        || tiers
+            .iter()
+            .map(|(_, _, price)| *price)
+            .min()
+            .is_some_and(|cheapest| amount >= cheapest)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_pledge_unlocks_its_tiers_and_anything_it_pays_at_least_as_much_for() {
+        let silver_or_gold = [(2, "Silver".to_owned(), 500), (3, "Gold".to_owned(), 1_000)];
+        assert!(unlocks((Some(2), 500), &silver_or_gold), "at the tier");
+        assert!(unlocks((Some(4), 700), &silver_or_gold), "a dearer tier");
+        assert!(
+            unlocks((None, 500), &silver_or_gold),
+            "a custom amount as large"
+        );
+        assert!(!unlocks((Some(1), 300), &silver_or_gold), "a cheaper tier");
+        assert!(
+            !unlocks((None, 499), &silver_or_gold),
+            "a smaller custom amount"
+        );
+        assert!(
+            !unlocks((Some(1), 10_000), &[]),
+            "a post for no tier stays locked"
+        );
+    }
+}
