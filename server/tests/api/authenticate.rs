@@ -8,7 +8,7 @@ use crate::fake_stripe::{FakeStripe, PUBLISHABLE_KEY, WEBHOOK_SECRET, pm};
 use crate::helpers::{Answer, TestApp, spawn_app};
 use crate::population::{card, recipient, scalar, tier};
 use app::domain::billing;
-use app::domain::books::journal;
+use app::domain::books::checks;
 use app::domain::processors::simulated::methods;
 use app::domain::webhooks;
 use app::model::{BillingDashboard, ChargeStatus, DonationStatus};
@@ -144,7 +144,7 @@ async fn the_emailed_link_shows_the_waiting_charge_and_paying_settles_it_once() 
         .await,
         2
     );
-    assert!(journal::check(db).await.unwrap().is_ok());
+    assert!(checks::check(db).await.unwrap().is_ok());
     // The allocations split the fee exactly, as a run's success does: $10.00 at 2.9% + 30¢.
     assert_eq!(
         scalar(db, "select cast(sum(fee_minor) as bigint) from allocations").await,
@@ -230,7 +230,7 @@ async fn failing_the_authentication_is_a_decline_retried_on_schedule() {
     assert_eq!(s.retries_scheduled, 1);
     assert_eq!(s.charges_succeeded, 1);
     assert_eq!(s.items_charged, 2);
-    assert!(journal::check(db).await.unwrap().is_ok());
+    assert!(checks::check(db).await.unwrap().is_ok());
 }
 
 #[tokio::test]
@@ -541,7 +541,7 @@ async fn coming_back_from_stripe_js_paid_settles_the_charge_once_and_the_webhook
         .await,
         2
     );
-    assert!(journal::check(db).await.unwrap().is_ok());
+    assert!(checks::check(db).await.unwrap().is_ok());
 
     // Stripe's webhook for the same payment comes later and changes nothing.
     let outcome = webhook(&app, &fake, "payment_intent.succeeded", &pi, "evt_late").await;
@@ -591,7 +591,7 @@ async fn when_the_webhook_settles_the_charge_first_the_return_and_the_page_chang
     assert!(html.contains("This payment is paid."));
     assert!(!html.contains("data-client-secret") && !html.contains("js.stripe.com/v3"));
     assert_eq!(money_rows(&app).await, after);
-    assert!(journal::check(&app.state.db).await.unwrap().is_ok());
+    assert!(checks::check(&app.state.db).await.unwrap().is_ok());
 }
 
 #[tokio::test]
@@ -704,5 +704,5 @@ async fn a_payment_still_processing_or_still_waiting_is_left_to_the_webhook_or_t
         Some(format!("{path}?result=settled"))
     );
     assert_eq!(money_rows(&app).await.1, before.1 + 1);
-    assert!(journal::check(&app.state.db).await.unwrap().is_ok());
+    assert!(checks::check(&app.state.db).await.unwrap().is_ok());
 }

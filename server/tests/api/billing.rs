@@ -5,6 +5,7 @@ use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use crate::processors::{Card, Harness, Kind, for_both_processors};
 use app::domain::billing::{self, BillingConfig, FaultPoint, RunSummary, refunds};
+use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError};
 use app::domain::processors::PaymentProcessor;
@@ -42,7 +43,7 @@ async fn run(
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    match journal::check(&app.state.db).await.unwrap() {
+    match checks::check(&app.state.db).await.unwrap() {
         Ok(_) => {}
         Err(v) => panic!("ledger check failed: {v}"),
     }
@@ -509,9 +510,9 @@ async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_fin
         app::domain::platform::db::Backend::Sqlite => {
             inserted.unwrap();
             tx.commit().await.unwrap();
-            let v = journal::check(db).await.unwrap().unwrap_err();
+            let v = checks::check(db).await.unwrap().unwrap_err();
             assert!(
-                matches!(v, journal::Violation::UnbalancedEntry { .. }),
+                matches!(v, checks::Violation::UnbalancedEntry { .. }),
                 "{v}"
             );
         }

@@ -5,6 +5,7 @@
 use crate::helpers::spawn_app;
 use crate::population::*;
 use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::money::{Currency, Money};
@@ -108,7 +109,7 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
         }
     }
 
-    if let Err(v) = journal::check(db).await.unwrap() {
+    if let Err(v) = checks::check(db).await.unwrap() {
         panic!("ledger check: {v}");
     }
     // Each item settled at most once, and every item is in exactly one state.

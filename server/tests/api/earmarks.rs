@@ -6,8 +6,7 @@ use crate::helpers::{Answer, TestApp, spawn_app};
 use crate::population::*;
 use crate::trail::make_cause;
 use app::domain::billing::{self, BillingConfig};
-use app::domain::books::journal;
-use app::domain::books::trail::TrailViolation;
+use app::domain::books::checks::{self, TrailViolation};
 use app::domain::giving::pledges::{self, NewTip};
 use app::domain::payouts::expenses::{self, ExpenseError, NewExpense};
 use app::domain::processors::simulated::methods;
@@ -114,7 +113,7 @@ async fn shares_of(app: &TestApp, expense: i64) -> Vec<(i64, i64)> {
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
+    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
         panic!("ledger check: {v}");
     }
 }
@@ -567,8 +566,8 @@ async fn the_database_and_the_ledger_check_refuse_earmarked_money_spent_outside_
         .execute(db.pool())
         .await
         .unwrap();
-    match journal::check(db).await.unwrap() {
-        Err(journal::Violation::Trail(TrailViolation::EarmarkIgnored { expense, item })) => {
+    match checks::check(db).await.unwrap() {
+        Err(checks::Violation::Trail(TrailViolation::EarmarkIgnored { expense, item })) => {
             assert_eq!((expense, item), (e, n[1].0));
         }
         other => panic!("{other:?}"),

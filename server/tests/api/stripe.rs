@@ -8,6 +8,7 @@ use crate::population::*;
 use crate::processors::stripe_for;
 use app::domain::billing::settle::{NOT_YET_SETTLED, Settled, settle_charge};
 use app::domain::billing::{self, BillingConfig, FaultPoint, refunds};
+use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::billing_profile;
 use app::domain::platform::clock::now;
@@ -34,7 +35,7 @@ async fn run(app: &TestApp, p: &dyn PaymentProcessor, as_of: &str) -> billing::R
 }
 
 async fn ledger_ok(app: &TestApp) {
-    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
+    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
         panic!("ledger check failed: {v}");
     }
 }

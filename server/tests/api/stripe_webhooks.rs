@@ -5,6 +5,7 @@
 use crate::helpers::{TestApp, spawn_app, spawn_app_with};
 use crate::population::*;
 use app::domain::billing::{self, BillingConfig, disputes, refunds};
+use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::domain::processors::{
@@ -78,7 +79,7 @@ async fn stripe_app() -> TestApp {
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
+    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
         panic!("ledger check failed: {v}");
     }
 }

@@ -5,8 +5,8 @@ use crate::helpers::{TestApp, spawn_app};
 use crate::population::*;
 use app::domain::billing::{self, BillingConfig, refunds};
 use app::domain::books::cause_ledger;
+use app::domain::books::checks::{self, TrailViolation};
 use app::domain::books::journal::{self, Account};
-use app::domain::books::trail::TrailViolation;
 use app::domain::payouts::expenses::{self, ExpenseError, ExpenseForm};
 use app::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
 use app::domain::processors::simulated::methods;
@@ -70,7 +70,7 @@ async fn shares(app: &TestApp, table: &str, parent: &str, id: i64) -> Vec<(i64, 
 }
 
 async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
+    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
         panic!("ledger check: {v}");
     }
 }
@@ -448,8 +448,8 @@ async fn the_database_refuses_to_pay_out_a_share_twice() {
         )),
         "{report}"
     );
-    match journal::check(db).await.unwrap() {
-        Err(journal::Violation::Trail(TrailViolation::PayoutSharesDoNotAddUp {
+    match checks::check(db).await.unwrap() {
+        Err(checks::Violation::Trail(TrailViolation::PayoutSharesDoNotAddUp {
             payout,
             amount: 1,
             shares: 0,

@@ -8,6 +8,7 @@ use crate::helpers::spawn_app;
 use crate::population::*;
 use crate::trail::make_cause;
 use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::pledges::{self, NewTip};
 use app::domain::payouts::expenses::{self, NewExpense};
@@ -195,7 +196,7 @@ async fn run_sequence(ops: Vec<Op>) {
                 }
             }
         }
-        if let Err(v) = journal::check(db).await.unwrap() {
+        if let Err(v) = checks::check(db).await.unwrap() {
             panic!("ledger check after {op:?}: {v}");
         }
     }

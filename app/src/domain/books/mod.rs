@@ -5,5 +5,7 @@
 //! May import: platform.
 
 pub mod cause_ledger;
+pub mod checks;
 pub mod journal;
+pub mod shares;
 pub mod trail;

@@ -22,7 +22,7 @@
 //!
 //! A `transfer.reversed` webhook returns the payout of a wholly reversed transfer the same way.
 
-use crate::domain::books::trail;
+use crate::domain::books::shares;
 use crate::domain::payouts::{self, NewPayout, PayoutError, RecordedBy};
 use crate::domain::platform::clock::now;
 use crate::domain::processors::ProcessorError;
@@ -262,7 +262,7 @@ async fn look_up_charges(
     let mut conn = db.pool().acquire().await?;
     let open = payouts::open_shares_of(&mut conn, recipient, cause).await?;
     drop(conn);
-    if trail::available(&open) < 1 {
+    if shares::available(&open) < 1 {
         return Ok(());
     }
     let missing: Vec<(i64, String)> = sqlx::query_as(
@@ -366,9 +366,9 @@ async fn plan(
 ) -> Result<usize, ConnectError> {
     let charge_of = charges_of(db, recipient).await?;
     let mut tx = db.begin_write().await?;
-    trail::lock_recipient(&mut tx, recipient).await?;
+    shares::lock_recipient(&mut tx, recipient).await?;
     let open = payouts::open_shares_in(&mut tx, recipient, cause).await?;
-    if trail::available(&open) < min_payout(currency) {
+    if shares::available(&open) < min_payout(currency) {
         tx.rollback().await?;
         return Ok(0);
     }

@@ -9,7 +9,7 @@
 use crate::domain::Db;
 use crate::domain::books::cause_ledger::{rows, totals};
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
-use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
+use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
 use crate::domain::recipients::{OwnedPage, budget_lines};
 use crate::money::{Currency, Money};
@@ -144,7 +144,7 @@ pub async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, Ex
 async fn unspent_shares(
     conn: &mut sqlx::AnyConnection,
     cause: i64,
-) -> Result<Vec<trail::OpenShare>, sqlx::Error> {
+) -> Result<Vec<shares::OpenShare>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) as bigint), \
            i.budget_line_id \
@@ -165,7 +165,7 @@ pub async fn unspent(db: &Db, cause: i64, currency: Currency) -> Result<Money, s
     let mut conn = db.pool().acquire().await?;
     let open = unspent_shares(&mut conn, cause).await?;
     let all: Vec<(i64, i64)> = open.iter().map(|s| (s.0, s.1)).collect();
-    Ok(Money::new(trail::available(&all), currency))
+    Ok(Money::new(shares::available(&all), currency))
 }
 
 /// What an expense in budget line `line` (`None`: no line) may spend now.
@@ -177,7 +177,7 @@ pub async fn spendable(
 ) -> Result<Money, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let open = unspent_shares(&mut conn, cause).await?;
-    Ok(Money::new(trail::available_for(line, &open), currency))
+    Ok(Money::new(shares::available_for(line, &open), currency))
 }
 
 /// Records an expense of a cause `owner` owns. Returns its id.
@@ -200,7 +200,7 @@ pub async fn record_checked(
     expense: &NewExpense,
 ) -> Result<i64, ExpenseError> {
     let mut tx = db.begin_write().await?;
-    trail::lock_recipient(&mut tx, cause).await?;
+    shares::lock_recipient(&mut tx, cause).await?;
     let line = expense.budget_line_id;
     if let Some(l) = line {
         let chosen = budget_lines::chosen(
@@ -215,8 +215,8 @@ pub async fn record_checked(
         }
     }
     let open = unspent_shares(&mut tx, cause).await?;
-    let Some(shares) = trail::split_earmarked(expense.amount.minor, line, &open) else {
-        let available = Money::new(trail::available_for(line, &open), currency);
+    let Some(shares) = shares::split_earmarked(expense.amount.minor, line, &open) else {
+        let available = Money::new(shares::available_for(line, &open), currency);
         return Err(match line {
             Some(l) => {
                 let (line,): (String,) =
@@ -258,7 +258,7 @@ pub async fn record_checked(
     .bind(line)
     .fetch_one(&mut *tx)
     .await?;
-    trail::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
+    shares::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -292,7 +292,7 @@ pub async fn correct(
     }
     let currency: Currency = currency.parse().map_err(|_| ExpenseError::NotYours)?;
     let mut tx = db.begin_write().await?;
-    trail::lock_recipient(&mut tx, cause).await?;
+    shares::lock_recipient(&mut tx, cause).await?;
     // Freeing the shares must leave each item's spent money at least what was paid out of it.
     let (short,): (i64,) = sqlx::query_as(&format!(
         "select count(*) from expense_shares x where x.expense_id = $1 and \

@@ -6,7 +6,7 @@
 //! takes from the money it has spent on published expenses (`cause spending → payouts in
 //! transit`), since the platform holds a cause's funds until an expense is paid. Either way the
 //! payout is linked to the donation items' shares it paid, oldest first (see
-//! [`crate::domain::books::trail`]), and never exceeds what is available.
+//! [`crate::domain::books::shares`]), and never exceeds what is available.
 //!
 //! May import: platform, mail, processors, books, recipients, billing.
 
@@ -16,7 +16,7 @@ pub mod expenses;
 use crate::domain::Db;
 use crate::domain::billing::disputes::FREEZES;
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
-use crate::domain::books::trail::{self, LIVE_EXPENSE_SHARES};
+use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
 use crate::domain::recipients::OwnedPage;
 use crate::money::{Currency, Money, MoneyError};
@@ -162,7 +162,7 @@ pub async fn available(db: &Db, recipient: i64) -> Result<Money, PayoutError> {
     let (kind, currency) = recipient_of(db, recipient, None).await?;
     let mut conn = db.pool().acquire().await?;
     let open = open_shares(&mut conn, recipient, kind == "cause").await?;
-    Ok(Money::new(trail::available(&open), currency))
+    Ok(Money::new(shares::available(&open), currency))
 }
 
 /// Records a payout in transit: posts `recipient (or cause spending) → payouts in transit` and
@@ -179,11 +179,11 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
     }
     let cause = kind == "cause";
     let mut tx = db.begin_write().await?;
-    trail::lock_recipient(&mut tx, payout.recipient_id).await?;
+    shares::lock_recipient(&mut tx, payout.recipient_id).await?;
     let open = open_shares(&mut tx, payout.recipient_id, cause).await?;
-    let Some(shares) = trail::split(payout.amount.minor, &open) else {
+    let Some(shares) = shares::split(payout.amount.minor, &open) else {
         return Err(PayoutError::MoreThanAvailable {
-            available: Money::new(trail::available(&open).max(0), currency),
+            available: Money::new(shares::available(&open).max(0), currency),
         });
     };
     let id = insert_payout(&mut tx, &payout, cause, &shares).await?;
@@ -192,7 +192,7 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
 }
 
 /// The shares a payout of this recipient may take now, oldest first, in the caller's
-/// transaction (which should hold the recipient's lock, [`trail::lock_recipient`]).
+/// transaction (which should hold the recipient's lock, [`shares::lock_recipient`]).
 pub(crate) async fn open_shares_in(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     recipient: i64,
@@ -250,7 +250,7 @@ pub(crate) async fn insert_payout(
     .bind(now())
     .fetch_one(&mut **tx)
     .await?;
-    trail::insert_shares(tx, "payout_shares", "payout_id", id, shares).await?;
+    shares::insert_shares(tx, "payout_shares", "payout_id", id, shares).await?;
     Ok(id)
 }
 

@@ -6,7 +6,7 @@
 
 use super::OwnedPage;
 use crate::domain::Db;
-use crate::domain::books::trail::LIVE_EXPENSE_SHARES;
+use crate::domain::books::shares::LIVE_EXPENSE_SHARES;
 use crate::domain::platform::clock::now;
 use crate::model::trail::BudgetLineRow;
 
