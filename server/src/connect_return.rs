@@ -3,7 +3,8 @@
 //! or was used) makes a new onboarding link and sends the owner there again.
 
 use app::domain::AppState;
-use app::domain::payouts::connect::{self, ConnectError};
+use app::domain::payouts::connect::ConnectError;
+use app::domain::payouts::onboarding;
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::Path;
@@ -22,7 +23,7 @@ pub async fn stripe_return(
     let Some(user) = session.0.map(|s| s.user) else {
         return Redirect::to(&format!("/login?next={}", payouts(recipient))).into_response();
     };
-    let to = match connect::refresh_account(&state, user.user_id, recipient).await {
+    let to = match onboarding::refresh_account(&state, user.user_id, recipient).await {
         Ok(_) => format!("{}?saved=stripe#stripe-payouts", payouts(recipient)),
         Err(ConnectError::NotYours) => return Redirect::to("/studio").into_response(),
         Err(e) => {
@@ -42,7 +43,7 @@ pub async fn stripe_refresh(
     let Some(user) = session.0.map(|s| s.user) else {
         return Redirect::to(&format!("/login?next={}", payouts(recipient))).into_response();
     };
-    match connect::start_onboarding(&state, user.user_id, recipient).await {
+    match onboarding::start_onboarding(&state, user.user_id, recipient).await {
         Ok(url) => Redirect::to(&url).into_response(),
         Err(ConnectError::NotYours) => Redirect::to("/studio").into_response(),
         Err(e) => {

@@ -202,10 +202,11 @@ pub async fn record_payout(
 /// page's Stripe account the first time). Stripe sends them back to the payouts page.
 #[server(endpoint = "trail/start_stripe_payouts", client = CsrfClient)]
 pub async fn start_stripe_payouts(recipient_id: i64) -> Result<(), AppError> {
-    use crate::domain::payouts::connect::{self, ConnectError};
+    use crate::domain::payouts::connect::ConnectError;
+    use crate::domain::payouts::onboarding;
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    match connect::start_onboarding(&state, user.user_id, recipient_id).await {
+    match onboarding::start_onboarding(&state, user.user_id, recipient_id).await {
         Ok(url) => {
             leptos_axum::redirect(&url);
             Ok(())

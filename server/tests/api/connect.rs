@@ -10,6 +10,7 @@ use crate::population::*;
 use app::domain::billing::{self, BillingConfig};
 use app::domain::payouts;
 use app::domain::payouts::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
+use app::domain::payouts::onboarding;
 use app::domain::processors::stripe::StripeProcessor;
 use app::domain::webhooks;
 use serde_json::{Value, json};
@@ -116,12 +117,12 @@ async fn charged(app: &TestApp) -> Charged {
 /// Onboards `recipient` through the domain calls and the fake, verified; returns the account.
 async fn onboard(app: &TestApp, fake: &FakeStripe, recipient: i64) -> String {
     let owner = owner_of(&app.state.db, recipient).await;
-    connect::start_onboarding(&app.state, owner, recipient)
+    onboarding::start_onboarding(&app.state, owner, recipient)
         .await
         .unwrap();
     let account = stripe_account(app, recipient).await.unwrap();
     fake.finish_onboarding(&account, true);
-    let status = connect::refresh_account(&app.state, owner, recipient)
+    let status = onboarding::refresh_account(&app.state, owner, recipient)
         .await
         .unwrap();
     assert_eq!(status.status, app::model::trail::ConnectStatus::Ready);
@@ -301,7 +302,7 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
         deliver(&app, "evt_acct_1", "account.updated", now, ready).await,
         200
     );
-    let status = connect::account_status(&db, mara).await.unwrap();
+    let status = onboarding::account_status(&db, mara).await.unwrap();
     assert_eq!(status.status, app::model::trail::ConnectStatus::Ready);
     assert!(status.details_submitted && status.payouts_enabled);
     // Stripe disables payouts later: no longer ready.
@@ -314,7 +315,7 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
         200
     );
     assert_eq!(
-        connect::account_status(&db, mara).await.unwrap().status,
+        onboarding::account_status(&db, mara).await.unwrap().status,
         app::model::trail::ConnectStatus::Pending
     );
 

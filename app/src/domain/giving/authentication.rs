@@ -2,7 +2,6 @@
 //! donations, and how to confirm it: the simulated processor's test challenge, or what
 //! Stripe.js needs. Settling the answer is `billing::authenticate`.
 
-use super::dashboard;
 use crate::domain::Db;
 use crate::domain::billing::authenticate::{
     AuthenticationError, commit_authenticated, return_path,
@@ -26,7 +25,7 @@ pub async fn page(
     charge: i64,
     now: i64,
 ) -> Result<Option<ChargeAuthentication>, AuthenticationError> {
-    let Some(shown) = dashboard::charge_of(db, supporter, charge).await? else {
+    let Some(shown) = super::charges::charge_of(db, supporter, charge).await? else {
         return Ok(None);
     };
     if shown.status != ChargeStatus::RequiresAction {
@@ -59,7 +58,7 @@ pub async fn page(
         }
         OnSessionState::Finished(outcome) => {
             commit_authenticated(db, config, charge, outcome, now).await?;
-            Ok(dashboard::charge_of(db, supporter, charge)
+            Ok(super::charges::charge_of(db, supporter, charge)
                 .await?
                 .map(|charge| ChargeAuthentication {
                     charge,

@@ -12,15 +12,11 @@ use crate::domain::billing::fee_split::split;
 use crate::domain::billing::{BillingConfig, cycle_of};
 use crate::domain::giving::pledges::PledgeError;
 use crate::domain::platform::clock::{date_label, instant_label};
-use crate::domain::platform::sql::list;
-use crate::domain::processors::{
-    FeeSchedule, PaymentProcessor, payment_method_unusable, simulated,
-};
+use crate::domain::processors::{FeeSchedule, PaymentProcessor, simulated};
 use crate::domain::{AppState, Db};
 use crate::model::{
-    BillingDashboard, ChargeStatus, DonationPreview, DonationStatus, GiveContext, PastCharge,
-    PastDonation, PaymentMethodOption, PledgeRow, PledgeStatus, RecentGift, UpcomingCharge,
-    UpcomingItem, VisibilityChoice,
+    BillingDashboard, ChargeStatus, DonationPreview, GiveContext, PaymentMethodOption, PledgeRow,
+    PledgeStatus, RecentGift, UpcomingCharge, UpcomingItem, VisibilityChoice,
 };
 use crate::money::{Currency, Money};
 use chrono::{Datelike as _, Months, NaiveDate};
@@ -28,9 +24,6 @@ use std::collections::BTreeMap;
 
 /// The largest amount accepted, in major units (as `pledges` does).
 const MAX_MAJOR_UNITS: i64 = 10_000_000;
-
-/// How many past charges the dashboard lists.
-const PAST_LIMIT: i64 = 50;
 
 /// The billing day a supporter without a profile would get: today's, at most 28.
 pub fn default_billing_day(today: NaiveDate) -> i64 {
@@ -49,23 +42,6 @@ pub fn next_charge_date(today: NaiveDate, billing_day: i64, decided_this_month: 
         this_month
     } else {
         today
-    }
-}
-
-/// Why a charge was declined, for people.
-pub fn decline_reason(code: &str) -> String {
-    match code {
-        "card_declined" => "The card was declined.".to_owned(),
-        "insufficient_funds" => "The card has insufficient funds.".to_owned(),
-        "expired_card" => "The card has expired.".to_owned(),
-        "payment_method_missing" => "No payment method was saved.".to_owned(),
-        "authentication_failed" | "payment_intent_authentication_failure" => {
-            "Your bank could not confirm the payment.".to_owned()
-        }
-        c if payment_method_unusable(c) => {
-            format!("The saved payment method can no longer be used ({c}).")
-        }
-        other => format!("The payment was declined ({other})."),
     }
 }
 
@@ -386,182 +362,6 @@ async fn names(db: &Db, recipient: i64) -> Result<(String, String), sqlx::Error>
         .await
 }
 
-#[derive(sqlx::FromRow)]
-struct ChargeRow {
-    id: i64,
-    currency: String,
-    cycle: String,
-    attempt: i64,
-    amount_minor: i64,
-    status: String,
-    decline_code: Option<String>,
-    fee_minor: Option<i64>,
-    platform_fee_minor: Option<i64>,
-    next_retry_at: Option<i64>,
-    created_at: i64,
-}
-
-#[derive(sqlx::FromRow)]
-struct DonationRow {
-    item_id: i64,
-    charge_id: i64,
-    recipient_name: String,
-    recipient_slug: String,
-    gross_minor: i64,
-    pledge_id: Option<i64>,
-    period: Option<String>,
-    status: String,
-    carried_cycles: i64,
-    fee_minor: Option<i64>,
-    platform_fee_minor: Option<i64>,
-    net_minor: Option<i64>,
-    refunded_at: Option<i64>,
-}
-
-/// Each charge with its donations, keyed by when it was made.
-async fn with_donations(
-    db: &Db,
-    supporter: i64,
-    charges: Vec<ChargeRow>,
-) -> Result<Vec<(i64, PastCharge)>, sqlx::Error> {
-    let mut donations: BTreeMap<i64, Vec<PastDonation>> = BTreeMap::new();
-    if !charges.is_empty() {
-        let sql = format!(
-            "select i.id as item_id, i.charge_id, r.name as recipient_name, r.slug as recipient_slug, i.gross_minor, \
-                    i.pledge_id, i.period, i.status, i.carried_cycles, a.fee_minor, \
-                    a.platform_fee_minor, a.net_minor, a.refunded_at \
-             from donation_items i join recipients r on r.id = i.recipient_id \
-             left join allocations a on a.item_id = i.id \
-             where i.supporter_id = $1 and i.charge_id in ({}) order by i.id",
-            list(2, charges.len())
-        );
-        let mut q = sqlx::query_as::<_, DonationRow>(&sql).bind(supporter);
-        for c in &charges {
-            q = q.bind(c.id);
-        }
-        for d in q.fetch_all(db.pool()).await? {
-            let status = match d.status.as_str() {
-                _ if d.refunded_at.is_some() => DonationStatus::Refunded,
-                "pending" if d.carried_cycles > 0 => DonationStatus::CarriedForward,
-                "pending" => DonationStatus::Pending,
-                "charging" => DonationStatus::Charging,
-                "paid" => DonationStatus::Paid,
-                "voided" => DonationStatus::Voided,
-                _ => DonationStatus::Refunded,
-            };
-            donations
-                .entry(d.charge_id)
-                .or_default()
-                .push(PastDonation {
-                    item_id: d.item_id,
-                    recipient_name: d.recipient_name,
-                    recipient_slug: d.recipient_slug,
-                    label: match (d.pledge_id, d.period) {
-                        (Some(_), Some(p)) => format!("Monthly pledge, {p}"),
-                        (Some(_), None) => "Monthly pledge".to_owned(),
-                        (None, _) => "Tip".to_owned(),
-                    },
-                    gross_minor: d.gross_minor,
-                    fee_minor: d.fee_minor,
-                    platform_fee_minor: d.platform_fee_minor,
-                    net_minor: d.net_minor,
-                    status,
-                });
-        }
-    }
-    Ok(charges
-        .into_iter()
-        .map(|c| {
-            let status = ChargeStatus::from_db(&c.status);
-            (
-                c.created_at,
-                PastCharge {
-                    id: c.id,
-                    date_label: instant_label(c.created_at),
-                    cycle: c.cycle,
-                    attempt: c.attempt,
-                    currency: c.currency,
-                    amount_minor: c.amount_minor,
-                    status,
-                    decline_reason: c.decline_code.as_deref().map(decline_reason),
-                    fee_minor: c.fee_minor,
-                    platform_fee_minor: c.platform_fee_minor,
-                    next_retry_label: c.next_retry_at.map(instant_label),
-                    donations: donations.remove(&c.id).unwrap_or_default(),
-                },
-            )
-        })
-        .collect())
-}
-
-const CHARGE_SELECT: &str = "select id, currency, cycle, attempt, amount_minor, status, decline_code, fee_minor, \
-        platform_fee_minor, next_retry_at, created_at from charges";
-
-/// One of `supporter`'s charges with its donations; `None` when there is no such charge or it
-/// is someone else's.
-pub async fn charge_of(
-    db: &Db,
-    supporter: i64,
-    charge: i64,
-) -> Result<Option<PastCharge>, sqlx::Error> {
-    let rows: Vec<ChargeRow> = sqlx::query_as(&format!(
-        "{CHARGE_SELECT} where id = $1 and supporter_id = $2"
-    ))
-    .bind(charge)
-    .bind(supporter)
-    .fetch_all(db.pool())
-    .await?;
-    Ok(with_donations(db, supporter, rows)
-        .await?
-        .into_iter()
-        .next()
-        .map(|(_, c)| c))
-}
-
-/// Past charges, newest first, each with its donations; carried-forward cycles are listed too.
-async fn past_charges(db: &Db, supporter: i64) -> Result<Vec<(i64, PastCharge)>, sqlx::Error> {
-    let charges: Vec<ChargeRow> = sqlx::query_as(&format!(
-        "{CHARGE_SELECT} where supporter_id = $1 and status <> 'superseded' \
-         order by created_at desc, id desc limit $2"
-    ))
-    .bind(supporter)
-    .bind(PAST_LIMIT)
-    .fetch_all(db.pool())
-    .await?;
-    let mut past = with_donations(db, supporter, charges).await?;
-    let carried: Vec<(String, String, i64, i64)> = sqlx::query_as(
-        "select currency, cycle, total_minor, created_at from billing_cycles \
-         where supporter_id = $1 and outcome = 'carried_forward' order by created_at desc limit $2",
-    )
-    .bind(supporter)
-    .bind(PAST_LIMIT)
-    .fetch_all(db.pool())
-    .await?;
-    past.extend(carried.into_iter().map(|(currency, cycle, total, at)| {
-        (
-            at,
-            PastCharge {
-                id: 0,
-                date_label: instant_label(at),
-                cycle,
-                attempt: 0,
-                currency,
-                amount_minor: total,
-                status: ChargeStatus::CarriedForward,
-                decline_reason: None,
-                fee_minor: None,
-                platform_fee_minor: None,
-                next_retry_label: None,
-                donations: Vec::new(),
-            },
-        )
-    }));
-    // Newest first; on the same instant a charge before a carry (ids keep charges in order).
-    past.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
-    past.truncate(PAST_LIMIT as usize);
-    Ok(past)
-}
-
 /// Everything on `supporter`'s billing page, as of `today`.
 pub async fn billing(
     state: &AppState,
@@ -589,7 +389,7 @@ pub async fn billing(
     .bind(supporter)
     .fetch_all(db.pool())
     .await?;
-    let past = past_charges(db, supporter).await?;
+    let past = super::charges::past_charges(db, supporter).await?;
     // The latest real charge decides the banner.
     let attention = past
         .iter()

@@ -5,5 +5,6 @@
 
 pub mod authentication;
 pub mod billing_profile;
+pub mod charges;
 pub mod dashboard;
 pub mod pledges;

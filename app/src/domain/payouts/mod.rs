@@ -12,6 +12,7 @@
 
 pub mod connect;
 pub mod expenses;
+pub mod onboarding;
 
 use crate::domain::Db;
 use crate::domain::billing::disputes::FREEZES;
@@ -526,7 +527,7 @@ pub async fn studio_page(
             .collect(),
         today: chrono::Utc::now().date_naive().to_string(),
         stripe: if stripe {
-            Some(crate::domain::payouts::connect::account_status(db, recipient).await?)
+            Some(crate::domain::payouts::onboarding::account_status(db, recipient).await?)
         } else {
             None
         },
