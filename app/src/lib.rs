@@ -18,6 +18,9 @@ pub mod domain;
 #[cfg(feature = "ssr")]
 pub mod web;
 
+#[cfg(test)]
+mod migration_pairs;
+
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{Route, Router, Routes};

@@ -7,8 +7,6 @@ pub mod cache;
 pub mod clock;
 pub mod db;
 pub mod markdown;
-#[cfg(test)]
-mod migration_pairs;
 pub mod settings;
 pub mod sql;
 pub mod tokens;
