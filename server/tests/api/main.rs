@@ -17,6 +17,7 @@ mod population;
 mod processors;
 mod reports;
 mod security;
+mod settle;
 mod stripe;
 mod stripe_webhooks;
 mod studio;
