@@ -2,9 +2,11 @@
 //! objects (`tests/fixtures/stripe/fixtures3.json`), refused forgeries, each event applied
 //! once in any order, and what every handled event leaves in the database.
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{
+    TestApp, assert_ledger_ok, date, run_billing_with, spawn_app, spawn_app_with,
+};
 use crate::population::*;
-use app::domain::billing::{self, BillingConfig, disputes, refunds};
+use app::domain::billing::{BillingConfig, disputes, refunds};
 use app::domain::books::journal::{self, Account};
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::domain::processors::{
@@ -77,12 +79,6 @@ async fn stripe_app() -> TestApp {
     .await
 }
 
-async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = journal::check(&app.state.db).await.unwrap() {
-        panic!("ledger check failed: {v}");
-    }
-}
-
 /// A processor whose charges are all still processing: a webhook settles them.
 #[derive(Debug, Default)]
 struct ProcessingProcessor {
@@ -118,21 +114,14 @@ impl PaymentProcessor for ProcessingProcessor {
 /// is still processing. Returns (charge id, its PaymentIntent, recipient a, recipient b).
 async fn processing_charge(app: &TestApp) -> (i64, String, i64, i64) {
     let db = &app.state.db;
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, methods::SUCCEEDS, 1).await;
-    let s = billing::run(
-        db,
+    let (_, a, b) = fan_of_mara_and_tomas(&app.state, methods::SUCCEEDS).await;
+    let s = run_billing_with(
+        app,
         &ProcessingProcessor::default(),
         &BillingConfig::default(),
-        "2026-11-01".parse().unwrap(),
-        &|_| {},
+        date("2026-11-01"),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(s.charges_processing, 1);
     let (id, pi): (i64, String) = sqlx::query_as("select id, processor_ref from charges")
         .fetch_one(db.pool())
@@ -562,21 +551,8 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
 async fn succeeded_charge(app: &TestApp) -> (i64, String, i64, i64, SimulatedProcessor) {
     let db = &app.state.db;
     let p = SimulatedProcessor::new();
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, methods::SUCCEEDS, 1).await;
-    billing::run(
-        db,
-        &p,
-        &BillingConfig::default(),
-        "2026-11-01".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let (_, a, b) = fan_of_mara_and_tomas(&app.state, methods::SUCCEEDS).await;
+    run_billing_with(app, &p, &BillingConfig::default(), date("2026-11-01")).await;
     let (id, pi): (i64, String) =
         sqlx::query_as("select id, processor_ref from charges where status = 'succeeded'")
             .fetch_one(db.pool())
