@@ -7,6 +7,7 @@
 use crate::config::Secret;
 use app::domain::AppState;
 use app::domain::platform::clock::now;
+use app::domain::processors::stripe::signature;
 use app::domain::webhooks::{self, Processed, WebhookError};
 use axum::Extension;
 use axum::body::Bytes;
@@ -30,7 +31,7 @@ pub async fn receive(
     let header = headers
         .get("stripe-signature")
         .and_then(|v| v.to_str().ok());
-    if let Err(e) = webhooks::verify_signature(secret.0.expose(), header, &body, now()) {
+    if let Err(e) = signature::verify_signature(secret.0.expose(), header, &body, now()) {
         tracing::info!(reason = %e, "refused a Stripe webhook");
         return (StatusCode::BAD_REQUEST, "invalid signature").into_response();
     }

@@ -5,32 +5,18 @@
 //! webhook comes first.
 
 use crate::fake_stripe::{FakeStripe, PUBLISHABLE_KEY, WEBHOOK_SECRET, pm};
-use crate::helpers::{Answer, TestApp, spawn_app};
+use crate::helpers::{Answer, TestApp, run_billing, spawn_app};
 use crate::population::{card, recipient, scalar, tier};
-use app::domain::billing;
 use app::domain::books::checks;
 use app::domain::processors::simulated::methods;
-use app::domain::webhooks;
+use app::domain::processors::stripe::signature;
 use app::model::{BillingDashboard, ChargeStatus, DonationStatus};
-use chrono::{NaiveDate, Utc};
+use chrono::Utc;
 use serde_json::json;
 
-async fn run_billing(app: &TestApp, as_of: NaiveDate) -> billing::RunSummary {
-    let state = &app.state;
-    billing::run(
-        &state.db,
-        state.processor.as_ref(),
-        &state.billing,
-        as_of,
-        &|_| {},
-    )
-    .await
-    .expect("billing run")
-}
-
-/// A fan who pledged to "mara" at her $7 tier and tipped the cause "library" $3, with a card
-/// that asks for authentication, after a run: returns the waiting charge's page path.
-async fn charge_waiting_for_the_fan(app: &TestApp) -> String {
+/// "fan@example.org" signs up, pledges to "mara" at her $7 tier and tips the cause "library"
+/// $3, all through the website.
+async fn fan_pledges_and_tips(app: &TestApp) {
     let db = &app.state.db;
     let mara = recipient(db, "mara", "USD").await;
     recipient(db, "library", "USD").await;
@@ -53,6 +39,27 @@ async fn charge_waiting_for_the_fan(app: &TestApp) -> String {
                 ("visibility", "public"),
             ],
         ),
+    ] {
+        let a = app.call(f, &fields).await;
+        assert!(a.status < 400, "{f}: {a:?}");
+    }
+}
+
+/// Bills as of today, which leaves the fan's charge waiting for authentication; returns the
+/// link in the email that says so.
+async fn bill_and_open_the_email(app: &TestApp) -> String {
+    let s = run_billing(app, Utc::now().date_naive()).await;
+    assert_eq!(s.charges_requiring_action, 1);
+    app.last_link_to("fan@example.org")
+        .await
+        .expect("the confirm-your-payment email")
+}
+
+/// A fan who pledged to "mara" at her $7 tier and tipped the cause "library" $3, with a card
+/// that asks for authentication, after a run: returns the waiting charge's page path.
+async fn charge_waiting_for_the_fan(app: &TestApp) -> String {
+    fan_pledges_and_tips(app).await;
+    for (f, fields) in [
         (
             "set_payment_method",
             vec![("payment_method", methods::REQUIRES_AUTHENTICATION)],
@@ -62,12 +69,7 @@ async fn charge_waiting_for_the_fan(app: &TestApp) -> String {
         let a = app.call(f, &fields).await;
         assert!(a.status < 400, "{f}: {a:?}");
     }
-    let s = run_billing(app, Utc::now().date_naive()).await;
-    assert_eq!(s.charges_requiring_action, 1);
-    let link = app
-        .last_link_to("fan@example.org")
-        .await
-        .expect("the confirm-your-payment email");
+    let link = bill_and_open_the_email(app).await;
     let path = link.strip_prefix(&app.base).expect("a link to this site");
     assert!(path.starts_with("/account/billing/authenticate/"), "{path}");
     path.to_owned()
@@ -302,39 +304,10 @@ async fn only_the_charges_supporter_may_see_or_answer_it() {
 /// the charge id and its PaymentIntent.
 async fn stripe_charge_waiting(app: &TestApp) -> (String, i64, String) {
     let db = &app.state.db;
-    let mara = recipient(db, "mara", "USD").await;
-    recipient(db, "library", "USD").await;
-    let tier_id = tier(db, mara, 700, None).await.to_string();
-    app.sign_up_and_log_in("fan@example.org", "Fan").await;
-    for (f, fields) in [
-        (
-            "create_pledge",
-            vec![
-                ("slug", "mara"),
-                ("tier_id", tier_id.as_str()),
-                ("visibility", "public"),
-            ],
-        ),
-        (
-            "create_tip",
-            vec![
-                ("slug", "library"),
-                ("amount", "3"),
-                ("visibility", "public"),
-            ],
-        ),
-    ] {
-        let a = app.call(f, &fields).await;
-        assert!(a.status < 400, "{f}: {a:?}");
-    }
+    fan_pledges_and_tips(app).await;
     let fan = scalar(db, "select id from users where email = 'fan@example.org'").await;
     card(&app.state, fan, pm::REQUIRES_AUTH, 1).await;
-    let s = run_billing(app, Utc::now().date_naive()).await;
-    assert_eq!(s.charges_requiring_action, 1);
-    let link = app
-        .last_link_to("fan@example.org")
-        .await
-        .expect("the confirm-your-payment email");
+    let link = bill_and_open_the_email(app).await;
     let path = link.strip_prefix(&app.base).unwrap().to_owned();
     let (id, pi): (i64, String) =
         sqlx::query_as("select id, processor_ref from charges where status = 'requires_action'")
@@ -386,7 +359,7 @@ async fn webhook(app: &TestApp, fake: &FakeStripe, kind: &str, pi: &str, event_i
         .header("content-type", "application/json")
         .header(
             "stripe-signature",
-            webhooks::sign(WEBHOOK_SECRET, Utc::now().timestamp(), body.as_bytes()),
+            signature::sign(WEBHOOK_SECRET, Utc::now().timestamp(), body.as_bytes()),
         )
         .body(body)
         .send()

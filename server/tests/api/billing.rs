@@ -1,17 +1,15 @@
 //! The pledge scheduler, end to end on the real database: consolidation, carry-forward, fees,
 //! declines and retries, refunds, crashes at every phase, and overlapping runs.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, assert_ledger_ok, date, run_billing_with, spawn_app};
 use crate::population::*;
 use crate::processors::{Card, Harness, Kind, for_both_processors};
-use app::domain::billing::{self, BillingConfig, FaultPoint, RunSummary, refunds};
+use app::domain::billing::{self, BillingConfig, FaultPoint, refunds};
 use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError};
-use app::domain::processors::PaymentProcessor;
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::money::Currency;
-use chrono::NaiveDate;
 use std::collections::HashMap;
 
 for_both_processors!(
@@ -27,35 +25,21 @@ for_both_processors!(
     calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_once
 );
 
-fn date(s: &str) -> NaiveDate {
-    s.parse().unwrap()
+/// A fresh Chipin, the processor under test and the default billing settings.
+async fn set_up(kind: Kind) -> (TestApp, Harness, BillingConfig) {
+    let app = spawn_app().await;
+    (app, Harness::new(kind).await, BillingConfig::default())
 }
 
-async fn run(
-    app: &TestApp,
-    p: &dyn PaymentProcessor,
-    config: &BillingConfig,
-    as_of: &str,
-) -> RunSummary {
-    billing::run(&app.state.db, p, config, date(as_of), &|_| {})
-        .await
-        .expect("billing run")
-}
-
-async fn assert_ledger_ok(app: &TestApp) {
-    match checks::check(&app.state.db).await.unwrap() {
-        Ok(_) => {}
-        Err(v) => panic!("ledger check failed: {v}"),
-    }
+/// A fresh Chipin, the simulated processor and the default billing settings.
+async fn set_up_simulated() -> (TestApp, SimulatedProcessor, BillingConfig) {
+    let app = spawn_app().await;
+    (app, SimulatedProcessor::new(), BillingConfig::default())
 }
 
 async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
     let creator_a = recipient(db, "mara", "USD").await;
     let creator_b = recipient(db, "tomas", "USD").await;
     let cause = recipient(db, "library", "USD").await;
@@ -65,7 +49,7 @@ async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly(k
     tip(&app.state, fan, cause, "2.00").await;
     card(&app.state, fan, p.method(Card::Succeeds), 10).await;
 
-    let summary = run(&app, &p, &config, "2026-11-10").await;
+    let summary = run_billing_with(&app, &p, &config, date("2026-11-10")).await;
     assert_eq!(summary.charges_succeeded, 1);
     assert_eq!(summary.items_charged, 3);
     let charges = p.successful_charges();
@@ -122,22 +106,18 @@ async fn everything_one_supporter_gives_in_a_cycle_is_one_charge_split_exactly(k
 }
 
 async fn a_second_run_in_the_same_cycle_charges_nothing_more(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     pledge(&app.state, fan, r, "5").await;
     card(&app.state, fan, p.method(Card::Succeeds), 3).await;
-    run(&app, &p, &config, "2026-11-03").await;
-    let again = run(&app, &p, &config, "2026-11-20").await;
+    run_billing_with(&app, &p, &config, date("2026-11-03")).await;
+    let again = run_billing_with(&app, &p, &config, date("2026-11-20")).await;
     assert_eq!(again.charges_created, 0);
     assert_eq!(p.charge_calls(), 1);
     // The next month charges the next period.
-    let december = run(&app, &p, &config, "2026-12-03").await;
+    let december = run_billing_with(&app, &p, &config, date("2026-12-03")).await;
     assert_eq!(december.charges_succeeded, 1);
     assert_eq!(p.successful_charges().len(), 2);
     assert_ledger_ok(&app).await;
@@ -145,12 +125,8 @@ async fn a_second_run_in_the_same_cycle_charges_nothing_more(kind: Kind) {
 
 #[tokio::test]
 async fn supporters_are_charged_only_once_their_billing_day_has_come() {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        SimulatedProcessor::new(),
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up_simulated().await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let early = user(db, "Early").await;
     let late = user(db, "Late").await;
@@ -158,21 +134,17 @@ async fn supporters_are_charged_only_once_their_billing_day_has_come() {
         pledge(&app.state, u, r, "3").await;
         card(&app.state, u, methods::SUCCEEDS, day).await;
     }
-    let s = run(&app, &p, &config, "2026-11-10").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-10")).await;
     assert_eq!(s.charges_succeeded, 1);
     assert_eq!(p.successful_charges()[0].supporter_id, early);
-    let s = run(&app, &p, &config, "2026-11-20").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-20")).await;
     assert_eq!(s.charges_succeeded, 1);
     assert_eq!(p.successful_charges()[1].supporter_id, late);
 }
 
 async fn each_currency_gets_its_own_charge(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
     let usd = recipient(db, "mara", "USD").await;
     let eur = recipient(db, "tomas", "EUR").await;
     let krw = recipient(db, "jiwoo", "KRW").await;
@@ -181,7 +153,7 @@ async fn each_currency_gets_its_own_charge(kind: Kind) {
     pledge(&app.state, fan, eur, "4").await;
     tip(&app.state, fan, krw, "5000").await;
     card(&app.state, fan, p.method(Card::Succeeds), 1).await;
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(s.charges_succeeded, 3);
     let mut currencies: Vec<Currency> = p
         .successful_charges()
@@ -199,17 +171,13 @@ async fn each_currency_gets_its_own_charge(kind: Kind) {
 
 #[tokio::test]
 async fn small_totals_carry_forward_at_most_twice_then_are_charged() {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        SimulatedProcessor::new(),
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up_simulated().await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     tip(&app.state, fan, r, "0.50").await;
     card(&app.state, fan, methods::SUCCEEDS, 1).await;
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(
         (
             s.charges_created,
@@ -224,10 +192,10 @@ async fn small_totals_carry_forward_at_most_twice_then_are_charged() {
         .unwrap();
     assert_eq!(outcome, ("carried_forward".to_owned(), 50));
     tip(&app.state, fan, r, "0.25").await;
-    let s = run(&app, &p, &config, "2026-12-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-12-01")).await;
     assert_eq!(s.items_carried_forward, 2);
     assert!(p.calls().is_empty());
-    let s = run(&app, &p, &config, "2027-01-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2027-01-01")).await;
     assert_eq!(s.charges_succeeded, 1, "carried twice, so charged anyway");
     assert_eq!(p.successful_charges()[0].amount.minor, 75);
     assert_ledger_ok(&app).await;
@@ -235,34 +203,26 @@ async fn small_totals_carry_forward_at_most_twice_then_are_charged() {
 
 #[tokio::test]
 async fn a_tip_that_reaches_the_minimum_is_charged_with_the_carried_items() {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        SimulatedProcessor::new(),
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up_simulated().await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     tip(&app.state, fan, r, "1").await;
     card(&app.state, fan, methods::SUCCEEDS, 1).await;
-    run(&app, &p, &config, "2026-11-01").await;
+    run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     tip(&app.state, fan, r, "1.50").await;
-    let s = run(&app, &p, &config, "2026-12-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-12-01")).await;
     assert_eq!((s.charges_succeeded, s.items_charged), (1, 2));
 }
 
 async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voided(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     let pledge_id = pledge(&app.state, fan, r, "5").await;
     card(&app.state, fan, p.method(Card::InsufficientFunds), 1).await;
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(s.charges_declined, 1);
     let status = |id| async move {
         let (s,): (String,) = sqlx::query_as("select status from pledges where id = $1")
@@ -279,12 +239,14 @@ async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voide
 
     // Not yet due: nothing happens on the same day.
     assert_eq!(
-        run(&app, &p, &config, "2026-11-01").await.retries_scheduled,
+        run_billing_with(&app, &p, &config, date("2026-11-01"))
+            .await
+            .retries_scheduled,
         0
     );
     // +1, +3, +5, +7 days.
     for day in ["2026-11-02", "2026-11-04", "2026-11-06", "2026-11-08"] {
-        let s = run(&app, &p, &config, day).await;
+        let s = run_billing_with(&app, &p, &config, date(day)).await;
         assert_eq!((s.retries_scheduled, s.charges_declined), (1, 1), "{day}");
     }
     assert_eq!(status(pledge_id).await, "paused");
@@ -305,29 +267,25 @@ async fn declines_are_retried_on_schedule_then_pledges_pause_and_items_are_voide
             .1
             .contains("pledges are paused")
     );
-    let s = run(&app, &p, &config, "2026-11-20").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-20")).await;
     assert_eq!((s.retries_scheduled, s.charges_created), (0, 0));
     assert!(p.successful_charges().is_empty());
     assert_ledger_ok(&app).await;
 }
 
 async fn fixing_the_card_before_a_retry_collects_the_same_items_once(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     let pledge_id = pledge(&app.state, fan, r, "5").await;
     tip(&app.state, fan, r, "2").await;
     card(&app.state, fan, p.method(Card::Declined), 1).await;
-    run(&app, &p, &config, "2026-11-01").await;
+    run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     pledges::set_payment_method(&app.state, fan, p.method(Card::Succeeds))
         .await
         .unwrap();
-    let s = run(&app, &p, &config, "2026-11-02").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-02")).await;
     assert_eq!(
         (s.retries_scheduled, s.charges_succeeded, s.items_charged),
         (1, 1, 2)
@@ -344,17 +302,13 @@ async fn fixing_the_card_before_a_retry_collects_the_same_items_once(kind: Kind)
 }
 
 async fn a_charge_that_needs_authentication_waits_and_emails_the_supporter(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     pledge(&app.state, fan, r, "5").await;
     card(&app.state, fan, p.method(Card::RequiresAuthentication), 1).await;
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(s.charges_requiring_action, 1);
     assert_eq!(
         scalar(
@@ -376,7 +330,9 @@ async fn a_charge_that_needs_authentication_waits_and_emails_the_supporter(kind:
     assert!(subject.contains("confirm"), "{subject}");
     assert!(body.contains("/account/billing/authenticate/"));
     assert_eq!(
-        run(&app, &p, &config, "2026-11-02").await.charges_created,
+        run_billing_with(&app, &p, &config, date("2026-11-02"))
+            .await
+            .charges_created,
         0,
         "it waits"
     );
@@ -384,17 +340,13 @@ async fn a_charge_that_needs_authentication_waits_and_emails_the_supporter(kind:
 
 #[tokio::test]
 async fn supporters_without_a_payment_method_are_told_and_not_charged() {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        SimulatedProcessor::new(),
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up_simulated().await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     pledge(&app.state, fan, r, "5").await;
     pledges::set_billing_day(&app.state, fan, 1).await.unwrap();
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(s.charges_declined, 1);
     assert!(p.calls().is_empty());
     assert!(
@@ -408,19 +360,10 @@ async fn supporters_without_a_payment_method_are_told_and_not_charged() {
 }
 
 async fn refunding_one_item_reverses_exactly_its_lines_once(kind: Kind) {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        Harness::new(kind).await,
-        BillingConfig::default(),
-    );
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, p.method(Card::Succeeds), 1).await;
-    run(&app, &p, &config, "2026-11-01").await;
+    let (app, p, config) = set_up(kind).await;
+    let db = &app.state.db;
+    let (_, a, b) = fan_of_mara_and_tomas(&app.state, p.method(Card::Succeeds)).await;
+    run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     let before_a = journal::balance(db, Account::Recipient(a), Currency::USD)
         .await
         .unwrap();
@@ -559,7 +502,7 @@ async fn a_run_stopped_at_any_phase_resumes_and_charges_everyone_exactly_once(ki
             batch_size: 10,
             ..BillingConfig::default()
         };
-        run(&app, &p, &resumed, "2026-11-01").await;
+        run_billing_with(&app, &p, &resumed, date("2026-11-01")).await;
         // 25 USD charges plus 9 EUR charges.
         let successes = p.successful_charges();
         assert_eq!(successes.len(), 34, "{fault:?}");
@@ -595,9 +538,9 @@ async fn calls_lost_on_the_network_are_resent_with_the_same_key_next_run(kind: K
     crash_population(&app, p.method(Card::Succeeds)).await;
     p.fail_next_calls(7);
     let config = BillingConfig::default();
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!((s.charges_succeeded, s.charges_unreachable), (27, 7));
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(s.charges_succeeded, 7);
     assert_eq!(p.successful_charges().len(), 34);
     assert_ledger_ok(&app).await;
@@ -612,7 +555,7 @@ async fn calls_refused_for_the_rate_limit_are_resent_until_everyone_is_charged_o
         concurrency: 34,
         ..BillingConfig::default()
     };
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert!(p.rate_limited_calls() > 0, "the burst went over the limit");
     assert_eq!((s.charges_succeeded, s.charges_unreachable), (34, 0));
     let keys: std::collections::HashSet<String> = p
@@ -634,7 +577,7 @@ async fn a_scheduler_told_the_rate_limit_keeps_under_it() {
         calls_per_second: std::num::NonZeroU32::new(20),
         ..BillingConfig::default()
     };
-    let s = run(&app, &p, &config, "2026-11-01").await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     assert_eq!(s.charges_succeeded, 34);
     assert_eq!(p.rate_limited_calls(), 0);
     assert_eq!(p.successful_charges().len(), 34);
@@ -661,7 +604,7 @@ async fn two_runs_at_once_charge_each_supporter_exactly_once() {
     } else {
         // SQLite serialises writers; a run may give up, but never charges twice.
         assert!(a.is_ok() || b.is_ok());
-        run(&app, &p, &config, "2026-11-01").await;
+        run_billing_with(&app, &p, &config, date("2026-11-01")).await;
     }
     let successes = p.successful_charges();
     assert_eq!(successes.len(), 34);
@@ -840,19 +783,17 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
 
 #[tokio::test]
 async fn pledges_pause_resume_change_and_cancel() {
-    let app = spawn_app().await;
-    let (db, p, config) = (
-        &app.state.db,
-        SimulatedProcessor::new(),
-        BillingConfig::default(),
-    );
+    let (app, p, config) = set_up_simulated().await;
+    let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let fan = user(db, "Fan").await;
     let id = pledge(&app.state, fan, r, "5").await;
     card(&app.state, fan, methods::SUCCEEDS, 1).await;
     pledges::pause(&app.state, fan, id).await.unwrap();
     assert_eq!(
-        run(&app, &p, &config, "2026-11-01").await.charges_created,
+        run_billing_with(&app, &p, &config, date("2026-11-01"))
+            .await
+            .charges_created,
         0
     );
     assert!(pledges::pause(&app.state, fan, id).await.is_err());
@@ -860,11 +801,13 @@ async fn pledges_pause_resume_change_and_cancel() {
     pledges::change_amount(&app.state, fan, id, "7.25")
         .await
         .unwrap();
-    run(&app, &p, &config, "2026-12-01").await;
+    run_billing_with(&app, &p, &config, date("2026-12-01")).await;
     assert_eq!(p.successful_charges()[0].amount.minor, 725);
     pledges::cancel(&app.state, fan, id).await.unwrap();
     assert_eq!(
-        run(&app, &p, &config, "2027-01-01").await.charges_created,
+        run_billing_with(&app, &p, &config, date("2027-01-01"))
+            .await
+            .charges_created,
         0
     );
     assert!(pledges::resume(&app.state, fan, id).await.is_err());

@@ -2,10 +2,9 @@
 //! over several cycles. Whatever happens, the ledger balances, every charge is split exactly,
 //! no item is settled twice and no money goes missing.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{assert_ledger_ok, date, run_billing_with, spawn_app};
 use crate::population::*;
-use app::domain::billing::{self, BillingConfig, refunds};
-use app::domain::books::checks;
+use app::domain::billing::{BillingConfig, refunds};
 use app::domain::books::journal::{self, Account};
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
 use app::money::{Currency, Money};
@@ -94,9 +93,7 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
         "2027-03-28",
         "2027-04-05",
     ] {
-        billing::run(db, &p, &config, day.parse().unwrap(), &|_| {})
-            .await
-            .expect("run");
+        run_billing_with(&app, &p, &config, date(day)).await;
     }
     // Refund some paid items.
     let paid: Vec<(i64,)> = sqlx::query_as("select item_id from allocations order by item_id")
@@ -109,9 +106,7 @@ async fn check_everything(population: Vec<Supporter>, refund_every: usize) {
         }
     }
 
-    if let Err(v) = checks::check(db).await.unwrap() {
-        panic!("ledger check: {v}");
-    }
+    assert_ledger_ok(&app).await;
     // Each item settled at most once, and every item is in exactly one state.
     let settled = scalar(
         db,

@@ -1,19 +1,14 @@
 //! The command-line jobs' library side: the bench population, a billing run over it, the ledger
 //! check's report, and the billing timer's single step.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{date, run_billing_with, spawn_app};
 use crate::population::scalar;
-use app::domain::billing::{self, BillingConfig};
+use app::domain::billing::BillingConfig;
 use app::domain::platform::db::Backend;
 use app::domain::processors::simulated::SimulatedProcessor;
-use chrono::NaiveDate;
 use server::bench::{AVERAGE_ITEM_MINOR, build_population};
 use server::cli::billing::format_summary;
 use server::cli::ledger::ledger_check_report;
-
-fn date(s: &str) -> NaiveDate {
-    s.parse().unwrap()
-}
 
 #[tokio::test]
 async fn the_bench_population_has_every_supporter_and_item_at_two_dollars_on_average() {
@@ -75,15 +70,13 @@ async fn one_run_over_the_bench_population_charges_each_supporter_once_and_the_l
     let db = &app.state.db;
     build_population(db, 30, 4).await.unwrap();
     let processor = SimulatedProcessor::new();
-    let summary = billing::run(
-        db,
+    let summary = run_billing_with(
+        &app,
         &processor,
         &BillingConfig::default(),
         date("2026-11-01"),
-        &|_| {},
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(summary.supporters_due, 30);
     assert_eq!(summary.charges_succeeded, 30);
     assert_eq!(summary.items_charged, 120);

@@ -5,14 +5,13 @@
 //! check passes after every scenario.
 
 use crate::fake_stripe::{FakeStripe, WEBHOOK_SECRET, pm};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, assert_ledger_ok, date, give_to, run_default_billing, spawn_app};
 use crate::population::*;
-use app::domain::billing::{self, BillingConfig};
 use app::domain::payouts;
 use app::domain::payouts::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
 use app::domain::payouts::onboarding;
 use app::domain::processors::stripe::StripeProcessor;
-use app::domain::webhooks;
+use app::domain::processors::stripe::signature;
 use serde_json::{Value, json};
 
 const FIXTURES: &str = include_str!("../fixtures/stripe/fixtures3.json");
@@ -21,23 +20,10 @@ fn stripe(app: &TestApp) -> &StripeProcessor {
     app.state.stripe.as_deref().expect("Stripe is configured")
 }
 
-/// `server ledger check`, as the operator runs it.
-async fn ledger_ok(app: &TestApp) {
-    let (report, ok) = server::cli::ledger::ledger_check_report(&app.state.db)
-        .await
-        .unwrap();
-    assert!(ok, "ledger check failed: {report}");
-}
-
 async fn run(app: &TestApp) -> ConnectRunSummary {
-    connect::run(
-        &app.state.db,
-        stripe(app),
-        "2026-11-20".parse().unwrap(),
-        None,
-    )
-    .await
-    .expect("payout run")
+    connect::run(&app.state.db, stripe(app), date("2026-11-20"), None)
+        .await
+        .expect("payout run")
 }
 
 /// A Stripe event of `kind` carrying `object`, signed and delivered; the HTTP status.
@@ -55,7 +41,7 @@ async fn deliver(app: &TestApp, id: &str, kind: &str, created: i64, object: Valu
         .header("content-type", "application/json")
         .header(
             "stripe-signature",
-            webhooks::sign(WEBHOOK_SECRET, now, body.as_bytes()),
+            signature::sign(WEBHOOK_SECRET, now, body.as_bytes()),
         )
         .body(body)
         .send()
@@ -96,15 +82,7 @@ async fn charged(app: &TestApp) -> Charged {
     tip(&app.state, ben, mara, "10").await;
     card(&app.state, ana, pm::SUCCESS, 1).await;
     card(&app.state, ben, pm::SUCCESS, 1).await;
-    let s = billing::run(
-        db,
-        app.state.processor.as_ref(),
-        &BillingConfig::default(),
-        "2026-11-01".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let s = run_default_billing(app, date("2026-11-01")).await;
     assert_eq!(s.charges_succeeded, 2);
     Charged {
         mara,
@@ -184,14 +162,7 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
     let db = app.state.db.clone();
     let mara = recipient(&db, "mara", "USD").await;
     app.sign_up_and_log_in("mara@example.org", "Mara").await;
-    sqlx::query(
-        "update recipients set owner_user_id = (select id from users where email = $1) where id = $2",
-    )
-    .bind("mara@example.org")
-    .bind(mara)
-    .execute(db.pool())
-    .await
-    .unwrap();
+    give_to(&app, mara, "mara@example.org").await;
     let id = mara.to_string();
     let html = page(&app, mara).await;
     assert!(html.contains("Set up payouts with Stripe"), "{html}");
@@ -350,7 +321,7 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
             .starts_with("/login"),
         "{r:?}"
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -359,14 +330,7 @@ async fn without_stripe_the_payouts_page_is_manual_only() {
     let db = app.state.db.clone();
     let mara = recipient(&db, "mara", "USD").await;
     app.sign_up_and_log_in("mara@example.org", "Mara").await;
-    sqlx::query(
-        "update recipients set owner_user_id = (select id from users where email = $1) where id = $2",
-    )
-    .bind("mara@example.org")
-    .bind(mara)
-    .execute(db.pool())
-    .await
-    .unwrap();
+    give_to(&app, mara, "mara@example.org").await;
     let html = page(&app, mara).await;
     assert!(!html.contains("Payouts with Stripe"));
     assert!(html.contains("Record a payout"));
@@ -479,7 +443,7 @@ async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
     let s = run(&app).await;
     assert_eq!((s.planned, s.sent), (0, 0));
     assert_eq!(fake.transfers_created().len(), 2);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -494,7 +458,7 @@ async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once
     let e = connect::run(
         &app.state.db,
         stripe(&app),
-        "2026-11-20".parse().unwrap(),
+        date("2026-11-20"),
         Some(ConnectFault::AfterPlan),
     )
     .await;
@@ -508,13 +472,13 @@ async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once
         0,
         "the plan holds the shares"
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 
     // Restarted: Stripe makes the first transfer, and the process dies before recording it.
     let e = connect::run(
         &app.state.db,
         stripe(&app),
-        "2026-11-20".parse().unwrap(),
+        date("2026-11-20"),
         Some(ConnectFault::AfterFirstTransfer),
     )
     .await;
@@ -522,7 +486,7 @@ async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once
     assert_eq!(fake.transfers_created().len(), 1);
     let rows = transfer_rows(&app).await;
     assert!(rows.iter().all(|r| r.2 == "planned" && r.3.is_none()));
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 
     // Restarted again: the same keys; Stripe replays the first transfer, makes the second.
     let s = run(&app).await;
@@ -541,7 +505,7 @@ async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once
         .map(|(r, _)| r.field("amount").unwrap().parse::<i64>().unwrap())
         .sum();
     assert_eq!(sent, total);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -555,7 +519,7 @@ async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
     let s = run(&app).await;
     assert_eq!((s.planned, s.sent, s.waiting), (2, 1, 1), "{s:?}");
     assert_eq!(fake.transfers_created().len(), 1);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
     // Sent again with the same key: made this time, but the answer is lost.
     fake.drop_next_transfer_answers(1);
     let s = run(&app).await;
@@ -567,7 +531,7 @@ async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
             .await
             .unwrap();
     assert_eq!(attempts, 2);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
     // Once more: Stripe replays the transfer it made; nobody is paid twice.
     let s = run(&app).await;
     assert_eq!((s.planned, s.sent, s.waiting), (0, 1, 0), "{s:?}");
@@ -587,7 +551,7 @@ async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
     }
     assert!(transfer_rows(&app).await.iter().all(|r| r.2 == "sent"));
     assert_eq!(available(&app, c.mara).await, 0);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -623,9 +587,9 @@ async fn a_refused_transfer_returns_its_donations_to_unpaid_and_a_later_run_pays
     assert_eq!(failed.transfer_status.as_deref(), Some("failed"));
     // A returned payout cannot be marked arrived by hand.
     assert!(payouts::mark_paid(&db, rows[0].1, None).await.is_err());
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
     // The operator's CLI shows refusals; the next run pays the money under a new payout.
-    let out = server::cli::payouts::stripe_run(&app.state, Some("2026-11-21".parse().unwrap()))
+    let out = server::cli::payouts::stripe_run(&app.state, Some(date("2026-11-21")))
         .await
         .unwrap();
     assert!(out.contains("transfers sent:    1"), "{out}");
@@ -636,22 +600,14 @@ async fn a_refused_transfer_returns_its_donations_to_unpaid_and_a_later_run_pays
     assert_eq!(rows.len(), 3);
     assert_ne!(rows[2].4, rows[0].4, "a new payout, a new key");
     assert_eq!(rows[2].5, nets[0].0);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 
     // A destination Stripe no longer lets receive transfers is refused the same way.
     let account = stripe_account(&app, c.mara).await.unwrap();
     let ana2 = user(&db, "Ana2").await;
     tip(&app.state, ana2, c.mara, "7").await;
     card(&app.state, ana2, pm::SUCCESS, 1).await;
-    billing::run(
-        &db,
-        app.state.processor.as_ref(),
-        &BillingConfig::default(),
-        "2026-12-01".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    run_default_billing(&app, date("2026-12-01")).await;
     // (Ana's pledge renewed too: two new charges, two transfers.)
     fake.finish_onboarding(&account, false);
     let s = run(&app).await;
@@ -664,7 +620,7 @@ async fn a_refused_transfer_returns_its_donations_to_unpaid_and_a_later_run_pays
     let after: i64 = self::nets(&app, c.mara).await.iter().map(|n| n.2).sum();
     let before: i64 = nets.iter().map(|n| n.2).sum();
     assert_eq!(available(&app, c.mara).await, after - before);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -718,7 +674,7 @@ async fn a_reversed_transfer_returns_its_donations_once() {
     assert!(returned.is_some());
     let entries = scalar(&db, "select count(*) from journal_entries").await;
     assert_eq!(entries, entries_before + 1);
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
     // Delivered again, or as a second event about the same transfer: nothing changes.
     assert_eq!(
         deliver(&app, "evt_rev_1", "transfer.reversed", 2, reversed.clone()).await,
@@ -739,7 +695,7 @@ async fn a_reversed_transfer_returns_its_donations_once() {
         deliver(&app, "evt_rev_3", "transfer.reversed", 4, stranger).await,
         200
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
     // The donor's trail no longer counts the reversed payout.
     let (item,): (i64,) = sqlx::query_as(
         "select a.item_id from allocations a where a.charge_id = $1 and a.recipient_id = $2 limit 1",

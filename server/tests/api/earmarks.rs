@@ -2,43 +2,18 @@
 //! pledges to one, and expenses spend a line's earmarked money first, then unearmarked money,
 //! never money earmarked to another line.
 
-use crate::helpers::{Answer, TestApp, spawn_app};
+use crate::helpers::{
+    TestApp, assert_ledger_ok, date, give_to, post, run_default_billing, spawn_app, usd, user_id,
+};
 use crate::population::*;
 use crate::trail::make_cause;
-use app::domain::billing::{self, BillingConfig};
-use app::domain::books::checks::{self, TrailViolation};
+use app::domain::books::checks;
+use app::domain::books::checks::TrailViolation;
 use app::domain::giving::pledges::{self, NewTip};
 use app::domain::payouts::expenses::{self, ExpenseError, NewExpense};
 use app::domain::processors::simulated::methods;
 use app::domain::recipients::budget_lines;
-use app::money::{Currency, Money};
-
-fn usd(minor: i64) -> Money {
-    Money::new(minor, Currency::USD)
-}
-
-async fn post(app: &TestApp, function: &str, fields: &[(&str, String)]) -> Answer {
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    app.call(function, &fields).await
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("select id from users where email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    id
-}
-
-async fn give_to(app: &TestApp, recipient: i64, email: &str) {
-    sqlx::query("update recipients set owner_user_id = (select id from users where email = $1) where id = $2")
-        .bind(email)
-        .bind(recipient)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
-}
+use app::money::Currency;
 
 async fn line(app: &TestApp, cause: i64, name: &str) -> i64 {
     let owner = owner_of(&app.state.db, cause).await;
@@ -62,18 +37,6 @@ async fn tip_to(app: &TestApp, fan: i64, cause: i64, amount: &str, line: Option<
     )
     .await
     .unwrap()
-}
-
-async fn bill(app: &TestApp, day: &str) {
-    billing::run(
-        &app.state.db,
-        app.state.processor.as_ref(),
-        &BillingConfig::default(),
-        day.parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
 }
 
 /// The net share of the donation item of each tip, in the order given.
@@ -110,12 +73,6 @@ async fn shares_of(app: &TestApp, expense: i64) -> Vec<(i64, i64)> {
     .fetch_all(app.state.db.pool())
     .await
     .unwrap()
-}
-
-async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
-        panic!("ledger check: {v}");
-    }
 }
 
 #[tokio::test]
@@ -308,8 +265,8 @@ async fn donors_earmark_tips_and_pledges_to_an_open_line_of_that_cause_only() {
     let a = post(&app, "create_pledge", &pledge).await;
     assert!(a.location.is_some(), "{a:?}");
     card(&app.state, donor, methods::SUCCEEDS, 28).await;
-    bill(&app, "2027-01-28").await;
-    bill(&app, "2027-02-28").await;
+    run_default_billing(&app, date("2027-01-28")).await;
+    run_default_billing(&app, date("2027-02-28")).await;
     let items: Vec<(Option<i64>, Option<i64>, Option<String>)> =
         sqlx::query_as("select budget_line_id, tip_id, period from donation_items order by id")
             .fetch_all(db.pool())
@@ -328,7 +285,7 @@ async fn donors_earmark_tips_and_pledges_to_an_open_line_of_that_cause_only() {
     budget_lines::retire(db, owner_of(db, cause).await, cause, hosting)
         .await
         .unwrap();
-    bill(&app, "2027-03-28").await;
+    run_default_billing(&app, date("2027-03-28")).await;
     let (last,): (Option<i64>,) = sqlx::query_as(
         "select budget_line_id from donation_items where period is not null order by id desc limit 1",
     )
@@ -360,7 +317,7 @@ async fn an_expense_in_a_line_spends_its_earmarks_first_then_unearmarked_money_a
         tips.push(tip_to(&app, fan, cause, amount, l).await);
         card(&app.state, fan, methods::SUCCEEDS, 28).await;
     }
-    bill(&app, "2027-01-28").await;
+    run_default_billing(&app, date("2027-01-28")).await;
     let n = nets_of_tips(&app, &tips).await;
     let (ann, bob, cat, dan, eve) = (n[0], n[1], n[2], n[3], n[4]);
     let unearmarked = ann.1 + eve.1;
@@ -542,7 +499,7 @@ async fn the_database_and_the_ledger_check_refuse_earmarked_money_spent_outside_
     for fan in [ann, bob] {
         card(&app.state, fan, methods::SUCCEEDS, 28).await;
     }
-    bill(&app, "2027-01-28").await;
+    run_default_billing(&app, date("2027-01-28")).await;
     let n = nets_of_tips(&app, &[t1, t2]).await;
     // An Events expense spends only unearmarked money.
     let e = expenses::record_checked(db, cause, Currency::USD, &expense(300, Some(events)))
@@ -603,7 +560,7 @@ async fn the_public_ledger_the_trail_and_the_receipt_show_earmarks_and_lines() {
     );
     let tip = tip_to(&app, donor, cause, "25", Some(hosting)).await;
     card(&app.state, donor, methods::SUCCEEDS, 28).await;
-    bill(&app, "2027-01-28").await;
+    run_default_billing(&app, date("2027-01-28")).await;
     let n = nets_of_tips(&app, &[tip]).await;
     let (item, net) = n[0];
     expenses::record(

@@ -2,9 +2,9 @@
 //! parameters), creator and cause pages (places left in tiers, goal progress, who may be
 //! named), a cause's ledger of money received, and the meta tags pages carry.
 
-use crate::helpers::{Answer, TestApp, spawn_app};
+use crate::helpers::{Answer, TestApp, date, run_billing_with, spawn_app};
 use crate::population::{card, tier, tip, user};
-use app::domain::billing::{self, BillingConfig};
+use app::domain::billing::BillingConfig;
 use app::domain::giving::pledges::{self, NewTip};
 use app::domain::platform::clock::now;
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
@@ -483,15 +483,13 @@ async fn a_cause_page_shows_its_target_organizer_deadline_and_ledger_of_money_re
     for fan in [hal, ivy, jon] {
         card(&app.state, fan, methods::SUCCEEDS, 10).await;
     }
-    billing::run(
-        db,
+    run_billing_with(
+        &app,
         &SimulatedProcessor::new(),
         &BillingConfig::default(),
-        "2026-11-10".parse().unwrap(),
-        &|_| {},
+        date("2026-11-10"),
     )
-    .await
-    .unwrap();
+    .await;
 
     let p = page(&app, "library").await;
     assert_eq!(p.owner_name, "owner-library");

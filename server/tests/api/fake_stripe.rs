@@ -830,6 +830,31 @@ async fn create_payment_intent(
     respond(status, &body)
 }
 
+/// Answers a request at `path` to read the stored object `id`: records it through `admit`
+/// (with `query`, the query string, as its body) and gives `admit`'s early answer if there is
+/// one; otherwise `answer` of the request and the object, or Stripe's 404 naming `kind` when
+/// there is no such object or `answer` gives none.
+fn retrieve(
+    shared: &Shared,
+    method: &Method,
+    headers: &HeaderMap,
+    path: &str,
+    query: &[u8],
+    (kind, id): (&str, &str),
+    answer: impl FnOnce(&Inner, &Recorded, &Value) -> Option<Response>,
+) -> Response {
+    let mut inner = shared.inner.lock().expect("lock");
+    let (r, early) = admit(&mut inner, method, path, headers, query);
+    if let Some(early) = early {
+        return early;
+    }
+    inner
+        .objects
+        .get(id)
+        .and_then(|object| answer(&inner, &r, object))
+        .unwrap_or_else(|| missing(kind, id))
+}
+
 async fn retrieve_payment_intent(
     State(shared): State<Arc<Shared>>,
     Path(id): Path<String>,
@@ -837,22 +862,15 @@ async fn retrieve_payment_intent(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let mut inner = shared.inner.lock().expect("lock");
-    let path = format!("/v1/payment_intents/{id}");
-    let (r, early) = admit(
-        &mut inner,
+    retrieve(
+        &shared,
         &method,
-        &path,
         &headers,
+        &format!("/v1/payment_intents/{id}"),
         query.unwrap_or_default().as_bytes(),
-    );
-    if let Some(answer) = early {
-        return answer;
-    }
-    match inner.objects.get(&id) {
-        Some(intent) => respond(200, &expanded(intent.clone(), &r.list("expand"))),
-        None => missing("payment_intent", &id),
-    }
+        ("payment_intent", &id),
+        |_, r, intent| Some(respond(200, &expanded(intent.clone(), &r.list("expand")))),
+    )
 }
 
 fn missing(param: &str, id: &str) -> Response {
@@ -1027,29 +1045,25 @@ async fn retrieve_session(
     headers: HeaderMap,
     RawQuery(query): RawQuery,
 ) -> Response {
-    let mut inner = shared.inner.lock().expect("lock");
-    let path = format!("/v1/checkout/sessions/{id}");
-    let (r, early) = admit(
-        &mut inner,
+    retrieve(
+        &shared,
         &method,
-        &path,
         &headers,
+        &format!("/v1/checkout/sessions/{id}"),
         query.unwrap_or_default().as_bytes(),
-    );
-    if let Some(answer) = early {
-        return answer;
-    }
-    let Some(mut session) = inner.objects.get(&id).cloned() else {
-        return missing("checkout.session", &id);
-    };
-    if r.list("expand").iter().any(|e| e == "setup_intent")
-        && let Some(setup) = session["setup_intent"]
-            .as_str()
-            .and_then(|s| inner.objects.get(s))
-    {
-        session["setup_intent"] = setup.clone();
-    }
-    respond(200, &session)
+        ("checkout.session", &id),
+        |inner, r, session| {
+            let mut session = session.clone();
+            if r.list("expand").iter().any(|e| e == "setup_intent")
+                && let Some(setup) = session["setup_intent"]
+                    .as_str()
+                    .and_then(|s| inner.objects.get(s))
+            {
+                session["setup_intent"] = setup.clone();
+            }
+            Some(respond(200, &session))
+        },
+    )
 }
 
 async fn retrieve_setup_intent(
@@ -1058,16 +1072,15 @@ async fn retrieve_setup_intent(
     method: Method,
     headers: HeaderMap,
 ) -> Response {
-    let mut inner = shared.inner.lock().expect("lock");
-    let path = format!("/v1/setup_intents/{id}");
-    let (_, early) = admit(&mut inner, &method, &path, &headers, b"");
-    if let Some(answer) = early {
-        return answer;
-    }
-    match inner.objects.get(&id) {
-        Some(o) => respond(200, o),
-        None => missing("setup_intent", &id),
-    }
+    retrieve(
+        &shared,
+        &method,
+        &headers,
+        &format!("/v1/setup_intents/{id}"),
+        b"",
+        ("setup_intent", &id),
+        |_, _, o| Some(respond(200, o)),
+    )
 }
 
 async fn unknown(method: Method, uri: axum::http::Uri) -> Response {

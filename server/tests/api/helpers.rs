@@ -1,6 +1,12 @@
-//! A running Chipin for one test, and a client that behaves like a browser.
+//! A running Chipin for one test, a client that behaves like a browser, and the small steps
+//! many tests share: billing runs, the ledger check, dates and amounts, owners and users.
 
 use app::domain::AppState;
+use app::domain::billing::{self, BillingConfig, RunSummary};
+use app::domain::books::checks;
+use app::domain::processors::PaymentProcessor;
+use app::money::{Currency, Money};
+use chrono::NaiveDate;
 use reqwest::cookie::{CookieStore as _, Jar};
 use reqwest::header::HeaderValue;
 use server::config::Config;
@@ -307,6 +313,20 @@ impl TestApp {
             .map(str::to_owned)
     }
 
+    /// Posts a multipart form the way a browser does, to `path` on this site.
+    pub async fn post_multipart(&self, path: &str, form: reqwest::multipart::Form) -> Answer {
+        let res = self
+            .client
+            .post(self.url(path))
+            .header("origin", &self.base)
+            .header("sec-fetch-site", "same-origin")
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        answer(res).await
+    }
+
     pub async fn count(&self, table: &str) -> i64 {
         let (n,): (i64,) = sqlx::query_as(&format!("select count(*) from {table}"))
             .fetch_one(self.state.db.pool())
@@ -328,5 +348,77 @@ async fn answer(res: reqwest::Response) -> Answer {
         status,
         location,
         body,
+    }
+}
+
+/// Calls a server function with owned field values (for fields built with `format!`).
+pub async fn post(app: &TestApp, function: &str, fields: &[(&str, String)]) -> Answer {
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    app.call(function, &fields).await
+}
+
+/// The id of the user with this email.
+pub async fn user_id(app: &TestApp, email: &str) -> i64 {
+    let (id,): (i64,) = sqlx::query_as("select id from users where email = $1")
+        .bind(email)
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    id
+}
+
+/// Makes the user with this email the owner of `recipient`.
+pub async fn give_to(app: &TestApp, recipient: i64, email: &str) {
+    sqlx::query("update recipients set owner_user_id = (select id from users where email = $1) where id = $2")
+        .bind(email)
+        .bind(recipient)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
+/// A day written as `YYYY-MM-DD`.
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+/// An amount in US cents.
+pub fn usd(minor: i64) -> Money {
+    Money::new(minor, Currency::USD)
+}
+
+/// Runs billing as of `as_of` through `processor` with `config`.
+pub async fn run_billing_with(
+    app: &TestApp,
+    processor: &dyn PaymentProcessor,
+    config: &BillingConfig,
+    as_of: NaiveDate,
+) -> RunSummary {
+    billing::run(&app.state.db, processor, config, as_of, &|_| {})
+        .await
+        .expect("billing run")
+}
+
+/// Runs billing as of `as_of` through the app's processor with the app's billing settings.
+pub async fn run_billing(app: &TestApp, as_of: NaiveDate) -> RunSummary {
+    let state = &app.state;
+    run_billing_with(app, state.processor.as_ref(), &state.billing, as_of).await
+}
+
+/// Runs billing as of `as_of` through the app's processor with the default billing settings.
+pub async fn run_default_billing(app: &TestApp, as_of: NaiveDate) -> RunSummary {
+    run_billing_with(
+        app,
+        app.state.processor.as_ref(),
+        &BillingConfig::default(),
+        as_of,
+    )
+    .await
+}
+
+/// Fails the test unless the ledger check passes.
+pub async fn assert_ledger_ok(app: &TestApp) {
+    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
+        panic!("ledger check failed: {v}");
     }
 }

@@ -104,6 +104,19 @@ pub async fn card(state: &AppState, supporter: i64, method: &str, billing_day: i
         .unwrap();
 }
 
+/// "Fan", who pledges $5 to "mara" and tips "tomas" $3 (both USD), paying with `method` on
+/// the 1st of the month. Returns (fan, mara, tomas).
+pub async fn fan_of_mara_and_tomas(state: &AppState, method: &str) -> (i64, i64, i64) {
+    let db = &state.db;
+    let a = recipient(db, "mara", "USD").await;
+    let b = recipient(db, "tomas", "USD").await;
+    let fan = user(db, "Fan").await;
+    pledge(state, fan, a, "5").await;
+    tip(state, fan, b, "3").await;
+    card(state, fan, method, 1).await;
+    (fan, a, b)
+}
+
 pub async fn scalar(db: &Db, sql: &str) -> i64 {
     let (n,): (i64,) = sqlx::query_as(sql).fetch_one(db.pool()).await.unwrap();
     n

@@ -1,9 +1,8 @@
 //! The reports: a page owner's supporters (with their chosen visibility) and income, a
 //! supporter's yearly statement, their CSV downloads, and everyone else refused.
 
-use crate::helpers::{Answer, PASSWORD, TestApp, spawn_app};
+use crate::helpers::{Answer, PASSWORD, TestApp, run_billing, spawn_app, user_id};
 use crate::population::{card, recipient};
-use app::domain::billing;
 use app::domain::giving::pledges::{self, NewPledge, NewTip};
 use app::domain::platform::clock::now;
 use app::model::PledgeStatus;
@@ -18,15 +17,6 @@ fn json<T: serde::de::DeserializeOwned>(a: &Answer) -> T {
 fn assert_not_found(a: &Answer) {
     assert_eq!(a.status, 404, "{a:?}");
     assert_eq!(a.error_kind(), "not_found", "{a:?}");
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("select id from users where email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    id
 }
 
 /// A verified user with a chosen display name, made in the database.
@@ -295,16 +285,7 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
     let day = i64::from(today.day().min(28));
     card(&app.state, fan, "pm_card_visa", day).await;
     card(&app.state, other, "pm_card_visa", day).await;
-    let state = &app.state;
-    let summary = billing::run(
-        &db,
-        state.processor.as_ref(),
-        &state.billing,
-        today,
-        &|_| {},
-    )
-    .await
-    .expect("billing run");
+    let summary = run_billing(&app, today).await;
     assert_eq!(
         summary.charges_succeeded, 3,
         "fan in USD and EUR, other in USD"

@@ -3,41 +3,31 @@
 //! later, and saving a card through Checkout.
 
 use crate::fake_stripe::{FakeStripe, pm};
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{TestApp, assert_ledger_ok, date, run_billing_with, spawn_app};
 use crate::population::*;
 use crate::processors::stripe_for;
 use app::domain::billing::settle::{NOT_YET_SETTLED, Settled, settle_charge};
 use app::domain::billing::{self, BillingConfig, FaultPoint, refunds};
-use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::billing_profile;
 use app::domain::platform::clock::now;
+use app::domain::processors::stripe::StripeProcessor;
 use app::domain::processors::{ChargeOutcome, PaymentProcessor, RefundRequest};
 use app::money::{Currency, Money};
-use chrono::NaiveDate;
 use serde_json::json;
 use std::collections::HashMap;
 
-fn date(s: &str) -> NaiveDate {
-    s.parse().unwrap()
+/// A fresh Chipin, a fake Stripe, and the Stripe processor pointed at it.
+async fn set_up() -> (TestApp, FakeStripe, StripeProcessor) {
+    let app = spawn_app().await;
+    let fake = FakeStripe::start().await;
+    let stripe = stripe_for(&fake);
+    (app, fake, stripe)
 }
 
+/// Runs billing as of `as_of` through `p` with the default billing settings.
 async fn run(app: &TestApp, p: &dyn PaymentProcessor, as_of: &str) -> billing::RunSummary {
-    billing::run(
-        &app.state.db,
-        p,
-        &BillingConfig::default(),
-        date(as_of),
-        &|_| {},
-    )
-    .await
-    .expect("billing run")
-}
-
-async fn ledger_ok(app: &TestApp) {
-    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
-        panic!("ledger check failed: {v}");
-    }
+    run_billing_with(app, p, &BillingConfig::default(), date(as_of)).await
 }
 
 async fn set_customer(app: &TestApp, supporter: i64, customer: &str) {
@@ -66,16 +56,9 @@ async fn latest_charge(
 
 #[tokio::test]
 async fn a_charge_is_one_confirmed_off_session_payment_intent_under_chipins_key() {
-    let app = spawn_app().await;
-    let fake = FakeStripe::start().await;
-    let stripe = stripe_for(&fake);
+    let (app, fake, stripe) = set_up().await;
     let db = &app.state.db;
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, pm::SUCCESS, 1).await;
+    let (fan, _, _) = fan_of_mara_and_tomas(&app.state, pm::SUCCESS).await;
     set_customer(&app, fan, "cus_fan").await;
 
     let s = run(&app, &stripe, "2026-11-01").await;
@@ -121,7 +104,7 @@ async fn a_charge_is_one_confirmed_off_session_payment_intent_under_chipins_key(
         Some(53),
         "2.9% of $8.00 + 30¢, read from the balance transaction"
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -144,14 +127,12 @@ async fn the_fee_recorded_is_the_one_on_stripes_balance_transaction() {
             .unwrap(),
         1000 - 61
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
 async fn each_stripe_outcome_is_recorded_as_it_should_be() {
-    let app = spawn_app().await;
-    let fake = FakeStripe::start().await;
-    let stripe = stripe_for(&fake);
+    let (app, fake, stripe) = set_up().await;
     let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let mut fans = HashMap::new();
@@ -245,7 +226,7 @@ async fn each_stripe_outcome_is_recorded_as_it_should_be() {
     assert_eq!(lost.len(), 2);
     assert_eq!(lost[0].idempotency_key, lost[1].idempotency_key);
     assert!(lost[1].replayed, "the second call got the first answer");
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
@@ -341,21 +322,14 @@ async fn a_crash_after_stripe_charged_but_before_chipin_recorded_charges_once_af
         refs.iter()
             .all(|(r,)| made.contains(r.as_deref().unwrap_or("")))
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[tokio::test]
 async fn refunds_go_through_stripe_with_their_own_keys() {
-    let app = spawn_app().await;
-    let fake = FakeStripe::start().await;
-    let stripe = stripe_for(&fake);
+    let (app, fake, stripe) = set_up().await;
     let db = &app.state.db;
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, pm::SUCCESS, 1).await;
+    let (_, _, b) = fan_of_mara_and_tomas(&app.state, pm::SUCCESS).await;
     run(&app, &stripe, "2026-11-01").await;
     let (charge, reference): (i64, String) =
         sqlx::query_as("select id, processor_ref from charges")
@@ -395,7 +369,7 @@ async fn refunds_go_through_stripe_with_their_own_keys() {
             .unwrap(),
         0
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 
     // The same refund sent again (an answer lost on the way) is the same refund.
     let again = stripe
@@ -420,9 +394,7 @@ async fn refunds_go_through_stripe_with_their_own_keys() {
 
 #[tokio::test]
 async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
-    let app = spawn_app().await;
-    let fake = FakeStripe::start().await;
-    let stripe = stripe_for(&fake);
+    let (app, fake, stripe) = set_up().await;
     let db = &app.state.db;
     let config = BillingConfig::default();
     let r = recipient(db, "mara", "USD").await;
@@ -546,7 +518,7 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         .unwrap(),
         Settled::Unchanged
     );
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 /// Starts Checkout from the billing page's form; returns the session id.
@@ -719,9 +691,7 @@ async fn visitors_cannot_start_checkout_or_use_the_return_page() {
 
 #[tokio::test]
 async fn a_card_stripe_refuses_with_400_fails_like_a_decline_and_is_not_sent_again() {
-    let app = spawn_app().await;
-    let fake = FakeStripe::start().await;
-    let stripe = stripe_for(&fake);
+    let (app, fake, stripe) = set_up().await;
     let db = &app.state.db;
     let r = recipient(db, "mara", "USD").await;
     let mut fans = HashMap::new();
@@ -803,7 +773,7 @@ async fn a_card_stripe_refuses_with_400_fails_like_a_decline_and_is_not_sent_aga
             "a new attempt, a new key"
         );
     }
-    ledger_ok(&app).await;
+    assert_ledger_ok(&app).await;
 }
 
 #[test]

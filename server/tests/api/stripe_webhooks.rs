@@ -2,12 +2,14 @@
 //! objects (`tests/fixtures/stripe/fixtures3.json`), refused forgeries, each event applied
 //! once in any order, and what every handled event leaves in the database.
 
-use crate::helpers::{TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{
+    TestApp, assert_ledger_ok, date, run_billing_with, spawn_app, spawn_app_with,
+};
 use crate::population::*;
-use app::domain::billing::{self, BillingConfig, disputes, refunds};
-use app::domain::books::checks;
+use app::domain::billing::{BillingConfig, disputes, refunds};
 use app::domain::books::journal::{self, Account};
 use app::domain::processors::simulated::{SimulatedProcessor, methods};
+use app::domain::processors::stripe::signature;
 use app::domain::processors::{
     BoxFuture, ChargeOutcome, ChargeRequest, PaymentProcessor, ProcessorError, RefundOutcome,
     RefundRequest,
@@ -64,7 +66,7 @@ async fn send(app: &TestApp, body: &str) -> u16 {
     deliver(
         app,
         body,
-        Some(&webhooks::sign(SECRET, now(), body.as_bytes())),
+        Some(&signature::sign(SECRET, now(), body.as_bytes())),
     )
     .await
 }
@@ -76,12 +78,6 @@ async fn stripe_app() -> TestApp {
         ("STRIPE_PUBLISHABLE_KEY", "pk_test_chipin"),
     ])
     .await
-}
-
-async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
-        panic!("ledger check failed: {v}");
-    }
 }
 
 /// A processor whose charges are all still processing: a webhook settles them.
@@ -119,21 +115,14 @@ impl PaymentProcessor for ProcessingProcessor {
 /// is still processing. Returns (charge id, its PaymentIntent, recipient a, recipient b).
 async fn processing_charge(app: &TestApp) -> (i64, String, i64, i64) {
     let db = &app.state.db;
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, methods::SUCCEEDS, 1).await;
-    let s = billing::run(
-        db,
+    let (_, a, b) = fan_of_mara_and_tomas(&app.state, methods::SUCCEEDS).await;
+    let s = run_billing_with(
+        app,
         &ProcessingProcessor::default(),
         &BillingConfig::default(),
-        "2026-11-01".parse().unwrap(),
-        &|_| {},
+        date("2026-11-01"),
     )
-    .await
-    .unwrap();
+    .await;
     assert_eq!(s.charges_processing, 1);
     let (id, pi): (i64, String) = sqlx::query_as("select id, processor_ref from charges")
         .fetch_one(db.pool())
@@ -199,7 +188,7 @@ async fn forged_stale_and_malformed_deliveries_are_refused_and_change_nothing() 
         succeeded_intent(&pi, 53),
     );
     let t = now();
-    let good = webhooks::sign(SECRET, t, body.as_bytes());
+    let good = signature::sign(SECRET, t, body.as_bytes());
     let good_v1 = good.split_once(",v1=").unwrap().1.to_owned();
     let tampered = body.replace("\"fee\":53", "\"fee\":1");
     assert_ne!(tampered, body);
@@ -212,19 +201,19 @@ async fn forged_stale_and_malformed_deliveries_are_refused_and_change_nothing() 
         ("tampered body", Some(good.clone()), tampered.as_str()),
         (
             "wrong secret",
-            Some(webhooks::sign("whsec_someone_else", t, body.as_bytes())),
+            Some(signature::sign("whsec_someone_else", t, body.as_bytes())),
             body.as_str(),
         ),
         (
             "stale timestamp",
-            Some(webhooks::sign(SECRET, t - 301, body.as_bytes())),
+            Some(signature::sign(SECRET, t - 301, body.as_bytes())),
             body.as_str(),
         ),
         (
             "future timestamp",
             // Well past the tolerance: `t` was read before the deliveries above, and the
             // server's clock may have moved on since (the exact edge is a unit test).
-            Some(webhooks::sign(SECRET, t + 400, body.as_bytes())),
+            Some(signature::sign(SECRET, t + 400, body.as_bytes())),
             body.as_str(),
         ),
         (
@@ -252,7 +241,7 @@ async fn forged_stale_and_malformed_deliveries_are_refused_and_change_nothing() 
     assert_eq!(charge_state(&app, charge).await.0, "processing");
 
     // While a secret rotates, Stripe signs with both; either v1 may be the one that matches.
-    let old = webhooks::sign("whsec_previous_secret", t, body.as_bytes());
+    let old = signature::sign("whsec_previous_secret", t, body.as_bytes());
     let old_v1 = old.split_once(",v1=").unwrap().1;
     let rotating = format!("t={t},v1={old_v1},v1={good_v1}");
     assert_eq!(deliver(&app, &body, Some(&rotating)).await, 200);
@@ -457,7 +446,7 @@ async fn the_endpoint_exists_only_with_a_signing_secret_and_takes_small_bodies()
         deliver(
             &plain,
             &body,
-            Some(&webhooks::sign(SECRET, now(), body.as_bytes()))
+            Some(&signature::sign(SECRET, now(), body.as_bytes()))
         )
         .await,
         404
@@ -563,21 +552,8 @@ async fn a_completed_setup_saves_the_payment_method_for_the_customer() {
 async fn succeeded_charge(app: &TestApp) -> (i64, String, i64, i64, SimulatedProcessor) {
     let db = &app.state.db;
     let p = SimulatedProcessor::new();
-    let a = recipient(db, "mara", "USD").await;
-    let b = recipient(db, "tomas", "USD").await;
-    let fan = user(db, "Fan").await;
-    pledge(&app.state, fan, a, "5").await;
-    tip(&app.state, fan, b, "3").await;
-    card(&app.state, fan, methods::SUCCEEDS, 1).await;
-    billing::run(
-        db,
-        &p,
-        &BillingConfig::default(),
-        "2026-11-01".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    let (_, a, b) = fan_of_mara_and_tomas(&app.state, methods::SUCCEEDS).await;
+    run_billing_with(app, &p, &BillingConfig::default(), date("2026-11-01")).await;
     let (id, pi): (i64, String) =
         sqlx::query_as("select id, processor_ref from charges where status = 'succeeded'")
             .fetch_one(db.pool())
@@ -936,7 +912,7 @@ async fn deliveries_racing_each_other_settle_the_charge_once() {
         .map(|body| {
             let (client, url, body) = (app.client.clone(), url.clone(), body.clone());
             tokio::spawn(async move {
-                let signature = webhooks::sign(SECRET, now(), body.as_bytes());
+                let signature = signature::sign(SECRET, now(), body.as_bytes());
                 client
                     .post(url)
                     .header("stripe-signature", signature)

@@ -309,26 +309,8 @@ async fn upload(
     } else {
         String::new()
     };
-    let res = app
-        .client
-        .post(app.url(&format!("/studio/p/{page}/image{query}")))
-        .header("origin", &app.base)
-        .header("sec-fetch-site", "same-origin")
-        .multipart(form)
-        .send()
+    app.post_multipart(&format!("/studio/p/{page}/image{query}"), form)
         .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    Answer {
-        status,
-        location,
-        body: res.text().await.unwrap_or_default(),
-    }
 }
 
 async fn image_url(app: &TestApp, page: i64) -> Option<String> {

@@ -1,9 +1,12 @@
 //! Payouts and cause expenses: each is split over the oldest open donation shares exactly,
 //! refused beyond what is available, posted to the journal, and checked by `ledger check`.
 
-use crate::helpers::{TestApp, spawn_app};
+use crate::helpers::{
+    Answer, TestApp, assert_ledger_ok, date, give_to, post, run_billing, run_default_billing,
+    spawn_app, usd,
+};
 use crate::population::*;
-use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::billing::{self, refunds};
 use app::domain::books::cause_ledger;
 use app::domain::books::checks::{self, TrailViolation};
 use app::domain::books::journal::{self, Account};
@@ -27,15 +30,7 @@ pub async fn charged_tips(
         }
         card(&app.state, fan, methods::SUCCEEDS, 28).await;
     }
-    billing::run(
-        db,
-        app.state.processor.as_ref(),
-        &BillingConfig::default(),
-        "2027-01-28".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    run_default_billing(app, date("2027-01-28")).await;
     sqlx::query_as(
         "select item_id, net_minor from allocations where recipient_id = $1 order by charge_id, item_id",
     )
@@ -43,10 +38,6 @@ pub async fn charged_tips(
     .fetch_all(db.pool())
     .await
     .unwrap()
-}
-
-fn usd(minor: i64) -> Money {
-    Money::new(minor, Currency::USD)
 }
 
 fn payout(recipient: i64, minor: i64) -> NewPayout {
@@ -67,12 +58,6 @@ async fn shares(app: &TestApp, table: &str, parent: &str, id: i64) -> Vec<(i64, 
     .fetch_all(app.state.db.pool())
     .await
     .unwrap()
-}
-
-async fn assert_ledger_ok(app: &TestApp) {
-    if let Err(v) = checks::check(&app.state.db).await.unwrap() {
-        panic!("ledger check: {v}");
-    }
 }
 
 pub async fn make_cause(app: &TestApp, slug: &str) -> i64 {
@@ -193,15 +178,7 @@ async fn a_refund_after_payout_leaves_a_negative_balance_that_the_next_payout_ne
     let fan = user(db, "cat").await;
     tip(&app.state, fan, creator, "30").await;
     card(&app.state, fan, methods::SUCCEEDS, 28).await;
-    billing::run(
-        db,
-        app.state.processor.as_ref(),
-        &BillingConfig::default(),
-        "2027-02-28".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    run_default_billing(&app, date("2027-02-28")).await;
     let (new, new_net): (i64, i64) =
         sqlx::query_as("select item_id, net_minor from allocations where item_id <> $1")
             .bind(old)
@@ -460,16 +437,6 @@ async fn the_database_refuses_to_pay_out_a_share_twice() {
     }
 }
 
-/// Makes the logged-in user (by email) the owner of `recipient`.
-async fn give_to(app: &TestApp, recipient: i64, email: &str) {
-    sqlx::query("update recipients set owner_user_id = (select id from users where email = $1) where id = $2")
-        .bind(email)
-        .bind(recipient)
-        .execute(app.state.db.pool())
-        .await
-        .unwrap();
-}
-
 #[tokio::test]
 async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_refused() {
     let mut app = spawn_app().await;
@@ -495,15 +462,7 @@ async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_
     for fan in [ann, shy] {
         card(&app.state, fan, methods::SUCCEEDS, 28).await;
     }
-    billing::run(
-        &db,
-        app.state.processor.as_ref(),
-        &BillingConfig::default(),
-        "2027-01-28".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    run_default_billing(&app, date("2027-01-28")).await;
     let net: i64 = crate::population::scalar(
         &db,
         "select cast(sum(net_minor) as bigint) from allocations",
@@ -706,11 +665,6 @@ async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_
     assert_ledger_ok(&app).await;
 }
 
-async fn post(app: &TestApp, function: &str, fields: &[(&str, String)]) -> crate::helpers::Answer {
-    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    app.call(function, &fields).await
-}
-
 #[tokio::test]
 async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() {
     let mut app = spawn_app().await;
@@ -724,15 +678,7 @@ async fn a_donor_follows_a_tip_to_its_payout_and_expenses_and_no_one_else_can() 
         .unwrap();
     tip(&app.state, donor, cause, "25").await;
     card(&app.state, donor, methods::SUCCEEDS, 28).await;
-    billing::run(
-        &db,
-        app.state.processor.as_ref(),
-        &app.state.billing,
-        "2027-01-28".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    run_billing(&app, date("2027-01-28")).await;
     let (item, fee, net): (i64, i64, i64) =
         sqlx::query_as("select item_id, fee_minor, net_minor from allocations")
             .fetch_one(db.pool())
@@ -1037,35 +983,18 @@ async fn upload_receipt(
     file_name: &str,
     declared_type: &str,
     bytes: Vec<u8>,
-) -> crate::helpers::Answer {
+) -> Answer {
     let token = app.csrf().await;
     let part = reqwest::multipart::Part::bytes(bytes)
         .file_name(file_name.to_owned())
         .mime_str(declared_type)
         .unwrap();
     let form = reqwest::multipart::Form::new().part("receipt", part);
-    let res = app
-        .client
-        .post(app.url(&format!(
-            "/studio/p/{cause}/expenses/receipt?csrf_token={token}"
-        )))
-        .header("origin", &app.base)
-        .header("sec-fetch-site", "same-origin")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = res.status().as_u16();
-    let location = res
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
-    crate::helpers::Answer {
-        status,
-        location,
-        body: res.text().await.unwrap_or_default(),
-    }
+    app.post_multipart(
+        &format!("/studio/p/{cause}/expenses/receipt?csrf_token={token}"),
+        form,
+    )
+    .await
 }
 
 /// How many files the uploads folder holds.

@@ -4,10 +4,10 @@
 //! line, every minor unit of every donation is accounted for, and the trail's sums equal the
 //! journal's balances.
 
-use crate::helpers::spawn_app;
+use crate::helpers::{date, run_default_billing, spawn_app};
 use crate::population::*;
 use crate::trail::make_cause;
-use app::domain::billing::{self, BillingConfig, refunds};
+use app::domain::billing::refunds;
 use app::domain::books::checks;
 use app::domain::books::journal::{self, Account};
 use app::domain::giving::pledges::{self, NewTip};
@@ -109,10 +109,7 @@ async fn run_sequence(ops: Vec<Op>) {
                 );
             }
             Op::Bill => {
-                let day = format!("2027-{month:02}-28").parse().unwrap();
-                billing::run(db, processor, &BillingConfig::default(), day, &|_| {})
-                    .await
-                    .unwrap();
+                run_default_billing(&app, date(&format!("2027-{month:02}-28"))).await;
                 month = (month % 12) + 1;
             }
             Op::Refund(k) => {

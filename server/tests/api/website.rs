@@ -2,9 +2,8 @@
 //! tipping, the fee preview, the billing dashboard before and after a billing run, who may
 //! touch which pledge, and what bad input gets.
 
-use crate::helpers::{Answer, TestApp, spawn_app, spawn_app_with};
+use crate::helpers::{Answer, TestApp, date, run_billing, spawn_app, spawn_app_with, user_id};
 use crate::population::{recipient, scalar, tier};
-use app::domain::billing;
 use app::model::{BillingDashboard, ChargeStatus, DonationPreview, DonationStatus, PledgeStatus};
 
 fn json<T: serde::de::DeserializeOwned>(a: &Answer) -> T {
@@ -35,15 +34,6 @@ fn assert_field_error(a: &Answer, field: &str) {
     assert_eq!(a.error_kind(), "invalid", "{a:?}");
     assert_eq!(a.error_field().as_deref(), Some(field), "{a:?}");
     assert!(!a.error_message().is_empty());
-}
-
-async fn user_id(app: &TestApp, email: &str) -> i64 {
-    let (id,): (i64,) = sqlx::query_as("select id from users where email = $1")
-        .bind(email)
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
-    id
 }
 
 /// A creator "mara" (USD, one $7 tier) and a cause "library" (USD); returns the tier id.
@@ -150,17 +140,7 @@ async fn a_pledge_and_a_tip_become_one_upcoming_charge_and_then_one_past_charge_
     assert_redirect(&a, "/account/billing?saved=payment_method#payment-method");
     let a = app.call("set_billing_day", &[("billing_day", "5")]).await;
     assert_redirect(&a, "/account/billing?saved=billing_day#billing-day");
-    let state = &app.state;
-    let as_of = "2026-11-05".parse().unwrap();
-    let summary = billing::run(
-        &state.db,
-        state.processor.as_ref(),
-        &state.billing,
-        as_of,
-        &|_| {},
-    )
-    .await
-    .expect("billing run");
+    let summary = run_billing(&app, date("2026-11-05")).await;
     assert_eq!(summary.charges_succeeded, 1);
 
     let d = dashboard(&app).await;
@@ -211,16 +191,7 @@ async fn a_failed_charge_shows_a_banner_that_leads_to_the_payment_method() {
     )
     .await;
     app.call("set_billing_day", &[("billing_day", "1")]).await;
-    let state = &app.state;
-    billing::run(
-        &state.db,
-        state.processor.as_ref(),
-        &state.billing,
-        "2026-11-01".parse().unwrap(),
-        &|_| {},
-    )
-    .await
-    .unwrap();
+    run_billing(&app, date("2026-11-01")).await;
     let d = dashboard(&app).await;
     let failed = d.attention.expect("the latest charge failed");
     assert_eq!(failed.status, ChargeStatus::Failed);

@@ -53,9 +53,6 @@ use crate::domain::billing::{BillingConfig, BillingError, disputes, refunds};
 use crate::domain::platform::clock::now;
 use crate::domain::processors::ChargeOutcome;
 use crate::domain::processors::PaymentProcessor;
-pub use crate::domain::processors::stripe::signature::{
-    SignatureError, TOLERANCE_SECS, sign, verify_signature,
-};
 use crate::model::ChargeStatus;
 use serde_json::Value;
 
@@ -129,7 +126,8 @@ fn settleable(status: &str) -> bool {
     ChargeStatus::parse_db(status).is_some_and(|s| NOT_YET_SETTLED.contains(&s))
 }
 
-/// Verifies nothing: `body` must already have passed [`verify_signature`]. Records the event
+/// Verifies nothing: `body` must already have passed
+/// [`crate::domain::processors::stripe::signature::verify_signature`]. Records the event
 /// and applies it in one transaction; see the module documentation for what each type does.
 pub async fn process(
     db: &Db,

@@ -134,16 +134,15 @@ pub(super) async fn retrieve_account(
     method: Method,
     headers: HeaderMap,
 ) -> Response {
-    let mut inner = shared.inner.lock().expect("lock");
-    let path = format!("/v1/accounts/{id}");
-    let (_, early) = admit(&mut inner, &method, &path, &headers, b"");
-    if let Some(answer) = early {
-        return answer;
-    }
-    match inner.objects.get(&id) {
-        Some(a) if id.starts_with("acct_") => respond(200, a),
-        _ => missing("account", &id),
-    }
+    retrieve(
+        &shared,
+        &method,
+        &headers,
+        &format!("/v1/accounts/{id}"),
+        b"",
+        ("account", &id),
+        |_, _, a| id.starts_with("acct_").then(|| respond(200, a)),
+    )
 }
 
 pub(super) async fn create_account_link(
