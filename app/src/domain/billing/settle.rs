@@ -135,21 +135,13 @@ pub async fn settle(
                 processor_ref,
                 code,
             } => {
-                let changed = decline(
-                    tx,
-                    config,
-                    &charge,
-                    processor_ref.as_deref(),
-                    &code,
-                    summary,
-                    from,
-                    at,
-                )
-                .await?;
-                if changed {
+                let voided =
+                    decline(tx, config, &charge, processor_ref.as_deref(), &code, from, at).await?;
+                if let Some(voided) = voided {
                     summary.charges_declined += 1;
+                    summary.items_voided += voided;
                 }
-                changed.into()
+                voided.is_some().into()
             }
             ChargeOutcome::RequiresAuthentication { processor_ref } => {
                 let from = without(from, ChargeStatus::RequiresAction);
@@ -443,17 +435,17 @@ async fn succeed(
 }
 
 /// Records a decline: schedules the next attempt, or after the last one voids the items and
-/// pauses the pledges. The supporter is emailed either way. False if already recorded.
+/// pauses the pledges. The supporter is emailed either way. How many items were voided, or
+/// `None` if the charge was not in one of the statuses `from` (already recorded).
 async fn decline(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     config: &BillingConfig,
     p: &Charge,
     processor_ref: Option<&str>,
     code: &str,
-    summary: &mut RunSummary,
     from: &[ChargeStatus],
     at: i64,
-) -> Result<bool, BillingError> {
+) -> Result<Option<u64>, BillingError> {
     let retry_index = (p.attempt - 1) as usize;
     let next_retry_at = config.retry_days.get(retry_index).map(|days| {
         let previous = if retry_index == 0 {
@@ -482,15 +474,16 @@ async fn decline(
         .execute(&mut **tx)
         .await?;
     if done.rows_affected() == 0 {
-        return Ok(false);
+        return Ok(None);
     }
+    let mut items_voided = 0;
     let final_attempt = next_retry_at.is_none();
     if final_attempt {
         let voided = sqlx::query("update donation_items set status = 'voided' where charge_id = $1 and status = 'charging'")
             .bind(p.id)
             .execute(&mut **tx)
             .await?;
-        summary.items_voided += voided.rows_affected();
+        items_voided = voided.rows_affected();
         sqlx::query(
             "update pledges set status = 'paused', updated_at = $1 where status in ('active', 'past_due') and id in \
              (select pledge_id from donation_items where charge_id = $2 and pledge_id is not null)",
@@ -525,7 +518,7 @@ async fn decline(
         )
         .await?;
     }
-    Ok(true)
+    Ok(Some(items_voided))
 }
 
 /// A supporter's email address and display name, for the mail a charge's outcome sends.

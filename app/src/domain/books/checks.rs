@@ -168,6 +168,7 @@ pub async fn check(db: &Db) -> Result<Result<CheckReport, Violation>, sqlx::Erro
     }))
 }
 
+/// A break in the trail found by [`check_trail`].
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum TrailViolation {
     #[error("payout {payout} is for {amount} but its shares add up to {shares}")]

@@ -125,8 +125,6 @@ pub(crate) const LIVE_PAYOUT_SHARES: &str = "(select s.item_id, s.amount_minor, 
 pub(crate) const LIVE_EXPENSE_SHARES: &str = "(select s.item_id, s.amount_minor, s.expense_id \
      from expense_shares s join expenses e on e.id = s.expense_id where e.corrected_at is null)";
 
-/// A break in the trail found by [`check`].
-
 #[cfg(test)]
 mod tests {
     use super::*;
