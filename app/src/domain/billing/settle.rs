@@ -135,8 +135,16 @@ pub async fn settle(
                 processor_ref,
                 code,
             } => {
-                let voided =
-                    decline(tx, config, &charge, processor_ref.as_deref(), &code, from, at).await?;
+                let voided = decline(
+                    tx,
+                    config,
+                    &charge,
+                    processor_ref.as_deref(),
+                    &code,
+                    from,
+                    at,
+                )
+                .await?;
                 if let Some(voided) = voided {
                     summary.charges_declined += 1;
                     summary.items_voided += voided;
