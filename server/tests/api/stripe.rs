@@ -413,16 +413,7 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
     let outcome = stripe.payment_intent_outcome(&slow_ref).await.unwrap();
     assert!(matches!(outcome, ChargeOutcome::Processing { .. }));
     assert_eq!(
-        settle_charge(
-            db,
-            &config,
-            charge_id(db, &outcome).await,
-            outcome.clone(),
-            NOT_YET_SETTLED,
-            now()
-        )
-        .await
-        .unwrap(),
+        settle_later(db, &config, &outcome).await,
         Settled::Unchanged
     );
 
@@ -436,29 +427,11 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         }
     );
     assert!(matches!(
-        settle_charge(
-            db,
-            &config,
-            charge_id(db, &outcome).await,
-            outcome.clone(),
-            NOT_YET_SETTLED,
-            now()
-        )
-        .await
-        .unwrap(),
+        settle_later(db, &config, &outcome).await,
         Settled::Changed
     ));
     assert_eq!(
-        settle_charge(
-            db,
-            &config,
-            charge_id(db, &outcome).await,
-            outcome.clone(),
-            NOT_YET_SETTLED,
-            now()
-        )
-        .await
-        .unwrap(),
+        settle_later(db, &config, &outcome).await,
         Settled::Unchanged,
         "a repeated webhook changes nothing"
     );
@@ -476,16 +449,7 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         code: "insufficient_funds".into(),
     };
     assert!(matches!(
-        settle_charge(
-            db,
-            &config,
-            charge_id(db, &failed).await,
-            failed.clone(),
-            NOT_YET_SETTLED,
-            now()
-        )
-        .await
-        .unwrap(),
+        settle_later(db, &config, &failed).await,
         Settled::Changed
     ));
     let (status, _, code, _) = latest_charge(&app, bounced).await;
@@ -505,19 +469,7 @@ async fn charges_stripe_finishes_later_are_settled_once_with_the_fee() {
         processor_ref: latest_charge(&app, bounced).await.1.unwrap(),
         fee_minor: 45,
     };
-    assert_eq!(
-        settle_charge(
-            db,
-            &config,
-            charge_id(db, &late).await,
-            late.clone(),
-            NOT_YET_SETTLED,
-            now()
-        )
-        .await
-        .unwrap(),
-        Settled::Unchanged
-    );
+    assert_eq!(settle_later(db, &config, &late).await, Settled::Unchanged);
     assert_ledger_ok(&app).await;
 }
 
@@ -797,8 +749,13 @@ fn a_client_secret_is_never_printed() {
     );
 }
 
-/// The id of the charge an outcome names by its processor reference.
-async fn charge_id(db: &app::domain::Db, outcome: &ChargeOutcome) -> i64 {
+/// Settles the charge an outcome names by its processor reference, as a webhook reporting it
+/// later would.
+async fn settle_later(
+    db: &app::domain::Db,
+    config: &BillingConfig,
+    outcome: &ChargeOutcome,
+) -> Settled {
     let reference = match outcome {
         ChargeOutcome::Succeeded { processor_ref, .. }
         | ChargeOutcome::RequiresAuthentication { processor_ref }
@@ -810,5 +767,7 @@ async fn charge_id(db: &app::domain::Db, outcome: &ChargeOutcome) -> i64 {
         .fetch_one(db.pool())
         .await
         .unwrap();
-    id
+    settle_charge(db, config, id, outcome.clone(), NOT_YET_SETTLED, now())
+        .await
+        .unwrap()
 }
