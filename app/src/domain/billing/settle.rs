@@ -100,7 +100,8 @@ pub enum Settled {
 
 /// Settles each charge with its outcome, in the caller's transaction, moving it only out of
 /// one of the statuses `from`; see the module documentation. Returns what happened to each
-/// charge, in order, and counts it in `summary`.
+/// charge, by id (successes, settled together at the end, come last), and counts it in
+/// `summary`.
 pub async fn settle(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
