@@ -250,7 +250,7 @@ impl Config {
             mail_outbox_dir,
             mail_poll_secs: parse_num(&get, "MAIL_POLL_SECS", 2u64, 1, 86_400)?,
             stripe,
-            demo_data: parse_bool(&get, "DEMO_DATA", true)?,
+            demo_data: parse_bool(&get, "DEMO_DATA", false)?,
             trust_proxy: parse_bool(&get, "TRUST_PROXY", false)?,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             log_json: match get("LOG_FORMAT").as_deref() {
@@ -325,7 +325,10 @@ mod tests {
         assert_eq!(c.database_url.expose(), "sqlite://data/chipin.db");
         assert_eq!(c.bind.to_string(), "127.0.0.1:3000");
         assert_eq!(c.settings.base_url.as_str(), "http://127.0.0.1:3000/");
-        assert!(c.demo_data);
+        assert!(
+            !c.demo_data,
+            "demo accounts, whose password is in the README, are loaded only when asked for"
+        );
         assert!(c.smtp_url.is_none() && c.stripe.is_none());
         assert!(!c.settings.secure_cookies());
     }
