@@ -54,7 +54,9 @@ impl From<PayoutError> for AppError {
             PayoutError::Field(field, message) => AppError::invalid(field, message),
             PayoutError::MoreThanAvailable { .. } => AppError::invalid("amount", e.to_string()),
             PayoutError::NotYours => AppError::NotFound,
-            PayoutError::AlreadyPaid => AppError::rejected(e.to_string()),
+            PayoutError::AlreadyPaid | PayoutError::SentByProcessor => {
+                AppError::rejected(e.to_string())
+            }
             PayoutError::Db(e) => AppError::internal(e),
             PayoutError::Ledger(e) => AppError::internal(e),
         }

@@ -71,8 +71,13 @@ pub async fn stripe_run(
     }
     let _ = writeln!(
         out,
-        "transfers waiting: {} (no answer; sent again with the same key next run)",
+        "transfers waiting: {} (no answer; looked up, then sent again with the same key, next run)",
         s.waiting
+    );
+    let _ = writeln!(
+        out,
+        "transfers found:   {} (made by Stripe on an earlier attempt whose answer was lost; recorded, not sent again)",
+        s.found
     );
     let _ = writeln!(
         out,
@@ -85,6 +90,17 @@ pub async fn stripe_run(
             out,
             "\n  transfer {transfer} to page {recipient}: {reason} (payout returned)"
         );
+    }
+    let _ = write!(
+        out,
+        "\nerrors:            {} (left as they were for the next run; the other pages were paid)",
+        s.errors.len()
+    );
+    for (recipient, transfer, why) in &s.errors {
+        let _ = match transfer {
+            Some(t) => write!(out, "\n  transfer {t} to page {recipient}: {why}"),
+            None => write!(out, "\n  page {recipient}: {why}"),
+        };
     }
     Ok(out)
 }

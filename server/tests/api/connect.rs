@@ -1,15 +1,19 @@
 //! Payouts through Stripe Connect, against the fake Stripe: onboarding an Express account from
 //! the studio, the account's status from Stripe and its webhooks, payout runs that transfer
 //! exactly each source charge's net once (across crashes, lost answers and 500s), refused and
-//! reversed transfers returning their donations to unpaid, and who may do what. The ledger
-//! check passes after every scenario.
+//! reversed transfers returning their donations to unpaid, and who may do what: nobody marks a
+//! Stripe payout arrived by hand, one page's failure never stops the others, and a transfer
+//! whose answer was lost is found by its group before anything is resent. The ledger check
+//! passes after every scenario.
 
 use crate::fake_stripe::{FakeStripe, WEBHOOK_SECRET, pm};
-use crate::helpers::{TestApp, assert_ledger_ok, date, give_to, run_default_billing, spawn_app};
+use crate::helpers::{
+    TestApp, assert_ledger_ok, date, give_to, post, run_default_billing, spawn_app,
+};
 use crate::population::*;
-use app::domain::payouts;
 use app::domain::payouts::connect::{self, ConnectError, ConnectFault, ConnectRunSummary};
 use app::domain::payouts::onboarding;
+use app::domain::payouts::{self, PayoutError};
 use app::domain::processors::stripe::StripeProcessor;
 use app::domain::processors::stripe::signature;
 use serde_json::{Value, json};
@@ -447,7 +451,7 @@ async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
 }
 
 #[tokio::test]
-async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once() {
+async fn a_crash_after_stripe_made_a_transfer_finds_it_by_its_group_and_pays_once() {
     let fake = FakeStripe::start().await;
     let app = fake.spawn_app().await;
     let c = charged(&app).await;
@@ -488,15 +492,21 @@ async fn a_crash_after_stripe_made_a_transfer_resends_the_same_key_and_pays_once
     assert!(rows.iter().all(|r| r.2 == "planned" && r.3.is_none()));
     assert_ledger_ok(&app).await;
 
-    // Restarted again: the same keys; Stripe replays the first transfer, makes the second.
+    // Restarted again: the first transfer was sent before, so it is looked up by its group
+    // and found, not sent again; the second is sent.
     let s = run(&app).await;
-    assert_eq!((s.planned, s.sent), (0, 2), "{s:?}");
+    assert_eq!((s.planned, s.sent, s.found), (0, 2, 1), "{s:?}");
     let made = fake.transfers_created();
     assert_eq!(made.len(), 2, "nobody was paid twice");
     let calls = fake.requests_to("POST", "/v1/transfers");
-    assert_eq!(calls.len(), 3);
-    assert_eq!(calls[0].idempotency_key, calls[1].idempotency_key);
-    assert!(calls[1].replayed);
+    assert_eq!(calls.len(), 2);
+    assert_ne!(calls[0].idempotency_key, calls[1].idempotency_key);
+    let lookups = fake.requests_to("GET", "/v1/transfers");
+    assert_eq!(lookups.len(), 1);
+    assert_eq!(
+        lookups[0].field("transfer_group"),
+        calls[0].field("transfer_group")
+    );
     let rows = transfer_rows(&app).await;
     assert_eq!(rows[0].3.as_deref(), Some(made[0].1.as_str()));
     assert_eq!(rows[1].3.as_deref(), Some(made[1].1.as_str()));
@@ -718,4 +728,272 @@ async fn a_reversed_transfer_returns_its_donations_once() {
     assert!(trail.payouts.is_empty());
     assert!(trail.unpaid_minor > 0);
     let _ = c.ana;
+}
+
+/// The state of every payout of `recipient`: (id, status, recorded by).
+async fn payout_states(app: &TestApp, recipient: i64) -> Vec<(i64, String, String)> {
+    sqlx::query_as(
+        "select id, status, recorded_by from payouts where recipient_id = $1 order by id",
+    )
+    .bind(recipient)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn nobody_marks_a_stripe_payout_arrived_by_hand_and_its_transfer_still_pays_once() {
+    let fake = FakeStripe::start().await;
+    let app = fake.spawn_app().await;
+    let db = app.state.db.clone();
+    let c = charged(&app).await;
+    app.sign_up_and_log_in("mara@example.org", "Mara").await;
+    give_to(&app, c.mara, "mara@example.org").await;
+    let owner = owner_of(&db, c.mara).await;
+    onboard(&app, &fake, c.mara).await;
+    let total = available(&app, c.mara).await;
+    // The run plans and commits Mara's payouts, then stops before calling Stripe.
+    let e = connect::run(
+        &db,
+        stripe(&app),
+        date("2026-11-20"),
+        Some(ConnectFault::AfterPlan),
+    )
+    .await;
+    assert!(matches!(e, Err(ConnectError::Injected(_))));
+    let before = payout_states(&app, c.mara).await;
+    assert_eq!(before.len(), 2);
+    assert!(
+        before
+            .iter()
+            .all(|p| p.1 == "in_transit" && p.2 == "processor")
+    );
+    let payout = before[0].0;
+    let entries = scalar(&db, "select count(*) from journal_entries").await;
+
+    // The studio's "Mark as arrived", posted by the owner anyway, is refused.
+    let a = post(
+        &app,
+        "trail/mark_payout_paid",
+        &[
+            ("recipient_id", c.mara.to_string()),
+            ("payout_id", payout.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 400, "{a:?}");
+    assert!(a.error_message().contains("sent by Stripe"), "{a:?}");
+    // So is the domain call, for the owner and for the operator, and the command line.
+    assert!(matches!(
+        payouts::mark_paid(&db, payout, Some(owner)).await,
+        Err(PayoutError::SentByProcessor)
+    ));
+    assert!(matches!(
+        payouts::mark_paid(&db, payout, None).await,
+        Err(PayoutError::SentByProcessor)
+    ));
+    let e = server::cli::payouts::mark_paid(&app.state, payout)
+        .await
+        .unwrap_err();
+    assert!(
+        server::cli::error_chain(&e).contains("sent by Stripe"),
+        "{e}"
+    );
+    // Nothing changed.
+    assert_eq!(payout_states(&app, c.mara).await, before);
+    assert_eq!(
+        scalar(&db, "select count(*) from journal_entries").await,
+        entries
+    );
+    assert_ledger_ok(&app).await;
+
+    // The run sends both transfers, marks both payouts arrived, and pays exactly once.
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.waiting), (0, 2, 0), "{s:?}");
+    assert!(s.errors.is_empty() && s.failed.is_empty(), "{s:?}");
+    let made = fake.transfers_created();
+    assert_eq!(made.len(), 2);
+    let sent: i64 = made
+        .iter()
+        .map(|(r, _)| r.field("amount").unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(sent, total);
+    assert!(
+        payout_states(&app, c.mara)
+            .await
+            .iter()
+            .all(|p| p.1 == "paid")
+    );
+    assert!(transfer_rows(&app).await.iter().all(|r| r.2 == "sent"));
+    assert_eq!(available(&app, c.mara).await, 0);
+    // Arrived now, still refused by hand: it is the run's to change, not the owner's.
+    let a = post(
+        &app,
+        "trail/mark_payout_paid",
+        &[
+            ("recipient_id", c.mara.to_string()),
+            ("payout_id", payout.to_string()),
+        ],
+    )
+    .await;
+    assert_eq!(a.status, 400, "{a:?}");
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent), (0, 0), "{s:?}");
+    assert_eq!(fake.transfers_created().len(), 2);
+    assert_ledger_ok(&app).await;
+}
+
+/// Makes recording a made transfer of `recipient` fail in the database, as a hard error
+/// would (a broken row, a full disk): the transfer's commit is refused.
+async fn jam(app: &TestApp, recipient: i64) {
+    use app::domain::platform::db::Backend;
+    let sql = match app.state.db.backend() {
+        Backend::Sqlite => vec![format!(
+            "create trigger test_jam before update of status on stripe_transfers \
+             when new.status = 'sent' and old.recipient_id = {recipient} \
+             begin select raise(abort, 'jammed for a test'); end"
+        )],
+        Backend::Postgres => vec![
+            "create function test_jam() returns trigger language plpgsql as \
+             $$ begin raise exception 'jammed for a test'; end $$"
+                .to_owned(),
+            format!(
+                "create trigger test_jam before update on stripe_transfers for each row \
+                 when (new.status = 'sent' and old.recipient_id = {recipient}) \
+                 execute function test_jam()"
+            ),
+        ],
+    };
+    for statement in sql {
+        sqlx::raw_sql(&statement)
+            .execute(app.state.db.pool())
+            .await
+            .unwrap();
+    }
+}
+
+async fn unjam(app: &TestApp) {
+    use app::domain::platform::db::Backend;
+    let sql = match app.state.db.backend() {
+        Backend::Sqlite => "drop trigger test_jam",
+        Backend::Postgres => "drop trigger test_jam on stripe_transfers",
+    };
+    sqlx::raw_sql(sql)
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn one_page_whose_transfers_fail_hard_does_not_stop_another_page_being_paid() {
+    let fake = FakeStripe::start().await;
+    let app = fake.spawn_app().await;
+    let db = app.state.db.clone();
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    onboard(&app, &fake, c.tomas).await;
+    let tomas_total = available(&app, c.tomas).await;
+    assert!(tomas_total > 0);
+    // Mara's transfers are made at Stripe, but recording them fails; Tomas comes after her.
+    jam(&app, c.mara).await;
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent), (3, 1), "{s:?}");
+    assert_eq!(s.errors.len(), 2, "{s:?}");
+    assert!(
+        s.errors
+            .iter()
+            .all(|e| e.0 == c.mara && e.1.is_some() && e.2.contains("jammed")),
+        "{s:?}"
+    );
+    assert_eq!(fake.transfers_created().len(), 3);
+    assert_eq!(available(&app, c.tomas).await, 0, "Tomas was paid");
+    assert!(
+        payout_states(&app, c.tomas)
+            .await
+            .iter()
+            .all(|p| p.1 == "paid")
+    );
+    let (left,): (i64,) = sqlx::query_as(
+        "select count(*) from stripe_transfers where recipient_id = $1 \
+         and status = 'planned' and first_sent_at is not null",
+    )
+    .bind(c.mara)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(
+        left, 2,
+        "Mara's transfers stay planned, marked as sent once"
+    );
+    assert_ledger_ok(&app).await;
+
+    // The operator's run while still jammed: the errors are printed, nothing is sent again.
+    let out = server::cli::payouts::stripe_run(&app.state, Some(date("2026-11-21")))
+        .await
+        .unwrap();
+    assert!(out.contains("errors:            2"), "{out}");
+    assert!(out.contains(&format!("to page {}", c.mara)), "{out}");
+    assert_eq!(fake.transfers_created().len(), 3);
+    assert_ledger_ok(&app).await;
+
+    // Fixed: Mara's transfers are found at Stripe and recorded; nobody is paid twice.
+    unjam(&app).await;
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.found), (0, 2, 2), "{s:?}");
+    assert!(s.errors.is_empty(), "{s:?}");
+    assert_eq!(fake.transfers_created().len(), 3);
+    assert_eq!(fake.requests_to("POST", "/v1/transfers").len(), 3);
+    assert!(transfer_rows(&app).await.iter().all(|r| r.2 == "sent"));
+    assert_eq!(available(&app, c.mara).await, 0);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_transfer_whose_answer_was_lost_is_found_by_its_group_after_stripe_forgot_the_key() {
+    let fake = FakeStripe::start().await;
+    let app = fake.spawn_app().await;
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    let total = available(&app, c.mara).await;
+    // The first transfer is made, but its answer never arrives.
+    fake.drop_next_transfer_answers(1);
+    let s = run(&app).await;
+    assert_eq!((s.planned, s.sent, s.waiting), (2, 1, 1), "{s:?}");
+    assert_eq!(fake.transfers_created().len(), 2);
+    let rows = transfer_rows(&app).await;
+    assert_eq!(rows[0].2, "planned");
+    assert_ledger_ok(&app).await;
+    // More than 24 hours later Stripe has forgotten the key: resending it would pay again.
+    fake.forget_idempotency_keys();
+    let s = run(&app).await;
+    assert_eq!(
+        (s.planned, s.sent, s.found, s.waiting),
+        (0, 1, 1, 0),
+        "{s:?}"
+    );
+    let made = fake.transfers_created();
+    assert_eq!(made.len(), 2, "nobody was paid twice");
+    assert_eq!(fake.requests_to("POST", "/v1/transfers").len(), 2);
+    let lookups = fake.requests_to("GET", "/v1/transfers");
+    assert_eq!(lookups.len(), 1);
+    assert_eq!(
+        lookups[0].field("transfer_group"),
+        Some(format!("chipin-payout-{}", rows[0].1).as_str())
+    );
+    let rows = transfer_rows(&app).await;
+    assert!(rows.iter().all(|r| r.2 == "sent"));
+    assert_eq!(rows[0].3.as_deref(), Some(made[0].1.as_str()));
+    let sent: i64 = made
+        .iter()
+        .map(|(r, _)| r.field("amount").unwrap().parse::<i64>().unwrap())
+        .sum();
+    assert_eq!(sent, total);
+    assert_eq!(available(&app, c.mara).await, 0);
+    assert!(
+        payout_states(&app, c.mara)
+            .await
+            .iter()
+            .all(|p| p.1 == "paid")
+    );
+    assert_ledger_ok(&app).await;
 }

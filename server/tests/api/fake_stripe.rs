@@ -256,7 +256,10 @@ impl FakeStripe {
             .route("/v1/accounts", post(connect::create_account))
             .route("/v1/accounts/{id}", get(connect::retrieve_account))
             .route("/v1/account_links", post(connect::create_account_link))
-            .route("/v1/transfers", post(connect::create_transfer))
+            .route(
+                "/v1/transfers",
+                post(connect::create_transfer).get(connect::list_transfers),
+            )
             .fallback(unknown)
             .with_state(shared.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

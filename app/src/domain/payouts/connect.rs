@@ -17,6 +17,19 @@
 //!    answer (network, 5xx, 429: it stays planned and the next run sends the same key, so
 //!    Stripe answers with the transfer it may already have made).
 //!
+//! **Lost answers, forgotten keys.** The time a transfer is first sent is committed before
+//! the call. A planned transfer that has such a time may exist at Stripe already, and Stripe
+//! forgets an idempotency key after 24 hours, so before it is sent again it is looked up by
+//! its transfer group (`chipin-payout-<payout>`); found, it is recorded as made, not created
+//! a second time.
+//!
+//! **One page never stops the others.** An error planning one page or recording one
+//! transfer is logged, counted in the summary ([`ConnectRunSummary::errors`]) and left for
+//! the next run; the run goes on with the other pages and transfers. Only a payout run may
+//! mark a Stripe payout arrived ([`payouts::mark_transfer_arrived`]); page owners and the
+//! operator cannot ([`PayoutError::SentByProcessor`]), so nothing outside the run changes a
+//! transfer's payout under it.
+//!
 //! A `transfer.reversed` webhook returns the payout of a wholly reversed transfer the same way.
 
 use crate::domain::Db;
@@ -75,6 +88,25 @@ pub struct ConnectRunSummary {
     pub waiting: usize,
     /// Ready pages whose Stripe charges could not be looked up; planned next run.
     pub skipped: usize,
+    /// Transfers Stripe had made under an earlier attempt whose answer was lost, found by
+    /// their transfer group and recorded instead of being sent again (counted in `sent` too).
+    pub found: usize,
+    /// Pages or transfers this run could not handle: (page, transfer row when one, what went
+    /// wrong). Nothing of them was changed; the next run tries again, and the run went on.
+    pub errors: Vec<(i64, Option<i64>, String)>,
+}
+
+/// What went wrong, cause by cause, for the log and the operator (never a secret: Chipin's
+/// errors do not carry keys).
+fn describe(e: &ConnectError) -> String {
+    let mut out = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        out.push_str(": ");
+        out.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    out.chars().take(500).collect()
 }
 
 /// Runs the payouts: plans every ready page's available balance, then sends every planned
@@ -98,6 +130,10 @@ pub async fn run(
     .await?;
     for (recipient, kind, currency, account) in ready {
         let Ok(currency) = currency.parse::<Currency>() else {
+            tracing::error!(recipient, currency = %currency, "a ready page has an unknown currency; not paid");
+            summary
+                .errors
+                .push((recipient, None, format!("unknown currency {currency}")));
             continue;
         };
         if let Err(e) = look_up_charges(db, stripe, recipient, kind == "cause").await {
@@ -105,8 +141,14 @@ pub async fn run(
             summary.skipped += 1;
             continue;
         }
-        summary.planned +=
-            plan(db, recipient, kind == "cause", currency, &account, paid_on).await?;
+        match plan(db, recipient, kind == "cause", currency, &account, paid_on).await {
+            Ok(n) => summary.planned += n,
+            Err(e) => {
+                let why = describe(&e);
+                tracing::error!(recipient, error = %why, "could not plan a page's payouts; the run goes on with the others");
+                summary.errors.push((recipient, None, why));
+            }
+        }
     }
     if fault == Some(ConnectFault::AfterPlan) {
         return Err(ConnectError::Injected(ConnectFault::AfterPlan));
@@ -277,6 +319,8 @@ async fn plan(
     Ok(groups.len())
 }
 
+/// A planned transfer as read back: (row, payout, page, charge, destination, source
+/// transaction, currency, amount, key, first sent at).
 type Planned = (
     i64,
     i64,
@@ -287,9 +331,11 @@ type Planned = (
     String,
     i64,
     String,
+    Option<i64>,
 );
 
-/// Sends every planned transfer, oldest first, and records each answer.
+/// Sends every planned transfer, oldest first, and records each answer. An error with one
+/// transfer is logged and counted, and the others are still sent.
 async fn send_planned(
     db: &Db,
     stripe: &StripeProcessor,
@@ -298,95 +344,176 @@ async fn send_planned(
 ) -> Result<(), ConnectError> {
     let planned: Vec<Planned> = sqlx::query_as(
         "select id, payout_id, recipient_id, charge_id, destination, source_transaction, currency, \
-           amount_minor, idempotency_key from stripe_transfers where status = 'planned' order by id",
+           amount_minor, idempotency_key, first_sent_at from stripe_transfers \
+         where status = 'planned' order by id",
     )
     .fetch_all(db.pool())
     .await?;
-    for (id, payout, recipient, charge, destination, source, currency, amount, key) in planned {
-        let Ok(currency) = currency.parse::<Currency>() else {
-            continue;
-        };
-        let request = TransferRequest {
-            idempotency_key: key,
-            amount: Money::new(amount, currency),
-            destination,
-            source_transaction: source,
-            transfer_group: format!("chipin-payout-{payout}"),
-            metadata: vec![
-                ("chipin_transfer_id".to_owned(), id.to_string()),
-                ("chipin_payout_id".to_owned(), payout.to_string()),
-                ("chipin_recipient_id".to_owned(), recipient.to_string()),
-                (
-                    "chipin_charge_id".to_owned(),
-                    charge.map(|c| c.to_string()).unwrap_or_default(),
-                ),
-            ],
-        };
-        let answer = stripe.transfer(&request).await;
-        if fault == Some(ConnectFault::AfterFirstTransfer) {
-            return Err(ConnectError::Injected(ConnectFault::AfterFirstTransfer));
-        }
-        match answer {
-            Ok(TransferOutcome::Sent { transfer_ref }) => {
-                let mut tx = db.begin_write().await?;
-                let done = sqlx::query(
-                    "update stripe_transfers set status = 'sent', transfer_ref = $1, \
-                     attempts = attempts + 1, last_error = null, updated_at = $2 \
-                     where id = $3 and status = 'planned'",
-                )
-                .bind(&transfer_ref)
-                .bind(now())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 1 {
-                    // The money is on the connected account's Stripe balance: arrived.
-                    payouts::mark_paid_in(&mut tx, payout, None).await?;
-                }
-                tx.commit().await?;
-                summary.sent += 1;
-                *summary.sent_minor.entry(currency).or_default() += amount;
-            }
-            Ok(TransferOutcome::Refused { reason }) => {
-                let reason: String = reason.chars().take(300).collect();
-                let mut tx = db.begin_write().await?;
-                let done = sqlx::query(
-                    "update stripe_transfers set status = 'failed', failure_reason = $1, \
-                     attempts = attempts + 1, updated_at = $2 where id = $3 and status = 'planned'",
-                )
-                .bind(&reason)
-                .bind(now())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                if done.rows_affected() == 1 {
-                    payouts::return_payout(
-                        &mut tx,
-                        payout,
-                        &format!("Stripe refused the transfer: {reason}"),
-                    )
-                    .await?;
-                }
-                tx.commit().await?;
-                tracing::warn!(transfer = id, recipient, reason = %reason, "Stripe refused a transfer; its payout was returned");
-                summary.failed.push((id, recipient, reason));
-            }
+    for row in planned {
+        let (id, recipient) = (row.0, row.2);
+        match send_one(db, stripe, row, fault, summary).await {
+            Ok(()) => {}
+            Err(e @ ConnectError::Injected(_)) => return Err(e),
             Err(e) => {
-                let error: String = e.to_string().chars().take(300).collect();
-                sqlx::query(
-                    "update stripe_transfers set attempts = attempts + 1, last_error = $1, updated_at = $2 \
-                     where id = $3 and status = 'planned'",
-                )
-                .bind(&error)
-                .bind(now())
-                .bind(id)
-                .execute(db.pool())
-                .await?;
-                tracing::warn!(transfer = id, recipient, error = %error, "a transfer got no answer; it is sent again with the same key next run");
-                summary.waiting += 1;
+                let why = describe(&e);
+                tracing::error!(transfer = id, recipient, error = %why, "could not send or record a transfer; it stays planned and the run goes on");
+                summary.errors.push((recipient, Some(id), why));
             }
         }
     }
+    Ok(())
+}
+
+/// Sends one planned transfer, or finds it at Stripe when an earlier attempt may have made
+/// it, and records the answer.
+async fn send_one(
+    db: &Db,
+    stripe: &StripeProcessor,
+    row: Planned,
+    fault: Option<ConnectFault>,
+    summary: &mut ConnectRunSummary,
+) -> Result<(), ConnectError> {
+    let (id, payout, recipient, charge, destination, source, currency, amount, key, sent_before) =
+        row;
+    let currency = currency.parse::<Currency>().map_err(|_| {
+        ConnectError::Payout(PayoutError::Field(
+            "currency",
+            format!("unknown currency {currency}"),
+        ))
+    })?;
+    let request = TransferRequest {
+        idempotency_key: key,
+        amount: Money::new(amount, currency),
+        destination,
+        source_transaction: source,
+        transfer_group: format!("chipin-payout-{payout}"),
+        metadata: vec![
+            ("chipin_transfer_id".to_owned(), id.to_string()),
+            ("chipin_payout_id".to_owned(), payout.to_string()),
+            ("chipin_recipient_id".to_owned(), recipient.to_string()),
+            (
+                "chipin_charge_id".to_owned(),
+                charge.map(|c| c.to_string()).unwrap_or_default(),
+            ),
+        ],
+    };
+    if sent_before.is_some() {
+        // Sent before without a recorded answer: Stripe may have made it, and may have
+        // forgotten the key since. Look before sending again.
+        match stripe.find_transfer(&request).await {
+            Ok(Some(transfer_ref)) => {
+                record_sent(db, id, payout, &transfer_ref, false).await?;
+                tracing::info!(transfer = id, recipient, transfer_ref = %transfer_ref, "found a transfer Stripe had made; recorded, not sent again");
+                summary.found += 1;
+                summary.sent += 1;
+                *summary.sent_minor.entry(currency).or_default() += amount;
+                return Ok(());
+            }
+            Ok(None) => {}
+            Err(e) => {
+                record_no_answer(db, id, &e.to_string(), false).await?;
+                tracing::warn!(transfer = id, recipient, error = %e, "could not look up a transfer sent before; it is looked up again next run");
+                summary.waiting += 1;
+                return Ok(());
+            }
+        }
+    }
+    sqlx::query(
+        "update stripe_transfers set first_sent_at = $1 where id = $2 and first_sent_at is null",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    let answer = stripe.transfer(&request).await;
+    if fault == Some(ConnectFault::AfterFirstTransfer) {
+        return Err(ConnectError::Injected(ConnectFault::AfterFirstTransfer));
+    }
+    match answer {
+        Ok(TransferOutcome::Sent { transfer_ref }) => {
+            record_sent(db, id, payout, &transfer_ref, true).await?;
+            summary.sent += 1;
+            *summary.sent_minor.entry(currency).or_default() += amount;
+        }
+        Ok(TransferOutcome::Refused { reason }) => {
+            let reason: String = reason.chars().take(300).collect();
+            let mut tx = db.begin_write().await?;
+            let done = sqlx::query(
+                "update stripe_transfers set status = 'failed', failure_reason = $1, \
+                 attempts = attempts + 1, updated_at = $2 where id = $3 and status = 'planned'",
+            )
+            .bind(&reason)
+            .bind(now())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() == 1 {
+                payouts::return_payout(
+                    &mut tx,
+                    payout,
+                    &format!("Stripe refused the transfer: {reason}"),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+            tracing::warn!(transfer = id, recipient, reason = %reason, "Stripe refused a transfer; its payout was returned");
+            summary.failed.push((id, recipient, reason));
+        }
+        Err(e) => {
+            record_no_answer(db, id, &e.to_string(), true).await?;
+            tracing::warn!(transfer = id, recipient, error = %e, "a transfer got no answer; it is looked up, then sent again with the same key, next run");
+            summary.waiting += 1;
+        }
+    }
+    Ok(())
+}
+
+/// Records a transfer Stripe made and marks its payout arrived, in one transaction.
+async fn record_sent(
+    db: &Db,
+    id: i64,
+    payout: i64,
+    transfer_ref: &str,
+    attempted: bool,
+) -> Result<(), ConnectError> {
+    let mut tx = db.begin_write().await?;
+    let done = sqlx::query(
+        "update stripe_transfers set status = 'sent', transfer_ref = $1, \
+         attempts = attempts + $2, last_error = null, updated_at = $3 \
+         where id = $4 and status = 'planned'",
+    )
+    .bind(transfer_ref)
+    .bind(i64::from(attempted))
+    .bind(now())
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 1 {
+        // The money is on the connected account's Stripe balance: arrived.
+        payouts::mark_transfer_arrived(&mut tx, payout).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Notes a call without an answer on a transfer that stays planned.
+async fn record_no_answer(
+    db: &Db,
+    id: i64,
+    error: &str,
+    attempted: bool,
+) -> Result<(), ConnectError> {
+    let error: String = error.chars().take(300).collect();
+    sqlx::query(
+        "update stripe_transfers set attempts = attempts + $1, last_error = $2, updated_at = $3 \
+         where id = $4 and status = 'planned'",
+    )
+    .bind(i64::from(attempted))
+    .bind(&error)
+    .bind(now())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
     Ok(())
 }
 

@@ -55,6 +55,12 @@ pub enum PayoutError {
     MoreThanAvailable { available: Money },
     #[error("That payout is already marked paid.")]
     AlreadyPaid,
+    /// Stripe Connect sent it: Chipin marks it arrived when Stripe makes the transfer, so
+    /// nobody may change it by hand (a hand-marked payout would jam its transfer).
+    #[error(
+        "This payout is sent by Stripe: Chipin marks it arrived itself once Stripe has made the transfer, so it cannot be marked by hand."
+    )]
+    SentByProcessor,
     #[error("database")]
     Db(#[from] sqlx::Error),
     #[error("ledger")]
@@ -312,35 +318,72 @@ pub(crate) async fn return_payout(
     Ok(done.rows_affected() == 1)
 }
 
-/// Marks a payout in transit as arrived: posts `payouts in transit → payouts paid`. With
-/// `owner`, only a payout of a page they own.
+/// Marks a payout recorded by hand (by the operator or the recipient) as arrived: posts
+/// `payouts in transit → payouts paid`. With `owner`, only a payout of a page they own.
+///
+/// A payout Stripe Connect sends is refused ([`PayoutError::SentByProcessor`]) and left as it
+/// is: its payout run marks it arrived when Stripe makes the transfer
+/// ([`mark_transfer_arrived`]).
 pub async fn mark_paid(db: &Db, payout: i64, owner: Option<i64>) -> Result<(), PayoutError> {
     let mut tx = db.begin_write().await?;
-    mark_paid_in(&mut tx, payout, owner).await?;
+    mark_arrived(&mut tx, payout, owner, false).await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// [`mark_paid`] in the caller's transaction.
-pub(crate) async fn mark_paid_in(
+/// Marks a payout sent by a processor's transfer as arrived, in the caller's transaction (the
+/// one recording the transfer as made). `false` when it was already marked arrived (by hand,
+/// before such payouts were refused): the transfer is then recorded and nothing else changes.
+pub(crate) async fn mark_transfer_arrived(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    payout: i64,
+) -> Result<bool, PayoutError> {
+    match mark_arrived(tx, payout, None, true).await {
+        Ok(()) => Ok(true),
+        Err(PayoutError::AlreadyPaid) => {
+            let (status, returned): (String, Option<i64>) =
+                sqlx::query_as("select status, returned_at from payouts where id = $1")
+                    .bind(payout)
+                    .fetch_one(&mut **tx)
+                    .await?;
+            if status == "paid" && returned.is_none() {
+                tracing::info!(
+                    payout,
+                    "a Stripe payout was already marked arrived by hand; its transfer is recorded"
+                );
+                Ok(false)
+            } else {
+                Err(PayoutError::AlreadyPaid)
+            }
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Marks a payout in transit arrived: a processor's payout only when `by_processor`, any other
+/// only when not.
+async fn mark_arrived(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     payout: i64,
     owner: Option<i64>,
+    by_processor: bool,
 ) -> Result<(), PayoutError> {
     let row: Option<(i64, String)> = sqlx::query_as(
         "update payouts set status = 'paid', paid_at = $1 where id = $2 and status = 'in_transit' \
          and returned_at is null \
          and ($3 = 0 or recipient_id in (select id from recipients where owner_user_id = $3)) \
+         and (case when recorded_by = 'processor' then 1 else 0 end) = $4 \
          returning amount_minor, currency",
     )
     .bind(now())
     .bind(payout)
     .bind(owner.unwrap_or(0))
+    .bind(i64::from(by_processor))
     .fetch_optional(&mut **tx)
     .await?;
     let Some((amount, currency)) = row else {
         let exists: Option<(String,)> = sqlx::query_as(
-            "select status from payouts where id = $1 \
+            "select recorded_by from payouts where id = $1 \
              and ($2 = 0 or recipient_id in (select id from recipients where owner_user_id = $2))",
         )
         .bind(payout)
@@ -348,6 +391,12 @@ pub(crate) async fn mark_paid_in(
         .fetch_optional(&mut **tx)
         .await?;
         return Err(match exists {
+            Some((by,)) if by == RecordedBy::Processor.as_str() && !by_processor => {
+                PayoutError::SentByProcessor
+            }
+            Some((by,)) if by != RecordedBy::Processor.as_str() && by_processor => {
+                PayoutError::NotYours
+            }
             Some(_) => PayoutError::AlreadyPaid,
             None => PayoutError::NotYours,
         });

@@ -6,7 +6,9 @@
 //! is not active is refused like Stripe does; a test can also script the next transfers to be
 //! refused for the platform's balance (`balance_insufficient`), answered 500 once (nothing
 //! made), or made with the connection dropped before the answer (a retry with the same key
-//! replays it).
+//! replays it). Transfers are listed like Stripe lists them (`GET /v1/transfers`, filtered by
+//! `transfer_group` and `destination`, newest first), and a test can make the fake forget
+//! every idempotency key, as Stripe does after 24 hours.
 
 use super::*;
 
@@ -59,6 +61,12 @@ impl FakeStripe {
     /// Answers the next `n` transfer creations with 500, making nothing.
     pub fn fail_next_transfers(&self, n: u64) {
         self.inner().connect.fail_next = n;
+    }
+
+    /// Forgets every idempotency key, as Stripe does 24 hours after a key's first use: a
+    /// request sent again with an old key is then made anew.
+    pub fn forget_idempotency_keys(&self) {
+        self.inner().answers.clear();
     }
 
     /// Makes the next `n` transfers but drops the connection before the answer.
@@ -282,4 +290,58 @@ pub(super) async fn create_transfer(
         return dropped();
     }
     respond(200, &transfer)
+}
+
+/// `GET /v1/transfers`: Stripe's list object of the transfers made, newest first, filtered by
+/// `transfer_group` and `destination` when given, at most `limit` (default 10) of them.
+pub(super) async fn list_transfers(
+    State(shared): State<Arc<Shared>>,
+    method: Method,
+    headers: HeaderMap,
+    RawQuery(query): RawQuery,
+) -> Response {
+    let mut inner = shared.inner.lock().expect("lock");
+    let query = query.unwrap_or_default();
+    let (r, early) = admit(
+        &mut inner,
+        &method,
+        "/v1/transfers",
+        &headers,
+        query.as_bytes(),
+    );
+    if let Some(answer) = early {
+        return answer;
+    }
+    let limit: usize = match r.field("limit").map(str::parse::<usize>) {
+        None => 10,
+        Some(Ok(n)) if (1..=100).contains(&n) => n,
+        Some(_) => {
+            let (s, b) = invalid(
+                "parameter_invalid_integer",
+                Some("limit"),
+                "This value must be greater than or equal to 1 and less than or equal to 100."
+                    .into(),
+            );
+            return respond(s, &b);
+        }
+    };
+    let matching: Vec<Value> = inner
+        .connect
+        .transfers
+        .iter()
+        .rev()
+        .filter_map(|(_, id)| inner.objects.get(id))
+        .filter(|t| {
+            r.field("transfer_group")
+                .is_none_or(|g| t["transfer_group"] == g)
+                && r.field("destination").is_none_or(|d| t["destination"] == d)
+        })
+        .cloned()
+        .collect();
+    let has_more = matching.len() > limit;
+    let data: Vec<Value> = matching.into_iter().take(limit).collect();
+    respond(
+        200,
+        &json!({ "object": "list", "data": data, "has_more": has_more, "url": "/v1/transfers" }),
+    )
 }

@@ -13,7 +13,7 @@ use stripe_connect::account::{
     CreateAccountType, RetrieveAccount,
 };
 use stripe_connect::account_link::{CreateAccountLink, CreateAccountLinkType};
-use stripe_connect::transfer::CreateTransfer;
+use stripe_connect::transfer::{CreateTransfer, ListTransfer};
 use stripe_shared::Account;
 
 /// What Chipin keeps of a connected account.
@@ -171,5 +171,34 @@ impl StripeProcessor {
             }
             Err(e) => Err(call_error(e)),
         }
+    }
+
+    /// The transfer Stripe already made for `request`, if any: looked up by its transfer
+    /// group (one payout, one transfer) and matched on destination, amount and currency.
+    /// Asked before a transfer is sent again, since Stripe forgets an idempotency key after
+    /// 24 hours and would then make a second transfer. An error means no answer.
+    pub async fn find_transfer(
+        &self,
+        request: &TransferRequest,
+    ) -> Result<Option<String>, ProcessorError> {
+        let list = ListTransfer::new()
+            .transfer_group(request.transfer_group.as_str())
+            .destination(request.destination.as_str())
+            .limit(10)
+            .send(&self.client)
+            .await
+            .map_err(call_error)?;
+        let currency = stripe_currency(request.amount.currency);
+        Ok(list
+            .data
+            .into_iter()
+            .find(|t| {
+                t.transfer_group.as_deref() == Some(request.transfer_group.as_str())
+                    && t.amount == request.amount.minor
+                    && t.currency == currency
+                    && t.destination.as_ref().map(|d| d.id().as_str())
+                        == Some(request.destination.as_str())
+            })
+            .map(|t| t.id.to_string()))
     }
 }
