@@ -202,6 +202,42 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 }
 
 #[tokio::test]
+async fn parallel_wrong_passwords_get_no_more_tries_than_one_after_another() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("fay@example.org", "Fay").await;
+    app.csrf().await;
+    let free = app::domain::accounts::throttle::ACCOUNT.free as usize;
+    let answers = futures::future::join_all((0..20).map(|i| {
+        let app = &app;
+        async move {
+            let password = format!("wrong-password-{i}");
+            app.call(
+                "log_in",
+                &[("email", "fay@example.org"), ("password", &password)],
+            )
+            .await
+        }
+    }))
+    .await;
+    let kinds: Vec<String> = answers.iter().map(|a| a.error_kind()).collect();
+    // Only an attempt let through to the password check is answered "rejected".
+    let checked = kinds.iter().filter(|k| *k == "rejected").count();
+    let throttled = kinds.iter().filter(|k| *k == "rate_limited").count();
+    assert_eq!(checked + throttled, kinds.len(), "{kinds:?}");
+    assert!(
+        (1..=free).contains(&checked),
+        "{checked} of 20 parallel attempts reached the password check: {kinds:?}"
+    );
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "fay@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+}
+
+#[tokio::test]
 async fn one_address_trying_many_accounts_is_throttled() {
     let app = spawn_app().await;
     for i in 0..30 {
