@@ -136,7 +136,11 @@ pub async fn log_in(
     if password.is_empty() {
         return Err(AccountError::Field("password", "Enter your password."));
     }
-    let mut keys = vec![(throttle::Scope::Account, account_key.as_str(), throttle::ACCOUNT)];
+    let mut keys = vec![(
+        throttle::Scope::Account,
+        account_key.as_str(),
+        throttle::ACCOUNT,
+    )];
     if let Some(ip) = client {
         keys.push((throttle::Scope::Ip, ip, throttle::IP));
     }
@@ -301,7 +305,11 @@ pub async fn change_password(
     new_password: &str,
 ) -> Result<String, AccountError> {
     let db = &state.db;
-    let keys = [(throttle::Scope::Account, user.email.as_str(), throttle::ACCOUNT)];
+    let keys = [(
+        throttle::Scope::Account,
+        user.email.as_str(),
+        throttle::ACCOUNT,
+    )];
     let attempt = match throttle::reserve(db, &keys).await? {
         throttle::Admission::Admitted(attempt) => attempt,
         throttle::Admission::Wait(secs) => return Err(AccountError::Throttled(secs)),

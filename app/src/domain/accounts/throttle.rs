@@ -6,8 +6,8 @@
 //! many attempts sent at once would all pass the check while the first was still hashing.
 
 use crate::domain::Db;
-use crate::domain::platform::db::Backend;
 use crate::domain::platform::clock::now;
+use crate::domain::platform::db::Backend;
 
 /// Limits for one scope.
 #[derive(Clone, Copy, Debug)]
@@ -82,10 +82,12 @@ pub async fn reserve(db: &Db, keys: &[(Scope, &str, Limit)]) -> Result<Admission
     for (scope, key, limit) in keys {
         if db.backend() == Backend::Postgres {
             // A count over the lock's (void) result: the Any driver cannot decode void.
-            sqlx::query("select count(*) from (select pg_advisory_xact_lock(hashtextextended($1, 0))) as l")
-                .bind(format!("login_failures:{}:{key}", scope.as_str()))
-                .fetch_one(&mut *tx)
-                .await?;
+            sqlx::query(
+                "select count(*) from (select pg_advisory_xact_lock(hashtextextended($1, 0))) as l",
+            )
+            .bind(format!("login_failures:{}:{key}", scope.as_str()))
+            .fetch_one(&mut *tx)
+            .await?;
         }
         let (count, last): (i64, Option<i64>) = sqlx::query_as(
             "select count(*), max(at) from login_failures where scope = $1 and key = $2 and at > $3",
