@@ -1,6 +1,7 @@
 //! Chipin's configuration: read once at start-up from the environment (and `.env`), checked,
 //! and typed. A bad value stops start-up with a message naming the variable.
 
+use crate::client_addr::TrustedProxies;
 use app::domain::Settings;
 use app::domain::platform::db::Backend;
 use std::fmt;
@@ -52,8 +53,9 @@ pub struct Config {
     pub stripe: Option<StripeKeys>,
     /// Load demo creators and causes into an empty database at start-up.
     pub demo_data: bool,
-    /// Take the client address from `X-Forwarded-For` (only behind a trusted proxy).
-    pub trust_proxy: bool,
+    /// `TRUSTED_PROXIES`: the reverse proxies whose `X-Forwarded-For` entries are believed;
+    /// empty means the socket peer is the client.
+    pub trusted_proxies: TrustedProxies,
     /// The folder cargo-leptos builds the site into (`pkg/` with the wasm, JS and CSS).
     pub site_root: String,
     /// Structured JSON logs instead of human-readable lines.
@@ -206,6 +208,18 @@ impl Config {
             }
         };
 
+        if get("TRUST_PROXY").is_some() {
+            // Its old meaning, believe the first X-Forwarded-For entry, let any client choose
+            // its own address; failing loudly beats silently changing behaviour.
+            return Err(err(
+                "TRUST_PROXY",
+                "is no longer supported: list your reverse proxies' addresses or CIDR ranges \
+                 in TRUSTED_PROXIES instead (e.g. TRUSTED_PROXIES=127.0.0.1,::1)",
+            ));
+        }
+        let trusted_proxies = TrustedProxies::parse(&get("TRUSTED_PROXIES").unwrap_or_default())
+            .map_err(|e| err("TRUSTED_PROXIES", e.to_string()))?;
+
         let mut settings = Settings::with_base_url(base_url);
         settings.explore_cache_secs = parse_num(&get, "EXPLORE_CACHE_SECS", 5u64, 0, 3_600)?;
         settings.page_cache_secs = parse_num(&get, "PAGE_CACHE_SECS", 5u64, 0, 3_600)?;
@@ -251,7 +265,7 @@ impl Config {
             mail_poll_secs: parse_num(&get, "MAIL_POLL_SECS", 2u64, 1, 86_400)?,
             stripe,
             demo_data: parse_bool(&get, "DEMO_DATA", false)?,
-            trust_proxy: parse_bool(&get, "TRUST_PROXY", false)?,
+            trusted_proxies,
             site_root: get("LEPTOS_SITE_ROOT").unwrap_or_else(|| "target/site".to_owned()),
             log_json: match get("LOG_FORMAT").as_deref() {
                 None | Some("pretty") => false,
@@ -454,6 +468,22 @@ mod tests {
                     assert_eq!(e.var, "STRIPE_PUBLISHABLE_KEY");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_are_parsed_once_and_the_old_switch_is_refused() {
+        assert!(config(&[]).unwrap().trusted_proxies.is_empty());
+        let c = config(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8, fd00::/8")]).unwrap();
+        assert!(c.trusted_proxies.contains("10.1.2.3".parse().unwrap()));
+        assert!(c.trusted_proxies.contains("fd00::7".parse().unwrap()));
+        let e = config(&[("TRUSTED_PROXIES", "10.0.0.0/8, proxy.internal")]).unwrap_err();
+        assert_eq!(e.var, "TRUSTED_PROXIES");
+        assert!(e.to_string().contains("proxy.internal"), "{e}");
+        for value in ["true", "false"] {
+            let e = config(&[("TRUST_PROXY", value)]).unwrap_err();
+            assert_eq!(e.var, "TRUST_PROXY");
+            assert!(e.to_string().contains("TRUSTED_PROXIES"), "{e}");
         }
     }
 

@@ -4,6 +4,7 @@
 pub mod bench;
 pub mod card_setup;
 pub mod cli;
+pub mod client_addr;
 pub mod config;
 pub mod connect_return;
 pub mod demo;
@@ -195,7 +196,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::public_changes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
-        .layer(axum::middleware::from_fn_with_state(config.trust_proxy, middleware::client_addr))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(config.trusted_proxies.clone()),
+            middleware::client_addr,
+        ))
         .layer(axum::middleware::from_fn(middleware::security_headers))
         .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
         .layer(CatchPanicLayer::new())

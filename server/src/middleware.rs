@@ -2,6 +2,7 @@
 //! client's address. Each hands what it learnt to pages and server functions as a request
 //! extension (see `app::web`).
 
+use crate::client_addr::{self, TrustedProxies};
 use app::domain::AppState;
 use app::domain::accounts::{CurrentSession, sessions};
 use app::domain::platform::tokens;
@@ -13,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
 use http::{HeaderValue, Method, StatusCode};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// Paths that take unsafe requests from other sites by design (signed webhooks).
 const CSRF_EXEMPT: &[&str] = &["/stripe/webhook"];
@@ -218,26 +220,21 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
     res
 }
 
-/// Records the client's address: the socket peer, or the first `X-Forwarded-For` hop behind
-/// a trusted proxy.
+/// Records the client's address: the socket peer, or, behind trusted proxies, the right-most
+/// `X-Forwarded-For` hop that is not one of them (see [`client_addr::resolve`]).
 pub async fn client_addr(
-    State(trust_proxy): State<bool>,
+    State(trusted): State<Arc<TrustedProxies>>,
     mut req: Request,
     next: Next,
 ) -> Response {
-    let forwarded = trust_proxy
-        .then(|| req.headers().get("x-forwarded-for"))
-        .flatten()
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(',').next())
-        .map(|v| v.trim().to_owned())
-        .filter(|v| v.parse::<std::net::IpAddr>().is_ok());
-    let peer = req
+    if let Some(peer) = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string());
-    if let Some(addr) = forwarded.or(peer) {
-        req.extensions_mut().insert(ClientAddr(addr));
+        .map(|c| c.0.ip())
+    {
+        let forwarded = req.headers().get_all("x-forwarded-for");
+        let addr = client_addr::resolve(peer, forwarded.iter().map(|v| v.as_bytes()), &trusted);
+        req.extensions_mut().insert(ClientAddr(addr.to_string()));
     }
     next.run(req).await
 }

@@ -1,6 +1,6 @@
 //! Sign-up, verification, login, throttling, reset, change of password, sessions.
 
-use crate::helpers::{PASSWORD, spawn_app, spawn_app_with};
+use crate::helpers::{Answer, PASSWORD, TestApp, spawn_app, spawn_app_with};
 use std::time::{Duration, Instant};
 
 #[tokio::test]
@@ -202,6 +202,42 @@ async fn repeated_failures_lock_the_account_even_for_the_right_password() {
 }
 
 #[tokio::test]
+async fn parallel_wrong_passwords_get_no_more_tries_than_one_after_another() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("fay@example.org", "Fay").await;
+    app.csrf().await;
+    let free = app::domain::accounts::throttle::ACCOUNT.free as usize;
+    let answers = futures::future::join_all((0..20).map(|i| {
+        let app = &app;
+        async move {
+            let password = format!("wrong-password-{i}");
+            app.call(
+                "log_in",
+                &[("email", "fay@example.org"), ("password", &password)],
+            )
+            .await
+        }
+    }))
+    .await;
+    let kinds: Vec<String> = answers.iter().map(|a| a.error_kind()).collect();
+    // Only an attempt let through to the password check is answered "rejected".
+    let checked = kinds.iter().filter(|k| *k == "rejected").count();
+    let throttled = kinds.iter().filter(|k| *k == "rate_limited").count();
+    assert_eq!(checked + throttled, kinds.len(), "{kinds:?}");
+    assert!(
+        (1..=free).contains(&checked),
+        "{checked} of 20 parallel attempts reached the password check: {kinds:?}"
+    );
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "fay@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+}
+
+#[tokio::test]
 async fn one_address_trying_many_accounts_is_throttled() {
     let app = spawn_app().await;
     for i in 0..30 {
@@ -226,6 +262,44 @@ async fn one_address_trying_many_accounts_is_throttled() {
         )
         .await;
     assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+}
+
+/// Fails a login for a fresh account, sending `forwarded` as `X-Forwarded-For`.
+async fn wrong_login_via(app: &TestApp, i: usize, forwarded: &str) -> Answer {
+    let email = format!("u{i}@example.org");
+    app.call_with_headers(
+        "log_in",
+        &[("email", &email), ("password", "guess-guess-1")],
+        &[("x-forwarded-for", forwarded)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_forged_forwarded_for_from_an_untrusted_peer_does_not_dodge_the_address_throttle() {
+    // The test client (127.0.0.1) is not one of the trusted proxies.
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "10.0.0.0/8, fd00::/8")]).await;
+    for i in 0..30 {
+        let a = wrong_login_via(&app, i, &format!("198.51.100.{i}")).await;
+        assert_eq!(a.error_kind(), "rejected", "{a:?}");
+    }
+    let a = wrong_login_via(&app, 30, "198.51.100.250").await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_throttled_by_the_address_the_proxy_saw() {
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    // The client forges left entries; the proxy appends the address it saw, 203.0.113.7.
+    for i in 0..30 {
+        let a = wrong_login_via(&app, i, &format!("198.51.100.{i}, 203.0.113.7")).await;
+        assert_eq!(a.error_kind(), "rejected", "{a:?}");
+    }
+    let a = wrong_login_via(&app, 30, "198.51.100.250, 203.0.113.7").await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+    // Another client behind the same proxy is not held back by the first one's failures.
+    let a = wrong_login_via(&app, 31, "203.0.113.8").await;
+    assert_eq!(a.error_kind(), "rejected", "{a:?}");
 }
 
 #[tokio::test]

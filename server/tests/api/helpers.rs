@@ -215,17 +215,27 @@ impl TestApp {
 
     /// Calls a server function the way the hydrated page does (CSRF header, same origin).
     pub async fn call(&self, function: &str, fields: &[(&str, &str)]) -> Answer {
+        self.call_with_headers(function, fields, &[]).await
+    }
+
+    /// [`TestApp::call`] with extra request headers, e.g. what a proxy would add.
+    pub async fn call_with_headers(
+        &self,
+        function: &str,
+        fields: &[(&str, &str)],
+        headers: &[(&str, &str)],
+    ) -> Answer {
         let token = self.csrf().await;
-        let res = self
+        let mut req = self
             .client
             .post(self.url(&format!("/api/{function}")))
             .header("origin", &self.base)
             .header("sec-fetch-site", "same-origin")
-            .header(app::web::CSRF_HEADER, token)
-            .form(fields)
-            .send()
-            .await
-            .expect("POST");
+            .header(app::web::CSRF_HEADER, token);
+        for (name, value) in headers {
+            req = req.header(*name, *value);
+        }
+        let res = req.form(fields).send().await.expect("POST");
         answer(res).await
     }
 

@@ -136,20 +136,18 @@ pub async fn log_in(
     if password.is_empty() {
         return Err(AccountError::Field("password", "Enter your password."));
     }
-    let mut wait = throttle::wait_needed(
-        db,
+    let mut keys = vec![(
         throttle::Scope::Account,
-        &account_key,
+        account_key.as_str(),
         throttle::ACCOUNT,
-    )
-    .await?;
+    )];
     if let Some(ip) = client {
-        let ip_wait = throttle::wait_needed(db, throttle::Scope::Ip, ip, throttle::IP).await?;
-        wait = wait.max(ip_wait);
+        keys.push((throttle::Scope::Ip, ip, throttle::IP));
     }
-    if let Some(secs) = wait {
-        return Err(AccountError::Throttled(secs));
-    }
+    let attempt = match throttle::reserve(db, &keys).await? {
+        throttle::Admission::Admitted(attempt) => attempt,
+        throttle::Admission::Wait(secs) => return Err(AccountError::Throttled(secs)),
+    };
     let user: Option<(i64, String, String, Option<i64>)> = sqlx::query_as(
         "select id, password_hash, display_name, email_verified_at from users where email = $1",
     )
@@ -163,12 +161,10 @@ pub async fn log_in(
         .verify(&candidate, user.as_ref().map(|u| u.1.as_str()))
         .await?;
     let Some((user_id, _, name, verified_at)) = user.filter(|_| ok) else {
-        throttle::record_failure(db, throttle::Scope::Account, &account_key).await?;
-        if let Some(ip) = client {
-            throttle::record_failure(db, throttle::Scope::Ip, ip).await?;
-        }
+        attempt.failed();
         return Err(AccountError::WrongCredentials);
     };
+    attempt.succeeded(db).await?;
     throttle::clear(db, throttle::Scope::Account, &account_key).await?;
     if verified_at.is_none() {
         resend_verification(state, user_id, &account_key, &name).await?;
@@ -309,23 +305,28 @@ pub async fn change_password(
     new_password: &str,
 ) -> Result<String, AccountError> {
     let db = &state.db;
-    if let Some(secs) =
-        throttle::wait_needed(db, throttle::Scope::Account, &user.email, throttle::ACCOUNT).await?
-    {
-        return Err(AccountError::Throttled(secs));
-    }
+    let keys = [(
+        throttle::Scope::Account,
+        user.email.as_str(),
+        throttle::ACCOUNT,
+    )];
+    let attempt = match throttle::reserve(db, &keys).await? {
+        throttle::Admission::Admitted(attempt) => attempt,
+        throttle::Admission::Wait(secs) => return Err(AccountError::Throttled(secs)),
+    };
     let (stored,): (String,) = sqlx::query_as("select password_hash from users where id = $1")
         .bind(user.user_id)
         .fetch_one(db.pool())
         .await?;
     let candidate: String = current.chars().take(NewPassword::MAX_CHARS + 1).collect();
     if !state.hasher.verify(&candidate, Some(&stored)).await? {
-        throttle::record_failure(db, throttle::Scope::Account, &user.email).await?;
+        attempt.failed();
         return Err(AccountError::Field(
             "current_password",
             "Your current password is incorrect.",
         ));
     }
+    attempt.succeeded(db).await?;
     let password = NewPassword::parse(new_password, &[&user.email, &user.display_name])
         .map_err(|m| AccountError::Field("new_password", m))?;
     if new_password == current {

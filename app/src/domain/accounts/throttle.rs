@@ -1,9 +1,13 @@
 //! How many wrong passwords may one try? Failures are counted per account and per client
 //! address over a sliding hour. After a few failures each further attempt must wait twice as
 //! long as the last (capped), and a hard ceiling stops the rest of the hour.
+//!
+//! An attempt is counted before its password is hashed, not after (see [`reserve`]): otherwise
+//! many attempts sent at once would all pass the check while the first was still hashing.
 
 use crate::domain::Db;
 use crate::domain::platform::clock::now;
+use crate::domain::platform::db::Backend;
 
 /// Limits for one scope.
 #[derive(Clone, Copy, Debug)]
@@ -49,23 +53,86 @@ impl Scope {
     }
 }
 
-/// Seconds to wait before `key` may try again, or `None` if it may try now.
-pub async fn wait_needed(
-    db: &Db,
-    scope: Scope,
-    key: &str,
-    limit: Limit,
-) -> Result<Option<i64>, sqlx::Error> {
+/// An attempt let through to a password check. It was counted as a failure in every scope
+/// when it was let through, so parallel attempts cannot all pass the check before any of them
+/// fails; [`Attempt::succeeded`] takes the count back, [`Attempt::failed`] lets it stand. An
+/// attempt never settled (an error, a dropped request) stays a failure: the safe side.
+#[derive(Debug)]
+#[must_use = "settle the attempt once the password is checked"]
+pub struct Attempt {
+    rows: Vec<i64>,
+}
+
+/// Whether an attempt may go ahead.
+#[derive(Debug)]
+pub enum Admission {
+    Admitted(Attempt),
+    /// Seconds to wait before trying again.
+    Wait(i64),
+}
+
+/// Checks every `(scope, key, limit)` and, if none must wait, counts the attempt as a failure
+/// in each, all in one transaction that holds each key's lock, so no parallel attempt sees
+/// the count before this one is in it. SQLite's `begin immediate` serialises writers;
+/// PostgreSQL takes an advisory lock per key (in the order given, the same for every login).
+pub async fn reserve(db: &Db, keys: &[(Scope, &str, Limit)]) -> Result<Admission, sqlx::Error> {
     let at = now();
-    let (count, last): (i64, Option<i64>) = sqlx::query_as(
-        "select count(*), max(at) from login_failures where scope = $1 and key = $2 and at > $3",
-    )
-    .bind(scope.as_str())
-    .bind(key)
-    .bind(at - HOUR)
-    .fetch_one(db.pool())
-    .await?;
-    Ok(wait_for(count, last, at, limit))
+    let mut tx = db.begin_write().await?;
+    let mut wait: Option<i64> = None;
+    for (scope, key, limit) in keys {
+        if db.backend() == Backend::Postgres {
+            // A count over the lock's (void) result: the Any driver cannot decode void.
+            sqlx::query(
+                "select count(*) from (select pg_advisory_xact_lock(hashtextextended($1, 0))) as l",
+            )
+            .bind(format!("login_failures:{}:{key}", scope.as_str()))
+            .fetch_one(&mut *tx)
+            .await?;
+        }
+        let (count, last): (i64, Option<i64>) = sqlx::query_as(
+            "select count(*), max(at) from login_failures where scope = $1 and key = $2 and at > $3",
+        )
+        .bind(scope.as_str())
+        .bind(*key)
+        .bind(at - HOUR)
+        .fetch_one(&mut *tx)
+        .await?;
+        wait = wait.max(wait_for(count, last, at, *limit));
+    }
+    if let Some(secs) = wait {
+        tx.rollback().await?;
+        return Ok(Admission::Wait(secs));
+    }
+    let mut rows = Vec::with_capacity(keys.len());
+    for (scope, key, _) in keys {
+        let (id,): (i64,) = sqlx::query_as(
+            "insert into login_failures (scope, key, at) values ($1, $2, $3) returning id",
+        )
+        .bind(scope.as_str())
+        .bind(*key)
+        .bind(at)
+        .fetch_one(&mut *tx)
+        .await?;
+        rows.push(id);
+    }
+    tx.commit().await?;
+    Ok(Admission::Admitted(Attempt { rows }))
+}
+
+impl Attempt {
+    /// The password was right: this attempt was no failure after all.
+    pub async fn succeeded(self, db: &Db) -> Result<(), sqlx::Error> {
+        for id in self.rows {
+            sqlx::query("delete from login_failures where id = $1")
+                .bind(id)
+                .execute(db.pool())
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// The password was wrong: the failure counted when the attempt was let through stands.
+    pub fn failed(self) {}
 }
 
 /// The throttle rule itself, separate from storage so it can be tested exhaustively.
@@ -90,17 +157,6 @@ pub fn wait_for(
     let backoff = (1i64 << exponent).min(limit.max_backoff_secs);
     let ready_at = last + backoff;
     (ready_at > at).then_some(ready_at - at)
-}
-
-/// Records one failed attempt.
-pub async fn record_failure(db: &Db, scope: Scope, key: &str) -> Result<(), sqlx::Error> {
-    sqlx::query("insert into login_failures (scope, key, at) values ($1, $2, $3)")
-        .bind(scope.as_str())
-        .bind(key)
-        .bind(now())
-        .execute(db.pool())
-        .await?;
-    Ok(())
 }
 
 /// Forgets an account's failures after a successful login.
