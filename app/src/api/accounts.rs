@@ -123,19 +123,45 @@ pub async fn change_password(
     Ok(())
 }
 
-/// Where to go after logging in: a local path only, never another site.
+/// Where to go after logging in: `next` when it is a local absolute path, otherwise the
+/// account page. This is the one place a `next` address is accepted.
+///
+/// The value is first cleaned the way a browser cleans a URL before parsing it (WHATWG URL
+/// standard): leading and trailing C0 controls and spaces are stripped, every ASCII tab and
+/// newline (`\t`, `\n`, `\r`) is removed wherever it is, and a backslash counts as a slash in
+/// `http`/`https` addresses. Only then is it judged, so `/\t/evil.example` or `/\evil.example`
+/// (both `//evil.example` to a browser, a link to another site) fall back like
+/// `//evil.example` itself. What is accepted starts with exactly one `/`, so it has no scheme
+/// and no host. Percent-encoded characters are kept as they are (a browser does not decode
+/// them, so `/%2F%2Fevil.example` stays a path on this site); anything else a `Location`
+/// header cannot carry (controls, spaces, non-ASCII) is percent-encoded as a browser would.
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.contains('\\')
-                && !n.contains("://") =>
-        {
-            n.to_owned()
-        }
-        _ => "/account".to_owned(),
+    const FALLBACK: &str = "/account";
+    let Some(raw) = next else {
+        return FALLBACK.to_owned();
+    };
+    let cleaned: String = raw
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    let mut chars = cleaned.chars();
+    if chars.next() != Some('/') || chars.next() == Some('/') {
+        return FALLBACK.to_owned();
     }
+    let mut local = String::with_capacity(cleaned.len());
+    for c in cleaned.chars() {
+        if c.is_ascii_graphic() {
+            local.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                local.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    local
 }
 
 #[cfg(test)]
@@ -145,9 +171,78 @@ mod tests {
     #[test]
     fn only_local_paths_are_followed_after_login() {
         assert_eq!(safe_next(Some("/c/mara-draws")), "/c/mara-draws");
+        assert_eq!(
+            safe_next(Some("/studio/p/4/expenses?x=1#top")),
+            "/studio/p/4/expenses?x=1#top"
+        );
+        assert_eq!(safe_next(Some("/")), "/");
         assert_eq!(safe_next(Some("//evil.example")), "/account");
         assert_eq!(safe_next(Some("https://evil.example")), "/account");
         assert_eq!(safe_next(Some("/\\evil.example")), "/account");
         assert_eq!(safe_next(None), "/account");
+        assert_eq!(safe_next(Some("")), "/account");
+        assert_eq!(safe_next(Some("account")), "/account");
+        assert_eq!(safe_next(Some("c/mara-draws")), "/account");
+    }
+
+    #[test]
+    fn tabs_and_newlines_are_removed_before_judging_as_a_browser_does() {
+        for sneaky in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\r\n/evil.example",
+            "\t//evil.example",
+            "/\t\\evil.example",
+            "\\/evil.example",
+            "\\\\evil.example",
+            "/\\/evil.example",
+            " //evil.example",
+            "\u{0}//evil.example",
+            "\u{1f}\t//evil.example",
+            "//evil.example\u{0}",
+            "ht\ttps://evil.example",
+            "https:\n//evil.example",
+            "javascript:alert(1)",
+            "java\tscript:alert(1)",
+            " javascript:alert(1)",
+            "JavaScript:alert(document.cookie)",
+            "data:text/html,<script>alert(1)</script>",
+            "http:/evil.example",
+            "%2F%2Fevil.example",
+            "%2f%2fevil.example",
+            "%5C%5Cevil.example",
+        ] {
+            assert_eq!(safe_next(Some(sneaky)), "/account", "{sneaky:?}");
+        }
+    }
+
+    #[test]
+    fn what_is_kept_is_the_cleaned_local_path() {
+        // Cleaned as a browser would, and then local.
+        assert_eq!(safe_next(Some(" /account/billing\n")), "/account/billing");
+        assert_eq!(safe_next(Some("/acc\tount")), "/account");
+        assert_eq!(safe_next(Some("/c\\mara-draws")), "/c/mara-draws");
+        // Encoded slashes and backslashes stay encoded: a path on this site, not a host.
+        assert_eq!(
+            safe_next(Some("/%2F%2Fevil.example")),
+            "/%2F%2Fevil.example"
+        );
+        assert_eq!(safe_next(Some("/%5Cevil.example")), "/%5Cevil.example");
+        assert_eq!(safe_next(Some("/%09/evil.example")), "/%09/evil.example");
+        // A scheme-looking text after the first slash is only a path or a query.
+        assert_eq!(
+            safe_next(Some("/javascript:alert(1)")),
+            "/javascript:alert(1)"
+        );
+        assert_eq!(
+            safe_next(Some("/go?to=https://evil.example")),
+            "/go?to=https://evil.example"
+        );
+        // Dot segments are left to the browser, which resolves them on this site.
+        assert_eq!(safe_next(Some("/..//evil.example")), "/..//evil.example");
+        // What a Location header cannot carry is percent-encoded, never a panic.
+        assert_eq!(safe_next(Some("/c/마라")), "/c/%EB%A7%88%EB%9D%BC");
+        assert_eq!(safe_next(Some("/a b\u{0}c\u{7f}")), "/a%20b%00c%7F");
     }
 }

@@ -21,6 +21,7 @@ impl From<ExpenseError> for AppError {
         match e {
             ExpenseError::Field(field, message) => AppError::invalid(field, message),
             ExpenseError::MoreThanUnspent { .. }
+            | ExpenseError::HeldByDisputes { .. }
             | ExpenseError::MoreThanUnearmarked { .. }
             | ExpenseError::MoreThanLine { .. } => AppError::invalid("amount", e.to_string()),
             ExpenseError::NotYours => AppError::NotFound,

@@ -633,3 +633,48 @@ async fn a_failed_plain_form_post_returns_to_the_form_with_the_error() {
     assert_eq!(ok.status, 302);
     assert_eq!(ok.location.as_deref(), Some("/signup/check-email"));
 }
+
+#[tokio::test]
+async fn login_follows_next_only_to_a_local_path_after_a_browsers_clean_up() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("nia@example.org", "Nia").await;
+    let log_in_to = |next: &'static str| {
+        let app = &app;
+        async move {
+            let a = app
+                .submit_form(
+                    "log_in",
+                    &[
+                        ("email", "nia@example.org"),
+                        ("password", PASSWORD),
+                        ("next", next),
+                    ],
+                    "/login",
+                )
+                .await;
+            assert_eq!(a.status, 302, "{next:?}: {a:?}");
+            a.location.unwrap_or_default()
+        }
+    };
+    assert_eq!(log_in_to("/account/billing").await, "/account/billing");
+    // Each of these is another site (or a script) once a browser has cleaned it up.
+    for sneaky in [
+        "/\t/evil.example",
+        "/\n/evil.example",
+        "/\r\n/evil.example",
+        "/\\evil.example",
+        " //evil.example",
+        "https://evil.example",
+        "java\nscript:alert(1)",
+        "%2F%2Fevil.example",
+    ] {
+        assert_eq!(log_in_to(sneaky).await, "/account", "{sneaky:?}");
+    }
+    // Encoded slashes stay a path on this site; what a header cannot carry is encoded.
+    assert_eq!(
+        log_in_to("/%2F%2Fevil.example").await,
+        "/%2F%2Fevil.example"
+    );
+    assert_eq!(log_in_to("/c/마라").await, "/c/%EB%A7%88%EB%9D%BC");
+    assert_eq!(app.whoami().await.as_deref(), Some("nia@example.org"));
+}

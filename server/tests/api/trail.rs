@@ -1141,3 +1141,187 @@ async fn organizers_upload_receipts_checked_by_content_and_link_them_to_expenses
     );
     assert_eq!(stored_files(&app), 1);
 }
+
+/// Records a dispute of the charge that paid `item`, with `status` (Stripe's names), as the
+/// `charge.dispute.*` webhooks do.
+async fn dispute_charge_of(app: &TestApp, item: i64, status: &str) {
+    use app::domain::billing::disputes::{self, DisputeReport};
+    let db = &app.state.db;
+    let (charge, pi, amount): (i64, String, i64) = sqlx::query_as(
+        "select c.id, c.processor_ref, c.amount_minor from charges c \
+         join allocations a on a.charge_id = c.id where a.item_id = $1",
+    )
+    .bind(item)
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    let dispute_ref = format!("dp_{charge}");
+    let mut tx = db.begin_write().await.unwrap();
+    let matched = disputes::record(
+        &mut tx,
+        &DisputeReport {
+            dispute_ref: &dispute_ref,
+            payment_intent: Some(&pi),
+            amount_minor: amount,
+            currency: "usd",
+            reason: "fraudulent",
+            status,
+            created: 1_800_000_000,
+        },
+        1_800_000_000,
+    )
+    .await
+    .unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(matched, Some(charge));
+}
+
+fn pipes(amount: &str) -> ExpenseForm<'_> {
+    ExpenseForm {
+        amount,
+        description: "Pipes",
+        spent_on: "2026-01-05",
+        receipt_url: "",
+        budget_line: "",
+    }
+}
+
+#[tokio::test]
+async fn a_cause_can_neither_spend_nor_pay_out_disputed_money_until_the_dispute_is_won() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let cause = make_cause(&app, "wells").await;
+    let owner = owner_of(db, cause).await;
+    let items = charged_tips(&app, cause, &[("ann", &["10"])]).await;
+    let (item, net) = items[0];
+    // 3.00 was spent before the payer disputed the charge with their bank.
+    let before = expenses::record(db, owner, cause, &pipes("3"))
+        .await
+        .unwrap();
+    dispute_charge_of(&app, item, "needs_response").await;
+
+    // The spent money cannot be paid out, and the unspent rest cannot be spent.
+    assert_eq!(payouts::available(db, cause).await.unwrap(), usd(0));
+    let err = payouts::record(db, payout(cause, 1)).await.unwrap_err();
+    assert_eq!(err.to_string(), "Only $0.00 is available to pay out.");
+    assert_eq!(
+        expenses::spendable(db, cause, Currency::USD, None)
+            .await
+            .unwrap(),
+        usd(0)
+    );
+    let (entries, expenses_before) = (
+        app.count("journal_entries").await,
+        app.count("expenses").await,
+    );
+    let err = expenses::record(db, owner, cause, &pipes("1"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ExpenseError::HeldByDisputes { available, held }
+            if available == usd(0) && held == usd(net - 300)),
+        "{err:?}"
+    );
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "Only $0.00 can be spent now; an expense cannot be larger. Another {} comes from \
+             payments their payers dispute with their bank (chargebacks) and cannot be spent \
+             unless the disputes are won.",
+            usd(net - 300)
+        )
+    );
+    assert_eq!(app.count("journal_entries").await, entries);
+    assert_eq!(app.count("expenses").await, expenses_before);
+    assert_ledger_ok(&app).await;
+
+    // Still frozen while the bank reviews it; released once the dispute is won.
+    dispute_charge_of(&app, item, "under_review").await;
+    assert_eq!(payouts::available(db, cause).await.unwrap(), usd(0));
+    dispute_charge_of(&app, item, "won").await;
+    assert_eq!(payouts::available(db, cause).await.unwrap(), usd(300));
+    let rest = Money::new(net - 300, Currency::USD).to_string();
+    let after = expenses::record(db, owner, cause, &pipes(&rest))
+        .await
+        .unwrap();
+    assert_eq!(
+        shares(&app, "expense_shares", "expense_id", after).await,
+        vec![(item, net - 300)]
+    );
+    let p = payouts::record(db, payout(cause, net)).await.unwrap();
+    assert_eq!(
+        shares(&app, "payout_shares", "payout_id", p).await,
+        vec![(item, net)]
+    );
+    assert_ne!(before, after);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn with_one_of_two_donations_disputed_only_the_undisputed_one_is_spent_and_paid_out() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let cause = make_cause(&app, "wells").await;
+    let owner = owner_of(db, cause).await;
+    let items = charged_tips(&app, cause, &[("ann", &["10"]), ("bob", &["20"])]).await;
+    let [(kept, kept_net), (disputed, disputed_net)] = items[..] else {
+        panic!("two donations: {items:?}");
+    };
+    // Bob's bank took his payment back: a lost dispute freezes it for good.
+    dispute_charge_of(&app, disputed, "needs_response").await;
+    dispute_charge_of(&app, disputed, "lost").await;
+
+    assert_eq!(
+        expenses::spendable(db, cause, Currency::USD, None)
+            .await
+            .unwrap(),
+        usd(kept_net)
+    );
+    let all = Money::new(kept_net + disputed_net, Currency::USD).to_string();
+    let err = expenses::record(db, owner, cause, &pipes(&all))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, ExpenseError::HeldByDisputes { available, held }
+            if available == usd(kept_net) && held == usd(disputed_net)),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string()
+            .starts_with(&format!("Only {} can be spent now;", usd(kept_net))),
+        "{err}"
+    );
+    // More than the undisputed money is refused; all of it is spent from the undisputed
+    // donation alone.
+    let one_more = Money::new(kept_net + 1, Currency::USD).to_string();
+    assert!(matches!(
+        expenses::record(db, owner, cause, &pipes(&one_more)).await,
+        Err(ExpenseError::HeldByDisputes { .. })
+    ));
+    let kept_amount = Money::new(kept_net, Currency::USD).to_string();
+    let e = expenses::record(db, owner, cause, &pipes(&kept_amount))
+        .await
+        .unwrap();
+    assert_eq!(
+        shares(&app, "expense_shares", "expense_id", e).await,
+        vec![(kept, kept_net)]
+    );
+    assert_eq!(payouts::available(db, cause).await.unwrap(), usd(kept_net));
+    let p = payouts::record(db, payout(cause, kept_net)).await.unwrap();
+    assert_eq!(
+        shares(&app, "payout_shares", "payout_id", p).await,
+        vec![(kept, kept_net)]
+    );
+    assert!(matches!(
+        payouts::record(db, payout(cause, 1)).await,
+        Err(PayoutError::MoreThanAvailable { available }) if available == usd(0)
+    ));
+    // The ledger still holds the disputed money as the cause's, unspent.
+    assert_eq!(
+        journal::balance(db, Account::Recipient(cause), Currency::USD)
+            .await
+            .unwrap(),
+        disputed_net
+    );
+    assert_ledger_ok(&app).await;
+}

@@ -17,9 +17,26 @@ pub const RELEASING_STATUSES: &[&str] = &["won", "warning_closed"];
 /// Statuses after which a dispute never changes again; a late, older event cannot reopen it.
 pub const FINAL_STATUSES: &[&str] = &["won", "lost", "warning_closed"];
 
+/// Spelled once, for the two SQL conditions below.
+macro_rules! freezes {
+    () => {
+        "charge_id is not null and status not in ('won', 'warning_closed')"
+    };
+}
+
 /// The SQL condition, on a `disputes` row, for "freezes its charge's amounts".
-pub(crate) const FREEZES: &str =
-    "charge_id is not null and status not in ('won', 'warning_closed')";
+pub(crate) const FREEZES: &str = freezes!();
+
+/// The SQL condition, on an `allocations` row named `a`, for "its net is frozen": the item is
+/// not refunded and its charge has a dispute that [`FREEZES`]. These are the rows
+/// [`frozen_minor`] adds up; every query that picks donation shares to pay out or spend
+/// leaves them out (`and not (…)`), so frozen money is neither paid to a creator nor spent or
+/// paid out by a cause, while money owed back for refunded items is still netted.
+pub(crate) const FROZEN_ALLOCATION: &str = concat!(
+    "(a.refunded_at is null and a.charge_id in (select charge_id from disputes where ",
+    freezes!(),
+    "))"
+);
 
 /// One dispute as the operator sees it.
 #[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
@@ -56,8 +73,7 @@ pub async fn list(db: &Db) -> Result<Vec<DisputeRow>, sqlx::Error> {
 pub async fn frozen_minor(db: &Db, recipient: i64, currency: Currency) -> Result<i64, sqlx::Error> {
     let (sum,): (i64,) = sqlx::query_as(&format!(
         "select cast(coalesce(sum(a.net_minor), 0) as bigint) from allocations a \
-         where a.recipient_id = $1 and a.currency = $2 and a.refunded_at is null \
-         and a.charge_id in (select charge_id from disputes where {FREEZES})"
+         where a.recipient_id = $1 and a.currency = $2 and {FROZEN_ALLOCATION}"
     ))
     .bind(recipient)
     .bind(currency.code())

@@ -4,9 +4,11 @@
 //! earmarked shares first, then unearmarked ones; an expense without a line spends only
 //! unearmarked shares, so earmarked money stays reserved for its line. Expenses are never
 //! deleted; a correction posts the reversing entry and frees the expense's shares for later
-//! expenses.
+//! expenses. Money of a charge under an open or lost dispute (a chargeback) cannot be spent
+//! until the dispute is won.
 
 use crate::domain::Db;
+use crate::domain::billing::disputes::FROZEN_ALLOCATION;
 use crate::domain::books::cause_ledger::{rows, totals};
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
@@ -26,6 +28,10 @@ pub enum ExpenseError {
     NotYours,
     #[error("Only {unspent} is unspent; an expense cannot be larger.")]
     MoreThanUnspent { unspent: Money },
+    #[error(
+        "Only {available} can be spent now; an expense cannot be larger. Another {held} comes from payments their payers dispute with their bank (chargebacks) and cannot be spent unless the disputes are won."
+    )]
+    HeldByDisputes { available: Money, held: Money },
     #[error(
         "Only {available} is unspent and not earmarked to a budget line; an expense without a line cannot be larger. Choose a budget line to spend the money earmarked to it."
     )]
@@ -140,12 +146,10 @@ pub async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, Ex
     }
 }
 
-/// Each of the cause's donation items' net not yet spent, with its earmark, oldest first.
-async fn unspent_shares(
-    conn: &mut sqlx::AnyConnection,
-    cause: i64,
-) -> Result<Vec<shares::OpenShare>, sqlx::Error> {
-    sqlx::query_as(&format!(
+/// The cause's donation items' net not yet spent, with their earmarks, oldest first: those
+/// whose allocation matches the SQL condition `which` (on `allocations a`).
+fn unspent_shares_sql(which: &str) -> String {
+    format!(
         "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) as bigint), \
            i.budget_line_id \
          from allocations a join donation_items i on i.id = a.item_id left join (select l.item_id, sum(l.amount_minor) as spent from {LIVE_EXPENSE_SHARES} l \
@@ -153,14 +157,39 @@ async fn unspent_shares(
            on x.item_id = a.item_id \
          where a.recipient_id = $1 \
            and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) <> 0 \
+           and {which} \
          order by a.charge_id, a.item_id"
-    ))
-    .bind(cause)
-    .fetch_all(conn)
-    .await
+    )
 }
 
-/// What the cause has not spent yet, earmarked or not.
+/// Each of the cause's donation items' net not yet spent, with its earmark, oldest first:
+/// what expenses may spend. Money a chargeback may take back is left out until the dispute is
+/// won.
+async fn unspent_shares(
+    conn: &mut sqlx::AnyConnection,
+    cause: i64,
+) -> Result<Vec<shares::OpenShare>, sqlx::Error> {
+    sqlx::query_as(&unspent_shares_sql(&format!("not {FROZEN_ALLOCATION}")))
+        .bind(cause)
+        .fetch_all(conn)
+        .await
+}
+
+/// What disputes hold back of the cause's unspent money (the shares [`unspent_shares`] leaves
+/// out), to say why an expense was refused.
+async fn unspent_held_by_disputes(
+    conn: &mut sqlx::AnyConnection,
+    cause: i64,
+) -> Result<i64, sqlx::Error> {
+    let held: Vec<shares::OpenShare> = sqlx::query_as(&unspent_shares_sql(FROZEN_ALLOCATION))
+        .bind(cause)
+        .fetch_all(conn)
+        .await?;
+    Ok(held.iter().map(|s| s.1.max(0)).sum())
+}
+
+/// What the cause may spend now, earmarked or not (its unspent money less what disputes hold
+/// back).
 pub async fn unspent(db: &Db, cause: i64, currency: Currency) -> Result<Money, sqlx::Error> {
     let mut conn = db.pool().acquire().await?;
     let open = unspent_shares(&mut conn, cause).await?;
@@ -217,6 +246,13 @@ pub async fn record_checked(
     let open = unspent_shares(&mut tx, cause).await?;
     let Some(shares) = shares::split_earmarked(expense.amount.minor, line, &open) else {
         let available = Money::new(shares::available_for(line, &open), currency);
+        let held = unspent_held_by_disputes(&mut tx, cause).await?;
+        if held > 0 {
+            return Err(ExpenseError::HeldByDisputes {
+                available,
+                held: Money::new(held, currency),
+            });
+        }
         return Err(match line {
             Some(l) => {
                 let (line,): (String,) =

@@ -15,7 +15,7 @@ pub mod expenses;
 pub mod onboarding;
 
 use crate::domain::Db;
-use crate::domain::billing::disputes::FREEZES;
+use crate::domain::billing::disputes::FROZEN_ALLOCATION;
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES};
 use crate::domain::platform::clock::{now, parse_day};
@@ -132,7 +132,9 @@ pub async fn recipient_of(
 }
 
 /// The shares a payout of this recipient may take, oldest first: for a creator, each item's
-/// net not yet paid out; for a cause, each item's spent money not yet paid out.
+/// net not yet paid out; for a cause, each item's spent money not yet paid out. Either way,
+/// money a chargeback may take back (a charge under an open or lost dispute) is left out until
+/// the dispute is won ([`FROZEN_ALLOCATION`]).
 async fn open_shares(
     conn: &mut sqlx::AnyConnection,
     recipient: i64,
@@ -142,14 +144,14 @@ async fn open_shares(
         format!(
             "select x.item_id, cast(x.spent - coalesce(p.paid, 0) as bigint) from \
                (select item_id, sum(amount_minor) as spent, min(expense_id) as first from {LIVE_EXPENSE_SHARES} l \
-                where item_id in (select item_id from allocations where recipient_id = $1) group by item_id) x \
+                where item_id in (select a.item_id from allocations a where a.recipient_id = $1 and not {FROZEN_ALLOCATION}) \
+                group by item_id) x \
              left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
                join payouts o on o.id = s.payout_id where o.recipient_id = $1 and o.returned_at is null group by s.item_id) p \
                on p.item_id = x.item_id \
              where x.spent - coalesce(p.paid, 0) <> 0 order by x.first, x.item_id"
         )
     } else {
-        // Money a chargeback may take back stays until the dispute is won.
         format!(
             "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) as bigint) \
          from allocations a left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
@@ -157,7 +159,7 @@ async fn open_shares(
            on p.item_id = a.item_id \
          where a.recipient_id = $1 \
            and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) <> 0 \
-           and a.charge_id not in (select charge_id from disputes where {FREEZES}) \
+           and not {FROZEN_ALLOCATION} \
          order by a.charge_id, a.item_id"
         )
     };
