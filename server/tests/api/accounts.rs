@@ -368,6 +368,123 @@ async fn a_reset_link_sets_a_new_password_once_and_ends_every_session() {
     assert!(a.status < 400, "{a:?}");
 }
 
+async fn reset_token(app: &TestApp, email: &str) -> String {
+    let a = app
+        .call("request_password_reset", &[("email", email)])
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let link = app.last_link_to(email).await.unwrap();
+    link.split("token=").nth(1).unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn reset_links_die_when_the_password_changes() {
+    let mut app = spawn_app().await;
+    app.sign_up_and_log_in("ivy@example.org", "Ivy").await;
+
+    // Two links; using one kills the other.
+    let first = reset_token(&app, "ivy@example.org").await;
+    let second = reset_token(&app, "ivy@example.org").await;
+    assert_ne!(first, second);
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &second), ("password", "harbour-violet-kettle-37")],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &first), ("password", "another-fine-phrase-8")],
+        )
+        .await;
+    assert!(
+        a.error_message().contains("invalid or has expired"),
+        "{a:?}"
+    );
+
+    // A link mailed before a change on the account page is refused afterwards.
+    app.new_browser();
+    let a = app
+        .call(
+            "log_in",
+            &[
+                ("email", "ivy@example.org"),
+                ("password", "harbour-violet-kettle-37"),
+            ],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let before = reset_token(&app, "ivy@example.org").await;
+    let a = app
+        .call(
+            "change_password",
+            &[
+                ("current_password", "harbour-violet-kettle-37"),
+                ("new_password", "kettle-harbour-violet-5"),
+            ],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let a = app.call("reset_link_valid", &[("token", &before)]).await;
+    assert_eq!((a.status, a.body.trim()), (200, "false"), "{a:?}");
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &before), ("password", "another-fine-phrase-8")],
+        )
+        .await;
+    assert!(
+        a.error_message().contains("invalid or has expired"),
+        "{a:?}"
+    );
+    let a = app
+        .call(
+            "log_in",
+            &[
+                ("email", "ivy@example.org"),
+                ("password", "kettle-harbour-violet-5"),
+            ],
+        )
+        .await;
+    assert!(
+        a.status < 400,
+        "the account-page password still holds: {a:?}"
+    );
+
+    // A link whose row escaped retirement but predates the change is refused too.
+    let stale = reset_token(&app, "ivy@example.org").await;
+    sqlx::query("update users set password_changed_at = password_changed_at + 60")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &stale), ("password", "another-fine-phrase-8")],
+        )
+        .await;
+    assert!(
+        a.error_message().contains("invalid or has expired"),
+        "{a:?}"
+    );
+
+    // A link asked for after the change works.
+    sqlx::query("update users set password_changed_at = password_changed_at - 60")
+        .execute(app.state.db.pool())
+        .await
+        .unwrap();
+    let after = reset_token(&app, "ivy@example.org").await;
+    let a = app
+        .call(
+            "reset_password",
+            &[("token", &after), ("password", "another-fine-phrase-8")],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+}
+
 #[tokio::test]
 async fn an_expired_reset_link_is_refused() {
     let app = spawn_app().await;

@@ -281,12 +281,7 @@ pub async fn reset_password(
     .bind(user_id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update email_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null")
-        .bind(at)
-        .bind(user_id)
-        .bind(Purpose::ResetPassword.as_str())
-        .execute(&mut *tx)
-        .await?;
+    retire_reset_links(&mut tx, user_id, at).await?;
     sqlx::query("delete from sessions where user_id = $1")
         .bind(user_id)
         .execute(&mut *tx)
@@ -337,12 +332,14 @@ pub async fn change_password(
     }
     let hash = state.hasher.hash(password.expose()).await?;
     let mut tx = db.begin_write().await?;
+    let at = now();
     sqlx::query("update users set password_hash = $1, password_changed_at = $2 where id = $3")
         .bind(&hash)
-        .bind(now())
+        .bind(at)
         .bind(user.user_id)
         .execute(&mut *tx)
         .await?;
+    retire_reset_links(&mut tx, user.user_id, at).await?;
     sqlx::query("delete from sessions where user_id = $1")
         .bind(user.user_id)
         .execute(&mut *tx)
@@ -358,6 +355,38 @@ pub async fn change_password(
     .await?;
     tx.commit().await?;
     Ok(sessions::create(db, user.user_id).await?)
+}
+
+/// Uses up every outstanding reset link of an account, in the transaction that changes its
+/// password: a link mailed before the change (by a reset, another reset link or the account
+/// page) must not set the password again afterwards. Links are also checked against
+/// `users.password_changed_at` when used (see [`reset_link_is_current`]), so a path that
+/// changes the password without calling this still kills older links.
+async fn retire_reset_links(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    user_id: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "update email_tokens set used_at = $1 where user_id = $2 and purpose = $3 and used_at is null",
+    )
+    .bind(at)
+    .bind(user_id)
+    .bind(Purpose::ResetPassword.as_str())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// The condition (on the `email_tokens` row called `t`) that a reset link was issued no earlier than the last
+/// password change of its account; other purposes are not affected. Timestamps are whole
+/// seconds, so a link issued in the same second as a change passes here and is retired by
+/// [`retire_reset_links`] instead.
+fn reset_link_is_current(t: &str) -> String {
+    format!(
+        "({t}.purpose <> 'reset_password' or {t}.created_at >= \
+         (select p.password_changed_at from users p where p.id = {t}.user_id))"
+    )
 }
 
 /// What an email token is for.
@@ -407,16 +436,18 @@ async fn consume_token(
         return Ok(None);
     }
     let at = now();
-    let row: Option<(i64,)> = sqlx::query_as(
+    let sql = format!(
         "update email_tokens set used_at = $1 \
          where token_hash = $2 and purpose = $3 and used_at is null and expires_at > $1 \
-         returning user_id",
-    )
-    .bind(at)
-    .bind(tokens::digest(token))
-    .bind(purpose.as_str())
-    .fetch_optional(&mut **tx)
-    .await?;
+         and {} returning user_id",
+        reset_link_is_current("email_tokens")
+    );
+    let row: Option<(i64,)> = sqlx::query_as(&sql)
+        .bind(at)
+        .bind(tokens::digest(token))
+        .bind(purpose.as_str())
+        .fetch_optional(&mut **tx)
+        .await?;
     Ok(row.map(|(id,)| id))
 }
 
@@ -429,13 +460,16 @@ async fn token_owner(
     if !tokens::is_well_formed(token) {
         return Ok(None);
     }
-    sqlx::query_as(
+    let sql = format!(
         "select u.id, u.email, u.display_name from email_tokens t join users u on u.id = t.user_id \
-         where t.token_hash = $1 and t.purpose = $2 and t.used_at is null and t.expires_at > $3",
-    )
-    .bind(tokens::digest(token))
-    .bind(purpose.as_str())
-    .bind(now())
-    .fetch_optional(state.db.pool())
-    .await
+         where t.token_hash = $1 and t.purpose = $2 and t.used_at is null and t.expires_at > $3 \
+         and {}",
+        reset_link_is_current("t")
+    );
+    sqlx::query_as(&sql)
+        .bind(tokens::digest(token))
+        .bind(purpose.as_str())
+        .bind(now())
+        .fetch_optional(state.db.pool())
+        .await
 }
