@@ -329,6 +329,64 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
 }
 
 #[tokio::test]
+async fn no_get_creates_a_stripe_account_or_starts_onboarding() {
+    let fake = FakeStripe::start().await;
+    let app = fake.spawn_app().await;
+    let db = app.state.db.clone();
+    let mara = recipient(&db, "mara", "USD").await;
+    app.sign_up_and_log_in("mara@example.org", "Mara").await;
+    give_to(&app, mara, "mara@example.org").await;
+
+    // A link or an <img> pointing at the return addresses, followed by the logged-in owner.
+    for path in [
+        format!("/studio/p/{mara}/payouts/stripe-refresh"),
+        format!("/studio/p/{mara}/payouts/stripe-return"),
+    ] {
+        let r = app
+            .client
+            .get(app.url(&path))
+            .header("sec-fetch-site", "cross-site")
+            .header("sec-fetch-dest", "image")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 303, "{path}: {r:?}");
+        let to = r.headers()["location"].to_str().unwrap().to_owned();
+        assert!(
+            to.starts_with(&format!("/studio/p/{mara}/payouts")),
+            "{path} leads back to the payouts page, not to Stripe: {to}"
+        );
+    }
+    let html = page(&app, mara).await;
+    assert!(html.contains("Not set up"), "{html}");
+    assert!(fake.requests_to("POST", "/v1/accounts").is_empty());
+    assert!(fake.requests_to("POST", "/v1/account_links").is_empty());
+    assert_eq!(stripe_account(&app, mara).await, None);
+
+    // The studio's POST still creates the account; the refresh address then renews its link
+    // without creating another.
+    let a = app
+        .submit_form(
+            "trail/start_stripe_payouts",
+            &[("recipient_id", &mara.to_string())],
+            &format!("/studio/p/{mara}/payouts"),
+        )
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    let account = stripe_account(&app, mara).await.expect("account stored");
+    let r = app
+        .get(&format!("/studio/p/{mara}/payouts/stripe-refresh"))
+        .await;
+    let to = r.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        to.starts_with(&format!("https://connect.stripe.com/setup/e/{account}/")),
+        "{to}"
+    );
+    assert_eq!(fake.requests_to("POST", "/v1/accounts").len(), 1);
+    assert_eq!(fake.requests_to("POST", "/v1/account_links").len(), 2);
+}
+
+#[tokio::test]
 async fn without_stripe_the_payouts_page_is_manual_only() {
     let app = spawn_app().await;
     let db = app.state.db.clone();

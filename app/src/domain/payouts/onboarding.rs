@@ -88,8 +88,10 @@ async fn ensure_account(
     Ok(stored.unwrap_or(account.id))
 }
 
-/// Starts (or continues) Stripe onboarding for a page `owner` owns; returns Stripe's
-/// onboarding address to send them to.
+/// Starts (or continues) Stripe onboarding for a page `owner` owns, creating its Express
+/// account the first time; returns Stripe's onboarding address to send them to. Only the
+/// studio's POST (with its CSRF check) may call this: a GET must never create an account, so
+/// the addresses Stripe sends people back to use [`renew_onboarding_link`] instead.
 pub async fn start_onboarding(
     state: &AppState,
     owner: i64,
@@ -97,11 +99,34 @@ pub async fn start_onboarding(
 ) -> Result<String, ConnectError> {
     stripe(state)?;
     let account = ensure_account(state, owner, recipient).await?;
+    onboarding_link(state, recipient, &account).await
+}
+
+/// A new onboarding link for the page's existing account (Stripe's refresh address, a GET);
+/// `None` if the page has no account yet, which only [`start_onboarding`] creates.
+pub async fn renew_onboarding_link(
+    state: &AppState,
+    owner: i64,
+    recipient: i64,
+) -> Result<Option<String>, ConnectError> {
+    stripe(state)?;
+    let (existing, _) = owned(&state.db, owner, recipient).await?;
+    match existing {
+        Some(account) => Ok(Some(onboarding_link(state, recipient, &account).await?)),
+        None => Ok(None),
+    }
+}
+
+async fn onboarding_link(
+    state: &AppState,
+    recipient: i64,
+    account: &str,
+) -> Result<String, ConnectError> {
     let site = state.billing.site_url.trim_end_matches('/');
     let back = format!("{site}/studio/p/{recipient}/payouts");
     stripe(state)?
         .onboarding_link(
-            &account,
+            account,
             &format!("{back}/stripe-refresh"),
             &format!("{back}/stripe-return"),
         )
