@@ -60,6 +60,8 @@ pub struct Config {
     pub site_root: String,
     /// Structured JSON logs instead of human-readable lines.
     pub log_json: bool,
+    /// `REQUEST_TIMEOUT_SECS`: how long any request may take before it is answered 503.
+    pub request_timeout_secs: u64,
     /// How often `server serve` runs the billing scheduler, in seconds.
     pub billing_interval_secs: u64,
     /// Chipin's own fee in basis points of each donation item.
@@ -272,6 +274,7 @@ impl Config {
                 Some("json") => true,
                 Some(_) => return Err(err("LOG_FORMAT", "must be json or pretty")),
             },
+            request_timeout_secs: parse_num(&get, "REQUEST_TIMEOUT_SECS", 30u64, 1, 3_600)?,
             billing_interval_secs: parse_num(&get, "BILLING_INTERVAL_SECS", 3_600u64, 60, 86_400)?,
             billing_platform_fee_bps: parse_num(&get, "BILLING_PLATFORM_FEE_BPS", 0i64, 0, 5_000)?,
             billing_max_carry_cycles: parse_num(&get, "BILLING_MAX_CARRY_CYCLES", 2i64, 0, 12)?,
@@ -381,6 +384,7 @@ mod tests {
     fn billing_runs_hourly_with_no_platform_fee_and_two_carried_cycles_by_default() {
         let c = config(&[]).unwrap();
         assert_eq!(c.billing_interval_secs, 3_600);
+        assert_eq!(c.request_timeout_secs, 30);
         assert_eq!(c.billing_platform_fee_bps, 0);
         assert_eq!(c.billing_max_carry_cycles, 2);
         assert_eq!(c.billing_calls_per_second, 0);

@@ -37,6 +37,7 @@ use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 /// Why Chipin could not start.
@@ -166,19 +167,6 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/studio/p/{id}/payouts/stripe-refresh",
             get(connect_return::stripe_refresh),
         )
-        .route(
-            "/studio/p/{id}/image",
-            axum::routing::post(media::upload).layer(axum::extract::DefaultBodyLimit::max(
-                media::UPLOAD_BODY_LIMIT,
-            )),
-        )
-        .route(
-            "/studio/p/{id}/expenses/receipt",
-            axum::routing::post(media::upload_receipt).layer(axum::extract::DefaultBodyLimit::max(
-                media::RECEIPT_BODY_LIMIT,
-            )),
-        )
-        .route("/stripe/webhook", stripe_route(config))
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();
@@ -188,6 +176,30 @@ pub fn router(state: AppState, config: &Config) -> Router {
             LeptosOptions,
             _,
         >(context, shell))
+        // Every route above (and the fallback) takes at most DEFAULT_BODY_LIMIT; the three
+        // routes added after this line carry their own, documented limits instead.
+        .layer(RequestBodyLimitLayer::new(DEFAULT_BODY_LIMIT))
+        .route(
+            "/studio/p/{id}/image",
+            axum::routing::post(media::upload)
+                .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
+                    media::UPLOAD_BODY_LIMIT,
+                ))
+                .layer::<_, std::convert::Infallible>(RequestBodyLimitLayer::new(
+                    UPLOAD_REQUEST_CEILING,
+                )),
+        )
+        .route(
+            "/studio/p/{id}/expenses/receipt",
+            axum::routing::post(media::upload_receipt)
+                .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
+                    media::RECEIPT_BODY_LIMIT,
+                ))
+                .layer::<_, std::convert::Infallible>(RequestBodyLimitLayer::new(
+                    UPLOAD_REQUEST_CEILING,
+                )),
+        )
+        .route("/stripe/webhook", stripe_route(config))
         .with_state(options);
     let pages = pages.layer(axum::Extension(state.clone()));
     let health_state = state.clone();
@@ -200,8 +212,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
             Arc::new(config.trusted_proxies.clone()),
             middleware::client_addr,
         ))
+        // Inside the security headers, so a timed-out answer carries them too; outside
+        // everything else, so reading the body and every check count against the time.
+        .layer(request_timeout(config))
         .layer(axum::middleware::from_fn(middleware::security_headers))
-        .layer(RequestBodyLimitLayer::new(8 * 1024 * 1024))
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
@@ -216,6 +230,27 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::Extension(health_state))
 }
 
+/// The most any request body may carry, except the image and receipt uploads
+/// ([`media::UPLOAD_BODY_LIMIT`], [`media::RECEIPT_BODY_LIMIT`]) and the Stripe webhook
+/// ([`stripe_webhook::BODY_LIMIT`]). A body announced larger is answered 413 before any
+/// handler runs; a body that grows larger while streaming fails when it is read.
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The upload routes read at most their own limit ([`media::UPLOAD_BODY_LIMIT`],
+/// [`media::RECEIPT_BODY_LIMIT`]) and explain a larger file on the form; a body announced
+/// larger than this is refused 413 before the handler runs.
+pub const UPLOAD_REQUEST_CEILING: usize = 8 * 1024 * 1024;
+
+/// The time-out of every request (`REQUEST_TIMEOUT_SECS`): reading the body, the checks, the
+/// handler and its database work; a request still running then is dropped (its transaction
+/// rolls back) and answered 503 with an empty body.
+pub fn request_timeout(config: &Config) -> TimeoutLayer {
+    TimeoutLayer::with_status_code(
+        StatusCode::SERVICE_UNAVAILABLE,
+        Duration::from_secs(config.request_timeout_secs),
+    )
+}
+
 /// `POST /stripe/webhook` when a webhook signing secret is configured, 404 otherwise. The raw
 /// body is limited to [`stripe_webhook::BODY_LIMIT`]; the CSRF check exempts this one path
 /// (see `middleware::CSRF_EXEMPT`) because the signature proves where it came from.
@@ -225,10 +260,16 @@ fn stripe_route(config: &Config) -> axum::routing::MethodRouter<LeptosOptions> {
             .layer::<_, std::convert::Infallible>(axum::Extension(stripe_webhook::WebhookSecret(
                 Arc::new(keys.webhook_secret.clone()),
             )))
-            .layer(axum::extract::DefaultBodyLimit::max(
+            .layer::<_, std::convert::Infallible>(axum::extract::DefaultBodyLimit::max(
+                stripe_webhook::BODY_LIMIT,
+            ))
+            .layer::<_, std::convert::Infallible>(RequestBodyLimitLayer::new(
                 stripe_webhook::BODY_LIMIT,
             )),
-        None => axum::routing::post(stripe_webhook::not_configured),
+        None => axum::routing::post(stripe_webhook::not_configured)
+            .layer::<_, std::convert::Infallible>(RequestBodyLimitLayer::new(
+                stripe_webhook::BODY_LIMIT,
+            )),
     }
 }
 

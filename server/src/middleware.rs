@@ -19,8 +19,9 @@ use std::sync::Arc;
 /// Paths that take unsafe requests from other sites by design (signed webhooks).
 const CSRF_EXEMPT: &[&str] = &["/stripe/webhook"];
 
-/// The largest form body the CSRF check will read to find the token.
-const MAX_FORM_BYTES: usize = 1024 * 1024;
+/// The largest form body the CSRF check will read to find the token: what every ordinary
+/// route accepts at most.
+const MAX_FORM_BYTES: usize = crate::DEFAULT_BODY_LIMIT;
 
 /// Sets the security headers, with a fresh nonce for Leptos' inline hydration script.
 ///

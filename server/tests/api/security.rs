@@ -255,3 +255,123 @@ async fn internal_errors_reach_the_browser_as_a_fixed_message() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn a_body_over_the_limit_is_refused_with_413_and_changes_nothing() {
+    let app = spawn_app().await;
+    let token = app.csrf().await;
+    let huge = "a".repeat(server::DEFAULT_BODY_LIMIT + 1);
+    // The way the hydrated page sends a form (token in a header, so the CSRF check never
+    // reads the body): an otherwise valid sign-up.
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header("origin", app.url(""))
+        .header("sec-fetch-site", "same-origin")
+        .header(app::web::CSRF_HEADER, &token)
+        .form(&[
+            ("email", "zed@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Zed"),
+            ("padding", huge.as_str()),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    // A plain HTML form, token in the body.
+    let mut fields = sign_up_fields(&token);
+    fields.push(("padding", huge.clone()));
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header("origin", app.url(""))
+        .header("sec-fetch-site", "same-origin")
+        .form(&fields)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    // Any other address, page or not.
+    for path in ["/login", "/no-such-page"] {
+        let res = app
+            .client
+            .post(app.url(path))
+            .header("origin", app.url(""))
+            .header("sec-fetch-site", "same-origin")
+            .header(app::web::CSRF_HEADER, &token)
+            .body(huge.clone())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 413, "{path}");
+    }
+    assert_eq!(app.count("users").await, 0);
+    assert!(app.emails_to("zed@example.org").await.is_empty());
+
+    // Just under the limit is an ordinary request.
+    let res = app
+        .client
+        .post(app.url("/api/sign_up"))
+        .header("origin", app.url(""))
+        .header("sec-fetch-site", "same-origin")
+        .header(app::web::CSRF_HEADER, &token)
+        .form(&[
+            ("email", "zed@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Zed"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(app.count("users").await, 1);
+}
+
+/// A request that is still running when `REQUEST_TIMEOUT_SECS` runs out is answered 503,
+/// whatever route it is for: here the body never finishes arriving, so the CSRF check (or
+/// the handler) waits on it for ever. One second, the smallest time-out.
+#[tokio::test]
+async fn a_request_that_outlasts_the_time_out_is_answered_503() {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let app = crate::helpers::spawn_app_with(&[("REQUEST_TIMEOUT_SECS", "1")]).await;
+    let token = app.csrf().await;
+    let host = app
+        .url("")
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_owned();
+    for (path, token_header) in [("/api/sign_up", false), ("/api/log_in", true)] {
+        let mut stream = tokio::net::TcpStream::connect(&host).await.unwrap();
+        let header = if token_header {
+            format!("{}: {token}\r\n", app::web::CSRF_HEADER)
+        } else {
+            String::new()
+        };
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: {host}\r\nOrigin: http://{host}\r\n\
+             Sec-Fetch-Site: same-origin\r\nCookie: {}={token}\r\n{header}\
+             Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\n\
+             email=zed%40example.org&",
+            app::web::CSRF_COOKIE
+        );
+        let started = std::time::Instant::now();
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let mut answer = vec![0u8; 4096];
+        let n = tokio::time::timeout(std::time::Duration::from_secs(10), stream.read(&mut answer))
+            .await
+            .expect("an answer within the time-out")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer[..n]).into_owned();
+        assert!(answer.starts_with("HTTP/1.1 503"), "{path}: {answer}");
+        assert!(
+            answer
+                .to_ascii_lowercase()
+                .contains("content-security-policy"),
+            "{answer}"
+        );
+        let took = started.elapsed();
+        assert!(took >= std::time::Duration::from_millis(900), "{took:?}");
+    }
+    assert_eq!(app.count("users").await, 0);
+}
