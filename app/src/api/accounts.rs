@@ -34,6 +34,7 @@ pub async fn sign_up(
             password: &password,
             display_name: &display_name,
         },
+        ssr::client_addr().as_deref(),
     )
     .await?;
     leptos_axum::redirect("/signup/check-email");
@@ -79,7 +80,7 @@ pub async fn log_out() -> Result<(), AppError> {
 #[server(endpoint = "request_password_reset", client = CsrfClient)]
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let state = ssr::state()?;
-    accounts::request_password_reset(&state, &email).await?;
+    accounts::request_password_reset(&state, &email, ssr::client_addr().as_deref()).await?;
     leptos_axum::redirect("/forgot-password/sent");
     Ok(())
 }

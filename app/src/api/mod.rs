@@ -61,9 +61,11 @@ pub(crate) mod ssr {
         fn from(e: AccountError) -> Self {
             match e {
                 AccountError::Field(field, message) => AppError::invalid(field, message),
-                AccountError::Throttled(_) => AppError::RateLimited {
-                    message: e.to_string(),
-                },
+                AccountError::Throttled(_) | AccountError::TooManyEmails(_) => {
+                    AppError::RateLimited {
+                        message: e.to_string(),
+                    }
+                }
                 AccountError::WrongCredentials
                 | AccountError::EmailNotVerified
                 | AccountError::InvalidLink => AppError::rejected(e.to_string()),

@@ -795,3 +795,167 @@ async fn login_follows_next_only_to_a_local_path_after_a_browsers_clean_up() {
     assert_eq!(log_in_to("/c/마라").await, "/c/%EB%A7%88%EB%9D%BC");
     assert_eq!(app.whoami().await.as_deref(), Some("nia@example.org"));
 }
+
+/// Signs up `email` with `forwarded` as `X-Forwarded-For`.
+async fn sign_up_via(app: &TestApp, email: &str, name: &str, forwarded: &str) -> Answer {
+    app.call_with_headers(
+        "sign_up",
+        &[
+            ("email", email),
+            ("password", PASSWORD),
+            ("display_name", name),
+        ],
+        &[("x-forwarded-for", forwarded)],
+    )
+    .await
+}
+
+#[tokio::test]
+async fn one_client_address_signing_up_many_accounts_is_throttled_and_sends_nothing_more() {
+    let app = spawn_app().await;
+    let limit = app::domain::accounts::throttle::MAIL_CLIENT.per_hour;
+    for i in 0..limit {
+        let a = app
+            .call(
+                "sign_up",
+                &[
+                    ("email", &format!("s{i}@example.org")),
+                    ("password", PASSWORD),
+                    ("display_name", "Sam"),
+                ],
+            )
+            .await;
+        assert!(a.status < 400, "{i}: {a:?}");
+    }
+    let a = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "one-too-many@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Sam"),
+            ],
+        )
+        .await;
+    assert_eq!(a.error_kind(), "rate_limited", "{a:?}");
+    assert!(a.error_message().contains("try again in"), "{a:?}");
+    assert!(app.emails_to("one-too-many@example.org").await.is_empty());
+    assert_eq!(app.count("email_outbox").await, limit);
+    let (users,): (i64,) =
+        sqlx::query_as("select count(*) from users where email = 'one-too-many@example.org'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(users, 0, "a throttled sign-up creates no account");
+}
+
+#[tokio::test]
+async fn sign_ups_for_one_address_from_many_clients_send_it_at_most_the_limit_of_emails() {
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let limit = app::domain::accounts::throttle::MAIL_TARGET.per_hour;
+    let mut refused = 0;
+    for i in 0..limit + 3 {
+        // Each request comes from another client, as the trusted proxy saw it.
+        let a = sign_up_via(&app, "Victim@example.org", "Sam", &format!("203.0.113.{i}")).await;
+        if i < limit {
+            assert!(a.status < 400, "{i}: {a:?}");
+        } else {
+            assert_eq!(a.error_kind(), "rate_limited", "{i}: {a:?}");
+            refused += 1;
+        }
+    }
+    assert_eq!(refused, 3);
+    assert_eq!(
+        app.emails_to("victim@example.org").await.len() as i64,
+        limit
+    );
+    // Another address is not held back by the first one's requests.
+    let a = sign_up_via(&app, "other@example.org", "Sam", "203.0.113.99").await;
+    assert!(a.status < 400, "{a:?}");
+    assert_eq!(app.emails_to("other@example.org").await.len(), 1);
+}
+
+#[tokio::test]
+async fn password_reset_requests_for_one_address_are_throttled_whether_or_not_it_has_an_account() {
+    let app = spawn_app_with(&[("TRUSTED_PROXIES", "127.0.0.1")]).await;
+    let limit = app::domain::accounts::throttle::MAIL_TARGET.per_hour;
+    for email in ["nobody@example.org", "somebody@example.org"] {
+        if email == "somebody@example.org" {
+            app.sign_up_and_log_in(email, "Sb").await;
+        }
+        let before = app.emails_to(email).await.len() as i64;
+        let mut answers = Vec::new();
+        for i in 0..limit + 2 {
+            let a = app
+                .call_with_headers(
+                    "request_password_reset",
+                    &[("email", email)],
+                    &[("x-forwarded-for", &format!("198.51.100.{i}"))],
+                )
+                .await;
+            answers.push(a.error_kind());
+        }
+        // The sign-up above used one of the address's requests.
+        let allowed = if before > 0 { limit - 1 } else { limit };
+        let rate_limited = answers.iter().filter(|k| *k == "rate_limited").count() as i64;
+        assert_eq!(rate_limited, limit + 2 - allowed, "{email}: {answers:?}");
+        assert!(app.emails_to(email).await.len() as i64 - before <= allowed);
+    }
+}
+
+#[tokio::test]
+async fn mail_to_an_unverified_address_never_carries_the_sign_up_forms_text() {
+    let app = spawn_app().await;
+    let typed = "Visit evil.example now";
+    let a = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "target@example.org"),
+                ("password", PASSWORD),
+                ("display_name", typed),
+            ],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    // Again, so the "you already have an account" notice goes out for the unverified account.
+    let again = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "target@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Other text"),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, a.status);
+    let r = app
+        .call("request_password_reset", &[("email", "target@example.org")])
+        .await;
+    assert!(r.status < 400, "{r:?}");
+
+    let mails: Vec<(String, String, String)> = sqlx::query_as(
+        "select subject, body_text, body_html from email_outbox where to_address = $1 order by id",
+    )
+    .bind("target@example.org")
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    let subjects: Vec<&str> = mails.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(
+        subjects,
+        [
+            "Confirm your Chipin account",
+            "You already have a Chipin account",
+            "Reset your Chipin password"
+        ]
+    );
+    for (subject, text, html) in &mails {
+        for part in [subject, text, html] {
+            assert!(!part.contains("evil.example"), "{part}");
+            assert!(!part.contains("Other text"), "{part}");
+        }
+        assert!(text.starts_with("Hello,"), "{text}");
+    }
+}

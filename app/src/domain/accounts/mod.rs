@@ -4,6 +4,11 @@
 //! Nothing here reveals whether an address has an account: sign-up and reset requests answer
 //! the same either way, and a login with an unknown address takes as long as a wrong password.
 //!
+//! Nor is any form a way to send someone text: every request that emails a typed address is
+//! throttled per client and per target address ([`throttle::MAIL_CLIENT`],
+//! [`throttle::MAIL_TARGET`]), and mail to an address not yet verified greets it without the
+//! display name, which whoever filled in the sign-up form chose.
+//!
 //! May import: platform, mail.
 
 pub mod fields;
@@ -30,6 +35,12 @@ pub enum AccountError {
     EmailNotVerified,
     #[error("Too many failed attempts. Try again in {0} seconds.")]
     Throttled(i64),
+    /// Too many emails were asked for, from this client or for this address; none was sent.
+    #[error(
+        "Too many emails were requested for this address or from your network. Nothing was sent; try again in {} minutes.",
+        (.0 + 59) / 60
+    )]
+    TooManyEmails(i64),
     #[error("This link is invalid or has expired. Please ask for a new one.")]
     InvalidLink,
     #[error("database")]
@@ -46,14 +57,42 @@ pub struct SignUp<'a> {
     pub display_name: &'a str,
 }
 
+/// Counts a request that will email `target`, per target and per client address; refuses it
+/// (and nothing is sent) once either has had its hourly number. Call it before opening the
+/// transaction that enqueues the mail: on SQLite both take the write lock.
+async fn reserve_mail(
+    state: &AppState,
+    target: &str,
+    client: Option<&str>,
+) -> Result<(), AccountError> {
+    let mut keys = vec![(throttle::Scope::MailTarget, target, throttle::MAIL_TARGET)];
+    if let Some(ip) = client {
+        keys.push((throttle::Scope::MailClient, ip, throttle::MAIL_CLIENT));
+    }
+    match throttle::reserve(&state.db, &keys).await? {
+        throttle::Admission::Admitted(request) => {
+            request.counted();
+            Ok(())
+        }
+        throttle::Admission::Wait(secs) => Err(AccountError::TooManyEmails(secs)),
+    }
+}
+
 /// Creates an unverified account and emails a confirmation link. When the address already has
 /// an account, the owner is told so by email instead, and the caller sees the same success.
-pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<(), AccountError> {
+/// Throttled per client and per target address before the password is hashed, whether or not
+/// the address has an account.
+pub async fn sign_up(
+    state: &AppState,
+    form: SignUp<'_>,
+    client: Option<&str>,
+) -> Result<(), AccountError> {
     let email = Email::parse(form.email).map_err(|m| AccountError::Field("email", m))?;
     let name = DisplayName::parse(form.display_name)
         .map_err(|m| AccountError::Field("display_name", m))?;
     let password = NewPassword::parse(form.password, &[email.as_str(), name.as_str()])
         .map_err(|m| AccountError::Field("password", m))?;
+    reserve_mail(state, email.as_str(), client).await?;
     let hash = state.hasher.hash(password.expose()).await?;
     let at = now();
     let mut tx = state.db.begin_write().await?;
@@ -79,19 +118,21 @@ pub async fn sign_up(state: &AppState, form: SignUp<'_>) -> Result<(), AccountEr
             .await?;
             templates::verify_email(
                 email.as_str(),
-                name.as_str(),
                 &settings.link(&format!("/verify-email?token={token}")),
             )
         }
         None => {
-            let (existing_name,): (String,) =
-                sqlx::query_as("select display_name from users where email = $1")
-                    .bind(email.as_str())
-                    .fetch_one(&mut *tx)
-                    .await?;
+            // The existing account's name was typed by whoever signed up first: only once
+            // the address is verified is that known to be its owner.
+            let (existing_name, verified_at): (String, Option<i64>) = sqlx::query_as(
+                "select display_name, email_verified_at from users where email = $1",
+            )
+            .bind(email.as_str())
+            .fetch_one(&mut *tx)
+            .await?;
             templates::account_exists(
                 email.as_str(),
-                &existing_name,
+                verified_at.map(|_| existing_name.as_str()),
                 &settings.link("/login"),
                 &settings.link("/forgot-password"),
             )
@@ -160,61 +201,73 @@ pub async fn log_in(
         .hasher
         .verify(&candidate, user.as_ref().map(|u| u.1.as_str()))
         .await?;
-    let Some((user_id, _, name, verified_at)) = user.filter(|_| ok) else {
+    let Some((user_id, _, _, verified_at)) = user.filter(|_| ok) else {
         attempt.failed();
         return Err(AccountError::WrongCredentials);
     };
     attempt.succeeded(db).await?;
     throttle::clear(db, throttle::Scope::Account, &account_key).await?;
     if verified_at.is_none() {
-        resend_verification(state, user_id, &account_key, &name).await?;
+        resend_verification(state, user_id, &account_key, client).await?;
         return Err(AccountError::EmailNotVerified);
     }
     Ok(sessions::create(db, user_id).await?)
 }
 
-/// Sends a fresh verification link unless one was sent in the last five minutes.
+/// Sends a fresh verification link unless one was sent in the last five minutes or the address
+/// has had its hourly number of emails; the caller's answer is the same either way.
 async fn resend_verification(
     state: &AppState,
     user_id: i64,
     email: &str,
-    name: &str,
+    client: Option<&str>,
 ) -> Result<(), AccountError> {
-    let mut tx = state.db.begin_write().await?;
     let (recent,): (i64,) = sqlx::query_as(
         "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
     )
     .bind(user_id)
     .bind(Purpose::VerifyEmail.as_str())
     .bind(now() - 300)
-    .fetch_one(&mut *tx)
+    .fetch_one(state.db.pool())
     .await?;
-    if recent == 0 {
-        let token = issue_token(
-            &mut tx,
-            user_id,
-            Purpose::VerifyEmail,
-            state.settings.verify_email_ttl_secs,
-        )
-        .await?;
-        let link = state.settings.link(&format!("/verify-email?token={token}"));
-        mail::enqueue(&mut *tx, &templates::verify_email(email, name, &link)).await?;
+    if recent > 0 {
+        return Ok(());
     }
+    match reserve_mail(state, email, client).await {
+        Err(AccountError::TooManyEmails(_)) => return Ok(()),
+        other => other?,
+    }
+    let mut tx = state.db.begin_write().await?;
+    let token = issue_token(
+        &mut tx,
+        user_id,
+        Purpose::VerifyEmail,
+        state.settings.verify_email_ttl_secs,
+    )
+    .await?;
+    let link = state.settings.link(&format!("/verify-email?token={token}"));
+    mail::enqueue(&mut *tx, &templates::verify_email(email, &link)).await?;
     tx.commit().await?;
     Ok(())
 }
 
 /// Emails a password-reset link if the address has an account; answers the same either way.
-/// At most five links an hour go to one address.
-pub async fn request_password_reset(state: &AppState, email_raw: &str) -> Result<(), AccountError> {
+/// Requests are throttled per client and per target address whether or not the address has an
+/// account, and at most five links an hour go to one account.
+pub async fn request_password_reset(
+    state: &AppState,
+    email_raw: &str,
+    client: Option<&str>,
+) -> Result<(), AccountError> {
     let email = Email::parse(email_raw).map_err(|m| AccountError::Field("email", m))?;
+    reserve_mail(state, email.as_str(), client).await?;
     let mut tx = state.db.begin_write().await?;
-    let user: Option<(i64, String)> =
-        sqlx::query_as("select id, display_name from users where email = $1")
+    let user: Option<(i64, String, Option<i64>)> =
+        sqlx::query_as("select id, display_name, email_verified_at from users where email = $1")
             .bind(email.as_str())
             .fetch_optional(&mut *tx)
             .await?;
-    if let Some((user_id, name)) = user {
+    if let Some((user_id, name, verified_at)) = user {
         let (recent,): (i64,) = sqlx::query_as(
             "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
         )
@@ -236,7 +289,11 @@ pub async fn request_password_reset(state: &AppState, email_raw: &str) -> Result
                 .link(&format!("/reset-password?token={token}"));
             mail::enqueue(
                 &mut *tx,
-                &templates::reset_password(email.as_str(), &name, &link),
+                &templates::reset_password(
+                    email.as_str(),
+                    verified_at.map(|_| name.as_str()),
+                    &link,
+                ),
             )
             .await?;
         }

@@ -4,6 +4,10 @@
 //!
 //! An attempt is counted before its password is hashed, not after (see [`reserve`]): otherwise
 //! many attempts sent at once would all pass the check while the first was still hashing.
+//!
+//! The same counter also limits requests that email an address someone typed (sign-up, password
+//! reset, a fresh verification link): every such request counts, per client address and per
+//! target address, so the forms cannot be used to flood an inbox ([`MAIL_CLIENT`], [`MAIL_TARGET`]).
 
 use crate::domain::Db;
 use crate::domain::platform::clock::now;
@@ -35,13 +39,36 @@ pub const IP: Limit = Limit {
     per_hour: 1000,
 };
 
+/// Requests that email a typed address (sign-up, password reset, a fresh verification link)
+/// from one client address: twenty an hour, generous enough for a shared office or campus NAT.
+/// Every request counts, not only failures, and there is no back-off: the hourly ceiling is all.
+pub const MAIL_CLIENT: Limit = Limit {
+    free: 20,
+    max_backoff_secs: 0,
+    per_hour: 20,
+};
+
+/// Requests that email one target address, from anywhere: five an hour. Counted whether or not
+/// the address has an account, so being refused reveals nothing about it.
+pub const MAIL_TARGET: Limit = Limit {
+    free: 5,
+    max_backoff_secs: 0,
+    per_hour: 5,
+};
+
 const HOUR: i64 = 3600;
 
-/// The scopes failures are counted in.
+/// The scopes failures (or, for mail, requests) are counted in.
 #[derive(Clone, Copy, Debug)]
 pub enum Scope {
+    /// Failed passwords per account (its normalised email address).
     Account,
+    /// Failed passwords per client address.
     Ip,
+    /// Requests that email a typed address, per client address.
+    MailClient,
+    /// Requests that email a typed address, per target address.
+    MailTarget,
 }
 
 impl Scope {
@@ -49,6 +76,8 @@ impl Scope {
         match self {
             Self::Account => "account",
             Self::Ip => "ip",
+            Self::MailClient => "mail_client",
+            Self::MailTarget => "mail_target",
         }
     }
 }
@@ -133,6 +162,10 @@ impl Attempt {
 
     /// The password was wrong: the failure counted when the attempt was let through stands.
     pub fn failed(self) {}
+
+    /// For scopes that count every request (mail): the request counted when it was let through
+    /// stands, whatever came of it.
+    pub fn counted(self) {}
 }
 
 /// The throttle rule itself, separate from storage so it can be tested exhaustively.
@@ -208,6 +241,17 @@ mod tests {
         let l = ACCOUNT;
         let w = wait_for(l.per_hour, Some(1000), 2000, l).unwrap();
         assert!(w > 0 && w <= HOUR);
+    }
+
+    #[test]
+    fn mail_limits_let_exactly_their_hourly_number_through() {
+        for l in [MAIL_CLIENT, MAIL_TARGET] {
+            for n in 0..l.per_hour {
+                assert_eq!(wait_for(n, Some(1000), 1000, l), None);
+            }
+            let w = wait_for(l.per_hour, Some(1000), 1000, l).unwrap();
+            assert!(w > 0 && w <= HOUR);
+        }
     }
 
     #[test]

@@ -1,4 +1,8 @@
 //! What do Chipin's account emails say? Each template returns the plain-text and HTML parts.
+//!
+//! Mail that can reach an address not yet verified carries no text a stranger typed: whoever
+//! fills in the sign-up form chooses the display name, so such mail greets neutrally
+//! ([`greeting`] with `None`) and otherwise says only Chipin's own words and links.
 
 use super::Email;
 
@@ -40,9 +44,18 @@ fn html_page(
     body
 }
 
-/// The link that confirms a new account's address.
-pub fn verify_email(to: &str, name: &str, link: &str) -> Email {
-    let greeting = format!("Hi {name},");
+/// "Hi Ada," for a name known to belong to the address's owner; "Hello," otherwise.
+fn greeting(name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("Hi {name},"),
+        None => "Hello,".to_owned(),
+    }
+}
+
+/// The link that confirms a new account's address. It always goes to an unverified address,
+/// so it never names the account: the name is whatever the sign-up form's author typed.
+pub fn verify_email(to: &str, link: &str) -> Email {
+    let greeting = greeting(None);
     let line = "Welcome to Chipin! Please confirm your email address so you can log in.";
     let footer = "If you did not sign up for Chipin, ignore this email and nothing will happen.";
     Email {
@@ -61,9 +74,9 @@ pub fn verify_email(to: &str, name: &str, link: &str) -> Email {
 }
 
 /// Sent instead of a verification link when someone signs up with an address that already
-/// has an account, so the sign-up form reveals nothing.
-pub fn account_exists(to: &str, name: &str, login_link: &str, reset_link: &str) -> Email {
-    let greeting = format!("Hi {name},");
+/// has an account, so the sign-up form reveals nothing. `name` only if the address is verified.
+pub fn account_exists(to: &str, name: Option<&str>, login_link: &str, reset_link: &str) -> Email {
+    let greeting = greeting(name);
     let line = "Someone (hopefully you) tried to create a Chipin account with this email address, but you already have one.";
     let footer = "If this was not you, you can ignore this email; your account is unchanged.";
     Email {
@@ -84,9 +97,9 @@ pub fn account_exists(to: &str, name: &str, login_link: &str, reset_link: &str) 
     }
 }
 
-/// The single-use link that sets a new password.
-pub fn reset_password(to: &str, name: &str, link: &str) -> Email {
-    let greeting = format!("Hi {name},");
+/// The single-use link that sets a new password. `name` only if the address is verified.
+pub fn reset_password(to: &str, name: Option<&str>, link: &str) -> Email {
+    let greeting = greeting(name);
     let line = "We received a request to reset your Chipin password.";
     let footer = "If you did not ask for this, ignore this email; your password stays the same.";
     Email {
@@ -187,11 +200,27 @@ mod tests {
 
     #[test]
     fn names_are_escaped_in_html_but_kept_in_text() {
-        let e = verify_email("a@example.org", "<b>Ada</b>", "http://x/verify?token=t");
+        let e = reset_password(
+            "a@example.org",
+            Some("<b>Ada</b>"),
+            "http://x/reset?token=t",
+        );
         assert!(e.html.contains("&lt;b&gt;Ada&lt;/b&gt;"));
         assert!(!e.html.contains("<b>Ada"));
         assert!(e.text.contains("<b>Ada</b>"));
-        assert!(e.text.contains("http://x/verify?token=t"));
+        assert!(e.text.contains("http://x/reset?token=t"));
+    }
+
+    #[test]
+    fn mail_that_may_reach_an_unverified_address_greets_neutrally() {
+        for e in [
+            verify_email("a@example.org", "http://x/verify?token=t"),
+            account_exists("a@example.org", None, "http://x/login", "http://x/forgot"),
+            reset_password("a@example.org", None, "http://x/reset?token=t"),
+        ] {
+            assert!(e.text.starts_with("Hello,\n"), "{}", e.text);
+            assert!(e.html.contains("<p>Hello,</p>"), "{}", e.html);
+        }
     }
 }
 
