@@ -12,6 +12,7 @@ mod earmarks;
 mod email;
 mod explore;
 mod fake_stripe;
+mod gather_race;
 mod helpers;
 mod population;
 mod processors;

@@ -7,7 +7,7 @@ use crate::domain::platform::db::Backend;
 use crate::domain::platform::sql::{json_ids, json_param, json_rows};
 use crate::money::Currency;
 use chrono::{Datelike as _, NaiveDate};
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 /// The idempotency key of a charge attempt: the same supporter, currency, cycle and attempt
 /// always give the same key, across restarts and instances.
@@ -88,19 +88,28 @@ async fn gather_batch(
     .execute(&mut **tx)
     .await?;
 
-    let due: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(&format!(
-        "select i.supporter_id, i.currency, cast(sum(i.gross_minor) as bigint), max(i.carried_cycles), count(*) \
+    // The due items themselves, not just their sums: the amount of a charge and the items it
+    // settles must be one set. On PostgreSQL a tip can commit between two statements of this
+    // transaction, so the set is locked here and later statements name its items by id; a tip
+    // committed after this read stays pending for the next cycle. (SQLite serialises writers
+    // with `begin immediate`, so nothing can commit in between there.)
+    let lock = match backend {
+        Backend::Postgres => " for update of i",
+        Backend::Sqlite => "",
+    };
+    let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
+        "select i.id, i.supporter_id, i.currency, i.gross_minor, i.carried_cycles \
          from donation_items i where i.status = 'pending' and i.supporter_id in ({}) \
          and not exists (select 1 from billing_cycles c where c.supporter_id = i.supporter_id \
                          and c.currency = i.currency and c.cycle = $1) \
-         group by i.supporter_id, i.currency order by i.supporter_id, i.currency",
+         order by i.supporter_id, i.currency, i.id{lock}",
         json_ids(backend, 2)
     ))
     .bind(cycle)
     .bind(&supporters)
     .fetch_all(&mut **tx)
     .await?;
-    if due.is_empty() {
+    if rows.is_empty() {
         return Ok(());
     }
 
@@ -108,22 +117,38 @@ async fn gather_batch(
         supporter: i64,
         currency: Currency,
         total: i64,
-        items: i64,
+        items: Vec<i64>,
+        max_carried: i64,
         charge: bool,
     }
-    let mut decisions = Vec::with_capacity(due.len());
-    for (supporter, currency, total, max_carried, items) in due {
+    let mut decisions: Vec<Decision> = Vec::new();
+    for (item, supporter, currency, gross, carried) in rows {
         let currency: Currency = currency
             .parse()
             .map_err(|_| BillingError::Inconsistent(format!("unknown currency {currency}")))?;
-        let charge = total >= config.min_charge(currency) || max_carried >= config.max_carry_cycles;
-        decisions.push(Decision {
-            supporter,
-            currency,
-            total,
-            items,
-            charge,
-        });
+        let same = decisions
+            .last()
+            .is_some_and(|d| d.supporter == supporter && d.currency == currency);
+        if !same {
+            decisions.push(Decision {
+                supporter,
+                currency,
+                total: 0,
+                items: Vec::new(),
+                max_carried: 0,
+                charge: false,
+            });
+        }
+        let d = decisions.last_mut().expect("pushed above");
+        d.total = d.total.checked_add(gross).ok_or_else(|| {
+            BillingError::Inconsistent(format!("supporter {supporter}: {currency} total overflows"))
+        })?;
+        d.items.push(item);
+        d.max_carried = d.max_carried.max(carried);
+    }
+    for d in &mut decisions {
+        d.charge =
+            d.total >= config.min_charge(d.currency) || d.max_carried >= config.max_carry_cycles;
     }
 
     // Record the decisions; a decision already taken (by an overlapping run) wins.
@@ -166,21 +191,27 @@ async fn gather_batch(
         .partition(|d| d.charge);
 
     if !carries.is_empty() {
-        let pairs: Vec<(i64, &str)> = carries
+        let items: Vec<i64> = carries
             .iter()
-            .map(|d| (d.supporter, d.currency.code()))
+            .flat_map(|d| d.items.iter().copied())
             .collect();
-        sqlx::query(&format!(
+        let carried = sqlx::query(&format!(
             "update donation_items set carried_cycles = carried_cycles + 1 \
-             from ({}) as v where donation_items.supporter_id = v.supporter \
-             and donation_items.currency = v.currency and donation_items.status = 'pending'",
-            json_rows(backend, 1, &[("supporter", "bigint"), ("currency", "text")])
+             where status = 'pending' and id in ({})",
+            json_ids(backend, 1)
         ))
-        .bind(json_param(&pairs))
+        .bind(json_param(&items))
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if carried != items.len() as u64 {
+            return Err(BillingError::Inconsistent(format!(
+                "carried {carried} items forward but gathered {}",
+                items.len()
+            )));
+        }
         summary.supporters_carried_forward += carries.len() as u64;
-        summary.items_carried_forward += carries.iter().map(|d| d.items as u64).sum::<u64>();
+        summary.items_carried_forward += items.len() as u64;
     }
 
     if !charges.is_empty() {
@@ -215,23 +246,38 @@ async fn gather_batch(
         .bind(json_param(&intents))
         .fetch_all(&mut **tx)
         .await?;
-        sqlx::query(&format!(
+        let charge_of: HashMap<(i64, String), i64> = created
+            .into_iter()
+            .map(|(id, supporter, currency)| ((supporter, currency), id))
+            .collect();
+        let mut marks: Vec<(i64, i64)> = Vec::new();
+        for d in &charges {
+            let charge = charge_of
+                .get(&(d.supporter, d.currency.code().to_owned()))
+                .ok_or_else(|| {
+                    BillingError::Inconsistent(format!(
+                        "no charge created for supporter {} in {}",
+                        d.supporter, d.currency
+                    ))
+                })?;
+            marks.extend(d.items.iter().map(|&item| (item, *charge)));
+        }
+        // Exactly the items summed into each charge's amount, by id.
+        let marked = sqlx::query(&format!(
             "update donation_items set status = 'charging', charge_id = v.charge \
-             from ({}) as v where donation_items.supporter_id = v.supporter \
-             and donation_items.currency = v.currency and donation_items.status = 'pending'",
-            json_rows(
-                backend,
-                1,
-                &[
-                    ("charge", "bigint"),
-                    ("supporter", "bigint"),
-                    ("currency", "text")
-                ]
-            )
+             from ({}) as v where donation_items.id = v.item and donation_items.status = 'pending'",
+            json_rows(backend, 1, &[("item", "bigint"), ("charge", "bigint")])
         ))
-        .bind(json_param(&created))
+        .bind(json_param(&marks))
         .execute(&mut **tx)
-        .await?;
+        .await?
+        .rows_affected();
+        if marked != marks.len() as u64 {
+            return Err(BillingError::Inconsistent(format!(
+                "marked {marked} items charging but gathered {}",
+                marks.len()
+            )));
+        }
         summary.charges_created += charges.len() as u64;
     }
     Ok(())
