@@ -225,6 +225,8 @@ impl Config {
         let mut settings = Settings::with_base_url(base_url);
         settings.explore_cache_secs = parse_num(&get, "EXPLORE_CACHE_SECS", 5u64, 0, 3_600)?;
         settings.page_cache_secs = parse_num(&get, "PAGE_CACHE_SECS", 5u64, 0, 3_600)?;
+        settings.mail_requests_per_client_hour =
+            parse_num(&get, "MAIL_REQUESTS_PER_CLIENT_HOUR", 20i64, 1, 100_000)?;
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

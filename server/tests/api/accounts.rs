@@ -820,7 +820,7 @@ async fn sign_up_via(app: &TestApp, email: &str, name: &str, forwarded: &str) ->
 #[tokio::test]
 async fn one_client_address_signing_up_many_accounts_is_throttled_and_sends_nothing_more() {
     let app = spawn_app().await;
-    let limit = app::domain::accounts::throttle::MAIL_CLIENT.per_hour;
+    let limit = app.state.settings.mail_requests_per_client_hour;
     for i in 0..limit {
         let a = app
             .call(

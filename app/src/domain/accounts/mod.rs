@@ -5,7 +5,7 @@
 //! the same either way, and a login with an unknown address takes as long as a wrong password.
 //!
 //! Nor is any form a way to send someone text: every request that emails a typed address is
-//! throttled per client and per target address ([`throttle::MAIL_CLIENT`],
+//! throttled per client and per target address ([`throttle::mail_client`],
 //! [`throttle::MAIL_TARGET`]), and mail to an address not yet verified greets it without the
 //! display name, which whoever filled in the sign-up form chose.
 //!
@@ -67,7 +67,11 @@ async fn reserve_mail(
 ) -> Result<(), AccountError> {
     let mut keys = vec![(throttle::Scope::MailTarget, target, throttle::MAIL_TARGET)];
     if let Some(ip) = client {
-        keys.push((throttle::Scope::MailClient, ip, throttle::MAIL_CLIENT));
+        keys.push((
+            throttle::Scope::MailClient,
+            ip,
+            throttle::mail_client(state.settings.mail_requests_per_client_hour),
+        ));
     }
     match throttle::reserve(&state.db, &keys).await? {
         throttle::Admission::Admitted(request) => {

@@ -7,7 +7,7 @@
 //!
 //! The same counter also limits requests that email an address someone typed (sign-up, password
 //! reset, a fresh verification link): every such request counts, per client address and per
-//! target address, so the forms cannot be used to flood an inbox ([`MAIL_CLIENT`], [`MAIL_TARGET`]).
+//! target address, so the forms cannot be used to flood an inbox ([`mail_client`], [`MAIL_TARGET`]).
 
 use crate::domain::Db;
 use crate::domain::platform::clock::now;
@@ -40,13 +40,16 @@ pub const IP: Limit = Limit {
 };
 
 /// Requests that email a typed address (sign-up, password reset, a fresh verification link)
-/// from one client address: twenty an hour, generous enough for a shared office or campus NAT.
-/// Every request counts, not only failures, and there is no back-off: the hourly ceiling is all.
-pub const MAIL_CLIENT: Limit = Limit {
-    free: 20,
-    max_backoff_secs: 0,
-    per_hour: 20,
-};
+/// from one client address: `per_hour` of them (twenty by default, generous enough for a
+/// shared office or campus NAT; `MAIL_REQUESTS_PER_CLIENT_HOUR`). Every request counts, not
+/// only failures, and there is no back-off: the hourly ceiling is all.
+pub const fn mail_client(per_hour: i64) -> Limit {
+    Limit {
+        free: per_hour,
+        max_backoff_secs: 0,
+        per_hour,
+    }
+}
 
 /// Requests that email one target address, from anywhere: five an hour. Counted whether or not
 /// the address has an account, so being refused reveals nothing about it.
@@ -245,7 +248,7 @@ mod tests {
 
     #[test]
     fn mail_limits_let_exactly_their_hourly_number_through() {
-        for l in [MAIL_CLIENT, MAIL_TARGET] {
+        for l in [mail_client(20), MAIL_TARGET] {
             for n in 0..l.per_hour {
                 assert_eq!(wait_for(n, Some(1000), 1000, l), None);
             }

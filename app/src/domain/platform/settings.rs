@@ -28,6 +28,9 @@ pub struct Settings {
     /// How long a public creator or cause page may be served from memory, in seconds (0:
     /// never); any write through the site drops it sooner.
     pub page_cache_secs: u64,
+    /// Requests that email a typed address (sign-up, password reset) one client address may
+    /// make in an hour.
+    pub mail_requests_per_client_hour: i64,
 }
 
 impl Settings {
@@ -49,6 +52,7 @@ impl Settings {
             uploads_dir: PathBuf::from("data/uploads"),
             explore_cache_secs: 5,
             page_cache_secs: 5,
+            mail_requests_per_client_hour: 20,
         }
     }
 
