@@ -80,6 +80,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password/sent") view=pages::auth::ResetSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/delete") view=pages::your_data::DeleteAccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/deleted") view=pages::your_data::AccountDeletedPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing") view=pages::billing::BillingPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/donations/:item") view=pages::donation::DonationTrailPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing/authenticate/:charge_id") view=pages::authenticate::AuthenticatePage ssr=SsrMode::Async/>

@@ -250,6 +250,8 @@ pub struct RecipientPage {
     pub recent_tips: Vec<PublicTip>,
     /// For causes: what has been received.
     pub ledger: Option<CauseLedger>,
+    /// The owner deleted their account: no new pledges or tips.
+    pub closed: bool,
 }
 
 /// Progress towards a goal in whole percent, 0–100, for a progress bar.

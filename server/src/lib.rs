@@ -151,6 +151,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/account/billing/statement.csv",
             get(reports::statement_csv),
         )
+        .route("/account/data.zip", get(reports::data_export))
         .route(
             "/account/billing/stripe-return",
             get(card_setup::stripe_return),

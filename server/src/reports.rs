@@ -1,9 +1,11 @@
-//! The CSV downloads of the reports: a page's supporters (its owner only) and a supporter's
-//! yearly statement (their own only). Plain GET handlers so a link downloads the file; they
+//! The downloads: the CSV reports — a page's supporters (its owner only) and a supporter's
+//! yearly statement (their own only) — and the zip of everything an account holds (its owner
+//! only). Plain GET handlers so a link downloads the file; they
 //! call the same domain functions as the pages, and refuse with the same answers: a visitor is
 //! sent to log in, and another person's page is not found.
 
 use app::domain::AppState;
+use app::domain::privacy::export;
 use app::domain::recipients::reports::{self, ReportError};
 use app::web::RequestSession;
 use axum::Extension;
@@ -96,5 +98,33 @@ pub async fn statement_csv(
             reports::statement_csv(&s),
         ),
         Err(e) => failed(e),
+    }
+}
+
+/// `GET /account/data.zip`: everything Chipin holds about the caller (JSON and the CSVs).
+pub async fn data_export(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+) -> Response {
+    let Some(user) = session.0.map(|s| s.user) else {
+        return Redirect::to("/login?next=/account").into_response();
+    };
+    match export::export(&state.db, user.user_id, app::domain::platform::clock::now()).await {
+        Ok(export) => (
+            [
+                (CONTENT_TYPE, "application/zip".to_owned()),
+                (
+                    CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"{}\"", export.filename),
+                ),
+                (CACHE_CONTROL, "private, no-store".to_owned()),
+            ],
+            export.bytes,
+        )
+            .into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "data export failed");
+            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+        }
     }
 }

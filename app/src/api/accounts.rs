@@ -124,6 +124,41 @@ pub async fn change_password(
     Ok(())
 }
 
+/// Deletes the caller's account once they confirm with their password and the word
+/// "delete"; see [`crate::domain::privacy::erase`] for what goes and what stays.
+#[server(endpoint = "delete_account", client = CsrfClient)]
+pub async fn delete_account(password: String, confirm: String) -> Result<(), AppError> {
+    use crate::domain::privacy::erase::{self, EraseError};
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    if !confirm.trim().eq_ignore_ascii_case("delete") {
+        return Err(AppError::invalid(
+            "confirm",
+            "Type the word delete to confirm.",
+        ));
+    }
+    accounts::confirm_password(&state, &user, &password, "password").await?;
+    match erase::erase(&state.db, user.user_id).await {
+        Ok(erased) => {
+            tracing::info!(
+                account = user.user_id,
+                pledges_ended = erased.pledges_ended,
+                donations_voided = erased.donations_voided,
+                pages_closed = erased.pages_closed,
+                "account deleted"
+            );
+        }
+        Err(EraseError::NotNow(reason)) => return Err(AppError::rejected(reason)),
+        Err(EraseError::AlreadyDeleted) => return Err(AppError::Unauthenticated),
+        Err(e @ EraseError::Db(_)) => return Err(AppError::internal(e)),
+    }
+    // Names on public pages and lists change.
+    state.public_cache.note_change();
+    ssr::set_cookie(&web::clear_session_cookie(state.settings.secure_cookies()));
+    leptos_axum::redirect("/account/deleted");
+    Ok(())
+}
+
 /// Where to go after logging in: `next` when it is a local absolute path, otherwise the
 /// account page. This is the one place a `next` address is accepted.
 ///

@@ -21,7 +21,7 @@ impl From<PledgeError> for AppError {
         match e {
             PledgeError::Field(field, message) => AppError::invalid(field, message),
             PledgeError::NoSuchRecipient | PledgeError::NoSuchPledge => AppError::NotFound,
-            PledgeError::SelfSupport | PledgeError::Conflict(_) => {
+            PledgeError::SelfSupport | PledgeError::Conflict(_) | PledgeError::Closed => {
                 AppError::rejected(e.to_string())
             }
             PledgeError::Db(e) => AppError::internal(e),

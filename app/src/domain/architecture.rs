@@ -49,6 +49,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "payouts",
         ],
     ),
+    ("privacy", &["platform", "books", "recipients"]),
 ];
 
 /// Names the domain root re-exports or defines for every subsystem: the database handle and

@@ -15,6 +15,7 @@
 //! - `giving` → platform, mail, processors, books, recipients, billing
 //! - `payouts` → platform, mail, processors, books, recipients, billing
 //! - `webhooks` → platform, processors, books, billing, giving, payouts
+//! - `privacy` → platform, books, recipients
 //!
 //! Any of them may take [`AppState`], the shared handles an entry point needs, and the
 //! `Db` and `Settings` re-exported here from `platform`.
@@ -26,6 +27,7 @@ pub mod giving;
 pub mod mail;
 pub mod payouts;
 pub mod platform;
+pub mod privacy;
 pub mod processors;
 pub mod recipients;
 pub mod webhooks;

@@ -50,6 +50,7 @@ pub fn AccountPage() -> impl IntoView {
                                 </div>
                                 <button type="submit" class="button">"Change password"</button>
                             </form>
+                            <crate::pages::your_data::YourDataSection/>
                         }.into_any(),
                         _ => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                     }

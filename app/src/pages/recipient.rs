@@ -62,8 +62,15 @@ fn RecipientView(
     preview: PreviewResult,
 ) -> impl IntoView {
     // Tiers can be chosen only by someone who may pledge here and does not already.
-    let can_choose = matches!(&give, Ok(g) if !g.is_owner && g.pledge.is_none());
+    let can_choose = !page.closed && matches!(&give, Ok(g) if !g.is_owner && g.pledge.is_none());
     let aside = match give {
+        _ if page.closed => view! {
+            <div class="panel" role="status">
+                <h2>"This page has closed"</h2>
+                <p class="muted">"Its owner closed it. It takes no new pledges or tips; what was given stays on record below."</p>
+            </div>
+        }
+        .into_any(),
         Ok(g) if g.is_owner => view! {
             <div class="panel">
                 <h2>"This is your page"</h2>

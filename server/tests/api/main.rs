@@ -15,6 +15,7 @@ mod fake_stripe;
 mod gather_race;
 mod helpers;
 mod population;
+mod privacy;
 mod processors;
 mod reports;
 mod security;

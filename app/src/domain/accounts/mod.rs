@@ -361,28 +361,7 @@ pub async fn change_password(
     new_password: &str,
 ) -> Result<String, AccountError> {
     let db = &state.db;
-    let keys = [(
-        throttle::Scope::Account,
-        user.email.as_str(),
-        throttle::ACCOUNT,
-    )];
-    let attempt = match throttle::reserve(db, &keys).await? {
-        throttle::Admission::Admitted(attempt) => attempt,
-        throttle::Admission::Wait(secs) => return Err(AccountError::Throttled(secs)),
-    };
-    let (stored,): (String,) = sqlx::query_as("select password_hash from users where id = $1")
-        .bind(user.user_id)
-        .fetch_one(db.pool())
-        .await?;
-    let candidate: String = current.chars().take(NewPassword::MAX_CHARS + 1).collect();
-    if !state.hasher.verify(&candidate, Some(&stored)).await? {
-        attempt.failed();
-        return Err(AccountError::Field(
-            "current_password",
-            "Your current password is incorrect.",
-        ));
-    }
-    attempt.succeeded(db).await?;
+    confirm_password(state, user, current, "current_password").await?;
     let password = NewPassword::parse(new_password, &[&user.email, &user.display_name])
         .map_err(|m| AccountError::Field("new_password", m))?;
     if new_password == current {
@@ -416,6 +395,41 @@ pub async fn change_password(
     .await?;
     tx.commit().await?;
     Ok(sessions::create(db, user.user_id).await?)
+}
+
+/// Checks that the logged-in person knows their account's password before something that
+/// cannot be undone (a new password, deleting the account). Throttled with failed logins of
+/// the account; a wrong password is an error on `field`.
+pub async fn confirm_password(
+    state: &AppState,
+    user: &SessionUser,
+    password: &str,
+    field: &'static str,
+) -> Result<(), AccountError> {
+    let db = &state.db;
+    let keys = [(
+        throttle::Scope::Account,
+        user.email.as_str(),
+        throttle::ACCOUNT,
+    )];
+    let attempt = match throttle::reserve(db, &keys).await? {
+        throttle::Admission::Admitted(attempt) => attempt,
+        throttle::Admission::Wait(secs) => return Err(AccountError::Throttled(secs)),
+    };
+    let (stored,): (String,) = sqlx::query_as("select password_hash from users where id = $1")
+        .bind(user.user_id)
+        .fetch_one(db.pool())
+        .await?;
+    let candidate: String = password.chars().take(NewPassword::MAX_CHARS + 1).collect();
+    if !state.hasher.verify(&candidate, Some(&stored)).await? {
+        attempt.failed();
+        return Err(AccountError::Field(
+            field,
+            "Your current password is incorrect.",
+        ));
+    }
+    attempt.succeeded(db).await?;
+    Ok(())
 }
 
 /// Uses up every outstanding reset link of an account, in the transaction that changes its

@@ -3,6 +3,7 @@
 //! they own.
 
 use crate::domain::platform::clock::now;
+use crate::domain::platform::db::Backend;
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money, MoneyError};
 
@@ -52,6 +53,8 @@ pub enum PledgeError {
     NoSuchRecipient,
     #[error("There is no such pledge.")]
     NoSuchPledge,
+    #[error("This page has closed and no longer takes pledges or tips.")]
+    Closed,
     #[error("You cannot support your own page.")]
     SelfSupport,
     #[error("{0}")]
@@ -86,18 +89,47 @@ async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, Pled
 }
 
 async fn recipient(db: &Db, recipient_id: i64) -> Result<Recipient, PledgeError> {
-    let row: Option<(i64, i64, String)> =
-        sqlx::query_as("select id, owner_user_id, currency from recipients where id = $1")
-            .bind(recipient_id)
-            .fetch_optional(db.pool())
-            .await?;
-    let (id, owner, currency) = row.ok_or(PledgeError::NoSuchRecipient)?;
+    let row: Option<(i64, i64, String, Option<i64>)> = sqlx::query_as(
+        "select id, owner_user_id, currency, closed_at from recipients where id = $1",
+    )
+    .bind(recipient_id)
+    .fetch_optional(db.pool())
+    .await?;
+    let (id, owner, currency, closed) = row.ok_or(PledgeError::NoSuchRecipient)?;
+    if closed.is_some() {
+        return Err(PledgeError::Closed);
+    }
     let currency = currency.parse().map_err(|_| PledgeError::NoSuchRecipient)?;
     Ok(Recipient {
         id,
         owner,
         currency,
     })
+}
+
+/// Inside the transaction that records a pledge or a tip: the page is still open. On
+/// PostgreSQL the page's row is share-locked, so an account deletion closing it either waits
+/// for this gift (and then ends it with the page's others) or commits first (and this gift is
+/// refused): no gift slips in to a closed page.
+async fn still_open(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    recipient_id: i64,
+) -> Result<(), PledgeError> {
+    let lock = match backend {
+        Backend::Postgres => " for share",
+        Backend::Sqlite => "",
+    };
+    let (closed,): (Option<i64>,) = sqlx::query_as(&format!(
+        "select closed_at from recipients where id = $1{lock}"
+    ))
+    .bind(recipient_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    match closed {
+        Some(_) => Err(PledgeError::Closed),
+        None => Ok(()),
+    }
 }
 
 /// Makes sure the supporter has a billing profile; the first pledge or tip sets the billing
@@ -147,6 +179,7 @@ pub async fn create_pledge(
     let money = amount(form.amount, r.currency, "amount")?;
     let line = earmark(db, r.id, form.budget_line).await?;
     let mut tx = db.begin_write().await?;
+    still_open(&mut tx, db.backend(), r.id).await?;
     if let Some(tier_id) = form.tier_id {
         let tier: Option<(i64, Option<i64>, i64)> = sqlx::query_as(
             "select price_minor, supporter_limit, retired from tiers where id = $1 and recipient_id = $2",
@@ -375,6 +408,7 @@ pub async fn create_tip(
     let line = earmark(db, r.id, form.budget_line).await?;
     let at = now();
     let mut tx = db.begin_write().await?;
+    still_open(&mut tx, db.backend(), r.id).await?;
     ensure_profile(&mut tx, supporter, at).await?;
     let (tip_id,): (i64,) = sqlx::query_as(
         "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at) \

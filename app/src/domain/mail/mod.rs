@@ -28,6 +28,11 @@ pub async fn enqueue<'c, E>(conn: E, email: &Email) -> Result<(), sqlx::Error>
 where
     E: sqlx::Executor<'c, Database = sqlx::Any>,
 {
+    // The reserved `.invalid` domain (RFC 2606) can never receive mail; a deleted account's
+    // address is one, so nothing is queued for it.
+    if email.to.to_ascii_lowercase().ends_with(".invalid") {
+        return Ok(());
+    }
     let at = now();
     sqlx::query(
         "insert into email_outbox (to_address, subject, body_text, body_html, created_at, next_attempt_at) \

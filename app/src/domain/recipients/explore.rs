@@ -58,9 +58,10 @@ fn contains_pattern(text: &str) -> String {
     p
 }
 
-/// The `where` clause for a filter and the text values it binds, as `$1`, `$2`, ….
+/// The `where` clause for a filter and the text values it binds, as `$1`, `$2`, …. Closed
+/// pages (their owner deleted their account) are never listed.
 fn conditions(filter: &ExploreFilter) -> (String, Vec<String>) {
-    let mut clauses = Vec::new();
+    let mut clauses = vec!["r.closed_at is null".to_owned()];
     let mut binds = Vec::new();
     if !filter.q.is_empty() {
         binds.push(contains_pattern(&filter.q));
@@ -74,12 +75,7 @@ fn conditions(filter: &ExploreFilter) -> (String, Vec<String>) {
         binds.push(kind.label().to_lowercase());
         clauses.push(format!("r.kind = ${}", binds.len()));
     }
-    let sql = if clauses.is_empty() {
-        String::new()
-    } else {
-        format!("where {}", clauses.join(" and "))
-    };
-    (sql, binds)
+    (format!("where {}", clauses.join(" and ")), binds)
 }
 
 #[derive(sqlx::FromRow)]

@@ -36,6 +36,7 @@ struct HeadRow {
     deadline: Option<i64>,
     image_url: Option<String>,
     owner_name: String,
+    closed_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -85,7 +86,7 @@ fn public_name(visibility: &str, display_name: String) -> Option<String> {
 pub async fn load(db: &Db, slug: &str) -> Result<Option<RecipientPage>, sqlx::Error> {
     let head: Option<HeadRow> = sqlx::query_as(
         "select r.id, r.kind, r.name, r.tagline, r.category, r.currency, r.bio_md, r.goal_minor, \
-                r.deadline, r.image_url, u.display_name as owner_name \
+                r.deadline, r.image_url, u.display_name as owner_name, r.closed_at \
          from recipients r join users u on u.id = r.owner_user_id where r.slug = $1",
     )
     .bind(slug)
@@ -118,6 +119,7 @@ pub async fn load(db: &Db, slug: &str) -> Result<Option<RecipientPage>, sqlx::Er
         supporters,
         monthly_minor,
         ledger,
+        closed: head.closed_at.is_some(),
     }))
 }
 
