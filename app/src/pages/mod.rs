@@ -11,3 +11,4 @@ pub mod posts;
 pub mod recipient;
 pub mod statement;
 pub mod studio;
+pub mod two_factor;
