@@ -75,6 +75,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup/check-email") view=pages::auth::CheckEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::auth::LogInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/login/two-factor") view=pages::two_factor::TwoFactorLogInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor") view=pages::two_factor::TwoFactorSettingsPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/two-factor/recovery-codes") view=pages::two_factor::RecoveryCodesPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/confirm") view=pages::two_factor::ConfirmItIsYouPage ssr=SsrMode::Async/>
                     <Route path=path!("/verify-email/failed") view=pages::auth::VerifyFailedPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password") view=pages::auth::ForgotPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/forgot-password/sent") view=pages::auth::ResetSentPage ssr=SsrMode::Async/>

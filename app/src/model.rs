@@ -626,3 +626,21 @@ pub struct BillingDashboard {
     pub attention: Option<PastCharge>,
     pub recent: Option<RecentGift>,
 }
+
+/// The account's two-factor sign-in, as its settings page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorPage {
+    pub enabled: bool,
+    pub recovery_codes_left: i64,
+    /// A set-up waiting for its first code.
+    pub enrolment: Option<TwoFactorEnrolment>,
+}
+
+/// What a person copies into their authenticator app.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TwoFactorEnrolment {
+    /// The secret in base32, grouped in fours for typing by hand.
+    pub secret: String,
+    /// The QR code, as a `data:image/svg+xml` address for an `<img>`.
+    pub qr_data_uri: String,
+}

@@ -41,6 +41,18 @@ pub fn session_cookie(token: &str, secure: bool, max_age_secs: i64) -> String {
     )
 }
 
+/// The cookie of a login whose password was right and whose second factor is still owed: it
+/// only lets its holder answer the second step.
+pub const CHALLENGE_COOKIE: &str = "chipin_2fa";
+
+/// A `Set-Cookie` value for the second-step challenge (or, with `max_age_secs` 0, deleting it).
+pub fn challenge_cookie(token: &str, secure: bool, max_age_secs: i64) -> String {
+    format!(
+        "{CHALLENGE_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
 /// A `Set-Cookie` value that deletes the session cookie.
 pub fn clear_session_cookie(secure: bool) -> String {
     format!(

@@ -4,6 +4,7 @@
 use crate::client_addr::TrustedProxies;
 use app::domain::Settings;
 use app::domain::platform::db::Backend;
+use app::domain::platform::settings::TwoFactorKey;
 use std::fmt;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -227,6 +228,10 @@ impl Config {
         settings.page_cache_secs = parse_num(&get, "PAGE_CACHE_SECS", 5u64, 0, 3_600)?;
         settings.mail_requests_per_client_hour =
             parse_num(&get, "MAIL_REQUESTS_PER_CLIENT_HOUR", 20i64, 1, 100_000)?;
+        if let Some(raw) = get("TWO_FACTOR_KEY").filter(|k| !k.is_empty()) {
+            settings.two_factor_key =
+                Some(TwoFactorKey::parse(&raw).map_err(|m| err("TWO_FACTOR_KEY", m))?);
+        }
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

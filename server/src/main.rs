@@ -52,6 +52,11 @@ enum Command {
         #[command(subcommand)]
         command: PayoutsCommand,
     },
+    /// People's accounts.
+    Accounts {
+        #[command(subcommand)]
+        command: AccountsCommand,
+    },
     /// Measure Chipin on a fresh database with a synthetic population.
     Bench {
         #[command(subcommand)]
@@ -109,6 +114,17 @@ enum PayoutsCommand {
         /// The payouts' date (default: today, UTC).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = cli::billing::parse_as_of)]
         as_of: Option<NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AccountsCommand {
+    /// Turn two-factor sign-in off for an account whose owner lost their device and recovery
+    /// codes (check who is asking first).
+    #[command(name = "reset-2fa")]
+    Reset2fa {
+        /// The account's email address.
+        email: String,
     },
 }
 
@@ -215,6 +231,14 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
                     cli::payouts::stripe_run(&state, as_of).await
                 }
             };
+            state.db.close().await;
+            println!("{}", outcome?);
+        }
+        Command::Accounts {
+            command: AccountsCommand::Reset2fa { email },
+        } => {
+            let state = open(&config).await?;
+            let outcome = cli::accounts::reset_two_factor(&state.db, &email).await;
             state.db.close().await;
             println!("{}", outcome?);
         }

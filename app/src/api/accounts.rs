@@ -45,7 +45,55 @@ pub async fn sign_up(
 #[server(endpoint = "log_in", client = CsrfClient)]
 pub async fn log_in(email: String, password: String, next: Option<String>) -> Result<(), AppError> {
     let state = ssr::state()?;
-    let token = accounts::log_in(&state, &email, &password, ssr::client_addr().as_deref()).await?;
+    let settings = &state.settings;
+    let token =
+        match accounts::log_in(&state, &email, &password, ssr::client_addr().as_deref()).await? {
+            accounts::LoggedIn::Session(token) => token,
+            accounts::LoggedIn::SecondFactor(challenge) => {
+                ssr::set_cookie(&web::challenge_cookie(
+                    &challenge,
+                    settings.secure_cookies(),
+                    accounts::two_factor::CHALLENGE_SECS,
+                ));
+                let next = safe_next(next.as_deref());
+                let query: String = url::form_urlencoded::Serializer::new(String::new())
+                    .append_pair("next", &next)
+                    .finish();
+                leptos_axum::redirect(&format!("/login/two-factor?{query}"));
+                return Ok(());
+            }
+        };
+    start_session(&state, &token).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// The second step of a login to an account with two-factor sign-in: a code from the app or
+/// a recovery code, for the challenge the password step left in its cookie.
+#[server(endpoint = "log_in_second_factor", client = CsrfClient)]
+pub async fn log_in_second_factor(code: String, next: Option<String>) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let challenge = ssr::cookie(web::CHALLENGE_COOKIE).unwrap_or_default();
+    let token = accounts::two_factor::complete_login(
+        &state,
+        &challenge,
+        &code,
+        ssr::client_addr().as_deref(),
+    )
+    .await?;
+    ssr::set_cookie(&web::challenge_cookie(
+        "",
+        state.settings.secure_cookies(),
+        0,
+    ));
+    start_session(&state, &token).await?;
+    leptos_axum::redirect(&safe_next(next.as_deref()));
+    Ok(())
+}
+
+/// Sets the cookie of a new session; the session the browser had before is ended.
+#[cfg(feature = "ssr")]
+async fn start_session(state: &crate::domain::AppState, token: &str) -> Result<(), AppError> {
     // Rotate: whatever session the browser had before is ended.
     if let Some(old) = ssr::session() {
         accounts::sessions::delete(&state.db, &old.token)
@@ -54,11 +102,10 @@ pub async fn log_in(email: String, password: String, next: Option<String>) -> Re
     }
     let settings = &state.settings;
     ssr::set_cookie(&web::session_cookie(
-        &token,
+        token,
         settings.secure_cookies(),
         settings.session_absolute_timeout_secs,
     ));
-    leptos_axum::redirect(&safe_next(next.as_deref()));
     Ok(())
 }
 
@@ -110,9 +157,20 @@ pub async fn reset_link_valid(token: String) -> Result<bool, AppError> {
 pub async fn change_password(
     current_password: String,
     new_password: String,
+    code: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
-    let user = ssr::require_user()?;
+    let session = ssr::session().ok_or(AppError::Unauthenticated)?;
+    let user = session.user.clone();
+    // With two-factor sign-in on, a session not checked in the last ten minutes needs a code.
+    accounts::two_factor::step_up(
+        &state,
+        &user,
+        &session.token,
+        code.as_deref(),
+        ssr::client_addr().as_deref(),
+    )
+    .await?;
     let token = accounts::change_password(&state, &user, &current_password, &new_password).await?;
     let settings = &state.settings;
     ssr::set_cookie(&web::session_cookie(

@@ -8,6 +8,7 @@ pub mod recipients;
 pub mod reports;
 pub mod studio;
 pub mod trail;
+pub mod two_factor;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
@@ -47,6 +48,17 @@ pub(crate) mod ssr {
             .map(|a| a.0)
     }
 
+    /// The value of cookie `name` on the calling request.
+    pub fn cookie(name: &str) -> Option<String> {
+        let parts = use_context::<Parts>()?;
+        parts
+            .headers
+            .get_all(http::header::COOKIE)
+            .iter()
+            .filter_map(|h| h.to_str().ok())
+            .find_map(|h| crate::web::cookie_value(h, name).map(str::to_owned))
+    }
+
     /// Adds a `Set-Cookie` header to the response.
     pub fn set_cookie(value: &str) {
         if let (Some(res), Ok(v)) = (
@@ -54,6 +66,25 @@ pub(crate) mod ssr {
             http::HeaderValue::from_str(value),
         ) {
             res.append_header(http::header::SET_COOKIE, v);
+        }
+    }
+
+    /// Page owners need two-factor sign-in on before they move money out of Chipin
+    /// (payouts, expenses); `what` completes "before …".
+    pub async fn require_two_factor(
+        state: &AppState,
+        user: &SessionUser,
+        what: &str,
+    ) -> Result<(), AppError> {
+        let on = crate::domain::accounts::two_factor::is_enabled(&state.db, user.user_id)
+            .await
+            .map_err(AppError::internal)?;
+        if on {
+            Ok(())
+        } else {
+            Err(AppError::rejected(format!(
+                "Turn on two-factor sign-in (Your account → Two-factor sign-in) before {what}."
+            )))
         }
     }
 

@@ -84,6 +84,8 @@ pub async fn record_expense(
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
+    payouts::recipient_of(&state.db, recipient_id, Some(user.user_id)).await?;
+    ssr::require_two_factor(&state, &user, "recording expenses").await?;
     expenses::record(
         &state.db,
         user.user_id,
@@ -150,6 +152,7 @@ pub async fn correct_expense(
     if !page.expenses.iter().any(|e| e.id == expense_id) {
         return Err(AppError::NotFound);
     }
+    ssr::require_two_factor(&state, &user, "correcting expenses").await?;
     expenses::correct(
         &state.db,
         Some(user.user_id),
@@ -208,7 +211,23 @@ pub async fn start_stripe_payouts(recipient_id: i64) -> Result<(), AppError> {
     use crate::domain::payouts::connect::ConnectError;
     use crate::domain::payouts::onboarding;
     let state = ssr::state()?;
-    let user = ssr::require_user()?;
+    let session = ssr::session().ok_or(AppError::Unauthenticated)?;
+    let user = session.user.clone();
+    payouts::recipient_of(&state.db, recipient_id, Some(user.user_id)).await?;
+    // Payout settings decide where the money goes: two-factor sign-in must be on, and checked
+    // in the last ten minutes; otherwise the owner confirms with a code and comes back.
+    ssr::require_two_factor(&state, &user, "connecting payouts").await?;
+    if !crate::domain::accounts::two_factor::session_is_fresh(&state.db, &session.token)
+        .await
+        .map_err(AppError::internal)?
+    {
+        let back = format!("/studio/p/{recipient_id}/payouts");
+        let query: String = url::form_urlencoded::Serializer::new(String::new())
+            .append_pair("next", &back)
+            .finish();
+        leptos_axum::redirect(&format!("/account/confirm?{query}"));
+        return Ok(());
+    }
     match onboarding::start_onboarding(&state, user.user_id, recipient_id).await {
         Ok(url) => {
             leptos_axum::redirect(&url);

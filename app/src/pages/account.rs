@@ -1,6 +1,7 @@
 //! The logged-in person's account settings.
 
 use crate::api::accounts::ChangePassword;
+use crate::api::two_factor::two_factor_status;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::layout::use_me;
 use crate::components::meta::PageMeta;
@@ -15,11 +16,13 @@ pub fn AccountPage() -> impl IntoView {
     let error = action_error(action.value());
     let query = use_query_map();
     let changed = move || query.with(|q| q.get("changed").is_some());
+    let two_factor = Resource::new(|| (), |_| two_factor_status());
     view! {
         <PageMeta title="Your account" description="Your Chipin account."/>
         <section class="page narrow">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let two_factor_on = two_factor.await.map(|t| t.enabled).unwrap_or(false);
                     match me.await {
                         Ok(Some(me)) => view! {
                             <h1>"Your account"</h1>
@@ -48,8 +51,27 @@ pub fn AccountPage() -> impl IntoView {
                                         aria-invalid=invalid(error, "new_password") aria-describedby="new_password-error"/>
                                     <FieldError error field="new_password"/>
                                 </div>
+                                {two_factor_on.then(|| view! {
+                                    <div class="field">
+                                        <label for="code">"Code from your authenticator app"</label>
+                                        <input id="code" name="code" type="text" autocomplete="one-time-code"
+                                            inputmode="numeric" maxlength="40"
+                                            aria-invalid=invalid(error, "code") aria-describedby="code-help code-error"/>
+                                        <p class="help" id="code-help">"Not needed if you entered one in the last ten minutes. A recovery code works too."</p>
+                                        <FieldError error field="code"/>
+                                    </div>
+                                })}
                                 <button type="submit" class="button">"Change password"</button>
                             </form>
+                            <h2>"Two-factor sign-in"</h2>
+                            <p>{if two_factor_on {
+                                "On: logging in asks for a code from your authenticator app."
+                            } else {
+                                "Off. Turn it on to protect your account with a code from your phone; page owners need it to connect payouts and record expenses."
+                            }}</p>
+                            <p><a class="button button-secondary" href="/account/two-factor">
+                                {if two_factor_on { "Manage two-factor sign-in" } else { "Set up two-factor sign-in" }}
+                            </a></p>
                             <crate::pages::your_data::YourDataSection/>
                         }.into_any(),
                         _ => view! { <Redirect path="/login?next=/account"/> }.into_any(),

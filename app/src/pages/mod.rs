@@ -12,3 +12,4 @@ pub mod recipient;
 pub mod statement;
 pub mod studio;
 pub mod your_data;
+pub mod two_factor;

@@ -1,6 +1,7 @@
 //! The command-line jobs besides `serve`: what each prints, and the one error type they share.
 //! `main.rs` parses the command line and calls these.
 
+pub mod accounts;
 pub mod billing;
 pub mod disputes;
 pub mod ledger;
@@ -25,6 +26,10 @@ pub enum CliError {
     Payout(#[from] app::domain::payouts::PayoutError),
     #[error("the Stripe payout run failed")]
     Connect(#[from] app::domain::payouts::connect::ConnectError),
+    #[error("could not change the account")]
+    Account(#[from] app::domain::accounts::AccountError),
+    #[error("no account has the address {0}")]
+    NoSuchAccount(String),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

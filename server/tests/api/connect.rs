@@ -167,6 +167,7 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
     let mara = recipient(&db, "mara", "USD").await;
     app.sign_up_and_log_in("mara@example.org", "Mara").await;
     give_to(&app, mara, "mara@example.org").await;
+    app.turn_on_two_factor().await;
     let id = mara.to_string();
     let html = page(&app, mara).await;
     assert!(html.contains("Set up payouts with Stripe"), "{html}");
@@ -336,6 +337,7 @@ async fn no_get_creates_a_stripe_account_or_starts_onboarding() {
     let mara = recipient(&db, "mara", "USD").await;
     app.sign_up_and_log_in("mara@example.org", "Mara").await;
     give_to(&app, mara, "mara@example.org").await;
+    app.turn_on_two_factor().await;
 
     // A link or an <img> pointing at the return addresses, followed by the logged-in owner.
     for path in [
@@ -393,6 +395,7 @@ async fn without_stripe_the_payouts_page_is_manual_only() {
     let mara = recipient(&db, "mara", "USD").await;
     app.sign_up_and_log_in("mara@example.org", "Mara").await;
     give_to(&app, mara, "mara@example.org").await;
+    app.turn_on_two_factor().await;
     let html = page(&app, mara).await;
     assert!(!html.contains("Payouts with Stripe"));
     assert!(html.contains("Record a payout"));

@@ -288,6 +288,70 @@ impl TestApp {
         assert!(a.status < 400, "log in failed: {a:?}");
     }
 
+    /// Turns on two-factor sign-in for the logged-in account through its pages, as a person
+    /// does (set up, read the key, confirm with a first code); returns the key (base32).
+    pub async fn turn_on_two_factor(&self) -> String {
+        steady_step().await;
+        let a = self.call("two_factor/begin", &[]).await;
+        assert!(a.status < 400, "{a:?}");
+        let html = self.get("/account/two-factor").await.text().await.unwrap();
+        let secret = secret_on_page(&html);
+        let code = totp_code(&secret, chrono::Utc::now().timestamp());
+        let a = self.call("two_factor/confirm", &[("code", &code)]).await;
+        assert_eq!(
+            a.location.as_deref(),
+            Some("/account/two-factor/recovery-codes"),
+            "{a:?}"
+        );
+        secret
+    }
+
+    /// Logs in with the password and, for an account with two-factor sign-in, a code.
+    pub async fn log_in_with_code(&self, email: &str, secret: &str) {
+        let a = self
+            .call("log_in", &[("email", email), ("password", PASSWORD)])
+            .await;
+        assert!(a.status < 400, "log in failed: {a:?}");
+        if a.location
+            .as_deref()
+            .is_some_and(|l| l.starts_with("/login/two-factor"))
+        {
+            let code = self.fresh_code(email, secret).await;
+            let a = self.call("log_in_second_factor", &[("code", &code)]).await;
+            assert!(a.status < 400, "second step failed: {a:?}");
+        }
+    }
+
+    /// A code for the account `email` that its replay check will take: the current one, or
+    /// the next step's when the current was already used. Stands in for waiting up to 30 s;
+    /// only when both were used does it pretend a step passed (by moving the account's last
+    /// used step back).
+    pub async fn fresh_code(&self, email: &str, secret: &str) -> String {
+        steady_step().await;
+        let now = chrono::Utc::now().timestamp();
+        let step = now / 30;
+        let (last,): (i64,) = sqlx::query_as(
+            "select t.last_step from two_factor t join users u on u.id = t.user_id where u.email = $1",
+        )
+        .bind(email)
+        .fetch_one(self.state.db.pool())
+        .await
+        .unwrap();
+        if step > last {
+            return totp_code(secret, now);
+        }
+        if step + 1 > last {
+            return totp_code(secret, now + 30);
+        }
+        sqlx::query("update two_factor set last_step = $1 where user_id = (select id from users where email = $2)")
+            .bind(step - 1)
+            .bind(email)
+            .execute(self.state.db.pool())
+            .await
+            .unwrap();
+        totp_code(secret, now)
+    }
+
     /// Who the server thinks this browser is (the `current_user` server function).
     pub async fn whoami(&self) -> Option<String> {
         let a = self.call("current_user", &[]).await;
@@ -430,5 +494,38 @@ pub async fn run_default_billing(app: &TestApp, as_of: NaiveDate) -> RunSummary 
 pub async fn assert_ledger_ok(app: &TestApp) {
     if let Err(v) = checks::check(&app.state.db).await.unwrap() {
         panic!("ledger check failed: {v}");
+    }
+}
+
+/// The key shown on the two-factor set-up page (its `<code id="two-factor-secret">`).
+pub fn secret_on_page(html: &str) -> String {
+    let start = html
+        .find("id=\"two-factor-secret\"")
+        .unwrap_or_else(|| panic!("no key on the page: {html}"));
+    let rest = &html[start..];
+    let rest = &rest[rest.find('>').unwrap() + 1..];
+    let text = &rest[..rest.find("</code>").unwrap()];
+    text.chars()
+        .filter(|c| c.is_ascii_uppercase() || ('2'..='7').contains(c))
+        .collect()
+}
+
+/// The six-digit code an authenticator app shows at unix time `at` for `secret` (base32).
+pub fn totp_code(secret: &str, at: i64) -> String {
+    let secret = totp_rs::Secret::try_from_base32(secret).expect("a base32 key");
+    totp_rs::Builder::new()
+        .with_secret(secret.as_bytes().to_vec())
+        .build()
+        .expect("a TOTP")
+        .generate(at as u64)
+        .to_string()
+}
+
+/// Waits out the last seconds of a 30-second step, so a code computed here is for the step
+/// the server sees too.
+pub async fn steady_step() {
+    let into = chrono::Utc::now().timestamp() % 30;
+    if into >= 27 {
+        tokio::time::sleep(std::time::Duration::from_secs((31 - into) as u64)).await;
     }
 }

@@ -25,4 +25,5 @@ mod stripe_webhooks;
 mod studio;
 mod trail;
 mod trail_props;
+mod two_factor;
 mod website;

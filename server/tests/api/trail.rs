@@ -471,6 +471,7 @@ async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_
 
     app.sign_up_and_log_in("org@example.org", "Organizer").await;
     give_to(&app, cause, "org@example.org").await;
+    let secret = app.turn_on_two_factor().await;
     let id = cause.to_string();
     let record = |amount: &'static str,
                   description: &'static str,
@@ -592,16 +593,7 @@ async fn organizers_record_and_correct_expenses_in_the_studio_and_strangers_are_
 
     // Back as the organizer: record a payout of the spent money, then the correction is refused.
     app.new_browser();
-    let a = app
-        .call(
-            "log_in",
-            &[
-                ("email", "org@example.org"),
-                ("password", crate::helpers::PASSWORD),
-            ],
-        )
-        .await;
-    assert!(a.status < 400, "{a:?}");
+    app.log_in_with_code("org@example.org", &secret).await;
     let a = post(
         &app,
         "trail/record_payout",
@@ -1013,6 +1005,7 @@ async fn organizers_upload_receipts_checked_by_content_and_link_them_to_expenses
     charged_tips(&app, cause, &[("Annabel", &["20"])]).await;
     app.sign_up_and_log_in("org@example.org", "Organizer").await;
     give_to(&app, cause, "org@example.org").await;
+    app.turn_on_two_factor().await;
     let form = page_text(&app, &format!("/studio/p/{cause}/expenses")).await;
     assert!(form.contains("enctype=\"multipart/form-data\""), "{form}");
     assert!(form.contains("up to 5 MiB"));

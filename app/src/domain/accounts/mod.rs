@@ -15,6 +15,7 @@ pub mod fields;
 pub mod password;
 pub mod sessions;
 pub mod throttle;
+pub mod two_factor;
 
 use crate::domain::AppState;
 use crate::domain::mail::{self, templates};
@@ -164,14 +165,24 @@ pub async fn verify_email(state: &AppState, token: &str) -> Result<(), AccountEr
     Ok(())
 }
 
-/// Checks credentials, throttled per account and per client address, and starts a session.
-/// Returns the new session's token.
+/// What a right password leads to.
+#[derive(Debug)]
+pub enum LoggedIn {
+    /// A session started; the token is for the session cookie.
+    Session(String),
+    /// The account has two-factor sign-in: the token is for the challenge cookie, and
+    /// [`two_factor::complete_login`] starts the session once a code is right.
+    SecondFactor(String),
+}
+
+/// Checks credentials, throttled per account and per client address, and starts a session,
+/// or a challenge when the account has two-factor sign-in.
 pub async fn log_in(
     state: &AppState,
     email_raw: &str,
     password: &str,
     client: Option<&str>,
-) -> Result<String, AccountError> {
+) -> Result<LoggedIn, AccountError> {
     let db = &state.db;
     // Unknown and malformed addresses are throttled exactly like real ones.
     let account_key: String = email_raw.trim().to_lowercase().chars().take(254).collect();
@@ -210,12 +221,19 @@ pub async fn log_in(
         return Err(AccountError::WrongCredentials);
     };
     attempt.succeeded(db).await?;
+    if two_factor::is_enabled(db, user_id).await? {
+        // The account's failures stay until the code is right too: otherwise the password
+        // would buy a fresh set of free guesses at the code.
+        return Ok(LoggedIn::SecondFactor(
+            two_factor::start_challenge(db, user_id).await?,
+        ));
+    }
     throttle::clear(db, throttle::Scope::Account, &account_key).await?;
     if verified_at.is_none() {
         resend_verification(state, user_id, &account_key, client).await?;
         return Err(AccountError::EmailNotVerified);
     }
-    Ok(sessions::create(db, user_id).await?)
+    Ok(LoggedIn::Session(sessions::create(db, user_id).await?))
 }
 
 /// Sends a fresh verification link unless one was sent in the last five minutes or the address

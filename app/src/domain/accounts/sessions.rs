@@ -40,6 +40,22 @@ pub async fn create(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
     Ok(token)
 }
 
+/// Starts a session for `user_id` that has just passed a second-factor check.
+pub async fn create_checked(db: &Db, user_id: i64) -> Result<String, sqlx::Error> {
+    let token = tokens::generate();
+    let at = now();
+    sqlx::query(
+        "insert into sessions (token_hash, user_id, created_at, last_seen_at, second_factor_at) \
+         values ($1, $2, $3, $3, $3)",
+    )
+    .bind(tokens::digest(&token))
+    .bind(user_id)
+    .bind(at)
+    .execute(db.pool())
+    .await?;
+    Ok(token)
+}
+
 /// The user behind `token`, if the session exists and has not timed out. Expired sessions
 /// are deleted on sight.
 pub async fn resolve(

@@ -31,6 +31,36 @@ pub struct Settings {
     /// Requests that email a typed address (sign-up, password reset) one client address may
     /// make in an hour.
     pub mail_requests_per_client_hour: i64,
+    /// The key that seals two-factor secrets in the database (`TWO_FACTOR_KEY`); without it
+    /// they are stored as they are, readable by anyone with a dump of the database.
+    pub two_factor_key: Option<TwoFactorKey>,
+}
+
+/// A server-side secret that never prints (`Debug` shows only that it is set).
+#[derive(Clone)]
+pub struct TwoFactorKey(String);
+
+impl TwoFactorKey {
+    /// At least 32 characters: a random string such as `openssl rand -base64 32` prints.
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        if raw.trim().chars().count() < 32 {
+            return Err(
+                "must be at least 32 characters (e.g. the output of `openssl rand -base64 32`)",
+            );
+        }
+        Ok(Self(raw.trim().to_owned()))
+    }
+
+    /// The key material, for deriving the sealing key.
+    pub fn expose(&self) -> &[u8] {
+        self.0.as_bytes()
+    }
+}
+
+impl std::fmt::Debug for TwoFactorKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TwoFactorKey(…)")
+    }
 }
 
 impl Settings {
@@ -53,6 +83,7 @@ impl Settings {
             explore_cache_secs: 5,
             page_cache_secs: 5,
             mail_requests_per_client_hour: 20,
+            two_factor_key: None,
         }
     }
 
