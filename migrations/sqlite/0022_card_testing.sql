@@ -2,7 +2,7 @@
 -- migrations run, namespaces every idempotency key sent to the payment processor, so two
 -- installations (or a reset database) sharing one Stripe account never collide.
 create table installation (
-    id integer primary key check (id = 1),
+    id bigint primary key check (id = 1),
     installation_id text not null,
     created_at integer not null
 );

@@ -277,7 +277,7 @@ async fn held(
     let limits = &config.limits;
     let supporters: Vec<i64> = charges.iter().map(|c| c.supporter).collect();
     let over_accounts: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(&format!(
-        "select supporter_id, count(*) from charges where status = 'failed' and updated_at > $1 \
+        "select supporter_id, count(*) from charges where status = 'failed' and updated_at >= $1 \
          and supporter_id in ({}) group by supporter_id having count(*) >= $3",
         json_ids(backend, 2)
     ))
@@ -313,7 +313,7 @@ async fn held(
         };
         sqlx::query_as::<_, (String, i64)>(&format!(
             "select card_fingerprint, count(*) from charges where status = 'failed' \
-             and updated_at > $1 and card_fingerprint in ({texts}) \
+             and updated_at >= $1 and card_fingerprint in ({texts}) \
              group by card_fingerprint having count(*) >= $3"
         ))
         .bind(since)

@@ -105,10 +105,10 @@ async fn count(
 
 /// Failed charges of `user` in the 24 hours before `at`.
 pub const FAILED_FOR_ACCOUNT: &str =
-    "select count(*) from charges where supporter_id = $1 and status = 'failed' and updated_at > $2";
+    "select count(*) from charges where supporter_id = $1 and status = 'failed' and updated_at >= $2";
 /// Failed charges with the card `fingerprint` in the 24 hours before `at`.
 pub const FAILED_FOR_CARD: &str =
-    "select count(*) from charges where card_fingerprint = $1 and status = 'failed' and updated_at > $2";
+    "select count(*) from charges where card_fingerprint = $1 and status = 'failed' and updated_at >= $2";
 
 /// The first limit `card` is past, if any (nothing is written).
 pub async fn refusal(
