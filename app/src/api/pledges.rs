@@ -253,7 +253,8 @@ pub async fn start_card_setup() -> Result<(), AppError> {
     use crate::domain::giving::billing_profile::{self, PaymentMethodError};
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    match billing_profile::start_checkout(&state, user.user_id, ssr::client_addr().as_deref()).await {
+    match billing_profile::start_checkout(&state, user.user_id, ssr::client_addr().as_deref()).await
+    {
         Ok(url) => {
             leptos_axum::redirect(&url);
             Ok(())

@@ -21,7 +21,9 @@ pub async fn events_report(
     now: i64,
 ) -> Result<String, sqlx::Error> {
     let from = match since {
-        Some(day) => day.and_hms_opt(0, 0, 0).map_or(0, |t| t.and_utc().timestamp()),
+        Some(day) => day
+            .and_hms_opt(0, 0, 0)
+            .map_or(0, |t| t.and_utc().timestamp()),
         None => now - DEFAULT_DAYS * 24 * 3600,
     };
     let events = security::since(db, from).await?;

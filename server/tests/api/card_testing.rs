@@ -65,7 +65,10 @@ async fn an_account_without_a_verified_email_cannot_save_a_test_card() {
     assert_eq!(a.status, 400, "{a:?}");
     assert_eq!(a.error_field().as_deref(), Some("payment_method"));
     assert!(a.error_message().contains("confirm your email"), "{a:?}");
-    assert_eq!(saved_method(&app, fan).await.as_deref(), Some(methods::SUCCEEDS));
+    assert_eq!(
+        saved_method(&app, fan).await.as_deref(),
+        Some(methods::SUCCEEDS)
+    );
     assert_eq!(
         events(&app).await,
         vec![(
@@ -191,7 +194,11 @@ async fn an_account_without_a_verified_email_cannot_save_a_card_through_stripe()
 
 #[tokio::test]
 async fn saved_cards_are_limited_per_account_and_per_client_address_per_day() {
-    let mut app = spawn_app_with(&[("CARDS_PER_ACCOUNT_DAY", "2"), ("CARDS_PER_CLIENT_DAY", "3")]).await;
+    let mut app = spawn_app_with(&[
+        ("CARDS_PER_ACCOUNT_DAY", "2"),
+        ("CARDS_PER_CLIENT_DAY", "3"),
+    ])
+    .await;
     app.sign_up_and_log_in("a@example.org", "A").await;
     let a = user_id(&app, "a@example.org").await;
     assert!(save_test_card(&app, methods::SUCCEEDS).await.status < 400);
@@ -201,8 +208,14 @@ async fn saved_cards_are_limited_per_account_and_per_client_address_per_day() {
     let refused = save_test_card(&app, methods::INSUFFICIENT_FUNDS).await;
     assert_eq!(refused.status, 400, "{refused:?}");
     assert_eq!(refused.error_field().as_deref(), Some("payment_method"));
-    assert!(refused.error_message().contains("too many cards today"), "{refused:?}");
-    assert_eq!(saved_method(&app, a).await.as_deref(), Some(methods::DECLINED));
+    assert!(
+        refused.error_message().contains("too many cards today"),
+        "{refused:?}"
+    );
+    assert_eq!(
+        saved_method(&app, a).await.as_deref(),
+        Some(methods::DECLINED)
+    );
     assert_eq!(kinds(&app).await, vec!["cards_per_account"]);
 
     // A second account from the same address saves the address's third card; a third
@@ -215,7 +228,10 @@ async fn saved_cards_are_limited_per_account_and_per_client_address_per_day() {
     let c = user_id(&app, "c@example.org").await;
     let refused = save_test_card(&app, methods::SUCCEEDS).await;
     assert_eq!(refused.status, 400, "{refused:?}");
-    assert!(refused.error_message().contains("from your network"), "{refused:?}");
+    assert!(
+        refused.error_message().contains("from your network"),
+        "{refused:?}"
+    );
     assert_eq!(saved_method(&app, c).await, None);
     assert_eq!(
         events(&app).await.last().cloned(),
@@ -232,7 +248,10 @@ async fn saved_cards_are_limited_per_account_and_per_client_address_per_day() {
         .await
         .unwrap();
     assert!(save_test_card(&app, methods::SUCCEEDS).await.status < 400);
-    assert_eq!(saved_method(&app, c).await.as_deref(), Some(methods::SUCCEEDS));
+    assert_eq!(
+        saved_method(&app, c).await.as_deref(),
+        Some(methods::SUCCEEDS)
+    );
 }
 
 /// Moves the failed charges into the last minute of the wall clock (billing runs date them
@@ -284,7 +303,10 @@ async fn an_account_past_its_failed_charges_is_not_charged_again_until_the_windo
         matches!(&e, PledgeError::Limited("payment_method", m) if m.contains("failed today")),
         "{e:?}"
     );
-    assert_eq!(saved_method(&app, fan).await.as_deref(), Some(methods::DECLINED));
+    assert_eq!(
+        saved_method(&app, fan).await.as_deref(),
+        Some(methods::DECLINED)
+    );
     assert_eq!(
         events(&app).await.last().cloned(),
         Some((
@@ -337,7 +359,10 @@ async fn a_card_past_its_failed_charges_is_not_charged_or_saved_again_on_any_acc
         "{e:?}"
     );
     assert_eq!(saved_method(&app, fresh).await, None);
-    assert_eq!(kinds(&app).await.last().map(String::as_str), Some("failed_charges_per_card"));
+    assert_eq!(
+        kinds(&app).await.last().map(String::as_str),
+        Some("failed_charges_per_card")
+    );
     pledges::set_payment_method(&app.state, fresh, methods::SUCCEEDS, None)
         .await
         .unwrap();
@@ -352,7 +377,11 @@ async fn new_tips_are_limited_per_account_per_hour() {
     let tip = || {
         app.call(
             "create_tip",
-            &[("slug", "library"), ("amount", "3"), ("visibility", "public")],
+            &[
+                ("slug", "library"),
+                ("amount", "3"),
+                ("visibility", "public"),
+            ],
         )
     };
     assert!(tip().await.status < 400);
@@ -360,7 +389,10 @@ async fn new_tips_are_limited_per_account_per_hour() {
     let refused = tip().await;
     assert_eq!(refused.status, 400, "{refused:?}");
     assert_eq!(refused.error_field().as_deref(), Some("amount"));
-    assert!(refused.error_message().contains("tips in the last hour"), "{refused:?}");
+    assert!(
+        refused.error_message().contains("tips in the last hour"),
+        "{refused:?}"
+    );
     assert_eq!(app.count("tips").await, 2);
     assert_eq!(app.count("donation_items").await, 2);
     assert_eq!(
@@ -395,7 +427,9 @@ async fn the_operator_is_mailed_once_per_kind_per_hour() {
     let db = &app.state.db;
     let library = recipient(db, "library", "USD").await;
     let fan = user(db, "Fan").await;
-    pledges::create_tip(&app.state, fan, a_tip(library)).await.unwrap();
+    pledges::create_tip(&app.state, fan, a_tip(library))
+        .await
+        .unwrap();
     for _ in 0..3 {
         let e = pledges::create_tip(&app.state, fan, a_tip(library))
             .await
@@ -403,9 +437,17 @@ async fn the_operator_is_mailed_once_per_kind_per_hour() {
         assert!(matches!(e, PledgeError::Limited(..)), "{e:?}");
     }
     let mails = app.emails_to("ops@example.org").await;
-    assert_eq!(mails.len(), 1, "three trips of one kind, one email: {mails:?}");
+    assert_eq!(
+        mails.len(),
+        1,
+        "three trips of one kind, one email: {mails:?}"
+    );
     assert_eq!(mails[0].0, "Chipin security alert: tips_per_account");
-    assert!(mails[0].1.contains("server security events --since"), "{}", mails[0].1);
+    assert!(
+        mails[0].1.contains("server security events --since"),
+        "{}",
+        mails[0].1
+    );
     assert_eq!(app.count("security_events").await, 3);
     // Another kind in the same hour is mailed too.
     sqlx::query("update users set email_verified_at = null where id = $1")
@@ -442,7 +484,9 @@ async fn without_an_operator_address_events_are_recorded_and_nobody_is_mailed() 
     let db = &app.state.db;
     let library = recipient(db, "library", "USD").await;
     let fan = user(db, "Fan").await;
-    pledges::create_tip(&app.state, fan, a_tip(library)).await.unwrap();
+    pledges::create_tip(&app.state, fan, a_tip(library))
+        .await
+        .unwrap();
     pledges::create_tip(&app.state, fan, a_tip(library))
         .await
         .unwrap_err();
@@ -468,22 +512,48 @@ async fn the_security_events_command_lists_the_events_since_a_day() {
         client_addr: Some("198.51.100.4"),
         detail,
     };
-    security::record(db, None, report(Kind::CardsPerClient, "6 cards from the address"), day("2026-11-01"))
-        .await
-        .unwrap();
-    security::record(db, None, report(Kind::TipsPerAccount, "11 tips in the hour"), day("2026-11-03"))
-        .await
-        .unwrap();
+    security::record(
+        db,
+        None,
+        report(Kind::CardsPerClient, "6 cards from the address"),
+        day("2026-11-01"),
+    )
+    .await
+    .unwrap();
+    security::record(
+        db,
+        None,
+        report(Kind::TipsPerAccount, "11 tips in the hour"),
+        day("2026-11-03"),
+    )
+    .await
+    .unwrap();
     let list = |since: Option<&str>, now: i64| {
         let since = since.map(|s| server::cli::security::parse_since(s).unwrap());
-        async move { server::cli::security::events_report(db, since, now).await.unwrap() }
+        async move {
+            server::cli::security::events_report(db, since, now)
+                .await
+                .unwrap()
+        }
     };
     let all = list(Some("2026-11-01"), now()).await;
-    assert!(all.contains("cards_per_client") && all.contains("tips_per_account"), "{all}");
-    assert!(all.contains("198.51.100.4") && all.contains("6 cards from the address"), "{all}");
-    assert!(all.ends_with("2 events since 2026-11-01 00:00 UTC"), "{all}");
+    assert!(
+        all.contains("cards_per_client") && all.contains("tips_per_account"),
+        "{all}"
+    );
+    assert!(
+        all.contains("198.51.100.4") && all.contains("6 cards from the address"),
+        "{all}"
+    );
+    assert!(
+        all.ends_with("2 events since 2026-11-01 00:00 UTC"),
+        "{all}"
+    );
     let later = list(Some("2026-11-02"), now()).await;
-    assert!(!later.contains("cards_per_client") && later.contains("tips_per_account"), "{later}");
+    assert!(
+        !later.contains("cards_per_client") && later.contains("tips_per_account"),
+        "{later}"
+    );
     // Without --since: the last seven days.
     let recent = list(None, day("2026-11-05")).await;
     assert!(recent.contains("cards_per_client"), "{recent}");

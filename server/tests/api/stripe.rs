@@ -611,9 +611,17 @@ async fn a_card_saved_on_stripe_checkout_becomes_the_supporters_default_and_can_
     let mut tx = app.state.db.begin_write().await.unwrap();
     let at = chrono::Utc::now().timestamp();
     assert!(matches!(
-        billing_profile::save_for_customer(&mut tx, policy, &customer, "pm_from_webhook", None, None, at)
-            .await
-            .unwrap(),
+        billing_profile::save_for_customer(
+            &mut tx,
+            policy,
+            &customer,
+            "pm_from_webhook",
+            None,
+            None,
+            at
+        )
+        .await
+        .unwrap(),
         Some(Ok(_))
     ));
     assert_eq!(

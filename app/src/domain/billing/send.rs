@@ -292,7 +292,9 @@ async fn held(
         "select id, card_fingerprint from charges where id in ({})",
         json_ids(backend, 1)
     ))
-    .bind(json_param(&charges.iter().map(|c| c.id).collect::<Vec<_>>()))
+    .bind(json_param(
+        &charges.iter().map(|c| c.id).collect::<Vec<_>>(),
+    ))
     .fetch_all(db.pool())
     .await?;
     let fingerprint_of: HashMap<i64, String> = fingerprints
@@ -372,8 +374,13 @@ async fn held(
             client_addr: None,
             detail,
         };
-        security::record_in(&mut tx, config.operator_email.as_deref(), report, wall_clock())
-            .await?;
+        security::record_in(
+            &mut tx,
+            config.operator_email.as_deref(),
+            report,
+            wall_clock(),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(send)

@@ -227,5 +227,7 @@ pub async fn save_for_customer(
         payment_method,
         fingerprint,
     };
-    Ok(Some(cards::save_in(tx, policy, card, at).await?.map(|()| user)))
+    Ok(Some(
+        cards::save_in(tx, policy, card, at).await?.map(|()| user),
+    ))
 }

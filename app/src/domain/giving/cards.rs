@@ -26,7 +26,9 @@ pub enum CardRefusal {
     CardsPerClient,
     #[error("Too many payments from this account have failed today. Please try again tomorrow.")]
     FailedChargesPerAccount,
-    #[error("Too many payments with this card have failed today. Please use another card or try again tomorrow.")]
+    #[error(
+        "Too many payments with this card have failed today. Please use another card or try again tomorrow."
+    )]
     FailedChargesPerCard,
 }
 
@@ -104,11 +106,9 @@ async fn count(
 }
 
 /// Failed charges of `user` in the 24 hours before `at`.
-pub const FAILED_FOR_ACCOUNT: &str =
-    "select count(*) from charges where supporter_id = $1 and status = 'failed' and updated_at >= $2";
+pub const FAILED_FOR_ACCOUNT: &str = "select count(*) from charges where supporter_id = $1 and status = 'failed' and updated_at >= $2";
 /// Failed charges with the card `fingerprint` in the 24 hours before `at`.
-pub const FAILED_FOR_CARD: &str =
-    "select count(*) from charges where card_fingerprint = $1 and status = 'failed' and updated_at >= $2";
+pub const FAILED_FOR_CARD: &str = "select count(*) from charges where card_fingerprint = $1 and status = 'failed' and updated_at >= $2";
 
 /// The first limit `card` is past, if any (nothing is written).
 pub async fn refusal(
@@ -139,7 +139,10 @@ pub async fn refusal(
     if saved >= limits.cards_per_account_day {
         return Ok(Some((
             CardRefusal::CardsPerAccount,
-            format!("{saved} cards saved by the account in 24 h (limit {})", limits.cards_per_account_day),
+            format!(
+                "{saved} cards saved by the account in 24 h (limit {})",
+                limits.cards_per_account_day
+            ),
         )));
     }
     if let Some(client) = card.client_addr {
@@ -153,7 +156,10 @@ pub async fn refusal(
         if saved >= limits.cards_per_client_day {
             return Ok(Some((
                 CardRefusal::CardsPerClient,
-                format!("{saved} cards saved from the address in 24 h (limit {})", limits.cards_per_client_day),
+                format!(
+                    "{saved} cards saved from the address in 24 h (limit {})",
+                    limits.cards_per_client_day
+                ),
             )));
         }
     }
@@ -161,7 +167,10 @@ pub async fn refusal(
     if failed >= limits.failed_charges_per_account_day {
         return Ok(Some((
             CardRefusal::FailedChargesPerAccount,
-            format!("{failed} failed charges of the account in 24 h (limit {}); card not saved", limits.failed_charges_per_account_day),
+            format!(
+                "{failed} failed charges of the account in 24 h (limit {}); card not saved",
+                limits.failed_charges_per_account_day
+            ),
         )));
     }
     if let Some(fingerprint) = card.fingerprint {
@@ -169,7 +178,10 @@ pub async fn refusal(
         if failed >= limits.failed_charges_per_card_day {
             return Ok(Some((
                 CardRefusal::FailedChargesPerCard,
-                format!("{failed} failed charges with card {fingerprint} in 24 h (limit {}); card not saved", limits.failed_charges_per_card_day),
+                format!(
+                    "{failed} failed charges with card {fingerprint} in 24 h (limit {}); card not saved",
+                    limits.failed_charges_per_card_day
+                ),
             )));
         }
     }

@@ -454,7 +454,9 @@ async fn tips_within_limit(
     .await?;
     Ok(Err(PledgeError::Limited(
         "amount",
-        format!("You have made {recent} tips in the last hour, the most we allow. Please try again later."),
+        format!(
+            "You have made {recent} tips in the last hour, the most we allow. Please try again later."
+        ),
     )))
 }
 

@@ -123,9 +123,10 @@ impl Db {
         .bind(crate::domain::platform::clock::now())
         .execute(&self.pool)
         .await?;
-        let (id,): (String,) = sqlx::query_as("select installation_id from installation where id = 1")
-            .fetch_one(&self.pool)
-            .await?;
+        let (id,): (String,) =
+            sqlx::query_as("select installation_id from installation where id = 1")
+                .fetch_one(&self.pool)
+                .await?;
         Ok(id)
     }
 

@@ -74,7 +74,13 @@ pub async fn record_in(
     at: i64,
 ) -> Result<(), sqlx::Error> {
     let kind = report.kind.as_str();
-    tracing::warn!(kind, user = report.user, client = report.client_addr, detail = report.detail, "security event");
+    tracing::warn!(
+        kind,
+        user = report.user,
+        client = report.client_addr,
+        detail = report.detail,
+        "security event"
+    );
     sqlx::query(
         "insert into security_events (kind, user_id, client_addr, detail, created_at) \
          values ($1, $2, $3, $4, $5)",

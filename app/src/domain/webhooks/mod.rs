@@ -321,9 +321,9 @@ async fn apply(
 /// page's payout account).
 fn connected_account_event(event: &Event) -> Option<String> {
     let account = event.account.as_deref()?;
-    let about_itself = event.kind == "account.updated"
-        && id_of(Some(&event.data.object)) == Some(account);
-    (!about_itself).then(|| format!("ignored: a {} event of connected account {account}", event.kind))
+    let about_itself =
+        event.kind == "account.updated" && id_of(Some(&event.data.object)) == Some(account);
+    (!about_itself).then(|| format!("ignored: {} of connected account {account}", event.kind))
 }
 
 async fn payment_succeeded(

@@ -196,9 +196,7 @@ impl StripeProcessor {
                 supporter_id.to_string(),
             )]))
             .customize()
-            .request_strategy(self.idempotent(&format!(
-                "chipin-customer-{supporter_id}"
-            ))?)
+            .request_strategy(self.idempotent(&format!("chipin-customer-{supporter_id}"))?)
             .send(&self.client)
             .await
             .map_err(call_error)?;
