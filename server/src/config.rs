@@ -232,6 +232,50 @@ impl Config {
             settings.two_factor_key =
                 Some(TwoFactorKey::parse(&raw).map_err(|m| err("TWO_FACTOR_KEY", m))?);
         }
+        let limits = app::domain::platform::settings::Limits::default();
+        settings.limits = app::domain::platform::settings::Limits {
+            cards_per_account_day: parse_num(
+                &get,
+                "CARDS_PER_ACCOUNT_DAY",
+                limits.cards_per_account_day,
+                1,
+                100_000,
+            )?,
+            cards_per_client_day: parse_num(
+                &get,
+                "CARDS_PER_CLIENT_DAY",
+                limits.cards_per_client_day,
+                1,
+                100_000,
+            )?,
+            failed_charges_per_account_day: parse_num(
+                &get,
+                "FAILED_CHARGES_PER_ACCOUNT_DAY",
+                limits.failed_charges_per_account_day,
+                1,
+                1_000_000,
+            )?,
+            failed_charges_per_card_day: parse_num(
+                &get,
+                "FAILED_CHARGES_PER_CARD_DAY",
+                limits.failed_charges_per_card_day,
+                1,
+                1_000_000,
+            )?,
+            tips_per_account_hour: parse_num(
+                &get,
+                "TIPS_PER_ACCOUNT_HOUR",
+                limits.tips_per_account_hour,
+                1,
+                100_000,
+            )?,
+        };
+        if let Some(to) = get("OPERATOR_EMAIL").filter(|v| !v.trim().is_empty()) {
+            if to.trim().parse::<lettre_address::Mailbox>().is_err() {
+                return Err(err("OPERATOR_EMAIL", "must be an email address"));
+            }
+            settings.operator_email = Some(to.trim().to_owned());
+        }
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

@@ -363,7 +363,7 @@ async fn load_trail(
     use chrono::Datelike as _;
     let today = chrono::Utc::now().date_naive();
     for &s in supporters {
-        pledges::set_payment_method(state, s, simulated::methods::SUCCEEDS).await?;
+        pledges::set_payment_method(state, s, simulated::methods::SUCCEEDS, None).await?;
         pledges::set_billing_day(state, s, i64::from(today.day().min(28))).await?;
     }
     billing::run(

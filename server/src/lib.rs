@@ -70,11 +70,13 @@ pub async fn open_database(config: &Config) -> Result<Db, StartError> {
 /// configuration sets (platform fee, carry-forward limit, call rate) in place of the defaults,
 /// and Stripe as the processor when its keys are set.
 pub fn app_state(db: Db, config: &Config) -> Result<AppState, StartError> {
+    let db_installation = &db.installation_id().to_owned();
     let mut state = AppState::new(db, config.settings.clone());
     if let Some(keys) = &config.stripe {
         let stripe = StripeProcessor::new(keys.secret_key.expose(), keys.api_base.as_deref())
             .map_err(StartError::Stripe)?
-            .with_publishable_key(&keys.publishable_key);
+            .with_publishable_key(&keys.publishable_key)
+            .with_installation(db_installation);
         tracing::info!("charging through Stripe");
         state = state.with_stripe(stripe);
     }

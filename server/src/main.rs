@@ -47,6 +47,11 @@ enum Command {
         #[command(subcommand)]
         command: DisputesCommand,
     },
+    /// What the limits against card testing refused.
+    Security {
+        #[command(subcommand)]
+        command: SecurityCommand,
+    },
     /// Record payouts made outside Chipin, or pay out through Stripe Connect.
     Payouts {
         #[command(subcommand)]
@@ -84,6 +89,16 @@ enum LedgerCommand {
 enum DisputesCommand {
     /// List every dispute, newest first, with the recipient amounts it freezes.
     List,
+}
+
+#[derive(Subcommand)]
+enum SecurityCommand {
+    /// List the security events, oldest first (default: the last seven days).
+    Events {
+        /// List the events from the start of this day (UTC).
+        #[arg(long, value_name = "YYYY-MM-DD", value_parser = cli::security::parse_since)]
+        since: Option<NaiveDate>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -214,6 +229,15 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
             let listed = cli::disputes::disputes_list_report(&state.db).await;
             state.db.close().await;
             println!("{}", listed.map_err(CliError::Disputes)?);
+        }
+        Command::Security {
+            command: SecurityCommand::Events { since },
+        } => {
+            let state = open(&config).await?;
+            let now = chrono::Utc::now().timestamp();
+            let listed = cli::security::events_report(&state.db, since, now).await;
+            state.db.close().await;
+            println!("{}", listed.map_err(CliError::Security)?);
         }
         Command::Payouts { command } => {
             let state = open(&config).await?;

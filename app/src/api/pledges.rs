@@ -24,6 +24,7 @@ impl From<PledgeError> for AppError {
             PledgeError::SelfSupport | PledgeError::Conflict(_) | PledgeError::Closed => {
                 AppError::rejected(e.to_string())
             }
+            PledgeError::Limited(field, message) => AppError::invalid(field, message),
             PledgeError::Db(e) => AppError::internal(e),
         }
     }
@@ -238,6 +239,7 @@ pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), Ap
         &state,
         user.user_id,
         payment_method.as_deref().unwrap_or_default(),
+        ssr::client_addr().as_deref(),
     )
     .await?;
     leptos_axum::redirect("/account/billing?saved=payment_method#payment-method");
@@ -251,7 +253,8 @@ pub async fn start_card_setup() -> Result<(), AppError> {
     use crate::domain::giving::billing_profile::{self, PaymentMethodError};
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    match billing_profile::start_checkout(&state, user.user_id).await {
+    match billing_profile::start_checkout(&state, user.user_id, ssr::client_addr().as_deref()).await
+    {
         Ok(url) => {
             leptos_axum::redirect(&url);
             Ok(())

@@ -13,14 +13,19 @@ const ARROWS: &[(&str, &[&str])] = &[
     ("processors", &["platform"]),
     ("books", &["platform"]),
     ("mail", &["platform", "processors"]),
+    ("security", &["platform", "mail"]),
     ("accounts", &["platform", "mail"]),
     ("recipients", &["platform", "books"]),
-    ("billing", &["platform", "mail", "processors", "books"]),
+    (
+        "billing",
+        &["platform", "mail", "security", "processors", "books"],
+    ),
     (
         "giving",
         &[
             "platform",
             "mail",
+            "security",
             "processors",
             "books",
             "recipients",
@@ -42,6 +47,7 @@ const ARROWS: &[(&str, &[&str])] = &[
         "webhooks",
         &[
             "platform",
+            "security",
             "processors",
             "books",
             "billing",

@@ -9,12 +9,13 @@
 //! - `processors` → platform
 //! - `books` → platform
 //! - `mail` → platform, processors
+//! - `security` → platform, mail
 //! - `accounts` → platform, mail
 //! - `recipients` → platform, books
-//! - `billing` → platform, mail, processors, books
-//! - `giving` → platform, mail, processors, books, recipients, billing
+//! - `billing` → platform, mail, security, processors, books
+//! - `giving` → platform, mail, security, processors, books, recipients, billing
 //! - `payouts` → platform, mail, processors, books, recipients, billing
-//! - `webhooks` → platform, processors, books, billing, giving, payouts
+//! - `webhooks` → platform, security, processors, books, billing, giving, payouts
 //! - `privacy` → platform, books, recipients
 //!
 //! Any of them may take [`AppState`], the shared handles an entry point needs, and the
@@ -30,6 +31,7 @@ pub mod platform;
 pub mod privacy;
 pub mod processors;
 pub mod recipients;
+pub mod security;
 pub mod webhooks;
 
 #[cfg(test)]
@@ -60,6 +62,8 @@ impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
         let billing = billing::BillingConfig {
             site_url: settings.base_url.as_str().trim_end_matches('/').to_owned(),
+            limits: settings.limits,
+            operator_email: settings.operator_email.clone(),
             ..billing::BillingConfig::default()
         };
         Self {

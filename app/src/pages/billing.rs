@@ -98,6 +98,9 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
         Some(match c.as_str() {
             "not_saved" => "Your card was not saved: Stripe's page was not completed for your account. Please try again.",
             "unreachable" => "Stripe could not be reached, so we could not check your new card. Please try again in a minute.",
+            "unverified" => "Your card was not saved: please confirm your email address first, with the link we sent you.",
+            "too_many_cards" => "Your card was not saved: too many cards have been saved today from this account or network. Please try again tomorrow.",
+            "too_many_failures" => "Your card was not saved: too many payments have failed today. Please try again tomorrow.",
             _ => return None,
         })
     });

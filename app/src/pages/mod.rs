@@ -11,5 +11,5 @@ pub mod posts;
 pub mod recipient;
 pub mod statement;
 pub mod studio;
-pub mod your_data;
 pub mod two_factor;
+pub mod your_data;

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod disputes;
 pub mod ledger;
 pub mod payouts;
+pub mod security;
 
 use crate::StartError;
 use crate::bench::BenchError;
@@ -22,6 +23,8 @@ pub enum CliError {
     Ledger(#[source] sqlx::Error),
     #[error("could not read the disputes")]
     Disputes(#[source] sqlx::Error),
+    #[error("could not read the security events")]
+    Security(#[source] sqlx::Error),
     #[error("the payout was refused")]
     Payout(#[from] app::domain::payouts::PayoutError),
     #[error("the Stripe payout run failed")]

@@ -282,7 +282,7 @@ async fn fixing_the_card_before_a_retry_collects_the_same_items_once(kind: Kind)
     tip(&app.state, fan, r, "2").await;
     card(&app.state, fan, p.method(Card::Declined), 1).await;
     run_billing_with(&app, &p, &config, date("2026-11-01")).await;
-    pledges::set_payment_method(&app.state, fan, p.method(Card::Succeeds))
+    pledges::set_payment_method(&app.state, fan, p.method(Card::Succeeds), None)
         .await
         .unwrap();
     let s = run_billing_with(&app, &p, &config, date("2026-11-02")).await;

@@ -195,7 +195,8 @@ async fn owners_onboard_an_express_account_once_and_see_its_status() {
     assert_eq!(r.field("capabilities[transfers][requested]"), Some("true"));
     assert_eq!(r.params["metadata"]["chipin_recipient_id"], id);
     assert_eq!(r.field("email"), Some("mara@example.org"));
-    let key = format!("chipin-account-{mara}");
+    // Every key sent to Stripe is namespaced by this installation's id.
+    let key = format!("{}-chipin-account-{mara}", db.installation_id());
     assert_eq!(r.idempotency_key.as_deref(), Some(key.as_str()));
     let links = fake.requests_to("POST", "/v1/account_links");
     assert_eq!(links.len(), 1);
@@ -436,7 +437,11 @@ async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
         assert_eq!(status, "sent");
         assert_eq!(transfer_ref.as_deref(), Some(tr.as_str()));
         assert_eq!(key, &format!("chipin-transfer-{payout}-{charge}"));
-        assert_eq!(r.idempotency_key.as_deref(), Some(key.as_str()));
+        let installation = app.state.db.installation_id();
+        assert_eq!(
+            r.idempotency_key.as_deref(),
+            Some(format!("{installation}-{key}").as_str())
+        );
         assert_eq!(r.field("amount"), Some(net.to_string().as_str()));
         assert_eq!(r.field("currency"), Some("usd"));
         assert_eq!(r.field("destination"), Some(account.as_str()));
@@ -448,7 +453,7 @@ async fn a_payout_run_transfers_each_source_charges_net_exactly_once() {
         assert_eq!(r.field("source_transaction"), Some(ch.as_str()));
         assert_eq!(
             r.field("transfer_group"),
-            Some(format!("chipin-payout-{payout}").as_str())
+            Some(format!("{installation}-chipin-payout-{payout}").as_str())
         );
         assert_eq!(r.params["metadata"]["chipin_payout_id"], payout.to_string());
         assert_eq!(r.params["metadata"]["chipin_charge_id"], charge.to_string());
@@ -612,7 +617,10 @@ async fn lost_answers_and_500s_are_sent_again_with_the_same_key() {
     for row in &rows {
         let with_key: Vec<_> = calls
             .iter()
-            .filter(|c| c.idempotency_key.as_deref() == Some(row.4.as_str()))
+            .filter(|c| {
+                c.idempotency_key.as_deref()
+                    == Some(format!("{}-{}", app.state.db.installation_id(), row.4).as_str())
+            })
             .collect();
         assert!(!with_key.is_empty());
         assert!(
@@ -1039,7 +1047,14 @@ async fn a_transfer_whose_answer_was_lost_is_found_by_its_group_after_stripe_for
     assert_eq!(lookups.len(), 1);
     assert_eq!(
         lookups[0].field("transfer_group"),
-        Some(format!("chipin-payout-{}", rows[0].1).as_str())
+        Some(
+            format!(
+                "{}-chipin-payout-{}",
+                app.state.db.installation_id(),
+                rows[0].1
+            )
+            .as_str()
+        )
     );
     let rows = transfer_rows(&app).await;
     assert!(rows.iter().all(|r| r.2 == "sent"));

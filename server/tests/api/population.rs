@@ -96,7 +96,7 @@ pub async fn tip(state: &AppState, supporter: i64, recipient: i64, amount: &str)
 
 /// Gives the supporter a payment method and a billing day.
 pub async fn card(state: &AppState, supporter: i64, method: &str, billing_day: i64) {
-    pledges::set_payment_method(state, supporter, method)
+    pledges::set_payment_method(state, supporter, method, None)
         .await
         .unwrap();
     pledges::set_billing_day(state, supporter, billing_day)

@@ -602,20 +602,35 @@ async fn a_card_saved_on_stripe_checkout_becomes_the_supporters_default_and_can_
         Some("pm_saved_second")
     );
 
-    // The step a webhook reuses: the card saved for a customer.
-    let db = app.state.db.pool();
-    assert!(
-        billing_profile::store_for_customer(db, &customer, "pm_from_webhook")
-            .await
-            .unwrap()
-            .is_some()
-    );
+    // The step a webhook reuses: the card saved for a customer, through the same gate.
+    let policy = app::domain::giving::cards::Policy {
+        limits: &app.state.settings.limits,
+        operator_email: None,
+        backend: app.state.db.backend(),
+    };
+    let mut tx = app.state.db.begin_write().await.unwrap();
+    let at = chrono::Utc::now().timestamp();
+    assert!(matches!(
+        billing_profile::save_for_customer(
+            &mut tx,
+            policy,
+            &customer,
+            "pm_from_webhook",
+            None,
+            None,
+            at
+        )
+        .await
+        .unwrap(),
+        Some(Ok(_))
+    ));
     assert_eq!(
-        billing_profile::store_for_customer(db, "cus_nobody", "pm_x")
+        billing_profile::save_for_customer(&mut tx, policy, "cus_nobody", "pm_x", None, None, at)
             .await
             .unwrap(),
         None
     );
+    tx.commit().await.unwrap();
     assert_eq!(
         profile(&app, "fan@example.org").await.1.as_deref(),
         Some("pm_from_webhook")

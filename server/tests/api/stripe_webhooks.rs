@@ -945,3 +945,89 @@ async fn deliveries_racing_each_other_settle_the_charge_once() {
     );
     assert_ledger_ok(&app).await;
 }
+
+/// `event` as Stripe sends it for a connected account: with `account` set.
+fn connect_event(id: &str, kind: &str, created: i64, object: Value, account: &str) -> String {
+    let mut e: Value = serde_json::from_str(&event(id, kind, created, object)).unwrap();
+    e["account"] = json!(account);
+    e.to_string()
+}
+
+#[tokio::test]
+async fn a_connected_accounts_events_are_never_applied_to_platform_state() {
+    let app = stripe_app().await;
+    let db = &app.state.db;
+    let (charge, pi, _, _) = processing_charge(&app).await;
+    // A payment in a connected account that shares the PaymentIntent id and Chipin's
+    // metadata (another installation's page, say): recorded, not applied. No fee is looked up.
+    let mut intent = succeeded_intent(&pi, 53);
+    intent["metadata"] = json!({ "chipin_charge_id": charge.to_string() });
+    let body = connect_event(
+        "evt_connect_pi",
+        "payment_intent.succeeded",
+        now(),
+        intent.clone(),
+        "acct_1Page",
+    );
+    assert_eq!(send(&app, &body).await, 200);
+    assert_eq!(
+        outcome_of(&app, "evt_connect_pi").await,
+        "ignored: payment_intent.succeeded of connected account acct_1Page"
+    );
+    assert_eq!(charge_state(&app, charge).await.0, "processing");
+    let failed = connect_event(
+        "evt_connect_fail",
+        "payment_intent.payment_failed",
+        now(),
+        failed_intent(&pi),
+        "acct_1Page",
+    );
+    assert_eq!(send(&app, &failed).await, 200);
+    assert_eq!(charge_state(&app, charge).await.0, "processing");
+    assert_eq!(app.count("journal_entries").await, 0);
+
+    // A connected account's own status is applied; another account's status sent from a
+    // connected account is not.
+    let r = recipient(db, "page", "USD").await;
+    sqlx::query("update recipients set stripe_account_id = 'acct_1Page' where id = $1")
+        .bind(r)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let account = |id: &str| {
+        object(
+            "account",
+            json!({ "id": id, "charges_enabled": true, "payouts_enabled": true }),
+        )
+    };
+    let spoofed = connect_event(
+        "evt_connect_other",
+        "account.updated",
+        now(),
+        account("acct_1Page"),
+        "acct_2Else",
+    );
+    assert_eq!(send(&app, &spoofed).await, 200);
+    assert!(
+        outcome_of(&app, "evt_connect_other")
+            .await
+            .starts_with("ignored: account.updated of connected account")
+    );
+    let own = connect_event(
+        "evt_connect_own",
+        "account.updated",
+        now(),
+        account("acct_1Page"),
+        "acct_1Page",
+    );
+    assert_eq!(send(&app, &own).await, 200);
+    assert_eq!(outcome_of(&app, "evt_connect_own").await, "applied");
+
+    // The platform's own event for the same PaymentIntent settles the charge.
+    let platform = event("evt_platform_pi", "payment_intent.succeeded", now(), intent);
+    assert_eq!(send(&app, &platform).await, 200);
+    assert_eq!(
+        charge_state(&app, charge).await,
+        ("succeeded".to_owned(), Some(53), None)
+    );
+}

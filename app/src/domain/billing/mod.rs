@@ -23,7 +23,7 @@
 //! keys on cycles and charges and the processor's idempotency make double charging impossible
 //! even when they overlap.
 //!
-//! May import: platform, mail, processors, books.
+//! May import: platform, mail, security, processors, books.
 
 pub mod authenticate;
 pub mod disputes;
@@ -64,6 +64,11 @@ pub struct BillingConfig {
     pub fault: Option<FaultPoint>,
     /// The site's public address, for links in emails.
     pub site_url: String,
+    /// Limits against card testing: an account or a card past its failed charges in 24 hours
+    /// is not charged again until the window has passed (its charges stay pending).
+    pub limits: crate::domain::platform::settings::Limits,
+    /// Where security alerts are mailed, if anywhere.
+    pub operator_email: Option<String>,
 }
 
 impl Default for BillingConfig {
@@ -89,6 +94,8 @@ impl Default for BillingConfig {
             claim_lease_secs: 300,
             fault: None,
             site_url: "http://127.0.0.1:3000".to_owned(),
+            limits: Default::default(),
+            operator_email: None,
         }
     }
 }

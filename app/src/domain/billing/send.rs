@@ -68,9 +68,9 @@ pub async fn send_pending(
         loop {
             while in_flight.len() < concurrency {
                 if queue.is_empty() && !claimed_all {
-                    let batch = claim(db, writer, config, after).await?;
-                    match batch.last() {
-                        Some(last) => after = last.charge.id,
+                    let (batch, last) = claim(db, writer, config, after, now).await?;
+                    match last {
+                        Some(last) => after = last,
                         None => claimed_all = true,
                     }
                     queue.extend(batch);
@@ -189,13 +189,17 @@ async fn call(
 }
 
 /// Claims the next batch of pending charges after `after` for this instance, in one
-/// statement: the lease is taken as the rows are chosen, so two instances never share one.
+/// statement: the lease is taken as the rows are chosen, so two instances never share one,
+/// and each charge records the fingerprint of the card it is about to be sent to. Charges of
+/// an account or a card past its failed charges in the 24 hours before `now` are held (see
+/// [`held`]). Returns the charges to send and the last id claimed (`None`: nothing left).
 async fn claim(
     db: &Db,
     writer: &Writer,
     config: &BillingConfig,
     after: i64,
-) -> Result<Vec<Claimed>, BillingError> {
+    now: i64,
+) -> Result<(Vec<Claimed>, Option<i64>), BillingError> {
     let _turn = writer.turn().await;
     let wall = wall_clock();
     let lock = match db.backend() {
@@ -203,7 +207,9 @@ async fn claim(
         Backend::Sqlite => "",
     };
     let rows: Vec<ChargeRow> = sqlx::query_as(&format!(
-        "update charges set claimed_until = $1 where id in \
+        "update charges set claimed_until = $1, card_fingerprint = \
+           (select payment_method_fingerprint from billing_profiles where user_id = charges.supporter_id) \
+         where id in \
            (select id from charges where status = $5 and id > $2 \
             and (claimed_until is null or claimed_until <= $3) order by id limit $4{lock}) \
          returning {CHARGE_COLUMNS}"
@@ -216,13 +222,15 @@ async fn claim(
     .fetch_all(db.pool())
     .await?;
     if rows.is_empty() {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), None));
     }
     let mut charges = rows
         .into_iter()
         .map(Charge::try_from)
         .collect::<Result<Vec<_>, _>>()?;
     charges.sort_unstable_by_key(|c| c.id);
+    let last = charges.last().map(|c| c.id);
+    let charges = held(db, config, charges, now).await?;
     let ids: Vec<i64> = charges.iter().map(|c| c.supporter).collect();
     let methods: HashMap<i64, (Option<String>, Option<String>)> =
         sqlx::query_as::<_, (i64, Option<String>, Option<String>)>(&format!(
@@ -236,7 +244,7 @@ async fn claim(
         .into_iter()
         .map(|(user, method, customer)| (user, (method, customer)))
         .collect();
-    Ok(charges
+    let claimed = charges
         .into_iter()
         .map(|charge| {
             let (payment_method, customer) =
@@ -247,7 +255,135 @@ async fn claim(
                 customer,
             }
         })
-        .collect())
+        .collect();
+    Ok((claimed, last))
+}
+
+/// Holds back the claimed charges whose account, or whose card (by fingerprint), has had
+/// `failed_charges_per_account_day` / `failed_charges_per_card_day` failed charges in the 24
+/// hours before `now` — what a card tester's run of declines looks like. A held charge is
+/// not sent: its claim is released and it stays pending for a later run, once the window
+/// has passed. Each account or card held is recorded as a security event. Returns the
+/// charges to send.
+async fn held(
+    db: &Db,
+    config: &BillingConfig,
+    charges: Vec<Charge>,
+    now: i64,
+) -> Result<Vec<Charge>, BillingError> {
+    use crate::domain::security::{self, Kind, Report};
+    let backend = db.backend();
+    let since = now - 24 * 3600;
+    let limits = &config.limits;
+    let supporters: Vec<i64> = charges.iter().map(|c| c.supporter).collect();
+    let over_accounts: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(&format!(
+        "select supporter_id, count(*) from charges where status = 'failed' and updated_at >= $1 \
+         and supporter_id in ({}) group by supporter_id having count(*) >= $3",
+        json_ids(backend, 2)
+    ))
+    .bind(since)
+    .bind(json_param(&supporters))
+    .bind(limits.failed_charges_per_account_day)
+    .fetch_all(db.pool())
+    .await?
+    .into_iter()
+    .collect();
+    let fingerprints: Vec<(i64, Option<String>)> = sqlx::query_as(&format!(
+        "select id, card_fingerprint from charges where id in ({})",
+        json_ids(backend, 1)
+    ))
+    .bind(json_param(
+        &charges.iter().map(|c| c.id).collect::<Vec<_>>(),
+    ))
+    .fetch_all(db.pool())
+    .await?;
+    let fingerprint_of: HashMap<i64, String> = fingerprints
+        .into_iter()
+        .filter_map(|(id, f)| f.map(|f| (id, f)))
+        .collect();
+    let mut cards: Vec<&String> = fingerprint_of.values().collect();
+    cards.sort_unstable();
+    cards.dedup();
+    let over_cards: HashMap<String, i64> = if cards.is_empty() {
+        HashMap::new()
+    } else {
+        let texts = match backend {
+            Backend::Sqlite => "select value from json_each($2)".to_owned(),
+            Backend::Postgres => {
+                "select value from json_array_elements_text(cast($2 as text)::json)".to_owned()
+            }
+        };
+        sqlx::query_as::<_, (String, i64)>(&format!(
+            "select card_fingerprint, count(*) from charges where status = 'failed' \
+             and updated_at >= $1 and card_fingerprint in ({texts}) \
+             group by card_fingerprint having count(*) >= $3"
+        ))
+        .bind(since)
+        .bind(json_param(&cards))
+        .bind(limits.failed_charges_per_card_day)
+        .fetch_all(db.pool())
+        .await?
+        .into_iter()
+        .collect()
+    };
+    if over_accounts.is_empty() && over_cards.is_empty() {
+        return Ok(charges);
+    }
+    let mut send = Vec::with_capacity(charges.len());
+    let mut hold = Vec::new();
+    let mut reports: Vec<(Kind, i64, String)> = Vec::new();
+    for charge in charges {
+        let card = fingerprint_of.get(&charge.id);
+        if let Some(n) = over_accounts.get(&charge.supporter) {
+            reports.push((
+                Kind::FailedChargesPerAccount,
+                charge.supporter,
+                format!(
+                    "charge {} held: {n} failed charges of the account in 24 h (limit {})",
+                    charge.id, limits.failed_charges_per_account_day
+                ),
+            ));
+            hold.push(charge.id);
+        } else if let Some((card, n)) = card.and_then(|f| over_cards.get(f).map(|n| (f, n))) {
+            reports.push((
+                Kind::FailedChargesPerCard,
+                charge.supporter,
+                format!(
+                    "charge {} held: {n} failed charges with card {card} in 24 h (limit {})",
+                    charge.id, limits.failed_charges_per_card_day
+                ),
+            ));
+            hold.push(charge.id);
+        } else {
+            send.push(charge);
+        }
+    }
+    let mut tx = db.begin_write().await?;
+    sqlx::query(&format!(
+        "update charges set claimed_until = null where status = $1 and id in ({})",
+        json_ids(backend, 2)
+    ))
+    .bind(ChargeStatus::Pending.as_db())
+    .bind(json_param(&hold))
+    .execute(&mut *tx)
+    .await?;
+    for (kind, user, detail) in &reports {
+        let report = Report {
+            kind: *kind,
+            user: Some(*user),
+            client_addr: None,
+            detail,
+        };
+        security::record_in(
+            &mut tx,
+            config.operator_email.as_deref(),
+            report,
+            wall_clock(),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(send)
 }
 
 /// Commits a batch of outcomes in one transaction. Each charge moves out of `pending` only

@@ -2,8 +2,10 @@
 //! `billing_profiles.processor_customer`), Stripe Checkout in setup mode to collect the card,
 //! and the payment method it saved stored as the supporter's default. The last step is shared
 //! by the return from Checkout and the `checkout.session.completed` / `setup_intent.succeeded`
-//! webhooks, so whichever arrives first saves the card and the other changes nothing.
+//! webhooks, so whichever arrives first saves the card and the other changes nothing; both go
+//! through the card-testing gate ([`cards`]).
 
+use crate::domain::giving::cards::{self, CardRefusal, NewCard, Policy};
 use crate::domain::platform::clock::now;
 use crate::domain::processors::ProcessorError;
 use crate::domain::processors::stripe::{SetupError, StripeProcessor};
@@ -18,6 +20,9 @@ pub enum PaymentMethodError {
     NotConfigured,
     #[error("{0}")]
     NotSaved(&'static str),
+    /// The card-testing gate refused it (see [`cards`]).
+    #[error("{0}")]
+    Refused(CardRefusal),
     #[error("Stripe could not be reached. Please try again in a minute.")]
     Processor(#[source] ProcessorError),
     #[error("database")]
@@ -101,13 +106,35 @@ async fn setup_currency(db: &Db, supporter: i64) -> Result<Currency, sqlx::Error
         .unwrap_or(Currency::USD))
 }
 
+fn policy(state: &AppState) -> Policy<'_> {
+    Policy {
+        limits: &state.settings.limits,
+        operator_email: state.settings.operator_email.as_deref(),
+        backend: state.db.backend(),
+    }
+}
+
 /// Starts Stripe Checkout in setup mode for the supporter; returns the address to send them
 /// to. Coming back lands on `/account/billing/stripe-return` (saved) or the billing page
-/// (cancelled).
+/// (cancelled). An account the card-testing gate would refuse is refused here already, before
+/// a Customer or a Checkout session is made at Stripe.
 pub async fn start_checkout(
     state: &AppState,
     supporter: i64,
+    client_addr: Option<&str>,
 ) -> Result<String, PaymentMethodError> {
+    stripe(state)?;
+    let at = now();
+    let mut tx = state.db.begin_write().await?;
+    let card = NewCard {
+        user: supporter,
+        client_addr,
+        payment_method: "",
+        fingerprint: None,
+    };
+    let checked = cards::check_in(&mut tx, policy(state), card, at).await?;
+    tx.commit().await?;
+    checked.map_err(PaymentMethodError::Refused)?;
     let customer = ensure_customer(state, supporter).await?;
     let stripe = stripe(state)?;
     let site = state.billing.site_url.as_str();
@@ -124,11 +151,12 @@ pub async fn start_checkout(
 }
 
 /// The return from Checkout: checks the session is this supporter's and completed, and stores
-/// the payment method it saved as their default.
+/// the payment method it saved as their default through the card-testing gate.
 pub async fn finish_checkout(
     state: &AppState,
     supporter: i64,
     session_id: &str,
+    client_addr: Option<&str>,
 ) -> Result<(), PaymentMethodError> {
     let stripe = stripe(state)?;
     let customer: Option<(Option<String>,)> =
@@ -142,34 +170,64 @@ pub async fn finish_checkout(
         ));
     };
     let setup = stripe.completed_setup(session_id, &customer).await?;
-    store_for_customer(state.db.pool(), &setup.customer, &setup.payment_method).await?;
-    Ok(())
+    let mut tx = state.db.begin_write().await?;
+    let saved = save_for_customer(
+        &mut tx,
+        policy(state),
+        &setup.customer,
+        &setup.payment_method,
+        setup.fingerprint.as_deref(),
+        client_addr,
+        now(),
+    )
+    .await?;
+    tx.commit().await?;
+    match saved {
+        Some(Ok(_)) => Ok(()),
+        Some(Err(refused)) => Err(PaymentMethodError::Refused(refused)),
+        None => Err(PaymentMethodError::NotSaved(
+            "That Checkout session belongs to someone else.",
+        )),
+    }
 }
 
 /// Stores `payment_method` as the default of the supporter whose Stripe Customer is
-/// `customer`; returns that supporter, or `None` if no supporter has that customer. Takes any
-/// executor, so a webhook can call it inside the transaction that records its event.
-pub async fn store_for_customer<'e, E>(
-    executor: E,
+/// `customer`, in the caller's transaction, through the card-testing gate
+/// ([`cards::save_in`]: a verified email, the velocity limits). `None` when no supporter has
+/// that customer or an id is not well formed; otherwise the supporter, or why the card was
+/// refused (the refusal is recorded in `tx`, which the caller commits either way). Used by
+/// the return from Checkout and by Stripe's webhooks alike.
+pub async fn save_for_customer(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    policy: Policy<'_>,
     customer: &str,
     payment_method: &str,
-) -> Result<Option<i64>, sqlx::Error>
-where
-    E: sqlx::Executor<'e, Database = sqlx::Any>,
-{
+    fingerprint: Option<&str>,
+    client_addr: Option<&str>,
+    at: i64,
+) -> Result<Option<Result<i64, CardRefusal>>, sqlx::Error> {
     let valid = |s: &str| {
         !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
     };
     if !valid(customer) || !valid(payment_method) {
         return Ok(None);
     }
-    let row: Option<(i64,)> = sqlx::query_as(
-        "update billing_profiles set payment_method = $1 where processor_customer = $2 \
-         returning user_id",
-    )
-    .bind(payment_method)
-    .bind(customer)
-    .fetch_optional(executor)
-    .await?;
-    Ok(row.map(|(id,)| id))
+    let fingerprint = fingerprint.filter(|f| valid(f));
+    let owner: Option<(i64,)> =
+        sqlx::query_as("select user_id from billing_profiles where processor_customer = $1")
+            .bind(customer)
+            .fetch_optional(&mut **tx)
+            .await?;
+    let Some((user,)) = owner else {
+        return Ok(None);
+    };
+    let card = NewCard {
+        user,
+        client_addr,
+        payment_method,
+        fingerprint,
+    };
+    Ok(Some(
+        cards::save_in(tx, policy, card, at).await?.map(|()| user),
+    ))
 }

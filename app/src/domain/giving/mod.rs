@@ -1,10 +1,11 @@
 //! What does a supporter give, and what do they see of it? Pledges and tips, the billing
 //! profile (billing day, saved payment method), and the supporter's dashboard read model.
 //!
-//! May import: platform, mail, processors, books, recipients, billing.
+//! May import: platform, mail, security, processors, books, recipients, billing.
 
 pub mod authentication;
 pub mod billing_profile;
+pub mod cards;
 pub mod charges;
 pub mod dashboard;
 pub mod pledges;

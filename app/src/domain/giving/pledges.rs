@@ -59,6 +59,9 @@ pub enum PledgeError {
     SelfSupport,
     #[error("{0}")]
     Conflict(String),
+    /// A limit against card testing refused it (recorded as a security event).
+    #[error("{1}")]
+    Limited(&'static str, String),
     #[error("database")]
     Db(#[from] sqlx::Error),
 }
@@ -410,6 +413,10 @@ pub async fn create_tip(
     let mut tx = db.begin_write().await?;
     still_open(&mut tx, db.backend(), r.id).await?;
     ensure_profile(&mut tx, supporter, at).await?;
+    if let Err(e) = tips_within_limit(state, &mut tx, supporter, at).await? {
+        tx.commit().await?;
+        return Err(e);
+    }
     let (tip_id,): (i64,) = sqlx::query_as(
         "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at) \
          values ($1, $2, $3, $4, $5, $6, $7) returning id",
@@ -440,6 +447,53 @@ pub async fn create_tip(
     Ok(tip_id)
 }
 
+/// Refuses a new tip once the supporter made `tips_per_account_hour` in the last hour (a card
+/// tester's tips each become a charge attempt), recording the refusal as a security event in
+/// `tx`. The supporter's billing profile row is locked first on PostgreSQL, so parallel tips
+/// are counted one after the other (SQLite's write transaction already serialises them).
+async fn tips_within_limit(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    supporter: i64,
+    at: i64,
+) -> Result<Result<(), PledgeError>, sqlx::Error> {
+    if state.db.backend() == crate::domain::platform::db::Backend::Postgres {
+        sqlx::query("select user_id from billing_profiles where user_id = $1 for update")
+            .bind(supporter)
+            .fetch_optional(&mut **tx)
+            .await?;
+    }
+    let limit = state.settings.limits.tips_per_account_hour;
+    let (recent,): (i64,) =
+        sqlx::query_as("select count(*) from tips where supporter_id = $1 and created_at > $2")
+            .bind(supporter)
+            .bind(at - 3600)
+            .fetch_one(&mut **tx)
+            .await?;
+    if recent < limit {
+        return Ok(Ok(()));
+    }
+    let detail = format!("{recent} tips by the account in the last hour (limit {limit})");
+    crate::domain::security::record_in(
+        tx,
+        state.settings.operator_email.as_deref(),
+        crate::domain::security::Report {
+            kind: crate::domain::security::Kind::TipsPerAccount,
+            user: Some(supporter),
+            client_addr: None,
+            detail: &detail,
+        },
+        at,
+    )
+    .await?;
+    Ok(Err(PledgeError::Limited(
+        "amount",
+        format!(
+            "You have made {recent} tips in the last hour, the most we allow. Please try again later."
+        ),
+    )))
+}
+
 /// Sets the day of the month (1–28) on which the supporter is charged.
 pub async fn set_billing_day(
     state: &AppState,
@@ -465,11 +519,14 @@ pub async fn set_billing_day(
     Ok(())
 }
 
-/// Saves the payment method (a processor token such as a test card) to charge.
+/// Saves the payment method (a test card of the simulated processor) to charge, through the
+/// card-testing gate ([`crate::domain::giving::cards`]): refused for an unverified account
+/// or past a velocity limit. `client_addr` is the saving request's client address.
 pub async fn set_payment_method(
     state: &AppState,
     supporter: i64,
     method: &str,
+    client_addr: Option<&str>,
 ) -> Result<(), PledgeError> {
     if method.is_empty()
         || method.len() > 255
@@ -482,14 +539,24 @@ pub async fn set_payment_method(
             "Choose a payment method.".into(),
         ));
     }
+    use crate::domain::giving::cards::{self, NewCard, Policy};
+    use crate::domain::processors::simulated::SimulatedProcessor;
     let at = now();
+    let fingerprint = SimulatedProcessor::fingerprint(method);
     let mut tx = state.db.begin_write().await?;
     ensure_profile(&mut tx, supporter, at).await?;
-    sqlx::query("update billing_profiles set payment_method = $1 where user_id = $2")
-        .bind(method)
-        .bind(supporter)
-        .execute(&mut *tx)
-        .await?;
+    let policy = Policy {
+        limits: &state.settings.limits,
+        operator_email: state.settings.operator_email.as_deref(),
+        backend: state.db.backend(),
+    };
+    let card = NewCard {
+        user: supporter,
+        client_addr,
+        payment_method: method,
+        fingerprint: Some(&fingerprint),
+    };
+    let saved = cards::save_in(&mut tx, policy, card, at).await?;
     tx.commit().await?;
-    Ok(())
+    saved.map_err(|refused| PledgeError::Limited("payment_method", refused.to_string()))
 }

@@ -39,6 +39,8 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// This installation's id (see [`Db::installation_id`]), read once by [`Db::migrate`].
+    installation: std::sync::Arc<std::sync::OnceLock<String>>,
 }
 
 /// Why the database could not be opened or migrated.
@@ -91,7 +93,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            installation: Default::default(),
+        })
     }
 
     /// Applies every migration not yet applied.
@@ -100,7 +106,36 @@ impl Db {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&self.pool).await.map_err(DbError::Migrate)
+        migrator.run(&self.pool).await.map_err(DbError::Migrate)?;
+        let id = self.ensure_installation().await.map_err(DbError::Connect)?;
+        let _ = self.installation.set(id);
+        Ok(())
+    }
+
+    /// Creates this installation's random id the first time, and reads it.
+    async fn ensure_installation(&self) -> Result<String, sqlx::Error> {
+        let fresh = crate::domain::platform::tokens::installation_id();
+        sqlx::query(
+            "insert into installation (id, installation_id, created_at) values (1, $1, $2) \
+             on conflict (id) do nothing",
+        )
+        .bind(&fresh)
+        .bind(crate::domain::platform::clock::now())
+        .execute(&self.pool)
+        .await?;
+        let (id,): (String,) =
+            sqlx::query_as("select installation_id from installation where id = 1")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(id)
+    }
+
+    /// This installation's random id, created once and kept in the database: it prefixes
+    /// every idempotency key sent to the payment processor, so two installations (or a
+    /// database created afresh) sharing one Stripe account never reuse each other's keys.
+    /// Empty before [`Db::migrate`] has run.
+    pub fn installation_id(&self) -> &str {
+        self.installation.get().map_or("", String::as_str)
     }
 
     /// The pool, for queries.

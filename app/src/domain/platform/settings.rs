@@ -34,6 +34,10 @@ pub struct Settings {
     /// The key that seals two-factor secrets in the database (`TWO_FACTOR_KEY`); without it
     /// they are stored as they are, readable by anyone with a dump of the database.
     pub two_factor_key: Option<TwoFactorKey>,
+    /// Card-testing limits (velocity of saved cards, failed charges and tips).
+    pub limits: Limits,
+    /// Where security alerts are mailed (`OPERATOR_EMAIL`); none are when unset.
+    pub operator_email: Option<String>,
 }
 
 /// A server-side secret that never prints (`Debug` shows only that it is set).
@@ -63,6 +67,38 @@ impl std::fmt::Debug for TwoFactorKey {
     }
 }
 
+/// Velocity limits against card testing: stolen cards are tried on donation sites many times,
+/// on many accounts and from one address. Each counts real rows (saved cards, failed charges,
+/// tips) over a sliding window; reaching the limit refuses the next one until the window has
+/// passed, and is logged as a security event.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Payment methods one account may save in 24 hours (`CARDS_PER_ACCOUNT_DAY`).
+    pub cards_per_account_day: i64,
+    /// Payment methods one client address may save in 24 hours (`CARDS_PER_CLIENT_DAY`).
+    pub cards_per_client_day: i64,
+    /// Failed charges of one account in 24 hours after which it is not charged again, nor
+    /// may it save a card, until the window passes (`FAILED_CHARGES_PER_ACCOUNT_DAY`).
+    pub failed_charges_per_account_day: i64,
+    /// The same for one card (by the processor's fingerprint), whichever accounts used it
+    /// (`FAILED_CHARGES_PER_CARD_DAY`).
+    pub failed_charges_per_card_day: i64,
+    /// New tips one account may make in an hour (`TIPS_PER_ACCOUNT_HOUR`).
+    pub tips_per_account_hour: i64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            cards_per_account_day: 3,
+            cards_per_client_day: 5,
+            failed_charges_per_account_day: 5,
+            failed_charges_per_card_day: 5,
+            tips_per_account_hour: 10,
+        }
+    }
+}
+
 impl Settings {
     /// Settings for a site at `base_url` with Chipin's defaults.
     pub fn with_base_url(base_url: Url) -> Self {
@@ -84,6 +120,8 @@ impl Settings {
             page_cache_secs: 5,
             mail_requests_per_client_hour: 20,
             two_factor_key: None,
+            limits: Limits::default(),
+            operator_email: None,
         }
     }
 

@@ -13,6 +13,13 @@ pub fn generate() -> String {
     URL_SAFE_NO_PAD.encode(bytes)
 }
 
+/// A fresh installation id: 64 random bits as 16 lowercase hex digits.
+pub fn installation_id() -> String {
+    let mut bytes = [0u8; 8];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
 /// The digest stored in place of a token.
 pub fn digest(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))

@@ -72,6 +72,13 @@ impl SimulatedProcessor {
         Self::default()
     }
 
+    /// The fingerprint of a test card: the same for every account that saves it, as Stripe's
+    /// `card.fingerprint` is for one real card, so the per-card limits can be tried here.
+    pub fn fingerprint(payment_method: &str) -> String {
+        let digest = crate::domain::platform::tokens::digest(payment_method);
+        format!("fp_sim_{}", &digest[..16])
+    }
+
     /// Waits this long in every call, like a network round trip.
     pub fn with_latency(mut self, latency: Duration) -> Self {
         self.latency = Some(latency).filter(|l| !l.is_zero());

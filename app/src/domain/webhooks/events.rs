@@ -13,6 +13,9 @@ pub(super) struct Event {
     pub(super) kind: String,
     pub(super) created: i64,
     pub(super) data: EventData,
+    /// Set by Stripe on a Connect event: the connected account the event happened in.
+    #[serde(default)]
+    pub(super) account: Option<String>,
 }
 
 #[derive(Deserialize)]

@@ -21,7 +21,8 @@
 //!   confirmed: that charge waits for its supporter to confirm it with Stripe.js.
 //! - `setup_intent.succeeded`, and `checkout.session.completed` in setup mode when its
 //!   `setup_intent` is expanded: the payment method becomes the default of the supporter whose
-//!   billing profile has that Stripe customer ([`save_payment_method`]).
+//!   billing profile has that Stripe customer, through the card-testing gate (a verified
+//!   email, the velocity limits; see [`crate::domain::giving::cards`]).
 //! - `refund.created`, `refund.updated` and `charge.refunded` (each refund with status
 //!   `succeeded`): a refund of one of Chipin's charges is recorded once (see
 //!   [`crate::domain::billing::refunds::record`]). Its items come from the refund's `chipin_refund_key`
@@ -34,11 +35,15 @@
 //! - `transfer.reversed` (Connect): a wholly reversed transfer of a payout returns the payout,
 //!   so the donations it paid are unpaid again (see [`crate::domain::payouts::connect`]).
 //!
+//! An event of a connected account (Stripe sets its `account`) is recorded but not applied,
+//! except `account.updated` about that same account: a connected account's payments and
+//! refunds are not the platform's.
+//!
 //! Charges are found by their PaymentIntent (`charges.processor_ref`), or — for a charge whose
 //! call was cut off before Chipin recorded the PaymentIntent — by the `chipin_charge_id`
 //! metadata Chipin sends with it.
 //!
-//! May import: platform, processors, books, billing, giving, payouts.
+//! May import: platform, security, processors, books, billing, giving, payouts.
 
 mod events;
 
@@ -139,7 +144,7 @@ pub async fn process(
         serde_json::from_slice(body).map_err(|e| WebhookError::Malformed(e.to_string()))?;
     // The one network call happens before the transaction opens.
     let mut looked_up_fee = None;
-    if event.kind == "payment_intent.succeeded" {
+    if event.kind == "payment_intent.succeeded" && event.account.is_none() {
         let pi: PaymentIntent = object(&event)?;
         let waiting = find_charge(db.pool(), &pi)
             .await?
@@ -194,6 +199,9 @@ async fn apply(
     looked_up_fee: Option<i64>,
     at: i64,
 ) -> Result<String, WebhookError> {
+    if let Some(outcome) = connected_account_event(event) {
+        return Ok(outcome);
+    }
     Ok(match event.kind.as_str() {
         "payment_intent.succeeded" => {
             payment_succeeded(tx, db, config, object(event)?, looked_up_fee, at).await?
@@ -208,8 +216,11 @@ async fn apply(
             } else {
                 saved(
                     tx,
+                    db,
+                    config,
                     id_of(si.customer.as_ref()),
-                    id_of(si.payment_method.as_ref()),
+                    si.payment_method.as_ref(),
+                    at,
                 )
                 .await?
             }
@@ -223,7 +234,7 @@ async fn apply(
                     Some(si) => {
                         let customer =
                             id_of(session.customer.as_ref()).or_else(|| id_of(si.get("customer")));
-                        saved(tx, customer, id_of(si.get("payment_method"))).await?
+                        saved(tx, db, config, customer, si.get("payment_method"), at).await?
                     }
                     None => "ignored: its setup_intent.succeeded event carries the payment method"
                         .to_owned(),
@@ -302,6 +313,19 @@ async fn apply(
     })
 }
 
+/// Why an event of a connected account (Stripe sets `account` on Connect events) is not
+/// applied, or `None` for a platform event or one Chipin routes. A connected account's
+/// payments, refunds, disputes and payouts happen in that account, not in the platform's, so
+/// they must never settle, refund or freeze a platform charge that happens to share an id or
+/// metadata; only `account.updated` about that same account is applied (the status of a
+/// page's payout account).
+fn connected_account_event(event: &Event) -> Option<String> {
+    let account = event.account.as_deref()?;
+    let about_itself =
+        event.kind == "account.updated" && id_of(Some(&event.data.object)) == Some(account);
+    (!about_itself).then(|| format!("ignored: {} of connected account {account}", event.kind))
+}
+
 async fn payment_succeeded(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     db: &Db,
@@ -377,43 +401,45 @@ async fn payment_failed(
     }
 }
 
+/// Saves a card a SetupIntent saved, through the same gate as every other way to save one
+/// ([`crate::domain::giving::billing_profile::save_for_customer`]: a verified email and the
+/// velocity limits). The card's fingerprint is read when the event carries the payment method
+/// expanded.
 async fn saved(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    db: &Db,
+    config: &BillingConfig,
     customer: Option<&str>,
-    payment_method: Option<&str>,
+    payment_method: Option<&Value>,
+    at: i64,
 ) -> Result<String, WebhookError> {
-    let (Some(customer), Some(method)) = (customer, payment_method) else {
+    let (Some(customer), Some(method)) = (customer, id_of(payment_method)) else {
         return Ok("ignored: no customer or payment method".to_owned());
     };
-    Ok(match save_payment_method(tx, customer, method).await? {
-        Some(_) => "applied".to_owned(),
+    let fingerprint = payment_method
+        .and_then(|m| m.get("card"))
+        .and_then(|c| c.get("fingerprint"))
+        .and_then(Value::as_str);
+    let policy = crate::domain::giving::cards::Policy {
+        limits: &config.limits,
+        operator_email: config.operator_email.as_deref(),
+        backend: db.backend(),
+    };
+    let saved = crate::domain::giving::billing_profile::save_for_customer(
+        tx,
+        policy,
+        customer,
+        method,
+        fingerprint,
+        None,
+        at,
+    )
+    .await?;
+    Ok(match saved {
+        Some(Ok(_)) => "applied".to_owned(),
+        Some(Err(refused)) => format!("refused: {}", refused.kind().as_str()),
         None => "ignored: no supporter with that customer".to_owned(),
     })
-}
-
-/// Makes `payment_method` the default of the supporter whose billing profile has the
-/// processor customer `customer`, in the caller's transaction; the supporter's id, or `None`
-/// when no profile has that customer or the method id is not well formed. Used by the return
-/// from the processor's hosted setup page and by its webhooks alike.
-pub async fn save_payment_method(
-    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
-    customer: &str,
-    payment_method: &str,
-) -> Result<Option<i64>, sqlx::Error> {
-    let well_formed = |s: &str| {
-        !s.is_empty() && s.len() <= 255 && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
-    };
-    if !well_formed(customer) || !well_formed(payment_method) {
-        return Ok(None);
-    }
-    let user: Option<(i64,)> = sqlx::query_as(
-        "update billing_profiles set payment_method = $1 where processor_customer = $2 returning user_id",
-    )
-    .bind(payment_method)
-    .bind(customer)
-    .fetch_optional(&mut **tx)
-    .await?;
-    Ok(user.map(|(id,)| id))
 }
 
 async fn refunded(

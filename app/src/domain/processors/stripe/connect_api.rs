@@ -86,7 +86,7 @@ impl StripeProcessor {
         }
         let account = create
             .customize()
-            .request_strategy(Self::idempotent(&format!("chipin-account-{recipient_id}"))?)
+            .request_strategy(self.idempotent(&format!("chipin-account-{recipient_id}"))?)
             .send(&self.client)
             .await
             .map_err(call_error)?;
@@ -145,14 +145,14 @@ impl StripeProcessor {
             request.destination.as_str(),
         )
         .amount(request.amount.minor)
-        .transfer_group(request.transfer_group.as_str())
+        .transfer_group(self.namespaced(&request.transfer_group).as_str())
         .metadata(request.metadata.iter().cloned().collect::<HashMap<_, _>>());
         if let Some(source) = &request.source_transaction {
             create = create.source_transaction(source.as_str());
         }
         let answer = create
             .customize()
-            .request_strategy(Self::idempotent(&request.idempotency_key)?)
+            .request_strategy(self.idempotent(&request.idempotency_key)?)
             .send(&self.client)
             .await;
         match answer {
@@ -181,8 +181,9 @@ impl StripeProcessor {
         &self,
         request: &TransferRequest,
     ) -> Result<Option<String>, ProcessorError> {
+        let group = self.namespaced(&request.transfer_group);
         let list = ListTransfer::new()
-            .transfer_group(request.transfer_group.as_str())
+            .transfer_group(group.as_str())
             .destination(request.destination.as_str())
             .limit(10)
             .send(&self.client)
@@ -193,7 +194,7 @@ impl StripeProcessor {
             .data
             .into_iter()
             .find(|t| {
-                t.transfer_group.as_deref() == Some(request.transfer_group.as_str())
+                t.transfer_group.as_deref() == Some(group.as_str())
                     && t.amount == request.amount.minor
                     && t.currency == currency
                     && t.destination.as_ref().map(|d| d.id().as_str())

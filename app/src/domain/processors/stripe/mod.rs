@@ -52,6 +52,8 @@ pub struct StripeProcessor {
     api_base: String,
     /// The key Stripe.js runs with in the supporter's browser (public by design).
     publishable_key: Option<String>,
+    /// This installation's id, prefixed to every idempotency key and transfer group sent.
+    installation: String,
 }
 
 impl fmt::Debug for StripeProcessor {
@@ -79,6 +81,9 @@ pub enum SetupError {
 pub struct CompletedSetup {
     pub customer: String,
     pub payment_method: String,
+    /// Stripe's `card.fingerprint` of the saved card (one card saved twice has one), when
+    /// Stripe sent the payment method expanded.
+    pub fingerprint: Option<String>,
 }
 
 /// A PaymentIntent's client secret: it lets a browser confirm the payment, so it is shown to
@@ -132,6 +137,7 @@ impl StripeProcessor {
             client,
             api_base,
             publishable_key: None,
+            installation: String::new(),
         })
     }
 
@@ -142,14 +148,34 @@ impl StripeProcessor {
         self
     }
 
+    /// The same processor, namespacing what it sends by `installation` (see
+    /// [`crate::domain::Db::installation_id`]): every idempotency key and transfer group
+    /// becomes `<installation>-<key>`, so two installations sharing one Stripe account (or a
+    /// database created afresh) never replay each other's answers or find each other's
+    /// transfers.
+    pub fn with_installation(mut self, installation: &str) -> Self {
+        self.installation = installation.to_owned();
+        self
+    }
+
+    /// `name` in this installation's namespace.
+    pub(crate) fn namespaced(&self, name: &str) -> String {
+        if self.installation.is_empty() {
+            name.to_owned()
+        } else {
+            format!("{}-{name}", self.installation)
+        }
+    }
+
     /// The publishable key for Stripe.js, when one is configured.
     pub fn publishable_key(&self) -> Option<&str> {
         self.publishable_key.as_deref()
     }
 
-    /// The request strategy for one call: exactly one attempt, under Chipin's key.
-    fn idempotent(key: &str) -> Result<RequestStrategy, ProcessorError> {
-        IdempotencyKey::new(key)
+    /// The request strategy for one call: exactly one attempt, under Chipin's key in this
+    /// installation's namespace.
+    fn idempotent(&self, key: &str) -> Result<RequestStrategy, ProcessorError> {
+        IdempotencyKey::new(&self.namespaced(key))
             .map(RequestStrategy::Idempotent)
             .map_err(|e| ProcessorError::Invalid(format!("idempotency key: {e}")))
     }
@@ -170,9 +196,7 @@ impl StripeProcessor {
                 supporter_id.to_string(),
             )]))
             .customize()
-            .request_strategy(Self::idempotent(&format!(
-                "chipin-customer-{supporter_id}"
-            ))?)
+            .request_strategy(self.idempotent(&format!("chipin-customer-{supporter_id}"))?)
             .send(&self.client)
             .await
             .map_err(call_error)?;
@@ -218,7 +242,10 @@ impl StripeProcessor {
             return Err(SetupError::NotCompleted("That is not a Checkout session."));
         }
         let session = RetrieveCheckoutSession::new(session_id)
-            .expand(vec!["setup_intent".to_owned()])
+            .expand(vec![
+                "setup_intent".to_owned(),
+                "setup_intent.payment_method".to_owned(),
+            ])
             .send(&self.client)
             .await
             .map_err(call_error)?;
@@ -252,6 +279,12 @@ impl StripeProcessor {
                 "The card was not saved: the bank did not confirm it.",
             ));
         }
+        let fingerprint = match &intent.payment_method {
+            Some(Expandable::Object(method)) => {
+                method.card.as_ref().and_then(|c| c.fingerprint.clone())
+            }
+            _ => None,
+        };
         let payment_method =
             intent
                 .payment_method
@@ -262,6 +295,7 @@ impl StripeProcessor {
         Ok(CompletedSetup {
             customer: customer.to_owned(),
             payment_method,
+            fingerprint,
         })
     }
 
@@ -348,7 +382,7 @@ impl StripeProcessor {
         }
         let answer = create
             .customize()
-            .request_strategy(Self::idempotent(&request.idempotency_key)?)
+            .request_strategy(self.idempotent(&request.idempotency_key)?)
             .send(&self.client)
             .await;
         match answer {
@@ -553,7 +587,7 @@ impl PaymentProcessor for StripeProcessor {
                     request.idempotency_key.clone(),
                 )]))
                 .customize()
-                .request_strategy(Self::idempotent(&request.idempotency_key)?)
+                .request_strategy(self.idempotent(&request.idempotency_key)?)
                 .send(&self.client)
                 .await
                 .map_err(call_error)?;
