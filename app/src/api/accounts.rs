@@ -185,10 +185,15 @@ pub async fn change_password(
 /// Deletes the caller's account once they confirm with their password and the word
 /// "delete"; see [`crate::domain::privacy::erase`] for what goes and what stays.
 #[server(endpoint = "delete_account", client = CsrfClient)]
-pub async fn delete_account(password: String, confirm: String) -> Result<(), AppError> {
+pub async fn delete_account(
+    password: String,
+    confirm: String,
+    code: Option<String>,
+) -> Result<(), AppError> {
     use crate::domain::privacy::erase::{self, EraseError};
     let state = ssr::state()?;
-    let user = ssr::require_user()?;
+    let session = ssr::session().ok_or(AppError::Unauthenticated)?;
+    let user = session.user.clone();
     if !confirm.trim().eq_ignore_ascii_case("delete") {
         return Err(AppError::invalid(
             "confirm",
@@ -196,6 +201,15 @@ pub async fn delete_account(password: String, confirm: String) -> Result<(), App
         ));
     }
     accounts::confirm_password(&state, &user, &password, "password").await?;
+    // With two-factor sign-in on, a session not checked in the last ten minutes needs a code.
+    accounts::two_factor::step_up(
+        &state,
+        &user,
+        &session.token,
+        code.as_deref(),
+        ssr::client_addr().as_deref(),
+    )
+    .await?;
     match erase::erase(&state.db, user.user_id).await {
         Ok(erased) => {
             tracing::info!(

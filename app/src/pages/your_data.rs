@@ -1,6 +1,7 @@
 //! Your data: the download of everything Chipin holds about you, and deleting your account.
 
 use crate::api::accounts::DeleteAccount;
+use crate::api::two_factor::two_factor_status;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::layout::use_me;
 use crate::components::meta::PageMeta;
@@ -26,11 +27,13 @@ pub fn DeleteAccountPage() -> impl IntoView {
     let me = use_me();
     let action = ServerAction::<DeleteAccount>::new();
     let error = action_error(action.value());
+    let two_factor = Resource::new(|| (), |_| two_factor_status());
     view! {
         <PageMeta title="Delete your account" description="Delete your Chipin account."/>
         <section class="page narrow">
             <Suspense fallback=|| view! { <p>"Loading…"</p> }>
                 {move || Suspend::new(async move {
+                    let two_factor_on = two_factor.await.map(|t| t.enabled).unwrap_or(false);
                     match me.await {
                         Ok(Some(_)) => view! {
                             <h1>"Delete your account"</h1>
@@ -59,6 +62,16 @@ pub fn DeleteAccountPage() -> impl IntoView {
                                         aria-invalid=invalid(error, "confirm") aria-describedby="confirm-error"/>
                                     <FieldError error field="confirm"/>
                                 </div>
+                                {two_factor_on.then(|| view! {
+                                    <div class="field">
+                                        <label for="code">"Code from your authenticator app"</label>
+                                        <input id="code" name="code" type="text" autocomplete="one-time-code"
+                                            inputmode="numeric" maxlength="40"
+                                            aria-invalid=invalid(error, "code") aria-describedby="code-help code-error"/>
+                                        <p class="help" id="code-help">"Not needed if you entered one in the last ten minutes. A recovery code works too."</p>
+                                        <FieldError error field="code"/>
+                                    </div>
+                                })}
                                 <div class="hero-actions start">
                                     <button type="submit" class="button button-danger">"Delete my account"</button>
                                     <a class="button button-secondary" href="/account">"Keep my account"</a>

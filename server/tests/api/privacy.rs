@@ -431,3 +431,45 @@ async fn no_tip_slips_into_a_page_closed_by_a_deletion_at_the_same_moment() {
         assert_eq!(waiting, 0, "round {round}");
     }
 }
+
+#[tokio::test]
+async fn with_two_factor_on_deleting_asks_for_a_code_and_erases_the_secret() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    app.sign_up_and_log_in(FAN, "Fan Person").await;
+    let fan = user_id(&app, FAN).await;
+    let secret = app.turn_on_two_factor().await;
+    sqlx::query("update sessions set second_factor_at = second_factor_at - 601")
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let a = app
+        .call(
+            "delete_account",
+            &[("password", PASSWORD), ("confirm", "delete"), ("code", "")],
+        )
+        .await;
+    assert_eq!(a.error_field().as_deref(), Some("code"), "{a:?}");
+    assert_eq!(app.whoami().await.as_deref(), Some(FAN));
+    let code = app.fresh_code(FAN, &secret).await;
+    let a = app
+        .call(
+            "delete_account",
+            &[
+                ("password", PASSWORD),
+                ("confirm", "delete"),
+                ("code", &code),
+            ],
+        )
+        .await;
+    assert_eq!(a.location.as_deref(), Some("/account/deleted"), "{a:?}");
+    for table in ["two_factor", "recovery_codes", "sessions"] {
+        let (n,): (i64,) =
+            sqlx::query_as(&format!("select count(*) from {table} where user_id = $1"))
+                .bind(fan)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(n, 0, "{table}");
+    }
+}

@@ -1,6 +1,6 @@
 //! Deleting an account. Everything that names or reaches the person is erased in one
-//! transaction: email, name, password, sessions, links, saved payment method, tip messages,
-//! mail to them and their pages' texts and posts. What money did is history and stays, under
+//! transaction: email, name, password, two-factor secret and recovery codes, sessions, links,
+//! saved payment method, tip messages, mail to them and their pages' texts and posts. What money did is history and stays, under
 //! the same account row made anonymous: charges, donation items, allocations, refunds, payouts
 //! and the journal keep pointing at it, so `ledger check` and every donor's trail still add up.
 //!
@@ -233,6 +233,13 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
         .bind(user)
         .execute(&mut *tx)
         .await?;
+    // Two-factor sign-in: the secret, recovery codes and half-finished logins.
+    for table in ["two_factor", "recovery_codes", "login_challenges"] {
+        sqlx::query(&format!("delete from {table} where user_id = $1"))
+            .bind(user)
+            .execute(&mut *tx)
+            .await?;
+    }
     sqlx::query("delete from sessions where user_id = $1")
         .bind(user)
         .execute(&mut *tx)
