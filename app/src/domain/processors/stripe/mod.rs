@@ -175,7 +175,7 @@ impl StripeProcessor {
     /// The request strategy for one call: exactly one attempt, under Chipin's key in this
     /// installation's namespace.
     fn idempotent(&self, key: &str) -> Result<RequestStrategy, ProcessorError> {
-        IdempotencyKey::new(&self.namespaced(key))
+        IdempotencyKey::new(self.namespaced(key))
             .map(RequestStrategy::Idempotent)
             .map_err(|e| ProcessorError::Invalid(format!("idempotency key: {e}")))
     }
