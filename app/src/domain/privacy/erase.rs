@@ -208,7 +208,8 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "update billing_profiles set payment_method = null, processor_customer = null where user_id = $1",
+        "update billing_profiles set payment_method = null, processor_customer = null, \
+         payment_method_fingerprint = null where user_id = $1",
     )
     .bind(user)
     .execute(&mut *tx)
@@ -219,6 +220,9 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
     .bind(user)
     .execute(&mut *tx)
     .await?;
+
+    // Kept on purpose (fraud prevention): `card_saves` and `security_events`, which the
+    // card-testing limits count over their window, so deleting an account resets no limit.
 
     // What reaches or names them.
     sqlx::query("delete from email_outbox where lower(to_address) = lower($1)")
