@@ -92,6 +92,9 @@ pub struct PostView {
     pub body_html: Option<String>,
     /// For a restricted post: the names of the tiers it is for.
     pub for_tiers: Vec<String>,
+    /// The viewer's pledge would unlock this post, but no usable payment method backs it yet.
+    #[serde(default)]
+    pub needs_card: bool,
 }
 
 /// The message for an upload refused with `code` (see `domain::uploads::UploadError::code`).

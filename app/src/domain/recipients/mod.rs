@@ -8,6 +8,7 @@
 //!
 //! May import: platform, books.
 
+pub mod backing;
 pub mod budget_lines;
 pub mod explore;
 mod owned;
