@@ -685,6 +685,11 @@ async fn tier_only_posts_are_teasers_until_a_pledge_at_that_tier_or_higher_unloc
     ] {
         app.new_browser();
         app.sign_up_and_log_in(email, "Fan").await;
+        // Posts unlock only for a pledge a usable card backs (see `paid_posts`).
+        let a = app
+            .call("set_payment_method", &[("payment_method", "pm_card_visa")])
+            .await;
+        assert!(a.status < 400, "{a:?}");
         let a = app
             .call(
                 "create_pledge",
