@@ -67,9 +67,8 @@ pub fn spawn(
                 _ = tokio::time::sleep(billing_every) => {},
                 _ = billing_rx.changed() => break,
             }
+            // A run notes its own public changes (`billing::run`).
             let _ = bill_once(&billing_state, chrono::Utc::now().date_naive()).await;
-            // Settled charges change supporter counts and cause ledgers.
-            billing_state.public_cache.note_change();
         }
     });
     let mut house_rx = rx;

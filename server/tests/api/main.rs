@@ -14,6 +14,7 @@ mod explore;
 mod fake_stripe;
 mod gather_race;
 mod helpers;
+mod page_cache;
 mod paid_posts;
 mod population;
 mod processors;

@@ -18,7 +18,7 @@ fn ok(a: &Answer) {
 }
 
 /// "mara" (owned by a user made in the database) with a $5 Silver tier and one post for it.
-async fn mara(app: &TestApp) -> (i64, i64) {
+pub async fn mara(app: &TestApp) -> (i64, i64) {
     let db = &app.state.db;
     let owner = user(db, "Mara").await;
     let (page,): (i64,) = sqlx::query_as(
@@ -59,7 +59,7 @@ async fn mara(app: &TestApp) -> (i64, i64) {
 }
 
 /// Signs a new fan up in a fresh browser and pledges at Silver; returns the pledge id.
-async fn fan_pledges(app: &mut TestApp, email: &str, silver: i64) -> i64 {
+pub async fn fan_pledges(app: &mut TestApp, email: &str, silver: i64) -> i64 {
     app.new_browser();
     app.sign_up_and_log_in(email, "Fan").await;
     ok(&app.call("set_billing_day", &[("billing_day", "1")]).await);
@@ -83,7 +83,7 @@ async fn fan_pledges(app: &mut TestApp, email: &str, silver: i64) -> i64 {
     id
 }
 
-async fn save_card(app: &TestApp, method: &str) {
+pub async fn save_card(app: &TestApp, method: &str) {
     ok(&app
         .call("set_payment_method", &[("payment_method", method)])
         .await);

@@ -250,6 +250,10 @@ pub async fn settle_charge(
     let mut tx = db.begin_write().await?;
     let settled = settle_one(&mut tx, db.backend(), config, charge_id, outcome, from, at).await?;
     tx.commit().await?;
+    if settled != Settled::Unchanged {
+        // Paid items and cards found unusable change public totals and tip messages.
+        db.note_public_change();
+    }
     Ok(settled)
 }
 

@@ -143,6 +143,7 @@ pub async fn finish_checkout(
     };
     let setup = stripe.completed_setup(session_id, &customer).await?;
     store_for_customer(state.db.pool(), &setup.customer, &setup.payment_method).await?;
+    super::pledges::note_if_pledging(&state.db, supporter).await?;
     Ok(())
 }
 

@@ -212,7 +212,31 @@ pub async fn create_pledge(
         Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
+    note_if_counted(db, supporter).await?;
     Ok(id)
+}
+
+/// A change to how `supporter` pays changes public pages only if they have an open pledge.
+pub async fn note_if_pledging(db: &Db, supporter: i64) -> Result<(), sqlx::Error> {
+    let (open,): (i64,) = sqlx::query_as(
+        "select cast(count(*) as bigint) from pledges where supporter_id = $1 and status in ('active', 'past_due')",
+    )
+    .bind(supporter)
+    .fetch_one(db.pool())
+    .await?;
+    if open > 0 {
+        db.note_public_change();
+    }
+    Ok(())
+}
+
+/// Public pages change with a supporter's pledges only when a usable card backs them (see
+/// `recipients::backing`): a card-less pledge leaves the pages kept in memory alone.
+async fn note_if_counted(db: &Db, supporter: i64) -> Result<(), sqlx::Error> {
+    if crate::domain::recipients::backing::can_pay(db, supporter).await? {
+        db.note_public_change();
+    }
+    Ok(())
 }
 
 /// The pledge `pledge_id` if it belongs to `supporter`: (status, currency, tier price).
@@ -272,6 +296,7 @@ pub async fn change_amount(
     // Lowered below what unlocked posts: the first period is owed at the amount that did.
     owe_first_period(&mut tx, pledge_id, at, true).await?;
     tx.commit().await?;
+    note_if_counted(&state.db, supporter).await?;
     Ok(())
 }
 
@@ -346,6 +371,7 @@ async fn set_status(
         owe_first_period(&mut tx, pledge_id, at, false).await?;
     }
     tx.commit().await?;
+    note_if_counted(&state.db, supporter).await?;
     Ok(())
 }
 
@@ -514,5 +540,7 @@ pub async fn set_payment_method(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    // Whether the supporter's open pledges count may have changed.
+    note_if_pledging(&state.db, supporter).await?;
     Ok(())
 }

@@ -39,6 +39,9 @@ impl Backend {
 pub struct Db {
     pool: AnyPool,
     backend: Backend,
+    /// Writes that changed what the public sees, shared by every clone (see
+    /// [`Db::note_public_change`]).
+    public_changes: std::sync::Arc<super::cache::Changes>,
 }
 
 /// Why the database could not be opened or migrated.
@@ -91,7 +94,11 @@ impl Db {
             .connect_with(options)
             .await
             .map_err(DbError::Connect)?;
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            public_changes: std::sync::Arc::default(),
+        })
     }
 
     /// Applies every migration not yet applied.
@@ -116,6 +123,19 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("begin immediate").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// A committed write changed data the public sees (a page, its tiers or posts, a pledge
+    /// that counts, a paid donation, an expense): public pages kept in memory are worked out
+    /// afresh. Writes nobody else sees (drafts, settings, unbacked pledges, sessions) do not
+    /// call this, so they leave the kept pages alone.
+    pub fn note_public_change(&self) {
+        self.public_changes.note();
+    }
+
+    /// How many public changes were noted so far; see [`Db::note_public_change`].
+    pub fn public_generation(&self) -> u64 {
+        self.public_changes.current()
     }
 
     /// Which engine this is.

@@ -132,6 +132,7 @@ pub async fn create_post(
     .await?;
     save_post_tiers(&mut tx, id, &tiers).await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(id)
 }
 
@@ -157,6 +158,7 @@ pub async fn update_post(
     .await?;
     save_post_tiers(&mut tx, post, &tiers).await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(recipient)
 }
 
@@ -170,6 +172,7 @@ pub async fn delete_post(db: &Db, owner: i64, post: i64) -> Result<i64, Recipien
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(recipient)
 }
 
