@@ -227,6 +227,10 @@ impl Config {
         settings.page_cache_secs = parse_num(&get, "PAGE_CACHE_SECS", 5u64, 0, 3_600)?;
         settings.mail_requests_per_client_hour =
             parse_num(&get, "MAIL_REQUESTS_PER_CLIENT_HOUR", 20i64, 1, 100_000)?;
+        settings.receipt_quota_bytes =
+            parse_num(&get, "RECEIPT_QUOTA_MB", 100i64, 1, 1_000_000)? * 1024 * 1024;
+        settings.receipt_unattached_hours =
+            parse_num(&get, "RECEIPT_UNATTACHED_HOURS", 24i64, 1, 24 * 365)?;
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

@@ -82,6 +82,19 @@ pub fn spawn(
             if let Err(e) = throttle::purge_old(&state.db).await {
                 tracing::error!(error = %e, "login-failure purge failed");
             }
+            let cutoff = app::domain::platform::clock::now()
+                - state.settings.receipt_unattached_hours * 3600;
+            match app::domain::payouts::receipt_uploads::sweep(
+                &state.db,
+                &state.settings.uploads_dir,
+                cutoff,
+            )
+            .await
+            {
+                Ok(n) if n > 0 => tracing::info!(count = n, "unattached receipt uploads removed"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "receipt upload sweep failed"),
+            }
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(3600)) => {},
                 _ = house_rx.changed() => break,

@@ -26,11 +26,16 @@ pub struct Settings {
     /// How long an explore list may be served from memory, in seconds (0: never).
     pub explore_cache_secs: u64,
     /// How long a public creator or cause page may be served from memory, in seconds (0:
-    /// never); any write through the site drops it sooner.
+    /// never); a write that changes public data drops it sooner.
     pub page_cache_secs: u64,
     /// Requests that email a typed address (sign-up, password reset) one client address may
     /// make in an hour.
     pub mail_requests_per_client_hour: i64,
+    /// Receipt files one cause page may keep uploaded, in bytes (`RECEIPT_QUOTA_MB`).
+    pub receipt_quota_bytes: i64,
+    /// Hours after which a receipt upload never attached to an expense is removed
+    /// (`RECEIPT_UNATTACHED_HOURS`).
+    pub receipt_unattached_hours: i64,
 }
 
 impl Settings {
@@ -53,6 +58,8 @@ impl Settings {
             explore_cache_secs: 5,
             page_cache_secs: 5,
             mail_requests_per_client_hour: 20,
+            receipt_quota_bytes: 100 * 1024 * 1024,
+            receipt_unattached_hours: 24,
         }
     }
 
