@@ -105,7 +105,9 @@ pub fn upload_refusal(code: &str) -> Option<&'static str> {
         "type" => "That file is not a PNG, JPEG, WebP or GIF image.",
         "receipt_size" => "The receipt is larger than 5 MiB. Choose a smaller file.",
         "receipt_type" => "That file is not a PDF, PNG, JPEG or WebP file.",
-        "receipt_quota" => "This page's receipts have used their storage allowance. Attach or remove earlier uploads first; unattached ones are removed after a day.",
+        "receipt_quota" => {
+            "This page's receipts have used their storage allowance. Attach or remove earlier uploads first; unattached ones are removed after a day."
+        }
         _ => return None,
     })
 }

@@ -141,7 +141,11 @@ async fn thirty_pages(app: &TestApp) {
     // found unusable.
     for (name, method, unusable) in [
         ("NoCard", None, None),
-        ("DeadCard", Some("pm_card_chargeDeclinedExpiredCard"), Some("pm_card_chargeDeclinedExpiredCard")),
+        (
+            "DeadCard",
+            Some("pm_card_chargeDeclinedExpiredCard"),
+            Some("pm_card_chargeDeclinedExpiredCard"),
+        ),
     ] {
         let fan = user(db, name).await;
         sqlx::query(
@@ -215,7 +219,10 @@ async fn the_explore_list_sorts_by_supporters_and_pages_by_twenty_four() {
     let paused = first.cards.iter().find(|c| c.name == "Maker 19").unwrap();
     assert_eq!(paused.supporters, 0, "paused pledges do not count");
     let unbacked = first.cards.iter().find(|c| c.name == "Maker 17").unwrap();
-    assert_eq!(unbacked.supporters, 0, "pledges without a usable card do not count");
+    assert_eq!(
+        unbacked.supporters, 0,
+        "pledges without a usable card do not count"
+    );
     let featured: Vec<&str> = first.featured.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         featured,
@@ -238,8 +245,19 @@ async fn the_explore_list_sorts_by_supporters_and_pages_by_twenty_four() {
     let newest = explore(&app, &[("sort", "newest")]).await;
     assert_eq!(newest.filter.sort, ExploreSort::Newest);
     assert_eq!(names(&newest)[..3], ["Maker 00", "Maker 01", "Maker 02"]);
-    let counts = |name: &str| newest.cards.iter().find(|c| c.name == name).unwrap().supporters;
-    assert_eq!((counts("Maker 05"), counts("Maker 17")), (3, 0), "the same rule when newest first");
+    let counts = |name: &str| {
+        newest
+            .cards
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .supporters
+    };
+    assert_eq!(
+        (counts("Maker 05"), counts("Maker 17")),
+        (3, 0),
+        "the same rule when newest first"
+    );
 }
 
 #[tokio::test]

@@ -32,7 +32,15 @@ async fn private_writes_keep_the_kept_public_page_and_public_writes_refresh_it()
     // Signing up and in, a billing day, a pledge without a card and an unpaid tip: private.
     fan_pledges(&mut app, "fan@example.org", silver).await;
     let a = app
-        .call("create_tip", &[("slug", "mara"), ("amount", "3"), ("message", "Hi"), ("visibility", "public")])
+        .call(
+            "create_tip",
+            &[
+                ("slug", "mara"),
+                ("amount", "3"),
+                ("message", "Hi"),
+                ("visibility", "public"),
+            ],
+        )
         .await;
     assert!(a.status < 400, "{a:?}");
     let kept = page(&app).await;
@@ -60,7 +68,12 @@ async fn private_writes_keep_the_kept_public_page_and_public_writes_refresh_it()
         &app.state.db,
         owner.0,
         page_id,
-        PostForm { title: "News", body: "Hello", audience: "public", tier_ids: &[] },
+        PostForm {
+            title: "News",
+            body: "Hello",
+            audience: "public",
+            tier_ids: &[],
+        },
     )
     .await
     .unwrap();

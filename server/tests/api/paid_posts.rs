@@ -112,11 +112,13 @@ async fn public_counts(app: &TestApp) -> (i64, i64, i64) {
 }
 
 async fn pledge_items(app: &TestApp, pledge: i64) -> Vec<(i64, String)> {
-    sqlx::query_as("select gross_minor, status from donation_items where pledge_id = $1 order by id")
-        .bind(pledge)
-        .fetch_all(app.state.db.pool())
-        .await
-        .unwrap()
+    sqlx::query_as(
+        "select gross_minor, status from donation_items where pledge_id = $1 order by id",
+    )
+    .bind(pledge)
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
 }
 
 fn today() -> chrono::NaiveDate {
@@ -149,13 +151,27 @@ async fn a_pledge_without_a_card_reads_no_paid_post_and_counts_nowhere_until_a_c
     let html = page_html(&app).await;
     assert!(!html.contains(SECRET));
     assert!(html.contains("Your pledge unlocks this post once a payment method is saved."));
-    assert_eq!(public_counts(&app).await, (0, 0, 0), "an unbacked pledge counts for nobody");
-    let p = public_page::load(&app.state.db, "mara").await.unwrap().unwrap();
+    assert_eq!(
+        public_counts(&app).await,
+        (0, 0, 0),
+        "an unbacked pledge counts for nobody"
+    );
+    let p = public_page::load(&app.state.db, "mara")
+        .await
+        .unwrap()
+        .unwrap();
     assert!(p.recent_supporters.is_empty());
-    assert!(p.recent_tips.is_empty(), "an unpaid tip's message is not shown");
+    assert!(
+        p.recent_tips.is_empty(),
+        "an unpaid tip's message is not shown"
+    );
     assert!(!html.contains("Lovely herons"));
     assert_eq!(
-        scalar(&app.state.db, &format!("select count(*) from pledges where id = {pledge} and unlocked_at is null")).await,
+        scalar(
+            &app.state.db,
+            &format!("select count(*) from pledges where id = {pledge} and unlocked_at is null")
+        )
+        .await,
         1,
         "nothing was unlocked"
     );
@@ -171,14 +187,26 @@ async fn a_pledge_without_a_card_reads_no_paid_post_and_counts_nowhere_until_a_c
             .fetch_one(app.state.db.pool())
             .await
             .unwrap();
-    assert_eq!(unlocked_minor, Some(500), "the unlock is recorded with its amount");
+    assert_eq!(
+        unlocked_minor,
+        Some(500),
+        "the unlock is recorded with its amount"
+    );
     assert!(
-        public_page::load(&app.state.db, "mara").await.unwrap().unwrap().recent_tips.is_empty(),
+        public_page::load(&app.state.db, "mara")
+            .await
+            .unwrap()
+            .unwrap()
+            .recent_tips
+            .is_empty(),
         "a backed but unpaid tip is still not shown"
     );
 
     run_billing(&app, today()).await;
-    let p = public_page::load(&app.state.db, "mara").await.unwrap().unwrap();
+    let p = public_page::load(&app.state.db, "mara")
+        .await
+        .unwrap()
+        .unwrap();
     let tips: Vec<&str> = p.recent_tips.iter().map(|t| t.message.as_str()).collect();
     assert_eq!(tips, ["Lovely herons"], "shown once paid");
     app.new_browser();
@@ -197,7 +225,9 @@ async fn cancelling_after_reading_a_paid_post_still_pays_the_first_month_exactly
     // A fan who never opens a supporter-only post owes nothing after cancelling.
     let browser_only = fan_pledges(&mut app, "window@example.org", silver).await;
     save_card(&app, "pm_card_visa").await;
-    ok(&app.call("cancel_pledge", &[("pledge_id", &browser_only.to_string())]).await);
+    ok(&app
+        .call("cancel_pledge", &[("pledge_id", &browser_only.to_string())])
+        .await);
     assert!(pledge_items(&app, browser_only).await.is_empty());
 
     let pledge = fan_pledges(&mut app, "reader@example.org", silver).await;
@@ -208,28 +238,45 @@ async fn cancelling_after_reading_a_paid_post_still_pays_the_first_month_exactly
         billing.contains("its first month ($5.00) is charged on your billing day even if you pause, lower or cancel it now"),
         "the page says so before cancelling"
     );
-    ok(&app.call("pause_pledge", &[("pledge_id", &pledge.to_string())]).await);
-    ok(&app.call("cancel_pledge", &[("pledge_id", &pledge.to_string())]).await);
+    ok(&app
+        .call("pause_pledge", &[("pledge_id", &pledge.to_string())])
+        .await);
+    ok(&app
+        .call("cancel_pledge", &[("pledge_id", &pledge.to_string())])
+        .await);
     assert_eq!(
         pledge_items(&app, pledge).await,
         [(500, "pending".to_owned())],
         "pausing then cancelling books the first month once"
     );
-    assert!(the_post(&app).await.body_html.is_none(), "cancelled: locked again");
+    assert!(
+        the_post(&app).await.body_html.is_none(),
+        "cancelled: locked again"
+    );
     assert_eq!(public_counts(&app).await, (0, 0, 0));
 
     let reader = user_id(&app, "reader@example.org").await;
     let window = user_id(&app, "window@example.org").await;
     let charged = |who: i64| {
-        format!("select coalesce(sum(amount_minor), 0) from charges where supporter_id = {who} and status = 'succeeded'")
+        format!(
+            "select coalesce(sum(amount_minor), 0) from charges where supporter_id = {who} and status = 'succeeded'"
+        )
     };
     run_billing(&app, today()).await;
     run_billing(&app, today()).await;
     let next_month = today().checked_add_months(Months::new(1)).unwrap();
     run_billing(&app, next_month).await;
-    assert_eq!(scalar(&app.state.db, &charged(reader)).await, 500, "charged once, for one month");
     assert_eq!(
-        scalar(&app.state.db, &format!("select count(*) from charges where supporter_id = {reader}")).await,
+        scalar(&app.state.db, &charged(reader)).await,
+        500,
+        "charged once, for one month"
+    );
+    assert_eq!(
+        scalar(
+            &app.state.db,
+            &format!("select count(*) from charges where supporter_id = {reader}")
+        )
+        .await,
         1
     );
     assert_eq!(pledge_items(&app, pledge).await, [(500, "paid".to_owned())]);
@@ -251,10 +298,19 @@ async fn lowering_a_pledge_after_reading_still_owes_the_first_month_at_the_amoun
         .await
         .unwrap();
     ok(&app
-        .call("change_pledge_amount", &[("pledge_id", &pledge.to_string()), ("amount", "1")])
+        .call(
+            "change_pledge_amount",
+            &[("pledge_id", &pledge.to_string()), ("amount", "1")],
+        )
         .await);
-    assert_eq!(pledge_items(&app, pledge).await, [(500, "pending".to_owned())]);
-    assert!(the_post(&app).await.body_html.is_none(), "$1 unlocks nothing");
+    assert_eq!(
+        pledge_items(&app, pledge).await,
+        [(500, "pending".to_owned())]
+    );
+    assert!(
+        the_post(&app).await.body_html.is_none(),
+        "$1 unlocks nothing"
+    );
     run_billing(&app, today()).await;
     let fan = user_id(&app, "fan@example.org").await;
     assert_eq!(
@@ -275,23 +331,31 @@ async fn a_card_found_unusable_locks_paid_posts_and_stops_counting_until_another
     let (_, silver) = mara(&app).await;
     let pledge = fan_pledges(&mut app, "fan@example.org", silver).await;
     save_card(&app, "pm_card_chargeDeclinedExpiredCard").await;
-    assert!(the_post(&app).await.body_html.is_some(), "not known to be unusable yet");
+    assert!(
+        the_post(&app).await.body_html.is_some(),
+        "not known to be unusable yet"
+    );
     assert_eq!(public_counts(&app).await, (1, 500, 1));
 
     run_billing(&app, today()).await;
-    let (status, decline): (String, Option<String>) = sqlx::query_as(
-        "select status, decline_code from charges order by id desc limit 1",
-    )
-    .fetch_one(app.state.db.pool())
-    .await
-    .unwrap();
-    assert_eq!((status.as_str(), decline.as_deref()), ("failed", Some("expired_card")));
+    let (status, decline): (String, Option<String>) =
+        sqlx::query_as("select status, decline_code from charges order by id desc limit 1")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    assert_eq!(
+        (status.as_str(), decline.as_deref()),
+        ("failed", Some("expired_card"))
+    );
     let post = the_post(&app).await;
     assert!(post.body_html.is_none(), "an expired card unlocks nothing");
     assert!(post.needs_card);
     assert_eq!(public_counts(&app).await, (0, 0, 0), "nor counts");
     save_card(&app, "pm_card_chargeDeclinedExpiredCard").await;
-    assert!(the_post(&app).await.body_html.is_none(), "saving the same dead card again changes nothing");
+    assert!(
+        the_post(&app).await.body_html.is_none(),
+        "saving the same dead card again changes nothing"
+    );
 
     save_card(&app, "pm_card_visa").await;
     assert!(the_post(&app).await.body_html.is_some());

@@ -632,10 +632,11 @@ async fn a_public_page_kept_in_memory_outlives_private_writes_and_is_dropped_by_
         .fetch_one(app.state.db.pool())
         .await
         .unwrap();
-    let (owner,): (i64,) = sqlx::query_as("select owner_user_id from recipients where slug = 'mara'")
-        .fetch_one(app.state.db.pool())
-        .await
-        .unwrap();
+    let (owner,): (i64,) =
+        sqlx::query_as("select owner_user_id from recipients where slug = 'mara'")
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
     app::domain::recipients::tiers::update_tier(
         &app.state.db,
         owner,

@@ -295,7 +295,11 @@ pub async fn record_checked(
     .fetch_one(&mut *tx)
     .await?;
     shares::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
-    if let Some(name) = expense.receipt_url.as_deref().and_then(|u| u.strip_prefix("/media/")) {
+    if let Some(name) = expense
+        .receipt_url
+        .as_deref()
+        .and_then(|u| u.strip_prefix("/media/"))
+    {
         // The uploaded receipt is attached now: the sweep of unattached uploads keeps it.
         sqlx::query(
             "update receipt_uploads set attached_at = $1 \

@@ -89,7 +89,9 @@ pub enum UploadError {
     ReceiptTooLarge,
     #[error("That file is not a PDF, PNG, JPEG or WebP file.")]
     NotAReceipt,
-    #[error("This page's receipts have used their storage allowance. Attach or remove earlier uploads first; unattached ones are removed after a day.")]
+    #[error(
+        "This page's receipts have used their storage allowance. Attach or remove earlier uploads first; unattached ones are removed after a day."
+    )]
     ReceiptQuota,
     #[error("could not store the upload")]
     Io(#[from] std::io::Error),

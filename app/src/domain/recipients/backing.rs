@@ -36,7 +36,13 @@ pub fn item_paid(alias: &str) -> String {
 
 /// Whether `supporter` has a saved, usable payment method.
 pub async fn can_pay(db: &crate::domain::Db, supporter: i64) -> Result<bool, sqlx::Error> {
-    let sql = format!("select cast(count(*) as bigint) from users u where u.id = $1 and {}", supporter_can_pay("u.id"));
-    let (n,): (i64,) = sqlx::query_as(&sql).bind(supporter).fetch_one(db.pool()).await?;
+    let sql = format!(
+        "select cast(count(*) as bigint) from users u where u.id = $1 and {}",
+        supporter_can_pay("u.id")
+    );
+    let (n,): (i64,) = sqlx::query_as(&sql)
+        .bind(supporter)
+        .fetch_one(db.pool())
+        .await?;
     Ok(n > 0)
 }
