@@ -259,7 +259,7 @@ async fn cancelling_after_reading_a_paid_post_still_pays_the_first_month_exactly
     let window = user_id(&app, "window@example.org").await;
     let charged = |who: i64| {
         format!(
-            "select coalesce(sum(amount_minor), 0) from charges where supporter_id = {who} and status = 'succeeded'"
+            "select cast(coalesce(sum(amount_minor), 0) as bigint) from charges where supporter_id = {who} and status = 'succeeded'"
         )
     };
     run_billing(&app, today()).await;
@@ -316,7 +316,7 @@ async fn lowering_a_pledge_after_reading_still_owes_the_first_month_at_the_amoun
     assert_eq!(
         scalar(
             &app.state.db,
-            &format!("select coalesce(sum(amount_minor), 0) from charges where supporter_id = {fan} and status = 'succeeded'")
+            &format!("select cast(coalesce(sum(amount_minor), 0) as bigint) from charges where supporter_id = {fan} and status = 'succeeded'")
         )
         .await,
         500,
