@@ -408,6 +408,10 @@ pub struct PledgeRow {
     pub status: PledgeStatus,
     pub visibility: VisibilityChoice,
     pub since_label: String,
+    /// The first month this pledge still owes if it is paused, lowered or cancelled now: it
+    /// has unlocked supporter-only posts and no month of it was charged yet.
+    #[serde(default)]
+    pub first_period_owed_minor: Option<i64>,
 }
 
 /// How a charge (or a cycle's decision) ended.

@@ -276,6 +276,10 @@ impl Config {
             }
             settings.operator_email = Some(to.trim().to_owned());
         }
+        settings.receipt_quota_bytes =
+            parse_num(&get, "RECEIPT_QUOTA_MB", 100i64, 1, 1_000_000)? * 1024 * 1024;
+        settings.receipt_unattached_hours =
+            parse_num(&get, "RECEIPT_UNATTACHED_HOURS", 24i64, 1, 24 * 365)?;
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

@@ -208,7 +208,6 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let health_state = state.clone();
     pages
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::public_changes))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(

@@ -9,6 +9,7 @@
 
 use app::domain::AppState;
 use app::domain::payouts::expenses::{self, ExpenseError};
+use app::domain::payouts::receipt_uploads::{self, ReserveError};
 use app::domain::platform::uploads::{
     self, ImageKind, MAX_IMAGE_BYTES, MAX_RECEIPT_BYTES, UploadError,
 };
@@ -177,13 +178,36 @@ pub async fn upload_receipt(
         Ok(b) => b,
         Err(e) => return receipt_back(cause, &format!("receipt_error={}", e.code())),
     };
+    let refused = |e: UploadError| receipt_back(cause, &format!("receipt_error={}", e.code()));
+    let name = match uploads::receipt_name(&bytes) {
+        Ok(name) => name,
+        Err(e) => return refused(e),
+    };
+    // Room is reserved against the page's quota before anything is written.
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let quota = state.settings.receipt_quota_bytes;
+    let reserved = match receipt_uploads::reserve(&state.db, cause, &name, size, quota).await {
+        Ok(id) => id,
+        Err(ReserveError::OverQuota) => return refused(UploadError::ReceiptQuota),
+        Err(ReserveError::Db(e)) => {
+            tracing::error!(error = %e, "receipt upload: could not reserve room");
+            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+        }
+    };
     match uploads::store_receipt(&state.settings.uploads_dir, &bytes).await {
         Ok(name) => receipt_back(cause, &format!("receipt={name}")),
-        Err(UploadError::Io(e)) => {
-            tracing::error!(error = %e, "receipt upload: could not store the file");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+        Err(e) => {
+            if let Err(e) = receipt_uploads::release(&state.db, reserved).await {
+                tracing::error!(error = %e, "receipt upload: could not release the reservation");
+            }
+            match e {
+                UploadError::Io(e) => {
+                    tracing::error!(error = %e, "receipt upload: could not store the file");
+                    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+                }
+                e => refused(e),
+            }
         }
-        Err(e) => receipt_back(cause, &format!("receipt_error={}", e.code())),
     }
 }
 

@@ -266,14 +266,3 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
     };
     Response::from_parts(parts, Body::from(bytes))
 }
-
-/// Once a request that may have written anything is answered, public pages kept in memory
-/// are worked out afresh: a new pledge, tip, post or expense shows on the next view.
-pub async fn public_changes(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    let res = next.run(req).await;
-    if writes {
-        state.public_cache.note_change();
-    }
-    res
-}

@@ -67,9 +67,8 @@ pub fn spawn(
                 _ = tokio::time::sleep(billing_every) => {},
                 _ = billing_rx.changed() => break,
             }
+            // A run notes its own public changes (`billing::run`).
             let _ = bill_once(&billing_state, chrono::Utc::now().date_naive()).await;
-            // Settled charges change supporter counts and cause ledgers.
-            billing_state.public_cache.note_change();
         }
     });
     let mut house_rx = rx;
@@ -82,6 +81,19 @@ pub fn spawn(
             }
             if let Err(e) = throttle::purge_old(&state.db).await {
                 tracing::error!(error = %e, "login-failure purge failed");
+            }
+            let cutoff = app::domain::platform::clock::now()
+                - state.settings.receipt_unattached_hours * 3600;
+            match app::domain::payouts::receipt_uploads::sweep(
+                &state.db,
+                &state.settings.uploads_dir,
+                cutoff,
+            )
+            .await
+            {
+                Ok(n) if n > 0 => tracing::info!(count = n, "unattached receipt uploads removed"),
+                Ok(_) => {}
+                Err(e) => tracing::error!(error = %e, "receipt upload sweep failed"),
             }
             tokio::select! {
                 _ = tokio::time::sleep(Duration::from_secs(3600)) => {},

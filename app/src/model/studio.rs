@@ -92,6 +92,9 @@ pub struct PostView {
     pub body_html: Option<String>,
     /// For a restricted post: the names of the tiers it is for.
     pub for_tiers: Vec<String>,
+    /// The viewer's pledge would unlock this post, but no usable payment method backs it yet.
+    #[serde(default)]
+    pub needs_card: bool,
 }
 
 /// The message for an upload refused with `code` (see `domain::uploads::UploadError::code`).
@@ -102,6 +105,9 @@ pub fn upload_refusal(code: &str) -> Option<&'static str> {
         "type" => "That file is not a PNG, JPEG, WebP or GIF image.",
         "receipt_size" => "The receipt is larger than 5 MiB. Choose a smaller file.",
         "receipt_type" => "That file is not a PDF, PNG, JPEG or WebP file.",
+        "receipt_quota" => {
+            "This page's receipts have used their storage allowance. Attach or remove earlier uploads first; unattached ones are removed after a day."
+        }
         _ => return None,
     })
 }

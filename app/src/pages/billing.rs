@@ -335,6 +335,14 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
                                     aria-label=format!("{label} pledge to {name}")>{label}</button>
                             </form>
                         })}
+                        {p.first_period_owed_minor.map(|owed| view! {
+                            <p class="pledge-owed muted">
+                                {format!(
+                                    "You have read supporter-only posts with this pledge, so its first month ({}) is charged on your billing day even if you pause, lower or cancel it now.",
+                                    format_money(owed, &p.currency)
+                                )}
+                            </p>
+                        })}
                         <form method="post" action="/api/cancel_pledge" class="inline-form">
                             <CsrfField/>
                             <input type="hidden" name="pledge_id" value=id.clone()/>

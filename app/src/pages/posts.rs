@@ -32,6 +32,7 @@ fn PostList(list: Vec<PostView>) -> impl IntoView {
                     let audience = (!p.for_tiers.is_empty())
                         .then(|| format!("For supporters of {}", p.for_tiers.join(" or ")));
                     let locked = p.body_html.is_none();
+                    let needs_card = p.needs_card;
                     view! {
                         <li>
                             <article class="post" class:post-locked=locked aria-labelledby=format!("post-{}-title", p.id)>
@@ -42,6 +43,13 @@ fn PostList(list: Vec<PostView>) -> impl IntoView {
                                 </p>
                                 {match p.body_html {
                                     Some(html) => view! { <div class="bio post-body" inner_html=html></div> }.into_any(),
+                                    None if needs_card => view! {
+                                        <p class="post-teaser post-needs-card">
+                                            "Your pledge unlocks this post once a payment method is saved. "
+                                            <a href="/account/billing#payment-method">"Save a card"</a>
+                                            " — once you have read a supporter-only post, your first month is owed even if you cancel."
+                                        </p>
+                                    }.into_any(),
                                     None => view! {
                                         <p class="post-teaser">
                                             {audience.unwrap_or_default()}

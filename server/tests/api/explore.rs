@@ -58,7 +58,8 @@ async fn page_of(
     id
 }
 
-/// A pledge straight in the database, with the given status and visibility.
+/// A pledge straight in the database, with the given status and visibility, by a supporter
+/// with a saved card (billed on the 28th), so it counts publicly while it is open.
 async fn raw_pledge(
     db: &Db,
     supporter: i64,
@@ -68,6 +69,15 @@ async fn raw_pledge(
     status: &str,
     visibility: &str,
 ) {
+    sqlx::query(
+        "insert into billing_profiles (user_id, billing_day, payment_method, created_at) \
+         values ($1, 28, 'pm_card_visa', $2) on conflict (user_id) do nothing",
+    )
+    .bind(supporter)
+    .bind(now())
+    .execute(db.pool())
+    .await
+    .unwrap();
     sqlx::query(
         "insert into pledges (supporter_id, recipient_id, tier_id, amount_minor, currency, visibility, status, created_at, updated_at) \
          values ($1, $2, $3, $4, 'USD', $5, $6, $7, $7)",
@@ -86,7 +96,8 @@ async fn raw_pledge(
 
 /// 30 pages: creators "Maker 00"…"Maker 19" (Art, odd ones Music) and causes "Cause 00"…
 /// "Cause 09" (Community), the newest first by number. Maker 05 has 3 supporters, Cause 02
-/// has 2, Maker 11 has 1; paused and cancelled pledges count for nobody.
+/// has 2, Maker 11 has 1; paused and cancelled pledges, and the two active pledges to Maker 17
+/// that no usable card backs, count for nobody.
 async fn thirty_pages(app: &TestApp) {
     let db = &app.state.db;
     let mut ids = std::collections::HashMap::new();
@@ -126,6 +137,39 @@ async fn thirty_pages(app: &TestApp) {
         }
     }
     raw_pledge(db, fans[3], ids["maker-19"], None, 500, "paused", "public").await;
+    // Pledges no usable card backs count for nobody: one without a card, one whose card was
+    // found unusable.
+    for (name, method, unusable) in [
+        ("NoCard", None, None),
+        (
+            "DeadCard",
+            Some("pm_card_chargeDeclinedExpiredCard"),
+            Some("pm_card_chargeDeclinedExpiredCard"),
+        ),
+    ] {
+        let fan = user(db, name).await;
+        sqlx::query(
+            "insert into billing_profiles (user_id, billing_day, payment_method, unusable_payment_method, created_at) \
+             values ($1, 28, $2, $3, $4)",
+        )
+        .bind(fan)
+        .bind(method)
+        .bind(unusable)
+        .bind(now())
+        .execute(db.pool())
+        .await
+        .unwrap();
+        sqlx::query(
+            "insert into pledges (supporter_id, recipient_id, amount_minor, currency, visibility, status, created_at, updated_at) \
+             values ($1, $2, 500, 'USD', 'public', 'active', $3, $3)",
+        )
+        .bind(fan)
+        .bind(ids["maker-17"])
+        .bind(now())
+        .execute(db.pool())
+        .await
+        .unwrap();
+    }
     raw_pledge(
         db,
         fans[3],
@@ -174,6 +218,11 @@ async fn the_explore_list_sorts_by_supporters_and_pages_by_twenty_four() {
     );
     let paused = first.cards.iter().find(|c| c.name == "Maker 19").unwrap();
     assert_eq!(paused.supporters, 0, "paused pledges do not count");
+    let unbacked = first.cards.iter().find(|c| c.name == "Maker 17").unwrap();
+    assert_eq!(
+        unbacked.supporters, 0,
+        "pledges without a usable card do not count"
+    );
     let featured: Vec<&str> = first.featured.iter().map(|c| c.name.as_str()).collect();
     assert_eq!(
         featured,
@@ -196,6 +245,19 @@ async fn the_explore_list_sorts_by_supporters_and_pages_by_twenty_four() {
     let newest = explore(&app, &[("sort", "newest")]).await;
     assert_eq!(newest.filter.sort, ExploreSort::Newest);
     assert_eq!(names(&newest)[..3], ["Maker 00", "Maker 01", "Maker 02"]);
+    let counts = |name: &str| {
+        newest
+            .cards
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap()
+            .supporters
+    };
+    assert_eq!(
+        (counts("Maker 05"), counts("Maker 17")),
+        (3, 0),
+        "the same rule when newest first"
+    );
 }
 
 #[tokio::test]
@@ -378,6 +440,20 @@ async fn a_creator_page_shows_places_left_goal_progress_and_only_who_may_be_name
     )
     .await;
     tip_with(&app.state, gus, mara_id, "4", "Secret thanks", "private").await;
+    assert!(
+        page(&app, "mara").await.recent_tips.is_empty(),
+        "a tip's message shows only once the tip is paid"
+    );
+    for fan in [eve, fay, gus] {
+        card(&app.state, fan, methods::SUCCEEDS, 10).await;
+    }
+    run_billing_with(
+        &app,
+        &SimulatedProcessor::new(),
+        &BillingConfig::default(),
+        date("2026-11-10"),
+    )
+    .await;
 
     let p = page(&app, "mara").await;
     assert_eq!(p.supporters, 3, "active and past due; not paused");

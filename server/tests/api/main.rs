@@ -15,6 +15,8 @@ mod explore;
 mod fake_stripe;
 mod gather_race;
 mod helpers;
+mod page_cache;
+mod paid_posts;
 mod population;
 mod privacy;
 mod processors;

@@ -433,9 +433,13 @@ async fn tiers_reorder_edit_and_retire_while_existing_pledges_keep_their_terms()
         .await;
     assert_field_error(&a, "price");
 
-    // A supporter pledges at Bronze.
+    // A supporter with a card pledges at Bronze (only backed pledges are counted).
     app.new_browser();
     app.sign_up_and_log_in("fan@example.org", "Fan").await;
+    let a = app
+        .call("set_payment_method", &[("payment_method", "pm_card_visa")])
+        .await;
+    assert!(a.status < 400, "{a:?}");
     let a = app
         .call(
             "create_pledge",
@@ -685,6 +689,11 @@ async fn tier_only_posts_are_teasers_until_a_pledge_at_that_tier_or_higher_unloc
     ] {
         app.new_browser();
         app.sign_up_and_log_in(email, "Fan").await;
+        // Posts unlock only for a pledge a usable card backs (see `paid_posts`).
+        let a = app
+            .call("set_payment_method", &[("payment_method", "pm_card_visa")])
+            .await;
+        assert!(a.status < 400, "{a:?}");
         let a = app
             .call(
                 "create_pledge",

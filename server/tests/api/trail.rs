@@ -3,7 +3,7 @@
 
 use crate::helpers::{
     Answer, TestApp, assert_ledger_ok, date, give_to, post, run_billing, run_default_billing,
-    spawn_app, usd,
+    spawn_app, spawn_app_with, usd,
 };
 use crate::population::*;
 use app::domain::billing::{self, refunds};
@@ -1317,4 +1317,84 @@ async fn with_one_of_two_donations_disputed_only_the_undisputed_one_is_spent_and
         disputed_net
     );
     assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn receipt_uploads_count_against_the_page_quota_and_unattached_ones_are_swept_with_their_files()
+ {
+    use app::domain::platform::clock::now;
+    let app = spawn_app_with(&[("RECEIPT_QUOTA_MB", "1")]).await;
+    let cause = make_cause(&app, "wells").await;
+    charged_tips(&app, cause, &[("Annabel", &["20"])]).await;
+    app.sign_up_and_log_in("org@example.org", "Organizer").await;
+    give_to(&app, cause, "org@example.org").await;
+    let name_in = |a: &Answer| {
+        let to = a.location.clone().expect("a redirect");
+        let prefix = format!("/studio/p/{cause}/expenses?receipt=");
+        assert!(to.starts_with(&prefix), "{to}");
+        to[prefix.len()..to.len() - "#new-expense".len()].to_owned()
+    };
+    let kept = name_in(
+        &upload_receipt(
+            &app,
+            cause,
+            "a.pdf",
+            "application/pdf",
+            RECEIPT_PDF.to_vec(),
+        )
+        .await,
+    );
+    let mut other = RECEIPT_PDF.to_vec();
+    other.extend_from_slice(b"\n% another receipt\n");
+    let dropped = name_in(&upload_receipt(&app, cause, "b.pdf", "application/pdf", other).await);
+    assert_eq!(stored_files(&app), 2);
+
+    // Past the page's 1 MiB: refused with a reason on the form, nothing stored or counted.
+    let mut big = RECEIPT_PDF.to_vec();
+    big.resize(1024 * 1024 - RECEIPT_PDF.len(), b' ');
+    let a = upload_receipt(&app, cause, "big.pdf", "application/pdf", big).await;
+    let to = a.location.clone().expect("a redirect");
+    assert_eq!(
+        to,
+        format!("/studio/p/{cause}/expenses?receipt_error=receipt_quota#new-expense")
+    );
+    assert!(
+        page_text(&app, to.split('#').next().unwrap())
+            .await
+            .contains("used their storage allowance")
+    );
+    assert_eq!(stored_files(&app), 2);
+    assert_eq!(app.count("receipt_uploads").await, 2);
+
+    // The first is attached to an expense; the second never is.
+    let a = post(
+        &app,
+        "trail/record_expense",
+        &[
+            ("recipient_id", cause.to_string()),
+            ("amount", "3.50".to_owned()),
+            ("description", "Pipe fittings".to_owned()),
+            ("spent_on", "2026-01-05".to_owned()),
+            ("receipt_url", format!("/media/{kept}")),
+        ],
+    )
+    .await;
+    assert!(a.status < 400, "{a:?}");
+    let sweep = |before: i64| {
+        let db = app.state.db.clone();
+        let dir = app.state.settings.uploads_dir.clone();
+        async move {
+            payouts::receipt_uploads::sweep(&db, &dir, before)
+                .await
+                .unwrap()
+        }
+    };
+    // Too recent to sweep yet.
+    assert_eq!(sweep(now() - 3600).await, 0);
+    assert_eq!(stored_files(&app), 2);
+    assert_eq!(sweep(now() + 1).await, 1, "only the unattached upload");
+    assert_eq!(stored_files(&app), 1);
+    assert_eq!(app.get(&format!("/media/{dropped}")).await.status(), 404);
+    assert_eq!(app.get(&format!("/media/{kept}")).await.status(), 200);
+    assert_eq!(sweep(now() + 1).await, 0);
 }

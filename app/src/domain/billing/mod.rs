@@ -206,5 +206,7 @@ pub async fn run(
         progress,
     )
     .await?;
+    // Settled charges change supporter counts, paid tips and cause ledgers.
+    db.note_public_change();
     Ok(summary)
 }

@@ -88,6 +88,8 @@ async fn refund(
     let mut tx = db.begin_write().await?;
     let refunded = record(&mut tx, charge_id, item, &items, &outcome.refund_ref, at).await?;
     tx.commit().await?;
+    // Refunded money leaves public totals and ledgers.
+    db.note_public_change();
     if let Some(refunded) = refunded {
         return Ok(refunded);
     }

@@ -250,6 +250,10 @@ pub async fn settle_charge(
     let mut tx = db.begin_write().await?;
     let settled = settle_one(&mut tx, db.backend(), config, charge_id, outcome, from, at).await?;
     tx.commit().await?;
+    if settled != Settled::Unchanged {
+        // Paid items and cards found unusable change public totals and tip messages.
+        db.note_public_change();
+    }
     Ok(settled)
 }
 
@@ -485,6 +489,16 @@ async fn decline(
     if done.rows_affected() == 0 {
         return Ok(None);
     }
+    if method_cannot_be_charged(code) {
+        // The saved method itself is dead: pledges stop unlocking posts and counting publicly
+        // until another method is saved (`recipients::backing`).
+        sqlx::query(
+            "update billing_profiles set unusable_payment_method = payment_method where user_id = $1",
+        )
+        .bind(p.supporter)
+        .execute(&mut **tx)
+        .await?;
+    }
     let mut items_voided = 0;
     let final_attempt = next_retry_at.is_none();
     if final_attempt {
@@ -528,6 +542,13 @@ async fn decline(
         .await?;
     }
     Ok(Some(items_voided))
+}
+
+/// Whether a decline `code` says the saved payment method can never be charged (gone, not
+/// usable, expired, or none), rather than a bank's refusal this time.
+fn method_cannot_be_charged(code: &str) -> bool {
+    crate::domain::processors::payment_method_unusable(code)
+        || matches!(code, "expired_card" | "payment_method_missing")
 }
 
 /// A supporter's email address and display name, for the mail a charge's outcome sends.

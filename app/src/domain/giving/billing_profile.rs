@@ -183,7 +183,11 @@ pub async fn finish_checkout(
     .await?;
     tx.commit().await?;
     match saved {
-        Some(Ok(_)) => Ok(()),
+        Some(Ok(_)) => {
+            // Whether the supporter's open pledges count may have changed.
+            super::pledges::note_if_pledging(&state.db, supporter).await?;
+            Ok(())
+        }
         Some(Err(refused)) => Err(PaymentMethodError::Refused(refused)),
         None => Err(PaymentMethodError::NotSaved(
             "That Checkout session belongs to someone else.",

@@ -104,6 +104,7 @@ struct PledgeDbRow {
     status: String,
     visibility: String,
     created_at: i64,
+    first_period_owed: Option<i64>,
 }
 
 impl From<PledgeDbRow> for PledgeRow {
@@ -119,13 +120,17 @@ impl From<PledgeDbRow> for PledgeRow {
             status: PledgeStatus::from_db(&r.status),
             visibility: VisibilityChoice::from_db(&r.visibility),
             since_label: instant_label(r.created_at),
+            first_period_owed_minor: r.first_period_owed,
         }
     }
 }
 
 const PLEDGE_SELECT: &str = "select p.id, r.name as recipient_name, r.slug as recipient_slug, \
        t.name as tier_name, t.price_minor as tier_price, p.amount_minor, p.currency, p.status, \
-       p.visibility, p.created_at \
+       p.visibility, p.created_at, \
+       case when p.status <> 'cancelled' and p.unlocked_at is not null \
+            and not exists (select 1 from donation_items i where i.pledge_id = p.id) \
+            then p.unlocked_minor end as first_period_owed \
      from pledges p join recipients r on r.id = p.recipient_id left join tiers t on t.id = p.tier_id";
 
 /// What `supporter` may do on the page at `slug`; `None` if there is no such page.

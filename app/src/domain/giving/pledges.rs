@@ -248,7 +248,31 @@ pub async fn create_pledge(
         Err(e) => return Err(e.into()),
     };
     tx.commit().await?;
+    note_if_counted(db, supporter).await?;
     Ok(id)
+}
+
+/// A change to how `supporter` pays changes public pages only if they have an open pledge.
+pub async fn note_if_pledging(db: &Db, supporter: i64) -> Result<(), sqlx::Error> {
+    let (open,): (i64,) = sqlx::query_as(
+        "select cast(count(*) as bigint) from pledges where supporter_id = $1 and status in ('active', 'past_due')",
+    )
+    .bind(supporter)
+    .fetch_one(db.pool())
+    .await?;
+    if open > 0 {
+        db.note_public_change();
+    }
+    Ok(())
+}
+
+/// Public pages change with a supporter's pledges only when a usable card backs them (see
+/// `recipients::backing`): a card-less pledge leaves the pages kept in memory alone.
+async fn note_if_counted(db: &Db, supporter: i64) -> Result<(), sqlx::Error> {
+    if crate::domain::recipients::backing::can_pay(db, supporter).await? {
+        db.note_public_change();
+    }
+    Ok(())
 }
 
 /// The pledge `pledge_id` if it belongs to `supporter`: (status, currency, tier price).
@@ -294,16 +318,67 @@ pub async fn change_amount(
             ),
         ));
     }
+    let at = now();
+    let mut tx = state.db.begin_write().await?;
     sqlx::query(
         "update pledges set amount_minor = $1, updated_at = $2 where id = $3 and supporter_id = $4",
     )
     .bind(money.minor)
-    .bind(now())
+    .bind(at)
     .bind(pledge_id)
     .bind(supporter)
-    .execute(state.db.pool())
+    .execute(&mut *tx)
+    .await?;
+    // Lowered below what unlocked posts: the first period is owed at the amount that did.
+    owe_first_period(&mut tx, pledge_id, at, true).await?;
+    tx.commit().await?;
+    note_if_counted(&state.db, supporter).await?;
+    Ok(())
+}
+
+/// Books the first period of pledge `pledge_id` as a pending item, at the amount it had when it
+/// first unlocked restricted posts, if it did and no period of it was ever booked: reading paid
+/// posts commits the first month, so pausing, cancelling or (`only_if_lowered`) lowering the
+/// pledge before billing day cannot undo it. The item is charged in the supporter's next
+/// cycle like any other; a period the scheduler books later for the same month is the same row.
+async fn owe_first_period(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    pledge_id: i64,
+    at: i64,
+    only_if_lowered: bool,
+) -> Result<(), sqlx::Error> {
+    let period = chrono::DateTime::from_timestamp(at, 0)
+        .map(|d| crate::domain::billing::cycle_of(d.date_naive()))
+        .unwrap_or_default();
+    sqlx::query(
+        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, pledge_id, period, status, created_at, budget_line_id) \
+         select p.supporter_id, p.recipient_id, p.currency, p.unlocked_minor, p.id, $2, 'pending', $3, \
+           (select b.id from budget_lines b where b.id = p.budget_line_id and b.retired_at is null) \
+         from pledges p where p.id = $1 and p.unlocked_at is not null and p.unlocked_minor > 0 \
+         and ($4 = 0 or p.amount_minor < p.unlocked_minor) \
+         and not exists (select 1 from donation_items i where i.pledge_id = p.id) \
+         on conflict (pledge_id, period) do nothing",
+    )
+    .bind(pledge_id)
+    .bind(period)
+    .bind(at)
+    .bind(i64::from(only_if_lowered))
+    .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The first period a pledge owes if it is stopped now: `Some(amount)` when it has unlocked
+/// restricted posts and none of its periods was booked yet (shown before cancelling).
+pub async fn first_period_owed(db: &Db, pledge_id: i64) -> Result<Option<i64>, sqlx::Error> {
+    let row: Option<(Option<i64>,)> = sqlx::query_as(
+        "select p.unlocked_minor from pledges p where p.id = $1 and p.unlocked_at is not null \
+         and not exists (select 1 from donation_items i where i.pledge_id = p.id)",
+    )
+    .bind(pledge_id)
+    .fetch_optional(db.pool())
+    .await?;
+    Ok(row.and_then(|(m,)| m))
 }
 
 async fn set_status(
@@ -318,14 +393,21 @@ async fn set_status(
     if !from.contains(&status.as_str()) {
         return Err(PledgeError::Conflict(refusal.to_owned()));
     }
+    let at = now();
+    let mut tx = state.db.begin_write().await?;
     sqlx::query("update pledges set status = $1, updated_at = $2 where id = $3 and supporter_id = $4 and status = $5")
         .bind(to)
-        .bind(now())
+        .bind(at)
         .bind(pledge_id)
         .bind(supporter)
         .bind(&status)
-        .execute(state.db.pool())
+        .execute(&mut *tx)
         .await?;
+    if to != "active" {
+        owe_first_period(&mut tx, pledge_id, at, false).await?;
+    }
+    tx.commit().await?;
+    note_if_counted(&state.db, supporter).await?;
     Ok(())
 }
 
@@ -355,7 +437,8 @@ pub async fn resume(state: &AppState, supporter: i64, pledge_id: i64) -> Result<
     .await
 }
 
-/// Cancels a pledge for good (periods already charged stay charged).
+/// Cancels a pledge for good (periods already charged stay charged, and a pledge that unlocked
+/// restricted posts still owes its first period).
 pub async fn cancel(state: &AppState, supporter: i64, pledge_id: i64) -> Result<(), PledgeError> {
     set_status(
         state,
@@ -558,5 +641,9 @@ pub async fn set_payment_method(
     };
     let saved = cards::save_in(&mut tx, policy, card, at).await?;
     tx.commit().await?;
+    if saved.is_ok() {
+        // Whether the supporter's open pledges count may have changed.
+        note_if_pledging(&state.db, supporter).await?;
+    }
     saved.map_err(|refused| PledgeError::Limited("payment_method", refused.to_string()))
 }

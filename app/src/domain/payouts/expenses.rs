@@ -295,7 +295,24 @@ pub async fn record_checked(
     .fetch_one(&mut *tx)
     .await?;
     shares::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
+    if let Some(name) = expense
+        .receipt_url
+        .as_deref()
+        .and_then(|u| u.strip_prefix("/media/"))
+    {
+        // The uploaded receipt is attached now: the sweep of unattached uploads keeps it.
+        sqlx::query(
+            "update receipt_uploads set attached_at = $1 \
+             where recipient_id = $2 and name = $3 and attached_at is null",
+        )
+        .bind(now())
+        .bind(cause)
+        .bind(name)
+        .execute(&mut *tx)
+        .await?;
+    }
     tx.commit().await?;
+    db.note_public_change();
     Ok(id)
 }
 
@@ -370,6 +387,7 @@ pub async fn correct(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(())
 }
 

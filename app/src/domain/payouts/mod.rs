@@ -13,6 +13,7 @@
 pub mod connect;
 pub mod expenses;
 pub mod onboarding;
+pub mod receipt_uploads;
 
 use crate::domain::Db;
 use crate::domain::billing::disputes::FROZEN_ALLOCATION;

@@ -41,6 +41,9 @@ pub struct Db {
     backend: Backend,
     /// This installation's id (see [`Db::installation_id`]), read once by [`Db::migrate`].
     installation: std::sync::Arc<std::sync::OnceLock<String>>,
+    /// Writes that changed what the public sees, shared by every clone (see
+    /// [`Db::note_public_change`]).
+    public_changes: std::sync::Arc<super::cache::Changes>,
 }
 
 /// Why the database could not be opened or migrated.
@@ -97,6 +100,7 @@ impl Db {
             pool,
             backend,
             installation: Default::default(),
+            public_changes: std::sync::Arc::default(),
         })
     }
 
@@ -151,6 +155,19 @@ impl Db {
             Backend::Sqlite => self.pool.begin_with("begin immediate").await,
             Backend::Postgres => self.pool.begin().await,
         }
+    }
+
+    /// A committed write changed data the public sees (a page, its tiers or posts, a pledge
+    /// that counts, a paid donation, an expense): public pages kept in memory are worked out
+    /// afresh. Writes nobody else sees (drafts, settings, unbacked pledges, sessions) do not
+    /// call this, so they leave the kept pages alone.
+    pub fn note_public_change(&self) {
+        self.public_changes.note();
+    }
+
+    /// How many public changes were noted so far; see [`Db::note_public_change`].
+    pub fn public_generation(&self) -> u64 {
+        self.public_changes.current()
     }
 
     /// Which engine this is.

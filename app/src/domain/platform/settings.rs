@@ -26,7 +26,7 @@ pub struct Settings {
     /// How long an explore list may be served from memory, in seconds (0: never).
     pub explore_cache_secs: u64,
     /// How long a public creator or cause page may be served from memory, in seconds (0:
-    /// never); any write through the site drops it sooner.
+    /// never); a write that changes public data drops it sooner.
     pub page_cache_secs: u64,
     /// Requests that email a typed address (sign-up, password reset) one client address may
     /// make in an hour.
@@ -38,6 +38,11 @@ pub struct Settings {
     pub limits: Limits,
     /// Where security alerts are mailed (`OPERATOR_EMAIL`); none are when unset.
     pub operator_email: Option<String>,
+    /// Receipt files one cause page may keep uploaded, in bytes (`RECEIPT_QUOTA_MB`).
+    pub receipt_quota_bytes: i64,
+    /// Hours after which a receipt upload never attached to an expense is removed
+    /// (`RECEIPT_UNATTACHED_HOURS`).
+    pub receipt_unattached_hours: i64,
 }
 
 /// A server-side secret that never prints (`Debug` shows only that it is set).
@@ -122,6 +127,8 @@ impl Settings {
             two_factor_key: None,
             limits: Limits::default(),
             operator_email: None,
+            receipt_quota_bytes: 100 * 1024 * 1024,
+            receipt_unattached_hours: 24,
         }
     }
 

@@ -89,6 +89,10 @@ pub enum UploadError {
     ReceiptTooLarge,
     #[error("That file is not a PDF, PNG, JPEG or WebP file.")]
     NotAReceipt,
+    #[error(
+        "This page's receipts have used their storage allowance. Attach or remove earlier uploads first; unattached ones are removed after a day."
+    )]
+    ReceiptQuota,
     #[error("could not store the upload")]
     Io(#[from] std::io::Error),
 }
@@ -104,6 +108,7 @@ impl UploadError {
             Self::NotAnImage => "type",
             Self::ReceiptTooLarge => "receipt_size",
             Self::NotAReceipt => "receipt_type",
+            Self::ReceiptQuota => "receipt_quota",
             Self::Io(_) => "io",
         }
     }
@@ -127,24 +132,38 @@ pub async fn store_image(dir: &Path, bytes: &[u8]) -> Result<String, UploadError
 /// Checks an expense receipt (PDF, PNG, JPEG or WebP, up to [`MAX_RECEIPT_BYTES`]) and stores
 /// it under `dir`; returns the stored file's name like [`store_image`].
 pub async fn store_receipt(dir: &Path, bytes: &[u8]) -> Result<String, UploadError> {
+    let kind = receipt_kind(bytes)?;
+    store(dir, bytes, kind).await
+}
+
+/// The name [`store_receipt`] would store `bytes` under, once they pass its checks: so room can
+/// be reserved for a receipt before it is written.
+pub fn receipt_name(bytes: &[u8]) -> Result<String, UploadError> {
+    Ok(stored_name(bytes, receipt_kind(bytes)?))
+}
+
+fn receipt_kind(bytes: &[u8]) -> Result<ImageKind, UploadError> {
     if bytes.is_empty() {
         return Err(UploadError::Empty);
     }
     if bytes.len() > MAX_RECEIPT_BYTES {
         return Err(UploadError::ReceiptTooLarge);
     }
-    let kind = ImageKind::sniff(bytes)
+    ImageKind::sniff(bytes)
         .filter(|k| k.is_receipt())
-        .ok_or(UploadError::NotAReceipt)?;
-    store(dir, bytes, kind).await
+        .ok_or(UploadError::NotAReceipt)
 }
 
-async fn store(dir: &Path, bytes: &[u8], kind: ImageKind) -> Result<String, UploadError> {
-    let name = format!(
+fn stored_name(bytes: &[u8], kind: ImageKind) -> String {
+    format!(
         "{}.{}",
         hex::encode(Sha256::digest(bytes)),
         kind.extension()
-    );
+    )
+}
+
+async fn store(dir: &Path, bytes: &[u8], kind: ImageKind) -> Result<String, UploadError> {
+    let name = stored_name(bytes, kind);
     tokio::fs::create_dir_all(dir).await?;
     let path = dir.join(&name);
     if tokio::fs::try_exists(&path).await? {
@@ -208,6 +227,7 @@ mod tests {
             UploadError::NotAnImage,
             UploadError::ReceiptTooLarge,
             UploadError::NotAReceipt,
+            UploadError::ReceiptQuota,
         ] {
             assert_eq!(
                 crate::model::studio::upload_refusal(e.code()),

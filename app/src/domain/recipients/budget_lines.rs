@@ -105,7 +105,10 @@ pub async fn create(
     .fetch_one(db.pool())
     .await;
     match inserted {
-        Ok((id,)) => Ok(id),
+        Ok((id,)) => {
+            db.note_public_change();
+            Ok(id)
+        }
         // Two owners' tabs adding the same name at once: the unique index decides.
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(taken()),
         Err(e) => Err(e.into()),
@@ -133,6 +136,7 @@ pub async fn retire(db: &Db, owner: i64, cause: i64, line: i64) -> Result<(), Bu
             .bind(cause)
             .execute(db.pool())
             .await?;
+            db.note_public_change();
             Ok(())
         }
     }

@@ -107,8 +107,7 @@ impl From<CardRow> for RecipientCard {
     }
 }
 
-/// Pledges that count as supporting now.
-const SUPPORTING: &str = "status in ('active', 'past_due')";
+use super::backing::pledge_counts;
 
 /// The card columns over `source` (a table or subquery named `r`), with `supporters` computed
 /// by the given expression.
@@ -134,8 +133,10 @@ fn page_query(filter: &ExploreFilter, clause: &str, limit: i64, offset: i64) -> 
 /// Newest first: the page is cut from the recency index before anything is counted, so only
 /// its own cards are counted, each from the `pledges (recipient_id, status)` index.
 fn newest_query(clause: &str, limit: i64, offset: i64) -> String {
-    let count =
-        format!("(select count(*) from pledges p where p.recipient_id = r.id and p.{SUPPORTING})");
+    let count = format!(
+        "(select count(*) from pledges p where p.recipient_id = r.id and {})",
+        pledge_counts("p")
+    );
     let page = format!(
         "(select * from recipients r {clause} {NEWEST_FIRST} limit {limit} offset {offset}) r"
     );
@@ -146,8 +147,9 @@ fn newest_query(clause: &str, limit: i64, offset: i64) -> String {
 /// joined in.
 fn most_supported_query(clause: &str, limit: i64, offset: i64) -> String {
     let counted = format!(
-        "recipients r left join (select recipient_id, count(*) as n from pledges \
-         where {SUPPORTING} group by recipient_id) s on s.recipient_id = r.id"
+        "recipients r left join (select p.recipient_id, count(*) as n from pledges p \
+         where {} group by p.recipient_id) s on s.recipient_id = r.id",
+        pledge_counts("p")
     );
     format!(
         "{} {clause} order by supporters desc, r.created_at desc, r.id desc \

@@ -8,6 +8,7 @@
 //!
 //! May import: platform, books.
 
+pub mod backing;
 pub mod budget_lines;
 pub mod explore;
 mod owned;
@@ -146,7 +147,11 @@ pub async fn create(db: &Db, owner: i64, form: NewRecipient<'_>) -> Result<i64, 
     .fetch_one(db.pool())
     .await;
     match inserted {
-        Ok((id,)) => Ok(id),
+        Ok((id,)) => {
+            // A visit before it existed may have kept "no such page".
+            db.note_public_change();
+            Ok(id)
+        }
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(RecipientError::SlugTaken),
         Err(e) => Err(e.into()),
     }
@@ -192,6 +197,7 @@ pub async fn create_tier(
     .bind(now())
     .fetch_one(db.pool())
     .await?;
+    db.note_public_change();
     Ok(id)
 }
 
@@ -261,6 +267,7 @@ pub async fn retire_tier(db: &Db, owner: i64, tier: i64) -> Result<(), Recipient
         .bind(page.id)
         .execute(db.pool())
         .await?;
+    db.note_public_change();
     Ok(())
 }
 

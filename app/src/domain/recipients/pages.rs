@@ -133,6 +133,7 @@ pub async fn create_page(db: &Db, owner: i64, form: PageForm<'_>) -> Result<i64,
         .bind(id)
         .execute(db.pool())
         .await?;
+    db.note_public_change();
     Ok(id)
 }
 
@@ -185,7 +186,10 @@ pub async fn update_page(
     .execute(db.pool())
     .await;
     match done {
-        Ok(_) => Ok(()),
+        Ok(_) => {
+            db.note_public_change();
+            Ok(())
+        }
         Err(e) if is_unique_violation(&e) => Err(RecipientError::SlugTaken),
         Err(e) => Err(e.into()),
     }
@@ -206,6 +210,7 @@ pub async fn set_image(
         .bind(page.id)
         .execute(db.pool())
         .await?;
+    db.note_public_change();
     Ok(())
 }
 

@@ -1,9 +1,12 @@
 //! Posts: an owner publishes, edits and deletes them, and readers see the posts they may read.
 //!
-//! Who may read a post restricted to tiers: the page's owner, and a supporter with an open
-//! (active or past-due) pledge to the page that is either at one of the post's tiers or for at
-//! least the monthly price of the cheapest of them — so a higher tier, or a generous custom
-//! pledge, unlocks what the cheaper tiers unlock. Paused and cancelled pledges unlock nothing.
+//! Who may read a post restricted to tiers: the page's owner, and a supporter with a pledge
+//! that counts (open and backed by a usable payment method: [`super::backing`]) that is either
+//! at one of the post's tiers or for at least the monthly price of the cheapest of them — so a
+//! higher tier, or a generous custom pledge, unlocks what the cheaper tiers unlock. Paused and
+//! cancelled pledges unlock nothing; a pledge without a usable card is told it unlocks the post
+//! once one is saved. The first time a pledge unlocks a post, the pledge records it (with its
+//! amount then): from then on its first period is owed.
 
 use super::pages::{field, long_text, owned};
 use crate::domain::Db;
@@ -129,6 +132,7 @@ pub async fn create_post(
     .await?;
     save_post_tiers(&mut tx, id, &tiers).await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(id)
 }
 
@@ -154,6 +158,7 @@ pub async fn update_post(
     .await?;
     save_post_tiers(&mut tx, post, &tiers).await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(recipient)
 }
 
@@ -167,6 +172,7 @@ pub async fn delete_post(db: &Db, owner: i64, post: i64) -> Result<i64, Recipien
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    db.note_public_change();
     Ok(recipient)
 }
 
@@ -205,12 +211,15 @@ pub async fn posts_for(
     for (post, tier, name, price) in rows {
         tiers_of.entry(post).or_default().push((tier, name, price));
     }
-    let pledge: Option<(Option<i64>, i64)> = match viewer {
+    let pledge: Option<ViewerPledge> = match viewer {
         Some(v) if v != owner => {
-            sqlx::query_as(
-                "select tier_id, amount_minor from pledges where supporter_id = $1 and recipient_id = $2 \
-                 and status in ('active', 'past_due')",
-            )
+            sqlx::query_as(&format!(
+                "select p.id, p.tier_id, p.amount_minor, p.unlocked_at, \
+                        case when {} then 1 else 0 end as backed \
+                 from pledges p where p.supporter_id = $1 and p.recipient_id = $2 \
+                 and p.status in ('active', 'past_due')",
+                super::backing::supporter_can_pay("p.supporter_id")
+            ))
             .bind(v)
             .bind(recipient)
             .fetch_optional(db.pool())
@@ -219,27 +228,68 @@ pub async fn posts_for(
         _ => None,
     };
     let is_owner = viewer == Some(owner);
-    Ok(Some(
-        posts
-            .into_iter()
-            .map(|p| {
-                let tiers = tiers_of.remove(&p.id).unwrap_or_default();
-                let readable =
-                    p.public != 0 || is_owner || pledge.is_some_and(|open| unlocks(open, &tiers));
-                PostView {
-                    id: p.id,
-                    title: p.title,
-                    date: iso_day(p.created_at),
-                    body_html: readable.then(|| markdown::to_safe_html(&p.body_md)),
-                    for_tiers: if p.public != 0 {
-                        Vec::new()
-                    } else {
-                        tiers.into_iter().map(|(_, name, _)| name).collect()
-                    },
-                }
-            })
-            .collect(),
-    ))
+    let mut views = Vec::with_capacity(posts.len());
+    for p in posts {
+        let tiers = tiers_of.remove(&p.id).unwrap_or_default();
+        let by_pledge = p.public == 0
+            && !is_owner
+            && pledge
+                .as_ref()
+                .is_some_and(|open| unlocks((open.tier_id, open.amount_minor), &tiers));
+        let backed = pledge.as_ref().is_some_and(|open| open.backed != 0);
+        let mut readable = p.public != 0 || is_owner || (by_pledge && backed);
+        if by_pledge && backed {
+            // The first unlock commits the first period; only shown if it was recorded (a
+            // cancellation committed in between wins, and the post stays locked).
+            if let Some(open) = pledge.as_ref().filter(|o| o.unlocked_at.is_none()) {
+                readable = record_unlock(db, open.id).await?;
+            }
+        }
+        views.push(PostView {
+            id: p.id,
+            title: p.title,
+            date: iso_day(p.created_at),
+            body_html: readable.then(|| markdown::to_safe_html(&p.body_md)),
+            needs_card: !readable && by_pledge && !backed,
+            for_tiers: if p.public != 0 {
+                Vec::new()
+            } else {
+                tiers.into_iter().map(|(_, name, _)| name).collect()
+            },
+        });
+    }
+    Ok(Some(views))
+}
+
+/// The viewer's open pledge to the page, with whether a usable payment method backs it.
+#[derive(sqlx::FromRow)]
+struct ViewerPledge {
+    id: i64,
+    tier_id: Option<i64>,
+    amount_minor: i64,
+    unlocked_at: Option<i64>,
+    backed: i64,
+}
+
+/// Records that pledge `id` unlocked restricted posts (first time only, while it is open).
+/// True when the pledge is, after this, recorded as having unlocked.
+async fn record_unlock(db: &Db, id: i64) -> Result<bool, sqlx::Error> {
+    sqlx::query(
+        "update pledges set unlocked_at = $1, unlocked_minor = amount_minor \
+         where id = $2 and unlocked_at is null and status in ('active', 'past_due')",
+    )
+    .bind(now())
+    .bind(id)
+    .execute(db.pool())
+    .await?;
+    let (unlocked,): (i64,) = sqlx::query_as(
+        "select cast(count(*) as bigint) from pledges \
+         where id = $1 and unlocked_at is not null and status in ('active', 'past_due')",
+    )
+    .bind(id)
+    .fetch_one(db.pool())
+    .await?;
+    Ok(unlocked > 0)
 }
 
 /// Whether an open pledge `(tier, monthly amount)` unlocks a post for `tiers` (id, name,

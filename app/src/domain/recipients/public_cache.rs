@@ -3,12 +3,13 @@
 //! queries, so under load each is worked out once and served from memory until it expires.
 //!
 //! Staleness is bounded twice: an entry lives at most its time to live, and an entry kept
-//! for public pages is also dropped by the first write that could change it, because every
-//! request that may write notes a [`Changes`] generation once it is answered.
+//! for public pages is also dropped by the first write that changes public data: the domain
+//! functions making such writes call [`Db::note_public_change`] once committed. Other writes
+//! (settings, sign-ins, pledges no card backs, unpaid tips) keep the entries.
 
 use super::{explore, posts, public_page};
 use crate::domain::Db;
-use crate::domain::platform::cache::{Changes, Shelf};
+use crate::domain::platform::cache::Shelf;
 use crate::model::studio::PostView;
 use crate::model::{ExploreFilter, ExplorePage, RecipientPage};
 use std::time::Duration;
@@ -16,7 +17,6 @@ use std::time::Duration;
 /// The public reads kept in memory, shared by every request.
 #[derive(Debug)]
 pub struct PublicCache {
-    changes: Changes,
     /// Explore lists live out their time: ordering by supporters reads every pledge, so a
     /// list is not worked out again for each new pledge; new ones show when it expires.
     explore: Shelf<ExplorePage>,
@@ -29,16 +29,10 @@ impl PublicCache {
     /// Explore lists kept for `explore_ttl`, public pages for `page_ttl` (zero: not kept).
     pub fn new(explore_ttl: Duration, page_ttl: Duration) -> Self {
         Self {
-            changes: Changes::default(),
             explore: Shelf::new(explore_ttl),
             pages: Shelf::new(page_ttl),
             posts: Shelf::new(page_ttl),
         }
-    }
-
-    /// A write that may change what public pages show has happened.
-    pub fn note_change(&self) {
-        self.changes.note();
     }
 
     /// [`explore::explore`] for `filter`.
@@ -59,7 +53,7 @@ impl PublicCache {
         db: &Db,
         slug: &str,
     ) -> Result<Option<RecipientPage>, sqlx::Error> {
-        let generation = self.changes.current();
+        let generation = db.public_generation();
         self.pages
             .get_or_load(slug, generation, public_page::load(db, slug))
             .await
@@ -71,7 +65,7 @@ impl PublicCache {
         db: &Db,
         slug: &str,
     ) -> Result<Option<Vec<PostView>>, sqlx::Error> {
-        let generation = self.changes.current();
+        let generation = db.public_generation();
         self.posts
             .get_or_load(slug, generation, posts::posts_for(db, slug, None))
             .await

@@ -4,7 +4,8 @@
 //!
 //! Visibility is applied here, before anything leaves the domain: a public supporter shows
 //! their name, an anonymous one shows no name, a private one is not listed at all (their money
-//! still counts in totals, without a name).
+//! still counts in totals, without a name). Only pledges that count and paid tips are shown or
+//! totalled ([`super::backing`]).
 
 use crate::domain::Db;
 use crate::domain::platform::clock::instant_label;
@@ -18,8 +19,7 @@ const RECENT_LIMIT: i64 = 12;
 /// Newest donations listed on a cause's ledger (the totals cover all of them).
 const LEDGER_LIMIT: i64 = 50;
 
-/// Pledge statuses that count as supporting now.
-const SUPPORTING: &str = "('active', 'past_due')";
+use super::backing;
 /// Pledge statuses that hold a place in a limited tier (as pledging checks).
 const HOLDING_A_PLACE: &str = "('active', 'past_due', 'paused')";
 
@@ -157,8 +157,9 @@ async fn tiers(db: &Db, recipient: i64) -> Result<Vec<TierView>, sqlx::Error> {
 /// How many pledges support the recipient now, and their monthly sum.
 async fn support_totals(db: &Db, recipient: i64) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(&format!(
-        "select cast(count(*) as bigint), cast(coalesce(sum(amount_minor), 0) as bigint) \
-         from pledges where recipient_id = $1 and status in {SUPPORTING}"
+        "select cast(count(*) as bigint), cast(coalesce(sum(p.amount_minor), 0) as bigint) \
+         from pledges p where p.recipient_id = $1 and {}",
+        backing::pledge_counts("p")
     ))
     .bind(recipient)
     .fetch_one(db.pool())
@@ -170,9 +171,10 @@ async fn recent_supporters(db: &Db, recipient: i64) -> Result<Vec<PublicSupporte
     let rows: Vec<SupporterRow> = sqlx::query_as(&format!(
         "select p.visibility, u.display_name, p.created_at from pledges p \
          join users u on u.id = p.supporter_id \
-         where p.recipient_id = $1 and p.status in {SUPPORTING} \
+         where p.recipient_id = $1 and {} \
            and p.visibility in ('public', 'anonymous') \
-         order by p.created_at desc, p.id desc limit {RECENT_LIMIT}"
+         order by p.created_at desc, p.id desc limit {RECENT_LIMIT}",
+        backing::pledge_counts("p")
     ))
     .bind(recipient)
     .fetch_all(db.pool())
@@ -186,15 +188,17 @@ async fn recent_supporters(db: &Db, recipient: i64) -> Result<Vec<PublicSupporte
         .collect())
 }
 
-/// The newest tips with a message that are not private and were not voided or refunded.
+/// The newest paid tips with a message that are not private (a tip's message shows only once
+/// the tip is paid, so an unpaid tip cannot put words on a page).
 async fn recent_tips(db: &Db, recipient: i64) -> Result<Vec<PublicTip>, sqlx::Error> {
     let rows: Vec<TipRow> = sqlx::query_as(&format!(
         "select t.visibility, u.display_name, t.amount_minor, t.message, t.created_at from tips t \
          join users u on u.id = t.supporter_id \
          join donation_items di on di.tip_id = t.id \
          where t.recipient_id = $1 and t.visibility in ('public', 'anonymous') and t.message <> '' \
-           and di.status in ('pending', 'charging', 'paid') \
-         order by t.created_at desc, t.id desc limit {RECENT_LIMIT}"
+           and {} \
+         order by t.created_at desc, t.id desc limit {RECENT_LIMIT}",
+        backing::item_paid("di")
     ))
     .bind(recipient)
     .fetch_all(db.pool())

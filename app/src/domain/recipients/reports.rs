@@ -230,9 +230,11 @@ pub async fn income(
             *total = add(*total, net)?;
         }
     }
-    let active: Vec<(i64,)> = sqlx::query_as(
-        "select amount_minor from pledges where recipient_id = $1 and status = 'active'",
-    )
+    // The forecast counts what can be collected: active pledges backed by a usable card.
+    let active: Vec<(i64,)> = sqlx::query_as(&format!(
+        "select p.amount_minor from pledges p where p.recipient_id = $1 and p.status = 'active' and {}",
+        super::backing::supporter_can_pay("p.supporter_id")
+    ))
     .bind(recipient)
     .fetch_all(db.pool())
     .await?;

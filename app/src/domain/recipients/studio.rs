@@ -103,11 +103,12 @@ pub async fn studio_page(
     let Some(r) = row else {
         return Ok(None);
     };
-    let tiers: Vec<TierRow> = sqlx::query_as(
+    let tiers: Vec<TierRow> = sqlx::query_as(&format!(
         "select t.id, t.name, t.price_minor, t.description, t.perks, t.supporter_limit, t.retired, \
-                cast((select count(*) from pledges p where p.tier_id = t.id and p.status in ('active', 'past_due')) as bigint) as supporters \
+                cast((select count(*) from pledges p where p.tier_id = t.id and {}) as bigint) as supporters \
          from tiers t where t.recipient_id = $1 order by t.retired, t.position, t.id",
-    )
+        super::backing::pledge_counts("p")
+    ))
     .bind(recipient)
     .fetch_all(db.pool())
     .await?;

@@ -30,6 +30,7 @@ pub async fn update_tier(
     .bind(tier)
     .execute(db.pool())
     .await?;
+    db.note_public_change();
     Ok(recipient)
 }
 
@@ -64,6 +65,7 @@ pub async fn move_tier(db: &Db, owner: i64, tier: i64, up: bool) -> Result<i64, 
         }
     }
     tx.commit().await?;
+    db.note_public_change();
     Ok(recipient)
 }
 

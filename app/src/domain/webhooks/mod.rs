@@ -188,6 +188,8 @@ pub async fn process(
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;
+    // Payments, refunds, disputes and saved cards all change what public pages show.
+    db.note_public_change();
     Ok(Processed::Recorded { outcome })
 }
 
