@@ -5,6 +5,7 @@ pub mod billing;
 pub mod disputes;
 pub mod ledger;
 pub mod payouts;
+pub mod refunds;
 
 use crate::StartError;
 use crate::bench::BenchError;
@@ -25,6 +26,8 @@ pub enum CliError {
     Payout(#[from] app::domain::payouts::PayoutError),
     #[error("the Stripe payout run failed")]
     Connect(#[from] app::domain::payouts::connect::ConnectError),
+    #[error("the refund was not made")]
+    Refund(#[from] app::domain::billing::refunds::RefundError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

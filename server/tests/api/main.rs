@@ -16,6 +16,7 @@ mod gather_race;
 mod helpers;
 mod population;
 mod processors;
+mod refunds;
 mod reports;
 mod security;
 mod settle;
