@@ -246,3 +246,83 @@ async fn an_organizer_cannot_refund_cause_money_already_spent_but_the_operator_c
         .unwrap();
     assert_ledger_ok(&app).await;
 }
+
+#[tokio::test]
+async fn an_owner_refunds_a_donation_from_the_studio_after_seeing_what_it_costs() {
+    use crate::helpers::{give_to, post};
+    let mut app = spawn_app().await;
+    let db = app.state.db.clone();
+    let creator = recipient(&db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10"])]).await;
+    let (item, net) = items[0];
+    let fields = |reason: &str| {
+        vec![
+            ("recipient_id", creator.to_string()),
+            ("item_id", item.to_string()),
+            ("reason", reason.to_owned()),
+            ("note", "Sorry!".to_owned()),
+        ]
+    };
+    // A stranger, logged in, finds nothing and refunds nothing.
+    app.sign_up_and_log_in("eve@example.org", "Eve").await;
+    let a = post(&app, "refunds/refund_donation", &fields("mistake")).await;
+    assert_eq!(a.error_kind(), "not_found", "{a:?}");
+    assert_eq!(app.count("refunds").await, 0);
+
+    app.new_browser();
+    app.sign_up_and_log_in("owner@example.org", "Owner").await;
+    give_to(&app, creator, "owner@example.org").await;
+    let page = app
+        .get(&format!("/studio/p/{creator}/refund/{item}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("The supporter gets back $10.00."), "{page}");
+    assert!(page.contains(&format!(
+        "Your page loses {}",
+        app::model::format_money(net, "USD")
+    )));
+    assert!(page.contains(&format!(
+        "The card fee of {}",
+        app::model::format_money(1000 - net, "USD")
+    )));
+    // A reason from the list is required.
+    let a = post(&app, "refunds/refund_donation", &fields("because")).await;
+    assert_eq!(a.error_field().as_deref(), Some("reason"));
+    assert_eq!(app.count("refunds").await, 0);
+
+    let a = post(&app, "refunds/refund_donation", &fields("mistake")).await;
+    assert!(a.status < 400, "{a:?}");
+    assert_eq!(balance(&app, creator).await, 0);
+    // The second click is refused and refunds nothing more.
+    let a = post(&app, "refunds/refund_donation", &fields("mistake")).await;
+    assert!(
+        a.error_message().contains("nothing left to refund"),
+        "{a:?}"
+    );
+    assert_eq!(app.count("refunds").await, 1);
+    let page = app
+        .get(&format!("/studio/p/{creator}/refund/{item}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("nothing left to refund"));
+    // The supporter is told once: how much, for which donation, when the bank shows it.
+    let refunds_mail: Vec<(String, String)> = app
+        .emails_to("ann@example.org")
+        .await
+        .into_iter()
+        .filter(|(subject, _)| subject.contains("refund"))
+        .collect();
+    assert_eq!(refunds_mail.len(), 1, "{refunds_mail:?}");
+    assert_eq!(refunds_mail[0].0, "Your Chipin refund: $10.00");
+    assert!(
+        refunds_mail[0]
+            .1
+            .contains("$10.00 of your donation to maker")
+    );
+    assert!(refunds_mail[0].1.contains("5 to 10 business days"));
+    assert_ledger_ok(&app).await;
+}

@@ -25,6 +25,7 @@ use crate::domain::Db;
 use crate::domain::billing::fee_split;
 use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
 use crate::domain::books::shares::{LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
+use crate::domain::mail::{self, templates};
 use crate::domain::platform::clock::now;
 use crate::domain::platform::sql::list as in_list;
 use crate::domain::processors::{PaymentProcessor, ProcessorError, RefundRequest};
@@ -534,6 +535,7 @@ pub async fn record(
 
     let mut lines = Vec::new();
     let mut touched = Vec::new();
+    let mut receipt_lines = Vec::new();
     let line = |account, amount_minor, item| Line {
         account,
         currency,
@@ -592,6 +594,7 @@ pub async fn record(
             lines.push(line(Account::PlatformFees, lost - part, o.item));
         }
         touched.push(o.item);
+        receipt_lines.push((o.recipient, part));
     }
     let (entry_id,): (i64,) =
         sqlx::query_as("select id from journal_entries where charge_id = $1 and kind = 'charge'")
@@ -610,11 +613,44 @@ pub async fn record(
         .reversing(entry_id),
     )
     .await?;
+    receipt(tx, charge_id, amount, currency, &receipt_lines).await?;
     touched.sort_unstable();
     Ok(Some(Refunded {
         items: touched,
         amount: Money::new(amount, currency),
     }))
+}
+
+/// Queues the supporter's refund receipt in the refund's transaction, so it is sent exactly
+/// once per recorded refund, whoever made it. `parts` are `(recipient, amount)`.
+async fn receipt(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    charge_id: i64,
+    amount: i64,
+    currency: Currency,
+    parts: &[(i64, i64)],
+) -> Result<(), sqlx::Error> {
+    let (email, name): (String, String) = sqlx::query_as(
+        "select u.email, u.display_name from charges c join users u on u.id = c.supporter_id where c.id = $1",
+    )
+    .bind(charge_id)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut lines = Vec::with_capacity(parts.len());
+    for (recipient, part) in parts {
+        let (page,): (String,) = sqlx::query_as("select name from recipients where id = $1")
+            .bind(recipient)
+            .fetch_one(&mut **tx)
+            .await?;
+        lines.push((page, Money::new(*part, currency).to_string()));
+    }
+    let email = templates::refund_receipt(
+        &email,
+        &name,
+        &Money::new(amount, currency).to_string(),
+        &lines,
+    );
+    mail::enqueue(&mut **tx, &email).await
 }
 
 /// What refunding donation `item` would do, for its page's owner `user` (`None` when the
