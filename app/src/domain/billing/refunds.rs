@@ -621,6 +621,13 @@ pub async fn record(
     }))
 }
 
+/// A refund preview as read: page, currency, gross, net, refunded, net lost, charged at, paid
+/// out, claimed until, supporter.
+type PreviewRow = (String, String, i64, i64, i64, i64, i64, i64, i64, String);
+
+/// A refund as read for the list.
+type ListRow = (i64, i64, i64, String, String, String, Option<String>, i64);
+
 /// Queues the supporter's refund receipt in the refund's transaction, so it is sent exactly
 /// once per recorded refund, whoever made it. `parts` are `(recipient, amount)`.
 async fn receipt(
@@ -661,7 +668,7 @@ pub async fn preview(
     recipient: i64,
     item: i64,
 ) -> Result<Option<crate::model::trail::RefundPreview>, sqlx::Error> {
-    let row: Option<(String, String, i64, i64, i64, i64, i64, i64, i64, String)> = sqlx::query_as(&format!(
+    let row: Option<PreviewRow> = sqlx::query_as(&format!(
         "select r.name, a.currency, a.gross_minor, a.net_minor, a.refunded_minor, a.refunded_net_minor, \
            c.updated_at, \
            cast(coalesce((select sum(l.amount_minor) from {LIVE_PAYOUT_SHARES} l where l.item_id = a.item_id), 0) as bigint), \
@@ -739,7 +746,7 @@ pub struct RefundRow {
 
 /// Every refund, newest first.
 pub async fn list(db: &Db) -> Result<Vec<RefundRow>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, String, String, String, Option<String>, i64)> = sqlx::query_as(
+    let rows: Vec<ListRow> = sqlx::query_as(
         "select r.id, r.charge_id, r.amount_minor, c.currency, r.refunded_by, r.reason, r.processor_ref, r.created_at \
          from refunds r join charges c on c.id = r.charge_id order by r.created_at desc, r.id desc",
     )
