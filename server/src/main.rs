@@ -62,6 +62,11 @@ enum Command {
         #[command(subcommand)]
         command: AccountsCommand,
     },
+    /// Refund donations (through the payment processor) and list refunds.
+    Refunds {
+        #[command(subcommand)]
+        command: RefundsCommand,
+    },
     /// Measure Chipin on a fresh database with a synthetic population.
     Bench {
         #[command(subcommand)]
@@ -141,6 +146,37 @@ enum AccountsCommand {
         /// The account's email address.
         email: String,
     },
+}
+
+#[derive(Subcommand)]
+enum RefundsCommand {
+    /// Refund what is left of a charge, or part of it (spread over its donations).
+    Charge {
+        /// The charge's number.
+        id: i64,
+        /// Why (kept with the refund and shown to the page's owner).
+        #[arg(long)]
+        reason: String,
+        /// Only this much, in the charge's currency (e.g. 2.50); default everything left.
+        #[arg(long)]
+        amount: Option<String>,
+        /// A longer note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Refund what is left of one donation.
+    Donation {
+        /// The donation's number.
+        id: i64,
+        /// Why (kept with the refund and shown to the page's owner).
+        #[arg(long)]
+        reason: String,
+        /// A longer note.
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// List every refund, newest first.
+    List,
 }
 
 #[derive(Subcommand)]
@@ -263,6 +299,26 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         } => {
             let state = open(&config).await?;
             let outcome = cli::accounts::reset_two_factor(&state.db, &email).await;
+            state.db.close().await;
+            println!("{}", outcome?);
+        }
+        Command::Refunds { command } => {
+            let state = open(&config).await?;
+            let outcome = match command {
+                RefundsCommand::Charge {
+                    id,
+                    reason,
+                    amount,
+                    note,
+                } => {
+                    cli::refunds::charge(&state, id, amount.as_deref(), &reason, note.as_deref())
+                        .await
+                }
+                RefundsCommand::Donation { id, reason, note } => {
+                    cli::refunds::donation(&state, id, &reason, note.as_deref()).await
+                }
+                RefundsCommand::List => cli::refunds::list_report(&state).await,
+            };
             state.db.close().await;
             println!("{}", outcome?);
         }

@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod client;
 pub mod pledges;
 pub mod recipients;
+pub mod refunds;
 pub mod reports;
 pub mod studio;
 pub mod trail;

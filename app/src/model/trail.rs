@@ -173,3 +173,28 @@ pub struct DonationTrail {
     pub expenses: Vec<TrailExpense>,
     pub unspent_minor: i64,
 }
+
+/// What a page owner sees before refunding one donation.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundPreview {
+    pub recipient_id: i64,
+    pub page_name: String,
+    pub item_id: i64,
+    pub currency: String,
+    /// The supporter as the owner may see them ("Anonymous" when they chose so).
+    pub supporter: String,
+    /// `YYYY-MM-DD` of the charge.
+    pub charged_on: String,
+    /// What the supporter gets back.
+    pub refund_minor: i64,
+    /// What the page loses (its net share of the refund).
+    pub page_loses_minor: i64,
+    /// The card fee the processor keeps, borne by the platform.
+    pub fee_kept_minor: i64,
+    /// Whether some of the donation was already paid out (it then comes out of the next payout).
+    pub paid_out: bool,
+    /// Why it cannot be refunded by the owner, if it cannot.
+    pub refused: Option<String>,
+    /// The reasons to choose from: (code, label).
+    pub reasons: Vec<(String, String)>,
+}

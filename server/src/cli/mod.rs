@@ -7,6 +7,7 @@ pub mod disputes;
 pub mod ledger;
 pub mod payouts;
 pub mod security;
+pub mod refunds;
 
 use crate::StartError;
 use crate::bench::BenchError;
@@ -33,6 +34,8 @@ pub enum CliError {
     Account(#[from] app::domain::accounts::AccountError),
     #[error("no account has the address {0}")]
     NoSuchAccount(String),
+    #[error("the refund was not made")]
+    Refund(#[from] app::domain::billing::refunds::RefundError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

@@ -183,3 +183,69 @@ async fn the_billing_timer_step_bills_with_the_configured_platform_fee() {
     let (report, ok) = ledger_check_report(&state.db).await.unwrap();
     assert!(ok, "{report}");
 }
+
+#[tokio::test]
+async fn the_operator_refunds_a_donation_or_part_of_a_charge_and_lists_the_refunds() {
+    use crate::population::{owner_of, recipient, user};
+    use crate::trail::charged_tips;
+    use server::cli::{CliError, error_chain, refunds};
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10", "4"])]).await;
+    let _ = (owner_of(db, creator).await, user(db, "someone").await);
+    let (charge,): (i64,) = sqlx::query_as("select charge_id from allocations limit 1")
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+    assert!(
+        refunds::list_report(&app.state)
+            .await
+            .unwrap()
+            .contains("none")
+    );
+
+    let line = refunds::donation(&app.state, items[0].0, "duplicate", None)
+        .await
+        .unwrap();
+    assert_eq!(
+        line,
+        format!(
+            "donation {}: refunded $10.00 (donations {})",
+            items[0].0, items[0].0
+        )
+    );
+    // Twice: refused, nothing more is refunded.
+    let again = refunds::donation(&app.state, items[0].0, "duplicate", None).await;
+    assert!(matches!(again, Err(CliError::Refund(_))));
+    // More than is left of the charge: refused with what is left.
+    let e = refunds::charge(&app.state, charge, Some("5"), "goodwill", None)
+        .await
+        .unwrap_err();
+    assert!(
+        error_chain(&e).contains("at most $4.00"),
+        "{}",
+        error_chain(&e)
+    );
+    // A reason is required.
+    assert!(
+        refunds::charge(&app.state, charge, Some("1"), " ", None)
+            .await
+            .is_err()
+    );
+    let part = refunds::charge(&app.state, charge, Some("1.50"), "goodwill", Some("sorry"))
+        .await
+        .unwrap();
+    assert!(part.contains("refunded $1.50"), "{part}");
+    let list = refunds::list_report(&app.state).await.unwrap();
+    assert_eq!(
+        list.lines().filter(|l| l.contains("operator")).count(),
+        2,
+        "{list}"
+    );
+    assert!(
+        list.contains("duplicate") && list.contains("goodwill"),
+        "{list}"
+    );
+    crate::helpers::assert_ledger_ok(&app).await;
+}

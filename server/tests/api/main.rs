@@ -20,6 +20,7 @@ mod paid_posts;
 mod population;
 mod privacy;
 mod processors;
+mod refunds;
 mod reports;
 mod security;
 mod settle;

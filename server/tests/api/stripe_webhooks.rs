@@ -1031,3 +1031,170 @@ async fn a_connected_accounts_events_are_never_applied_to_platform_state() {
         ("succeeded".to_owned(), Some(53), None)
     );
 }
+
+/// `(refunded gross, net share lost)` of the charge's items to a, then b.
+async fn refunded_parts(app: &TestApp) -> Vec<(i64, i64)> {
+    sqlx::query_as(
+        "select refunded_minor, refunded_net_minor from allocations order by recipient_id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap()
+}
+
+async fn balance(app: &TestApp, account: Account) -> i64 {
+    journal::balance(&app.state.db, account, Currency::USD)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_partial_refund_made_in_the_dashboard_is_spread_over_the_charges_items_once() {
+    let app = stripe_app().await;
+    let db = &app.state.db;
+    // $5 to a (fee 33, net 467) and $3 to b (fee 20, net 280).
+    let (_, pi, a, b, p) = succeeded_charge(&app).await;
+    assert_eq!(
+        (
+            balance(&app, Account::Recipient(a)).await,
+            balance(&app, Account::Recipient(b)).await
+        ),
+        (467, 280)
+    );
+    let dashboard = |id: &str, amount: i64| {
+        object(
+            "refund",
+            json!({ "id": id, "amount": amount, "currency": "usd", "status": "succeeded", "payment_intent": pi }),
+        )
+    };
+    let first = event(
+        "evt_dash_1",
+        "refund.updated",
+        now(),
+        dashboard("re_dash_1", 250),
+    );
+    assert_eq!(send(&app, &first).await, 200);
+    // 250 over 500 and 300 by largest remainder: 156.25 and 93.75, the odd cent to b.
+    // Each page loses the same fraction of its net share, rounded down.
+    assert_eq!(refunded_parts(&app).await, vec![(156, 145), (94, 87)]);
+    assert_eq!(balance(&app, Account::Recipient(a)).await, 467 - 145);
+    assert_eq!(balance(&app, Account::Recipient(b)).await, 280 - 87);
+    assert_eq!(balance(&app, Account::SupporterPayments).await, -800 + 250);
+    // The card fee is not returned: the platform bears what the pages did not give back.
+    assert_eq!(
+        balance(&app, Account::PlatformFees).await,
+        -(250 - 145 - 87)
+    );
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'paid'"
+        )
+        .await,
+        2
+    );
+    assert_ledger_ok(&app).await;
+
+    // The same event again, and the same refund in the charge's own event: nothing changes.
+    assert_eq!(send(&app, &first).await, 200);
+    let mut ch = object(
+        "charge",
+        json!({ "amount": 800, "amount_refunded": 250, "refunded": false, "payment_intent": pi }),
+    );
+    ch["refunds"]["data"] = json!([dashboard("re_dash_1", 250)]);
+    assert_eq!(
+        send(&app, &event("evt_ch_dash", "charge.refunded", now(), ch)).await,
+        200
+    );
+    assert_eq!(app.count("refunds").await, 1);
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from journal_entries where kind = 'refund'"
+        )
+        .await,
+        1
+    );
+    assert_eq!(refunded_parts(&app).await, vec![(156, 145), (94, 87)]);
+
+    // Chipin can no longer refund b whole for $3: what is left of it is refunded.
+    let item_b = item_of(&app, b).await;
+    let rest_b = refunds::refund_item(db, &p, item_b).await.unwrap();
+    assert_eq!(rest_b.amount.minor, 300 - 94);
+    assert_eq!(balance(&app, Account::Recipient(b)).await, 0);
+
+    // The rest of the charge, again from the Dashboard: everything is back with the supporter.
+    assert_eq!(
+        send(
+            &app,
+            &event(
+                "evt_dash_2",
+                "refund.updated",
+                now(),
+                dashboard("re_dash_2", 500 - 156)
+            )
+        )
+        .await,
+        200
+    );
+    assert_eq!(refunded_parts(&app).await, vec![(500, 467), (300, 280)]);
+    assert_eq!(balance(&app, Account::Recipient(a)).await, 0);
+    assert_eq!(balance(&app, Account::SupporterPayments).await, 0);
+    assert_eq!(
+        scalar(
+            db,
+            "select count(*) from donation_items where status = 'refunded'"
+        )
+        .await,
+        2
+    );
+    // A refund of more than is left is not applied (and logged).
+    assert_eq!(
+        send(
+            &app,
+            &event(
+                "evt_dash_3",
+                "refund.updated",
+                now(),
+                dashboard("re_dash_3", 1)
+            )
+        )
+        .await,
+        200
+    );
+    assert_eq!(app.count("refunds").await, 3);
+    assert_ledger_ok(&app).await;
+}
+
+#[tokio::test]
+async fn a_refund_that_matches_none_of_the_items_it_names_is_spread_not_ignored() {
+    let app = stripe_app().await;
+    let (charge, pi, a, b, _) = succeeded_charge(&app).await;
+    let item_b = item_of(&app, b).await;
+    // Chipin's key names b ($3), but someone refunded $1.00 of the payment.
+    let odd = object(
+        "refund",
+        json!({
+            "id": "re_odd", "amount": 100, "currency": "usd", "status": "succeeded",
+            "payment_intent": pi, "metadata": { "chipin_refund_key": refunds::refund_key(charge, &[item_b]) },
+        }),
+    );
+    assert_eq!(
+        send(&app, &event("evt_odd", "refund.updated", now(), odd)).await,
+        200
+    );
+    // 100 over 500 and 300: 62.5 and 37.5, the tie to the earlier item (b's tip, gathered
+    // first).
+    assert_eq!(refunded_parts(&app).await, vec![(62, 57), (38, 35)]);
+    assert_eq!(balance(&app, Account::Recipient(a)).await, 467 - 57);
+    assert_eq!(balance(&app, Account::Recipient(b)).await, 280 - 35);
+    let shares: Vec<(i64, i64)> = sqlx::query_as(
+        "select r.amount_minor, r.net_minor from refund_items r \
+         join allocations a on a.item_id = r.item_id order by a.recipient_id",
+    )
+    .fetch_all(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(shares, vec![(62, 57), (38, 35)]);
+    assert_ledger_ok(&app).await;
+}

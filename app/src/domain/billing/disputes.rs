@@ -60,7 +60,7 @@ pub async fn list(db: &Db) -> Result<Vec<DisputeRow>, sqlx::Error> {
     sqlx::query_as(&format!(
         "select d.dispute_ref, d.charge_id, d.payment_intent, d.amount_minor, d.currency, d.reason, \
                 d.status, d.created, \
-                cast(coalesce((select sum(a.net_minor) from allocations a \
+                cast(coalesce((select sum(a.net_minor - a.refunded_net_minor) from allocations a \
                                where a.charge_id = d.charge_id and a.refunded_at is null \
                                and d.{FREEZES}), 0) as bigint) as frozen_minor \
          from disputes d order by d.created desc, d.id desc"
@@ -72,7 +72,7 @@ pub async fn list(db: &Db) -> Result<Vec<DisputeRow>, sqlx::Error> {
 /// What disputes currently hold back of `recipient`'s balance in `currency`.
 pub async fn frozen_minor(db: &Db, recipient: i64, currency: Currency) -> Result<i64, sqlx::Error> {
     let (sum,): (i64,) = sqlx::query_as(&format!(
-        "select cast(coalesce(sum(a.net_minor), 0) as bigint) from allocations a \
+        "select cast(coalesce(sum(a.net_minor - a.refunded_net_minor), 0) as bigint) from allocations a \
          where a.recipient_id = $1 and a.currency = $2 and {FROZEN_ALLOCATION}"
     ))
     .bind(recipient)

@@ -125,11 +125,11 @@ pub async fn check(db: &Db) -> Result<Result<CheckReport, Violation>, sqlx::Erro
     // Each item's recipient lines must equal its net share (or zero once refunded).
     let disagree: Option<(i64, i64, i64)> = sqlx::query_as(
         "select a.item_id, cast(coalesce(sum(l.amount_minor), 0) as bigint), \
-                case when a.refunded_at is null then a.net_minor else 0 end \
+                (a.net_minor - a.refunded_net_minor) \
          from allocations a left join journal_lines l \
            on l.item_id = a.item_id and l.account = 'recipient:' || a.recipient_id \
-         group by a.item_id, a.net_minor, a.refunded_at \
-         having coalesce(sum(l.amount_minor), 0) <> case when a.refunded_at is null then a.net_minor else 0 end \
+         group by a.item_id, a.net_minor, a.refunded_net_minor \
+         having coalesce(sum(l.amount_minor), 0) <> (a.net_minor - a.refunded_net_minor) \
          limit 1",
     )
     .fetch_optional(pool)
@@ -339,7 +339,7 @@ async fn balances_agree(db: &Db) -> Result<Option<TrailViolation>, sqlx::Error> 
     // Per recipient: its shares, what was paid out of them and what was spent of them.
     let rows: Vec<(i64, String, String, i64, i64, i64)> = sqlx::query_as(&format!(
         "select r.id, r.kind, r.currency, \
-           cast(coalesce((select sum(case when a.refunded_at is null then a.net_minor else 0 end) \
+           cast(coalesce((select sum((a.net_minor - a.refunded_net_minor)) \
                  from allocations a where a.recipient_id = r.id), 0) as bigint), \
            cast(coalesce((select sum(p.amount_minor) from payouts p where p.recipient_id = r.id and p.returned_at is null), 0) as bigint), \
            cast(coalesce((select sum(l.amount_minor) from {LIVE_EXPENSE_SHARES} l \

@@ -294,3 +294,24 @@ pub fn charge_receipt(
         html,
     }
 }
+
+/// The receipt for a refund: how much, which donations, and when the bank shows it. `lines`
+/// are `(page name, amount refunded of that donation)`.
+pub fn refund_receipt(to: &str, name: &str, amount: &str, lines: &[(String, String)]) -> Email {
+    let greeting = format!("Hi {name},");
+    let intro = format!(
+        "We refunded {amount} to the card you gave with. Your bank usually shows it within 5 to 10 business days."
+    );
+    let list = lines
+        .iter()
+        .map(|(page, part)| format!("{part} of your donation to {page}"))
+        .collect::<Vec<_>>();
+    let which = format!("The refund is for: {}.", list.join("; "));
+    let footer = "You are receiving this because you support creators or causes on Chipin.";
+    Email {
+        to: to.to_owned(),
+        subject: format!("Your Chipin refund: {amount}"),
+        text: format!("{greeting}\n\n{intro}\n\n{which}\n\n{footer}\n"),
+        html: html_page(&greeting, &[&intro, &which], None, footer),
+    }
+}

@@ -150,13 +150,13 @@ pub async fn owned_cause(db: &Db, owner: i64, cause: i64) -> Result<Currency, Ex
 /// whose allocation matches the SQL condition `which` (on `allocations a`).
 fn unspent_shares_sql(which: &str) -> String {
     format!(
-        "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) as bigint), \
+        "select a.item_id, cast((a.net_minor - a.refunded_net_minor) - coalesce(x.spent, 0) as bigint), \
            i.budget_line_id \
          from allocations a join donation_items i on i.id = a.item_id left join (select l.item_id, sum(l.amount_minor) as spent from {LIVE_EXPENSE_SHARES} l \
            join allocations b on b.item_id = l.item_id where b.recipient_id = $1 group by l.item_id) x \
            on x.item_id = a.item_id \
          where a.recipient_id = $1 \
-           and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(x.spent, 0) <> 0 \
+           and (a.net_minor - a.refunded_net_minor) - coalesce(x.spent, 0) <> 0 \
            and {which} \
          order by a.charge_id, a.item_id"
     )

@@ -154,12 +154,12 @@ async fn open_shares(
         )
     } else {
         format!(
-            "select a.item_id, cast(case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) as bigint) \
+            "select a.item_id, cast((a.net_minor - a.refunded_net_minor) - coalesce(p.paid, 0) as bigint) \
          from allocations a left join (select s.item_id, sum(s.amount_minor) as paid from payout_shares s \
            join payouts o on o.id = s.payout_id where o.recipient_id = $1 and o.returned_at is null group by s.item_id) p \
            on p.item_id = a.item_id \
          where a.recipient_id = $1 \
-           and case when a.refunded_at is null then a.net_minor else 0 end - coalesce(p.paid, 0) <> 0 \
+           and (a.net_minor - a.refunded_net_minor) - coalesce(p.paid, 0) <> 0 \
            and not {FROZEN_ALLOCATION} \
          order by a.charge_id, a.item_id"
         )

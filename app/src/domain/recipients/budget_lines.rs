@@ -195,7 +195,7 @@ pub async fn rows(db: &Db, cause: i64) -> Result<(Vec<BudgetLineRow>, BudgetLine
     // Per pool (0: unearmarked): net received and what expenses took from it.
     let pools: Vec<(i64, i64, i64)> = sqlx::query_as(&format!(
         "select coalesce(i.budget_line_id, 0), \
-           cast(sum(case when a.refunded_at is null then a.net_minor else 0 end) as bigint), \
+           cast(sum((a.net_minor - a.refunded_net_minor)) as bigint), \
            cast(coalesce(sum(x.spent), 0) as bigint) \
          from allocations a join donation_items i on i.id = a.item_id \
          left join (select l.item_id, sum(l.amount_minor) as spent from {LIVE_EXPENSE_SHARES} l group by l.item_id) x \

@@ -74,6 +74,9 @@ pub(super) struct Refund {
     pub(super) payment_intent: Option<Value>,
     #[serde(default)]
     pub(super) metadata: HashMap<String, String>,
+    /// Stripe's reason (`requested_by_customer`, `duplicate`, `fraudulent`), if given.
+    #[serde(default)]
+    pub(super) reason: Option<String>,
 }
 
 #[derive(Deserialize)]

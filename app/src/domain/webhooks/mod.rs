@@ -26,8 +26,9 @@
 //! - `refund.created`, `refund.updated` and `charge.refunded` (each refund with status
 //!   `succeeded`): a refund of one of Chipin's charges is recorded once (see
 //!   [`crate::domain::billing::refunds::record`]). Its items come from the refund's `chipin_refund_key`
-//!   metadata (the idempotency key Chipin sent), or are the whole rest of the charge when the
-//!   amount matches it.
+//!   metadata (the idempotency key Chipin sent) when the amount is exactly what is left of
+//!   them; any other refund (partial, or made in Stripe's Dashboard) is spread over the
+//!   charge's unrefunded money by largest remainder, so refunded money is never paid out.
 //! - `charge.dispute.created`, `.updated`, `.closed`: the dispute is recorded and its charge's
 //!   recipient amounts frozen (see [`crate::domain::billing::disputes`]).
 //! - `account.updated` (Connect): the recipient with that account records whether it has
@@ -474,52 +475,47 @@ async fn refunded(
     if !currency.eq_ignore_ascii_case(&refund.currency) {
         return Ok(format!("ignored: refund {} currency differs", refund.id));
     }
-    // The unrefunded items of the charge, with their gross.
-    let open: Vec<(i64, i64)> = sqlx::query_as(
-        "select item_id, gross_minor from allocations where charge_id = $1 and refunded_at is null order by item_id",
-    )
-    .bind(charge_id)
-    .fetch_all(&mut **tx)
-    .await?;
     let named = refund
         .metadata
         .get("chipin_refund_key")
         .and_then(|k| refunds::parse_refund_key(k))
         .filter(|(charge, _)| *charge == charge_id)
         .map(|(_, items)| items);
-    let (item, items): (Option<i64>, Vec<i64>) = match named {
-        Some(items) => {
-            let item = (items.len() == 1).then(|| items[0]);
-            (item, items)
-        }
-        None => (None, open.iter().map(|(i, _)| *i).collect()),
+    let target = match named {
+        Some(items) => refunds::Target::Items(items),
+        None => refunds::Target::Spread,
     };
-    let amount: i64 = open
-        .iter()
-        .filter(|(i, _)| items.contains(i))
-        .map(|(_, g)| g)
-        .sum();
-    let recorded: Option<(i64,)> =
-        sqlx::query_as("select id from refunds where processor_ref = $1")
-            .bind(&refund.id)
-            .fetch_optional(&mut **tx)
-            .await?;
-    if recorded.is_some() {
-        return Ok(format!("ignored: refund {} already recorded", refund.id));
-    }
-    if amount != refund.amount {
-        tracing::warn!(refund = %refund.id, charge = charge_id, "a refund Chipin cannot match to its items");
-        return Ok(format!(
-            "ignored: refund {} does not match the charge's open items",
-            refund.id
-        ));
-    }
-    match refunds::record(tx, charge_id, item, &items, &refund.id, at).await? {
-        Some(r) => Ok(format!(
+    let made_here = refund.metadata.contains_key("chipin_refund_key");
+    let why = refunds::Why {
+        reason: refund.reason.clone().unwrap_or_default(),
+        note: String::new(),
+    };
+    let by = if made_here { "operator" } else { "processor" };
+    match refunds::record(
+        tx,
+        charge_id,
+        &target,
+        refund.amount,
+        &refund.id,
+        by,
+        &why,
+        at,
+    )
+    .await
+    {
+        Ok(Some(r)) => Ok(format!(
             "applied: refund {} of {} items",
             refund.id,
             r.items.len()
         )),
-        None => Ok(format!("ignored: refund {} already recorded", refund.id)),
+        Ok(None) => Ok(format!("ignored: refund {} already recorded", refund.id)),
+        Err(refunds::RefundError::TooLarge { refundable }) => {
+            tracing::error!(refund = %refund.id, charge = charge_id, %refundable, "a refund larger than what is left of its charge");
+            Ok(format!(
+                "ignored: refund {} is larger than the {refundable} left to refund",
+                refund.id
+            ))
+        }
+        Err(e) => Err(e.into()),
     }
 }

@@ -8,6 +8,7 @@ pub mod home;
 pub mod income;
 pub mod payouts;
 pub mod post;
+pub mod refund;
 pub mod supporters;
 pub mod tier;
 

@@ -191,9 +191,15 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
             } else {
                 format!("part of its {} net share", money(s.net_minor))
             };
+            let refund = (!s.refunded).then(|| {
+                view! {
+                    " "
+                    <a href=format!("/studio/p/{recipient}/refund/{}", s.item_id)>"Refund…"</a>
+                }
+            });
             view! {
                 <tr>
-                    <td>{format!("Donation #{}", s.item_id)}</td>
+                    <td>{format!("Donation #{}", s.item_id)}{refund}</td>
                     <td>{s.charged_on.clone()}</td>
                     <td class="num">{money(s.amount_minor)}</td>
                     <td>{note}</td>

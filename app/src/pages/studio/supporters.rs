@@ -55,6 +55,9 @@ fn SupportersView(r: SupportersReport) -> impl IntoView {
         None => format!("{base}/supporters.csv"),
     };
     let empty = r.rows.is_empty();
+    let refunded = use_query_map()
+        .with_untracked(|q| q.get("refunded"))
+        .and_then(|i| i.parse::<i64>().ok());
     view! {
         <Title text=format!("Supporters: {}", r.name)/>
         <section class="page studio">
@@ -63,6 +66,11 @@ fn SupportersView(r: SupportersReport) -> impl IntoView {
                 <h1>"Supporters"</h1>
                 <p class="lead">"Everyone who pledges monthly to your page. Supporters who chose to stay anonymous or private are shown without their name."</p>
             </header>
+            {refunded.map(|item| view! {
+                <div class="alert alert-success" role="status" id="refunded">
+                    {format!("Donation #{item} refunded. The supporter's bank usually shows it within 5–10 business days.")}
+                </div>
+            })}
             <form method="get" action=format!("{base}/supporters") class="filter-form">
                 <label for="status">"Status"</label>
                 <select id="status" name="status">
