@@ -11,6 +11,7 @@ import {
   snap,
   strongPassword,
   test,
+  turnOnTwoFactor,
   uniqueEmail,
   usd,
 } from './helpers';
@@ -33,6 +34,8 @@ test('a donor earmarks a tip to a budget line and sees the expense from that lin
   await test.step('an organizer creates a cause with two budget lines', async () => {
     await signUpVerified(page, `Organizer ${project}`, organizerEmail, organizerPassword);
     await logIn(page, organizerEmail, organizerPassword);
+    // Page owners need two-factor sign-in on before they record expenses.
+    await turnOnTwoFactor(page);
     await page.goto('/studio/new');
     await page.getByLabel(/Cause: a campaign/).check();
     await page.getByLabel('Name', { exact: true }).fill(causeName);

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import * as OTPAuth from 'otpauth';
 
 // ---------------------------------------------------------------------------------------------
 // Script errors
@@ -292,6 +293,80 @@ export async function signUpVerified(page: Page, name: string, email: string, pa
   const mail = await waitForEmail(email, 'Confirm your Chipin account');
   await page.goto(linkIn(mail, '/verify-email'));
   await expect(page).toHaveURL(/\/login\?verified=1$/);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Two-factor sign-in (TOTP: SHA-1, 6 digits, 30-second steps, as authenticator apps use)
+// ---------------------------------------------------------------------------------------------
+
+const TOTP_STEP_SECONDS = 30;
+
+/** The six-digit code an authenticator app shows for `key` (base32, as the set-up page shows it) at `atMs`. */
+export function totpCode(key: string, atMs = Date.now()): string {
+  const totp = new OTPAuth.TOTP({
+    secret: OTPAuth.Secret.fromBase32(key.replace(/[\s-]/g, '').toUpperCase()),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: TOTP_STEP_SECONDS,
+  });
+  return totp.generate({ timestamp: atMs });
+}
+
+/** The newest time step each key's code was sent for in this worker (the server refuses a step used before). */
+const lastStepSent = new Map<string, number>();
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A code for `key` that the server has not seen yet, and records its step as used. The server
+ * accepts the current step and the ones either side of it, but refuses a step at or before the
+ * last one it accepted (replays): when the current step was used, the next step's code is sent;
+ * when that was used too, this waits for the next step. Like the API tests' `steady_step`, it
+ * also avoids the last 3 seconds of a step so the page load does not carry the code into the
+ * step after the next.
+ */
+export async function freshTotpCode(key: string): Promise<string> {
+  for (;;) {
+    const into = Math.floor(Date.now() / 1000) % TOTP_STEP_SECONDS;
+    if (into >= TOTP_STEP_SECONDS - 3) {
+      await sleep((TOTP_STEP_SECONDS + 1 - into) * 1000);
+      continue;
+    }
+    const now = Date.now();
+    const step = Math.floor(now / 1000 / TOTP_STEP_SECONDS);
+    const last = lastStepSent.get(key) ?? -1;
+    if (step > last) {
+      lastStepSent.set(key, step);
+      return totpCode(key, now);
+    }
+    if (step + 1 > last) {
+      lastStepSent.set(key, step + 1);
+      return totpCode(key, now + TOTP_STEP_SECONDS * 1000);
+    }
+    // Both were used: wait until the step `last` begins, then send the one after it.
+    await sleep(Math.max(1000, last * TOTP_STEP_SECONDS * 1000 + 1000 - now));
+  }
+}
+
+/**
+ * Turns on two-factor sign-in for the user logged in on `page`, the way a person does: the
+ * account page's link, "Set up", the key shown under the QR code typed into an app (here:
+ * `totpCode`), the app's code confirmed, then the recovery codes page. Returns the key.
+ */
+export async function turnOnTwoFactor(page: Page): Promise<string> {
+  await page.goto('/account');
+  await page.getByRole('link', { name: 'Set up two-factor sign-in' }).click();
+  await expect(page).toHaveURL(/\/account\/two-factor$/);
+  await page.getByRole('button', { name: 'Set up two-factor sign-in' }).click();
+  const secret = page.locator('#two-factor-secret');
+  await expect(secret).toBeVisible();
+  const key = (await secret.innerText()).replace(/\s+/g, '');
+  expect(key, 'the key is base32').toMatch(/^[A-Z2-7]+=*$/);
+  await page.getByLabel('Code from the app').fill(await freshTotpCode(key));
+  await page.getByRole('button', { name: 'Turn on two-factor sign-in' }).click();
+  await expect(page).toHaveURL(/\/account\/two-factor\/recovery-codes$/);
+  await expect(page.locator('.recovery-codes li')).toHaveCount(10);
+  return key;
 }
 
 // ---------------------------------------------------------------------------------------------

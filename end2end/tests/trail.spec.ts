@@ -11,6 +11,7 @@ import {
   snap,
   strongPassword,
   test,
+  turnOnTwoFactor,
   uniqueEmail,
   usd,
 } from './helpers';
@@ -40,6 +41,8 @@ test('a donor follows a tip to a cause through its charge, payout and two expens
   await test.step('an organizer creates a cause in the studio', async () => {
     await signUpVerified(page, `Organizer ${project}`, organizerEmail, organizerPassword);
     await logIn(page, organizerEmail, organizerPassword);
+    // Page owners need two-factor sign-in on before they record expenses.
+    await turnOnTwoFactor(page);
     await page.goto('/studio/new');
     await page.getByLabel(/Cause: a campaign/).check();
     await page.getByLabel('Name', { exact: true }).fill(causeName);
