@@ -224,8 +224,6 @@ pub async fn delete_account(
         Err(EraseError::AlreadyDeleted) => return Err(AppError::Unauthenticated),
         Err(e @ EraseError::Db(_)) => return Err(AppError::internal(e)),
     }
-    // Names on public pages and lists change.
-    state.public_cache.note_change();
     ssr::set_cookie(&web::clear_session_cookie(state.settings.secure_cookies()));
     leptos_axum::redirect("/account/deleted");
     Ok(())

@@ -6,8 +6,8 @@ pub mod billing;
 pub mod disputes;
 pub mod ledger;
 pub mod payouts;
-pub mod security;
 pub mod refunds;
+pub mod security;
 
 use crate::StartError;
 use crate::bench::BenchError;

@@ -1328,6 +1328,7 @@ async fn receipt_uploads_count_against_the_page_quota_and_unattached_ones_are_sw
     charged_tips(&app, cause, &[("Annabel", &["20"])]).await;
     app.sign_up_and_log_in("org@example.org", "Organizer").await;
     give_to(&app, cause, "org@example.org").await;
+    app.turn_on_two_factor().await;
     let name_in = |a: &Answer| {
         let to = a.location.clone().expect("a redirect");
         let prefix = format!("/studio/p/{cause}/expenses?receipt=");

@@ -263,5 +263,7 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    // Names on public pages and lists change, and closed pages leave explore.
+    db.note_public_change();
     Ok(erased)
 }
