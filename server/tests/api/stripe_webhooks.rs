@@ -1078,6 +1078,14 @@ async fn a_partial_refund_made_in_the_dashboard_is_spread_over_the_charges_items
     // Each page loses the same fraction of its net share, rounded down.
     assert_eq!(refunded_parts(&app).await, vec![(156, 145), (94, 87)]);
     assert_eq!(balance(&app, Account::Recipient(a)).await, 467 - 145);
+    // What a cause's page shows as given and received drops by the refunded part too.
+    let totals = app::domain::books::cause_ledger::totals(db, a, Currency::USD)
+        .await
+        .unwrap();
+    assert_eq!(
+        (totals.gross.minor, totals.fees.minor, totals.net.minor),
+        (500 - 156, (500 - 156) - (467 - 145), 467 - 145)
+    );
     assert_eq!(balance(&app, Account::Recipient(b)).await, 280 - 87);
     assert_eq!(balance(&app, Account::SupporterPayments).await, -800 + 250);
     // The card fee is not returned: the platform bears what the pages did not give back.

@@ -78,11 +78,11 @@ pub async fn list(
 /// A cause's money in and out, for its public ledger and the organizer's expenses page.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CauseTotals {
-    /// What supporters gave (gross, refunds excluded).
+    /// What supporters gave (gross, less what was refunded, in part or in whole).
     pub gross: Money,
     /// Processor and platform fees.
     pub fees: Money,
-    /// Net of fees: what the cause received.
+    /// Net of fees: what the cause received (less the net share a refund took back).
     pub net: Money,
     pub spent: Money,
     pub unspent: Money,
@@ -91,9 +91,9 @@ pub struct CauseTotals {
 /// The totals of a cause, from its allocations and live expenses.
 pub async fn totals(db: &Db, cause: i64, currency: Currency) -> Result<CauseTotals, sqlx::Error> {
     let (gross, fees, net): (i64, i64, i64) = sqlx::query_as(
-        "select cast(coalesce(sum(gross_minor), 0) as bigint), \
-           cast(coalesce(sum(fee_minor + platform_fee_minor), 0) as bigint), \
-           cast(coalesce(sum(net_minor), 0) as bigint) \
+        "select cast(coalesce(sum(gross_minor - refunded_minor), 0) as bigint), \
+           cast(coalesce(sum((gross_minor - refunded_minor) - (net_minor - refunded_net_minor)), 0) as bigint), \
+           cast(coalesce(sum(net_minor - refunded_net_minor), 0) as bigint) \
          from allocations where recipient_id = $1 and refunded_at is null",
     )
     .bind(cause)

@@ -214,24 +214,27 @@ async fn recent_tips(db: &Db, recipient: i64) -> Result<Vec<PublicTip>, sqlx::Er
         .collect())
 }
 
-/// Paid, unrefunded donation shares of a cause: the newest listed, all totalled.
+/// Paid donation shares of a cause, less any part refunded: the newest listed, all totalled.
 async fn cause_ledger(db: &Db, recipient: i64) -> Result<CauseLedger, sqlx::Error> {
     const RECEIVED: &str = "from allocations a \
          join donation_items di on di.id = a.item_id \
          where a.recipient_id = $1 and di.status = 'paid' and a.refunded_at is null";
     let (income_count, gross_minor, fees_minor, net_minor): (i64, i64, i64, i64) =
         sqlx::query_as(&format!(
-            "select cast(count(*) as bigint), cast(coalesce(sum(a.gross_minor), 0) as bigint), \
-                    cast(coalesce(sum(a.fee_minor + a.platform_fee_minor), 0) as bigint), \
-                    cast(coalesce(sum(a.net_minor), 0) as bigint) {RECEIVED}"
+            "select cast(count(*) as bigint), \
+                    cast(coalesce(sum(a.gross_minor - a.refunded_minor), 0) as bigint), \
+                    cast(coalesce(sum((a.gross_minor - a.refunded_minor) \
+                                      - (a.net_minor - a.refunded_net_minor)), 0) as bigint), \
+                    cast(coalesce(sum(a.net_minor - a.refunded_net_minor), 0) as bigint) {RECEIVED}"
         ))
         .bind(recipient)
         .fetch_one(db.pool())
         .await?;
     let rows: Vec<IncomeRow> = sqlx::query_as(
         "select c.updated_at as received_at, coalesce(p.visibility, t.visibility) as visibility, \
-                u.display_name, di.tip_id, a.gross_minor, \
-                cast(a.fee_minor + a.platform_fee_minor as bigint) as fees_minor, a.net_minor \
+                u.display_name, di.tip_id, cast(a.gross_minor - a.refunded_minor as bigint) as gross_minor, \
+                cast((a.gross_minor - a.refunded_minor) - (a.net_minor - a.refunded_net_minor) as bigint) as fees_minor, \
+                cast(a.net_minor - a.refunded_net_minor as bigint) as net_minor \
          from allocations a \
          join donation_items di on di.id = a.item_id \
          join charges c on c.id = a.charge_id \
