@@ -67,6 +67,10 @@ export default defineConfig({
       // Every test signs up from 127.0.0.1 against one server: lift the per-address limit on
       // mail-sending requests that a real site keeps at its default.
       MAIL_REQUESTS_PER_CLIENT_HOUR: '100000',
+      // Likewise the card-testing limits: every test saves its cards from 127.0.0.1, and the
+      // simulated test cards (one fingerprint each) are shared by every test's supporters.
+      CARDS_PER_CLIENT_DAY: '100000',
+      FAILED_CHARGES_PER_CARD_DAY: '1000000',
       RUST_LOG: 'info',
     },
   },
