@@ -473,3 +473,40 @@ async fn with_two_factor_on_deleting_asks_for_a_code_and_erases_the_secret() {
         assert_eq!(n, 0, "{table}");
     }
 }
+
+#[tokio::test]
+async fn a_first_month_owed_for_reading_paid_posts_is_paid_before_the_account_can_go() {
+    let app = spawn_app().await;
+    let state = &app.state;
+    let db = &state.db;
+    let maker = recipient(db, "maker", "USD").await;
+    app.sign_up_and_log_in(FAN, "Fan Person").await;
+    let fan = user_id(&app, FAN).await;
+    card(state, fan, methods::SUCCEEDS, 28).await;
+    let p = pledge(state, fan, maker, "5").await;
+    // The pledge unlocked supporter-only posts (as reading one records).
+    sqlx::query("update pledges set unlocked_at = 1, unlocked_minor = 500 where id = $1")
+        .bind(p)
+        .execute(db.pool())
+        .await
+        .unwrap();
+    let a = app
+        .call(
+            "delete_account",
+            &[("password", PASSWORD), ("confirm", "delete")],
+        )
+        .await;
+    assert_eq!(a.status, 400, "{a:?}");
+    assert!(a.error_message().contains("first month is owed"), "{a:?}");
+    assert_eq!(app.whoami().await.as_deref(), Some(FAN));
+    // Once billing has charged it, the account can go.
+    run_default_billing(&app, date("2027-01-28")).await;
+    let a = app
+        .call(
+            "delete_account",
+            &[("password", PASSWORD), ("confirm", "delete")],
+        )
+        .await;
+    assert_eq!(a.location.as_deref(), Some("/account/deleted"), "{a:?}");
+    assert_ledger_ok(&app).await;
+}

@@ -9,7 +9,7 @@
 //! end, donations to it not yet charged are voided, it leaves explore and takes no new gifts).
 //!
 //! What refuses, with a reason the person can act on: a charge of theirs that is being made
-//! or waits for their bank; a page of theirs that still holds money (not yet paid out, or on
+//! or waits for their bank; a first month owed for reading supporter-only posts, not yet paid; a page of theirs that still holds money (not yet paid out, or on
 //! its way), or whose donations are being charged right now. Money owed to a page is paid out
 //! first; nothing is silently written off.
 
@@ -77,6 +77,25 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
              cancel it on your billing page (or wait a few minutes), then delete your account."
                 .into(),
         ));
+    }
+
+    // Reading supporter-only posts commits a pledge's first month (see
+    // `giving::pledges`): it is paid before the account can go, or deleting would undo it.
+    let owed: Option<(String,)> = sqlx::query_as(
+        "select r.name from pledges p join recipients r on r.id = p.recipient_id \
+         where p.supporter_id = $1 and p.unlocked_at is not null and p.unlocked_minor > 0 \
+         and not exists (select 1 from donation_items i where i.pledge_id = p.id \
+                         and i.status in ('paid', 'voided', 'refunded')) \
+         order by p.id limit 1",
+    )
+    .bind(user)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((name,)) = owed {
+        return Err(EraseError::NotNow(format!(
+            "You read supporter-only posts of “{name}”, so its first month is owed and is \
+             charged on your next billing day. You can delete your account once it is paid."
+        )));
     }
 
     let pages: Vec<(i64, String, String)> = sqlx::query_as(&format!(
