@@ -82,3 +82,19 @@ pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
         </Show>
     }
 }
+
+/// The second-factor code a sensitive form asks for again when two-factor sign-in is on and
+/// the session's last check is older than ten minutes (field `code`).
+#[component]
+pub fn StepUpCodeField(error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <div class="field">
+            <label for="code">"Code from your authenticator app"</label>
+            <input id="code" name="code" type="text" autocomplete="one-time-code"
+                inputmode="numeric" maxlength="40"
+                aria-invalid=invalid(error, "code") aria-describedby="code-help code-error"/>
+            <p class="help" id="code-help">"Not needed if you entered one in the last ten minutes. A recovery code works too."</p>
+            <FieldError error field="code"/>
+        </div>
+    }
+}

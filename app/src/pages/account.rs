@@ -2,7 +2,9 @@
 
 use crate::api::accounts::ChangePassword;
 use crate::api::two_factor::two_factor_status;
-use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::form::{
+    CsrfField, FieldError, FormAlert, StepUpCodeField, action_error, invalid,
+};
 use crate::components::layout::use_me;
 use crate::components::meta::PageMeta;
 use leptos::prelude::*;
@@ -51,16 +53,7 @@ pub fn AccountPage() -> impl IntoView {
                                         aria-invalid=invalid(error, "new_password") aria-describedby="new_password-error"/>
                                     <FieldError error field="new_password"/>
                                 </div>
-                                {two_factor_on.then(|| view! {
-                                    <div class="field">
-                                        <label for="code">"Code from your authenticator app"</label>
-                                        <input id="code" name="code" type="text" autocomplete="one-time-code"
-                                            inputmode="numeric" maxlength="40"
-                                            aria-invalid=invalid(error, "code") aria-describedby="code-help code-error"/>
-                                        <p class="help" id="code-help">"Not needed if you entered one in the last ten minutes. A recovery code works too."</p>
-                                        <FieldError error field="code"/>
-                                    </div>
-                                })}
+                                {two_factor_on.then(|| view! { <StepUpCodeField error/> })}
                                 <button type="submit" class="button">"Change password"</button>
                             </form>
                             <h2>"Two-factor sign-in"</h2>
