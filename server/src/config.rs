@@ -280,6 +280,7 @@ impl Config {
             parse_num(&get, "RECEIPT_QUOTA_MB", 100i64, 1, 1_000_000)? * 1024 * 1024;
         settings.receipt_unattached_hours =
             parse_num(&get, "RECEIPT_UNATTACHED_HOURS", 24i64, 1, 24 * 365)?;
+        settings.refund_request_days = parse_num(&get, "REFUND_REQUEST_DAYS", 14i64, 0, 365)?;
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

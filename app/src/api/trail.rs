@@ -261,8 +261,21 @@ pub async fn get_donation_trail(
 ) -> Result<crate::model::trail::DonationTrail, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    crate::domain::books::trail::donation(&state.db, user.user_id, item_id)
+    let mut trail = crate::domain::books::trail::donation(&state.db, user.user_id, item_id)
         .await
         .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    let (refunds, request, ask_until, others) = crate::domain::giving::refund_requests::for_trail(
+        &state.db,
+        &state.settings,
+        user.user_id,
+        item_id,
+    )
+    .await
+    .map_err(AppError::internal)?;
+    trail.refunds = refunds;
+    trail.request = request;
+    trail.ask_until = ask_until;
+    trail.other_donations = others;
+    Ok(trail)
 }

@@ -172,6 +172,103 @@ pub struct DonationTrail {
     /// For causes: the expenses it paid for, and what of it is still unspent.
     pub expenses: Vec<TrailExpense>,
     pub unspent_minor: i64,
+    /// The refunds made of it, oldest first.
+    #[serde(default)]
+    pub refunds: Vec<TrailRefund>,
+    /// The supporter's latest refund request for it.
+    #[serde(default)]
+    pub request: Option<TrailRequest>,
+    /// When the supporter may ask for it back now: the last day (`YYYY-MM-DD`) they may.
+    #[serde(default)]
+    pub ask_until: Option<String>,
+    /// Other donations of the same charge with money left to refund.
+    #[serde(default)]
+    pub other_donations: i64,
+}
+
+/// A refund of (part of) one donation, as its supporter sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailRefund {
+    pub amount_minor: i64,
+    /// `YYYY-MM-DD`.
+    pub refunded_on: String,
+    /// The reason given, in words.
+    pub reason: String,
+    /// "the page's owner", "Chipin" or "the payment processor".
+    pub by: String,
+}
+
+/// A supporter's refund request as they see it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TrailRequest {
+    /// `open`, `refunded` or `declined`.
+    pub status: String,
+    pub reason: String,
+    pub decline_reason: String,
+    /// `YYYY-MM-DD`.
+    pub asked_on: String,
+}
+
+/// A refund request as the page's owner (or the operator) sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundRequestRow {
+    pub id: i64,
+    pub item_id: i64,
+    pub recipient_id: i64,
+    pub gross_minor: i64,
+    pub currency: String,
+    /// Asked as part of "the whole charge was a mistake".
+    pub whole_charge: bool,
+    pub reason: String,
+    /// `open`, `refunded` or `declined`.
+    pub status: String,
+    pub decline_reason: String,
+    /// `YYYY-MM-DD`.
+    pub asked_on: String,
+}
+
+/// One donation to a page, as its owner sees it with its refunds.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageDonationRow {
+    pub item_id: i64,
+    /// `YYYY-MM-DD` of the charge.
+    pub charged_on: String,
+    /// "Tip" or "Monthly pledge, 2027-01".
+    pub label: String,
+    pub gross_minor: i64,
+    pub refunded_minor: i64,
+    /// `YYYY-MM-DD` of the last refund, when refunded.
+    pub refunded_on: Option<String>,
+    /// Something is left to refund.
+    pub refundable: bool,
+}
+
+/// A dispute touching a page's donations, as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PageDispute {
+    /// `YYYY-MM-DD` the processor opened it.
+    pub opened_on: String,
+    /// `YYYY-MM-DD` of the disputed charge.
+    pub charged_on: String,
+    /// What the page received from the disputed charge and cannot be paid out meanwhile.
+    pub held_minor: i64,
+    pub currency: String,
+    /// Stripe's status (`needs_response`, `under_review`, `won`, `lost`, …).
+    pub status: String,
+    pub reason: String,
+    /// `YYYY-MM-DD` the evidence is due, when the processor said.
+    pub evidence_due: Option<String>,
+}
+
+/// The studio's refunds page: requests to answer, disputes, and the page's recent donations.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefundsStudio {
+    pub recipient_id: i64,
+    pub name: String,
+    pub currency: String,
+    pub requests: Vec<RefundRequestRow>,
+    pub disputes: Vec<PageDispute>,
+    pub donations: Vec<PageDonationRow>,
 }
 
 /// What a page owner sees before refunding one donation.

@@ -1160,6 +1160,7 @@ async fn dispute_charge_of(app: &TestApp, item: i64, status: &str) {
             reason: "fraudulent",
             status,
             created: 1_800_000_000,
+            evidence_due_by: Some(1_800_864_000),
         },
         1_800_000_000,
     )

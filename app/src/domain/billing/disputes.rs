@@ -105,6 +105,8 @@ pub struct DisputeReport<'a> {
     pub reason: &'a str,
     pub status: &'a str,
     pub created: i64,
+    /// When the evidence is due (unix seconds), if the processor says.
+    pub evidence_due_by: Option<i64>,
 }
 
 /// Records a dispute or its new status, in the caller's transaction. The charge is matched by
@@ -127,10 +129,11 @@ pub async fn record(
     };
     let charge = charge.map(|(id,)| id);
     sqlx::query(
-        "insert into disputes (dispute_ref, charge_id, payment_intent, amount_minor, currency, reason, status, created, updated_at) \
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+        "insert into disputes (dispute_ref, charge_id, payment_intent, amount_minor, currency, reason, status, created, updated_at, evidence_due_by) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
          on conflict (dispute_ref) do update set status = excluded.status, amount_minor = excluded.amount_minor, \
-             reason = excluded.reason, updated_at = excluded.updated_at \
+             reason = excluded.reason, updated_at = excluded.updated_at, \
+             evidence_due_by = coalesce(excluded.evidence_due_by, disputes.evidence_due_by) \
          where disputes.status not in ('won', 'lost', 'warning_closed')",
     )
     .bind(report.dispute_ref)
@@ -142,7 +145,45 @@ pub async fn record(
     .bind(report.status)
     .bind(report.created)
     .bind(at)
+    .bind(report.evidence_due_by)
     .execute(&mut **tx)
     .await?;
     Ok(charge)
+}
+
+/// The disputes touching page `recipient`'s donations, newest first, as its owner sees them:
+/// what of the page's share of the disputed charge is held, the status and the evidence
+/// deadline. The caller checks that the viewer owns the page.
+pub async fn for_page(
+    db: &Db,
+    recipient: i64,
+) -> Result<Vec<crate::model::trail::PageDispute>, sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(&format!(
+        "select d.created, c.updated_at, \
+                cast(coalesce((select sum(a.net_minor - a.refunded_net_minor) from allocations a \
+                               where a.charge_id = d.charge_id and a.recipient_id = $1 \
+                               and a.refunded_at is null and d.{FREEZES}), 0) as bigint), \
+                d.currency, d.status, d.reason, d.evidence_due_by \
+         from disputes d join charges c on c.id = d.charge_id \
+         where exists (select 1 from allocations a where a.charge_id = d.charge_id and a.recipient_id = $1) \
+         order by d.created desc, d.id desc"
+    ))
+    .bind(recipient)
+    .fetch_all(db.pool())
+    .await?;
+    let day = crate::domain::platform::clock::iso_day;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(opened, charged, held, currency, status, reason, due)| crate::model::trail::PageDispute {
+                opened_on: day(opened),
+                charged_on: day(charged),
+                held_minor: held,
+                currency,
+                status,
+                reason,
+                evidence_due: due.map(day),
+            },
+        )
+        .collect())
 }

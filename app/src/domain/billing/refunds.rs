@@ -576,6 +576,14 @@ pub async fn record(
                 .bind(o.item)
                 .execute(&mut **tx)
                 .await?;
+            // However it was refunded, a supporter's open request for it is answered.
+            sqlx::query(
+                "update refund_requests set status = 'refunded', decided_at = $1 where item_id = $2 and status = 'open'",
+            )
+            .bind(at)
+            .bind(o.item)
+            .execute(&mut **tx)
+            .await?;
         }
         sqlx::query(
             "insert into refund_items (refund_id, item_id, amount_minor, net_minor) values ($1, $2, $3, $4)",
@@ -729,6 +737,44 @@ pub async fn preview(
             .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
             .collect(),
     }))
+}
+
+/// The latest `limit` charged donations to page `recipient`, newest first, with what was
+/// refunded of each, as its owner sees them. The caller checks that the viewer owns the page.
+pub async fn page_donations(
+    db: &Db,
+    recipient: i64,
+    limit: i64,
+) -> Result<Vec<crate::model::trail::PageDonationRow>, sqlx::Error> {
+    let rows: Vec<(i64, i64, Option<String>, i64, i64, Option<i64>)> = sqlx::query_as(
+        "select a.item_id, c.updated_at, i.period, a.gross_minor, a.refunded_minor, \
+           (select max(r.created_at) from refund_items ri join refunds r on r.id = ri.refund_id where ri.item_id = a.item_id) \
+         from allocations a join charges c on c.id = a.charge_id \
+         join donation_items i on i.id = a.item_id \
+         where a.recipient_id = $1 and c.status = 'succeeded' \
+         order by c.updated_at desc, a.item_id desc limit $2",
+    )
+    .bind(recipient)
+    .bind(limit)
+    .fetch_all(db.pool())
+    .await?;
+    let day = crate::domain::platform::clock::iso_day;
+    Ok(rows
+        .into_iter()
+        .map(|(item_id, charged, period, gross, refunded, refunded_at)| {
+            crate::model::trail::PageDonationRow {
+                item_id,
+                charged_on: day(charged),
+                label: period
+                    .map(|p| format!("Monthly pledge, {p}"))
+                    .unwrap_or_else(|| "Tip".to_owned()),
+                gross_minor: gross,
+                refunded_minor: refunded,
+                refunded_on: refunded_at.filter(|_| refunded > 0).map(day),
+                refundable: refunded < gross,
+            }
+        })
+        .collect())
 }
 
 /// One refund as the operator sees it.

@@ -116,6 +116,11 @@ pub async fn donation(
         refunded: refunded_at.is_some(),
         unpaid_minor: if is_cause { spent - paid } else { share - paid },
         unspent_minor: if is_cause { share - spent } else { 0 },
+        // Refunds and requests are added by the caller (they belong to billing and giving).
+        refunds: Vec::new(),
+        request: None,
+        ask_until: None,
+        other_donations: 0,
         payouts: payouts
             .into_iter()
             .map(

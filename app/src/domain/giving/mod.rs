@@ -9,3 +9,4 @@ pub mod cards;
 pub mod charges;
 pub mod dashboard;
 pub mod pledges;
+pub mod refund_requests;

@@ -315,3 +315,62 @@ pub fn refund_receipt(to: &str, name: &str, amount: &str, lines: &[(String, Stri
         html: html_page(&greeting, &[&intro, &which], None, footer),
     }
 }
+
+/// A page's owner is asked for refunds: `lines` are `(donation, amount)` of their page's
+/// donations the supporter asked about, `reason` the supporter's words, `link` the studio list.
+pub fn refund_requested(
+    to: &str,
+    name: &str,
+    page: &str,
+    lines: &[(String, String)],
+    reason: &str,
+    link: &str,
+) -> Email {
+    let greeting = format!("Hi {name},");
+    let list = lines
+        .iter()
+        .map(|(what, amount)| format!("{what} of {amount}"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    let intro = format!("A supporter of {page} asks for a refund of: {list}.");
+    let why = format!("Their reason: {reason}");
+    let next = "Approve or decline it in your studio. Approving refunds the donation in full; declining sends the supporter your reason.";
+    let footer = "You are receiving this because you own a page on Chipin.";
+    Email {
+        to: to.to_owned(),
+        subject: format!("A refund request for {page}"),
+        text: format!("{greeting}\n\n{intro}\n\n{why}\n\n{next}\n\nSee the request: {link}\n\n{footer}\n"),
+        html: html_page(
+            &greeting,
+            &[&intro, &why, next],
+            Some(("See the request", link)),
+            footer,
+        ),
+    }
+}
+
+/// The supporter's refund request was declined, with the owner's reason.
+pub fn refund_declined(
+    to: &str,
+    name: &str,
+    page: &str,
+    amount: &str,
+    reason: &str,
+    link: &str,
+) -> Email {
+    let greeting = format!("Hi {name},");
+    let intro = format!("{page} declined your request for a refund of your {amount} donation.");
+    let why = format!("Their reason: {reason}");
+    let footer = "You are receiving this because you support creators or causes on Chipin.";
+    Email {
+        to: to.to_owned(),
+        subject: format!("Your refund request to {page}"),
+        text: format!("{greeting}\n\n{intro}\n\n{why}\n\nYour donation: {link}\n\n{footer}\n"),
+        html: html_page(
+            &greeting,
+            &[&intro, &why],
+            Some(("See your donation", link)),
+            footer,
+        ),
+    }
+}

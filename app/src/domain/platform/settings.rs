@@ -43,6 +43,9 @@ pub struct Settings {
     /// Hours after which a receipt upload never attached to an expense is removed
     /// (`RECEIPT_UNATTACHED_HOURS`).
     pub receipt_unattached_hours: i64,
+    /// Days after a charge succeeded during which its supporter may ask for a refund of its
+    /// donations from their trail pages (`REFUND_REQUEST_DAYS`).
+    pub refund_request_days: i64,
 }
 
 /// A server-side secret that never prints (`Debug` shows only that it is set).
@@ -129,6 +132,7 @@ impl Settings {
             operator_email: None,
             receipt_quota_bytes: 100 * 1024 * 1024,
             receipt_unattached_hours: 24,
+            refund_request_days: 14,
         }
     }
 

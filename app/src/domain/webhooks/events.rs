@@ -103,6 +103,14 @@ pub(super) struct Dispute {
     pub(super) reason: Option<String>,
     pub(super) status: String,
     pub(super) created: i64,
+    #[serde(default)]
+    pub(super) evidence_details: Option<EvidenceDetails>,
+}
+
+#[derive(Deserialize)]
+pub(super) struct EvidenceDetails {
+    #[serde(default)]
+    pub(super) due_by: Option<i64>,
 }
 
 #[derive(Deserialize)]

@@ -270,6 +270,7 @@ async fn apply(
                 reason: d.reason.as_deref().unwrap_or_default(),
                 status: &d.status,
                 created: d.created,
+                evidence_due_by: d.evidence_details.as_ref().and_then(|e| e.due_by),
             };
             match disputes::record(tx, &report, at).await? {
                 Some(charge) => {
