@@ -96,6 +96,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio/p/:id/tiers/:tier") view=pages::studio::tier::EditTierPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/supporters") view=pages::studio::supporters::SupportersPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/income") view=pages::studio::income::IncomePage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/refunds") view=pages::studio::refunds::RefundsStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/refund/:item") view=pages::studio::refund::RefundPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/expenses") view=pages::studio::expenses::ExpensesStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/payouts") view=pages::studio::payouts::PayoutsStudioPage ssr=SsrMode::Async/>

@@ -175,6 +175,8 @@ enum RefundsCommand {
         #[arg(long)]
         note: Option<String>,
     },
+    /// List every supporter's refund request, newest first.
+    Requests,
     /// List every refund, newest first.
     List,
 }
@@ -318,6 +320,7 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
                     cli::refunds::donation(&state, id, &reason, note.as_deref()).await
                 }
                 RefundsCommand::List => cli::refunds::list_report(&state).await,
+                RefundsCommand::Requests => cli::refunds::requests_report(&state).await,
             };
             state.db.close().await;
             println!("{}", outcome?);

@@ -55,10 +55,15 @@ pub async fn get_my_pages() -> Result<Vec<StudioSummary>, AppError> {
 pub async fn get_studio_page(recipient_id: i64) -> Result<StudioPage, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    studio::studio_page(&state.db, user.user_id, recipient_id)
+    let mut page = studio::studio_page(&state.db, user.user_id, recipient_id)
         .await
         .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    page.open_refund_requests =
+        crate::domain::giving::refund_requests::open_count(&state.db, recipient_id)
+            .await
+            .map_err(AppError::internal)?;
+    Ok(page)
 }
 
 /// Markdown as it will appear on the page (sanitised HTML), for the editor's preview.

@@ -52,6 +52,9 @@ pub struct StudioPage {
     pub tiers: Vec<StudioTier>,
     /// Newest first.
     pub posts: Vec<StudioPost>,
+    /// Supporters' refund requests waiting for an answer.
+    #[serde(default)]
+    pub open_refund_requests: i64,
 }
 
 /// A tier as its owner edits it.

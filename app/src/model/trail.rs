@@ -235,6 +235,7 @@ pub struct PageDonationRow {
     pub charged_on: String,
     /// "Tip" or "Monthly pledge, 2027-01".
     pub label: String,
+    pub currency: String,
     pub gross_minor: i64,
     pub refunded_minor: i64,
     /// `YYYY-MM-DD` of the last refund, when refunded.

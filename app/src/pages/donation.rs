@@ -2,13 +2,16 @@
 //! charge), gross, fee share, platform fee share and net; the payouts that paid it out; and
 //! for causes the expenses it paid for with their receipts, and what is still unspent.
 
+use crate::api::refunds::AskForRefund;
 use crate::api::trail::get_donation_trail;
+use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::model::format_money;
 use crate::model::trail::DonationTrail;
 use crate::pages::studio::{id_param, load_failed};
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn DonationTrailPage() -> impl IntoView {
@@ -100,6 +103,8 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
     };
     let has_payouts = !t.payouts.is_empty();
     let has_expenses = !t.expenses.is_empty();
+    let refund_panel = (!t.refunds.is_empty() || t.request.is_some() || t.ask_until.is_some())
+        .then(|| view! { <RefundPanel t=t.clone()/> });
     view! {
         <Title text=format!("Your donation to {}", t.recipient_name)/>
         <section class="page narrow trail">
@@ -117,6 +122,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                     </p>
                 })}
             </header>
+            {refund_panel}
             <section class="panel" aria-labelledby="charged-title">
                 <h2 id="charged-title">"Charged"</h2>
                 <p id="charged">{charged}</p>
@@ -175,4 +181,73 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
         </section>
     }
     .into_any()
+}
+
+/// The donation's refunds, the supporter's request for one, and the form to ask while the
+/// window is open.
+#[component]
+fn RefundPanel(t: DonationTrail) -> impl IntoView {
+    let ask = ServerAction::<AskForRefund>::new();
+    let error = action_error(ask.value());
+    let asked = use_query_map().with_untracked(|q| q.get("asked").is_some());
+    let c = t.currency.clone();
+    let money = move |m: i64| format_money(m, &c);
+    let refunds = t
+        .refunds
+        .iter()
+        .map(|r| {
+            view! {
+                <li>{format!(
+                    "{} refunded on {} by {}: {}.",
+                    money(r.amount_minor),
+                    r.refunded_on,
+                    r.by,
+                    if r.reason.is_empty() { "no reason given" } else { r.reason.as_str() }
+                )}</li>
+            }
+        })
+        .collect_view();
+    let has_refunds = !t.refunds.is_empty();
+    let request = t.request.clone().map(|q| {
+        let text = match q.status.as_str() {
+            "open" => format!("You asked for a refund on {}. The page's owner has not answered yet.", q.asked_on),
+            "refunded" => format!("You asked for a refund on {}; it was refunded.", q.asked_on),
+            _ => format!("You asked for a refund on {}; the page's owner declined: {}", q.asked_on, q.decline_reason),
+        };
+        view! { <p id="refund-request-status">{text}</p> }
+    });
+    let others = t.other_donations;
+    let item = t.item_id;
+    let form = t.ask_until.clone().map(|until| view! {
+        <form method="post" action="/api/refunds/ask" class="stack" novalidate id="refund-ask">
+            <CsrfField/>
+            <input type="hidden" name="item_id" value=item.to_string()/>
+            <p>{format!("You can ask the page's owner for this donation back until {until}. If they approve, you get back everything you paid for it.")}</p>
+            <FormAlert error/>
+            <div class="field">
+                <label for="ask-reason">"Why do you want it back?"</label>
+                <textarea id="ask-reason" name="reason" rows="3" maxlength="500" required
+                    aria-invalid=invalid(error, "reason") aria-describedby="reason-error"></textarea>
+                <FieldError error field="reason"/>
+            </div>
+            {(others > 0).then(|| view! {
+                <label class="choice" for="ask-whole">
+                    <input type="checkbox" id="ask-whole" name="whole_charge" value="1"/>
+                    {format!(" The whole charge was a mistake: ask for its {others} other donation(s) back too")}
+                </label>
+            })}
+            <button type="submit" class="button button-secondary">"Ask for a refund"</button>
+        </form>
+    });
+    view! {
+        <section class="panel" aria-labelledby="refund-title" id="trail-refund">
+            <h2 id="refund-title">"Refund"</h2>
+            {asked.then(|| view! {
+                <div class="alert alert-success" role="status">"Your request is sent. The page's owner is emailed and you will hear back by email."</div>
+            })}
+            {has_refunds.then(|| view! { <ul class="facts" id="trail-refunds">{refunds}</ul> })}
+            {request}
+            {form}
+        </section>
+    }
 }

@@ -1,4 +1,5 @@
-//! `server refunds charge ID`, `server refunds donation ID` and `server refunds list`: the
+//! `server refunds charge ID`, `server refunds donation ID`, `server refunds list` and
+//! `server refunds requests` (supporters' requests): the
 //! operator's refunds, through the same mechanism as a page owner's (the processor refund with
 //! its own idempotency key, reversing entries, the trail and the next payout adjusted).
 
@@ -119,6 +120,44 @@ pub async fn list_report(state: &AppState) -> Result<String, CliError> {
             r.items,
             when,
             r.processor_ref
+        ));
+    }
+    out.push_str("(amounts in minor units)");
+    Ok(out)
+}
+
+/// Every supporter's refund request, newest first, as printed.
+pub async fn requests_report(state: &AppState) -> Result<String, CliError> {
+    let rows = app::domain::giving::refund_requests::list(&state.db)
+        .await
+        .map_err(refunds::RefundError::Db)?;
+    let mut out = String::from("refund requests:\n");
+    if rows.is_empty() {
+        out.push_str("  none\n");
+    } else {
+        out.push_str(&format!(
+            "  {:<6} {:<8} {:<6} {:>10} {:<4} {:<9} {:<11} {}\n",
+            "id", "donation", "page", "amount", "cur", "status", "asked", "reason"
+        ));
+    }
+    for r in rows {
+        let mut reason: String = r.reason.chars().take(60).collect();
+        if r.whole_charge {
+            reason = format!("[whole charge] {reason}");
+        }
+        if r.status == "declined" {
+            reason = format!("{reason} / declined: {}", r.decline_reason);
+        }
+        out.push_str(&format!(
+            "  {:<6} {:<8} {:<6} {:>10} {:<4} {:<9} {:<11} {}\n",
+            r.id,
+            r.item_id,
+            r.recipient_id,
+            r.gross_minor,
+            r.currency,
+            r.status,
+            r.asked_on,
+            reason.replace(['\n', '\r'], " ")
         ));
     }
     out.push_str("(amounts in minor units)");

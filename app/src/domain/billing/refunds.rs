@@ -746,8 +746,8 @@ pub async fn page_donations(
     recipient: i64,
     limit: i64,
 ) -> Result<Vec<crate::model::trail::PageDonationRow>, sqlx::Error> {
-    let rows: Vec<(i64, i64, Option<String>, i64, i64, Option<i64>)> = sqlx::query_as(
-        "select a.item_id, c.updated_at, i.period, a.gross_minor, a.refunded_minor, \
+    let rows: Vec<(i64, i64, Option<String>, String, i64, i64, Option<i64>)> = sqlx::query_as(
+        "select a.item_id, c.updated_at, i.period, a.currency, a.gross_minor, a.refunded_minor, \
            (select max(r.created_at) from refund_items ri join refunds r on r.id = ri.refund_id where ri.item_id = a.item_id) \
          from allocations a join charges c on c.id = a.charge_id \
          join donation_items i on i.id = a.item_id \
@@ -761,13 +761,14 @@ pub async fn page_donations(
     let day = crate::domain::platform::clock::iso_day;
     Ok(rows
         .into_iter()
-        .map(|(item_id, charged, period, gross, refunded, refunded_at)| {
+        .map(|(item_id, charged, period, currency, gross, refunded, refunded_at)| {
             crate::model::trail::PageDonationRow {
                 item_id,
                 charged_on: day(charged),
                 label: period
                     .map(|p| format!("Monthly pledge, {p}"))
                     .unwrap_or_else(|| "Tip".to_owned()),
+                currency,
                 gross_minor: gross,
                 refunded_minor: refunded,
                 refunded_on: refunded_at.filter(|_| refunded > 0).map(day),

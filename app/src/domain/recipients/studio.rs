@@ -141,6 +141,8 @@ pub async fn studio_page(
         bio_md: r.bio_md,
         deadline: r.deadline.map(iso_day).unwrap_or_default(),
         image_url: r.image_url,
+        // Filled in by the caller (requests belong to giving).
+        open_refund_requests: 0,
         tiers: tiers
             .into_iter()
             .map(|t| StudioTier {

@@ -79,6 +79,13 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                     <a href=format!("/studio/p/{}/income", page.id)>"Income"</a>
                     " · "
                     <a href=format!("/studio/p/{}/payouts", page.id)>"Payouts"</a>
+                    " · "
+                    <a href=format!("/studio/p/{}/refunds", page.id) id="refunds-link">{
+                        match page.open_refund_requests {
+                            0 => "Refunds".to_owned(),
+                            n => format!("Refunds ({n} to answer)"),
+                        }
+                    }</a>
                     {(page.kind == crate::model::RecipientKind::Cause).then(|| view! {
                         " · "
                         <a href=format!("/studio/p/{}/expenses", page.id)>"Expenses"</a>

@@ -4,7 +4,10 @@
 use super::{id_param, load_failed};
 use crate::api::reports::get_income;
 use crate::components::chart::BarChart;
+use crate::api::refunds::get_page_donations;
+use crate::components::donations::PageDonations;
 use crate::error::AppError;
+use crate::model::trail::PageDonationRow;
 use crate::model::RecipientKind;
 use crate::model::format_money;
 use crate::model::reports::IncomeReport;
@@ -23,12 +26,21 @@ pub fn IncomePage() -> impl IntoView {
             }
         },
     );
+    let donations = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_page_donations(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <IncomeView r/> }.into_any(),
-                    Err(e) => load_failed(e, format!("/studio/p/{}/income", id.get_untracked().unwrap_or_default())),
+                match (data.await, donations.await) {
+                    (Ok(r), Ok(donations)) => view! { <IncomeView r donations/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => load_failed(e, format!("/studio/p/{}/income", id.get_untracked().unwrap_or_default())),
                 }
             })}
         </Suspense>
@@ -44,7 +56,7 @@ fn percent(part: i64, whole: i64) -> i64 {
 }
 
 #[component]
-fn IncomeView(r: IncomeReport) -> impl IntoView {
+fn IncomeView(donations: Vec<PageDonationRow>, r: IncomeReport) -> impl IntoView {
     let base = format!("/studio/p/{}", r.recipient_id);
     let c = r.currency.clone();
     let money = move |m: i64| format_money(m, &c);
@@ -118,6 +130,11 @@ fn IncomeView(r: IncomeReport) -> impl IntoView {
             <section class="panel" aria-labelledby="history-title">
                 <h2 id="history-title">"The last 12 months"</h2>
                 <BarChart title="Net income per month".to_owned() desc currency=r.currency.clone() bars/>
+            </section>
+            <section class="panel" aria-labelledby="donations-title">
+                <h2 id="donations-title">"Latest donations"</h2>
+                <p class="muted">"Refunded donations are marked with what went back; the others can be refunded."</p>
+                <PageDonations recipient_id=r.recipient_id rows=donations title_id="donations-title"/>
             </section>
         </section>
     }

@@ -9,6 +9,7 @@ pub mod income;
 pub mod payouts;
 pub mod post;
 pub mod refund;
+pub mod refunds;
 pub mod supporters;
 pub mod tier;
 

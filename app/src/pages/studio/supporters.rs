@@ -4,7 +4,10 @@
 
 use super::{id_param, load_failed};
 use crate::api::reports::get_supporters;
+use crate::api::refunds::get_page_donations;
+use crate::components::donations::PageDonations;
 use crate::error::AppError;
+use crate::model::trail::PageDonationRow;
 use crate::model::format_money;
 use crate::model::reports::SupportersReport;
 use leptos::prelude::*;
@@ -34,12 +37,21 @@ pub fn SupportersPage() -> impl IntoView {
             }
         },
     );
+    let donations = Resource::new(
+        move || id.get(),
+        |id| async move {
+            match id {
+                Some(id) => get_page_donations(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match data.await {
-                    Ok(r) => view! { <SupportersView r/> }.into_any(),
-                    Err(e) => load_failed(e, format!("/studio/p/{}/supporters", id.get_untracked().unwrap_or_default())),
+                match (data.await, donations.await) {
+                    (Ok(r), Ok(donations)) => view! { <SupportersView r donations/> }.into_any(),
+                    (Err(e), _) | (_, Err(e)) => load_failed(e, format!("/studio/p/{}/supporters", id.get_untracked().unwrap_or_default())),
                 }
             })}
         </Suspense>
@@ -47,7 +59,7 @@ pub fn SupportersPage() -> impl IntoView {
 }
 
 #[component]
-fn SupportersView(r: SupportersReport) -> impl IntoView {
+fn SupportersView(donations: Vec<PageDonationRow>, r: SupportersReport) -> impl IntoView {
     let base = format!("/studio/p/{}", r.recipient_id);
     let selected = r.status.clone().unwrap_or_default();
     let csv = match &r.status {
@@ -115,6 +127,11 @@ fn SupportersView(r: SupportersReport) -> impl IntoView {
                     </div>
                 }.into_any()
             }}
+            <section class="panel" aria-labelledby="donations-title">
+                <h2 id="donations-title">"Latest donations"</h2>
+                <p class="muted">"Each charged donation, with its refund or a link to refund it."</p>
+                <PageDonations recipient_id=r.recipient_id rows=donations title_id="donations-title"/>
+            </section>
         </section>
     }
     .into_any()
