@@ -40,13 +40,14 @@ const DONATIONS_SHOWN: i64 = 50;
 async fn owned_page(recipient_id: i64) -> Result<(String, String), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    let page: Option<(String, String)> =
-        sqlx::query_as("select name, currency from recipients where id = $1 and owner_user_id = $2")
-            .bind(recipient_id)
-            .bind(user.user_id)
-            .fetch_optional(state.db.pool())
-            .await
-            .map_err(AppError::internal)?;
+    let page: Option<(String, String)> = sqlx::query_as(
+        "select name, currency from recipients where id = $1 and owner_user_id = $2",
+    )
+    .bind(recipient_id)
+    .bind(user.user_id)
+    .fetch_optional(state.db.pool())
+    .await
+    .map_err(AppError::internal)?;
     page.ok_or(AppError::NotFound)
 }
 

@@ -210,9 +210,15 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
     let has_refunds = !t.refunds.is_empty();
     let request = t.request.clone().map(|q| {
         let text = match q.status.as_str() {
-            "open" => format!("You asked for a refund on {}. The page's owner has not answered yet.", q.asked_on),
+            "open" => format!(
+                "You asked for a refund on {}. The page's owner has not answered yet.",
+                q.asked_on
+            ),
             "refunded" => format!("You asked for a refund on {}; it was refunded.", q.asked_on),
-            _ => format!("You asked for a refund on {}; the page's owner declined: {}", q.asked_on, q.decline_reason),
+            _ => format!(
+                "You asked for a refund on {}; the page's owner declined: {}",
+                q.asked_on, q.decline_reason
+            ),
         };
         view! { <p id="refund-request-status">{text}</p> }
     });

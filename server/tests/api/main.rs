@@ -20,6 +20,7 @@ mod paid_posts;
 mod population;
 mod privacy;
 mod processors;
+mod refund_requests;
 mod refunds;
 mod reports;
 mod security;

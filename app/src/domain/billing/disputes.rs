@@ -159,13 +159,13 @@ pub async fn for_page(
     recipient: i64,
 ) -> Result<Vec<crate::model::trail::PageDispute>, sqlx::Error> {
     let rows: Vec<(i64, i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(&format!(
-        "select d.created, c.updated_at, \
+        "select d.created, (select c.updated_at from charges c where c.id = d.charge_id), \
                 cast(coalesce((select sum(a.net_minor - a.refunded_net_minor) from allocations a \
                                where a.charge_id = d.charge_id and a.recipient_id = $1 \
                                and a.refunded_at is null and d.{FREEZES}), 0) as bigint), \
                 d.currency, d.status, d.reason, d.evidence_due_by \
-         from disputes d join charges c on c.id = d.charge_id \
-         where exists (select 1 from allocations a where a.charge_id = d.charge_id and a.recipient_id = $1) \
+         from disputes d \
+         where d.charge_id is not null and exists (select 1 from allocations a where a.charge_id = d.charge_id and a.recipient_id = $1) \
          order by d.created desc, d.id desc"
     ))
     .bind(recipient)
@@ -174,8 +174,8 @@ pub async fn for_page(
     let day = crate::domain::platform::clock::iso_day;
     Ok(rows
         .into_iter()
-        .map(
-            |(opened, charged, held, currency, status, reason, due)| crate::model::trail::PageDispute {
+        .map(|(opened, charged, held, currency, status, reason, due)| {
+            crate::model::trail::PageDispute {
                 opened_on: day(opened),
                 charged_on: day(charged),
                 held_minor: held,
@@ -183,7 +183,7 @@ pub async fn for_page(
                 status,
                 reason,
                 evidence_due: due.map(day),
-            },
-        )
+            }
+        })
         .collect())
 }

@@ -761,20 +761,22 @@ pub async fn page_donations(
     let day = crate::domain::platform::clock::iso_day;
     Ok(rows
         .into_iter()
-        .map(|(item_id, charged, period, currency, gross, refunded, refunded_at)| {
-            crate::model::trail::PageDonationRow {
-                item_id,
-                charged_on: day(charged),
-                label: period
-                    .map(|p| format!("Monthly pledge, {p}"))
-                    .unwrap_or_else(|| "Tip".to_owned()),
-                currency,
-                gross_minor: gross,
-                refunded_minor: refunded,
-                refunded_on: refunded_at.filter(|_| refunded > 0).map(day),
-                refundable: refunded < gross,
-            }
-        })
+        .map(
+            |(item_id, charged, period, currency, gross, refunded, refunded_at)| {
+                crate::model::trail::PageDonationRow {
+                    item_id,
+                    charged_on: day(charged),
+                    label: period
+                        .map(|p| format!("Monthly pledge, {p}"))
+                        .unwrap_or_else(|| "Tip".to_owned()),
+                    currency,
+                    gross_minor: gross,
+                    refunded_minor: refunded,
+                    refunded_on: refunded_at.filter(|_| refunded > 0).map(day),
+                    refundable: refunded < gross,
+                }
+            },
+        )
         .collect())
 }
 

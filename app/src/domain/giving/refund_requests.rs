@@ -11,8 +11,8 @@
 use crate::domain::Db;
 use crate::domain::billing::refunds::{self, RefundError, Refunded, Refunder, Why};
 use crate::domain::mail::{self, templates};
-use crate::domain::platform::settings::Settings;
 use crate::domain::platform::clock::{iso_day, now};
+use crate::domain::platform::settings::Settings;
 use crate::domain::processors::PaymentProcessor;
 use crate::model::trail::{RefundRequestRow, TrailRefund, TrailRequest};
 use crate::money::{Currency, Money};
@@ -26,11 +26,15 @@ pub enum RequestError {
     /// Not the supporter who paid (asking) or not the page's owner (answering): not found.
     #[error("not yours")]
     NotYours,
-    #[error("Refunds can be asked for up to {days} days after the charge; this one was charged on {charged_on}.")]
+    #[error(
+        "Refunds can be asked for up to {days} days after the charge; this one was charged on {charged_on}."
+    )]
     WindowClosed { days: i64, charged_on: String },
     #[error("This donation is already refunded.")]
     AlreadyRefunded,
-    #[error("You already asked for a refund of this donation; its page's owner has not answered yet.")]
+    #[error(
+        "You already asked for a refund of this donation; its page's owner has not answered yet."
+    )]
     AlreadyAsked,
     #[error("This request was already answered.")]
     Answered,
@@ -43,14 +47,13 @@ pub enum RequestError {
 }
 
 /// The charge behind donation `item` as its supporter sees it: charge, supporter, when it
-/// succeeded, gross and refunded of this item.
+/// succeeded (a succeeded charge's `updated_at` never moves again), gross and refunded of
+/// this item.
 type ItemCharge = (i64, i64, i64, i64, i64);
 
 async fn item_charge(db: &Db, item: i64) -> Result<Option<ItemCharge>, sqlx::Error> {
     sqlx::query_as(
-        "select a.charge_id, c.supporter_id, \
-           coalesce((select min(e.created_at) from journal_entries e where e.charge_id = c.id and e.kind = 'charge'), c.updated_at), \
-           a.gross_minor, a.refunded_minor \
+        "select a.charge_id, c.supporter_id, c.updated_at, a.gross_minor, a.refunded_minor \
          from allocations a join charges c on c.id = a.charge_id \
          where a.item_id = $1 and c.status = 'succeeded'",
     )
@@ -91,15 +94,15 @@ pub async fn ask(
         return Err(RequestError::NotYours);
     }
     let reason = checked_reason(reason)?;
+    if refunded >= gross && !whole_charge {
+        return Err(RequestError::AlreadyRefunded);
+    }
     let at = now();
     if at > window_ends(settings, settled) {
         return Err(RequestError::WindowClosed {
             days: settings.refund_request_days,
             charged_on: iso_day(settled),
         });
-    }
-    if refunded >= gross && !whole_charge {
-        return Err(RequestError::AlreadyRefunded);
     }
     let rows: Vec<(i64, i64, i64, String)> = sqlx::query_as(
         "select a.item_id, a.recipient_id, a.gross_minor - a.refunded_minor, a.currency from allocations a \
@@ -158,8 +161,7 @@ pub async fn ask(
         .await?;
         if let Some((email, name, page)) = owner {
             let link = settings.link(&format!("/studio/p/{recipient}/refunds"));
-            let mail =
-                templates::refund_requested(&email, &name, &page, &lines, &reason, &link);
+            let mail = templates::refund_requested(&email, &name, &page, &lines, &reason, &link);
             mail::enqueue(&mut *tx, &mail).await?;
         }
     }
@@ -281,7 +283,18 @@ const REQUEST_SELECT: &str = "select q.id, q.item_id, a.gross_minor, a.currency,
      from refund_requests q join allocations a on a.item_id = q.item_id";
 
 fn request_row(
-    (id, item_id, gross_minor, currency, whole, reason, status, decline_reason, created_at, recipient_id): RequestDbRow,
+    (
+        id,
+        item_id,
+        gross_minor,
+        currency,
+        whole,
+        reason,
+        status,
+        decline_reason,
+        created_at,
+        recipient_id,
+    ): RequestDbRow,
 ) -> RefundRequestRow {
     RefundRequestRow {
         id,

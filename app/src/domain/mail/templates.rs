@@ -339,7 +339,9 @@ pub fn refund_requested(
     Email {
         to: to.to_owned(),
         subject: format!("A refund request for {page}"),
-        text: format!("{greeting}\n\n{intro}\n\n{why}\n\n{next}\n\nSee the request: {link}\n\n{footer}\n"),
+        text: format!(
+            "{greeting}\n\n{intro}\n\n{why}\n\n{next}\n\nSee the request: {link}\n\n{footer}\n"
+        ),
         html: html_page(
             &greeting,
             &[&intro, &why, next],

@@ -2,15 +2,15 @@
 //! bring, progress towards the goal, and the last 12 months as a chart drawn on the server.
 
 use super::{id_param, load_failed};
+use crate::api::refunds::get_page_donations;
 use crate::api::reports::get_income;
 use crate::components::chart::BarChart;
-use crate::api::refunds::get_page_donations;
 use crate::components::donations::PageDonations;
 use crate::error::AppError;
-use crate::model::trail::PageDonationRow;
 use crate::model::RecipientKind;
 use crate::model::format_money;
 use crate::model::reports::IncomeReport;
+use crate::model::trail::PageDonationRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

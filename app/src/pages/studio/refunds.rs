@@ -164,7 +164,10 @@ fn DisputeItem(d: PageDispute) -> impl IntoView {
     let status = d.status.replace('_', " ");
     let closed = matches!(d.status.as_str(), "won" | "lost" | "warning_closed");
     let held = if d.held_minor > 0 {
-        format!("{} held from your payouts", format_money(d.held_minor, &d.currency))
+        format!(
+            "{} held from your payouts",
+            format_money(d.held_minor, &d.currency)
+        )
     } else if d.status == "lost" {
         "Lost: the supporter's bank kept the payment".to_owned()
     } else {

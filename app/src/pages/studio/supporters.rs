@@ -3,13 +3,13 @@
 //! Supporters who chose to be anonymous or private appear without their identity.
 
 use super::{id_param, load_failed};
-use crate::api::reports::get_supporters;
 use crate::api::refunds::get_page_donations;
+use crate::api::reports::get_supporters;
 use crate::components::donations::PageDonations;
 use crate::error::AppError;
-use crate::model::trail::PageDonationRow;
 use crate::model::format_money;
 use crate::model::reports::SupportersReport;
+use crate::model::trail::PageDonationRow;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
