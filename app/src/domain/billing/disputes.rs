@@ -151,6 +151,9 @@ pub async fn record(
     Ok(charge)
 }
 
+/// A dispute as read for a page: opened, charged, held, currency, status, reason, evidence due.
+type PageDisputeRow = (i64, i64, i64, String, String, String, Option<i64>);
+
 /// The disputes touching page `recipient`'s donations, newest first, as its owner sees them:
 /// what of the page's share of the disputed charge is held, the status and the evidence
 /// deadline. The caller checks that the viewer owns the page.
@@ -158,7 +161,7 @@ pub async fn for_page(
     db: &Db,
     recipient: i64,
 ) -> Result<Vec<crate::model::trail::PageDispute>, sqlx::Error> {
-    let rows: Vec<(i64, i64, i64, String, String, String, Option<i64>)> = sqlx::query_as(&format!(
+    let rows: Vec<PageDisputeRow> = sqlx::query_as(&format!(
         "select d.created, (select c.updated_at from charges c where c.id = d.charge_id), \
                 cast(coalesce((select sum(a.net_minor - a.refunded_net_minor) from allocations a \
                                where a.charge_id = d.charge_id and a.recipient_id = $1 \

@@ -739,6 +739,9 @@ pub async fn preview(
     }))
 }
 
+/// A page's donation as read: item, charged at, period, currency, gross, refunded, refunded at.
+type PageDonationDbRow = (i64, i64, Option<String>, String, i64, i64, Option<i64>);
+
 /// The latest `limit` charged donations to page `recipient`, newest first, with what was
 /// refunded of each, as its owner sees them. The caller checks that the viewer owns the page.
 pub async fn page_donations(
@@ -746,7 +749,7 @@ pub async fn page_donations(
     recipient: i64,
     limit: i64,
 ) -> Result<Vec<crate::model::trail::PageDonationRow>, sqlx::Error> {
-    let rows: Vec<(i64, i64, Option<String>, String, i64, i64, Option<i64>)> = sqlx::query_as(
+    let rows: Vec<PageDonationDbRow> = sqlx::query_as(
         "select a.item_id, c.updated_at, i.period, a.currency, a.gross_minor, a.refunded_minor, \
            (select max(r.created_at) from refund_items ri join refunds r on r.id = ri.refund_id where ri.item_id = a.item_id) \
          from allocations a join charges c on c.id = a.charge_id \
