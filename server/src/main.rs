@@ -186,6 +186,9 @@ enum BenchCommand {
     /// Page views a second on a large database: a creator page and the explore page under
     /// load from wrk, with median and 99th-percentile latency.
     Web(server::bench::web::WebBench),
+    /// How long the outbox worker takes to send a queue of receipts (default 100,000) to the
+    /// outbox folder, or to an SMTP server with `--smtp`.
+    Mail(server::bench::mail::MailBench),
 }
 
 fn init_logging(json: bool, default_filter: &str) {
@@ -212,6 +215,10 @@ async fn main() -> ExitCode {
     };
     // The benchmark's bulk statements are slow by design; sqlx would print each one in full.
     let default_filter = match cli.command {
+        // One log line per message written to the folder would be most of the work measured.
+        Some(Command::Bench {
+            command: BenchCommand::Mail(_),
+        }) => "warn,sqlx=error",
         Some(Command::Bench { .. }) => "info,sqlx=error",
         _ => "info,sqlx=warn,tower_http=info",
     };
@@ -329,6 +336,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         Command::Bench {
             command: BenchCommand::Web(args),
         } => return Ok(exit_code(server::bench::web::web(&args).await?)),
+        Command::Bench {
+            command: BenchCommand::Mail(args),
+        } => return Ok(exit_code(server::bench::mail::mail(&args).await?)),
         Command::Serve => {
             let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {

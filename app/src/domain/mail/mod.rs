@@ -145,35 +145,92 @@ pub struct DrainReport {
     pub failed: u64,
 }
 
+impl DrainReport {
+    fn add(&mut self, other: Self) {
+        self.sent += other.sent;
+        self.failed += other.failed;
+    }
+}
+
 /// Seconds to wait before retry number `attempts` (1, 2, ...): 30 s doubling, at most an hour.
 pub fn retry_delay(attempts: i64) -> i64 {
     let exp = (attempts - 1).clamp(0, 7) as u32;
     (30i64 << exp).min(3600)
 }
 
-/// Sends every due message once. A message is claimed by moving its next attempt into the
-/// future before sending, so two workers never send the same message at the same time.
+/// Messages claimed, sent and marked together: one claim, one SMTP connection (the transport
+/// keeps it open between messages), one commit for the outcomes.
+pub const BATCH_SIZE: i64 = 200;
+
+/// How long a claimed batch stays with the worker that claimed it. A worker that dies between
+/// sending and marking leaves its batch claimed; after this long the batch is due again and is
+/// sent again: a crash re-sends at most the one batch in flight.
+pub const CLAIM_SECS: i64 = 600;
+
+/// After this many failures in a row the rest of the batch waits for the next pass: the
+/// server is probably down, and each failure may take the SMTP time-out (20 s).
+const FAILURES_BEFORE_GIVING_UP: u32 = 3;
+
+/// Messages queued and not yet sent (due now or waiting for a retry).
+pub async fn backlog(db: &Db) -> Result<i64, sqlx::Error> {
+    let (n,): (i64,) = sqlx::query_as("select count(*) from email_outbox where sent_at is null")
+        .fetch_one(db.pool())
+        .await?;
+    Ok(n)
+}
+
+/// Sends every due message, a batch at a time, until none is due.
 pub async fn drain_once(db: &Db, mailer: &Mailer, from: &str) -> Result<DrainReport, sqlx::Error> {
     let mut report = DrainReport::default();
+    loop {
+        let (batch, claimed) = drain_batch(db, mailer, from, BATCH_SIZE).await?;
+        report.add(batch);
+        if claimed < BATCH_SIZE || batch.sent == 0 {
+            return Ok(report);
+        }
+    }
+}
+
+/// Claims up to `limit` due messages, sends them, and records every outcome in one commit;
+/// returns what happened and how many were claimed (fewer than `limit`: the queue is empty).
+///
+/// The claim moves the messages' next attempt [`CLAIM_SECS`] into the future, in one
+/// statement, so two workers never send the same message at the same time (on PostgreSQL the
+/// second worker skips the rows the first has locked).
+pub async fn drain_batch(
+    db: &Db,
+    mailer: &Mailer,
+    from: &str,
+    limit: i64,
+) -> Result<(DrainReport, i64), sqlx::Error> {
     let at = now();
-    let due: Vec<(i64, String, String, String, String, i64, i64)> = sqlx::query_as(
-        "select id, to_address, subject, body_text, body_html, attempts, next_attempt_at \
-         from email_outbox where sent_at is null and next_attempt_at <= $1 \
-         order by next_attempt_at, id limit 50",
-    )
+    let lock = match db.backend() {
+        crate::domain::platform::db::Backend::Postgres => " for update skip locked",
+        crate::domain::platform::db::Backend::Sqlite => "",
+    };
+    let claimed: Vec<(i64, String, String, String, String, i64)> = sqlx::query_as(&format!(
+        "update email_outbox set next_attempt_at = $1 \
+         where id in (select id from email_outbox where sent_at is null and next_attempt_at <= $2 \
+                      order by next_attempt_at, id limit $3{lock}) \
+           and sent_at is null and next_attempt_at <= $2 \
+         returning id, to_address, subject, body_text, body_html, attempts"
+    ))
+    .bind(at + CLAIM_SECS)
     .bind(at)
+    .bind(limit)
     .fetch_all(db.pool())
     .await?;
-    for (id, to, subject, text, html, attempts, next_attempt_at) in due {
-        let claimed = sqlx::query(
-            "update email_outbox set next_attempt_at = $1 where id = $2 and next_attempt_at = $3 and sent_at is null",
-        )
-        .bind(at + 300)
-        .bind(id)
-        .bind(next_attempt_at)
-        .execute(db.pool())
-        .await?;
-        if claimed.rows_affected() == 0 {
+    let count = claimed.len() as i64;
+    if claimed.is_empty() {
+        return Ok((DrainReport::default(), 0));
+    }
+    let mut sent: Vec<i64> = Vec::with_capacity(claimed.len());
+    let mut failed: Vec<(i64, i64, String)> = Vec::new();
+    let mut unsent: Vec<i64> = Vec::new();
+    let mut failures_in_a_row = 0;
+    for (id, to, subject, text, html, attempts) in claimed {
+        if failures_in_a_row >= FAILURES_BEFORE_GIVING_UP {
+            unsent.push(id);
             continue;
         }
         let email = Email {
@@ -184,30 +241,67 @@ pub async fn drain_once(db: &Db, mailer: &Mailer, from: &str) -> Result<DrainRep
         };
         match mailer.send(from, &email).await {
             Ok(()) => {
-                sqlx::query("update email_outbox set sent_at = $1, attempts = $2, last_error = null where id = $3")
-                    .bind(now())
-                    .bind(attempts + 1)
-                    .bind(id)
-                    .execute(db.pool())
-                    .await?;
-                report.sent += 1;
+                failures_in_a_row = 0;
+                sent.push(id);
             }
             Err(e) => {
+                failures_in_a_row += 1;
                 tracing::warn!(outbox_id = id, error = %e, "email not sent; will retry");
-                sqlx::query(
-                    "update email_outbox set attempts = $1, next_attempt_at = $2, last_error = $3 where id = $4",
-                )
-                .bind(attempts + 1)
-                .bind(now() + retry_delay(attempts + 1))
-                .bind(e.to_string())
-                .bind(id)
-                .execute(db.pool())
-                .await?;
-                report.failed += 1;
+                failed.push((id, attempts + 1, e.to_string()));
             }
         }
     }
-    Ok(report)
+    let done = now();
+    let mut tx = db.pool().begin().await?;
+    for ids in sent.chunks(500) {
+        let list = placeholders(2, ids.len());
+        let sql = format!(
+            "update email_outbox set sent_at = $1, attempts = attempts + 1, last_error = null \
+             where id in ({list})"
+        );
+        let mut q = sqlx::query(&sql).bind(done);
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    for (id, attempts, error) in &failed {
+        sqlx::query(
+            "update email_outbox set attempts = $1, next_attempt_at = $2, last_error = $3 where id = $4",
+        )
+        .bind(attempts)
+        .bind(done + retry_delay(*attempts))
+        .bind(error)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Not tried: due again after the first failure's delay, without counting an attempt.
+    for ids in unsent.chunks(500) {
+        let list = placeholders(2, ids.len());
+        let sql = format!("update email_outbox set next_attempt_at = $1 where id in ({list})");
+        let mut q = sqlx::query(&sql).bind(done + retry_delay(1));
+        for id in ids {
+            q = q.bind(*id);
+        }
+        q.execute(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    let report = DrainReport {
+        sent: sent.len() as u64,
+        failed: failed.len() as u64,
+    };
+    metrics::counter!("chipin_mail_sent_total").increment(report.sent);
+    metrics::counter!("chipin_mail_failures_total").increment(report.failed);
+    Ok((report, count))
+}
+
+/// `$first, $first+1, …` for `n` values.
+fn placeholders(first: usize, n: usize) -> String {
+    (first..first + n)
+        .map(|i| format!("${i}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 #[cfg(test)]
