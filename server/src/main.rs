@@ -67,6 +67,12 @@ enum Command {
         #[command(subcommand)]
         command: RefundsCommand,
     },
+    /// Copy the SQLite database to a new file while Chipin runs, then open the copy and run
+    /// the ledger check on it (PostgreSQL: use pg_dump).
+    Backup {
+        /// The new file (it must not exist yet).
+        path: std::path::PathBuf,
+    },
     /// Measure Chipin on a fresh database with a synthetic population.
     Bench {
         #[command(subcommand)]
@@ -328,6 +334,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
             };
             state.db.close().await;
             println!("{}", outcome?);
+        }
+        Command::Backup { path } => {
+            let (report, ok) = cli::backup::backup(config.database_url.expose(), &path).await?;
+            println!("{report}");
+            return Ok(exit_code(ok));
         }
         // The benchmark makes its own database rather than touching the configured one.
         Command::Bench {

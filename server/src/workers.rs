@@ -115,8 +115,7 @@ async fn drain_mail(state: &AppState, mailer: &Mailer, stop: &watch::Receiver<bo
         };
         // A full batch that went out means more may be waiting; a batch that failed waits
         // for the next poll (the messages carry their retry times).
-        let more_mail = match mail::drain_batch(&state.db, mailer, from, mail::BATCH_SIZE).await
-        {
+        let more_mail = match mail::drain_batch(&state.db, mailer, from, mail::BATCH_SIZE).await {
             Ok((report, claimed)) => claimed == mail::BATCH_SIZE && report.sent > 0,
             Err(e) => {
                 tracing::error!(error = %e, "outbox drain failed");
@@ -194,11 +193,9 @@ fn record_billing_metrics(result: &Result<RunSummary, BillingError>, took: Durat
         ("processing", s.charges_processing),
         ("unreachable", s.charges_unreachable),
     ] {
-        metrics::counter!("chipin_billing_charges_total", "outcome" => outcome)
-            .increment(n);
+        metrics::counter!("chipin_billing_charges_total", "outcome" => outcome).increment(n);
     }
-    metrics::counter!("chipin_billing_items_charged_total")
-        .increment(s.items_charged);
+    metrics::counter!("chipin_billing_items_charged_total").increment(s.items_charged);
     metrics::counter!("chipin_billing_items_carried_forward_total")
         .increment(s.items_carried_forward);
 }

@@ -35,10 +35,10 @@ pub async fn mail(args: &MailBench) -> Result<bool, BenchError> {
         Some(url) => Mailer::smtp(url).map_err(|e| BenchError::Start(e.to_string()))?,
         None => Mailer::Folder(folder.path().to_owned()),
     };
-    let target = args
-        .smtp
-        .as_deref()
-        .map_or_else(|| format!("folder {}", folder.path().display()), str::to_owned);
+    let target = args.smtp.as_deref().map_or_else(
+        || format!("folder {}", folder.path().display()),
+        str::to_owned,
+    );
     println!(
         "bench mail: {} receipts from {shown} to {target}, batches of {}",
         args.count,

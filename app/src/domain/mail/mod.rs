@@ -11,8 +11,11 @@ use crate::domain::Db;
 use crate::domain::platform::clock::now;
 pub use lettre::message::Mailbox;
 use lettre::message::MultiPart;
-use lettre::{AsyncFileTransport, AsyncSmtpTransport, AsyncTransport as _, Tokio1Executor};
+use lettre::{
+    AsyncFileTransport, AsyncTransport as _, SmtpTransport, Tokio1Executor, Transport as _,
+};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A message ready to be queued.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -52,9 +55,21 @@ where
 #[derive(Clone)]
 pub enum Mailer {
     /// A real SMTP server.
-    Smtp(AsyncSmtpTransport<Tokio1Executor>),
+    Smtp(SmtpMailer),
     /// One `.eml` file per message in a folder, for development without a mail server.
     Folder(PathBuf),
+}
+
+/// An SMTP server reached over one kept-open connection.
+///
+/// lettre's blocking transport hands a connection back to its pool the moment a message is
+/// sent, so messages sent one after another all go over the same connection (its async
+/// transport returns connections from a spawned task, and a quick sender opens a second).
+/// Batches take turns, so one process holds one connection however many workers send.
+#[derive(Clone)]
+pub struct SmtpMailer {
+    transport: SmtpTransport,
+    turn: Arc<tokio::sync::Mutex<()>>,
 }
 
 impl std::fmt::Debug for Mailer {
@@ -77,62 +92,127 @@ pub enum MailError {
     Smtp(String),
     #[error("writing the message file failed: {0}")]
     File(String),
+    #[error("not tried: the messages before it failed")]
+    NotTried,
+}
+
+/// Builds the MIME message (plain text and HTML alternatives).
+fn message(from: &str, email: &Email) -> Result<lettre::Message, MailError> {
+    let from: Mailbox = from
+        .parse()
+        .map_err(|e| MailError::Build(format!("from: {e}")))?;
+    let to: Mailbox = email
+        .to
+        .parse()
+        .map_err(|e| MailError::Build(format!("to: {e}")))?;
+    lettre::Message::builder()
+        .from(from)
+        .to(to)
+        .subject(&email.subject)
+        .multipart(MultiPart::alternative_plain_html(
+            email.text.clone(),
+            email.html.clone(),
+        ))
+        .map_err(|e| MailError::Build(e.to_string()))
 }
 
 impl Mailer {
     /// An SMTP mailer for a URL like `smtp://user:pass@host:587?tls=required` (lettre's format).
+    /// It keeps one connection open (closed after a minute without mail, reopened when it
+    /// fails) and sends every message over it. lettre does not pipeline commands, so each
+    /// message costs a few round trips on that connection, and no handshake.
     pub fn smtp(url: &str) -> Result<Self, MailError> {
-        let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
+        let transport = SmtpTransport::from_url(url)
             .map_err(|e| MailError::BadUrl(e.to_string()))?
             .timeout(Some(std::time::Duration::from_secs(20)))
             .build();
-        Ok(Self::Smtp(transport))
+        Ok(Self::Smtp(SmtpMailer {
+            transport,
+            turn: Arc::default(),
+        }))
     }
 
     /// Sends one message from `from`.
     pub async fn send(&self, from: &str, email: &Email) -> Result<(), MailError> {
-        let from: Mailbox = from
-            .parse()
-            .map_err(|e| MailError::Build(format!("from: {e}")))?;
-        let to: Mailbox = email
-            .to
-            .parse()
-            .map_err(|e| MailError::Build(format!("to: {e}")))?;
-        let message = lettre::Message::builder()
-            .from(from)
-            .to(to)
-            .subject(&email.subject)
-            .multipart(MultiPart::alternative_plain_html(
-                email.text.clone(),
-                email.html.clone(),
-            ))
-            .map_err(|e| MailError::Build(e.to_string()))?;
+        self.send_all(from, std::slice::from_ref(email))
+            .await
+            .pop()
+            .unwrap_or(Ok(()))
+    }
+
+    /// Sends `emails` from `from`, one after another (over one SMTP connection), and says
+    /// what became of each, in order. After three failures in a row (the server is probably down)
+    /// the rest are not tried (their result is [`MailError::NotTried`]).
+    pub async fn send_all(&self, from: &str, emails: &[Email]) -> Vec<Result<(), MailError>> {
+        let messages: Vec<Result<lettre::Message, MailError>> =
+            emails.iter().map(|e| message(from, e)).collect();
         match self {
-            Self::Smtp(transport) => transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| MailError::Smtp(e.to_string())),
+            Self::Smtp(smtp) => {
+                let _turn = smtp.turn.lock().await;
+                let transport = smtp.transport.clone();
+                let sent = tokio::task::spawn_blocking(move || {
+                    let mut failures_in_a_row = 0;
+                    messages
+                        .into_iter()
+                        .map(|m| {
+                            if failures_in_a_row >= FAILURES_BEFORE_GIVING_UP {
+                                return Err(MailError::NotTried);
+                            }
+                            let result = m.and_then(|m| {
+                                transport
+                                    .send(&m)
+                                    .map(|_| ())
+                                    .map_err(|e| MailError::Smtp(e.to_string()))
+                            });
+                            if result.is_ok() {
+                                failures_in_a_row = 0;
+                            } else {
+                                failures_in_a_row += 1;
+                            }
+                            result
+                        })
+                        .collect::<Vec<_>>()
+                })
+                .await;
+                sent.unwrap_or_else(|e| {
+                    emails
+                        .iter()
+                        .map(|_| Err(MailError::Smtp(format!("the sending task failed: {e}"))))
+                        .collect()
+                })
+            }
             Self::Folder(dir) => {
-                tokio::fs::create_dir_all(dir)
-                    .await
-                    .map_err(|e| MailError::File(e.to_string()))?;
-                let id = AsyncFileTransport::<Tokio1Executor>::new(dir)
-                    .send(message)
-                    .await
-                    .map_err(|e| MailError::File(e.to_string()))?;
-                // Without a mail server the log is how a newcomer finds their links.
-                let link = email
-                    .text
-                    .split_whitespace()
-                    .find(|w| w.starts_with("http://") || w.starts_with("https://"));
-                tracing::info!(
-                    file = %dir.join(format!("{id}.eml")).display(),
-                    subject = %email.subject,
-                    link = link.unwrap_or(""),
-                    "email written to the outbox folder"
-                );
-                Ok(())
+                let mut results = Vec::with_capacity(emails.len());
+                if let Err(e) = tokio::fs::create_dir_all(dir).await {
+                    return emails
+                        .iter()
+                        .map(|_| Err(MailError::File(e.to_string())))
+                        .collect();
+                }
+                let transport = AsyncFileTransport::<Tokio1Executor>::new(dir);
+                for (email, m) in emails.iter().zip(messages) {
+                    let result = match m {
+                        Ok(m) => transport
+                            .send(m)
+                            .await
+                            .map_err(|e| MailError::File(e.to_string())),
+                        Err(e) => Err(e),
+                    };
+                    results.push(result.map(|id| {
+                        // Without a mail server the log is how a newcomer finds their links.
+                        let link = email
+                            .text
+                            .split_whitespace()
+                            .find(|w| w.starts_with("http://") || w.starts_with("https://"));
+                        tracing::info!(
+                            file = %dir.join(format!("{id}.eml")).display(),
+                            subject = %email.subject,
+                            link = link.unwrap_or(""),
+                            "email written to the outbox folder"
+                        );
+                    }));
+                }
+                results
             }
         }
     }
@@ -224,35 +304,32 @@ pub async fn drain_batch(
     if claimed.is_empty() {
         return Ok((DrainReport::default(), 0));
     }
-    let mut sent: Vec<i64> = Vec::with_capacity(claimed.len());
-    let mut failed: Vec<(i64, i64, String)> = Vec::new();
-    let mut unsent: Vec<i64> = Vec::new();
-    let mut failures_in_a_row = 0;
-    for (id, to, subject, text, html, attempts) in claimed {
-        if failures_in_a_row >= FAILURES_BEFORE_GIVING_UP {
-            unsent.push(id);
-            continue;
-        }
-        let email = Email {
+    let ids: Vec<(i64, i64)> = claimed.iter().map(|c| (c.0, c.5)).collect();
+    let emails: Vec<Email> = claimed
+        .into_iter()
+        .map(|(_, to, subject, text, html, _)| Email {
             to,
             subject,
             text,
             html,
-        };
-        match mailer.send(from, &email).await {
-            Ok(()) => {
-                failures_in_a_row = 0;
-                sent.push(id);
-            }
+        })
+        .collect();
+    let results = mailer.send_all(from, &emails).await;
+    let mut sent: Vec<i64> = Vec::with_capacity(ids.len());
+    let mut failed: Vec<(i64, i64, String)> = Vec::new();
+    let mut unsent: Vec<i64> = Vec::new();
+    for ((id, attempts), result) in ids.into_iter().zip(results) {
+        match result {
+            Ok(()) => sent.push(id),
+            Err(MailError::NotTried) => unsent.push(id),
             Err(e) => {
-                failures_in_a_row += 1;
                 tracing::warn!(outbox_id = id, error = %e, "email not sent; will retry");
                 failed.push((id, attempts + 1, e.to_string()));
             }
         }
     }
     let done = now();
-    let mut tx = db.pool().begin().await?;
+    let mut tx = db.begin_write().await?;
     for ids in sent.chunks(500) {
         let list = placeholders(2, ids.len());
         let sql = format!(
