@@ -576,6 +576,25 @@ mod tests {
     }
 
     #[test]
+    fn metrics_are_off_unless_an_address_or_a_long_token_is_set() {
+        assert_eq!(config(&[]).unwrap().metrics, MetricsAccess::Off);
+        assert_eq!(
+            config(&[("METRICS_BIND", "127.0.0.1:9100")])
+                .unwrap()
+                .metrics,
+            MetricsAccess::Bind("127.0.0.1:9100".parse().unwrap())
+        );
+        assert!(config(&[("METRICS_BIND", "localhost")]).is_err());
+        let e = config(&[("METRICS_TOKEN", "short")]).unwrap_err();
+        assert_eq!(e.var, "METRICS_TOKEN");
+        let token = "t".repeat(METRICS_TOKEN_MIN_LEN);
+        assert!(matches!(
+            config(&[("METRICS_TOKEN", &token)]).unwrap().metrics,
+            MetricsAccess::Token(_)
+        ));
+    }
+
+    #[test]
     fn trusted_proxies_are_parsed_once_and_the_old_switch_is_refused() {
         assert!(config(&[]).unwrap().trusted_proxies.is_empty());
         let c = config(&[("TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8, fd00::/8")]).unwrap();
