@@ -19,6 +19,7 @@ use std::collections::BTreeMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
+pub mod mail;
 pub mod web;
 
 /// Recipients in the population (more when a supporter gives to more than this many).

@@ -71,8 +71,26 @@ pub struct Config {
     pub billing_max_carry_cycles: i64,
     /// Processor calls the scheduler starts per second at most; 0 for no limit.
     pub billing_calls_per_second: u32,
+    /// Where `GET /metrics` is served, if anywhere (`METRICS_BIND`, `METRICS_TOKEN`).
+    pub metrics: MetricsAccess,
     pub settings: Settings,
 }
+
+/// Who may read `GET /metrics`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// Neither `METRICS_BIND` nor `METRICS_TOKEN` is set: `/metrics` is not served (404).
+    Off,
+    /// `METRICS_BIND`: served on its own address (meant for a private network or localhost),
+    /// to anyone who can reach it; the main address answers 404.
+    Bind(SocketAddr),
+    /// `METRICS_TOKEN`: served on the main address to requests carrying
+    /// `Authorization: Bearer <token>`; others get 401.
+    Token(Secret),
+}
+
+/// The shortest `METRICS_TOKEN` accepted: a guessable token would publish the site's traffic.
+pub const METRICS_TOKEN_MIN_LEN: usize = 24;
 
 /// A configuration variable with a bad value.
 #[derive(Debug, thiserror::Error)]
@@ -335,8 +353,35 @@ impl Config {
             billing_platform_fee_bps: parse_num(&get, "BILLING_PLATFORM_FEE_BPS", 0i64, 0, 5_000)?,
             billing_max_carry_cycles: parse_num(&get, "BILLING_MAX_CARRY_CYCLES", 2i64, 0, 12)?,
             billing_calls_per_second: parse_num(&get, "BILLING_CALLS_PER_SECOND", 0u32, 0, 10_000)?,
+            metrics: metrics_access(&get)?,
             settings,
         })
+    }
+}
+
+/// `METRICS_BIND` wins over `METRICS_TOKEN`: the separate address is the safer of the two.
+fn metrics_access(get: &impl Fn(&str) -> Option<String>) -> Result<MetricsAccess, ConfigError> {
+    if let Some(raw) = get("METRICS_BIND").filter(|v| !v.is_empty()) {
+        let addr = raw.parse().map_err(|_| {
+            err(
+                "METRICS_BIND",
+                "must be an address and port, e.g. 127.0.0.1:9100",
+            )
+        })?;
+        return Ok(MetricsAccess::Bind(addr));
+    }
+    match get("METRICS_TOKEN").filter(|v| !v.is_empty()) {
+        None => Ok(MetricsAccess::Off),
+        Some(t) if t.len() < METRICS_TOKEN_MIN_LEN || t.chars().any(char::is_whitespace) => {
+            Err(err(
+                "METRICS_TOKEN",
+                format!(
+                    "must be at least {METRICS_TOKEN_MIN_LEN} characters without spaces \
+                     (e.g. openssl rand -hex 24)"
+                ),
+            ))
+        }
+        Some(t) => Ok(MetricsAccess::Token(Secret(t))),
     }
 }
 
@@ -529,6 +574,25 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn metrics_are_off_unless_an_address_or_a_long_token_is_set() {
+        assert_eq!(config(&[]).unwrap().metrics, MetricsAccess::Off);
+        assert_eq!(
+            config(&[("METRICS_BIND", "127.0.0.1:9100")])
+                .unwrap()
+                .metrics,
+            MetricsAccess::Bind("127.0.0.1:9100".parse().unwrap())
+        );
+        assert!(config(&[("METRICS_BIND", "localhost")]).is_err());
+        let e = config(&[("METRICS_TOKEN", "short")]).unwrap_err();
+        assert_eq!(e.var, "METRICS_TOKEN");
+        let token = "t".repeat(METRICS_TOKEN_MIN_LEN);
+        assert!(matches!(
+            config(&[("METRICS_TOKEN", &token)]).unwrap().metrics,
+            MetricsAccess::Token(_)
+        ));
     }
 
     #[test]

@@ -9,6 +9,7 @@ pub mod config;
 pub mod connect_return;
 pub mod demo;
 pub mod media;
+pub mod metrics;
 pub mod middleware;
 pub mod payment_confirmation;
 pub mod reports;
@@ -80,6 +81,10 @@ pub fn app_state(db: Db, config: &Config) -> Result<AppState, StartError> {
         tracing::info!("charging through Stripe");
         state = state.with_stripe(stripe);
     }
+    // Every processor call is timed for /metrics (a no-op when metrics are off).
+    state.processor = Arc::new(app::domain::processors::metered::Metered(
+        state.processor.clone(),
+    ));
     state.billing = Arc::new(BillingConfig {
         platform_fee_bps: config.billing_platform_fee_bps,
         max_carry_cycles: config.billing_max_carry_cycles,
@@ -143,6 +148,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     };
     let pages = Router::new()
         .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics::on_main_address))
         .route("/verify-email", get(verify_email))
         .route("/media/{name}", get(media::serve))
         .route(
@@ -203,8 +209,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 )),
         )
         .route("/stripe/webhook", stripe_route(config))
+        .route_layer(axum::middleware::from_fn(metrics::label_route))
         .with_state(options);
-    let pages = pages.layer(axum::Extension(state.clone()));
+    let pages = pages
+        .layer(axum::Extension(state.clone()))
+        .layer(axum::Extension(Arc::new(config.metrics.clone())));
     let health_state = state.clone();
     pages
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
@@ -230,6 +239,8 @@ pub fn router(state: AppState, config: &Config) -> Router {
         }))
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .layer(axum::Extension(health_state))
+        // Outermost, so a request's latency and status are what the client saw.
+        .layer(axum::middleware::from_fn(metrics::track_http))
 }
 
 /// The most any request body may carry, except the image and receipt uploads
@@ -320,8 +331,11 @@ async fn verify_email(
     }
 }
 
-/// Serves Chipin on `listener` with background workers until `shutdown` completes, then
-/// drains in-flight requests, stops the workers and closes the database.
+/// Serves Chipin on `listener` with background workers until `shutdown` completes. Then, in
+/// this order: stop accepting connections, let every request already received finish (keep-
+/// alive connections are closed after their current answer), stop the workers (each finishes
+/// its current step), and only then close the database pool, so nothing in flight ever meets
+/// a closed pool.
 pub async fn serve(
     config: Config,
     state: AppState,
@@ -329,6 +343,29 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), StartError> {
     let mailer = mailer(&config)?;
+    if config.metrics != config::MetricsAccess::Off {
+        metrics::recorder();
+    }
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    let stopped = move |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+        let _ = rx.wait_for(|s| *s).await;
+    };
+    let metrics_server = match config.metrics {
+        config::MetricsAccess::Bind(addr) => {
+            let metrics_listener = TcpListener::bind(addr)
+                .await
+                .map_err(|e| StartError::Bind(addr, e))?;
+            tracing::info!(address = %addr, "metrics are served at /metrics");
+            let app = metrics::router(state.clone());
+            let until = stopped(stop_rx.clone());
+            Some(tokio::spawn(async move {
+                axum::serve(metrics_listener, app)
+                    .with_graceful_shutdown(until)
+                    .await
+            }))
+        }
+        _ => None,
+    };
     let workers = workers::spawn(
         state.clone(),
         mailer,
@@ -340,11 +377,19 @@ pub async fn serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
+    .with_graceful_shutdown(async move {
+        shutdown.await;
+        let _ = stop_tx.send(true);
+    })
     .await
     .map_err(StartError::Serve);
+    tracing::info!("requests drained; stopping the workers");
     workers.stop().await;
+    if let Some(server) = metrics_server {
+        let _ = server.await;
+    }
     state.db.close().await;
+    tracing::info!("database closed");
     result
 }
 

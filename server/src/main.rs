@@ -67,6 +67,12 @@ enum Command {
         #[command(subcommand)]
         command: RefundsCommand,
     },
+    /// Copy the SQLite database to a new file while Chipin runs, then open the copy and run
+    /// the ledger check on it (PostgreSQL: use pg_dump).
+    Backup {
+        /// The new file (it must not exist yet).
+        path: std::path::PathBuf,
+    },
     /// Measure Chipin on a fresh database with a synthetic population.
     Bench {
         #[command(subcommand)]
@@ -188,6 +194,9 @@ enum BenchCommand {
     /// Page views a second on a large database: a creator page and the explore page under
     /// load from wrk, with median and 99th-percentile latency.
     Web(server::bench::web::WebBench),
+    /// How long the outbox worker takes to send a queue of receipts (default 100,000) to the
+    /// outbox folder, or to an SMTP server with `--smtp`.
+    Mail(server::bench::mail::MailBench),
 }
 
 fn init_logging(json: bool, default_filter: &str) {
@@ -214,6 +223,10 @@ async fn main() -> ExitCode {
     };
     // The benchmark's bulk statements are slow by design; sqlx would print each one in full.
     let default_filter = match cli.command {
+        // One log line per message written to the folder would be most of the work measured.
+        Some(Command::Bench {
+            command: BenchCommand::Mail(_),
+        }) => "warn,sqlx=error",
         Some(Command::Bench { .. }) => "info,sqlx=error",
         _ => "info,sqlx=warn,tower_http=info",
     };
@@ -325,6 +338,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
             state.db.close().await;
             println!("{}", outcome?);
         }
+        Command::Backup { path } => {
+            let (report, ok) = cli::backup::backup(config.database_url.expose(), &path).await?;
+            println!("{report}");
+            return Ok(exit_code(ok));
+        }
         // The benchmark makes its own database rather than touching the configured one.
         Command::Bench {
             command: BenchCommand::Billing(args),
@@ -332,6 +350,9 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         Command::Bench {
             command: BenchCommand::Web(args),
         } => return Ok(exit_code(server::bench::web::web(&args).await?)),
+        Command::Bench {
+            command: BenchCommand::Mail(args),
+        } => return Ok(exit_code(server::bench::mail::mail(&args).await?)),
         Command::Serve => {
             let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {

@@ -33,23 +33,35 @@ pub async fn receive(
         .and_then(|v| v.to_str().ok());
     if let Err(e) = signature::verify_signature(secret.0.expose(), header, &body, now()) {
         tracing::info!(reason = %e, "refused a Stripe webhook");
+        delivered("refused");
         return (StatusCode::BAD_REQUEST, "invalid signature").into_response();
     }
     match webhooks::process(&state.db, &state.billing, state.processor.as_ref(), &body).await {
         Ok(Processed::Recorded { outcome }) => {
             tracing::info!(%outcome, "Stripe event processed");
+            delivered("processed");
             (StatusCode::OK, "ok").into_response()
         }
-        Ok(Processed::Duplicate) => (StatusCode::OK, "already processed").into_response(),
+        Ok(Processed::Duplicate) => {
+            delivered("duplicate");
+            (StatusCode::OK, "already processed").into_response()
+        }
         Err(WebhookError::Malformed(e)) => {
+            delivered("malformed");
             tracing::warn!(error = %e, "a signed Stripe webhook is not an event Chipin can read");
             (StatusCode::BAD_REQUEST, "not an event").into_response()
         }
         Err(e) => {
             tracing::error!(error = %app_error_chain(&e), "a Stripe event could not be processed; Stripe will retry");
+            delivered("failed");
             (StatusCode::INTERNAL_SERVER_ERROR, "not processed").into_response()
         }
     }
+}
+
+/// Counts one delivery by what became of it (a fixed set of outcomes).
+fn delivered(outcome: &'static str) {
+    metrics::counter!("chipin_stripe_webhook_deliveries_total", "outcome" => outcome).increment(1);
 }
 
 /// Without a signing secret there is no endpoint.

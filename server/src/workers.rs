@@ -44,15 +44,7 @@ pub fn spawn(
                 _ = tokio::time::sleep(mail_every) => {},
                 _ = mail_rx.changed() => break,
             }
-            // Receipts owed by the latest charges join the outbox first, a few hundred a time.
-            let site = &mail_state.billing.site_url;
-            if let Err(e) = billing::receipts::write_receipts(&mail_state.db, site, 500).await {
-                tracing::error!(error = %error_chain(&e), "writing receipts failed");
-            }
-            let from = mail_state.settings.mail_from.clone();
-            if let Err(e) = mail::drain_once(&mail_state.db, &mailer, &from).await {
-                tracing::error!(error = %e, "outbox drain failed");
-            }
+            drain_mail(&mail_state, &mailer, &mail_rx).await;
         }
     });
     let billing_state = state.clone();
@@ -107,6 +99,35 @@ pub fn spawn(
     }
 }
 
+/// Writes the receipts the latest charges owe into the outbox, then sends what is due a batch
+/// at a time (one SMTP connection, one commit per batch) until the outbox is empty or the
+/// process is stopping; a stop waits for the batch in flight only.
+async fn drain_mail(state: &AppState, mailer: &Mailer, stop: &watch::Receiver<bool>) {
+    let site = &state.billing.site_url;
+    let from = &state.settings.mail_from;
+    loop {
+        let written = match billing::receipts::write_receipts(&state.db, site, 500).await {
+            Ok(n) => n,
+            Err(e) => {
+                tracing::error!(error = %error_chain(&e), "writing receipts failed");
+                0
+            }
+        };
+        // A full batch that went out means more may be waiting; a batch that failed waits
+        // for the next poll (the messages carry their retry times).
+        let more_mail = match mail::drain_batch(&state.db, mailer, from, mail::BATCH_SIZE).await {
+            Ok((report, claimed)) => claimed == mail::BATCH_SIZE && report.sent > 0,
+            Err(e) => {
+                tracing::error!(error = %e, "outbox drain failed");
+                return;
+            }
+        };
+        if (written < 500 && !more_mail) || *stop.borrow() {
+            return;
+        }
+    }
+}
+
 /// One billing run as of `as_of` with the state's processor and policy; its summary (or its
 /// error, with the cause chain) goes to the log.
 pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary, BillingError> {
@@ -119,6 +140,7 @@ pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary,
         &|_| {},
     )
     .await;
+    record_billing_metrics(&result, started.elapsed());
     match &result {
         Ok(s) => {
             tracing::info!(
@@ -155,4 +177,25 @@ pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary,
         Err(e) => tracing::error!(%as_of, error = %error_chain(e), "billing run failed"),
     }
     result
+}
+
+/// A run's figures for `/metrics`: its duration, charges by outcome, items charged and
+/// carried forward.
+fn record_billing_metrics(result: &Result<RunSummary, BillingError>, took: Duration) {
+    let outcome = if result.is_ok() { "ok" } else { "error" };
+    metrics::counter!("chipin_billing_runs_total", "outcome" => outcome).increment(1);
+    metrics::histogram!("chipin_billing_run_duration_seconds").record(took.as_secs_f64());
+    let Ok(s) = result else { return };
+    for (outcome, n) in [
+        ("succeeded", s.charges_succeeded),
+        ("declined", s.charges_declined),
+        ("requires_action", s.charges_requiring_action),
+        ("processing", s.charges_processing),
+        ("unreachable", s.charges_unreachable),
+    ] {
+        metrics::counter!("chipin_billing_charges_total", "outcome" => outcome).increment(n);
+    }
+    metrics::counter!("chipin_billing_items_charged_total").increment(s.items_charged);
+    metrics::counter!("chipin_billing_items_carried_forward_total")
+        .increment(s.items_carried_forward);
 }

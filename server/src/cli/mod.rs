@@ -2,6 +2,7 @@
 //! `main.rs` parses the command line and calls these.
 
 pub mod accounts;
+pub mod backup;
 pub mod billing;
 pub mod disputes;
 pub mod ledger;
@@ -36,6 +37,8 @@ pub enum CliError {
     NoSuchAccount(String),
     #[error("the refund was not made")]
     Refund(#[from] app::domain::billing::refunds::RefundError),
+    #[error("the backup failed")]
+    Backup(#[from] backup::BackupError),
     #[error("the benchmark failed")]
     Bench(#[from] BenchError),
 }

@@ -9,6 +9,7 @@ async fn spawn_app() -> crate::helpers::TestApp {
 use app::domain::mail::{self, Mailer};
 use mailin_embedded::response::{self, Response};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// A message as the SMTP server received it: envelope sender, recipients, data.
@@ -20,22 +21,30 @@ type Receiving = (String, Vec<String>, Vec<u8>);
 #[derive(Clone, Default)]
 struct Inbox {
     messages: Arc<Mutex<Vec<Received>>>,
-    current: Arc<Mutex<Receiving>>,
+    /// The message being received on this connection (each connection has its own clone).
+    current: Receiving,
+    /// Greetings (HELO/EHLO) received: one per SMTP connection.
+    greetings: Arc<AtomicUsize>,
 }
 
 impl mailin_embedded::Handler for Inbox {
+    fn helo(&mut self, _ip: std::net::IpAddr, _domain: &str) -> Response {
+        self.greetings.fetch_add(1, Ordering::SeqCst);
+        response::OK
+    }
+
     fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> Response {
-        *self.current.lock().unwrap() = (from.to_owned(), to.to_vec(), Vec::new());
+        self.current = (from.to_owned(), to.to_vec(), Vec::new());
         response::OK
     }
 
     fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.current.lock().unwrap().2.extend_from_slice(buf);
+        self.current.2.extend_from_slice(buf);
         Ok(())
     }
 
     fn data_end(&mut self) -> Response {
-        let (from, to, data) = std::mem::take(&mut *self.current.lock().unwrap());
+        let (from, to, data) = std::mem::take(&mut self.current);
         self.messages
             .lock()
             .unwrap()
@@ -163,4 +172,90 @@ async fn without_smtp_the_worker_writes_eml_files() {
     assert_eq!(files[0].extension().unwrap(), "eml");
     let text = std::fs::read_to_string(&files[0]).unwrap();
     assert!(text.contains("Confirm your Chipin account"));
+}
+
+#[tokio::test]
+async fn a_large_outbox_goes_out_once_each_over_one_reused_smtp_connection() {
+    let app = spawn_app().await;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let inbox = start_smtp_server(listener);
+    let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    // More than two batches, so claims, sends and marks repeat.
+    let count = 2 * mail::BATCH_SIZE as usize + 37;
+    for i in 0..count {
+        let email = mail::templates::verify_email(
+            &format!("reader{i}@example.org"),
+            &format!("http://chipin.test/verify-email?token={i}"),
+        );
+        mail::enqueue(app.state.db.pool(), &email).await.unwrap();
+    }
+
+    // Two workers at once, as two instances would be: each message is claimed by one.
+    let from = "Chipin <no-reply@chipin.test>";
+    let (a, b) = tokio::join!(
+        mail::drain_once(&app.state.db, &mailer, from),
+        mail::drain_once(&app.state.db, &mailer, from)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.sent + b.sent, count as u64);
+    assert_eq!(a.failed + b.failed, 0);
+    assert_eq!(mail::backlog(&app.state.db).await.unwrap(), 0);
+    // A later pass finds nothing to send again.
+    let again = mail::drain_once(&app.state.db, &mailer, from)
+        .await
+        .unwrap();
+    assert_eq!(again.sent, 0);
+
+    let messages = inbox.messages.lock().unwrap().clone();
+    assert_eq!(messages.len(), count, "every message arrives once");
+    let mut recipients: Vec<String> = messages.iter().flat_map(|m| m.1.clone()).collect();
+    recipients.sort();
+    recipients.dedup();
+    assert_eq!(recipients.len(), count, "no message arrives twice");
+    // The mailer keeps one connection and both workers take turns on it.
+    let connections = inbox.greetings.load(Ordering::SeqCst);
+    assert_eq!(
+        connections, 1,
+        "{connections} SMTP connections for {count} messages"
+    );
+    let (marked,): (i64,) = sqlx::query_as(
+        "select count(*) from email_outbox where sent_at is not null and attempts = 1",
+    )
+    .fetch_one(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(marked, count as i64);
+}
+
+#[tokio::test]
+async fn a_worker_that_dies_between_sending_and_marking_leaves_only_its_batch_to_send_again() {
+    let app = spawn_app().await;
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let _inbox = start_smtp_server(listener);
+    let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{port}")).unwrap();
+    for i in 0..30 {
+        let email = mail::templates::verify_email(&format!("r{i}@example.org"), "http://x.test/v");
+        mail::enqueue(app.state.db.pool(), &email).await.unwrap();
+    }
+    // A worker claims a batch of 10 and is killed before it marks anything: its claim is
+    // what is left of it.
+    let claimed = sqlx::query(
+        "update email_outbox set next_attempt_at = next_attempt_at + $1 \
+         where id in (select id from email_outbox order by id limit 10)",
+    )
+    .bind(mail::CLAIM_SECS)
+    .execute(app.state.db.pool())
+    .await
+    .unwrap();
+    assert_eq!(claimed.rows_affected(), 10);
+    let report = mail::drain_once(&app.state.db, &mailer, "Chipin <no-reply@chipin.test>")
+        .await
+        .unwrap();
+    assert_eq!(
+        report.sent, 20,
+        "the claimed batch waits for its claim to lapse"
+    );
+    assert_eq!(mail::backlog(&app.state.db).await.unwrap(), 10);
 }

@@ -40,7 +40,7 @@ impl Drop for TestApp {
 
 /// A fresh database URL: a new PostgreSQL database when `CHIPIN_TEST_POSTGRES_URL` is set,
 /// otherwise a SQLite file in `dir`.
-async fn fresh_database(dir: &std::path::Path) -> String {
+pub async fn fresh_database(dir: &std::path::Path) -> String {
     match std::env::var("CHIPIN_TEST_POSTGRES_URL") {
         Ok(base) if !base.is_empty() => {
             sqlx::any::install_default_drivers();

@@ -15,6 +15,7 @@ mod explore;
 mod fake_stripe;
 mod gather_race;
 mod helpers;
+mod ops;
 mod page_cache;
 mod paid_posts;
 mod population;

@@ -117,6 +117,31 @@ pub async fn run(
     as_of: NaiveDate,
     fault: Option<ConnectFault>,
 ) -> Result<ConnectRunSummary, ConnectError> {
+    let started = std::time::Instant::now();
+    let result = run_unmeasured(db, stripe, as_of, fault).await;
+    let outcome = if result.is_ok() { "ok" } else { "error" };
+    metrics::counter!("chipin_payout_runs_total", "outcome" => outcome).increment(1);
+    metrics::histogram!("chipin_payout_run_duration_seconds")
+        .record(started.elapsed().as_secs_f64());
+    if let Ok(s) = &result {
+        for (outcome, n) in [
+            ("sent", s.sent),
+            ("failed", s.failed.len()),
+            ("waiting", s.waiting),
+        ] {
+            metrics::counter!("chipin_payout_transfers_total", "outcome" => outcome)
+                .increment(n as u64);
+        }
+    }
+    result
+}
+
+async fn run_unmeasured(
+    db: &Db,
+    stripe: &StripeProcessor,
+    as_of: NaiveDate,
+    fault: Option<ConnectFault>,
+) -> Result<ConnectRunSummary, ConnectError> {
     let mut summary = ConnectRunSummary::default();
     let paid_on = as_of
         .and_hms_opt(0, 0, 0)

@@ -8,6 +8,7 @@
 //! May import: platform.
 
 pub mod fees;
+pub mod metered;
 pub mod simulated;
 pub mod stripe;
 
