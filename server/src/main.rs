@@ -186,6 +186,13 @@ enum BenchCommand {
     /// Page views a second on a large database: a creator page and the explore page under
     /// load from wrk, with median and 99th-percentile latency.
     Web(server::bench::web::WebBench),
+    /// Two scheduler processes on one PostgreSQL while tips and pledge changes arrive; one is
+    /// killed with SIGKILL at a chosen moment each round and restarted; then checks that each
+    /// supporter-cycle was charged once and the processor's calls agree with the ledger.
+    Chaos(server::bench::scale::ChaosBench),
+    /// One scheduler process on an existing bench database (started by the benches).
+    #[command(hide = true)]
+    BillingWorker(server::bench::scale::BillingWorker),
 }
 
 fn init_logging(json: bool, default_filter: &str) {
@@ -329,6 +336,16 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         Command::Bench {
             command: BenchCommand::Web(args),
         } => return Ok(exit_code(server::bench::web::web(&args).await?)),
+        Command::Bench {
+            command: BenchCommand::Chaos(args),
+        } => {
+            let program = std::env::current_exe().map_err(server::bench::BenchError::Worker)?;
+            let report = server::bench::scale::chaos(&args, &program).await?;
+            return Ok(exit_code(report.problems.is_empty()));
+        }
+        Command::Bench {
+            command: BenchCommand::BillingWorker(args),
+        } => return Ok(exit_code(server::bench::scale::billing_worker(&args).await?)),
         Command::Serve => {
             let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {

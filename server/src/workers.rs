@@ -5,6 +5,7 @@ use crate::cli::error_chain;
 use app::domain::AppState;
 use app::domain::accounts::{sessions, throttle};
 use app::domain::billing::{self, BillingError, RunSummary};
+use app::domain::platform::db::Job;
 use app::domain::mail::{self, Mailer};
 use app::money::Money;
 use chrono::NaiveDate;
@@ -44,15 +45,7 @@ pub fn spawn(
                 _ = tokio::time::sleep(mail_every) => {},
                 _ = mail_rx.changed() => break,
             }
-            // Receipts owed by the latest charges join the outbox first, a few hundred a time.
-            let site = &mail_state.billing.site_url;
-            if let Err(e) = billing::receipts::write_receipts(&mail_state.db, site, 500).await {
-                tracing::error!(error = %error_chain(&e), "writing receipts failed");
-            }
-            let from = mail_state.settings.mail_from.clone();
-            if let Err(e) = mail::drain_once(&mail_state.db, &mailer, &from).await {
-                tracing::error!(error = %e, "outbox drain failed");
-            }
+            mail_once(&mail_state, &mailer).await;
         }
     });
     let billing_state = state.clone();
@@ -68,7 +61,7 @@ pub fn spawn(
                 _ = billing_rx.changed() => break,
             }
             // A run notes its own public changes (`billing::run`).
-            let _ = bill_once(&billing_state, chrono::Utc::now().date_naive()).await;
+            let _ = bill_in_turn(&billing_state, chrono::Utc::now().date_naive()).await;
         }
     });
     let mut house_rx = rx;
@@ -107,6 +100,48 @@ pub fn spawn(
     }
 }
 
+/// One round of the mail worker, if no other instance is doing it: receipts owed by the
+/// latest charges join the outbox (a few hundred a time), then the outbox is drained.
+pub async fn mail_once(state: &AppState, mailer: &Mailer) -> bool {
+    let turn = match state.db.try_job_turn(Job::Mail).await {
+        Ok(Some(turn)) => turn,
+        Ok(None) => {
+            tracing::debug!("another instance is sending mail; this one waits for its next turn");
+            return false;
+        }
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "could not take the mail worker's turn");
+            return false;
+        }
+    };
+    let site = &state.billing.site_url;
+    if let Err(e) = billing::receipts::write_receipts(&state.db, site, 500).await {
+        tracing::error!(error = %error_chain(&e), "writing receipts failed");
+    }
+    let from = state.settings.mail_from.clone();
+    if let Err(e) = mail::drain_once(&state.db, mailer, &from).await {
+        tracing::error!(error = %e, "outbox drain failed");
+    }
+    drop(turn);
+    true
+}
+
+/// [`bill_once`] if no other instance sharing the database is billing now (on PostgreSQL an
+/// advisory lock decides; on SQLite there is one instance). `Ok(None)`: another instance has
+/// the turn, and this one waits for its next tick.
+pub async fn bill_in_turn(
+    state: &AppState,
+    as_of: NaiveDate,
+) -> Result<Option<RunSummary>, BillingError> {
+    let Some(turn) = state.db.try_job_turn(Job::Billing).await? else {
+        tracing::info!(%as_of, "another instance is billing; this one waits for its next turn");
+        return Ok(None);
+    };
+    let result = bill_once(state, as_of).await;
+    drop(turn);
+    result.map(Some)
+}
+
 /// One billing run as of `as_of` with the state's processor and policy; its summary (or its
 /// error, with the cause chain) goes to the log.
 pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary, BillingError> {
@@ -137,6 +172,8 @@ pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary,
                 supporters_carried_forward = s.supporters_carried_forward,
                 retries_scheduled = s.retries_scheduled,
                 items_voided = s.items_voided,
+                charges_leased_elsewhere = s.charges_leased_elsewhere,
+                leased_until = s.leased_until,
                 "billing run finished"
             );
             for (currency, t) in &s.totals {

@@ -21,6 +21,7 @@ mod population;
 mod privacy;
 mod processors;
 mod refunds;
+mod scale;
 mod reports;
 mod security;
 mod settle;
