@@ -483,11 +483,13 @@ async fn chaos_on(
     };
     let first = chrono::Utc::now().date_naive().with_day(1).unwrap_or_default();
     let points = [PauseArg::Gather, PauseArg::AfterCalls, PauseArg::Settle];
+    // Every point in turn from a random start, so any three rounds cover all three.
+    let offset = rand::thread_rng().gen_range(0..points.len());
     for round in 0..args.rounds {
         let as_of = first
             .checked_add_months(chrono::Months::new(round))
             .unwrap_or(first);
-        let point = points[rand::thread_rng().gen_range(0..points.len())];
+        let point = points[(offset + round as usize) % points.len()];
         let mut extra = common.clone();
         extra.extend(["--pause-at".to_owned(), point.flag().to_owned()]);
         let mut victim = start_worker(program, url, as_of, &extra)?;
