@@ -167,7 +167,10 @@ fn run_id() -> String {
 }
 
 /// Extends the leases this run still holds (and only those still in force: a lease that ran
-/// out may already be another run's).
+/// out may already be another run's). On PostgreSQL the rows this run's own commit is
+/// settling right now are skipped, not waited for: a renewal that waited on the commit's row
+/// locks while holding others stalled the run (measured: 6.9 s in a 42 s run) and could
+/// deadlock with it; those charges leave `pending` with that commit anyway.
 async fn renew(
     db: &Db,
     writer: &Writer,
@@ -176,9 +179,15 @@ async fn renew(
 ) -> Result<(), BillingError> {
     let _turn = writer.turn().await;
     let wall = wall_clock();
-    sqlx::query(
-        "update charges set claimed_until = $1 where claimed_by = $2 and status = $3          and claimed_until > $4",
-    )
+    let lock = match db.backend() {
+        Backend::Postgres => " for update skip locked",
+        Backend::Sqlite => "",
+    };
+    sqlx::query(&format!(
+        "update charges set claimed_until = $1 where id in \
+           (select id from charges where status = $3 and claimed_by = $2 \
+            and claimed_until > $4 order by id{lock})"
+    ))
     .bind(wall + config.claim_lease_secs)
     .bind(run)
     .bind(ChargeStatus::Pending.as_db())
