@@ -559,12 +559,7 @@ pub async fn billing(args: &BillingBench) -> Result<bool, BenchError> {
     outcome
 }
 
-async fn measure(
-    db: &Db,
-    args: &BillingBench,
-    shown: &str,
-    url: &str,
-) -> Result<bool, BenchError> {
+async fn measure(db: &Db, args: &BillingBench, shown: &str, url: &str) -> Result<bool, BenchError> {
     let engine = match db.backend() {
         Backend::Sqlite => "SQLite",
         Backend::Postgres => "PostgreSQL",

@@ -345,7 +345,11 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         }
         Command::Bench {
             command: BenchCommand::BillingWorker(args),
-        } => return Ok(exit_code(server::bench::scale::billing_worker(&args).await?)),
+        } => {
+            return Ok(exit_code(
+                server::bench::scale::billing_worker(&args).await?,
+            ));
+        }
         Command::Serve => {
             let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {

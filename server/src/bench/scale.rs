@@ -181,7 +181,9 @@ impl Worker {
         let status = self.child.wait().await.map_err(BenchError::Worker)?;
         match summary {
             Some(s) if status.success() => Ok(s),
-            _ => Err(BenchError::Start(format!("a scheduler process failed ({status})"))),
+            _ => Err(BenchError::Start(format!(
+                "a scheduler process failed ({status})"
+            ))),
         }
     }
 
@@ -228,10 +230,7 @@ pub async fn billing_instances(
         summaries.push(worker.finish().await?);
     }
     let wall = started.elapsed();
-    let succeeded: u64 = summaries
-        .iter()
-        .map(|s| get(s, "charges_succeeded"))
-        .sum();
+    let succeeded: u64 = summaries.iter().map(|s| get(s, "charges_succeeded")).sum();
     let items: u64 = summaries.iter().map(|s| get(s, "items_charged")).sum();
     println!(
         "billing run: {instances} scheduler processes, {:.2} s wall, {} charges succeeded, {} items charged ({:.0} items/s)",
@@ -288,11 +287,15 @@ pub async fn verify(db: &Db, call_log: Option<&Path>) -> Result<Vec<String>, Ben
                 .map_err(BenchError::Results)
         }
     };
-    let doubled = q("select count(*) from (select supporter_id from charges where status = 'succeeded' \
-         group by supporter_id, currency, cycle having count(*) > 1) as d")
+    let doubled = q(
+        "select count(*) from (select supporter_id from charges where status = 'succeeded' \
+         group by supporter_id, currency, cycle having count(*) > 1) as d",
+    )
     .await?;
     if doubled > 0 {
-        problems.push(format!("{doubled} supporter-cycles have more than one successful charge"));
+        problems.push(format!(
+            "{doubled} supporter-cycles have more than one successful charge"
+        ));
     }
     let misplaced = q("select count(*) from donation_items i left join charges c on c.id = i.charge_id \
          where not ((i.status in ('paid', 'refunded') and c.status = 'succeeded') \
@@ -308,7 +311,9 @@ pub async fn verify(db: &Db, call_log: Option<&Path>) -> Result<Vec<String>, Ben
     let allocated_twice = q("select count(*) from (select item_id from allocations group by item_id having count(*) > 1) as d")
         .await?;
     if allocated_twice > 0 {
-        problems.push(format!("{allocated_twice} items were allocated more than once"));
+        problems.push(format!(
+            "{allocated_twice} items were allocated more than once"
+        ));
     }
     let paid_unallocated = q("select count(*) from donation_items i where i.status = 'paid' \
          and not exists (select 1 from allocations a where a.item_id = i.id and a.charge_id = i.charge_id)")
@@ -316,8 +321,10 @@ pub async fn verify(db: &Db, call_log: Option<&Path>) -> Result<Vec<String>, Ben
     if paid_unallocated > 0 {
         problems.push(format!("{paid_unallocated} paid items have no allocation"));
     }
-    let mismatched = q("select count(*) from charges c where c.status = 'succeeded' and c.amount_minor <> \
-         (select coalesce(sum(a.gross_minor), 0) from allocations a where a.charge_id = c.id)")
+    let mismatched = q(
+        "select count(*) from charges c where c.status = 'succeeded' and c.amount_minor <> \
+         (select coalesce(sum(a.gross_minor), 0) from allocations a where a.charge_id = c.id)",
+    )
     .await?;
     if mismatched > 0 {
         problems.push(format!(
@@ -481,7 +488,10 @@ async fn chaos_on(
         rounds: args.rounds,
         ..ChaosReport::default()
     };
-    let first = chrono::Utc::now().date_naive().with_day(1).unwrap_or_default();
+    let first = chrono::Utc::now()
+        .date_naive()
+        .with_day(1)
+        .unwrap_or_default();
     let points = [PauseArg::Gather, PauseArg::AfterCalls, PauseArg::Settle];
     // Every point in turn from a random start, so any three rounds cover all three.
     let offset = rand::thread_rng().gen_range(0..points.len());
@@ -512,7 +522,8 @@ async fn chaos_on(
         // Restarted at once: whatever the killed one held is leased for a moment more.
         let restarted = start_worker(program, url, as_of, &common)?;
         let (a, b) = tokio::try_join!(restarted.finish(), other.finish())?;
-        report.leased_elsewhere_reports += get(&a, "leased_elsewhere") + get(&b, "leased_elsewhere");
+        report.leased_elsewhere_reports +=
+            get(&a, "leased_elsewhere") + get(&b, "leased_elsewhere");
         let settle_runs = settle_up(db, program, url, as_of, &common).await?;
         println!(
             "round {:>2} ({as_of}): scheduler at {:<11} {what}; restarted one reported {} charges leased elsewhere; {} more runs to finish the cycle",
@@ -543,9 +554,9 @@ async fn chaos_on(
             .map_err(BenchError::Results)?;
     report.problems = verify(db, Some(&log)).await?;
     if pending > 0 {
-        report
-            .problems
-            .push(format!("{pending} charges are still pending after the last run"));
+        report.problems.push(format!(
+            "{pending} charges are still pending after the last run"
+        ));
     }
     let kills: Vec<String> = points
         .iter()

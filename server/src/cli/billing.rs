@@ -97,7 +97,10 @@ pub fn format_summary(s: &RunSummary) -> String {
         let until = s
             .leased_until
             .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
-            .map_or_else(|| "unknown".to_owned(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+            .map_or_else(
+                || "unknown".to_owned(),
+                |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            );
         line(
             "charges leased elsewhere",
             format!(

@@ -62,7 +62,11 @@ async fn a_run_says_how_many_charges_another_run_holds_and_until_when_then_a_lat
     let s = run_billing_with(&app, &p, &BillingConfig::default(), date("2026-11-01")).await;
     assert_eq!((s.charges_succeeded, s.charges_leased_elsewhere), (5, 0));
     assert_eq!(s.leased_until, None);
-    assert_eq!(p.successful_charges().len(), 5, "each supporter charged once");
+    assert_eq!(
+        p.successful_charges().len(),
+        5,
+        "each supporter charged once"
+    );
     assert_ledger_ok(&app).await;
 }
 
@@ -90,7 +94,13 @@ async fn a_run_renews_its_short_claims_while_it_works_so_no_other_run_takes_them
     });
     // Well past the first lease: only renewals keep the claims.
     tokio::time::sleep(Duration::from_millis(3200)).await;
-    let second = run_billing_with(&app, p.as_ref(), &BillingConfig::default(), date("2026-11-01")).await;
+    let second = run_billing_with(
+        &app,
+        p.as_ref(),
+        &BillingConfig::default(),
+        date("2026-11-01"),
+    )
+    .await;
     assert_eq!(second.charges_succeeded, 0, "{second:?}");
     assert_eq!(second.charges_leased_elsewhere, 6, "{second:?}");
     let first = first.await.unwrap();
@@ -123,7 +133,10 @@ async fn one_instance_at_a_time_takes_a_periodic_job_on_postgresql() {
     let waited = server::workers::bill_in_turn(&app.state, date("2026-11-01"))
         .await
         .unwrap();
-    assert!(waited.is_none(), "no run while another instance has the turn");
+    assert!(
+        waited.is_none(),
+        "no run while another instance has the turn"
+    );
     drop(turn);
 
     // Two instances whose ticks meet: the first holds the turn (paused 1.5 s in gather),
@@ -150,7 +163,11 @@ async fn one_instance_at_a_time_takes_a_periodic_job_on_postgresql() {
     let first = first.await.unwrap().expect("the first instance billed");
     assert_eq!(first.charges_succeeded, 4);
     assert_eq!(
-        scalar(db, "select count(*) from charges where status = 'succeeded'").await,
+        scalar(
+            db,
+            "select count(*) from charges where status = 'succeeded'"
+        )
+        .await,
         4
     );
     // The turn is free again once the run is over.
@@ -177,12 +194,17 @@ async fn schedulers_killed_at_random_moments_lose_nothing_and_charge_nobody_twic
         keep_database: false,
     };
     let started = std::time::Instant::now();
-    let report = server::bench::scale::chaos(&args, std::path::Path::new(env!("CARGO_BIN_EXE_server")))
-        .await
-        .unwrap();
+    let report =
+        server::bench::scale::chaos(&args, std::path::Path::new(env!("CARGO_BIN_EXE_server")))
+            .await
+            .unwrap();
     assert!(report.problems.is_empty(), "{:?}", report.problems);
     assert!(report.kills.values().sum::<u32>() >= 3, "{report:?}");
     assert!(report.tips > 0 && report.pledge_changes > 0, "{report:?}");
     assert!(report.charges_succeeded >= 300, "{report:?}");
-    assert!(started.elapsed() < Duration::from_secs(100), "{:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(100),
+        "{:?}",
+        started.elapsed()
+    );
 }

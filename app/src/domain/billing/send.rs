@@ -130,9 +130,8 @@ pub async fn send_pending(
         if config.claim_lease_secs <= 0 {
             return Ok(());
         }
-        let every = std::time::Duration::from_millis(
-            (config.claim_lease_secs as u64 * 1000 / 3).max(100),
-        );
+        let every =
+            std::time::Duration::from_millis((config.claim_lease_secs as u64 * 1000 / 3).max(100));
         loop {
             tokio::select! {
                 _ = tokio::time::sleep(every) => {}
