@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub mod mail;
+pub mod scale;
 pub mod web;
 
 /// Recipients in the population (more when a supporter gives to more than this many).
@@ -62,6 +63,11 @@ pub struct BillingBench {
     /// Keep the bench database afterwards (its location is printed).
     #[arg(long)]
     pub keep_database: bool,
+    /// Run the cycle in this many scheduler processes at once (separate processes of this
+    /// binary on the one database) instead of inside the bench, then check that every
+    /// supporter was charged exactly once.
+    #[arg(long, value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub instances: Option<u32>,
 }
 
 /// Why the benchmark could not run.
@@ -85,6 +91,10 @@ pub enum BenchError {
     Start(String),
     #[error("could not run wrk")]
     Wrk(#[source] std::io::Error),
+    #[error("could not use the processor's call log")]
+    CallLog(#[source] std::io::Error),
+    #[error("could not run a scheduler process")]
+    Worker(#[source] std::io::Error),
 }
 
 /// What [`build_population`] wrote.
@@ -381,7 +391,9 @@ enum Place {
 
 /// A new, migrated database: a SQLite file in a temporary folder, or a new database on the
 /// PostgreSQL server at `server_url`.
-async fn fresh_database(server_url: Option<&str>) -> Result<(Db, Place, String), BenchError> {
+async fn fresh_database(
+    server_url: Option<&str>,
+) -> Result<(Db, Place, String, String), BenchError> {
     sqlx::any::install_default_drivers();
     let (url, place, shown) = match server_url {
         None => {
@@ -416,7 +428,7 @@ async fn fresh_database(server_url: Option<&str>) -> Result<(Db, Place, String),
     };
     let db = Db::connect(&url, 10).await?;
     db.migrate().await?;
-    Ok((db, place, shown))
+    Ok((db, place, shown, url))
 }
 
 /// Closes the database and removes it, unless asked to keep it.
@@ -542,13 +554,13 @@ fn percent(part: i64, whole: i64) -> f64 {
 /// Runs `server bench billing` and prints its figures; the result says whether the ledger
 /// check passed afterwards.
 pub async fn billing(args: &BillingBench) -> Result<bool, BenchError> {
-    let (db, place, shown) = fresh_database(args.database_url.as_deref()).await?;
-    let outcome = measure(&db, args, &shown).await;
+    let (db, place, shown, url) = fresh_database(args.database_url.as_deref()).await?;
+    let outcome = measure(&db, args, &shown, &url).await;
     dispose(db, place, args.keep_database).await;
     outcome
 }
 
-async fn measure(db: &Db, args: &BillingBench, shown: &str) -> Result<bool, BenchError> {
+async fn measure(db: &Db, args: &BillingBench, shown: &str, url: &str) -> Result<bool, BenchError> {
     let engine = match db.backend() {
         Backend::Sqlite => "SQLite",
         Backend::Postgres => "PostgreSQL",
@@ -582,6 +594,17 @@ async fn measure(db: &Db, args: &BillingBench, shown: &str) -> Result<bool, Benc
         build.as_secs_f64(),
         stages.join(", ")
     );
+    if let Some(instances) = args.instances {
+        let as_of = chrono::Utc::now().date_naive();
+        let ok = scale::billing_instances(db, url, instances, args.supporters, as_of).await?;
+        let checked = Instant::now();
+        let (report, ledger_ok) = ledger_check_report(db).await.map_err(BenchError::Results)?;
+        println!(
+            "{report} (checked in {:.2} s)",
+            checked.elapsed().as_secs_f64()
+        );
+        return Ok(ok && ledger_ok);
+    }
     let peak_before_run = peak_memory_kib();
     let reset = reset_peak_memory();
 

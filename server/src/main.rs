@@ -197,6 +197,13 @@ enum BenchCommand {
     /// How long the outbox worker takes to send a queue of receipts (default 100,000) to the
     /// outbox folder, or to an SMTP server with `--smtp`.
     Mail(server::bench::mail::MailBench),
+    /// Two scheduler processes on one PostgreSQL while tips and pledge changes arrive; one is
+    /// killed with SIGKILL at a chosen moment each round and restarted; then checks that each
+    /// supporter-cycle was charged once and the processor's calls agree with the ledger.
+    Chaos(server::bench::scale::ChaosBench),
+    /// One scheduler process on an existing bench database (started by the benches).
+    #[command(hide = true)]
+    BillingWorker(server::bench::scale::BillingWorker),
 }
 
 fn init_logging(json: bool, default_filter: &str) {
@@ -353,6 +360,20 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
         Command::Bench {
             command: BenchCommand::Mail(args),
         } => return Ok(exit_code(server::bench::mail::mail(&args).await?)),
+        Command::Bench {
+            command: BenchCommand::Chaos(args),
+        } => {
+            let program = std::env::current_exe().map_err(server::bench::BenchError::Worker)?;
+            let report = server::bench::scale::chaos(&args, &program).await?;
+            return Ok(exit_code(report.problems.is_empty()));
+        }
+        Command::Bench {
+            command: BenchCommand::BillingWorker(args),
+        } => {
+            return Ok(exit_code(
+                server::bench::scale::billing_worker(&args).await?,
+            ));
+        }
         Command::Serve => {
             let state = open(&config).await?;
             if config.demo_data && server::load_demo_data(&state).await? {

@@ -6,6 +6,7 @@ use app::domain::AppState;
 use app::domain::accounts::{sessions, throttle};
 use app::domain::billing::{self, BillingError, RunSummary};
 use app::domain::mail::{self, Mailer};
+use app::domain::platform::db::Job;
 use app::money::Money;
 use chrono::NaiveDate;
 use std::time::Duration;
@@ -60,7 +61,7 @@ pub fn spawn(
                 _ = billing_rx.changed() => break,
             }
             // A run notes its own public changes (`billing::run`).
-            let _ = bill_once(&billing_state, chrono::Utc::now().date_naive()).await;
+            let _ = bill_in_turn(&billing_state, chrono::Utc::now().date_naive()).await;
         }
     });
     let mut house_rx = rx;
@@ -101,8 +102,20 @@ pub fn spawn(
 
 /// Writes the receipts the latest charges owe into the outbox, then sends what is due a batch
 /// at a time (one SMTP connection, one commit per batch) until the outbox is empty or the
-/// process is stopping; a stop waits for the batch in flight only.
+/// process is stopping; a stop waits for the batch in flight only. On PostgreSQL one instance
+/// at a time does this (an advisory lock); the others wait for their next poll.
 async fn drain_mail(state: &AppState, mailer: &Mailer, stop: &watch::Receiver<bool>) {
+    let _turn = match state.db.try_job_turn(Job::Mail).await {
+        Ok(Some(turn)) => turn,
+        Ok(None) => {
+            tracing::debug!("another instance is sending mail; this one waits for its next turn");
+            return;
+        }
+        Err(e) => {
+            tracing::error!(error = %error_chain(&e), "could not take the mail worker's turn");
+            return;
+        }
+    };
     let site = &state.billing.site_url;
     let from = &state.settings.mail_from;
     loop {
@@ -126,6 +139,22 @@ async fn drain_mail(state: &AppState, mailer: &Mailer, stop: &watch::Receiver<bo
             return;
         }
     }
+}
+
+/// [`bill_once`] if no other instance sharing the database is billing now (on PostgreSQL an
+/// advisory lock decides; on SQLite there is one instance). `Ok(None)`: another instance has
+/// the turn, and this one waits for its next tick.
+pub async fn bill_in_turn(
+    state: &AppState,
+    as_of: NaiveDate,
+) -> Result<Option<RunSummary>, BillingError> {
+    let Some(turn) = state.db.try_job_turn(Job::Billing).await? else {
+        tracing::info!(%as_of, "another instance is billing; this one waits for its next turn");
+        return Ok(None);
+    };
+    let result = bill_once(state, as_of).await;
+    drop(turn);
+    result.map(Some)
 }
 
 /// One billing run as of `as_of` with the state's processor and policy; its summary (or its
@@ -159,6 +188,8 @@ pub async fn bill_once(state: &AppState, as_of: NaiveDate) -> Result<RunSummary,
                 supporters_carried_forward = s.supporters_carried_forward,
                 retries_scheduled = s.retries_scheduled,
                 items_voided = s.items_voided,
+                charges_leased_elsewhere = s.charges_leased_elsewhere,
+                leased_until = s.leased_until,
                 "billing run finished"
             );
             for (currency, t) in &s.totals {

@@ -111,7 +111,7 @@ pub async fn web(args: &WebBench) -> Result<bool, BenchError> {
         eprintln!("bench web needs wrk on the PATH (Debian: apt-get install wrk)");
         return Ok(false);
     }
-    let (db, place, shown) = fresh_database(None).await?;
+    let (db, place, shown, _) = fresh_database(None).await?;
     println!(
         "bench web: {} creators, {} supporters x {} items on SQLite ({shown})",
         args.creators, args.supporters, args.items_per_supporter

@@ -93,6 +93,22 @@ pub fn format_summary(s: &RunSummary) -> String {
             s.items_carried_forward, s.supporters_carried_forward
         ),
     );
+    if s.charges_leased_elsewhere > 0 {
+        let until = s
+            .leased_until
+            .and_then(|t| chrono::DateTime::from_timestamp(t, 0))
+            .map_or_else(
+                || "unknown".to_owned(),
+                |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            );
+        line(
+            "charges leased elsewhere",
+            format!(
+                "{} (claimed by another run until {until}; a run after that takes what is left)",
+                s.charges_leased_elsewhere
+            ),
+        );
+    }
     line("retries scheduled", s.retries_scheduled.to_string());
     line("items voided", s.items_voided.to_string());
     if s.totals.is_empty() {

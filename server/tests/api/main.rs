@@ -24,6 +24,7 @@ mod processors;
 mod refund_requests;
 mod refunds;
 mod reports;
+mod scale;
 mod security;
 mod settle;
 mod stripe;

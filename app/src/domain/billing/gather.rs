@@ -50,6 +50,7 @@ pub async fn gather(
         after = last;
         let ids: Vec<i64> = batch.into_iter().map(|(id,)| id).collect();
         gather_batch(&mut tx, db.backend(), config, &cycle, now, &ids, summary).await?;
+        super::pause_at(config, super::PausePoint::Gather).await;
         tx.commit().await?;
         seen += ids.len() as u64;
         progress(Progress::Gathered(seen));

@@ -58,10 +58,16 @@ pub struct BillingConfig {
     pub concurrency: usize,
     /// Processor calls started per second at most (the processor's rate limit), if any.
     pub calls_per_second: Option<std::num::NonZeroU32>,
-    /// How long a claim on a pending charge keeps other instances away, in seconds.
+    /// How long a claim on a pending charge keeps other runs away, in seconds. A run renews
+    /// the claims it still holds every third of this while it works, so the lease only has
+    /// to outlast one renewal: a run that died (a killed process) frees its charges within
+    /// this many seconds.
     pub claim_lease_secs: i64,
     /// Stop the run at this point (crash tests only).
     pub fault: Option<FaultPoint>,
+    /// Hold the run still at a point, so a chaos test can kill its process there (tests and
+    /// `server bench chaos` only).
+    pub pause: Option<Pause>,
     /// The site's public address, for links in emails.
     pub site_url: String,
     /// Limits against card testing: an account or a card past its failed charges in 24 hours
@@ -91,8 +97,9 @@ impl Default for BillingConfig {
             batch_size: 5000,
             concurrency: 64,
             calls_per_second: None,
-            claim_lease_secs: 300,
+            claim_lease_secs: 30,
             fault: None,
+            pause: None,
             site_url: "http://127.0.0.1:3000".to_owned(),
             limits: Default::default(),
             operator_email: None,
@@ -116,6 +123,36 @@ pub enum FaultPoint {
     AfterProcessorCalls,
     /// The first batch of outcomes committed, the rest not.
     AfterFirstResults,
+}
+
+/// Where a chaos test may hold a run still to kill its process there.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PausePoint {
+    /// In the middle of gathering: a batch's decisions and intents written, not committed.
+    Gather,
+    /// Processor calls answered, their outcomes not yet settled.
+    AfterProcessorCalls,
+    /// In the middle of settling: a batch's outcomes written, not committed.
+    Settle,
+}
+
+/// A hold at a [`PausePoint`]: `announce` is called there (the chaos bench prints a line its
+/// parent waits for), then the run sleeps for `hold` before going on.
+#[derive(Clone, Copy, Debug)]
+pub struct Pause {
+    pub at: PausePoint,
+    pub hold: std::time::Duration,
+    pub announce: fn(PausePoint),
+}
+
+/// Holds the run at `point` if the config asks for it.
+pub(crate) async fn pause_at(config: &BillingConfig, point: PausePoint) {
+    if let Some(pause) = config.pause
+        && pause.at == point
+    {
+        (pause.announce)(point);
+        tokio::time::sleep(pause.hold).await;
+    }
 }
 
 /// Why a run stopped.
@@ -155,6 +192,11 @@ pub struct RunSummary {
     pub supporters_carried_forward: u64,
     pub retries_scheduled: u64,
     pub items_voided: u64,
+    /// Pending charges this run did not send because another run holds their claim (still
+    /// working on them, or killed and not yet expired).
+    pub charges_leased_elsewhere: u64,
+    /// When the last of those claims runs out (unix seconds); a run after it takes them.
+    pub leased_until: Option<i64>,
     pub totals: BTreeMap<Currency, CurrencyTotals>,
 }
 

@@ -180,10 +180,59 @@ impl Db {
         sqlx::query("select 1").execute(&self.pool).await.is_ok()
     }
 
+    /// Takes `job`'s turn among every instance sharing this database, if no other instance
+    /// has it: on PostgreSQL a transaction-level advisory lock (`pg_try_advisory_xact_lock`),
+    /// held while the returned [`JobTurn`] lives and released when it is dropped or its
+    /// process dies (the server ends the session). `None`: another instance is doing the job
+    /// now. On SQLite, one file has one server, so the turn is always granted.
+    pub async fn try_job_turn(&self, job: Job) -> Result<Option<JobTurn>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => Ok(Some(JobTurn { _lock: None })),
+            Backend::Postgres => {
+                let mut tx = self.pool.begin().await?;
+                let (got,): (bool,) = sqlx::query_as("select pg_try_advisory_xact_lock($1)")
+                    .bind(job.key())
+                    .fetch_one(&mut *tx)
+                    .await?;
+                Ok(got.then_some(JobTurn { _lock: Some(tx) }))
+            }
+        }
+    }
+
     /// Closes every connection (used at shutdown so SQLite checkpoints its WAL).
     pub async fn close(&self) {
         self.pool.close().await;
     }
+}
+
+/// A periodic job that one instance at a time does (see [`Db::try_job_turn`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Job {
+    /// The billing scheduler's run.
+    Billing,
+    /// Writing receipts and draining the email outbox.
+    Mail,
+    /// The Connect payout run.
+    Payouts,
+}
+
+impl Job {
+    /// The advisory-lock key: "chipin" in ASCII, then the job's number.
+    fn key(self) -> i64 {
+        const BASE: i64 = 0x6368_6970_696e << 8;
+        BASE + match self {
+            Job::Billing => 1,
+            Job::Mail => 2,
+            Job::Payouts => 3,
+        }
+    }
+}
+
+/// One instance's turn at a [`Job`]; the turn ends when this is dropped (on PostgreSQL the
+/// lock's transaction rolls back, which has written nothing).
+#[derive(Debug)]
+pub struct JobTurn {
+    _lock: Option<sqlx::Transaction<'static, sqlx::Any>>,
 }
 
 /// Adds `mode=rwc` and creates the parent folder so a fresh checkout just works.

@@ -65,6 +65,39 @@ pub struct SimulatedProcessor {
     calls: Mutex<Vec<CallRecord>>,
     fail_next_calls: AtomicU64,
     counter: AtomicU64,
+    /// A file every call is appended to as it is made, shared by processes (see
+    /// [`SimulatedProcessor::with_call_log`]).
+    call_log: Option<std::fs::File>,
+}
+
+/// One line of a call log: the idempotency key, the supporter, the amount in minor units,
+/// the currency and the outcome's kind, tab-separated.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoggedCall {
+    pub key: String,
+    pub supporter: i64,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub outcome: String,
+}
+
+/// Reads a call log written by [`SimulatedProcessor::with_call_log`]; a torn last line (a
+/// process killed mid-write) is skipped.
+pub fn read_call_log(path: &std::path::Path) -> std::io::Result<Vec<LoggedCall>> {
+    let text = std::fs::read_to_string(path)?;
+    Ok(text
+        .lines()
+        .filter_map(|line| {
+            let mut f = line.split('\t');
+            Some(LoggedCall {
+                key: f.next()?.to_owned(),
+                supporter: f.next()?.parse().ok()?,
+                amount_minor: f.next()?.parse().ok()?,
+                currency: f.next()?.to_owned(),
+                outcome: f.next()?.to_owned(),
+            })
+        })
+        .collect())
 }
 
 impl SimulatedProcessor {
@@ -94,6 +127,19 @@ impl SimulatedProcessor {
             )))
         });
         self
+    }
+
+    /// Also appends every call it answers (not those refused or dropped) to the file at
+    /// `path`, one line written at once as the call is made, so several processes charging
+    /// one database — and killed at any moment — leave one log of what the processor did.
+    pub fn with_call_log(mut self, path: &std::path::Path) -> std::io::Result<Self> {
+        self.call_log = Some(
+            std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(path)?,
+        );
+        Ok(self)
     }
 
     /// How many calls were refused by the rate limit so far.
@@ -206,6 +252,27 @@ impl PaymentProcessor for SimulatedProcessor {
                     }
                 }
             };
+            if let Some(file) = &self.call_log {
+                use std::io::Write as _;
+                let kind = match &outcome {
+                    ChargeOutcome::Succeeded { .. } => "succeeded",
+                    ChargeOutcome::Declined { .. } => "declined",
+                    ChargeOutcome::RequiresAuthentication { .. } => "requires_authentication",
+                    ChargeOutcome::Processing { .. } => "processing",
+                };
+                let line = format!(
+                    "{}\t{}\t{}\t{}\t{kind}\n",
+                    request.idempotency_key,
+                    request.supporter_id,
+                    request.amount.minor,
+                    request.amount.currency
+                );
+                // One write of one short line to a file opened for appending: lines from
+                // several processes never interleave.
+                if let Err(e) = (&*file).write_all(line.as_bytes()) {
+                    tracing::error!(error = %e, "could not append to the simulated processor's call log");
+                }
+            }
             self.calls.lock().expect("calls lock").push(CallRecord {
                 request,
                 outcome: outcome.clone(),
