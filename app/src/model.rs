@@ -530,6 +530,13 @@ pub struct PastDonation {
     pub status: DonationStatus,
 }
 
+/// The one reference a person sees for a charge: on the receipt email, the billing page, the
+/// donation trail, the yearly statement and its CSV. Chipin's own id, so it never repeats
+/// (the processor's reference stays in the books, for support).
+pub fn charge_reference(charge_id: i64) -> String {
+    format!("CH-{charge_id:06}")
+}
+
 /// One consolidated charge attempt (or a cycle carried forward), with its donations.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastCharge {

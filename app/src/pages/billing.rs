@@ -417,6 +417,7 @@ pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
             <header class="charge-head">
                 <h3>{heading}</h3>
                 <p class="charge-meta">
+                    <span class="muted charge-ref">{crate::model::charge_reference(c.id)}</span>
                     <span class="muted">{format!("Cycle {}", c.cycle)}</span>
                     {(c.attempt > 1).then(|| view! { <span class="muted">{format!("Attempt {}", c.attempt)}</span> })}
                     <span class="charge-amount">{money(c.amount_minor)}</span>

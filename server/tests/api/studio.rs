@@ -290,7 +290,7 @@ const PNG: &[u8] = &[
     0x42, 0x60, 0x82,
 ];
 
-/// Posts the upload form like a browser (CSRF token in the form's address).
+/// Posts the upload form like a browser (CSRF token as the first field, before the file).
 async fn upload(
     app: &TestApp,
     page: i64,
@@ -303,14 +303,59 @@ async fn upload(
         .file_name(file_name.to_owned())
         .mime_str("image/png")
         .unwrap();
-    let form = reqwest::multipart::Form::new().part("image", part);
-    let query = if with_token {
-        format!("?csrf_token={token}")
+    let form = if with_token {
+        reqwest::multipart::Form::new().text("csrf_token", token)
     } else {
-        String::new()
+        reqwest::multipart::Form::new()
     };
-    app.post_multipart(&format!("/studio/p/{page}/image{query}"), form)
+    app.post_multipart(&format!("/studio/p/{page}/image"), form.part("image", part))
         .await
+}
+
+#[tokio::test]
+async fn an_upload_with_its_token_only_in_the_address_or_after_the_file_is_refused() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("mara@example.org", "Mara").await;
+    let page = create_page(&app, "mara").await;
+    let token = app.csrf().await;
+    let part = || {
+        reqwest::multipart::Part::bytes(PNG.to_vec())
+            .file_name("a.png")
+            .mime_str("image/png")
+            .unwrap()
+    };
+    let in_address = app
+        .post_multipart(
+            &format!("/studio/p/{page}/image?csrf_token={token}"),
+            reqwest::multipart::Form::new().part("image", part()),
+        )
+        .await;
+    assert_eq!(in_address.status, 403);
+    let after_file = app
+        .post_multipart(
+            &format!("/studio/p/{page}/image"),
+            reqwest::multipart::Form::new()
+                .part("image", part())
+                .text("csrf_token", token.clone()),
+        )
+        .await;
+    assert_eq!(after_file.status, 403);
+    let wrong = app
+        .post_multipart(
+            &format!("/studio/p/{page}/image"),
+            reqwest::multipart::Form::new()
+                .text("csrf_token", "x".repeat(43))
+                .part("image", part()),
+        )
+        .await;
+    assert_eq!(wrong.status, 403);
+    assert_eq!(image_url(&app, page).await, None);
+    let first = upload(&app, page, "a.png", PNG.to_vec(), true).await;
+    assert!(
+        first.location.as_deref().is_some_and(|l| l.contains("image=saved")),
+        "{first:?}"
+    );
+    assert!(image_url(&app, page).await.is_some());
 }
 
 async fn image_url(app: &TestApp, page: i64) -> Option<String> {
