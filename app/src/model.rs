@@ -329,7 +329,8 @@ impl VisibilityChoice {
         match self {
             Self::Public => "Public: show my name",
             Self::Anonymous => "Anonymous: count it, hide my name",
-            Self::Private => "Private: only the recipient knows",
+            // The owner sees "Private supporter" and the amount, never the name.
+            Self::Private => "Private: off the public page, your name hidden from the owner too",
         }
     }
 

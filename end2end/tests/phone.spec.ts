@@ -68,6 +68,29 @@ async function walk(page: Page, testInfo: TestInfo, who: string, seeds: string[]
         await page.screenshot({ path: path.join(SHOTS, name), fullPage: true });
       }
     }
+    // The CSRF token travels in POST bodies only: never in a link, a form's address, or a GET
+    // form (whose fields end up in the address).
+    const leaks = await page.evaluate(() => {
+      const found: string[] = [];
+      for (const el of Array.from(document.querySelectorAll('[href], [action], [formaction], [src]'))) {
+        for (const attr of ['href', 'action', 'formaction', 'src']) {
+          const v = el.getAttribute(attr);
+          if (v && /csrf/i.test(v)) found.push(`${el.tagName.toLowerCase()}[${attr}=${v.slice(0, 60)}]`);
+        }
+      }
+      for (const form of Array.from(document.querySelectorAll('form'))) {
+        const method = (form.getAttribute('method') ?? 'get').toLowerCase();
+        if (method === 'get' && form.querySelector('input[name*="csrf" i]')) found.push(`GET form ${form.getAttribute('action')} carries the token`);
+        for (const b of Array.from(form.querySelectorAll('[formmethod]'))) {
+          if ((b.getAttribute('formmethod') ?? '').toLowerCase() === 'get' && form.querySelector('input[name*="csrf" i]')) {
+            found.push(`a GET button in ${form.getAttribute('action')} would send the token`);
+          }
+        }
+      }
+      return found;
+    });
+    for (const l of leaks) problems.push(`${who} ${next}: ${l}`);
+    if (/csrf/i.test(page.url())) problems.push(`${who} ${next}: the address carries the token: ${page.url()}`);
     const hrefs = await page.$$eval('a[href]', (as) => as.map((a) => a.getAttribute('href') ?? ''));
     for (const h of hrefs) if (followable(h) && !seen.has(shape(h))) queue.push(h.split('#')[0]);
   }
@@ -75,7 +98,7 @@ async function walk(page: Page, testInfo: TestInfo, who: string, seeds: string[]
   return problems;
 }
 
-test.describe('no page scrolls sideways on a phone', () => {
+test.describe('no page scrolls sideways on a phone, and no page puts the CSRF token in an address', () => {
   test.setTimeout(600_000);
 
   test('as a visitor, a supporter and page owners, at 320 and 375 px', async ({ page, browser }, testInfo) => {
@@ -110,3 +133,84 @@ test.describe('no page scrolls sideways on a phone', () => {
     expect(problems, problems.join('\n')).toEqual([]);
   });
 });
+
+// A fan on a phone whose form fails: the page comes back with what they typed (never a
+// password), scrolled to the error and focused on it, with WebAssembly and without.
+for (const js of [true, false]) {
+  test.describe(js ? 'failed forms, with WebAssembly' : 'failed forms, without WebAssembly', () => {
+    test.use({ javaScriptEnabled: js });
+
+    test('tip, pledge, sign-up and log-in keep what was typed and focus the first error', async ({ page }, testInfo) => {
+      test.skip(testInfo.project.name !== 'phone', 'a phone-sized journey');
+      const tag = js ? 'js' : 'nojs';
+      await page.goto('/login');
+      await logIn(page, 'ben@demo.chipin.example', DEMO_PASSWORD);
+      await expect(page).not.toHaveURL(/\/login/);
+
+      await test.step('a tip of "5,50" with a long message', async () => {
+        await page.goto('/c/riverside-library');
+        const message = 'For Sunday story time: my daughter has now read every dinosaur book on the shelf twice. '.repeat(3).trim();
+        await page.locator('#tip-amount').fill('5,50');
+        await page.locator('#tip-message').fill(message);
+        await page.locator('#tip-visibility-anonymous').check();
+        await page.getByRole('button', { name: 'Send tip' }).click();
+        await expect(page).toHaveURL(/\/c\/riverside-library$/);
+        const amount = page.locator('#tip-amount');
+        await expect(amount).toHaveValue('5,50');
+        await expect(amount).toBeFocused();
+        await expect(amount).toHaveAttribute('aria-invalid', 'true');
+        await expect(page.locator('#tip-amount-error')).toBeVisible();
+        await expect(amount).toBeInViewport();
+        await expect(page.locator('#tip-message')).toHaveValue(message);
+        await expect(page.locator('#tip-visibility-anonymous')).toBeChecked();
+        await expect(page.locator('#pledge-amount')).toHaveValue('');
+        await page.screenshot({ path: testInfo.outputPath(`tip-error-${tag}.png`) });
+        if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `form-tip-error-${tag}.png`) });
+        // Once: the next visit starts empty.
+        await page.reload();
+        await expect(page.locator('#tip-amount')).toHaveValue('');
+        await expect(page.locator('#tip-message')).toHaveValue('');
+      });
+
+      await test.step('a pledge of "a tenner"', async () => {
+        await page.goto('/c/harbour-cleanup');
+        await page.locator('#pledge-amount').fill('a tenner');
+        await page.locator('#pledge-visibility-private').check();
+        await page.getByRole('button', { name: 'Pledge monthly' }).click();
+        const amount = page.locator('#pledge-amount');
+        await expect(amount).toHaveValue('a tenner');
+        await expect(amount).toBeFocused();
+        await expect(amount).toBeInViewport();
+        await expect(page.locator('#pledge-visibility-private')).toBeChecked();
+        await expect(page.locator('#tip-amount')).toHaveValue('');
+      });
+
+      await test.step('sign-up keeps the name and email, never the password', async () => {
+        await page.context().clearCookies();
+        await page.goto('/signup');
+        await page.getByLabel('Your name').fill('Chloé Fan');
+        await page.getByLabel('Email').fill(`phone-${tag}-${Date.now()}@example.com`);
+        await page.getByLabel('Password', { exact: true }).fill('short');
+        await page.getByRole('button', { name: 'Create account' }).click();
+        await expect(page).toHaveURL(/\/signup$/);
+        await expect(page.getByLabel('Your name')).toHaveValue('Chloé Fan');
+        await expect(page.getByLabel('Email')).toHaveValue(/^phone-/);
+        const password = page.getByLabel('Password', { exact: true });
+        await expect(password).toHaveValue('');
+        await expect(password).toBeFocused();
+      });
+
+      await test.step('log-in keeps the email and focuses the message', async () => {
+        await page.goto('/login');
+        await page.getByLabel('Email').fill('ben@demo.chipin.example');
+        await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+        await page.getByRole('button', { name: 'Log in' }).click();
+        await expect(page).toHaveURL(/\/login$/);
+        await expect(page.getByLabel('Email')).toHaveValue('ben@demo.chipin.example');
+        await expect(page.getByLabel('Password', { exact: true })).toHaveValue('');
+        await expect(page.locator('.alert-error')).toBeFocused();
+        await expect(page.locator('.alert-error')).toBeInViewport();
+      });
+    });
+  });
+}

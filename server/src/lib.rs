@@ -6,6 +6,7 @@ pub mod card_setup;
 pub mod cli;
 pub mod client_addr;
 pub mod config;
+pub mod confirm;
 pub mod connect_return;
 pub mod demo;
 pub mod media;
@@ -173,6 +174,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
             get(connect_return::stripe_refresh),
         )
         .route("/studio/preview", axum::routing::post(preview::preview))
+        .route(
+            app::components::confirm::CONFIRM_ASK_PATH,
+            axum::routing::post(confirm::ask),
+        )
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
         .leptos_routes_with_context(&options, routes, context.clone(), {
             let options = options.clone();

@@ -98,6 +98,21 @@ impl Typed {
     }
 }
 
+/// True when this page load is the return of a form post that failed: a success notice still
+/// in the address (`?added=`, `?saved=`) from an earlier post is then stale and not shown
+/// beside the new error.
+pub fn came_back_failed() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::domain::platform::form_flash::FormFlash>()
+            .is_some_and(|f| !f.error.is_empty())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
 /// `autofocus` for the input whose field has the error: a page that comes back from a failed
 /// post opens scrolled to the first (and only) error and focused on it, with or without
 /// WebAssembly.

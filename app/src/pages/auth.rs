@@ -70,10 +70,10 @@ pub fn CheckEmailPage() -> impl IntoView {
 #[component]
 pub fn VerifyFailedPage() -> impl IntoView {
     view! {
-        <PageMeta title="Link expired" description="That email link has expired or was already used; ask for a new one."/>
+        <PageMeta title="Link no longer works" description="That email link was already used or has expired; ask for a new one."/>
         <section class="page narrow center">
-            <h1>"This link has expired"</h1>
-            <p class="lead">"Confirmation links work once and for 48 hours. Log in and we will send you a new one."</p>
+            <h1>"This link no longer works"</h1>
+            <p class="lead">"It was already used, or it is more than 48 hours old: confirmation links work once. If your address is confirmed, just log in; if not, logging in sends you a new link."</p>
             <p><a class="button" href="/login">"Log in"</a></p>
         </section>
     }
@@ -198,8 +198,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         }.into_any()
                     } else {
                         view! {
-                            <h1>"This link has expired"</h1>
-                            <p class="lead">"Reset links work once, for one hour."</p>
+                            <h1>"This link no longer works"</h1>
+                            <p class="lead">"It was already used, or it is more than an hour old: reset links work once, for one hour."</p>
                             <FormAlert error/>
                             <p><a class="button" href="/forgot-password">"Send a new link"</a></p>
                         }.into_any()

@@ -135,11 +135,16 @@ async fn an_owner_creates_and_edits_a_page_with_a_previewed_bio_and_taken_addres
     assert!(listed.contains("Fix the library roof"));
 
     // The preview renders what was typed, sanitised, and saves nothing.
-    let preview = text(
+    let preview = preview(
         &app,
-        &format!(
-            "/studio/p/{id}?preview=1&slug=library-roof&name=Draft+name&category=Community&bio=%2A%2Abold%2A%2A+%3Cimg+src%3Dx+onerror%3Dalert%281%29%3E"
-        ),
+        &format!("/studio/p/{id}"),
+        &[
+            ("recipient_id", &id.to_string()),
+            ("slug", "library-roof"),
+            ("name", "Draft name"),
+            ("category", "Community"),
+            ("bio", "**bold** <img src=x onerror=alert(1)>"),
+        ],
     )
     .await;
     let rendered = preview
@@ -356,6 +361,27 @@ async fn an_upload_with_its_token_only_in_the_address_or_after_the_file_is_refus
         "{first:?}"
     );
     assert!(image_url(&app, page).await.is_some());
+}
+
+/// Presses an editor's Preview button: the form posts to `/studio/preview` and the browser
+/// follows the redirect back to `page`, whose HTML this returns.
+async fn preview(app: &TestApp, page: &str, fields: &[(&str, &str)]) -> String {
+    let token = app.csrf().await;
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf_token", &token));
+    form.push(("preview", page));
+    let res = app
+        .client
+        .post(app.url("/studio/preview"))
+        .header("origin", &app.base)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"].to_str().unwrap(), page);
+    text(app, page).await
 }
 
 async fn image_url(app: &TestApp, page: i64) -> Option<String> {
@@ -693,11 +719,16 @@ async fn tier_only_posts_are_teasers_until_a_pledge_at_that_tier_or_higher_unloc
     );
     assert_eq!(app.count("posts").await, 2);
     // Preview shows the typed post rendered, with the typed audience, and saves nothing.
-    let preview = text(
+    let preview = preview(
         &app,
-        &format!(
-            "/studio/p/{page}/write?preview=1&title=Draft&body=%2A%2Asoon%2A%2A&audience=tiers&tier_ids%5B%5D={gold}"
-        ),
+        &format!("/studio/p/{page}/write"),
+        &[
+            ("recipient_id", &page_s),
+            ("title", "Draft"),
+            ("body", "**soon**"),
+            ("audience", "tiers"),
+            ("tier_ids[]", &gold.to_string()),
+        ],
     )
     .await;
     let rendered = preview

@@ -360,8 +360,9 @@ fn TierRow(
                 <form method="post" action="/api/studio/retire_tier" class="inline-form">
                     <CsrfField/>
                     <input type="hidden" name="tier_id" value=tier.id.to_string()/>
-                    <button type="submit" class="button button-small button-danger"
-                        aria-label=format!("Retire {}", tier.name)>"Retire"</button>
+                    <crate::components::confirm::ConfirmButton action="/api/studio/retire_tier"
+                        question=format!("Retire the tier “{}”? New supporters can no longer choose it; its current supporters keep their pledges.", tier.name)
+                        label="Retire" aria_label=format!("Retire {}", tier.name)/>
                 </form>
             </div>
         </li>
@@ -408,8 +409,9 @@ fn PostsSection(page: StudioPage) -> impl IntoView {
                                 <form method="post" action="/api/studio/delete_post" class="inline-form">
                                     <CsrfField/>
                                     <input type="hidden" name="post_id" value=p.id.to_string()/>
-                                    <button type="submit" class="button button-small button-danger"
-                                        aria-label=format!("Delete {}", p.title)>"Delete"</button>
+                                    <crate::components::confirm::ConfirmButton action="/api/studio/delete_post"
+                                        question=format!("Delete the post “{}”? Supporters can no longer read it, and this cannot be undone.", p.title)
+                                        label="Delete" aria_label=format!("Delete {}", p.title)/>
                                 </form>
                             </div>
                         </li>
