@@ -238,6 +238,15 @@ test.describe('without JavaScript', () => {
       await expect(page.getByRole('status')).toContainText('Your pledge amount was changed.');
       await expect(page.locator('#pledges tbody tr')).toContainText('€6.00');
       await page.getByRole('button', { name: 'Cancel pledge to Tomás builds open-source maps' }).click();
+      // One click does not destroy: a page asks first, and "no" changes nothing.
+      await expect(page).toHaveURL(/\/confirm$/);
+      await expect(page.getByRole('heading', { level: 1, name: 'Are you sure?' })).toBeVisible();
+      await expect(page.locator('#confirm-question')).toContainText('Cancel your monthly pledge of €6.00 to Tomás builds open-source maps?');
+      await page.getByRole('link', { name: 'No, go back' }).click();
+      await expect(page).toHaveURL(/\/account\/billing/);
+      await expect(page.locator('#pledges tbody tr')).toContainText('Active');
+      await page.getByRole('button', { name: 'Cancel pledge to Tomás builds open-source maps' }).click();
+      await page.getByRole('button', { name: 'Yes, cancel' }).click();
       await expect(page.locator('#pledges tbody tr')).toContainText('Cancelled');
       await expect(page.locator('#upcoming .upcoming')).toHaveCount(1);
     });

@@ -38,8 +38,10 @@ pub async fn ask(
         return Redirect::to("/").into_response();
     }
     let back = back_from(&headers, state.settings.origin().as_str());
-    let mut kept: Vec<(String, String)> =
-        fields.into_iter().filter(|(k, _)| k != "confirm_back").collect();
+    let mut kept: Vec<(String, String)> = fields
+        .into_iter()
+        .filter(|(k, _)| k != "confirm_back")
+        .collect();
     kept.push(("confirm_back".to_owned(), back));
     let flash = FormFlash::new(CONFIRM_PATH.to_owned(), String::new(), kept);
     let mut res = Redirect::to(CONFIRM_PATH).into_response();
@@ -67,7 +69,10 @@ mod tests {
             h.insert("referer", HeaderValue::from_str(referer).unwrap());
             back_from(&h, "https://chipin.example")
         };
-        assert_eq!(back("https://chipin.example/account/billing"), "/account/billing");
+        assert_eq!(
+            back("https://chipin.example/account/billing"),
+            "/account/billing"
+        );
         assert_eq!(back("https://evil.example/account/billing"), "/");
         assert_eq!(back("https://chipin.example//evil.example"), "/");
         assert_eq!(back_from(&HeaderMap::new(), "https://chipin.example"), "/");

@@ -289,10 +289,15 @@ fn stripe_route(config: &Config) -> axum::routing::MethodRouter<LeptosOptions> {
 /// the page's server actions read it, the values for the forms to fill themselves in with.
 fn provide_form_flash() {
     use leptos::prelude::use_context;
-    if let Some(flash) = use_context::<http::request::Parts>()
-        .and_then(|p| p.extensions.get::<app::domain::platform::form_flash::FormFlash>().cloned())
-    {
-        provide_context(leptos::server::ServerActionError::new(&flash.path, &flash.error));
+    if let Some(flash) = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<app::domain::platform::form_flash::FormFlash>()
+            .cloned()
+    }) {
+        provide_context(leptos::server::ServerActionError::new(
+            &flash.path,
+            &flash.error,
+        ));
         provide_context(flash);
     }
 }

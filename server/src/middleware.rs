@@ -10,8 +10,8 @@ use app::web::{self, ClientAddr, CspNonce, RequestCsrf, RequestSession};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
-use futures::StreamExt as _;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
 use http::{HeaderValue, Method, StatusCode};
 use std::net::SocketAddr;
@@ -177,7 +177,10 @@ async fn check_unsafe_request(
                 let head = futures::stream::once(async move {
                     Ok::<_, axum::Error>(axum::body::Bytes::from(prefix))
                 });
-                Ok(Request::from_parts(parts, Body::from_stream(head.chain(stream))))
+                Ok(Request::from_parts(
+                    parts,
+                    Body::from_stream(head.chain(stream)),
+                ))
             }
             _ => Err(forbidden()),
         };
@@ -433,9 +436,10 @@ mod tests {
 
     #[test]
     fn the_error_leaves_the_address_and_other_parameters_stay() {
-        let (path, err, rest) =
-            split_error_location("http://127.0.0.1:3300/c/x?tier=3&__path=%2Fapi%2Fcreate_tip&__err=abc%3D")
-                .unwrap();
+        let (path, err, rest) = split_error_location(
+            "http://127.0.0.1:3300/c/x?tier=3&__path=%2Fapi%2Fcreate_tip&__err=abc%3D",
+        )
+        .unwrap();
         assert_eq!(path, "/api/create_tip");
         assert_eq!(err, "abc=");
         assert_eq!(rest, "http://127.0.0.1:3300/c/x?tier=3");

@@ -58,7 +58,10 @@ mod tests {
     #[test]
     fn only_studio_addresses_are_gone_back_to() {
         let f = |v: &str| vec![("preview".to_owned(), v.to_owned())];
-        assert_eq!(back_to(&f("/studio/p/3/write#post-preview")), "/studio/p/3/write#post-preview");
+        assert_eq!(
+            back_to(&f("/studio/p/3/write#post-preview")),
+            "/studio/p/3/write#post-preview"
+        );
         assert_eq!(back_to(&f("//evil.example/studio/p/")), "/studio");
         assert_eq!(back_to(&f("https://evil.example")), "/studio");
         assert_eq!(back_to(&f("/studio/p/3?x=<script>")), "/studio");

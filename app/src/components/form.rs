@@ -89,7 +89,10 @@ impl Typed {
 
     /// The value typed into `name`, if the form had that field.
     pub fn find(&self, name: &str) -> Option<String> {
-        self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
     }
 
     /// True if `name` was sent with `value` (a checked radio button or a selected option).
@@ -117,7 +120,9 @@ pub fn came_back_failed() -> bool {
 /// post opens scrolled to the first (and only) error and focused on it, with or without
 /// WebAssembly.
 pub fn focus_if_invalid(error: Signal<Option<AppError>>, field: &'static str) -> bool {
-    error.get_untracked().is_some_and(|e| e.field() == Some(field))
+    error
+        .get_untracked()
+        .is_some_and(|e| e.field() == Some(field))
 }
 
 /// The message for `field`, shown under its input and announced to screen readers. Its id is

@@ -63,7 +63,10 @@ async fn a_failed_tip_comes_back_once_with_what_was_typed_and_focused_on_the_amo
         .nth(1)
         .and_then(|rest| rest.split('>').next())
         .expect("the pledge amount input");
-    assert!(!pledge.contains("lots") && !pledge.contains("autofocus"), "{pledge}");
+    assert!(
+        !pledge.contains("lots") && !pledge.contains("autofocus"),
+        "{pledge}"
+    );
 
     // Once: a reload shows the empty form again.
     let again = page(&app, "/c/library").await;
@@ -92,7 +95,10 @@ async fn a_failed_sign_up_keeps_the_name_and_email_but_never_the_password() {
         .await
         .unwrap();
     assert!(payload.contains("ana@example.org"));
-    assert!(!payload.contains(password) && !payload.contains("csrf"), "{payload}");
+    assert!(
+        !payload.contains(password) && !payload.contains("csrf"),
+        "{payload}"
+    );
 
     let html = page(&app, "/signup").await;
     assert!(html.contains("value=\"Ana Sousa\""));
@@ -103,7 +109,10 @@ async fn a_failed_sign_up_keeps_the_name_and_email_but_never_the_password() {
         .and_then(|rest| rest.split('>').next())
         .unwrap();
     assert!(!field.contains("value="), "{field}");
-    assert!(field.contains("autofocus"), "the error is on the password: {field}");
+    assert!(
+        field.contains("autofocus"),
+        "the error is on the password: {field}"
+    );
 }
 
 #[tokio::test]
@@ -115,7 +124,10 @@ async fn a_failed_log_in_keeps_the_email_and_focuses_the_message() {
     let a = app
         .submit_form(
             "log_in",
-            &[("email", "fan@example.org"), ("password", "not-the-password")],
+            &[
+                ("email", "fan@example.org"),
+                ("password", "not-the-password"),
+            ],
             "/login",
         )
         .await;
@@ -134,7 +146,11 @@ async fn a_flash_is_for_the_browser_that_failed_and_expires() {
     let mut app = spawn_app().await;
     app.submit_form(
         "sign_up",
-        &[("display_name", "Ana Sousa"), ("email", "ana@example.org"), ("password", "x")],
+        &[
+            ("display_name", "Ana Sousa"),
+            ("email", "ana@example.org"),
+            ("password", "x"),
+        ],
         "/signup",
     )
     .await;
@@ -145,7 +161,11 @@ async fn a_flash_is_for_the_browser_that_failed_and_expires() {
     // A stale flash is not shown even with its cookie.
     app.submit_form(
         "sign_up",
-        &[("display_name", "Ben Okafor"), ("email", "ben@example.org"), ("password", "x")],
+        &[
+            ("display_name", "Ben Okafor"),
+            ("email", "ben@example.org"),
+            ("password", "x"),
+        ],
         "/signup",
     )
     .await;
@@ -208,7 +228,144 @@ async fn the_post_preview_is_a_post_and_nothing_typed_reaches_the_address() {
     let location = res.headers()["location"].to_str().unwrap().to_owned();
     assert_eq!(location, back);
     let html = page(&app, &write).await;
-    assert!(html.contains("<strong>bold</strong>"), "the preview is rendered");
-    assert!(html.contains("value=\"Sketchbook tour\""), "the title stays typed");
+    assert!(
+        html.contains("<strong>bold</strong>"),
+        "the preview is rendered"
+    );
+    assert!(
+        html.contains("value=\"Sketchbook tour\""),
+        "the title stays typed"
+    );
     assert_eq!(app.count("posts").await, 0, "nothing is saved");
+}
+
+/// Posts a destructive button's form the way a browser does: to `/confirm/ask`.
+async fn ask(app: &TestApp, referer: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+    let token = app.csrf().await;
+    let mut form: Vec<(&str, &str)> = fields.to_vec();
+    form.push(("csrf_token", &token));
+    app.client
+        .post(app.url("/confirm/ask"))
+        .header("origin", &app.base)
+        .header("sec-fetch-site", "same-origin")
+        .header("referer", app.url(referer))
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+}
+
+async fn pledge_status(app: &TestApp, id: &str) -> String {
+    let (status,): (String,) = sqlx::query_as("select status from pledges where id = $1")
+        .bind(id.parse::<i64>().unwrap())
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    status
+}
+
+#[tokio::test]
+async fn cancelling_a_pledge_asks_first_and_only_yes_cancels_it() {
+    let app = spawn_app().await;
+    recipient(&app.state.db, "library", "USD").await;
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+    let a = app
+        .call(
+            "create_pledge",
+            &[
+                ("slug", "library"),
+                ("amount", "5"),
+                ("visibility", "public"),
+            ],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let (id,): (i64,) = sqlx::query_as("select id from pledges")
+        .fetch_one(app.state.db.pool())
+        .await
+        .unwrap();
+    let id = id.to_string();
+    let billing = page(&app, "/account/billing").await;
+    assert!(
+        billing.contains("formaction=\"/confirm/ask\"")
+            && billing.contains("value=\"/api/cancel_pledge\""),
+        "the cancel button asks first"
+    );
+
+    let res = ask(
+        &app,
+        "/account/billing",
+        &[
+            ("pledge_id", &id),
+            (
+                "confirm_question",
+                "Cancel your monthly pledge of $5.00 to library?",
+            ),
+            ("confirm_label", "Cancel"),
+            ("confirm_action", "/api/cancel_pledge"),
+        ],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/confirm");
+    assert_eq!(
+        pledge_status(&app, &id).await,
+        "active",
+        "asking changes nothing"
+    );
+
+    let question = page(&app, "/confirm").await;
+    assert!(question.contains("Cancel your monthly pledge of $5.00 to library?"));
+    assert!(question.contains("action=\"/api/cancel_pledge\""));
+    assert!(question.contains(&format!("name=\"pledge_id\" value=\"{id}\"")));
+    assert!(
+        question.contains("href=\"/account/billing\""),
+        "no goes back"
+    );
+    assert!(
+        !question.contains("confirm_action"),
+        "the question is not posted on"
+    );
+    // Answered or reloaded: nothing waits any more.
+    assert!(page(&app, "/confirm").await.contains("Nothing to confirm"));
+
+    let yes = app
+        .submit_form(
+            "cancel_pledge",
+            &[("pledge_id", &id), ("confirm_back", "/account/billing")],
+            "/confirm",
+        )
+        .await;
+    assert_eq!(
+        yes.location.as_deref(),
+        Some("/account/billing?done=cancelled#pledges"),
+        "{yes:?}"
+    );
+    assert_eq!(pledge_status(&app, &id).await, "cancelled");
+}
+
+#[tokio::test]
+async fn a_confirmation_only_posts_to_this_sites_actions_and_needs_a_session() {
+    let mut app = spawn_app().await;
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+    let res = ask(
+        &app,
+        "/account/billing",
+        &[
+            ("confirm_action", "https://evil.example/steal"),
+            ("confirm_question", "x"),
+        ],
+    )
+    .await;
+    assert_eq!(res.headers()["location"], "/");
+    assert_eq!(app.count("form_flashes").await, 0);
+    app.new_browser();
+    let res = ask(
+        &app,
+        "/account/billing",
+        &[("confirm_action", "/api/cancel_pledge"), ("pledge_id", "1")],
+    )
+    .await;
+    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(app.count("form_flashes").await, 0);
 }

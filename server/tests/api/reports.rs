@@ -385,13 +385,21 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
         .collect();
     for (id,) in charges {
         let reference = app::model::charge_reference(id);
-        assert!(s.rows.iter().any(|r| r.charge_ref == reference), "{reference}");
+        assert!(
+            s.rows.iter().any(|r| r.charge_ref == reference),
+            "{reference}"
+        );
         assert!(html.contains(&reference), "statement page: {reference}");
         assert!(csv.contains(&format!(",{reference}\r\n")), "{csv}");
-        assert!(billing_page.contains(&reference), "billing page: {reference}");
+        assert!(
+            billing_page.contains(&reference),
+            "billing page: {reference}"
+        );
         assert!(receipts.contains(&reference), "receipt email: {reference}");
     }
-    assert!(!html.contains("pi_sim_") && !csv.contains("pi_sim_") && !billing_page.contains("pi_sim_"));
+    assert!(
+        !html.contains("pi_sim_") && !csv.contains("pi_sim_") && !billing_page.contains("pi_sim_")
+    );
     assert_eq!(csv.lines().count(), 1 + 3 + 2, "{csv}");
     let usd = &expected[1];
     assert!(

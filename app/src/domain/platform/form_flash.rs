@@ -120,7 +120,13 @@ mod tests {
         );
         assert_eq!(f.value("email"), Some("ana@example.com"));
         assert_eq!(f.value("display_name"), Some("Ana"));
-        for secret in ["password", "new_password", "code", "chipin_csrf", "csrf_token"] {
+        for secret in [
+            "password",
+            "new_password",
+            "code",
+            "chipin_csrf",
+            "csrf_token",
+        ] {
             assert_eq!(f.value(secret), None, "{secret}");
         }
     }

@@ -296,7 +296,10 @@ mod tests {
                 let ChargeOutcome::Succeeded { processor_ref, .. } = outcome else {
                     panic!("{outcome:?}");
                 };
-                assert!(seen.insert(processor_ref.clone()), "{processor_ref} repeated");
+                assert!(
+                    seen.insert(processor_ref.clone()),
+                    "{processor_ref} repeated"
+                );
             }
         }
     }

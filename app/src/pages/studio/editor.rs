@@ -111,20 +111,18 @@ fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
         .into_iter()
         .find(|t| !t.is_empty());
     let typed = typed.map(|t| {
-        {
-            let get = |k: &str| t.get(k);
-            (
-                PageValues {
-                    slug: get("slug"),
-                    name: get("name"),
-                    tagline: get("tagline"),
-                    category: get("category"),
-                    goal: get("goal"),
-                    deadline: get("deadline"),
-                },
-                get("bio"),
-            )
-        }
+        let get = |k: &str| t.get(k);
+        (
+            PageValues {
+                slug: get("slug"),
+                name: get("name"),
+                tagline: get("tagline"),
+                category: get("category"),
+                goal: get("goal"),
+                deadline: get("deadline"),
+            },
+            get("bio"),
+        )
     });
     let (values, bio) = typed.unwrap_or_else(|| {
         (
