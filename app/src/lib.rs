@@ -72,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=pages::not_found::NotFound>
                     <Route path=path!("/") view=pages::home::HomePage ssr=SsrMode::Async/>
                     <Route path=path!("/c/:slug") view=pages::recipient::RecipientPage ssr=SsrMode::Async/>
+                    <Route path=path!("/confirm") view=components::confirm::ConfirmPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup") view=pages::auth::SignUpPage ssr=SsrMode::Async/>
                     <Route path=path!("/signup/check-email") view=pages::auth::CheckEmailPage ssr=SsrMode::Async/>
                     <Route path=path!("/login") view=pages::auth::LogInPage ssr=SsrMode::Async/>

@@ -329,7 +329,8 @@ impl VisibilityChoice {
         match self {
             Self::Public => "Public: show my name",
             Self::Anonymous => "Anonymous: count it, hide my name",
-            Self::Private => "Private: only the recipient knows",
+            // The owner sees "Private supporter" and the amount, never the name.
+            Self::Private => "Private: off the public page, your name hidden from the owner too",
         }
     }
 
@@ -528,6 +529,13 @@ pub struct PastDonation {
     pub platform_fee_minor: Option<i64>,
     pub net_minor: Option<i64>,
     pub status: DonationStatus,
+}
+
+/// The one reference a person sees for a charge: on the receipt email, the billing page, the
+/// donation trail, the yearly statement and its CSV. Chipin's own id, so it never repeats
+/// (the processor's reference stays in the books, for support).
+pub fn charge_reference(charge_id: i64) -> String {
+    format!("CH-{charge_id:06}")
 }
 
 /// One consolidated charge attempt (or a cycle carried forward), with its donations.

@@ -25,7 +25,7 @@ test('the not-found and expired-link pages look like the site and pass axe', asy
   await axe(page, testInfo, 'not-found');
 
   await page.goto('/verify-email/failed');
-  await expect(page.getByRole('heading', { level: 1, name: 'This link has expired' })).toBeVisible();
+  await expect(page.getByRole('heading', { level: 1, name: 'This link no longer works' })).toBeVisible();
   await axe(page, testInfo, 'verify-failed');
 });
 

@@ -6,12 +6,14 @@ pub mod card_setup;
 pub mod cli;
 pub mod client_addr;
 pub mod config;
+pub mod confirm;
 pub mod connect_return;
 pub mod demo;
 pub mod media;
 pub mod metrics;
 pub mod middleware;
 pub mod payment_confirmation;
+pub mod preview;
 pub mod reports;
 pub mod stripe_webhook;
 pub mod workers;
@@ -137,6 +139,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         move || {
             provide_context(state.clone());
             provide_request_nonce();
+            provide_form_flash();
         }
     };
     let server_fns = {
@@ -175,6 +178,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .route(
             "/studio/p/{id}/payouts/stripe-refresh",
             get(connect_return::stripe_refresh),
+        )
+        .route("/studio/preview", axum::routing::post(preview::preview))
+        .route(
+            app::components::confirm::CONFIRM_ASK_PATH,
+            axum::routing::post(confirm::ask),
         )
         .route("/api/{*fn_name}", axum::routing::post(server_fns))
         .leptos_routes_with_context(&options, routes, context.clone(), {
@@ -217,6 +225,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
     let health_state = state.clone();
     pages
         .layer(axum::middleware::from_fn(middleware::server_fn_status))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::form_flash))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::session))
         .layer(axum::middleware::from_fn_with_state(state.clone(), middleware::csrf))
         .layer(axum::middleware::from_fn_with_state(
@@ -287,6 +296,23 @@ fn stripe_route(config: &Config) -> axum::routing::MethodRouter<LeptosOptions> {
 }
 
 /// Hands the CSP nonce chosen by the middleware to Leptos, which puts it on its inline scripts.
+/// A failed form post's error and typed values (see [`middleware::form_flash`]): the error as
+/// the page's server actions read it, the values for the forms to fill themselves in with.
+fn provide_form_flash() {
+    use leptos::prelude::use_context;
+    if let Some(flash) = use_context::<http::request::Parts>().and_then(|p| {
+        p.extensions
+            .get::<app::domain::platform::form_flash::FormFlash>()
+            .cloned()
+    }) {
+        provide_context(leptos::server::ServerActionError::new(
+            &flash.path,
+            &flash.error,
+        ));
+        provide_context(flash);
+    }
+}
+
 fn provide_request_nonce() {
     use leptos::prelude::use_context;
     if let Some(nonce) = use_context::<http::request::Parts>()

@@ -11,6 +11,7 @@ use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use futures::StreamExt as _;
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
 use http::{HeaderValue, Method, StatusCode};
 use std::net::SocketAddr;
@@ -150,14 +151,37 @@ async fn check_unsafe_request(
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
     if content_type.starts_with("multipart/form-data") {
-        // Upload forms carry the token in their address: the body may be megabytes of file.
-        let sent = req.uri().query().and_then(|q| {
-            url::form_urlencoded::parse(q.as_bytes())
-                .find(|(k, _)| k == web::CSRF_FIELD)
-                .map(|(_, v)| v.into_owned())
-        });
+        // Upload forms carry the token as their first field, before the file: only the start of
+        // the body (at most MAX_MULTIPART_PREFIX) is read to find it, and the body goes on
+        // unchanged. Never in the address, where logs and Referer headers would keep it.
+        let Ok(boundary) = multer::parse_boundary(content_type) else {
+            return Err(forbidden());
+        };
+        let (parts, body) = req.into_parts();
+        let mut stream = body.into_data_stream();
+        let mut prefix = Vec::new();
+        let sent = loop {
+            if let Some(token) = first_multipart_field(&prefix, &boundary, web::CSRF_FIELD).await {
+                break Some(token);
+            }
+            if prefix.len() > MAX_MULTIPART_PREFIX {
+                break None;
+            }
+            match stream.next().await {
+                Some(Ok(chunk)) => prefix.extend_from_slice(&chunk),
+                _ => break None,
+            }
+        };
         return match sent {
-            Some(sent) if tokens::constant_time_eq(&sent, expected) => Ok(req),
+            Some(sent) if tokens::constant_time_eq(&sent, expected) => {
+                let head = futures::stream::once(async move {
+                    Ok::<_, axum::Error>(axum::body::Bytes::from(prefix))
+                });
+                Ok(Request::from_parts(
+                    parts,
+                    Body::from_stream(head.chain(stream)),
+                ))
+            }
             _ => Err(forbidden()),
         };
     }
@@ -177,6 +201,25 @@ async fn check_unsafe_request(
         }
         _ => Err(forbidden()),
     }
+}
+
+/// How much of a multipart body the CSRF check reads looking for the token field.
+const MAX_MULTIPART_PREFIX: usize = 16 * 1024;
+
+/// The value of the first field of a multipart body starting with `prefix`, if that field is
+/// `name` and is complete within `prefix`.
+async fn first_multipart_field(prefix: &[u8], boundary: &str, name: &str) -> Option<String> {
+    if prefix.is_empty() {
+        return None;
+    }
+    let bytes = axum::body::Bytes::copy_from_slice(prefix);
+    let stream = futures::stream::once(async move { Ok::<_, std::io::Error>(bytes) });
+    let mut multipart = multer::Multipart::new(stream, boundary);
+    let field = multipart.next_field().await.ok()??;
+    if field.name() != Some(name) {
+        return None;
+    }
+    field.text().await.ok()
 }
 
 /// Resolves the session cookie into the logged-in user; clears a cookie that no longer works.
@@ -265,4 +308,143 @@ pub async fn server_fn_status(req: Request, next: Next) -> Response {
         _ => StatusCode::INTERNAL_SERVER_ERROR,
     };
     Response::from_parts(parts, Body::from(bytes))
+}
+
+/// Failed plain form posts come back with what was typed. The server function framework
+/// answers a form post (one that accepts HTML) with a redirect to the page it came from, and a
+/// failure puts its error into that address (`__path`, `__err`). This moves the error and the
+/// typed fields (minus passwords, codes and the CSRF token) into a one-time flash in the
+/// database, takes them out of the address, and hands them to the next page load as a request
+/// extension, where forms fill themselves in (see `app::components::form`).
+pub async fn form_flash(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    use app::domain::platform::form_flash::{self as flash, FLASH_COOKIE, FLASH_SECS, FormFlash};
+    let secure = state.settings.secure_cookies();
+    let clear = || HeaderValue::from_str(&flash::cookie("", secure, 0));
+    let is_form_post = req.method() == Method::POST
+        && req.uri().path().starts_with("/api/")
+        && req
+            .headers()
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/x-www-form-urlencoded"));
+    if !is_form_post {
+        // A page load: pick up the flash waiting for it, once.
+        let Some(token) = cookie(&req, FLASH_COOKIE) else {
+            return next.run(req).await;
+        };
+        let is_page = req.method() == Method::GET
+            && !req.uri().path().starts_with("/api/")
+            && !req.uri().path().starts_with("/pkg/");
+        if !is_page {
+            return next.run(req).await;
+        }
+        let mut req = req;
+        match flash::take(&state.db, &token).await {
+            Ok(Some(f)) => {
+                req.extensions_mut().insert(f);
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "could not read a form flash"),
+        }
+        let mut res = next.run(req).await;
+        if let Ok(v) = clear() {
+            res.headers_mut().append(SET_COOKIE, v);
+        }
+        return res;
+    }
+    let (parts, body) = req.into_parts();
+    let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
+        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
+    };
+    let fields: Vec<(String, String)> = url::form_urlencoded::parse(&bytes)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let mut res = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    let Some(location) = res
+        .headers()
+        .get(http::header::LOCATION)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return res;
+    };
+    if !location.contains("__err=") {
+        return res;
+    }
+    let Some((path, error, stripped)) = split_error_location(&location) else {
+        return res;
+    };
+    match flash::put(&state.db, &FormFlash::new(path, error, fields)).await {
+        Ok(token) => {
+            if let Ok(v) = HeaderValue::from_str(&flash::cookie(&token, secure, FLASH_SECS)) {
+                res.headers_mut().append(SET_COOKIE, v);
+            }
+            if let Ok(v) = HeaderValue::from_str(&stripped) {
+                res.headers_mut().insert(http::header::LOCATION, v);
+            }
+        }
+        // Without the flash the error still reaches the page through the address.
+        Err(e) => tracing::error!(error = %e, "could not store a form flash"),
+    }
+    res
+}
+
+/// Splits a redirect address carrying a server function error into the function's path, the
+/// encoded error, and the address without them.
+fn split_error_location(location: &str) -> Option<(String, String, String)> {
+    let base = url::Url::parse("http://placeholder.invalid").ok()?;
+    let mut url = base.join(location).ok()?;
+    let mut path = None;
+    let mut error = None;
+    let kept: Vec<(String, String)> = url
+        .query_pairs()
+        .filter_map(|(k, v)| match k.as_ref() {
+            "__path" => {
+                path = Some(v.into_owned());
+                None
+            }
+            "__err" => {
+                error = Some(v.into_owned());
+                None
+            }
+            _ => Some((k.into_owned(), v.into_owned())),
+        })
+        .collect();
+    if kept.is_empty() {
+        url.set_query(None);
+    } else {
+        url.query_pairs_mut().clear().extend_pairs(kept);
+    }
+    let stripped = if location.starts_with('/') {
+        let mut s = url.path().to_owned();
+        if let Some(q) = url.query() {
+            s.push('?');
+            s.push_str(q);
+        }
+        s
+    } else {
+        url.to_string()
+    };
+    Some((path?, error?, stripped))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_error_location;
+
+    #[test]
+    fn the_error_leaves_the_address_and_other_parameters_stay() {
+        let (path, err, rest) = split_error_location(
+            "http://127.0.0.1:3300/c/x?tier=3&__path=%2Fapi%2Fcreate_tip&__err=abc%3D",
+        )
+        .unwrap();
+        assert_eq!(path, "/api/create_tip");
+        assert_eq!(err, "abc=");
+        assert_eq!(rest, "http://127.0.0.1:3300/c/x?tier=3");
+        let (_, _, rest) = split_error_location("/login?__path=%2Fapi%2Flog_in&__err=e").unwrap();
+        assert_eq!(rest, "/login");
+        assert!(split_error_location("/login?next=%2Fa").is_none());
+    }
 }

@@ -99,7 +99,7 @@ pub(crate) mod ssr {
                     }
                 }
                 AccountError::WrongCredentials
-                | AccountError::EmailNotVerified
+                | AccountError::EmailNotVerified(_)
                 | AccountError::InvalidLink => AppError::rejected(e.to_string()),
                 AccountError::Db(e) => AppError::internal(e),
                 AccountError::Hash(e) => AppError::internal(e),

@@ -1,4 +1,5 @@
-//! Form pieces: the CSRF field every form carries, and error messages next to their fields.
+//! Form pieces: the CSRF field every form carries, error messages next to their fields, and
+//! what a failed plain post typed, so the form comes back filled in and focused on its error.
 
 use crate::error::AppError;
 use leptos::prelude::*;
@@ -29,6 +30,99 @@ pub fn action_error<T: Send + Sync + 'static>(
     value: impl With<Value = Option<Result<T, AppError>>> + Send + Sync + 'static,
 ) -> Signal<Option<AppError>> {
     Signal::derive(move || value.with(|v| v.as_ref().and_then(|r| r.as_ref().err().cloned())))
+}
+
+/// Where the Markdown editors' Preview buttons post (a page's bio, a post): the typed form
+/// comes back through the one-time flash under this path, never through the address.
+pub const PREVIEW_PATH: &str = "/studio/preview";
+
+/// What a form typed before its post to server function `S` failed (passwords, codes and the
+/// CSRF token are never kept). Read on the server from the one-time flash the failed post left
+/// (see `server::middleware::form_flash`); islands get it as a prop. Empty otherwise.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Typed(pub Vec<(String, String)>);
+
+impl Typed {
+    /// The values typed into the last failed post to `S`.
+    pub fn of<S: server_fn::ServerFn>() -> Self {
+        Self::at(S::PATH)
+    }
+
+    /// The values a form posted to `path` before coming back (a failed post, or a preview).
+    pub fn at(path: &str) -> Self {
+        #[cfg(feature = "ssr")]
+        {
+            use_context::<crate::domain::platform::form_flash::FormFlash>()
+                .filter(|f| f.path == path)
+                .map(|f| Typed(f.fields))
+                .unwrap_or_default()
+        }
+        #[cfg(not(feature = "ssr"))]
+        {
+            let _ = path;
+            Typed::default()
+        }
+    }
+
+    /// True if nothing came back.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Every value sent under `name` (checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
+    }
+
+    /// The value typed into `name` (empty if none).
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    }
+
+    /// The value typed into `name`, if the form had that field.
+    pub fn find(&self, name: &str) -> Option<String> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// True if `name` was sent with `value` (a checked radio button or a selected option).
+    pub fn chose(&self, name: &str, value: &str) -> bool {
+        self.0.iter().any(|(k, v)| k == name && v == value)
+    }
+}
+
+/// True when this page load is the return of a form post that failed: a success notice still
+/// in the address (`?added=`, `?saved=`) from an earlier post is then stale and not shown
+/// beside the new error.
+pub fn came_back_failed() -> bool {
+    #[cfg(feature = "ssr")]
+    {
+        use_context::<crate::domain::platform::form_flash::FormFlash>()
+            .is_some_and(|f| !f.error.is_empty())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        false
+    }
+}
+
+/// `autofocus` for the input whose field has the error: a page that comes back from a failed
+/// post opens scrolled to the first (and only) error and focused on it, with or without
+/// WebAssembly.
+pub fn focus_if_invalid(error: Signal<Option<AppError>>, field: &'static str) -> bool {
+    error
+        .get_untracked()
+        .is_some_and(|e| e.field() == Some(field))
 }
 
 /// The message for `field`, shown under its input and announced to screen readers. Its id is
@@ -77,8 +171,10 @@ pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
             .map(|e| e.to_string())
     };
     view! {
+        // Focused on arrival when it is the page's error, so a phone shows it without scrolling.
         <Show when=move || message().is_some()>
-            <div class="alert alert-error" role="alert">{message}</div>
+            <div class="alert alert-error" role="alert" tabindex="-1"
+                autofocus=error.get_untracked().is_some_and(|e| e.field().is_none())>{message}</div>
         </Show>
     }
 }

@@ -5,7 +5,9 @@
 //! WebAssembly: errors come back through the URL and are shown by the same components.
 
 use crate::api::accounts::{LogIn, RequestPasswordReset, ResetPassword, SignUp, reset_link_valid};
-use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::form::{
+    CsrfField, FieldError, FormAlert, Typed, action_error, focus_if_invalid, invalid,
+};
 use crate::components::meta::PageMeta;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -14,6 +16,7 @@ use leptos_router::hooks::use_query_map;
 pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action.value());
+    let typed = Typed::of::<SignUp>();
     view! {
         <PageMeta title="Sign up" description="Create a Chipin account to tip and pledge to creators and causes."/>
         <section class="page narrow">
@@ -25,12 +28,14 @@ pub fn SignUpPage() -> impl IntoView {
                 <div class="field">
                     <label for="display_name">"Your name"</label>
                     <input id="display_name" name="display_name" autocomplete="name" required maxlength="60"
+                        value=typed.get("display_name") autofocus=focus_if_invalid(error, "display_name")
                         aria-invalid=invalid(error, "display_name") aria-describedby="display_name-error"/>
                     <FieldError error field="display_name"/>
                 </div>
                 <div class="field">
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="email" required maxlength="254"
+                        value=typed.get("email") autofocus=focus_if_invalid(error, "email")
                         aria-invalid=invalid(error, "email") aria-describedby="email-error"/>
                     <FieldError error field="email"/>
                 </div>
@@ -38,6 +43,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="new-password" required
                         minlength="8" maxlength="128" aria-invalid=invalid(error, "password")
+                        autofocus=focus_if_invalid(error, "password")
                         aria-describedby="password-help password-error"/>
                     <p class="help" id="password-help">"8 to 128 characters. A few unrelated words make a strong password."</p>
                     <FieldError error field="password"/>
@@ -64,10 +70,10 @@ pub fn CheckEmailPage() -> impl IntoView {
 #[component]
 pub fn VerifyFailedPage() -> impl IntoView {
     view! {
-        <PageMeta title="Link expired" description="That email link has expired or was already used; ask for a new one."/>
+        <PageMeta title="Link no longer works" description="That email link was already used or has expired; ask for a new one."/>
         <section class="page narrow center">
-            <h1>"This link has expired"</h1>
-            <p class="lead">"Confirmation links work once and for 48 hours. Log in and we will send you a new one."</p>
+            <h1>"This link no longer works"</h1>
+            <p class="lead">"It was already used, or it is more than 48 hours old: confirmation links work once. If your address is confirmed, just log in; if not, logging in sends you a new link."</p>
             <p><a class="button" href="/login">"Log in"</a></p>
         </section>
     }
@@ -78,6 +84,7 @@ pub fn LogInPage() -> impl IntoView {
     // A plain form: the error of a failed attempt comes back in the URL and lands here.
     let action = ServerAction::<LogIn>::new();
     let error = action_error(action.value());
+    let typed = Typed::of::<LogIn>();
     let query = use_query_map();
     let notice = move || {
         query.with(|q| {
@@ -103,12 +110,14 @@ pub fn LogInPage() -> impl IntoView {
                 <div class="field">
                     <label for="email">"Email"</label>
                     <input id="email" name="email" type="email" autocomplete="email" required
+                        value=typed.get("email") autofocus=focus_if_invalid(error, "email")
                         aria-invalid=invalid(error, "email") aria-describedby="email-error"/>
                     <FieldError error field="email"/>
                 </div>
                 <div class="field">
                     <label for="password">"Password"</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required
+                        autofocus=focus_if_invalid(error, "password")
                         aria-invalid=invalid(error, "password") aria-describedby="password-error"/>
                     <FieldError error field="password"/>
                 </div>
@@ -189,8 +198,8 @@ pub fn ResetPasswordPage() -> impl IntoView {
                         }.into_any()
                     } else {
                         view! {
-                            <h1>"This link has expired"</h1>
-                            <p class="lead">"Reset links work once, for one hour."</p>
+                            <h1>"This link no longer works"</h1>
+                            <p class="lead">"It was already used, or it is more than an hour old: reset links work once, for one hour."</p>
                             <FormAlert error/>
                             <p><a class="button" href="/forgot-password">"Send a new link"</a></p>
                         }.into_any()

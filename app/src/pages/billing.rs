@@ -45,7 +45,9 @@ pub fn BillingPage() -> impl IntoView {
 #[component]
 fn BillingView(data: BillingDashboard) -> impl IntoView {
     let query = use_query_map();
-    let param = move |k: &str| query.with_untracked(|q| q.get(k));
+    // After a failed post, the address's earlier "Thank you!" is stale.
+    let failed = crate::components::form::came_back_failed();
+    let param = move |k: &str| query.with_untracked(|q| q.get(k)).filter(|_| !failed);
     let added = param("added").and_then(|kind| {
         let r = data.recent.clone()?;
         let amount = format_money(r.amount_minor, &r.currency);
@@ -346,8 +348,9 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
                         <form method="post" action="/api/cancel_pledge" class="inline-form">
                             <CsrfField/>
                             <input type="hidden" name="pledge_id" value=id.clone()/>
-                            <button type="submit" class="button button-small button-danger"
-                                aria-label=format!("Cancel pledge to {name}")>"Cancel"</button>
+                            <crate::components::confirm::ConfirmButton action="/api/cancel_pledge"
+                                question=format!("Cancel your monthly pledge of {amount} to {name}? Nothing more is charged for it; months already charged stay with the recipient.")
+                                label="Cancel" aria_label=format!("Cancel pledge to {name}")/>
                         </form>
                     </div>
                 })}
@@ -417,6 +420,7 @@ pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
             <header class="charge-head">
                 <h3>{heading}</h3>
                 <p class="charge-meta">
+                    <span class="muted charge-ref">{crate::model::charge_reference(c.id)}</span>
                     <span class="muted">{format!("Cycle {}", c.cycle)}</span>
                     {(c.attempt > 1).then(|| view! { <span class="muted">{format!("Attempt {}", c.attempt)}</span> })}
                     <span class="charge-amount">{money(c.amount_minor)}</span>

@@ -43,11 +43,8 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
     let money = move |m: i64| format_money(m, &c);
     let charged = match (&t.charge_id, &t.charged_on) {
         (Some(id), Some(on)) => format!(
-            "Charged on {on} as part of charge #{id}{}.",
-            t.charge_ref
-                .as_ref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
+            "Charged on {on} as part of charge {}.",
+            crate::model::charge_reference(*id)
         ),
         _ => "Not charged yet: it will be collected with your next consolidated charge.".to_owned(),
     };
@@ -64,13 +61,13 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td>{p.paid_on.clone()}</td>
-                    <td>
+                    <td data-label="Sent on">{p.paid_on.clone()}</td>
+                    <td data-label="Reference">
                         {p.reference.clone()}
                         {p.transfer_ref.clone().map(|t| view! { <br/><span class="muted">{format!("Stripe transfer {t}")}</span> })}
                     </td>
-                    <td>{what}</td>
-                    <td class="num">{money(p.amount_minor)}</td>
+                    <td data-label="Status">{what}</td>
+                    <td class="num" data-label="Amount">{money(p.amount_minor)}</td>
                 </tr>
             }
         })
@@ -81,17 +78,17 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
         .map(|e| {
             view! {
                 <tr>
-                    <td>{e.spent_on.clone()}</td>
-                    <td>
+                    <td data-label="Date">{e.spent_on.clone()}</td>
+                    <td data-label="Expense">
                         {e.description.clone()}
                         {e.budget_line.clone().map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
                     </td>
-                    <td>{match e.receipt_url.clone() {
+                    <td data-label="Receipt">{match e.receipt_url.clone() {
                         Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
-                        None => view! { <span class="muted">"None"</span> }.into_any(),
+                        None => view! { <span class="muted">"No receipt published"</span> }.into_any(),
                     }}</td>
-                    <td class="num">{money(e.amount_minor)}</td>
-                    <td class="num">{money(e.share_minor)}</td>
+                    <td class="num" data-label="Expense total">{money(e.amount_minor)}</td>
+                    <td class="num" data-label="Your part">{money(e.share_minor)}</td>
                 </tr>
             }
         })
@@ -139,7 +136,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                     {if has_expenses {
                         view! {
                             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="spent-title">
-                                <table class="items" aria-labelledby="spent-title">
+                                <table class="items stack" aria-labelledby="spent-title">
                                     <thead><tr>
                                         <th scope="col">"Date"</th>
                                         <th scope="col">"Expense"</th>
@@ -162,7 +159,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                 {if has_payouts {
                     view! {
                         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="paid-title">
-                            <table class="items" aria-labelledby="paid-title">
+                            <table class="items stack" aria-labelledby="paid-title">
                                 <thead><tr>
                                     <th scope="col">"Sent on"</th>
                                     <th scope="col">"Reference"</th>
@@ -176,7 +173,18 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                 } else {
                     view! { <p class="muted">"Not paid out yet."</p> }.into_any()
                 }}
-                <p>"Not paid out yet: " <strong id="trail-unpaid">{money(t.unpaid_minor)}</strong></p>
+                // "Not paid out yet: $0.00" beside unspent money read as if nothing had moved.
+                {if t.unpaid_minor == 0 {
+                    view! {
+                        <p id="trail-paid-out">
+                            "All of it has been paid out"
+                            {t.is_cause.then_some("; what is still unspent waits with the organizer until an expense uses it")}
+                            "."
+                        </p>
+                    }.into_any()
+                } else {
+                    view! { <p>"Not paid out yet: " <strong id="trail-unpaid">{money(t.unpaid_minor)}</strong></p> }.into_any()
+                }}
             </section>
         </section>
     }

@@ -7,7 +7,9 @@
 
 use crate::api::pledges::{CreatePledge, CreateTip, get_give_context, preview_donation};
 use crate::api::recipients::get_recipient_page;
-use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::form::{
+    CsrfField, FieldError, FormAlert, Typed, action_error, focus_if_invalid, invalid,
+};
 use crate::components::meta::PageMeta;
 use crate::components::progress::GoalProgress;
 use crate::error::AppError;
@@ -86,6 +88,9 @@ fn RecipientView(
             // A plain post that failed comes back with its error in the URL.
             let pledge_error = action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
             let tip_error = action_error(ServerAction::<CreateTip>::new().value()).get_untracked();
+            // ... and what was typed into it, from the one-time flash.
+            let pledge_typed = Typed::of::<CreatePledge>();
+            let tip_typed = Typed::of::<CreateTip>();
             let lines: Vec<BudgetLineRow> = page
                 .ledger
                 .as_ref()
@@ -102,6 +107,8 @@ fn RecipientView(
                     preview
                     pledge_error
                     tip_error
+                    pledge_typed
+                    tip_typed
                     lines
                 />
             }
@@ -299,11 +306,11 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
             let kind = if i.is_tip { "Tip" } else { "Monthly pledge" };
             view! {
                 <tr>
-                    <td>{i.date_label}</td>
-                    <td>{donor}<span class="item-label">{kind}</span></td>
-                    <td class="num">{money(i.gross_minor)}</td>
-                    <td class="num">{money(i.fee_minor)}</td>
-                    <td class="num">{money(i.net_minor)}</td>
+                    <td data-label="Date">{i.date_label}</td>
+                    <td data-label="From">{donor}<span class="item-label">{kind}</span></td>
+                    <td class="num" data-label="Given">{money(i.gross_minor)}</td>
+                    <td class="num" data-label="Fees">{money(i.fee_minor)}</td>
+                    <td class="num" data-label="Received">{money(i.net_minor)}</td>
                 </tr>
             }
         })
@@ -323,7 +330,7 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
             } else {
                 view! {
                     <div class="table-scroll">
-                        <table class="items ledger-table" aria-labelledby="money-in-title">
+                        <table class="items ledger-table stack" aria-labelledby="money-in-title">
                             <thead>
                                 <tr>
                                     <th scope="col">"Date"</th>
@@ -337,9 +344,9 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
                             <tfoot>
                                 <tr class="ledger-total">
                                     <th scope="row" colspan="2">{format!("Total ({} donations)", ledger.income_count)}</th>
-                                    <td class="num">{format_money(ledger.gross_minor, &currency)}</td>
-                                    <td class="num">{format_money(ledger.fees_minor, &currency)}</td>
-                                    <td class="num">{format_money(ledger.net_minor, &currency)}</td>
+                                    <td class="num" data-label="Given">{format_money(ledger.gross_minor, &currency)}</td>
+                                    <td class="num" data-label="Fees">{format_money(ledger.fees_minor, &currency)}</td>
+                                    <td class="num" data-label="Received">{format_money(ledger.net_minor, &currency)}</td>
                                 </tr>
                             </tfoot>
                         </table>
@@ -388,18 +395,18 @@ fn MoneyOut(
             let is_corrected = corrected.is_some();
             view! {
                 <tr class:corrected=is_corrected>
-                    <td>{e.spent_on}</td>
-                    <td>
+                    <td data-label="Date">{e.spent_on}</td>
+                    <td data-label="Expense">
                         {e.description}
                         {e.budget_line.map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
                         {corrected.map(|r| view! { <span class="item-label">{format!("Corrected: {r}")}</span> })}
                     </td>
-                    <td class="num">{e.donations}</td>
-                    <td>{match e.receipt_url {
+                    <td class="num" data-label="Donations">{e.donations}</td>
+                    <td data-label="Receipt">{match e.receipt_url {
                         Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
-                        None => view! { <span class="muted">"None"</span> }.into_any(),
+                        None => view! { <span class="muted">"No receipt published"</span> }.into_any(),
                     }}</td>
-                    <td class="num">{money(e.amount_minor)}</td>
+                    <td class="num" data-label="Amount">{money(e.amount_minor)}</td>
                 </tr>
             }
         })
@@ -422,7 +429,7 @@ fn MoneyOut(
         })}
         {has_expenses.then(|| view! {
         <div class="table-scroll">
-            <table class="items ledger-table" aria-labelledby="money-out-title">
+            <table class="items ledger-table stack" aria-labelledby="money-out-title">
                 <thead>
                     <tr>
                         <th scope="col">"Date"</th>
@@ -463,9 +470,9 @@ fn BudgetLinesView(
                             {(!l.description.is_empty()).then(|| view! { <span class="item-label">{l.description.clone()}</span> })}
                             {spent_in.map(|t| view! { <span class="item-label">{t}</span> })}
                         </th>
-                        <td class="num">{m(l.earmarked_minor)}</td>
-                        <td class="num">{m(l.spent_minor)}</td>
-                        <td class="num">{m(l.unspent_minor)}</td>
+                        <td class="num" data-label="Earmarked (after fees)">{m(l.earmarked_minor)}</td>
+                        <td class="num" data-label="Spent from it">{m(l.spent_minor)}</td>
+                        <td class="num" data-label="Unspent">{m(l.unspent_minor)}</td>
                     </tr>
                 }
             })
@@ -474,7 +481,7 @@ fn BudgetLinesView(
             <h3 id="budget-lines-title">"Budget lines"</h3>
             <p class="muted">"Donors may earmark their gift to a budget line; that money is spent only on expenses in its line."</p>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-lines-title">
-                <table class="items ledger-table" aria-labelledby="budget-lines-title">
+                <table class="items ledger-table stack" aria-labelledby="budget-lines-title">
                     <thead>
                         <tr>
                             <th scope="col">"Line"</th>
@@ -510,6 +517,10 @@ fn GiveForms(
     pledge_error: Option<AppError>,
     /// The error of the tip form's last post, if it failed.
     tip_error: Option<AppError>,
+    /// What the pledge form's failed post typed.
+    pledge_typed: Typed,
+    /// What the tip form's failed post typed.
+    tip_typed: Typed,
     /// A cause's open budget lines, to earmark a gift to.
     lines: Vec<BudgetLineRow>,
 ) -> impl IntoView {
@@ -555,13 +566,14 @@ fn GiveForms(
         }
         None => view! {
             <PledgeForm slug=slug.clone() currency=currency.clone() tiers tier amount lines
-                error=Signal::stored(pledge_error)/>
+                error=Signal::stored(pledge_error) typed=pledge_typed/>
         }
         .into_any(),
     };
     view! {
         {pledge}
-        <TipForm slug=slug.clone() code=currency.clone() amount lines=tip_lines error=Signal::stored(tip_error)/>
+        <TipForm slug=slug.clone() code=currency.clone() amount lines=tip_lines error=Signal::stored(tip_error)
+            typed=tip_typed/>
         <PreviewPanel slug code=currency preview amount/>
     }
     .into_any()
@@ -576,10 +588,12 @@ fn PledgeForm(
     amount: RwSignal<String>,
     lines: Vec<BudgetLineRow>,
     error: Signal<Option<AppError>>,
+    typed: Typed,
 ) -> impl IntoView {
-    // The chosen tier (or "custom"): the tier card's, then the person's clicks.
+    // The chosen tier (or "custom"): what the failed post sent, the tier card's, then the
+    // person's clicks.
     let has_tiers = !tiers.is_empty();
-    let choice = RwSignal::new(tier.unwrap_or_else(|| {
+    let choice = RwSignal::new(typed.find("tier_id").or(tier).unwrap_or_else(|| {
         if has_tiers {
             String::new()
         } else {
@@ -635,6 +649,7 @@ fn PledgeForm(
                 <div class="field">
                     <label for="pledge-amount">{format!("Custom monthly amount ({code})")}</label>
                     <input id="pledge-amount" name="amount" inputmode="decimal" autocomplete="off"
+                        value=typed.get("amount") autofocus=focus_if_invalid(error, "amount")
                         aria-invalid=invalid(error, "amount") aria-describedby="pledge-amount-help pledge-amount-error"
                         on:input=move |ev| {
                             choice.set("custom".to_owned());
@@ -643,8 +658,8 @@ fn PledgeForm(
                     <p class="help" id="pledge-amount-help">"Used when you choose Custom amount, for example 5 or 12.50."</p>
                     <FieldError error field="amount" id="pledge-amount-error"/>
                 </div>
-                <EarmarkChoice prefix="pledge" lines error/>
-                <VisibilityChoices prefix="pledge" error/>
+                <EarmarkChoice prefix="pledge" lines error typed=typed.clone()/>
+                <VisibilityChoices prefix="pledge" error typed/>
                 <button type="submit" class="button">"Pledge monthly"</button>
             </form>
         </section>
@@ -659,6 +674,7 @@ fn TipForm(
     amount: RwSignal<String>,
     lines: Vec<BudgetLineRow>,
     error: Signal<Option<AppError>>,
+    typed: Typed,
 ) -> impl IntoView {
     view! {
         <section class="panel" id="tip" aria-labelledby="tip-title">
@@ -671,6 +687,7 @@ fn TipForm(
                 <div class="field">
                     <label for="tip-amount">{format!("Tip amount ({code})")}</label>
                     <input id="tip-amount" name="amount" inputmode="decimal" autocomplete="off" required
+                        value=typed.get("amount") autofocus=focus_if_invalid(error, "amount")
                         aria-invalid=invalid(error, "amount") aria-describedby="tip-amount-error"
                         on:input=move |ev| amount.set(event_target_value(&ev))/>
                     <FieldError error field="amount" id="tip-amount-error"/>
@@ -678,12 +695,14 @@ fn TipForm(
                 <div class="field">
                     <label for="tip-message">"Message (optional)"</label>
                     <textarea id="tip-message" name="message" maxlength="500" rows="3"
-                        aria-invalid=invalid(error, "message") aria-describedby="tip-message-help tip-message-error"></textarea>
+                        autofocus=focus_if_invalid(error, "message")
+                        aria-invalid=invalid(error, "message") aria-describedby="tip-message-help tip-message-error"
+                        >{typed.get("message")}</textarea>
                     <p class="help" id="tip-message-help">"Up to 500 characters. Public tips may show it on the page."</p>
                     <FieldError error field="message" id="tip-message-error"/>
                 </div>
-                <EarmarkChoice prefix="tip" lines error/>
-                <VisibilityChoices prefix="tip" error/>
+                <EarmarkChoice prefix="tip" lines error typed=typed.clone()/>
+                <VisibilityChoices prefix="tip" error typed/>
                 <button type="submit" class="button">"Send tip"</button>
             </form>
         </section>
@@ -698,6 +717,7 @@ fn EarmarkChoice(
     prefix: &'static str,
     lines: Vec<BudgetLineRow>,
     error: Signal<Option<AppError>>,
+    typed: Typed,
 ) -> impl IntoView {
     (!lines.is_empty()).then(|| {
         let id = format!("{prefix}-budget-line");
@@ -715,9 +735,12 @@ fn EarmarkChoice(
                 <label for=id.clone()>"Earmark it for"</label>
                 <select id=id name="budget_line_id"
                     aria-invalid=invalid(error, "budget_line_id") aria-describedby=described>
-                    <option value="" selected>"Where it's needed most"</option>
-                    {lines.into_iter().map(|l| view! {
-                        <option value=l.id.to_string()>{l.name}</option>
+                    <option value="" selected=typed.get("budget_line_id").is_empty()>
+                        "Where it's needed most"
+                    </option>
+                    {lines.into_iter().map(|l| {
+                        let chosen = typed.chose("budget_line_id", &l.id.to_string());
+                        view! { <option value=l.id.to_string() selected=chosen>{l.name}</option> }
                     }).collect_view()}
                 </select>
                 <p class="help" id=help>
@@ -731,7 +754,14 @@ fn EarmarkChoice(
 
 /// Public, anonymous or private.
 #[component]
-fn VisibilityChoices(prefix: &'static str, error: Signal<Option<AppError>>) -> impl IntoView {
+fn VisibilityChoices(
+    prefix: &'static str,
+    error: Signal<Option<AppError>>,
+    typed: Typed,
+) -> impl IntoView {
+    let picked = typed
+        .find("visibility")
+        .unwrap_or_else(|| VisibilityChoice::Public.value().to_owned());
     let error_id = format!("{prefix}-visibility-error");
     let described = error_id.clone();
     view! {
@@ -743,7 +773,7 @@ fn VisibilityChoices(prefix: &'static str, error: Signal<Option<AppError>>) -> i
                 view! {
                     <label class="choice" for=for_id>
                         <input type="radio" id=id name="visibility" value=v.value()
-                            checked=v == VisibilityChoice::Public/>
+                            checked=v.value() == picked/>
                         <span>{v.label()}</span>
                     </label>
                 }

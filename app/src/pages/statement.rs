@@ -62,7 +62,7 @@ fn StatementView(s: Statement) -> impl IntoView {
                 <section class="panel" aria-labelledby="totals-title">
                     <h2 id="totals-title">"Totals"</h2>
                     <div class="table-wrap" tabindex="0" role="region" aria-labelledby="totals-title">
-                        <table class="items statement-totals">
+                        <table class="items statement-totals stack">
                             <caption class="visually-hidden">{format!("Totals for {year} by currency")}</caption>
                             <thead>
                                 <tr>
@@ -79,10 +79,10 @@ fn StatementView(s: Statement) -> impl IntoView {
                                     view! {
                                         <tr data-currency=c.clone()>
                                             <th scope="row">{c.clone()}</th>
-                                            <td class="num">{format_money(t.gross_minor, &c)}</td>
-                                            <td class="num">{format_money(t.fee_minor, &c)}</td>
-                                            <td class="num">{format_money(t.platform_fee_minor, &c)}</td>
-                                            <td class="num">{format_money(t.net_minor, &c)}</td>
+                                            <td class="num" data-label="Gross">{format_money(t.gross_minor, &c)}</td>
+                                            <td class="num" data-label="Fee share">{format_money(t.fee_minor, &c)}</td>
+                                            <td class="num" data-label="Platform fee">{format_money(t.platform_fee_minor, &c)}</td>
+                                            <td class="num" data-label="Net">{format_money(t.net_minor, &c)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -94,7 +94,7 @@ fn StatementView(s: Statement) -> impl IntoView {
                     <h2 id="donations-title">"Donations"</h2>
                     // Wider than a phone: the scrolling box takes keyboard focus and has a name.
                     <div class="table-wrap" tabindex="0" role="region" aria-labelledby="donations-title">
-                        <table class="items statement">
+                        <table class="items statement stack">
                             <caption class="visually-hidden">{format!("Donations paid in {year}")}</caption>
                             <thead>
                                 <tr>
@@ -112,16 +112,16 @@ fn StatementView(s: Statement) -> impl IntoView {
                                     let c = r.currency.clone();
                                     view! {
                                         <tr>
-                                            <td>{r.date.clone()}</td>
+                                            <td data-label="Date">{r.date.clone()}</td>
                                             <td>
                                                 <a class="item-name" href=format!("/c/{}", r.recipient_slug)>{r.recipient_name.clone()}</a>
                                                 <span class="item-label">{r.label.clone()}</span>
                                             </td>
-                                            <td class="num">{format_money(r.gross_minor, &c)}</td>
-                                            <td class="num">{format_money(r.fee_minor, &c)}</td>
-                                            <td class="num">{format_money(r.platform_fee_minor, &c)}</td>
-                                            <td class="num">{format_money(r.net_minor, &c)}</td>
-                                            <td><code>{r.charge_ref.clone()}</code></td>
+                                            <td class="num" data-label="Gross">{format_money(r.gross_minor, &c)}</td>
+                                            <td class="num" data-label="Fee share">{format_money(r.fee_minor, &c)}</td>
+                                            <td class="num" data-label="Platform fee">{format_money(r.platform_fee_minor, &c)}</td>
+                                            <td class="num" data-label="Net">{format_money(r.net_minor, &c)}</td>
+                                            <td data-label="Charge"><code>{r.charge_ref.clone()}</code></td>
                                         </tr>
                                     }
                                 }).collect_view()}

@@ -13,6 +13,7 @@ mod earmarks;
 mod email;
 mod explore;
 mod fake_stripe;
+mod forms;
 mod gather_race;
 mod helpers;
 mod ops;

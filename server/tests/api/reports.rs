@@ -368,6 +368,38 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
     assert!(csv.starts_with(
         "Date,Recipient,Donation,Currency,Gross,Fee share,Platform fee,Net,Charge reference\r\n"
     ));
+    // One reference per charge, the same on the statement, its CSV, the billing page and the
+    // receipt email.
+    let charges: Vec<(i64,)> =
+        sqlx::query_as("select id from charges where supporter_id = $1 and status = 'succeeded'")
+            .bind(fan)
+            .fetch_all(db.pool())
+            .await
+            .unwrap();
+    assert_eq!(charges.len(), 2, "one USD, one EUR");
+    let receipts: String = app
+        .emails_to("fan@example.org")
+        .await
+        .into_iter()
+        .map(|(subject, body)| format!("{subject}\n{body}"))
+        .collect();
+    for (id,) in charges {
+        let reference = app::model::charge_reference(id);
+        assert!(
+            s.rows.iter().any(|r| r.charge_ref == reference),
+            "{reference}"
+        );
+        assert!(html.contains(&reference), "statement page: {reference}");
+        assert!(csv.contains(&format!(",{reference}\r\n")), "{csv}");
+        assert!(
+            billing_page.contains(&reference),
+            "billing page: {reference}"
+        );
+        assert!(receipts.contains(&reference), "receipt email: {reference}");
+    }
+    assert!(
+        !html.contains("pi_sim_") && !csv.contains("pi_sim_") && !billing_page.contains("pi_sim_")
+    );
     assert_eq!(csv.lines().count(), 1 + 3 + 2, "{csv}");
     let usd = &expected[1];
     assert!(

@@ -968,7 +968,7 @@ async fn each_successful_charge_owes_one_receipt_written_once_by_the_mail_worker
 /// A one-page PDF receipt.
 const RECEIPT_PDF: &[u8] = include_bytes!("../fixtures/receipt.pdf");
 
-/// Posts the receipt upload form like a browser (CSRF token in the form's address).
+/// Posts the receipt upload form like a browser (CSRF token as the first field).
 async fn upload_receipt(
     app: &TestApp,
     cause: i64,
@@ -981,12 +981,11 @@ async fn upload_receipt(
         .file_name(file_name.to_owned())
         .mime_str(declared_type)
         .unwrap();
-    let form = reqwest::multipart::Form::new().part("receipt", part);
-    app.post_multipart(
-        &format!("/studio/p/{cause}/expenses/receipt?csrf_token={token}"),
-        form,
-    )
-    .await
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token)
+        .part("receipt", part);
+    app.post_multipart(&format!("/studio/p/{cause}/expenses/receipt"), form)
+        .await
 }
 
 /// How many files the uploads folder holds.

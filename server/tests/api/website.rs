@@ -540,7 +540,8 @@ async fn the_forms_work_as_plain_posts_and_the_preview_as_a_get() {
         .await;
     assert_eq!(a.status, 302);
     let back = a.location.unwrap();
-    assert!(back.starts_with(&app.url("/c/library?")), "{back}");
+    // The error waits server-side for the next page load: nothing of it is in the address.
+    assert_eq!(back, app.url("/c/library"));
     let page = app
         .client
         .get(&back)

@@ -32,8 +32,13 @@ pub enum AccountError {
     Field(&'static str, &'static str),
     #[error("Email or password is incorrect.")]
     WrongCredentials,
-    #[error("Please confirm your email address first. We have sent you a new link.")]
-    EmailNotVerified,
+    /// The address is not confirmed yet; true if a new link was sent just now.
+    #[error("{}", if *.0 {
+        "Please confirm your email address first. We have sent you a new link."
+    } else {
+        "Please confirm your email address first, with the link we emailed you. A new one can be sent a few minutes after the last."
+    })]
+    EmailNotVerified(bool),
     #[error("Too many failed attempts. Try again in {0} seconds.")]
     Throttled(i64),
     /// Too many emails were asked for, from this client or for this address; none was sent.
@@ -230,20 +235,21 @@ pub async fn log_in(
     }
     throttle::clear(db, throttle::Scope::Account, &account_key).await?;
     if verified_at.is_none() {
-        resend_verification(state, user_id, &account_key, client).await?;
-        return Err(AccountError::EmailNotVerified);
+        let sent = resend_verification(state, user_id, &account_key, client).await?;
+        return Err(AccountError::EmailNotVerified(sent));
     }
     Ok(LoggedIn::Session(sessions::create(db, user_id).await?))
 }
 
 /// Sends a fresh verification link unless one was sent in the last five minutes or the address
-/// has had its hourly number of emails; the caller's answer is the same either way.
+/// has had its hourly number of emails. True if a link went out now, so the answer never says
+/// one was sent when none was.
 async fn resend_verification(
     state: &AppState,
     user_id: i64,
     email: &str,
     client: Option<&str>,
-) -> Result<(), AccountError> {
+) -> Result<bool, AccountError> {
     let (recent,): (i64,) = sqlx::query_as(
         "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
     )
@@ -253,10 +259,10 @@ async fn resend_verification(
     .fetch_one(state.db.pool())
     .await?;
     if recent > 0 {
-        return Ok(());
+        return Ok(false);
     }
     match reserve_mail(state, email, client).await {
-        Err(AccountError::TooManyEmails(_)) => return Ok(()),
+        Err(AccountError::TooManyEmails(_)) => return Ok(false),
         other => other?,
     }
     let mut tx = state.db.begin_write().await?;
@@ -270,7 +276,7 @@ async fn resend_verification(
     let link = state.settings.link(&format!("/verify-email?token={token}"));
     mail::enqueue(&mut *tx, &templates::verify_email(email, &link)).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(true)
 }
 
 /// Emails a password-reset link if the address has an account; answers the same either way.

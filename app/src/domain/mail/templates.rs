@@ -248,8 +248,9 @@ pub fn charge_receipt(
     lines: &[ReceiptLine],
 ) -> Email {
     let greeting = format!("Hi {name},");
+    let reference = crate::model::charge_reference(charge_id);
     let intro = format!(
-        "Thank you! We charged your card {amount} (charge #{charge_id}); the card processor's fee was {fee}, shared among your donations in proportion to their size."
+        "Thank you! We charged your card {amount} (reference {reference}); the card processor's fee was {fee}, shared among your donations in proportion to their size."
     );
     let footer = "You are receiving this because you support creators or causes on Chipin.";
     let mut text = format!("{greeting}\n\n{intro}\n\n");

@@ -68,6 +68,9 @@ pub struct SimulatedProcessor {
     /// A file every call is appended to as it is made, shared by processes (see
     /// [`SimulatedProcessor::with_call_log`]).
     call_log: Option<std::fs::File>,
+    /// Random per process: references stay unique when several processes (app instances,
+    /// restarts, the billing command) share one database, as Stripe's are.
+    prefix: std::sync::OnceLock<String>,
 }
 
 /// One line of a call log: the idempotency key, the supporter, the amount in minor units,
@@ -173,7 +176,10 @@ impl SimulatedProcessor {
 
     fn decide(&self, request: &ChargeRequest) -> ChargeOutcome {
         let n = self.counter.fetch_add(1, Ordering::SeqCst) + 1;
-        let reference = format!("pi_sim_{n:08}");
+        let prefix = self
+            .prefix
+            .get_or_init(crate::domain::platform::tokens::installation_id);
+        let reference = format!("pi_sim_{prefix}{n:06}");
         let declined = |code: &str| ChargeOutcome::Declined {
             processor_ref: Some(reference.clone()),
             code: code.to_owned(),
@@ -299,7 +305,7 @@ impl PaymentProcessor for SimulatedProcessor {
             let ours = request
                 .processor_ref
                 .strip_prefix("pi_sim_")
-                .is_some_and(|n| n.len() == 8 && n.bytes().all(|b| b.is_ascii_digit()));
+                .is_some_and(|n| n.len() >= 8 && n.bytes().all(|b| b.is_ascii_hexdigit()));
             if !known && !ours {
                 return Err(ProcessorError::Invalid(format!(
                     "no such charge: {}",
@@ -350,17 +356,45 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn two_processes_never_hand_out_the_same_reference() {
+        // Each process (an app instance, the billing command, a restart) has its own
+        // simulated processor; all of them write into one charges table.
+        let mut seen = std::collections::HashSet::new();
+        for _process in 0..3 {
+            let p = SimulatedProcessor::new();
+            for key in ["a", "b"] {
+                let outcome = p
+                    .charge(request(key, methods::SUCCEEDS, 1000))
+                    .await
+                    .unwrap();
+                let ChargeOutcome::Succeeded { processor_ref, .. } = outcome else {
+                    panic!("{outcome:?}");
+                };
+                assert!(
+                    seen.insert(processor_ref.clone()),
+                    "{processor_ref} repeated"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn test_cards_behave_as_named() {
         let p = SimulatedProcessor::new();
-        assert_eq!(
-            p.charge(request("a", methods::SUCCEEDS, 1000))
-                .await
-                .unwrap(),
+        match p
+            .charge(request("a", methods::SUCCEEDS, 1000))
+            .await
+            .unwrap()
+        {
             ChargeOutcome::Succeeded {
-                processor_ref: "pi_sim_00000001".into(),
-                fee_minor: 59
+                processor_ref,
+                fee_minor,
+            } => {
+                assert!(processor_ref.starts_with("pi_sim_"), "{processor_ref}");
+                assert_eq!(fee_minor, 59);
             }
-        );
+            other => panic!("{other:?}"),
+        }
         for (method, code) in [
             (methods::DECLINED, "card_declined"),
             (methods::INSUFFICIENT_FUNDS, "insufficient_funds"),

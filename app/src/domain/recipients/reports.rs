@@ -277,7 +277,6 @@ struct StatementDbRow {
     platform_fee_minor: i64,
     net_minor: i64,
     charge_id: i64,
-    processor_ref: Option<String>,
 }
 
 /// Every donation `supporter` paid in `year` (UTC), oldest first, with totals per currency.
@@ -286,8 +285,7 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
     let end = NaiveDate::from_ymd_opt(year + 1, 1, 1).map_or(i64::MIN, midnight);
     let rows: Vec<StatementDbRow> = sqlx::query_as(
         "select c.updated_at as paid_at, r.name, r.slug, i.pledge_id, i.period, a.currency, \
-                a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, c.id as charge_id, \
-                c.processor_ref \
+                a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, c.id as charge_id \
          from allocations a \
          join charges c on c.id = a.charge_id \
          join donation_items i on i.id = a.item_id \
@@ -332,10 +330,7 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
             fee_minor: row.fee_minor,
             platform_fee_minor: row.platform_fee_minor,
             net_minor: row.net_minor,
-            charge_ref: row
-                .processor_ref
-                .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| format!("chipin-charge-{}", row.charge_id)),
+            charge_ref: crate::model::charge_reference(row.charge_id),
         });
     }
     Ok(Statement {

@@ -1,9 +1,10 @@
 //! `/studio/p/:id`: one page's details with a Markdown preview, its image, its tiers (add,
 //! reorder, retire) and its posts.
 //!
-//! The bio preview is a GET round trip: the Preview button sends the form to this page's own
-//! address, which renders the typed values back into the form with the sanitised preview
-//! beside them; nothing is saved until Save.
+//! The bio preview is a POST round trip: the Preview button posts the form to
+//! [`PREVIEW_PATH`], which keeps it in a one-time flash and sends the browser back here; this
+//! page renders the typed values back into the form with the sanitised preview beside them.
+//! Nothing is saved until Save, and nothing typed ever travels in the address.
 
 use super::home::{PageFields, PageValues};
 use super::{id_param, load_failed, saved_message};
@@ -11,7 +12,7 @@ use crate::api::studio::{
     CreateTier, DeletePost, MoveTier, RetireTier, UpdatePage, get_studio_page, preview_markdown,
 };
 use crate::components::form::{
-    CsrfField, FieldError, FormAlert, action_error, csrf_token, invalid,
+    CsrfField, FieldError, FormAlert, PREVIEW_PATH, Typed, action_error, invalid,
 };
 use crate::error::AppError;
 use crate::model::format_money;
@@ -25,7 +26,7 @@ type PreviewResource = Resource<Result<Option<String>, AppError>>;
 #[component]
 pub fn StudioEditorPage() -> impl IntoView {
     let id = id_param("id");
-    let query = use_query_map();
+    let typed_bio = Typed::at(PREVIEW_PATH).find("bio");
     let page = Resource::new(
         move || id.get(),
         |id| async move {
@@ -36,7 +37,7 @@ pub fn StudioEditorPage() -> impl IntoView {
         },
     );
     let preview: PreviewResource = Resource::new(
-        move || query.with(|q| q.get("preview").map(|_| q.get("bio").unwrap_or_default())),
+        move || typed_bio.clone(),
         |bio| async move {
             match bio {
                 Some(bio) => preview_markdown(bio).await.map(Some),
@@ -112,23 +113,23 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
 fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
     let action = ServerAction::<UpdatePage>::new();
     let error = action_error(action.value());
-    let query = use_query_map();
-    // After Preview, the form shows what was typed, not what is stored.
-    let typed = query.with_untracked(|q| {
-        q.get("preview").is_some().then(|| {
-            let get = |k: &str| q.get(k).unwrap_or_default();
-            (
-                PageValues {
-                    slug: get("slug"),
-                    name: get("name"),
-                    tagline: get("tagline"),
-                    category: get("category"),
-                    goal: get("goal"),
-                    deadline: get("deadline"),
-                },
-                get("bio"),
-            )
-        })
+    // After Preview, or a save that failed, the form shows what was typed, not what is stored.
+    let typed = [Typed::at(PREVIEW_PATH), Typed::of::<UpdatePage>()]
+        .into_iter()
+        .find(|t| !t.is_empty());
+    let typed = typed.map(|t| {
+        let get = |k: &str| t.get(k);
+        (
+            PageValues {
+                slug: get("slug"),
+                name: get("name"),
+                tagline: get("tagline"),
+                category: get("category"),
+                goal: get("goal"),
+                deadline: get("deadline"),
+            },
+            get("bio"),
+        )
     });
     let (values, bio) = typed.unwrap_or_else(|| {
         (
@@ -143,7 +144,7 @@ fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
             page.bio_md.clone(),
         )
     });
-    let preview_action = format!("/studio/p/{}#bio-preview", page.id);
+    let back = format!("/studio/p/{}#bio-preview", page.id);
     view! {
         <section class="panel" id="details" aria-labelledby="details-title">
             <h2 id="details-title">"Page details"</h2>
@@ -161,8 +162,8 @@ fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                 </div>
                 <div class="button-row">
                     <button type="submit" class="button">"Save details"</button>
-                    <button type="submit" class="button button-secondary" formmethod="get"
-                        formaction=preview_action name="preview" value="1">"Preview"</button>
+                    <button type="submit" class="button button-secondary"
+                        formaction=PREVIEW_PATH name="preview" value=back>"Preview"</button>
                 </div>
             </form>
             <Transition fallback=|| ()>
@@ -192,12 +193,7 @@ fn ImageSection(page: StudioPage) -> impl IntoView {
     let problem = problem.map(|code| {
         upload_refusal(&code).unwrap_or("The image could not be saved. Please try again.")
     });
-    let action = format!(
-        "/studio/p/{}/image?{}={}",
-        page.id,
-        crate::CSRF_FIELD_NAME,
-        csrf_token()
-    );
+    let action = format!("/studio/p/{}/image", page.id);
     view! {
         <section class="panel" id="image" aria-labelledby="image-title">
             <h2 id="image-title">"Image"</h2>
@@ -209,6 +205,8 @@ fn ImageSection(page: StudioPage) -> impl IntoView {
             }}
             {saved.then(|| view! { <div class="alert alert-success" role="status">"Image saved."</div> })}
             <form method="post" action=action enctype="multipart/form-data" class="stack">
+                // First, before the file: the server reads only the start of the body for it.
+                <CsrfField/>
                 <div class="field">
                     <label for="image-file">"Upload an image"</label>
                     <input id="image-file" name="image" type="file" required
@@ -367,8 +365,9 @@ fn TierRow(
                 <form method="post" action="/api/studio/retire_tier" class="inline-form">
                     <CsrfField/>
                     <input type="hidden" name="tier_id" value=tier.id.to_string()/>
-                    <button type="submit" class="button button-small button-danger"
-                        aria-label=format!("Retire {}", tier.name)>"Retire"</button>
+                    <crate::components::confirm::ConfirmButton action="/api/studio/retire_tier"
+                        question=format!("Retire the tier “{}”? New supporters can no longer choose it; its current supporters keep their pledges.", tier.name)
+                        label="Retire" aria_label=format!("Retire {}", tier.name)/>
                 </form>
             </div>
         </li>
@@ -415,8 +414,9 @@ fn PostsSection(page: StudioPage) -> impl IntoView {
                                 <form method="post" action="/api/studio/delete_post" class="inline-form">
                                     <CsrfField/>
                                     <input type="hidden" name="post_id" value=p.id.to_string()/>
-                                    <button type="submit" class="button button-small button-danger"
-                                        aria-label=format!("Delete {}", p.title)>"Delete"</button>
+                                    <crate::components::confirm::ConfirmButton action="/api/studio/delete_post"
+                                        question=format!("Delete the post “{}”? Supporters can no longer read it, and this cannot be undone.", p.title)
+                                        label="Delete" aria_label=format!("Delete {}", p.title)/>
                                 </form>
                             </div>
                         </li>

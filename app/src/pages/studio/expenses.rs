@@ -58,12 +58,7 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
             }),
         )
     });
-    let upload_action = format!(
-        "/studio/p/{}/expenses/receipt?{}={}",
-        p.recipient_id,
-        crate::CSRF_FIELD_NAME,
-        crate::components::form::csrf_token()
-    );
+    let upload_action = format!("/studio/p/{}/expenses/receipt", p.recipient_id);
     let c = p.currency.clone();
     let money = move |m: i64| format_money(m, &c);
     let today = p.today.clone();
@@ -130,6 +125,8 @@ fn ExpensesView(p: ExpensesPage) -> impl IntoView {
             <section class="panel" id="new-expense" aria-labelledby="new-expense-title">
                 <h2 id="new-expense-title">"Record an expense"</h2>
                 <form method="post" action=upload_action enctype="multipart/form-data" class="stack">
+                    // First, before the file: the server reads only the start of the body for it.
+                    <CsrfField/>
                     <div class="field">
                         <label for="receipt-file">"Receipt file"</label>
                         <input id="receipt-file" name="receipt" type="file" required
@@ -281,9 +278,9 @@ fn BudgetLines(p: ExpensesPage) -> impl IntoView {
                     {l.retired.then(|| view! { <span class="item-label">"Retired"</span> })}
                     {(!l.description.is_empty()).then(|| view! { <span class="item-label">{l.description.clone()}</span> })}
                 </th>
-                <td class="num">{money(l.earmarked_minor)}</td>
-                <td class="num">{money(l.spent_minor)}</td>
-                <td class="num">{money(l.unspent_minor)}</td>
+                <td class="num" data-label="Earmarked">{money(l.earmarked_minor)}</td>
+                <td class="num" data-label="Spent from it">{money(l.spent_minor)}</td>
+                <td class="num" data-label="Unspent">{money(l.unspent_minor)}</td>
                 <td>{retire_form}</td>
             </tr>
         }
@@ -302,7 +299,7 @@ fn BudgetLines(p: ExpensesPage) -> impl IntoView {
             <FormAlert error=retire_error/>
             // Scrolls sideways on a phone: focusable, so the keyboard can scroll it too.
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-lines-title">
-                <table class="items" aria-labelledby="budget-lines-title">
+                <table class="items stack" aria-labelledby="budget-lines-title">
                     <thead>
                         <tr>
                             <th scope="col">"Line"</th>

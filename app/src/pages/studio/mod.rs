@@ -38,6 +38,10 @@ pub(crate) fn load_failed(error: AppError, here: String) -> AnyView {
 
 /// A success message for `?saved=…` after a form post.
 pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
+    // A post that failed since: the earlier "saved" in the address is stale beside its error.
+    if crate::components::form::came_back_failed() {
+        return None;
+    }
     Some(match saved {
         "created" => {
             "Your page is live. Add tiers and a first post so supporters know what to expect."

@@ -1,15 +1,16 @@
 //! `/studio/p/:id/write` and `/studio/p/:id/posts/:post`: write or edit a post and choose who
-//! can read it: everyone, or supporters of some tiers. Preview is the same GET round trip as
+//! can read it: everyone, or supporters of some tiers. Preview is the same POST round trip as
 //! the bio's: the typed post comes back rendered, and nothing is saved until Publish or Save.
 
 use super::{id_param, load_failed};
 use crate::api::studio::{CreatePost, UpdatePost, get_studio_page, preview_markdown};
-use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::form::{
+    CsrfField, FieldError, FormAlert, PREVIEW_PATH, Typed, action_error, invalid,
+};
 use crate::error::AppError;
 use crate::model::studio::{StudioPage, StudioPost};
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_query_map;
 
 type PreviewResource = Resource<Result<Option<String>, AppError>>;
 
@@ -28,9 +29,9 @@ pub fn EditPostPage() -> impl IntoView {
 fn post_page(editing: bool) -> impl IntoView {
     let id = id_param("id");
     let post = id_param("post");
-    let query = use_query_map();
+    let typed_body = Typed::at(PREVIEW_PATH).find("body");
     let preview: PreviewResource = Resource::new(
-        move || query.with(|q| q.get("preview").map(|_| q.get("body").unwrap_or_default())),
+        move || typed_body.clone(),
         |body| async move {
             match body {
                 Some(body) => preview_markdown(body).await.map(Some),
@@ -91,26 +92,28 @@ fn PostForm(
         tier_ids: Vec::new(),
         updated: String::new(),
     });
-    // After Preview, the form shows what was typed, not what is stored.
-    let query = use_query_map();
-    let post = query.with_untracked(|q| {
-        if q.get("preview").is_none() {
-            return post.clone();
-        }
-        let tier_ids = q
-            .get_all("tier_ids[]")
-            .unwrap_or_default()
-            .iter()
-            .filter_map(|t| t.parse().ok())
-            .collect();
-        StudioPost {
-            title: q.get("title").unwrap_or_default(),
-            body_md: q.get("body").unwrap_or_default(),
-            public: q.get("audience").as_deref() != Some("tiers"),
-            tier_ids,
-            ..post.clone()
-        }
-    });
+    // After Preview, or a post that failed, the form shows what was typed, not what is stored.
+    let typed = [
+        Typed::at(PREVIEW_PATH),
+        Typed::of::<CreatePost>(),
+        Typed::of::<UpdatePost>(),
+    ]
+    .into_iter()
+    .find(|t| !t.is_empty());
+    let post = match typed {
+        None => post,
+        Some(t) => StudioPost {
+            title: t.get("title"),
+            body_md: t.get("body"),
+            public: t.get("audience") != "tiers",
+            tier_ids: t
+                .all("tier_ids[]")
+                .iter()
+                .filter_map(|id| id.parse().ok())
+                .collect(),
+            ..post
+        },
+    };
     let here = if editing {
         format!("/studio/p/{}/posts/{}#post-preview", page.id, post.id)
     } else {
@@ -180,8 +183,8 @@ fn PostForm(
                 </fieldset>
                 <div class="button-row">
                     <button type="submit" class="button">{if editing { "Save post" } else { "Publish post" }}</button>
-                    <button type="submit" class="button button-secondary" formmethod="get"
-                        formaction=here name="preview" value="1">"Preview"</button>
+                    <button type="submit" class="button button-secondary"
+                        formaction=PREVIEW_PATH name="preview" value=here>"Preview"</button>
                 </div>
             </form>
             <Transition fallback=|| ()>
