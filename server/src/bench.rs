@@ -95,6 +95,8 @@ pub enum BenchError {
     CallLog(#[source] std::io::Error),
     #[error("could not run a scheduler process")]
     Worker(#[source] std::io::Error),
+    #[error("scheduler processes: {0}")]
+    Scheduler(String),
 }
 
 /// What [`build_population`] wrote.

@@ -145,11 +145,11 @@ fn start_worker(
         .stdin(Stdio::null())
         .kill_on_drop(true)
         .spawn()
-        .map_err(|e| BenchError::Start(format!("{}: {e}", program.display())))?;
+        .map_err(|e| BenchError::Scheduler(format!("{}: {e}", program.display())))?;
     let stdout = child
         .stdout
         .take()
-        .ok_or_else(|| BenchError::Start("no standard output".to_owned()))?;
+        .ok_or_else(|| BenchError::Scheduler("no standard output".to_owned()))?;
     Ok(Worker {
         child,
         lines: BufReader::new(stdout).lines(),
@@ -181,7 +181,7 @@ impl Worker {
         let status = self.child.wait().await.map_err(BenchError::Worker)?;
         match summary {
             Some(s) if status.success() => Ok(s),
-            _ => Err(BenchError::Start(format!(
+            _ => Err(BenchError::Scheduler(format!(
                 "a scheduler process failed ({status})"
             ))),
         }
@@ -506,7 +506,9 @@ async fn chaos_on(
         let mut early = None;
         let paused = tokio::time::timeout(Duration::from_secs(120), victim.paused(&mut early))
             .await
-            .map_err(|_| BenchError::Start("a scheduler never reached its pause".to_owned()))??;
+            .map_err(|_| {
+                BenchError::Scheduler("a scheduler never reached its pause".to_owned())
+            })??;
         // The other scheduler works while the first is held at its point.
         let other = start_worker(program, url, as_of, &common)?;
         let what = if paused {
@@ -616,7 +618,7 @@ async fn settle_up(
         }
         start_worker(program, url, as_of, common)?.finish().await?;
     }
-    Err(BenchError::Start(format!(
+    Err(BenchError::Scheduler(format!(
         "charges of {cycle} still pending after 20 runs"
     )))
 }

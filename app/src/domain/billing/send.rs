@@ -145,10 +145,8 @@ pub async fn send_pending(
         let _ = finished.send(true);
         done
     };
-    let ((called, committed), renewed): (
-        (Result<(), BillingError>, Result<(), BillingError>),
-        Result<(), BillingError>,
-    ) = futures::join!(work, renewals);
+    type Step = Result<(), BillingError>;
+    let ((called, committed), renewed): ((Step, Step), Step) = futures::join!(work, renewals);
     committed?;
     called?;
     renewed?;
