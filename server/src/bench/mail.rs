@@ -26,7 +26,7 @@ pub struct MailBench {
 /// Queues `count` receipts, drains them, and prints the time; the result says whether every
 /// one was marked sent.
 pub async fn mail(args: &MailBench) -> Result<bool, BenchError> {
-    let (db, place, shown) = fresh_database(args.database_url.as_deref()).await?;
+    let (db, place, shown, _) = fresh_database(args.database_url.as_deref()).await?;
     let folder = tempfile::Builder::new()
         .prefix("chipin-bench-outbox-")
         .tempdir()
