@@ -726,3 +726,54 @@ async fn a_dispute_is_shown_to_the_pages_owner_and_not_to_other_owners() {
     assert!(html.contains("No disputes touch this page"), "{html}");
     assert!(!html.contains("held from your payouts"));
 }
+
+#[tokio::test]
+async fn an_approval_and_a_decline_racing_each_other_end_one_way_only() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let creator = recipient(db, "maker", "USD").await;
+    let items = charged_tips(&app, creator, &[("ann", &["10", "4", "3", "2", "1"])]).await;
+    let ann = supporter_of(&app, items[0].0).await;
+    let owner = owner_of(db, creator).await;
+    for (item, _) in &items {
+        let request = refund_requests::ask(db, &app.state.settings, ann, *item, false, "Oops")
+            .await
+            .unwrap()[0];
+        let approving = {
+            let db = db.clone();
+            let p = app.state.processor.clone();
+            tokio::spawn(async move { refund_requests::approve(&db, p.as_ref(), owner, request).await })
+        };
+        let declining = {
+            let db = db.clone();
+            let settings = app.state.settings.clone();
+            tokio::spawn(async move {
+                refund_requests::decline(&db, &settings, owner, request, "No, sorry").await
+            })
+        };
+        let approved = approving.await.unwrap();
+        let declined = declining.await.unwrap();
+        let (refunded,): (i64,) =
+            sqlx::query_as("select refunded_minor from allocations where item_id = $1")
+                .bind(item)
+                .fetch_one(db.pool())
+                .await
+                .unwrap();
+        match status(&app, request).await.as_str() {
+            // The approval won: refunded in full, and the decline was refused.
+            "refunded" => {
+                assert!(matches!(approved, Ok(Some(_))), "{approved:?}");
+                assert!(declined.is_err(), "{declined:?}");
+                assert!(refunded > 0);
+            }
+            // The decline won: nothing refunded, and the approval said so.
+            "declined" => {
+                assert!(declined.is_ok(), "{declined:?}");
+                assert!(approved.is_err(), "{approved:?}");
+                assert_eq!(refunded, 0);
+            }
+            other => panic!("request left {other}: {approved:?} {declined:?}"),
+        }
+    }
+    assert_ledger_ok(&app).await;
+}

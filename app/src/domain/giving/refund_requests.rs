@@ -20,6 +20,10 @@ use crate::money::{Currency, Money};
 /// The longest reason either side may give, in characters.
 pub const REASON_MAX: usize = 500;
 
+/// How long an approval under way keeps a request from being declined (seconds): as long as
+/// the refund's own claim.
+const APPROVAL_SECS: i64 = 600;
+
 /// Why a request, an approval or a decline was refused.
 #[derive(Debug, thiserror::Error)]
 pub enum RequestError {
@@ -206,11 +210,43 @@ pub async fn approve(
         "open" => {}
         _ => return Err(RequestError::Answered),
     }
+    // Mark the approval under way (`decided_at` while still open) so a decline racing it
+    // finds the request taken; a process that dies here leaves a mark that lapses after
+    // APPROVAL_SECS, as the refund's own claim does.
+    let at = now();
+    let marked = sqlx::query(
+        "update refund_requests set decided_at = $1 where id = $2 and status = 'open' \
+         and (decided_at is null or decided_at < $3)",
+    )
+    .bind(at)
+    .bind(request)
+    .bind(at - APPROVAL_SECS)
+    .execute(db.pool())
+    .await?;
+    if marked.rows_affected() != 1 {
+        let (_, _, status, _) = request_for_owner(db, user, request).await?;
+        return match status.as_str() {
+            "refunded" => Ok(None),
+            "open" => Err(RefundError::InProgress.into()),
+            _ => Err(RequestError::Answered),
+        };
+    }
     let why = Why {
         reason: "requested_by_supporter".to_owned(),
         note: reason,
     };
-    match refunds::refund_item_as(db, processor, item, Refunder::Owner(user), &why).await {
+    let result = refunds::refund_item_as(db, processor, item, Refunder::Owner(user), &why).await;
+    if result.is_err() {
+        // Not refunded: the request is open to answer again at once.
+        sqlx::query(
+            "update refund_requests set decided_at = null where id = $1 and status = 'open' and decided_at = $2",
+        )
+        .bind(request)
+        .bind(at)
+        .execute(db.pool())
+        .await?;
+    }
+    match result {
         Ok(r) => Ok(Some(r)),
         Err(e @ (RefundError::InProgress | RefundError::NothingToRefund)) => {
             let (_, _, status, _) = request_for_owner(db, user, request).await?;
@@ -243,12 +279,14 @@ pub async fn decline(
     let mut tx = db.begin_write().await?;
     let done = sqlx::query(
         "update refund_requests set status = 'declined', decline_reason = $1, decided_at = $2 \
-         where id = $3 and status = 'open' and not exists (select 1 from allocations a \
+         where id = $3 and status = 'open' and (decided_at is null or decided_at < $4) \
+         and not exists (select 1 from allocations a \
            where a.item_id = refund_requests.item_id and a.refund_claimed_until > $2)",
     )
     .bind(&reason)
     .bind(at)
     .bind(request)
+    .bind(at - APPROVAL_SECS)
     .execute(&mut *tx)
     .await?;
     if done.rows_affected() != 1 {
