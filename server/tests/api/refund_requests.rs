@@ -742,7 +742,9 @@ async fn an_approval_and_a_decline_racing_each_other_end_one_way_only() {
         let approving = {
             let db = db.clone();
             let p = app.state.processor.clone();
-            tokio::spawn(async move { refund_requests::approve(&db, p.as_ref(), owner, request).await })
+            tokio::spawn(
+                async move { refund_requests::approve(&db, p.as_ref(), owner, request).await },
+            )
         };
         let declining = {
             let db = db.clone();
