@@ -12,6 +12,27 @@ pub struct Me {
     pub display_name: String,
     pub email: String,
     pub is_admin: bool,
+    /// Owns a creator or cause page: the header then links to the studio.
+    pub owns_pages: bool,
+}
+
+/// Where a new account stands on the way to its first gift: the account page's first-run path.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GettingStarted {
+    /// A payment method is saved and not known to be unusable.
+    pub has_card: bool,
+    /// The day of the month the consolidated charge is made, once a billing profile exists.
+    pub billing_day: Option<i64>,
+    /// Open pledges and tips ever made.
+    pub gifts: i64,
+    pub owns_pages: bool,
+}
+
+impl GettingStarted {
+    /// Every step is behind them: the path is no longer shown.
+    pub fn done(&self) -> bool {
+        self.has_card && self.billing_day.is_some() && self.gifts > 0
+    }
 }
 
 /// Creator or cause.
@@ -536,6 +557,28 @@ pub struct PastDonation {
 /// (the processor's reference stays in the books, for support).
 pub fn charge_reference(charge_id: i64) -> String {
     format!("CH-{charge_id:06}")
+}
+
+/// A day as every page shows it: "6 Dec 2026" from the `YYYY-MM-DD` the models carry (CSV
+/// files and date fields keep `YYYY-MM-DD`). Anything else is shown as it is.
+pub fn day_label(iso: &str) -> String {
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let mut parts = iso.splitn(3, '-');
+    let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
+        return iso.to_owned();
+    };
+    let month = m
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| MONTHS.get(m.checked_sub(1)?));
+    match (y.len(), month, d.parse::<u8>()) {
+        (4, Some(month), Ok(day)) if y.bytes().all(|b| b.is_ascii_digit()) && d.len() == 2 => {
+            format!("{day} {month} {y}")
+        }
+        _ => iso.to_owned(),
+    }
 }
 
 /// One consolidated charge attempt (or a cycle carried forward), with its donations.

@@ -5,6 +5,8 @@ import {
   fillSignUp,
   linkIn,
   logIn,
+  logOut,
+  openMenu,
   signUpVerified,
   snap,
   strongPassword,
@@ -109,6 +111,7 @@ test('sign up, confirm the address, log in, see the account and log out', async 
     await expect(facts).toContainText(name);
     await expect(facts).toContainText(email);
     const header = page.locator('header');
+    await openMenu(page);
     await expect(header.getByRole('link', { name })).toHaveAttribute('href', '/account');
     await expect(header.getByRole('button', { name: 'Log out' })).toBeVisible();
     await expect(header.getByRole('link', { name: 'Log in' })).toHaveCount(0);
@@ -120,12 +123,13 @@ test('sign up, confirm the address, log in, see the account and log out', async 
     await page.goto('/');
     await snap(page, testInfo, '08-home-logged-in');
     await axe(page, testInfo, 'home-logged-in');
+    await openMenu(page);
     await page.locator('header').getByRole('link', { name }).click();
     await expect(page).toHaveURL(/\/account$/);
   });
 
   await test.step('log out', async () => {
-    await page.locator('header').getByRole('button', { name: 'Log out' }).click();
+    await logOut(page);
     await expect(page).toHaveURL(/\/$/);
     const header = page.locator('header');
     await expect(header.getByRole('link', { name: 'Log in' })).toBeVisible();
@@ -196,6 +200,7 @@ test('forgot password: reset by email, log in with the new password, link works 
     await logIn(page, email, newPassword);
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+    await openMenu(page);
     await expect(page.locator('header').getByRole('link', { name })).toBeVisible();
     await snap(page, testInfo, '06-account-after-reset');
   });
@@ -243,7 +248,7 @@ test('change the password from the account page', async ({ page }, testInfo) => 
   });
 
   await test.step('log out and back in with the new password', async () => {
-    await page.locator('header').getByRole('button', { name: 'Log out' }).click();
+    await logOut(page);
     await expect(page).toHaveURL(/\/$/);
     await page.goto('/login');
     await logIn(page, email, oldPassword);

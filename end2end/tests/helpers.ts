@@ -285,6 +285,23 @@ export async function logIn(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Log in' }).click();
 }
 
+/**
+ * Opens the header's "Menu" where a phone folds the person's links (Billing, the account, Log
+ * out); on a wide screen they are in the row already and nothing is clicked.
+ */
+export async function openMenu(page: Page) {
+  const menu = page.locator('header details.nav-menu');
+  if ((await menu.count()) > 0 && (await menu.isVisible()) && (await menu.getAttribute('open')) === null) {
+    await menu.locator('summary').click();
+  }
+}
+
+/** Logs out through the header, on any screen. */
+export async function logOut(page: Page) {
+  await openMenu(page);
+  await page.locator('header').getByRole('button', { name: 'Log out' }).click();
+}
+
 /** Signs up and confirms the address through the emailed link, without checks on the way. */
 export async function signUpVerified(page: Page, name: string, email: string, password: string) {
   await page.goto('/signup');
@@ -402,11 +419,11 @@ export function serverCli(args: string[]): string {
   }
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-/** A date as the site writes it ("15 December 2026") in ISO form ("2026-12-15"). */
+/** A date as the site writes it ("15 Dec 2026") in ISO form ("2026-12-15"). */
 export function isoDate(label: string): string {
-  const m = /(\d{1,2}) ([A-Z][a-z]+) (\d{4})/.exec(label);
+  const m = /(\d{1,2}) ([A-Z][a-z]{2}) (\d{4})/.exec(label);
   const month = m ? MONTHS.indexOf(m[2]) + 1 : 0;
   if (!m || month === 0) throw new Error(`not a date: ${label}`);
   return `${m[3]}-${String(month).padStart(2, '0')}-${m[1].padStart(2, '0')}`;

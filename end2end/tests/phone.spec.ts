@@ -62,6 +62,24 @@ async function walk(page: Page, testInfo: TestInfo, who: string, seeds: string[]
       if (o.scroll > o.inner || o.scroll > width) {
         problems.push(`${who} ${next} at ${width}px: ${o.scroll} > ${o.inner} (${o.culprits.join(', ')})`);
       }
+      // The header is one row that keeps Explore; nothing lies below the footer.
+      const layout = await page.evaluate(() => {
+        const nav = document.querySelector('header nav');
+        const items = Array.from(nav?.children ?? []).filter((e) => e.getBoundingClientRect().width > 0);
+        const middles = items.map((e) => {
+          const r = e.getBoundingClientRect();
+          return r.top + r.height / 2;
+        });
+        const explore = Array.from(nav?.querySelectorAll('a') ?? []).some(
+          (a) => a.textContent?.trim() === 'Explore' && a.getBoundingClientRect().width > 0,
+        );
+        const footer = document.querySelector('footer.site-footer')?.getBoundingClientRect();
+        const end = footer ? footer.bottom + window.scrollY : 0;
+        return { spread: Math.max(...middles) - Math.min(...middles), explore, below: document.documentElement.scrollHeight - end };
+      });
+      if (layout.spread > 8) problems.push(`${who} ${next} at ${width}px: the header wraps (${Math.round(layout.spread)} px between its items)`);
+      if (!layout.explore) problems.push(`${who} ${next} at ${width}px: the header has no visible Explore link`);
+      if (layout.below > 1) problems.push(`${who} ${next} at ${width}px: ${Math.round(layout.below)} px of blank space under the footer`);
       if (SHOTS) {
         fs.mkdirSync(SHOTS, { recursive: true });
         const name = `${who}-${shape(next).replace(/[^a-z0-9]+/gi, '_')}-${width}.png`;

@@ -121,6 +121,7 @@ test('an owner refunds a donation from the studio, and approves a supporter\'s r
       await expect(fan.locator('#trail-refunds')).toContainText(`${usd(1000)} refunded on`);
       await expect(fan.locator('#trail-refunds')).toContainText('A duplicate donation');
       await expect(fan.locator('#refund-ask')).toHaveCount(0);
+      await expect(fan.locator('#trail-paid-out')).toHaveText('Nothing of it is paid out: it was refunded.');
       await fitsEveryScreen(fan, testInfo, '02-trail-with-refund');
       await axe(fan, testInfo, 'trail-with-refund');
 

@@ -2,6 +2,7 @@ import { expect, type Browser, type Page } from '@playwright/test';
 import {
   expectNoSeriousA11yViolations as axe,
   logIn,
+  openMenu,
   signUpVerified,
   snap,
   strongPassword,
@@ -63,6 +64,7 @@ test('pledge to a tier and tip a cause: one upcoming USD charge, then a test car
   await test.step('the recipient page offers a pledge, a tip and a fee preview', async () => {
     await expect(page.getByRole('heading', { level: 2, name: 'Pledge monthly' })).toBeVisible();
     await expect(page.getByRole('heading', { level: 2, name: 'Send a one-off tip' })).toBeVisible();
+    await openMenu(page);
     await expect(page.locator('header').getByRole('link', { name: 'Billing' })).toHaveAttribute('href', '/account/billing');
     await snap(page, testInfo, '02-recipient-logged-in');
     await axe(page, testInfo, 'recipient-logged-in');

@@ -3,6 +3,8 @@ import {
   expectNoSeriousA11yViolations as axe,
   freshTotpCode,
   logIn,
+  logOut,
+  openMenu,
   signUpVerified,
   snap,
   strongPassword,
@@ -108,7 +110,7 @@ test('two-factor sign-in: set up, recovery codes once, log in with a code or a r
   });
 
   await test.step('log out, then the password alone does not log in', async () => {
-    await page.locator('header').getByRole('button', { name: 'Log out' }).click();
+    await logOut(page);
     await expect(page).toHaveURL(/\/$/);
     await page.goto('/login');
     await logIn(page, email, password);
@@ -138,11 +140,12 @@ test('two-factor sign-in: set up, recovery codes once, log in with a code or a r
     await page.getByRole('button', { name: 'Log in' }).click();
     await expect(page).toHaveURL(/\/account$/);
     await expect(page.getByRole('heading', { level: 1, name: 'Your account' })).toBeVisible();
+    await openMenu(page);
     await expect(page.locator('header').getByRole('button', { name: 'Log out' })).toBeVisible();
   });
 
   await test.step('a recovery code logs in once instead of the app', async () => {
-    await page.locator('header').getByRole('button', { name: 'Log out' }).click();
+    await logOut(page);
     await expect(page).toHaveURL(/\/$/);
     await page.goto('/login');
     await logIn(page, email, password);

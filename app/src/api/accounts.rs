@@ -3,20 +3,38 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
-use crate::model::Me;
+use crate::model::{GettingStarted, Me};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-use {crate::api::ssr, crate::domain::accounts, crate::web};
+use {crate::api::ssr, crate::domain::accounts, crate::domain::giving::first_run, crate::web};
 
 /// The logged-in person, or `None` for a visitor.
 #[server(endpoint = "current_user", client = CsrfClient)]
 pub async fn current_user() -> Result<Option<Me>, AppError> {
-    Ok(ssr::session().map(|s| Me {
+    let Some(s) = ssr::session() else {
+        return Ok(None);
+    };
+    let state = ssr::state()?;
+    let owns_pages = first_run::owns_pages(&state.db, s.user.user_id)
+        .await
+        .map_err(AppError::internal)?;
+    Ok(Some(Me {
         display_name: s.user.display_name,
         email: s.user.email,
         is_admin: s.user.is_admin,
+        owns_pages,
     }))
+}
+
+/// The caller's first-run path: card, billing day, someone to support.
+#[server(endpoint = "first_run_steps", client = CsrfClient)]
+pub async fn first_run_steps() -> Result<GettingStarted, AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    first_run::getting_started(&state.db, user.user_id)
+        .await
+        .map_err(AppError::internal)
 }
 
 /// Creates an account and sends the confirmation email; then shows "check your inbox".

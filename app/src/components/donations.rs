@@ -29,7 +29,7 @@ pub fn PageDonations(
                 };
                 view! {
                     <span class="badge status-off">{text}</span>
-                    {d.refunded_on.clone().map(|on| view! { <span class="muted">{format!(" on {on}")}</span> })}
+                    {d.refunded_on.clone().map(|on| view! { <span class="muted">{format!(" on {}", crate::model::day_label(&on))}</span> })}
                 }
             });
             let link = d.refundable.then(|| {
@@ -41,10 +41,10 @@ pub fn PageDonations(
             });
             view! {
                 <tr id=format!("donation-{}", d.item_id)>
-                    <td>{d.charged_on}</td>
-                    <td>{format!("#{} ", d.item_id)}{d.label}</td>
-                    <td class="num">{format_money(d.gross_minor, &c)}</td>
-                    <td>{mark}{link}</td>
+                    <td data-label="Charged">{crate::model::day_label(&d.charged_on)}</td>
+                    <td data-label="Donation">{format!("#{} ", d.item_id)}{d.label}</td>
+                    <td class="num" data-label="Amount">{format_money(d.gross_minor, &c)}</td>
+                    <td data-label="Refund">{mark}{link}</td>
                 </tr>
             }
         })
@@ -52,7 +52,7 @@ pub fn PageDonations(
     let table_title = title_id.clone();
     view! {
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby=title_id>
-            <table class="items page-donations" aria-labelledby=table_title>
+            <table class="items page-donations stack" aria-labelledby=table_title>
                 <thead><tr>
                     <th scope="col">"Charged"</th>
                     <th scope="col">"Donation"</th>

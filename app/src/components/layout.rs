@@ -14,6 +14,9 @@ pub fn use_me() -> Resource<Result<Option<Me>, AppError>> {
     expect_context::<MeResource>().0
 }
 
+/// The site header: the brand and Explore, then the person's links. On a phone those links
+/// fold into a "Menu" disclosure (a `<details>`, so it opens without WebAssembly) and the
+/// header stays one row.
 #[component]
 pub fn Header() -> impl IntoView {
     let me = use_me();
@@ -23,22 +26,33 @@ pub fn Header() -> impl IntoView {
             <nav class="nav" aria-label="Main">
                 <a class="brand" href="/">
                     <span class="brand-mark" aria-hidden="true">"◗"</span>
-                    "Chipin"
+                    <span class="brand-name">"Chipin"</span>
                 </a>
-                <a class="nav-link nav-explore" href="/">"Explore"</a>
+                <a class="nav-link" href="/">"Explore"</a>
                 <span class="nav-spacer"></span>
                 <Suspense fallback=|| ()>
                     {move || Suspend::new(async move {
                         match me.await {
-                            Ok(Some(me)) => view! {
-                                <a class="nav-link" href="/studio">"Studio"</a>
-                                <a class="nav-link" href="/account/billing">"Billing"</a>
-                                <a class="nav-link" href="/account">{me.display_name}</a>
-                                <form method="post" action="/api/log_out" class="inline-form">
-                                    <CsrfField/>
-                                    <button type="submit" class="button button-quiet">"Log out"</button>
-                                </form>
-                            }.into_any(),
+                            Ok(Some(me)) => {
+                                let links = move || {
+                                    view! {
+                                        {me.owns_pages.then(|| view! { <a class="nav-link" href="/studio">"Studio"</a> })}
+                                        <a class="nav-link" href="/account/billing">"Billing"</a>
+                                        <a class="nav-link" href="/account">{me.display_name.clone()}</a>
+                                        <form method="post" action="/api/log_out" class="inline-form">
+                                            <CsrfField/>
+                                            <button type="submit" class="button button-quiet">"Log out"</button>
+                                        </form>
+                                    }
+                                };
+                                view! {
+                                    <div class="nav-wide">{links()}</div>
+                                    <details class="nav-menu">
+                                        <summary class="nav-link">"Menu"</summary>
+                                        <div class="nav-menu-panel">{links()}</div>
+                                    </details>
+                                }.into_any()
+                            }
                             _ => view! {
                                 <a class="nav-link" href="/login">"Log in"</a>
                                 <a class="button button-small" href="/signup">"Sign up"</a>

@@ -43,7 +43,8 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
     let money = move |m: i64| format_money(m, &c);
     let charged = match (&t.charge_id, &t.charged_on) {
         (Some(id), Some(on)) => format!(
-            "Charged on {on} as part of charge {}.",
+            "Charged on {} as part of charge {}.",
+            crate::model::day_label(on),
             crate::model::charge_reference(*id)
         ),
         _ => "Not charged yet: it will be collected with your next consolidated charge.".to_owned(),
@@ -61,7 +62,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
             };
             view! {
                 <tr>
-                    <td data-label="Sent on">{p.paid_on.clone()}</td>
+                    <td data-label="Sent on">{crate::model::day_label(&p.paid_on)}</td>
                     <td data-label="Reference">
                         {p.reference.clone()}
                         {p.transfer_ref.clone().map(|t| view! { <br/><span class="muted">{format!("Stripe transfer {t}")}</span> })}
@@ -78,7 +79,7 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
         .map(|e| {
             view! {
                 <tr>
-                    <td data-label="Date">{e.spent_on.clone()}</td>
+                    <td data-label="Date">{crate::model::day_label(&e.spent_on)}</td>
                     <td data-label="Expense">
                         {e.description.clone()}
                         {e.budget_line.clone().map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
@@ -174,12 +175,24 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                     view! { <p class="muted">"Not paid out yet."</p> }.into_any()
                 }}
                 // "Not paid out yet: $0.00" beside unspent money read as if nothing had moved.
-                {if t.unpaid_minor == 0 {
+                {if t.unpaid_minor == 0 && t.refunded && !has_payouts {
+                    view! {
+                        <p id="trail-paid-out">"Nothing of it is paid out: it was refunded."</p>
+                    }.into_any()
+                } else if t.unpaid_minor == 0 {
                     view! {
                         <p id="trail-paid-out">
                             "All of it has been paid out"
                             {t.is_cause.then_some("; what is still unspent waits with the organizer until an expense uses it")}
                             "."
+                        </p>
+                    }.into_any()
+                } else if t.unpaid_minor < 0 {
+                    view! {
+                        <p id="trail-paid-out">
+                            "Refunded after it was paid out: "
+                            <strong id="trail-unpaid">{money(-t.unpaid_minor)}</strong>
+                            " comes out of the page's next payout."
                         </p>
                     }.into_any()
                 } else {
@@ -208,7 +221,7 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
                 <li>{format!(
                     "{} refunded on {} by {}: {}.",
                     money(r.amount_minor),
-                    r.refunded_on,
+                    crate::model::day_label(&r.refunded_on),
                     r.by,
                     if r.reason.is_empty() { "no reason given" } else { r.reason.as_str() }
                 )}</li>
@@ -220,12 +233,16 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
         let text = match q.status.as_str() {
             "open" => format!(
                 "You asked for a refund on {}. The page's owner has not answered yet.",
-                q.asked_on
+                crate::model::day_label(&q.asked_on)
             ),
-            "refunded" => format!("You asked for a refund on {}; it was refunded.", q.asked_on),
+            "refunded" => format!(
+                "You asked for a refund on {}; it was refunded.",
+                crate::model::day_label(&q.asked_on)
+            ),
             _ => format!(
                 "You asked for a refund on {}; the page's owner declined: {}",
-                q.asked_on, q.decline_reason
+                crate::model::day_label(&q.asked_on),
+                q.decline_reason
             ),
         };
         view! { <p id="refund-request-status">{text}</p> }
@@ -236,7 +253,7 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
         <form method="post" action="/api/refunds/ask" class="stack" novalidate id="refund-ask">
             <CsrfField/>
             <input type="hidden" name="item_id" value=item.to_string()/>
-            <p>{format!("You can ask the page's owner for this donation back until {until}. If they approve, you get back everything you paid for it.")}</p>
+            <p>{format!("You can ask the page's owner for this donation back until {}. If they approve, you get back everything you paid for it.", crate::model::day_label(&until))}</p>
             <FormAlert error/>
             <div class="field">
                 <label for="ask-reason">"Why do you want it back?"</label>

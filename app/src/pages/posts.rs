@@ -38,7 +38,7 @@ fn PostList(list: Vec<PostView>) -> impl IntoView {
                             <article class="post" class:post-locked=locked aria-labelledby=format!("post-{}-title", p.id)>
                                 <h3 id=format!("post-{}-title", p.id)>{p.title}</h3>
                                 <p class="post-meta muted">
-                                    <time datetime=p.date.clone()>{p.date.clone()}</time>
+                                    <time datetime=p.date.clone()>{crate::model::day_label(&p.date)}</time>
                                     {if locked { Some(" · Supporters only".to_owned()) } else { audience.clone().map(|a| format!(" · {a}")) }}
                                 </p>
                                 {match p.body_html {

@@ -395,7 +395,7 @@ fn MoneyOut(
             let is_corrected = corrected.is_some();
             view! {
                 <tr class:corrected=is_corrected>
-                    <td data-label="Date">{e.spent_on}</td>
+                    <td data-label="Date">{crate::model::day_label(&e.spent_on)}</td>
                     <td data-label="Expense">
                         {e.description}
                         {e.budget_line.map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}

@@ -112,7 +112,7 @@ fn StatementView(s: Statement) -> impl IntoView {
                                     let c = r.currency.clone();
                                     view! {
                                         <tr>
-                                            <td data-label="Date">{r.date.clone()}</td>
+                                            <td data-label="Date">{crate::model::day_label(&r.date)}</td>
                                             <td>
                                                 <a class="item-name" href=format!("/c/{}", r.recipient_slug)>{r.recipient_name.clone()}</a>
                                                 <span class="item-label">{r.label.clone()}</span>

@@ -569,7 +569,7 @@ async fn a_cause_page_shows_its_target_organizer_deadline_and_ledger_of_money_re
 
     let p = page(&app, "library").await;
     assert_eq!(p.owner_name, "owner-library");
-    assert_eq!(p.deadline_label.as_deref(), Some("1 January 2027"));
+    assert_eq!(p.deadline_label.as_deref(), Some("1 Jan 2027"));
     let l = p.ledger.expect("causes have a ledger");
     assert_eq!(l.income_count, 3);
     assert_eq!(l.gross_minor, 3500);
@@ -592,7 +592,7 @@ async fn a_cause_page_shows_its_target_organizer_deadline_and_ledger_of_money_re
     let (_, body) = html(&app, "/c/library").await;
     assert!(!body.contains("Jonquil") && !body.contains("Ivy"));
     assert!(body.contains("Organized by"));
-    assert!(body.contains("Ends 1 January 2027"));
+    assert!(body.contains("Ends 1 Jan 2027"));
     assert!(
         body.contains("Public ledger") && body.contains("Money in") && body.contains("Money out")
     );

@@ -696,7 +696,7 @@ async fn a_dispute_is_shown_to_the_pages_owner_and_not_to_other_owners() {
         "{html}"
     );
     assert!(html.contains("needs response"));
-    assert!(html.contains("Evidence due by 2027-01-24"), "{html}");
+    assert!(html.contains("Evidence due by 24 Jan 2027"), "{html}");
     let a = post(
         &app,
         "refunds/studio",

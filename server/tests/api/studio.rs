@@ -1002,3 +1002,83 @@ async fn other_peoples_pages_tiers_and_posts_are_refused_and_unchanged() {
     );
     assert_eq!(app.count("posts").await, 1);
 }
+
+/// The header's links as a person sees them (the wide row; the phone menu repeats them).
+fn header(html: &str) -> &str {
+    let start = html.find("<header").expect("a header");
+    let end = html[start..].find("</header>").expect("its end") + start;
+    &html[start..end]
+}
+
+#[tokio::test]
+async fn a_new_fan_gets_first_steps_and_no_studio_link_until_they_own_a_page() {
+    let app = spawn_app().await;
+    app.sign_up_and_log_in("ana@example.org", "Ana").await;
+    let fan = crate::helpers::user_id(&app, "ana@example.org").await;
+
+    let home = app.get("/").await.text().await.unwrap();
+    let top = header(&home);
+    assert!(
+        top.contains("href=\"/account/billing\"") && top.contains("Explore"),
+        "{top}"
+    );
+    assert!(
+        !top.contains("href=\"/studio\""),
+        "a fan without a page: {top}"
+    );
+
+    // Every step is still to do, each a link to where it is done; and the way to a page.
+    let account = app.get("/account").await.text().await.unwrap();
+    assert!(account.contains("id=\"first-run\""), "{account}");
+    for (link, words) in [
+        ("/account/billing#payment-method", "Add a card"),
+        ("/account/billing#billing-day", "Choose your billing day"),
+        ("/", "Find someone to support"),
+        ("/studio", "Start a page"),
+    ] {
+        assert!(
+            account.contains(&format!("href=\"{link}\">{words}</a>")),
+            "{words}: {account}"
+        );
+    }
+    assert_eq!(account.matches("To do: ").count(), 3, "{account}");
+
+    // A card and a billing day: two steps done, said so.
+    crate::population::card(
+        &app.state,
+        fan,
+        app::domain::processors::simulated::methods::SUCCEEDS,
+        9,
+    )
+    .await;
+    let account = app.get("/account").await.text().await.unwrap();
+    assert!(account.contains("A card is saved."), "{account}");
+    assert!(
+        account.contains("You are charged once a month, on day 9."),
+        "{account}"
+    );
+    assert_eq!(account.matches("To do: ").count(), 1, "{account}");
+
+    // A first tip ends the path.
+    let creator = crate::population::recipient(&app.state.db, "mara", "USD").await;
+    app::domain::giving::pledges::create_tip(
+        &app.state,
+        fan,
+        app::domain::giving::pledges::NewTip {
+            recipient_id: creator,
+            amount: "2",
+            message: "",
+            visibility: "public",
+            budget_line: "",
+        },
+    )
+    .await
+    .unwrap();
+    let account = app.get("/account").await.text().await.unwrap();
+    assert!(!account.contains("id=\"first-run\""), "{account}");
+
+    // Owning a page puts the studio in the header.
+    create_page(&app, "ana-sings").await;
+    let home = app.get("/").await.text().await.unwrap();
+    assert!(header(&home).contains("href=\"/studio\""), "{home}");
+}

@@ -8,5 +8,6 @@ pub mod billing_profile;
 pub mod cards;
 pub mod charges;
 pub mod dashboard;
+pub mod first_run;
 pub mod pledges;
 pub mod refund_requests;

@@ -9,12 +9,13 @@ pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
-/// "12 June 2026".
+/// "12 Jun 2026": the one way pages and emails write a day (`model::day_label` writes the
+/// same from `YYYY-MM-DD`).
 pub fn date_label(date: NaiveDate) -> String {
-    date.format("%-d %B %Y").to_string()
+    date.format("%-d %b %Y").to_string()
 }
 
-/// The day of an instant (unix seconds, UTC) for people: "12 June 2026".
+/// The day of an instant (unix seconds, UTC) for people: "12 Jun 2026".
 pub fn instant_label(at: i64) -> String {
     chrono::DateTime::from_timestamp(at, 0).map_or_else(String::new, |d| date_label(d.date_naive()))
 }
@@ -56,9 +57,17 @@ mod tests {
     #[test]
     fn labels_read_as_people_write_days() {
         let day = NaiveDate::from_ymd_opt(2026, 6, 12).unwrap();
-        assert_eq!(date_label(day), "12 June 2026");
-        assert_eq!(instant_label(midnight(day) + 3_600), "12 June 2026");
+        assert_eq!(date_label(day), "12 Jun 2026");
+        assert_eq!(instant_label(midnight(day) + 3_600), "12 Jun 2026");
         assert_eq!(iso_day(midnight(day) + 86_399), "2026-06-12");
+        // Pages write a `YYYY-MM-DD` from a model the same way as a day from the clock.
+        for (y, m, d) in [(2026, 1, 1), (2026, 6, 12), (2027, 12, 31)] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(crate::model::day_label(&day.to_string()), date_label(day));
+        }
+        for odd in ["", "2026-13-01", "26-01-01", "2026-1-1", "Total"] {
+            assert_eq!(crate::model::day_label(odd), odd);
+        }
     }
 
     #[test]

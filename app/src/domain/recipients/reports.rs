@@ -340,7 +340,8 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
     })
 }
 
-/// The statement as CSV: one line per donation, then one total line per currency.
+/// The statement as CSV: one line per donation and nothing else, so a spreadsheet summing a
+/// column gets the year's total (the statement page shows the totals).
 pub fn statement_csv(s: &Statement) -> String {
     let mut out = csv_line(&[
         "Date",
@@ -365,20 +366,6 @@ pub fn statement_csv(s: &Statement) -> String {
             &decimal(r.platform_fee_minor, c),
             &decimal(r.net_minor, c),
             &r.charge_ref,
-        ]));
-    }
-    for t in &s.totals {
-        let c = t.currency.as_str();
-        out.push_str(&csv_line(&[
-            format!("Total {}", s.year).as_str(),
-            "",
-            "",
-            c,
-            &decimal(t.gross_minor, c),
-            &decimal(t.fee_minor, c),
-            &decimal(t.platform_fee_minor, c),
-            &decimal(t.net_minor, c),
-            "",
         ]));
     }
     out

@@ -406,7 +406,7 @@ fn PostsSection(page: StudioPage) -> impl IntoView {
                         <li class="studio-item">
                             <div class="studio-item-text">
                                 <span class="item-name">{p.title.clone()}</span>
-                                <span class="muted">{format!("{who} · updated {}", p.updated)}</span>
+                                <span class="muted">{format!("{who} · updated {}", crate::model::day_label(&p.updated))}</span>
                             </div>
                             <div class="studio-actions">
                                 <a class="button button-small button-secondary" href=edit

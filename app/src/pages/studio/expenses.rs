@@ -219,7 +219,7 @@ fn ExpenseLine(
         <li class="expense" class:corrected=e.corrected.is_some()>
             <p>
                 <strong>{e.description.clone()}</strong>
-                " · " {amount} " · " {e.spent_on.clone()}
+                " · " {amount} " · " {crate::model::day_label(&e.spent_on)}
                 {e.budget_line.clone().map(|l| view! { " · " <span class="badge status-off">{l}</span> })}
                 {e.receipt_url.clone().map(|u| view! { " · " <a href=u rel="nofollow noopener" target="_blank">"Receipt"</a> })}
             </p>

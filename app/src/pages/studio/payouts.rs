@@ -200,7 +200,7 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
             view! {
                 <tr>
                     <td>{format!("Donation #{}", s.item_id)}{refund}</td>
-                    <td>{s.charged_on.clone()}</td>
+                    <td>{crate::model::day_label(&s.charged_on)}</td>
                     <td class="num">{money(s.amount_minor)}</td>
                     <td>{note}</td>
                 </tr>
@@ -211,7 +211,7 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
         <li class="payout">
             <p>
                 <strong>{money(row.amount_minor)}</strong>
-                {format!(" · sent {} · reference {} · {status}", row.paid_on, row.reference)}
+                {format!(" · sent {} · reference {} · {status}", crate::model::day_label(&row.paid_on), row.reference)}
                 {transfer}
             </p>
             {returned.map(|r| view! { <p class="muted">{r}</p> })}

@@ -59,7 +59,7 @@ fn RefundView(p: RefundPreview) -> impl IntoView {
             <p><a href=back.clone()>{format!("← Supporters of {}", p.page_name)}</a></p>
             <header class="page-head">
                 <h1>"Refund a donation"</h1>
-                <p class="lead">{format!("{} gave this donation on {}.", p.supporter, p.charged_on)}</p>
+                <p class="lead">{format!("{} gave this donation on {}.", p.supporter, crate::model::day_label(&p.charged_on))}</p>
             </header>
             <ul class="facts" id="refund-facts">
                 <li id="refund-supporter-gets">{format!("The supporter gets back {}.", money(p.refund_minor))}</li>

@@ -128,7 +128,7 @@ fn RequestItem(q: RefundRequestRow, recipient: i64) -> impl IntoView {
                 <span class=format!("badge status-{css}")>{label}</span>
                 " "
                 <strong>{format!("Donation #{} · {}", q.item_id, format_money(q.gross_minor, &q.currency))}</strong>
-                <span class="muted">{format!(" asked on {}", q.asked_on)}</span>
+                <span class="muted">{format!(" asked on {}", crate::model::day_label(&q.asked_on))}</span>
             </p>
             {q.whole_charge.then(|| view! { <p class="muted">"Part of a request for a whole charge given by mistake."</p> })}
             <blockquote class="request-reason">{q.reason.clone()}</blockquote>
@@ -181,12 +181,12 @@ fn DisputeItem(d: PageDispute) -> impl IntoView {
                 <strong>{held}</strong>
             </p>
             <p class="muted">
-                {format!("Charge of {}; disputed on {}", d.charged_on, d.opened_on)}
+                {format!("Charge of {}; disputed on {}", crate::model::day_label(&d.charged_on), crate::model::day_label(&d.opened_on))}
                 {(!d.reason.is_empty()).then(|| format!(" ({})", d.reason.replace('_', " ")))}
                 "."
             </p>
             {d.evidence_due.filter(|_| !closed).map(|due| view! {
-                <p>{format!("Evidence due by {due}. Chipin answers the processor; reply to Chipin's email with anything that shows the supporter meant to give.")}</p>
+                <p>{format!("Evidence due by {}. Chipin answers the processor; reply to Chipin's email with anything that shows the supporter meant to give.", crate::model::day_label(&due))}</p>
             })}
         </li>
     }

@@ -118,7 +118,7 @@ fn SupportersView(donations: Vec<PageDonationRow>, r: SupportersReport) -> impl 
                                         <td>{s.name}</td>
                                         <td>{s.tier}</td>
                                         <td class="num">{format_money(s.amount_minor, &s.currency)}</td>
-                                        <td>{s.since}</td>
+                                        <td>{crate::model::day_label(&s.since)}</td>
                                         <td><span class=format!("badge status-{}", s.status.css())>{s.status.label()}</span></td>
                                     </tr>
                                 }).collect_view()}
