@@ -38,6 +38,8 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate as _};
+use tower_http::compression::{CompressionLayer, DefaultPredicate};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -236,6 +238,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
         // everything else, so reading the body and every check count against the time.
         .layer(request_timeout(config))
         .layer(axum::middleware::from_fn(middleware::security_headers))
+        .layer(compression())
         .layer(CatchPanicLayer::new())
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(TraceLayer::new_for_http().make_span_with(|req: &http::Request<_>| {
@@ -250,6 +253,17 @@ pub fn router(state: AppState, config: &Config) -> Router {
         .layer(axum::Extension(health_state))
         // Outermost, so a request's latency and status are what the client saw.
         .layer(axum::middleware::from_fn(metrics::track_http))
+}
+
+/// Brotli or gzip for the bundle, styles and other text the client accepts it for; never for
+/// pages. A page carries the CSRF token beside text the visitor can put there (a search, a
+/// form's typed values), and compressing both together would let a network observer guess the
+/// token from response sizes (BREACH). Small bodies and images are left as they are.
+fn compression() -> CompressionLayer<impl tower_http::compression::Predicate + Clone> {
+    CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .compress_when(DefaultPredicate::new().and(NotForContentType::const_new("text/html")))
 }
 
 /// The most any request body may carry, except the image and receipt uploads

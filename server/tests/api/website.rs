@@ -654,3 +654,48 @@ async fn a_public_page_kept_in_memory_outlives_private_writes_and_is_dropped_by_
     .unwrap();
     assert!(view(&app).await.contains("Mara Renamed Elsewhere"));
 }
+
+#[tokio::test]
+async fn the_bundle_and_styles_are_compressed_and_pages_never_are() {
+    let site = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(site.path().join("pkg")).unwrap();
+    let css = ".card { padding: 1rem; border-radius: 12px; }\n".repeat(400);
+    std::fs::write(site.path().join("pkg/chipin.css"), &css).unwrap();
+    let app = spawn_app_with(&[("LEPTOS_SITE_ROOT", site.path().to_str().unwrap())]).await;
+    let get = |path: &str, accept: &str| {
+        app.client
+            .get(app.url(path))
+            .header("accept-encoding", accept)
+            .send()
+    };
+
+    let res = get("/pkg/chipin.css", "gzip").await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.headers()["content-encoding"], "gzip");
+    let body = res.bytes().await.unwrap();
+    assert_eq!(&body[..2], &[0x1f, 0x8b], "a gzip stream");
+    assert!(
+        body.len() * 10 < css.len(),
+        "{} of {}",
+        body.len(),
+        css.len()
+    );
+    let res = get("/pkg/chipin.css", "br;q=1, gzip;q=0.5").await.unwrap();
+    assert_eq!(res.headers()["content-encoding"], "br");
+    // A client that asks for nothing gets the file as it is.
+    let res = get("/pkg/chipin.css", "identity").await.unwrap();
+    assert!(res.headers().get("content-encoding").is_none());
+    assert_eq!(res.text().await.unwrap(), css);
+
+    // Pages carry the CSRF token beside what visitors type: never compressed (BREACH).
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+    for path in ["/", "/account", "/login?next=/account"] {
+        let res = get(path, "br, gzip").await.unwrap();
+        assert!(
+            res.headers().get("content-encoding").is_none(),
+            "{path}: {:?}",
+            res.headers()
+        );
+        assert!(res.text().await.unwrap().contains("csrf_token"), "{path}");
+    }
+}
