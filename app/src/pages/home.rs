@@ -171,13 +171,15 @@ fn Pager(filter: ExploreFilter, pages: i64) -> impl IntoView {
 fn CardGrid(cards: Vec<RecipientCard>) -> impl IntoView {
     view! {
         <ul class="card-grid">
-            {cards.into_iter().map(|card| view! { <RecipientCardView card/> }).collect_view()}
+            // The first cards are in view on arrival: loading their pictures lazily would hold
+            // back the page's largest paint.
+            {cards.into_iter().enumerate().map(|(i, card)| view! { <RecipientCardView card eager={i < 2}/> }).collect_view()}
         </ul>
     }
 }
 
 #[component]
-fn RecipientCardView(card: RecipientCard) -> impl IntoView {
+fn RecipientCardView(card: RecipientCard, eager: bool) -> impl IntoView {
     let href = format!("/c/{}", card.slug);
     let from = card
         .from_minor
@@ -190,7 +192,7 @@ fn RecipientCardView(card: RecipientCard) -> impl IntoView {
         <li class="card">
             {card.image_url.map(|src| view! {
                 // The name is right below, so the picture is decoration for screen readers.
-                <img class="card-image" src=src alt="" loading="lazy" width="320" height="160"/>
+                <img class="card-image" src=src alt="" loading=if eager { "eager" } else { "lazy" } width="320" height="160"/>
             })}
             <p class="card-meta">
                 <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{card.kind.label()}</span>
