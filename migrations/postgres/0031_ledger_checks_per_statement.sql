@@ -19,16 +19,13 @@
 -- is not yet committed can be named: a check sees only committed rows and its own
 -- transaction's. The names themselves cannot change either (see the `*_keys_fixed` triggers).
 
-alter table journal_lines drop constraint journal_lines_entry_id_fkey;
-alter table journal_lines drop constraint journal_lines_item_id_fkey;
-alter table allocations drop constraint allocations_item_id_fkey;
-alter table allocations drop constraint allocations_charge_id_fkey;
-alter table allocations drop constraint allocations_recipient_id_fkey;
-alter table donation_items drop constraint donation_items_supporter_id_fkey;
-alter table donation_items drop constraint donation_items_recipient_id_fkey;
-alter table donation_items drop constraint donation_items_pledge_id_fkey;
-alter table donation_items drop constraint donation_items_tip_id_fkey;
-alter table donation_items drop constraint donation_items_budget_line_id_fkey;
+alter table journal_lines drop constraint journal_lines_entry_id_fkey,
+    drop constraint journal_lines_item_id_fkey;
+alter table allocations drop constraint allocations_item_id_fkey,
+    drop constraint allocations_charge_id_fkey, drop constraint allocations_recipient_id_fkey;
+alter table donation_items drop constraint donation_items_supporter_id_fkey,
+    drop constraint donation_items_recipient_id_fkey, drop constraint donation_items_pledge_id_fkey,
+    drop constraint donation_items_tip_id_fkey, drop constraint donation_items_budget_line_id_fkey;
 
 -- Balance per entry and currency (as in 0006), plus the entries and items the lines name.
 create or replace function journal_entries_balance() returns trigger language plpgsql as $$
