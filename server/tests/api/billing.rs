@@ -506,7 +506,11 @@ async fn the_books_refuse_rows_naming_what_does_not_exist_and_keep_what_they_nam
         .bind(item)
         .execute(&mut *tx)
         .await;
-        assert_eq!(lines.is_ok(), accepted, "lines naming item {item}: {lines:?}");
+        assert_eq!(
+            lines.is_ok(),
+            accepted,
+            "lines naming item {item}: {lines:?}"
+        );
     }
     // Lines of an entry that does not exist.
     let lines = sqlx::query(
@@ -578,7 +582,11 @@ async fn the_books_refuse_rows_naming_what_does_not_exist_and_keep_what_they_nam
             "refused: {sql}"
         );
     }
-    assert_eq!(scalar(db, counts).await, before, "nothing was written or removed");
+    assert_eq!(
+        scalar(db, counts).await,
+        before,
+        "nothing was written or removed"
+    );
     assert_ledger_ok(&app).await;
 }
 
