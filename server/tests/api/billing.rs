@@ -462,6 +462,134 @@ async fn the_database_refuses_an_unbalanced_entry_where_it_can_and_the_check_fin
     }
 }
 
+/// What journal lines, allocations and donation items name must exist and stay: PostgreSQL
+/// checks it once per statement (migration 0031) where SQLite uses foreign keys, and both
+/// refuse the same rows. Each refusal is paired with the same row naming what exists, which
+/// is accepted (and rolled back).
+#[tokio::test]
+async fn the_books_refuse_rows_naming_what_does_not_exist_and_keep_what_they_name() {
+    let (app, p, config) = set_up_simulated().await;
+    let db = &app.state.db;
+    let r = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    let pledge_id = pledge(&app.state, fan, r, "5").await;
+    tip(&app.state, fan, r, "3").await;
+    card(&app.state, fan, methods::SUCCEEDS, 1).await;
+    let s = run_billing_with(&app, &p, &config, date("2026-11-01")).await;
+    assert_eq!((s.charges_succeeded, s.items_charged), (1, 2));
+    // An item not charged yet, so without an allocation.
+    tip(&app.state, fan, r, "4").await;
+    let paid = scalar(db, "select min(id) from donation_items").await;
+    let open = scalar(db, "select max(id) from donation_items").await;
+    let charge = scalar(db, "select min(id) from charges").await;
+    let entry = scalar(db, "select min(id) from journal_entries").await;
+    let missing = 1_000_000_i64;
+    let counts = "select (select count(*) from journal_entries) * 1000000 \
+                  + (select count(*) from journal_lines) * 1000 + (select count(*) from allocations) \
+                  + (select count(*) from donation_items) * 1000000000";
+    let before = scalar(db, counts).await;
+
+    // Balanced lines of a new entry, naming an item.
+    for (item, accepted) in [(paid, true), (missing, false)] {
+        let mut tx = db.pool().begin().await.unwrap();
+        let (new_entry,): (i64,) = sqlx::query_as(
+            "insert into journal_entries (kind, memo, created_at) values ('correction', 'x', 0) returning id",
+        )
+        .fetch_one(&mut *tx)
+        .await
+        .unwrap();
+        let lines = sqlx::query(
+            "insert into journal_lines (entry_id, account, currency, amount_minor, item_id) values \
+             ($1, 'processor_fees', 'USD', 5, $2), ($1, 'platform_fees', 'USD', -5, $2)",
+        )
+        .bind(new_entry)
+        .bind(item)
+        .execute(&mut *tx)
+        .await;
+        assert_eq!(
+            lines.is_ok(),
+            accepted,
+            "lines naming item {item}: {lines:?}"
+        );
+    }
+    // Lines of an entry that does not exist.
+    let lines = sqlx::query(
+        "insert into journal_lines (entry_id, account, currency, amount_minor) values \
+         ($1, 'processor_fees', 'USD', 5), ($1, 'platform_fees', 'USD', -5)",
+    )
+    .bind(missing)
+    .execute(db.pool())
+    .await;
+    assert!(lines.is_err(), "lines naming a missing entry are refused");
+
+    // Allocations naming an item, a charge and a recipient.
+    for (item, charge_id, recipient_id, accepted) in [
+        (open, charge, r, true),
+        (missing, charge, r, false),
+        (open, missing, r, false),
+        (open, charge, missing, false),
+    ] {
+        let mut tx = db.pool().begin().await.unwrap();
+        let inserted = sqlx::query(
+            "insert into allocations (item_id, charge_id, recipient_id, currency, gross_minor, \
+             fee_minor, platform_fee_minor, net_minor) values ($1, $2, $3, 'USD', 100, 0, 0, 100)",
+        )
+        .bind(item)
+        .bind(charge_id)
+        .bind(recipient_id)
+        .execute(&mut *tx)
+        .await;
+        assert_eq!(
+            inserted.is_ok(),
+            accepted,
+            "allocation of item {item}, charge {charge_id}, recipient {recipient_id}: {inserted:?}"
+        );
+    }
+
+    // Donation items naming a supporter, a recipient and a pledge.
+    for (supporter, recipient_id, pledge_of, accepted) in [
+        (fan, r, pledge_id, true),
+        (missing, r, pledge_id, false),
+        (fan, missing, pledge_id, false),
+        (fan, r, missing, false),
+    ] {
+        let mut tx = db.pool().begin().await.unwrap();
+        let inserted = sqlx::query(
+            "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, \
+             pledge_id, period, status, created_at) values ($1, $2, 'USD', 100, $3, '2099-01', 'pending', 0)",
+        )
+        .bind(supporter)
+        .bind(recipient_id)
+        .bind(pledge_of)
+        .execute(&mut *tx)
+        .await;
+        assert_eq!(
+            inserted.is_ok(),
+            accepted,
+            "item of supporter {supporter}, recipient {recipient_id}, pledge {pledge_of}: {inserted:?}"
+        );
+    }
+
+    // What the books name is kept.
+    for sql in [
+        format!("delete from donation_items where id = {paid}"),
+        format!("delete from charges where id = {charge}"),
+        format!("delete from recipients where id = {r}"),
+        format!("delete from journal_entries where id = {entry}"),
+    ] {
+        assert!(
+            sqlx::query(&sql).execute(db.pool()).await.is_err(),
+            "refused: {sql}"
+        );
+    }
+    assert_eq!(
+        scalar(db, counts).await,
+        before,
+        "nothing was written or removed"
+    );
+    assert_ledger_ok(&app).await;
+}
+
 async fn crash_population(app: &TestApp, method: &str) -> Vec<i64> {
     let db = &app.state.db;
     let a = recipient(db, "mara", "USD").await;

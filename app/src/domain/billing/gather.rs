@@ -93,14 +93,16 @@ async fn gather_batch(
     // settles must be one set. On PostgreSQL a tip can commit between two statements of this
     // transaction, so the set is locked here and later statements name its items by id; a tip
     // committed after this read stays pending for the next cycle. (SQLite serialises writers
-    // with `begin immediate`, so nothing can commit in between there.)
+    // with `begin immediate`, so nothing can commit in between there.) A pending item has no
+    // charge yet; saying so lets both databases use their index of unbilled items.
     let lock = match backend {
         Backend::Postgres => " for update of i",
         Backend::Sqlite => "",
     };
     let rows: Vec<(i64, i64, String, i64, i64)> = sqlx::query_as(&format!(
         "select i.id, i.supporter_id, i.currency, i.gross_minor, i.carried_cycles \
-         from donation_items i where i.status = 'pending' and i.supporter_id in ({}) \
+         from donation_items i where i.status = 'pending' and i.charge_id is null \
+         and i.supporter_id in ({}) \
          and not exists (select 1 from billing_cycles c where c.supporter_id = i.supporter_id \
                          and c.currency = i.currency and c.cycle = $1) \
          order by i.supporter_id, i.currency, i.id{lock}",

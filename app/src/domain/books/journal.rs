@@ -251,6 +251,33 @@ pub async fn post_charges(
     at: i64,
 ) -> Result<(), LedgerError> {
     let ids = crate::domain::platform::sql::json_ids(backend, 1);
+    if backend == Backend::Postgres {
+        // One statement: the entries are written and their lines derived from the rows just
+        // returned, four candidate lines per allocation from one pass over it.
+        sqlx::query(&format!(
+            "with e as ( \
+               insert into journal_entries (kind, charge_id, memo, created_at) \
+               select 'charge', c.id, 'consolidated charge ' || c.id || ' for ' || c.cycle, $2 \
+               from charges c where c.id in ({ids}) order by c.id \
+               returning id, charge_id) \
+             insert into journal_lines (entry_id, account, currency, amount_minor, item_id) \
+             select e.id, l.account, a.currency, l.amount_minor, a.item_id \
+             from e join allocations a on a.charge_id = e.charge_id \
+             cross join lateral (values \
+               (1, 'supporter_payments', -a.gross_minor), \
+               (2, 'processor_fees', a.fee_minor), \
+               (3, 'platform_fees', a.platform_fee_minor), \
+               (4, 'recipient:' || a.recipient_id, a.net_minor) \
+             ) as l (side, account, amount_minor) \
+             where l.amount_minor <> 0 \
+             order by e.id, a.item_id, l.side"
+        ))
+        .bind(charges)
+        .bind(at)
+        .execute(&mut **tx)
+        .await?;
+        return Ok(());
+    }
     sqlx::query(&format!(
         "insert into journal_entries (kind, charge_id, memo, created_at) \
          select 'charge', c.id, 'consolidated charge ' || c.id || ' for ' || c.cycle, $2 \

@@ -187,7 +187,7 @@ async fn upcoming(
     let pending: Vec<PendingItemRow> = sqlx::query_as(
         "select i.currency, r.name, r.slug, i.gross_minor, i.pledge_id, i.period, i.carried_cycles \
              from donation_items i join recipients r on r.id = i.recipient_id \
-             where i.supporter_id = $1 and i.status = 'pending' order by i.id",
+             where i.supporter_id = $1 and i.status = 'pending' and i.charge_id is null order by i.id",
     )
     .bind(supporter)
     .fetch_all(db.pool())

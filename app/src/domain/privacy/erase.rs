@@ -197,7 +197,8 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
     .execute(&mut *tx)
     .await?;
     erased.donations_voided += sqlx::query(
-        "update donation_items set status = 'voided' where supporter_id = $1 and status = 'pending'",
+        "update donation_items set status = 'voided' where supporter_id = $1 and status = 'pending' \
+         and charge_id is null",
     )
     .bind(user)
     .execute(&mut *tx)
