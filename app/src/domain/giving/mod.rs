@@ -8,5 +8,7 @@ pub mod billing_profile;
 pub mod cards;
 pub mod charges;
 pub mod dashboard;
+pub mod large_gifts;
+pub mod pending_tips;
 pub mod pledges;
 pub mod refund_requests;
