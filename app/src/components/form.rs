@@ -36,6 +36,11 @@ pub fn action_error<T: Send + Sync + 'static>(
 /// comes back through the one-time flash under this path, never through the address.
 pub const PREVIEW_PATH: &str = "/studio/preview";
 
+/// Where the tip and pledge forms' "Preview fee" buttons post without WebAssembly: the typed
+/// form comes back through the one-time flash under `{GIVE_PREVIEW_PATH}/tip` (or `/pledge`)
+/// and the page shows the fee for the amount typed, without asking for it again.
+pub const GIVE_PREVIEW_PATH: &str = "/give/preview";
+
 /// What a form typed before its post to server function `S` failed (passwords, codes and the
 /// CSRF token are never kept). Read on the server from the one-time flash the failed post left
 /// (see `server::middleware::form_flash`); islands get it as a prop. Empty otherwise.
