@@ -184,6 +184,36 @@ pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
     }
 }
 
+/// The question a large amount asks before it is recorded, at the amount field: "Give
+/// $250.00 to Riverside Library?" and a button that sends the same form again, confirming
+/// exactly that amount (`confirm_large`, in minor units).
+#[component]
+pub fn ConfirmLarge(
+    #[prop(into)] prefix: String,
+    error: Signal<Option<AppError>>,
+    /// The amount the form holds, as typed.
+    amount: String,
+    currency: String,
+    /// "Yes, give" or "Yes, pledge".
+    yes: &'static str,
+) -> impl IntoView {
+    let asked = error
+        .get_untracked()
+        .filter(|e| e.field() == Some(crate::model::CONFIRM_LARGE_FIELD))?;
+    let money = currency
+        .parse::<crate::money::Currency>()
+        .ok()
+        .and_then(|c| crate::money::Money::parse(&amount, c, i64::MAX).ok())?;
+    let id = format!("{prefix}-confirm_large");
+    Some(view! {
+        <div class="confirm-large" id=id role="alert">
+            <p>{asked.to_string()}</p>
+            <button type="submit" class="button" name=crate::model::CONFIRM_LARGE_FIELD value=money.minor.to_string()
+                autofocus=true>{format!("{yes} {money}")}</button>
+        </div>
+    })
+}
+
 /// The second-factor code a sensitive form asks for again when two-factor sign-in is on and
 /// the session's last check is older than ten minutes (field `code`).
 #[component]

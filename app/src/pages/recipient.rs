@@ -9,15 +9,15 @@
 use crate::api::pledges::{CreatePledge, CreateTip, get_give_context, preview_donation};
 use crate::api::recipients::get_recipient_page;
 use crate::components::form::{
-    CsrfField, FieldError, FormAlert, GIVE_PREVIEW_PATH, Typed, action_error, focus_if_invalid,
-    invalid,
+    ConfirmLarge, CsrfField, FieldError, FormAlert, GIVE_PREVIEW_PATH, Typed, action_error,
+    focus_if_invalid, invalid,
 };
 use crate::components::meta::PageMeta;
 use crate::components::progress::GoalProgress;
 use crate::error::AppError;
 use crate::model::trail::BudgetLineRow;
 use crate::model::{
-    CONFIRM_LARGE_FIELD, CauseLedger, DonationPreview, GiveContext, PledgeRow, RecipientKind, RecipientPage as Page,
+    CauseLedger, DonationPreview, GiveContext, PledgeRow, RecipientKind, RecipientPage as Page,
     TierView, VisibilityChoice, format_money,
 };
 use crate::pages::not_found::ErrorPanel;
@@ -859,36 +859,6 @@ fn PreviewFeeButton(kind: &'static str) -> impl IntoView {
         <button type="submit" class="button button-secondary" formaction=GIVE_PREVIEW_PATH
             formnovalidate=true name="preview" value=kind>"Preview fee"</button>
     }
-}
-
-/// The question a large amount asks before it is recorded, at the amount field: "Give
-/// $250.00 to Riverside Library?" and a button that sends the same form again, confirming
-/// exactly that amount (`confirm_large`, in minor units).
-#[component]
-fn ConfirmLarge(
-    prefix: &'static str,
-    error: Signal<Option<AppError>>,
-    /// The amount the form holds, as typed.
-    amount: String,
-    currency: String,
-    /// "Yes, give" or "Yes, pledge".
-    yes: &'static str,
-) -> impl IntoView {
-    let asked = error
-        .get_untracked()
-        .filter(|e| e.field() == Some(CONFIRM_LARGE_FIELD))?;
-    let money = currency
-        .parse::<crate::money::Currency>()
-        .ok()
-        .and_then(|c| crate::money::Money::parse(&amount, c, i64::MAX).ok())?;
-    let id = format!("{prefix}-confirm_large");
-    Some(view! {
-        <div class="confirm-large" id=id role="alert">
-            <p>{asked.to_string()}</p>
-            <button type="submit" class="button" name=CONFIRM_LARGE_FIELD value=money.minor.to_string()
-                autofocus=true>{format!("{yes} {money}")}</button>
-        </div>
-    })
 }
 
 /// The fee share of the amount in a give form (`prefix` is `tip` or `pledge`).
