@@ -302,8 +302,11 @@ fn PendingTipForms(
     let amount = if this {
         typed.get("amount")
     } else {
-        crate::money::Money::new(amount_minor, currency.parse().unwrap_or(crate::money::Currency::USD))
-            .to_string()
+        crate::money::Money::new(
+            amount_minor,
+            currency.parse().unwrap_or(crate::money::Currency::USD),
+        )
+        .to_string()
     };
     let message = if this { typed.get("message") } else { message };
     let id = tip.to_string();
@@ -409,7 +412,11 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
     let typed = Typed::of::<ChangePledgeAmount>();
     let this = typed.chose("pledge_id", &p.id.to_string());
     let asked = Signal::derive(move || asked.get().filter(|_| this));
-    let new_amount = if this { typed.get("amount") } else { amount.clone() };
+    let new_amount = if this {
+        typed.get("amount")
+    } else {
+        amount.clone()
+    };
     let currency = p.currency.clone();
     let pause_or_resume = match p.status {
         PledgeStatus::Active | PledgeStatus::PastDue => Some(("/api/pause_pledge", "Pause")),

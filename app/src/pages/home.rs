@@ -6,7 +6,9 @@
 use crate::api::pledges::get_fee_example;
 use crate::api::recipients::explore_recipients;
 use crate::components::meta::PageMeta;
-use crate::model::{ExploreFilter, FeeExample, ExplorePage, ExploreSort, RecipientCard, format_money};
+use crate::model::{
+    ExploreFilter, ExplorePage, ExploreSort, FeeExample, RecipientCard, format_money,
+};
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
