@@ -205,12 +205,14 @@ test.describe('without JavaScript', () => {
       await axeWithScripts(browser, page, testInfo, 'recipient-nojs-tip-error');
     });
 
-    await test.step('the preview works as a GET form', async () => {
-      await page.getByLabel('Amount to preview (KRW)').fill('3000');
-      await page.getByRole('button', { name: 'Preview' }).click();
-      await expect(page).toHaveURL(/\/c\/jiwoo-sounds\?amount=3000#preview$/);
-      await expect(page.locator('.preview')).toContainText('₩3,000');
-      await expect(page.locator('.preview')).toContainText('This donation');
+    await test.step("the tip form's Preview fee button shows the fee of the amount typed", async () => {
+      await page.getByLabel('Tip amount (KRW)').fill('3000');
+      await page.locator('#tip').getByRole('button', { name: 'Preview fee' }).click();
+      // Nothing typed travels in the address; the amount comes back in its field.
+      await expect(page).toHaveURL(/\/c\/jiwoo-sounds#tip$/);
+      await expect(page.getByLabel('Tip amount (KRW)')).toHaveValue('3000');
+      await expect(page.locator('#tip-fee .preview')).toContainText('₩3,000');
+      await expect(page.locator('#tip-fee .preview')).toContainText('This donation');
     });
 
     await test.step('a tip in won', async () => {

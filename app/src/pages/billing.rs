@@ -245,17 +245,13 @@ fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
                                             " " <span class="badge status-off">"Carried forward"</span>
                                         })}
                                     </span>
+                                    {i.tip_id.map(|tip| view! {
+                                        <PendingTipForms tip amount_minor=i.amount_minor currency=charge.currency.clone()
+                                            recipient=i.recipient_name.clone() message=i.message.clone()/>
+                                    })}
                                 </td>
                                 <td class="num">{money(i.amount_minor)}</td>
                             </tr>
-                            {i.tip_id.map(|tip| view! {
-                                <tr class="tip-edit">
-                                    <td colspan="2">
-                                        <PendingTipForms tip amount_minor=i.amount_minor currency=charge.currency.clone()
-                                            recipient=i.recipient_name.clone() message=i.message.clone()/>
-                                    </td>
-                                </tr>
-                            })}
                         }).collect_view()}
                     </tbody>
                     <tfoot>
