@@ -57,6 +57,7 @@ async function journey(page: Page, testInfo: TestInfo) {
     await manage.locator('summary').click();
     await manage.getByLabel('Tip amount (USD)').fill('3');
     await manage.getByLabel('Message (optional)').fill('Changed my mind: a smaller one.');
+    await noSidewaysScroll(page, testInfo, '03-tip-change-form');
     await manage.getByRole('button', { name: 'Change tip' }).click();
     await expect(page).toHaveURL(/\/account\/billing\?done=tip_changed#upcoming$/);
     await expect(page.getByRole('status')).toContainText('Your tip was changed.');

@@ -313,7 +313,10 @@ fn PendingTipForms(
     let shown = format_money(amount_minor, &currency);
     view! {
         <details class="tip-manage" open=this>
-            <summary>{format!("Change or remove this tip to {recipient}")}</summary>
+            <summary>
+                "Change or remove"
+                <span class="visually-hidden">{format!(" this tip to {recipient}")}</span>
+            </summary>
             <form method="post" action="/api/change_tip" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="tip_id" value=id.clone()/>

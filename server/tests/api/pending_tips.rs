@@ -296,6 +296,11 @@ async fn removals_and_changes_racing_a_billing_run_end_one_way_only() {
     let outcomes = outcomes.unwrap();
     // Anything the run claimed first is charged in the next run of the cycle too.
     run_billing(&app, date(RUN_ON)).await;
+    let first = outcomes.iter().filter(|(_, _, d)| d.is_ok()).count();
+    eprintln!(
+        "{first} of {FANS} removals and changes went first; the run claimed the other {}",
+        FANS - first
+    );
     for (tip, removing, done) in outcomes {
         let (status, gross, charge) = item(&app, tip).await;
         match (removing, done) {
