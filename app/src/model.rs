@@ -385,6 +385,35 @@ pub struct UpcomingItem {
     pub carried_cycles: i64,
     /// The donation being previewed (not yet made).
     pub is_new: bool,
+    /// A tip not yet claimed by a charge: its id, so the supporter may change or remove it.
+    #[serde(default)]
+    pub tip_id: Option<i64>,
+    /// That tip's message.
+    #[serde(default)]
+    pub message: String,
+}
+
+/// The form field that confirms a large amount: the amount in minor units the supporter
+/// said yes to (see `domain::giving::large_gifts`). An error on this field is the question.
+pub const CONFIRM_LARGE_FIELD: &str = "confirm_large";
+
+/// The home page's worked example of what consolidating saves, from the fee model the
+/// billing run uses.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeeExample {
+    pub currency: String,
+    /// One small gift.
+    pub gift_minor: i64,
+    /// Its card fee if it were charged alone.
+    pub alone_fee_minor: i64,
+    /// How many such gifts share one charge in the example.
+    pub gifts: i64,
+    /// The fee of that one charge.
+    pub combined_fee_minor: i64,
+    /// Each gift's share of it (largest-remainder split; the largest share).
+    pub share_minor: i64,
+    /// The fee schedule, for people ("2.9% + $0.30").
+    pub fee_rule: String,
 }
 
 /// The next consolidated charge in one currency.

@@ -299,6 +299,8 @@ impl Config {
         settings.receipt_unattached_hours =
             parse_num(&get, "RECEIPT_UNATTACHED_HOURS", 24i64, 1, 24 * 365)?;
         settings.refund_request_days = parse_num(&get, "REFUND_REQUEST_DAYS", 14i64, 0, 365)?;
+        settings.large_gift_confirm_major =
+            parse_num(&get, "LARGE_GIFT_CONFIRM", 100i64, 0, 10_000_000)?;
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }

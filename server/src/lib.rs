@@ -183,6 +183,10 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route("/studio/preview", axum::routing::post(preview::preview))
         .route(
+            app::components::form::GIVE_PREVIEW_PATH,
+            axum::routing::post(preview::give_preview),
+        )
+        .route(
             app::components::confirm::CONFIRM_ASK_PATH,
             axum::routing::post(confirm::ask),
         )

@@ -3,7 +3,7 @@
 //! to renders them back with the sanitised preview. A GET would have put the CSRF token, the
 //! title and the body into the address, and so into history, logs and Referer headers.
 
-use app::components::form::PREVIEW_PATH;
+use app::components::form::{GIVE_PREVIEW_PATH, PREVIEW_PATH};
 use app::domain::AppState;
 use app::domain::platform::form_flash::{self, FLASH_SECS, FormFlash};
 use app::web::RequestSession;
@@ -51,9 +51,80 @@ pub async fn preview(
     res
 }
 
+/// The give form a "Preview fee" button belongs to (`tip` or `pledge`) and the page to go
+/// back to (`/c/{slug}#tip`), if the form names a well-formed slug.
+fn give_back_to(fields: &[(String, String)]) -> Option<(&'static str, String)> {
+    let value = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    };
+    let kind = match value("preview")? {
+        "tip" => "tip",
+        "pledge" => "pledge",
+        _ => return None,
+    };
+    let slug = value("slug").filter(|s| {
+        !s.is_empty()
+            && s.len() <= 100
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    })?;
+    Some((kind, format!("/c/{slug}#{kind}")))
+}
+
+/// `POST /give/preview`: the tip or pledge form's "Preview fee" button. Keeps the typed form
+/// for the page's next load, which shows the fee for the amount typed; nothing is given.
+pub async fn give_preview(
+    Extension(state): Extension<AppState>,
+    Extension(session): Extension<RequestSession>,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> Response {
+    if session.0.is_none() {
+        return Redirect::to("/login").into_response();
+    }
+    let Some((kind, back)) = give_back_to(&fields) else {
+        return Redirect::to("/").into_response();
+    };
+    let flash = FormFlash::new(format!("{GIVE_PREVIEW_PATH}/{kind}"), String::new(), fields);
+    let mut res = Redirect::to(&back).into_response();
+    match form_flash::put(&state.db, &flash).await {
+        Ok(token) => {
+            let cookie = form_flash::cookie(&token, state.settings.secure_cookies(), FLASH_SECS);
+            if let Ok(v) = HeaderValue::from_str(&cookie) {
+                res.headers_mut().append(SET_COOKIE, v);
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "could not keep a fee preview"),
+    }
+    res
+}
+
 #[cfg(test)]
 mod tests {
-    use super::back_to;
+    use super::{back_to, give_back_to};
+
+    #[test]
+    fn fee_previews_go_back_only_to_a_give_form() {
+        let f = |kind: &str, slug: &str| {
+            vec![
+                ("slug".to_owned(), slug.to_owned()),
+                ("preview".to_owned(), kind.to_owned()),
+            ]
+        };
+        assert_eq!(
+            give_back_to(&f("tip", "riverside-library")),
+            Some(("tip", "/c/riverside-library#tip".to_owned()))
+        );
+        assert_eq!(
+            give_back_to(&f("pledge", "mara")),
+            Some(("pledge", "/c/mara#pledge".to_owned()))
+        );
+        assert_eq!(give_back_to(&f("tip", "../../evil")), None);
+        assert_eq!(give_back_to(&f("tip", "")), None);
+        assert_eq!(give_back_to(&f("other", "mara")), None);
+    }
 
     #[test]
     fn only_studio_addresses_are_gone_back_to() {

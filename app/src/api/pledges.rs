@@ -4,7 +4,9 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
-use crate::model::{BillingDashboard, ChargeAuthentication, DonationPreview, GiveContext};
+use crate::model::{
+    BillingDashboard, ChargeAuthentication, DonationPreview, FeeExample, GiveContext,
+};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -12,6 +14,8 @@ use {
     crate::api::ssr,
     crate::domain::billing::authenticate::{self, AuthenticationError, Confirmation},
     crate::domain::giving::dashboard,
+    crate::domain::giving::large_gifts,
+    crate::domain::giving::pending_tips::{self, TipChange},
     crate::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError},
 };
 
@@ -20,7 +24,12 @@ impl From<PledgeError> for AppError {
     fn from(e: PledgeError) -> Self {
         match e {
             PledgeError::Field(field, message) => AppError::invalid(field, message),
-            PledgeError::NoSuchRecipient | PledgeError::NoSuchPledge => AppError::NotFound,
+            PledgeError::NoSuchRecipient | PledgeError::NoSuchPledge | PledgeError::NoSuchTip => {
+                AppError::NotFound
+            }
+            PledgeError::NeedsConfirmation(question) => {
+                AppError::invalid(crate::model::CONFIRM_LARGE_FIELD, question)
+            }
             PledgeError::SelfSupport | PledgeError::Conflict(_) | PledgeError::Closed => {
                 AppError::rejected(e.to_string())
             }
@@ -91,7 +100,8 @@ pub async fn get_billing_dashboard() -> Result<BillingDashboard, AppError> {
 
 /// Pledges monthly to the page at `slug`: at a tier's price (`tier_id` is a tier's id) or a
 /// custom `amount` (`tier_id` is `custom` or absent), optionally earmarked to one of a cause's
-/// budget lines (`budget_line_id`; empty is where it's needed most).
+/// budget lines (`budget_line_id`; empty is where it's needed most). An amount above the
+/// large-gift threshold is refused until `confirm_large` repeats it (in minor units).
 #[server(endpoint = "create_pledge", client = CsrfClient)]
 pub async fn create_pledge(
     slug: String,
@@ -99,6 +109,7 @@ pub async fn create_pledge(
     amount: Option<String>,
     visibility: Option<String>,
     budget_line_id: Option<String>,
+    confirm_large: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
@@ -125,6 +136,7 @@ pub async fn create_pledge(
             (Some(tier), price.to_string())
         }
     };
+    large_gifts::check_new(&state, recipient, &amount, confirm_large.as_deref()).await?;
     pledges::create_pledge(
         &state,
         user.user_id,
@@ -142,7 +154,8 @@ pub async fn create_pledge(
 }
 
 /// Tips the page at `slug` once, optionally earmarked to one of a cause's budget lines; it is
-/// collected with the caller's next charge.
+/// collected with the caller's next charge. An amount above the large-gift threshold is
+/// refused until `confirm_large` repeats it (in minor units).
 #[server(endpoint = "create_tip", client = CsrfClient)]
 pub async fn create_tip(
     slug: String,
@@ -150,10 +163,12 @@ pub async fn create_tip(
     message: Option<String>,
     visibility: Option<String>,
     budget_line_id: Option<String>,
+    confirm_large: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     let recipient = recipient_id(&state, &slug).await?;
+    large_gifts::check_new(&state, recipient, &amount, confirm_large.as_deref()).await?;
     pledges::create_tip(
         &state,
         user.user_id,
@@ -170,14 +185,77 @@ pub async fn create_tip(
     Ok(())
 }
 
-/// Changes the monthly amount of one of the caller's pledges, from the next cycle.
+/// Changes the monthly amount of one of the caller's pledges, from the next cycle (a large
+/// new amount only with `confirm_large`).
 #[server(endpoint = "change_pledge_amount", client = CsrfClient)]
-pub async fn change_pledge_amount(pledge_id: i64, amount: String) -> Result<(), AppError> {
+pub async fn change_pledge_amount(
+    pledge_id: i64,
+    amount: String,
+    confirm_large: Option<String>,
+) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
+    large_gifts::check_pledge_change(
+        &state,
+        user.user_id,
+        pledge_id,
+        &amount,
+        confirm_large.as_deref(),
+    )
+    .await?;
     pledges::change_amount(&state, user.user_id, pledge_id, &amount).await?;
     leptos_axum::redirect("/account/billing?done=changed#pledges");
     Ok(())
+}
+
+/// Changes the amount and message of one of the caller's tips that no charge has claimed
+/// yet (a large new amount only with `confirm_large`).
+#[server(endpoint = "change_tip", client = CsrfClient)]
+pub async fn change_tip(
+    tip_id: i64,
+    amount: String,
+    message: Option<String>,
+    confirm_large: Option<String>,
+) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pending_tips::change(
+        &state,
+        user.user_id,
+        TipChange {
+            tip_id,
+            amount: &amount,
+            message: message.as_deref().unwrap_or_default(),
+            confirmed: confirm_large.as_deref(),
+        },
+    )
+    .await?;
+    leptos_axum::redirect("/account/billing?done=tip_changed#upcoming");
+    Ok(())
+}
+
+/// Removes one of the caller's tips that no charge has claimed yet.
+#[server(endpoint = "remove_tip", client = CsrfClient)]
+pub async fn remove_tip(tip_id: i64) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let user = ssr::require_user()?;
+    pending_tips::remove(&state, user.user_id, tip_id).await?;
+    leptos_axum::redirect("/account/billing?done=tip_removed#upcoming");
+    Ok(())
+}
+
+/// The home page's example of what one shared card fee saves, from the fee model the billing
+/// run uses (five $1 tips).
+#[server(endpoint = "fee_example", client = CsrfClient)]
+pub async fn get_fee_example() -> Result<Option<FeeExample>, AppError> {
+    let state = ssr::state()?;
+    let usd = crate::money::Currency::USD;
+    Ok(dashboard::fee_example(
+        state.processor.as_ref(),
+        usd,
+        usd.minor_per_major(),
+        5,
+    ))
 }
 
 /// Pauses one of the caller's pledges.

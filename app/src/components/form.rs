@@ -36,6 +36,11 @@ pub fn action_error<T: Send + Sync + 'static>(
 /// comes back through the one-time flash under this path, never through the address.
 pub const PREVIEW_PATH: &str = "/studio/preview";
 
+/// Where the tip and pledge forms' "Preview fee" buttons post without WebAssembly: the typed
+/// form comes back through the one-time flash under `{GIVE_PREVIEW_PATH}/tip` (or `/pledge`)
+/// and the page shows the fee for the amount typed, without asking for it again.
+pub const GIVE_PREVIEW_PATH: &str = "/give/preview";
+
 /// What a form typed before its post to server function `S` failed (passwords, codes and the
 /// CSRF token are never kept). Read on the server from the one-time flash the failed post left
 /// (see `server::middleware::form_flash`); islands get it as a prop. Empty otherwise.
@@ -177,6 +182,36 @@ pub fn FormAlert(error: Signal<Option<AppError>>) -> impl IntoView {
                 autofocus=error.get_untracked().is_some_and(|e| e.field().is_none())>{message}</div>
         </Show>
     }
+}
+
+/// The question a large amount asks before it is recorded, at the amount field: "Give
+/// $250.00 to Riverside Library?" and a button that sends the same form again, confirming
+/// exactly that amount (`confirm_large`, in minor units).
+#[component]
+pub fn ConfirmLarge(
+    #[prop(into)] prefix: String,
+    error: Signal<Option<AppError>>,
+    /// The amount the form holds, as typed.
+    amount: String,
+    currency: String,
+    /// "Yes, give" or "Yes, pledge".
+    yes: &'static str,
+) -> impl IntoView {
+    let asked = error
+        .get_untracked()
+        .filter(|e| e.field() == Some(crate::model::CONFIRM_LARGE_FIELD))?;
+    let money = currency
+        .parse::<crate::money::Currency>()
+        .ok()
+        .and_then(|c| crate::money::Money::parse(&amount, c, i64::MAX).ok())?;
+    let id = format!("{prefix}-confirm_large");
+    Some(view! {
+        <div class="confirm-large" id=id role="alert">
+            <p>{asked.to_string()}</p>
+            <button type="submit" class="button" name=crate::model::CONFIRM_LARGE_FIELD value=money.minor.to_string()
+                autofocus=true>{format!("{yes} {money}")}</button>
+        </div>
+    })
 }
 
 /// The second-factor code a sensitive form asks for again when two-factor sign-in is on and

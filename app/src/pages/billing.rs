@@ -5,10 +5,12 @@
 //! post comes back with its error in the URL, which the matching `ServerAction` picks up.
 
 use crate::api::pledges::{
-    CancelPledge, ChangePledgeAmount, PausePledge, ResumePledge, SetBillingDay, SetPaymentMethod,
-    StartCardSetup, get_billing_dashboard,
+    CancelPledge, ChangePledgeAmount, ChangeTip, PausePledge, RemoveTip, ResumePledge,
+    SetBillingDay, SetPaymentMethod, StartCardSetup, get_billing_dashboard,
 };
-use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
+use crate::components::form::{
+    ConfirmLarge, CsrfField, FieldError, FormAlert, Typed, action_error, invalid,
+};
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
 use crate::model::{
@@ -78,6 +80,8 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
             "cancelled" => {
                 "Your pledge was cancelled. Months already charged stay with the recipient."
             }
+            "tip_changed" => "Your tip was changed. Your next charge collects the new amount.",
+            "tip_removed" => "Your tip was removed. Nothing is charged for it.",
             _ => return None,
         })
     });
@@ -177,11 +181,30 @@ fn AttentionBanner(charge: PastCharge) -> impl IntoView {
     .into_any()
 }
 
+/// True for the error that asks to confirm a large amount (shown at the field, not as a
+/// failure).
+fn asks_to_confirm(e: &AppError) -> bool {
+    e.field() == Some(crate::model::CONFIRM_LARGE_FIELD)
+}
+
 #[component]
 fn UpcomingSection(upcoming: Vec<UpcomingCharge>) -> impl IntoView {
+    let errors = [
+        action_error(ServerAction::<ChangeTip>::new().value()),
+        action_error(ServerAction::<RemoveTip>::new().value()),
+    ];
+    let error = Signal::derive(move || {
+        errors
+            .iter()
+            .find_map(|e| e.get())
+            .filter(|e| !asks_to_confirm(e))
+    });
     view! {
         <section class="panel" id="upcoming" aria-labelledby="upcoming-title">
             <h2 id="upcoming-title">"Upcoming charge"</h2>
+            {move || error.get().map(|e| view! {
+                <div class="alert alert-error" role="alert" tabindex="-1" autofocus=true>{format!("Your tip was not changed. {e}")}</div>
+            })}
             {if upcoming.is_empty() {
                 view! {
                     <p class="muted">"Nothing to collect yet. Pledges and tips you make are collected together on your billing day."</p>
@@ -222,20 +245,28 @@ fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
                                             " " <span class="badge status-off">"Carried forward"</span>
                                         })}
                                     </span>
+                                    {i.tip_id.map(|tip| view! {
+                                        <PendingTipForms tip amount_minor=i.amount_minor currency=charge.currency.clone()
+                                            recipient=i.recipient_name.clone() message=i.message.clone()/>
+                                    })}
                                 </td>
                                 <td class="num">{money(i.amount_minor)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                     <tfoot>
-                        <tr><th scope="row">"Total"</th><td class="num">{money(charge.total_minor)}</td></tr>
+                        <tr><th scope="row">"You pay"</th><td class="num">{money(charge.total_minor)}</td></tr>
                         <tr class="fee-row">
-                            <th scope="row">"Estimated card fee"</th>
+                            <th scope="row">"Estimated card fee, inside that total"</th>
                             <td class="num">{money(charge.estimated_fee_minor)}</td>
                         </tr>
                     </tfoot>
                 </table>
             </div>
+            <p class="help fee-inside">
+                "You pay exactly the total: the card fee is not added on top. It is taken out of these amounts, "
+                "each donation bearing a share in proportion to its size, and each recipient receives the rest."
+            </p>
             {charge.will_carry_forward.then(|| view! {
                 <p class="note">
                     {format!(
@@ -249,6 +280,76 @@ fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
     .into_any()
 }
 
+/// Change (amount and message) or remove a tip no charge has claimed yet. The amount comes
+/// back as typed if the change failed or asks to confirm a large amount.
+#[component]
+fn PendingTipForms(
+    tip: i64,
+    amount_minor: i64,
+    currency: String,
+    recipient: String,
+    message: String,
+) -> impl IntoView {
+    let error = action_error(ServerAction::<ChangeTip>::new().value());
+    let typed = Typed::of::<ChangeTip>();
+    let this = typed.chose("tip_id", &tip.to_string());
+    // Only the row whose change came back shows its error and what was typed.
+    let error = Signal::derive(move || error.get().filter(|_| this));
+    let amount = if this {
+        typed.get("amount")
+    } else {
+        crate::money::Money::new(
+            amount_minor,
+            currency.parse().unwrap_or(crate::money::Currency::USD),
+        )
+        .to_string()
+    };
+    let message = if this { typed.get("message") } else { message };
+    let id = tip.to_string();
+    let amount_id = format!("tip-{tip}-amount");
+    let message_id = format!("tip-{tip}-message");
+    let amount_error = format!("tip-{tip}-amount-error");
+    let message_error = format!("tip-{tip}-message-error");
+    let shown = format_money(amount_minor, &currency);
+    view! {
+        <details class="tip-manage" open=this>
+            <summary>
+                "Change or remove"
+                <span class="visually-hidden">{format!(" this tip to {recipient}")}</span>
+            </summary>
+            <form method="post" action="/api/change_tip" class="stack" novalidate>
+                <CsrfField/>
+                <input type="hidden" name="tip_id" value=id.clone()/>
+                <div class="field">
+                    <label for=amount_id.clone()>{format!("Tip amount ({currency})")}</label>
+                    <input id=amount_id name="amount" value=amount.clone() inputmode="decimal" autocomplete="off"
+                        autofocus=this && error.get_untracked().is_some_and(|e| e.field() == Some("amount"))
+                        aria-invalid=invalid(error, "amount") aria-describedby=amount_error.clone()/>
+                    <FieldError error field="amount" id=amount_error/>
+                    <ConfirmLarge prefix=format!("tip-{tip}") error amount currency=currency.clone() yes="Yes, give"/>
+                </div>
+                <div class="field">
+                    <label for=message_id.clone()>"Message (optional)"</label>
+                    <textarea id=message_id name="message" maxlength="500" rows="2"
+                        aria-invalid=invalid(error, "message") aria-describedby=message_error.clone()>{message}</textarea>
+                    <FieldError error field="message" id=message_error/>
+                </div>
+                <div class="button-row">
+                    <button type="submit" class="button button-small button-secondary">"Change tip"</button>
+                </div>
+            </form>
+            <form method="post" action="/api/remove_tip" class="inline-form">
+                <CsrfField/>
+                <input type="hidden" name="tip_id" value=id/>
+                <crate::components::confirm::ConfirmButton action="/api/remove_tip"
+                    question=format!("Remove your tip of {shown} to {recipient}? It will not be charged.")
+                    label="Remove" aria_label=format!("Remove tip of {shown} to {recipient}")/>
+            </form>
+        </details>
+    }
+    .into_any()
+}
+
 #[component]
 fn PledgesSection(pledges: Vec<PledgeRow>) -> impl IntoView {
     let errors = [
@@ -257,7 +358,12 @@ fn PledgesSection(pledges: Vec<PledgeRow>) -> impl IntoView {
         action_error(ServerAction::<ResumePledge>::new().value()),
         action_error(ServerAction::<CancelPledge>::new().value()),
     ];
-    let error = Signal::derive(move || errors.iter().find_map(|e| e.get()));
+    let error = Signal::derive(move || {
+        errors
+            .iter()
+            .find_map(|e| e.get())
+            .filter(|e| !asks_to_confirm(e))
+    });
     view! {
         <section class="panel" id="pledges" aria-labelledby="pledges-title">
             <h2 id="pledges-title">"Your pledges"</h2>
@@ -300,6 +406,17 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
     let id = p.id.to_string();
     let name = p.recipient_name.clone();
     let open = p.status != PledgeStatus::Cancelled;
+    // A change of this pledge that asks to confirm a large amount comes back with it.
+    let asked = action_error(ServerAction::<ChangePledgeAmount>::new().value());
+    let typed = Typed::of::<ChangePledgeAmount>();
+    let this = typed.chose("pledge_id", &p.id.to_string());
+    let asked = Signal::derive(move || asked.get().filter(|_| this));
+    let new_amount = if this {
+        typed.get("amount")
+    } else {
+        amount.clone()
+    };
+    let currency = p.currency.clone();
     let pause_or_resume = match p.status {
         PledgeStatus::Active | PledgeStatus::PastDue => Some(("/api/pause_pledge", "Pause")),
         PledgeStatus::Paused => Some(("/api/resume_pledge", "Resume")),
@@ -325,9 +442,11 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
                             <CsrfField/>
                             <input type="hidden" name="pledge_id" value=id.clone()/>
                             <label for=label_for class="visually-hidden">{format!("New monthly amount for {name}")}</label>
-                            <input id=input_id name="amount" value=amount.clone() inputmode="decimal" autocomplete="off" size="8"/>
+                            <input id=input_id name="amount" value=new_amount.clone() inputmode="decimal" autocomplete="off" size="8"/>
                             <button type="submit" class="button button-small button-secondary"
                                 aria-label=format!("Change amount for {name}")>"Change amount"</button>
+                            <ConfirmLarge prefix=format!("pledge-{}", p.id) error=asked amount=new_amount.clone()
+                                currency=currency.clone() yes="Yes, pledge"/>
                         </form>
                         {pause_or_resume.map(|(action, label)| view! {
                             <form method="post" action=action class="inline-form">

@@ -3,9 +3,12 @@
 //! The filter is a plain GET form and the pages are plain links, so searching and paging work
 //! without WebAssembly; the server renders whatever the query string asks for.
 
+use crate::api::pledges::get_fee_example;
 use crate::api::recipients::explore_recipients;
 use crate::components::meta::PageMeta;
-use crate::model::{ExploreFilter, ExplorePage, ExploreSort, RecipientCard, format_money};
+use crate::model::{
+    ExploreFilter, ExplorePage, ExploreSort, FeeExample, RecipientCard, format_money,
+};
 use crate::pages::not_found::ErrorPanel;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
@@ -28,6 +31,7 @@ pub fn HomePage() -> impl IntoView {
     let explore = Resource::new(params, |(q, category, kind, sort, page)| {
         explore_recipients(q, category, kind, sort, page)
     });
+    let example = Resource::new(|| (), |_| get_fee_example());
     view! {
         <PageMeta
             title="Support creators and causes, one charge a month"
@@ -39,6 +43,11 @@ pub fn HomePage() -> impl IntoView {
                 "Tip a dollar or pledge monthly. Chipin combines everything you give into one charge a month, "
                 "so card fees don't eat small gifts, and shows you where every cent went."
             </p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    example.await.ok().flatten().map(|e| view! { <FeeSaving example=e/> })
+                })}
+            </Suspense>
             <div class="hero-actions">
                 <a class="button" href="#explore">"Find someone to support"</a>
                 <a class="button button-secondary" href="/signup">"Create an account"</a>
@@ -53,6 +62,26 @@ pub fn HomePage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+/// What one shared card fee saves, worked out by the fee model the billing run uses: "A $1.00
+/// tip charged alone loses $0.33 to the card fee; in Chipin, five gifts share one fee …".
+#[component]
+fn FeeSaving(example: FeeExample) -> impl IntoView {
+    let m = |minor: i64| format_money(minor, &example.currency);
+    let alone_total = example.alone_fee_minor.saturating_mul(example.gifts);
+    let text = format!(
+        "A {gift} tip charged alone loses {alone} to the card fee ({rule}). In Chipin, {n} gifts of {gift}          share one charge and one fee of {combined}: about {share} each instead of {alone}, {saved} saved on {total}.",
+        gift = m(example.gift_minor),
+        alone = m(example.alone_fee_minor),
+        rule = example.fee_rule,
+        n = example.gifts,
+        combined = m(example.combined_fee_minor),
+        share = m(example.share_minor),
+        saved = m(alone_total.saturating_sub(example.combined_fee_minor)),
+        total = m(example.gift_minor.saturating_mul(example.gifts)),
+    );
+    view! { <p class="fee-example" id="fee-example">{text}</p> }
 }
 
 #[component]

@@ -1,14 +1,16 @@
 //! A creator's or cause's public page, where supporters pledge monthly or tip once.
 //!
 //! The page is rendered on the server. The giving forms are the one island: plain posts, so
-//! they work before (or without) the WebAssembly bundle. The fee preview is a GET form
-//! (`?amount=`) rendered on the server; once the island is hydrated it follows what is typed
-//! into any amount field.
+//! they work before (or without) the WebAssembly bundle. Each form shows the fee share of the
+//! amount typed into it: live once the island is hydrated; without WebAssembly its "Preview
+//! fee" button posts the form to [`GIVE_PREVIEW_PATH`], which brings it back filled in with
+//! the preview for that amount (as does a post that asks to confirm a large amount).
 
 use crate::api::pledges::{CreatePledge, CreateTip, get_give_context, preview_donation};
 use crate::api::recipients::get_recipient_page;
 use crate::components::form::{
-    CsrfField, FieldError, FormAlert, Typed, action_error, focus_if_invalid, invalid,
+    ConfirmLarge, CsrfField, FieldError, FormAlert, GIVE_PREVIEW_PATH, Typed, action_error,
+    focus_if_invalid, invalid,
 };
 use crate::components::meta::PageMeta;
 use crate::components::progress::GoalProgress;
@@ -25,30 +27,80 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 /// The fee preview for an amount: nothing when no amount is given.
 type PreviewResult = Result<Option<DonationPreview>, AppError>;
 
+/// The fee previews the server renders into the tip and pledge forms: for the amount a form
+/// came back with (its "Preview fee" button, or a post that failed or asks to confirm).
+#[derive(Clone)]
+struct Previews {
+    tip: PreviewResult,
+    pledge: PreviewResult,
+}
+
+impl Default for Previews {
+    fn default() -> Self {
+        Self {
+            tip: Ok(None),
+            pledge: Ok(None),
+        }
+    }
+}
+
+/// What the give form `kind` (`tip` or `pledge`) came back with: the failed post to `S`, or
+/// its "Preview fee" button's.
+fn came_back<S: server_fn::ServerFn>(kind: &str) -> Typed {
+    let failed = Typed::of::<S>();
+    if failed.is_empty() {
+        Typed::at(&format!("{GIVE_PREVIEW_PATH}/{kind}"))
+    } else {
+        failed
+    }
+}
+
+/// The monthly amount a pledge form holds: its chosen tier's price, or the custom amount.
+fn pledge_amount(typed: &Typed, tiers: &[TierView], currency: &str) -> String {
+    typed
+        .find("tier_id")
+        .and_then(|id| tiers.iter().find(|t| t.id.to_string() == id))
+        .map(|t| format_money(t.price_minor, currency))
+        .unwrap_or_else(|| typed.get("amount"))
+}
+
+/// The preview for `amount` given to `slug`, or nothing for no amount.
+async fn preview_for(slug: String, amount: String) -> PreviewResult {
+    if amount.trim().is_empty() {
+        Ok(None)
+    } else {
+        preview_donation(slug, amount).await.map(Some)
+    }
+}
+
 #[component]
 pub fn RecipientPage() -> impl IntoView {
     let params = use_params_map();
-    let query = use_query_map();
     let slug = move || params.with(|p| p.get("slug").unwrap_or_default());
     let page = Resource::new(slug, get_recipient_page);
     let give = Resource::new(slug, get_give_context);
-    // The amount the fee preview is for (`?amount=`); the island takes over once hydrated.
-    let amount = query.with_untracked(|q| q.get("amount").unwrap_or_default());
-    let preview = Resource::new(
-        move || (slug(), amount.clone()),
-        |(slug, amount)| async move {
-            if amount.trim().is_empty() {
-                Ok(None)
-            } else {
-                preview_donation(slug, amount).await.map(Some)
-            }
-        },
-    );
     view! {
         <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 match (page.await, give.await) {
-                    (Ok(p), give) => view! { <RecipientView page=p give preview=preview.await/> }.into_any(),
+                    (Ok(p), give) => {
+                        let previews = match &give {
+                            Ok(g) if !g.is_owner && !p.closed => {
+                                let tip = came_back::<CreateTip>("tip").get("amount");
+                                let pledge = pledge_amount(
+                                    &came_back::<CreatePledge>("pledge"),
+                                    &p.tiers,
+                                    &p.currency,
+                                );
+                                Previews {
+                                    tip: preview_for(p.slug.clone(), tip).await,
+                                    pledge: preview_for(p.slug.clone(), pledge).await,
+                                }
+                            }
+                            _ => Previews::default(),
+                        };
+                        view! { <RecipientView page=p give previews/> }.into_any()
+                    }
                     (Err(e), _) => view! { <ErrorPanel error=e/> }.into_any(),
                 }
             })}
@@ -61,7 +113,7 @@ pub fn RecipientPage() -> impl IntoView {
 fn RecipientView(
     page: Page,
     give: Result<GiveContext, AppError>,
-    preview: PreviewResult,
+    previews: Previews,
 ) -> impl IntoView {
     // Tiers can be chosen only by someone who may pledge here and does not already.
     let can_choose = !page.closed && matches!(&give, Ok(g) if !g.is_owner && g.pledge.is_none());
@@ -82,15 +134,15 @@ fn RecipientView(
         .into_any(),
         Ok(g) => {
             let query = use_query_map();
-            // A tier card links here with `?tier=`; `?amount=` is what the preview was asked for.
-            let (tier, amount) =
-                query.with_untracked(|q| (q.get("tier"), q.get("amount").unwrap_or_default()));
+            // A tier card links here with `?tier=`.
+            let tier = query.with_untracked(|q| q.get("tier"));
             // A plain post that failed comes back with its error in the URL.
             let pledge_error = action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
             let tip_error = action_error(ServerAction::<CreateTip>::new().value()).get_untracked();
-            // ... and what was typed into it, from the one-time flash.
-            let pledge_typed = Typed::of::<CreatePledge>();
-            let tip_typed = Typed::of::<CreateTip>();
+            // ... and what was typed into it (or into the form whose fee was previewed), from
+            // the one-time flash.
+            let pledge_typed = came_back::<CreatePledge>("pledge");
+            let tip_typed = came_back::<CreateTip>("tip");
             let lines: Vec<BudgetLineRow> = page
                 .ledger
                 .as_ref()
@@ -103,8 +155,8 @@ fn RecipientView(
                     tiers=page.tiers.clone()
                     pledge=g.pledge
                     tier
-                    amount
-                    preview
+                    tip_preview=previews.tip
+                    pledge_preview=previews.pledge
                     pledge_error
                     tip_error
                     pledge_typed
@@ -510,9 +562,10 @@ fn GiveForms(
     pledge: Option<PledgeRow>,
     /// The tier chosen on a tier card (`?tier=`).
     tier: Option<String>,
-    /// The amount the preview was rendered for (`?amount=`).
-    amount: String,
-    preview: PreviewResult,
+    /// The tip form's fee preview, for the amount it came back with.
+    tip_preview: PreviewResult,
+    /// The pledge form's fee preview, for the amount it came back with.
+    pledge_preview: PreviewResult,
     /// The error of the pledge form's last post, if it failed.
     pledge_error: Option<AppError>,
     /// The error of the tip form's last post, if it failed.
@@ -525,30 +578,12 @@ fn GiveForms(
     lines: Vec<BudgetLineRow>,
 ) -> impl IntoView {
     let tip_lines = lines.clone();
-    let amount = RwSignal::new(amount);
-    let preview = RwSignal::new(preview);
-    // The server rendered the preview for the first amount; every later one is fetched here,
-    // and only the answer for the latest amount typed is shown.
-    let asked = StoredValue::new(0_u64);
-    let preview_slug = slug.clone();
-    Effect::new(move |seen: Option<()>| {
-        let typed = amount.get();
-        if seen.is_some() {
-            let n = asked.get_value() + 1;
-            asked.set_value(n);
-            let slug = preview_slug.clone();
-            leptos::task::spawn_local(async move {
-                let result = if typed.trim().is_empty() {
-                    Ok(None)
-                } else {
-                    preview_donation(slug, typed).await.map(Some)
-                };
-                if asked.get_value() == n {
-                    preview.set(result);
-                }
-            });
-        }
-    });
+    let tip_amount = RwSignal::new(String::new());
+    let pledge_amount = RwSignal::new(String::new());
+    let tip_preview = RwSignal::new(tip_preview);
+    let pledge_preview = RwSignal::new(pledge_preview);
+    follow_amount(slug.clone(), tip_amount, tip_preview);
+    follow_amount(slug.clone(), pledge_amount, pledge_preview);
     let pledge = match pledge {
         Some(p) => {
             let tier = p.tier_name.map(|t| format!(" at {t}")).unwrap_or_default();
@@ -565,20 +600,40 @@ fn GiveForms(
             .into_any()
         }
         None => view! {
-            <PledgeForm slug=slug.clone() currency=currency.clone() tiers tier amount lines
-                error=Signal::stored(pledge_error) typed=pledge_typed/>
+            <PledgeForm slug=slug.clone() currency=currency.clone() tiers tier amount=pledge_amount
+                preview=pledge_preview lines error=Signal::stored(pledge_error) typed=pledge_typed/>
         }
         .into_any(),
     };
     view! {
         {pledge}
-        <TipForm slug=slug.clone() code=currency.clone() amount lines=tip_lines error=Signal::stored(tip_error)
-            typed=tip_typed/>
-        <PreviewPanel slug code=currency preview amount/>
+        <TipForm slug=slug.clone() code=currency.clone() amount=tip_amount preview=tip_preview
+            lines=tip_lines error=Signal::stored(tip_error) typed=tip_typed/>
     }
     .into_any()
 }
 
+/// Once hydrated: fetches the fee preview for every amount typed after the first render (the
+/// server rendered the first), showing only the answer for the latest amount.
+fn follow_amount(slug: String, amount: RwSignal<String>, preview: RwSignal<PreviewResult>) {
+    let asked = StoredValue::new(0_u64);
+    Effect::new(move |seen: Option<()>| {
+        let typed = amount.get();
+        if seen.is_some() {
+            let n = asked.get_value() + 1;
+            asked.set_value(n);
+            let slug = slug.clone();
+            leptos::task::spawn_local(async move {
+                let result = preview_for(slug, typed).await;
+                if asked.get_value() == n {
+                    preview.set(result);
+                }
+            });
+        }
+    });
+}
+
+#[allow(clippy::too_many_arguments)]
 #[component]
 fn PledgeForm(
     slug: String,
@@ -586,6 +641,7 @@ fn PledgeForm(
     tiers: Vec<TierView>,
     tier: Option<String>,
     amount: RwSignal<String>,
+    preview: RwSignal<PreviewResult>,
     lines: Vec<BudgetLineRow>,
     error: Signal<Option<AppError>>,
     typed: Typed,
@@ -601,6 +657,7 @@ fn PledgeForm(
         }
     }));
     let code = currency.clone();
+    let holds = pledge_amount(&typed, &tiers, &currency);
     let tiers = tiers
         .into_iter()
         .map(|t: TierView| {
@@ -657,10 +714,15 @@ fn PledgeForm(
                         }/>
                     <p class="help" id="pledge-amount-help">"Used when you choose Custom amount, for example 5 or 12.50."</p>
                     <FieldError error field="amount" id="pledge-amount-error"/>
+                    <ConfirmLarge prefix="pledge" error amount=holds currency=currency.clone() yes="Yes, pledge"/>
+                    <FeePreview prefix="pledge" preview error/>
                 </div>
                 <EarmarkChoice prefix="pledge" lines error typed=typed.clone()/>
                 <VisibilityChoices prefix="pledge" error typed/>
-                <button type="submit" class="button">"Pledge monthly"</button>
+                <div class="button-row">
+                    <button type="submit" class="button">"Pledge monthly"</button>
+                    <PreviewFeeButton kind="pledge"/>
+                </div>
             </form>
         </section>
     }
@@ -672,6 +734,7 @@ fn TipForm(
     slug: String,
     code: String,
     amount: RwSignal<String>,
+    preview: RwSignal<PreviewResult>,
     lines: Vec<BudgetLineRow>,
     error: Signal<Option<AppError>>,
     typed: Typed,
@@ -691,6 +754,8 @@ fn TipForm(
                         aria-invalid=invalid(error, "amount") aria-describedby="tip-amount-error"
                         on:input=move |ev| amount.set(event_target_value(&ev))/>
                     <FieldError error field="amount" id="tip-amount-error"/>
+                    <ConfirmLarge prefix="tip" error amount=typed.get("amount") currency=code.clone() yes="Yes, give"/>
+                    <FeePreview prefix="tip" preview error/>
                 </div>
                 <div class="field">
                     <label for="tip-message">"Message (optional)"</label>
@@ -703,7 +768,10 @@ fn TipForm(
                 </div>
                 <EarmarkChoice prefix="tip" lines error typed=typed.clone()/>
                 <VisibilityChoices prefix="tip" error typed/>
-                <button type="submit" class="button">"Send tip"</button>
+                <div class="button-row">
+                    <button type="submit" class="button">"Send tip"</button>
+                    <PreviewFeeButton kind="tip"/>
+                </div>
             </form>
         </section>
     }
@@ -784,42 +852,39 @@ fn VisibilityChoices(
     .into_any()
 }
 
-/// The fee preview: a GET form without WebAssembly, live once hydrated.
+/// Without WebAssembly: brings the form back with the fee for the amount typed, giving nothing.
 #[component]
-fn PreviewPanel(
-    slug: String,
-    code: String,
-    preview: RwSignal<PreviewResult>,
-    amount: RwSignal<String>,
-) -> impl IntoView {
-    let action = format!("/c/{slug}#preview");
+fn PreviewFeeButton(kind: &'static str) -> impl IntoView {
     view! {
-        <section class="panel" id="preview" aria-labelledby="preview-title">
-            <h2 id="preview-title">"See the fee before you give"</h2>
-            <p class="muted">"Your gift joins your next consolidated charge, so it shares one card fee instead of paying its own."</p>
-            <form method="get" action=action class="preview-form">
-                <div class="field">
-                    <label for="preview-amount">{format!("Amount to preview ({code})")}</label>
-                    <div class="input-row">
-                        <input id="preview-amount" name="amount" inputmode="decimal" autocomplete="off"
-                            value=amount.get_untracked() prop:value=move || amount.get()
-                            aria-describedby="preview-amount-error"
-                            on:input=move |ev| amount.set(event_target_value(&ev))/>
-                        <button type="submit" class="button button-secondary">"Preview"</button>
-                    </div>
-                </div>
-            </form>
+        <button type="submit" class="button button-secondary" formaction=GIVE_PREVIEW_PATH
+            formnovalidate=true name="preview" value=kind>"Preview fee"</button>
+    }
+}
+
+/// The fee share of the amount in a give form (`prefix` is `tip` or `pledge`).
+#[component]
+fn FeePreview(
+    prefix: &'static str,
+    preview: RwSignal<PreviewResult>,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("{prefix}-fee");
+    view! {
+        <div class="fee-preview" id=id aria-live="polite">
             {move || match preview.get() {
                 Ok(Some(p)) => view! { <PreviewView preview=p/> }.into_any(),
-                Ok(None) => ().into_any(),
-                Err(AppError::Invalid { message, .. }) => view! {
-                    <p class="field-error" id="preview-amount-error" role="alert">{message}</p>
+                Ok(None) => view! {
+                    <p class="help">"Type an amount to see its share of the card fee on your next charge."</p>
                 }.into_any(),
-                Err(e) => view! { <p class="field-error" role="alert">{e.to_string()}</p> }.into_any(),
+                // The form's own error already says what is wrong with the amount.
+                Err(_) if error.get().is_some() => ().into_any(),
+                Err(AppError::Invalid { message, .. }) => view! {
+                    <p class="field-error">{message}</p>
+                }.into_any(),
+                Err(e) => view! { <p class="field-error">{e.to_string()}</p> }.into_any(),
             }}
-        </section>
+        </div>
     }
-    .into_any()
 }
 
 #[component]
@@ -829,53 +894,57 @@ fn PreviewView(preview: DonationPreview) -> impl IntoView {
     let money = move |m: i64| format_money(m, &cur);
     let saved = preview.alone_fee_minor - preview.share_minor;
     let alone = c.items.len() == 1;
-    view! {
-        <div class="preview" aria-live="polite">
-            <p>
-                "Your next " {c.currency.clone()} " charge, on " <strong>{c.date_label.clone()}</strong> ":"
-            </p>
-            <table class="items">
-                <caption class="visually-hidden">"Your next charge with this donation"</caption>
-                <thead>
-                    <tr><th scope="col">"Donation"</th><th scope="col" class="num">"Amount"</th></tr>
-                </thead>
-                <tbody>
-                    {c.items.iter().map(|i| view! {
-                        <tr class:is-new=i.is_new>
-                            <td>
-                                <span class="item-name">{i.recipient_name.clone()}</span>
-                                <span class="item-label">{i.label.clone()}</span>
-                            </td>
-                            <td class="num">{money(i.amount_minor)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-                <tfoot>
-                    <tr><th scope="row">"Total"</th><td class="num">{money(c.total_minor)}</td></tr>
-                    <tr class="fee-row">
-                        <th scope="row">{format!("Estimated card fee ({})", preview.fee_rule)}</th>
-                        <td class="num">{money(c.estimated_fee_minor)}</td>
-                    </tr>
-                </tfoot>
-            </table>
-            {if alone {
-                view! {
-                    <p class="fee-share">
-                        "It is the only donation in that charge, so it bears the whole fee. "
-                        "Anything else you give before then shares it."
-                    </p>
-                }
-                .into_any()
+    let summary = if alone {
+        format!(
+            "Fee: {} of {} ({}), taken out of the gift: it is the only donation in your next charge, so it bears the whole card fee. Anything else you give before then shares it.",
+            money(preview.share_minor),
+            money(preview.amount_minor),
+            preview.fee_rule
+        )
+    } else {
+        format!(
+            "Fee: {} of {}, its share of one card fee ({}) on your next charge. Charged alone it would lose {}{}",
+            money(preview.share_minor),
+            money(preview.amount_minor),
+            preview.fee_rule,
+            money(preview.alone_fee_minor),
+            if saved > 0 {
+                format!(", so combining saves {}.", money(saved))
             } else {
-                view! {
-                    <p class="fee-share">
-                        "This donation bears " <strong>{money(preview.share_minor)}</strong> " of that fee. "
-                        "Charged alone it would lose " <strong>{money(preview.alone_fee_minor)}</strong>
-                        {if saved > 0 { format!(", so combining saves {}.", money(saved)) } else { ".".to_owned() }}
-                    </p>
-                }
-                .into_any()
-            }}
+                ".".to_owned()
+            }
+        )
+    };
+    view! {
+        <div class="preview">
+            <p class="fee-share">{summary}</p>
+            <details>
+                <summary>{format!("Your next {} charge, on {}", c.currency, c.date_label)}</summary>
+                <table class="items">
+                    <caption class="visually-hidden">"Your next charge with this donation"</caption>
+                    <thead>
+                        <tr><th scope="col">"Donation"</th><th scope="col" class="num">"Amount"</th></tr>
+                    </thead>
+                    <tbody>
+                        {c.items.iter().map(|i| view! {
+                            <tr class:is-new=i.is_new>
+                                <td>
+                                    <span class="item-name">{i.recipient_name.clone()}</span>
+                                    <span class="item-label">{i.label.clone()}</span>
+                                </td>
+                                <td class="num">{money(i.amount_minor)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                    <tfoot>
+                        <tr><th scope="row">"You pay"</th><td class="num">{money(c.total_minor)}</td></tr>
+                        <tr class="fee-row">
+                            <th scope="row">{format!("Estimated card fee, inside that total ({})", preview.fee_rule)}</th>
+                            <td class="num">{money(c.estimated_fee_minor)}</td>
+                        </tr>
+                    </tfoot>
+                </table>
+            </details>
             {c.will_carry_forward.then(|| view! {
                 <p class="note">
                     {format!(

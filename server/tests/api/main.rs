@@ -19,6 +19,7 @@ mod helpers;
 mod ops;
 mod page_cache;
 mod paid_posts;
+mod pending_tips;
 mod population;
 mod privacy;
 mod processors;

@@ -506,7 +506,7 @@ async fn owners_see_their_page_as_theirs_and_cannot_support_it() {
 }
 
 #[tokio::test]
-async fn the_forms_work_as_plain_posts_and_the_preview_as_a_get() {
+async fn the_forms_work_as_plain_posts_and_preview_their_fee_without_a_second_form() {
     let app = spawn_app().await;
     two_usd_pages(&app).await;
     app.sign_up_and_log_in("fan@example.org", "Fan").await;
@@ -514,6 +514,13 @@ async fn the_forms_work_as_plain_posts_and_the_preview_as_a_get() {
     let page = app.get("/c/mara").await.text().await.unwrap();
     assert!(page.contains(r#"action="/api/create_pledge""#));
     assert!(page.contains(r#"action="/api/create_tip""#));
+    // The fee preview is a button of each give form, not a form asking for the amount again.
+    assert_eq!(
+        page.matches(r#"formaction="/give/preview""#).count(),
+        2,
+        "a Preview fee button in the pledge and the tip form"
+    );
+    assert!(!page.contains(r#"method="get" action="/c/mara"#));
     let page = app
         .get("/c/library?amount=1.50")
         .await
@@ -521,10 +528,9 @@ async fn the_forms_work_as_plain_posts_and_the_preview_as_a_get() {
         .await
         .unwrap();
     assert!(
-        page.contains("This donation"),
-        "the preview renders on the server"
+        !page.contains("This donation"),
+        "the old preview address previews nothing"
     );
-    assert!(page.contains("$1.50"));
 
     // A refused post returns to the form with the message.
     let a = app

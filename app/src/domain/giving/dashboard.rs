@@ -15,8 +15,8 @@ use crate::domain::platform::clock::{date_label, instant_label};
 use crate::domain::processors::{FeeSchedule, PaymentProcessor, simulated};
 use crate::domain::{AppState, Db};
 use crate::model::{
-    BillingDashboard, ChargeStatus, DonationPreview, GiveContext, PaymentMethodOption, PledgeRow,
-    PledgeStatus, RecentGift, UpcomingCharge, UpcomingItem, VisibilityChoice,
+    BillingDashboard, ChargeStatus, DonationPreview, FeeExample, GiveContext, PaymentMethodOption,
+    PledgeRow, PledgeStatus, RecentGift, UpcomingCharge, UpcomingItem, VisibilityChoice,
 };
 use crate::money::{Currency, Money};
 use chrono::{Datelike as _, Months, NaiveDate};
@@ -163,16 +163,20 @@ async fn profile(db: &Db, supporter: i64) -> Result<Option<(i64, Option<String>)
         .await
 }
 
-/// An unsettled item: currency, recipient name and slug, gross, pledge, period, cycles carried.
-type PendingItemRow = (
-    String,
-    String,
-    String,
-    i64,
-    Option<i64>,
-    Option<String>,
-    i64,
-);
+/// An unsettled item.
+#[derive(sqlx::FromRow)]
+struct PendingItemRow {
+    currency: String,
+    name: String,
+    slug: String,
+    gross_minor: i64,
+    pledge_id: Option<i64>,
+    period: Option<String>,
+    carried_cycles: i64,
+    /// The tip, while no charge has claimed it.
+    tip_id: Option<i64>,
+    message: Option<String>,
+}
 
 /// Builds the next charge of every currency from what is pending and what pledges will add.
 async fn upcoming(
@@ -185,8 +189,10 @@ async fn upcoming(
 ) -> Result<BTreeMap<Currency, UpcomingCharge>, sqlx::Error> {
     // Unsettled items: tips not yet charged and periods carried forward.
     let pending: Vec<PendingItemRow> = sqlx::query_as(
-        "select i.currency, r.name, r.slug, i.gross_minor, i.pledge_id, i.period, i.carried_cycles \
+        "select i.currency, r.name, r.slug, i.gross_minor, i.pledge_id, i.period, i.carried_cycles, \
+             case when i.charge_id is null then i.tip_id end as tip_id, t.message \
              from donation_items i join recipients r on r.id = i.recipient_id \
+             left join tips t on t.id = i.tip_id \
              where i.supporter_id = $1 and i.status = 'pending' and i.charge_id is null order by i.id",
     )
     .bind(supporter)
@@ -210,22 +216,24 @@ async fn upcoming(
     .await?;
 
     let mut by_currency: BTreeMap<Currency, Vec<UpcomingItem>> = BTreeMap::new();
-    for (currency, name, slug, gross, pledge, period, carried) in pending {
-        let Ok(c) = currency.parse::<Currency>() else {
+    for item in pending {
+        let Ok(c) = item.currency.parse::<Currency>() else {
             continue;
         };
-        let label = match (pledge, period) {
+        let label = match (item.pledge_id, item.period) {
             (Some(_), Some(p)) => format!("Monthly pledge, {p}"),
             (Some(_), None) => "Monthly pledge".to_owned(),
             (None, _) => "Tip".to_owned(),
         };
         by_currency.entry(c).or_default().push(UpcomingItem {
-            recipient_name: name,
-            recipient_slug: slug,
+            recipient_name: item.name,
+            recipient_slug: item.slug,
             label,
-            amount_minor: gross,
-            carried_cycles: carried,
+            amount_minor: item.gross_minor,
+            carried_cycles: item.carried_cycles,
             is_new: false,
+            tip_id: item.tip_id,
+            message: item.message.unwrap_or_default(),
         });
     }
     for (currency, name, slug, amount, tier) in pledges {
@@ -242,6 +250,8 @@ async fn upcoming(
             amount_minor: amount,
             carried_cycles: 0,
             is_new: false,
+            tip_id: None,
+            message: String::new(),
         });
     }
     Ok(by_currency
@@ -328,6 +338,8 @@ pub async fn preview(
         amount_minor: amount.minor,
         carried_cycles: 0,
         is_new: true,
+        tip_id: None,
+        message: String::new(),
     });
     let decided: Option<(i64,)> = sqlx::query_as(
         "select cast(1 as bigint) from billing_cycles where supporter_id = $1 and currency = $2 and cycle = $3",
@@ -357,6 +369,30 @@ pub async fn preview(
         alone_fee_minor: fees.estimate(amount.minor),
         fee_rule: fees.describe(r.currency),
         charge: next,
+    })
+}
+
+/// What consolidating saves, worked out with the fee model the billing run uses: `gifts`
+/// gifts of `gift_minor` each, charged alone or together in one charge (in `currency`).
+pub fn fee_example(
+    processor: &dyn PaymentProcessor,
+    currency: Currency,
+    gift_minor: i64,
+    gifts: usize,
+) -> Option<FeeExample> {
+    let fees = processor.fee_schedule(currency);
+    let grosses = vec![gift_minor; gifts];
+    let total = gift_minor.checked_mul(i64::try_from(gifts).ok()?)?;
+    let combined = fees.estimate(total);
+    let shares = split(combined, &grosses)?;
+    Some(FeeExample {
+        currency: currency.code().to_owned(),
+        gift_minor,
+        alone_fee_minor: fees.estimate(gift_minor),
+        gifts: i64::try_from(gifts).ok()?,
+        combined_fee_minor: combined,
+        share_minor: shares.into_iter().max()?,
+        fee_rule: fees.describe(currency),
     })
 }
 

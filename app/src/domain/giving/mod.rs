@@ -9,5 +9,7 @@ pub mod cards;
 pub mod charges;
 pub mod dashboard;
 pub mod first_run;
+pub mod large_gifts;
+pub mod pending_tips;
 pub mod pledges;
 pub mod refund_requests;

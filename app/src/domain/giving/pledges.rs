@@ -53,6 +53,8 @@ pub enum PledgeError {
     NoSuchRecipient,
     #[error("There is no such pledge.")]
     NoSuchPledge,
+    #[error("There is no such tip.")]
+    NoSuchTip,
     #[error("This page has closed and no longer takes pledges or tips.")]
     Closed,
     #[error("You cannot support your own page.")]
@@ -62,11 +64,19 @@ pub enum PledgeError {
     /// A limit against card testing refused it (recorded as a security event).
     #[error("{1}")]
     Limited(&'static str, String),
+    /// A large amount the supporter has not confirmed yet; the question to ask them.
+    #[error("{0}")]
+    NeedsConfirmation(String),
     #[error("database")]
     Db(#[from] sqlx::Error),
 }
 
-fn amount(raw: &str, currency: Currency, field: &'static str) -> Result<Money, PledgeError> {
+/// Parses a pledge or tip amount typed into `field`, within Chipin's bounds.
+pub(crate) fn amount(
+    raw: &str,
+    currency: Currency,
+    field: &'static str,
+) -> Result<Money, PledgeError> {
     let max = MAX_MAJOR_UNITS.saturating_mul(currency.minor_per_major());
     Money::parse(raw, currency, max)
         .map_err(|e: MoneyError| PledgeError::Field(field, e.to_string()))
@@ -465,6 +475,25 @@ pub struct NewTip<'a> {
 /// The longest tip message.
 pub const MAX_MESSAGE_CHARS: usize = 500;
 
+/// A tip's message as it is kept: trimmed, at most [`MAX_MESSAGE_CHARS`], no control
+/// characters but line breaks.
+pub(crate) fn tip_message(raw: &str) -> Result<&str, PledgeError> {
+    let message = raw.trim();
+    if message.chars().count() > MAX_MESSAGE_CHARS {
+        return Err(PledgeError::Field(
+            "message",
+            "Keep your message to 500 characters.".into(),
+        ));
+    }
+    if message.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(PledgeError::Field(
+            "message",
+            "Your message cannot contain control characters.".into(),
+        ));
+    }
+    Ok(message)
+}
+
 /// Records a tip; it is collected by the supporter's next consolidated charge.
 pub async fn create_tip(
     state: &AppState,
@@ -478,19 +507,7 @@ pub async fn create_tip(
     }
     let visibility = Visibility::parse(form.visibility)?;
     let money = amount(form.amount, r.currency, "amount")?;
-    let message = form.message.trim();
-    if message.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(PledgeError::Field(
-            "message",
-            "Keep your message to 500 characters.".into(),
-        ));
-    }
-    if message.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(PledgeError::Field(
-            "message",
-            "Your message cannot contain control characters.".into(),
-        ));
-    }
+    let message = tip_message(form.message)?;
     let line = earmark(db, r.id, form.budget_line).await?;
     let at = now();
     let mut tx = db.begin_write().await?;

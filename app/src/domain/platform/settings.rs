@@ -46,6 +46,10 @@ pub struct Settings {
     /// Days after a charge succeeded during which its supporter may ask for a refund of its
     /// donations from their trail pages (`REFUND_REQUEST_DAYS`).
     pub refund_request_days: i64,
+    /// Pledges and tips above this many major units of USD, EUR or GBP ask the supporter to
+    /// confirm before they are recorded (`LARGE_GIFT_CONFIRM`; 0: never ask). Zero-decimal
+    /// currencies scale it, see [`crate::domain::giving::pledges::large_gift_minor`].
+    pub large_gift_confirm_major: i64,
 }
 
 /// A server-side secret that never prints (`Debug` shows only that it is set).
@@ -133,6 +137,7 @@ impl Settings {
             receipt_quota_bytes: 100 * 1024 * 1024,
             receipt_unattached_hours: 24,
             refund_request_days: 14,
+            large_gift_confirm_major: 100,
         }
     }
 
