@@ -263,7 +263,7 @@ pub fn router(state: AppState, config: &Config) -> Router {
 /// pages. A page carries the CSRF token beside text the visitor can put there (a search, a
 /// form's typed values), and compressing both together would let a network observer guess the
 /// token from response sizes (BREACH). Small bodies and images are left as they are.
-fn compression() -> CompressionLayer<impl tower_http::compression::Predicate + Clone> {
+fn compression() -> CompressionLayer<impl tower_http::compression::Predicate> {
     CompressionLayer::new()
         .gzip(true)
         .br(true)
