@@ -38,8 +38,13 @@ pub async fn preview(
     }
     let back = back_to(&fields);
     let flash = FormFlash::new(PREVIEW_PATH.to_owned(), String::new(), fields);
-    let mut res = Redirect::to(&back).into_response();
-    match form_flash::put(&state.db, &flash).await {
+    back_keeping(&state, &flash, &back).await
+}
+
+/// A redirect to `back` that keeps `flash` (the typed form) for that page's next load.
+async fn back_keeping(state: &AppState, flash: &FormFlash, back: &str) -> Response {
+    let mut res = Redirect::to(back).into_response();
+    match form_flash::put(&state.db, flash).await {
         Ok(token) => {
             let cookie = form_flash::cookie(&token, state.settings.secure_cookies(), FLASH_SECS);
             if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -88,17 +93,7 @@ pub async fn give_preview(
         return Redirect::to("/").into_response();
     };
     let flash = FormFlash::new(format!("{GIVE_PREVIEW_PATH}/{kind}"), String::new(), fields);
-    let mut res = Redirect::to(&back).into_response();
-    match form_flash::put(&state.db, &flash).await {
-        Ok(token) => {
-            let cookie = form_flash::cookie(&token, state.settings.secure_cookies(), FLASH_SECS);
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                res.headers_mut().append(SET_COOKIE, v);
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "could not keep a fee preview"),
-    }
-    res
+    back_keeping(&state, &flash, &back).await
 }
 
 #[cfg(test)]
