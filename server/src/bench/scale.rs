@@ -122,15 +122,15 @@ pub async fn billing_worker(args: &BillingWorker) -> Result<bool, BenchError> {
 }
 
 /// A scheduler process started by a bench.
-struct Worker {
+pub(super) struct Worker {
     child: tokio::process::Child,
     lines: tokio::io::Lines<BufReader<tokio::process::ChildStdout>>,
 }
 
 /// What a worker printed at the end.
-type WorkerSummary = HashMap<String, f64>;
+pub(super) type WorkerSummary = HashMap<String, f64>;
 
-fn start_worker(
+pub(super) fn start_worker(
     program: &Path,
     url: &str,
     as_of: NaiveDate,
@@ -171,7 +171,7 @@ impl Worker {
     }
 
     /// Waits for the process to end and returns its summary.
-    async fn finish(mut self) -> Result<WorkerSummary, BenchError> {
+    pub(super) async fn finish(mut self) -> Result<WorkerSummary, BenchError> {
         let mut summary = None;
         while let Some(line) = self.lines.next_line().await.map_err(BenchError::Worker)? {
             if let Some(s) = parse_summary(&line) {
@@ -205,7 +205,7 @@ fn parse_summary(line: &str) -> Option<WorkerSummary> {
     )
 }
 
-fn get(s: &WorkerSummary, key: &str) -> u64 {
+pub(super) fn get(s: &WorkerSummary, key: &str) -> u64 {
     s.get(key).copied().unwrap_or_default() as u64
 }
 
