@@ -13,12 +13,13 @@ const ARROWS: &[(&str, &[&str])] = &[
     ("processors", &["platform"]),
     ("books", &["platform"]),
     ("mail", &["platform", "processors"]),
+    ("hooks", &["platform", "mail"]),
     ("security", &["platform", "mail"]),
     ("accounts", &["platform", "mail"]),
-    ("recipients", &["platform", "books"]),
+    ("recipients", &["platform", "books", "hooks"]),
     (
         "billing",
-        &["platform", "mail", "security", "processors", "books"],
+        &["platform", "mail", "security", "processors", "books", "hooks"],
     ),
     (
         "giving",
@@ -30,6 +31,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "books",
             "recipients",
             "billing",
+            "hooks",
         ],
     ),
     (
@@ -41,6 +43,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "books",
             "recipients",
             "billing",
+            "hooks",
         ],
     ),
     (
@@ -53,6 +56,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "billing",
             "giving",
             "payouts",
+            "hooks",
         ],
     ),
     ("privacy", &["platform", "books", "recipients"]),

@@ -8,7 +8,7 @@
 //! payout is linked to the donation items' shares it paid, oldest first (see
 //! [`crate::domain::books::shares`]), and never exceeds what is available.
 //!
-//! May import: platform, mail, processors, books, recipients, billing.
+//! May import: platform, mail, processors, books, recipients, billing, hooks.
 
 pub mod connect;
 pub mod expenses;
