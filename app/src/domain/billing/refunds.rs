@@ -622,7 +622,6 @@ pub async fn record(
                     "fully_refunded": whole,
                 }),
             },
-            at,
         )
         .await?;
     }

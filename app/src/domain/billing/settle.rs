@@ -426,7 +426,7 @@ async fn succeed(
     .bind(&won_json)
     .execute(&mut **tx)
     .await?;
-    donation_paid_events(tx, backend, &won_json, at).await?;
+    donation_paid_events(tx, backend, &won_json).await?;
     // A pledge that was past due is in good standing again.
     sqlx::query(&format!(
         "update pledges set status = 'active' where status = 'past_due' and id in \
@@ -527,7 +527,7 @@ async fn decline(
         .execute(&mut **tx)
         .await?;
     }
-    charge_failed_events(tx, p, final_attempt, next_retry_at, at).await?;
+    charge_failed_events(tx, p, final_attempt, next_retry_at).await?;
     let who = supporter_contact(tx, p.supporter).await?;
     if let Some((email, name)) = who {
         let amount = Money::new(p.amount, p.currency).to_string();
@@ -555,7 +555,6 @@ async fn charge_failed_events(
     p: &Charge,
     final_attempt: bool,
     next_retry_at: Option<i64>,
-    at: i64,
 ) -> Result<(), sqlx::Error> {
     let listening = hooks::listeners(&mut **tx, EventType::ChargeFailed).await?;
     if listening.is_empty() {
@@ -594,7 +593,6 @@ async fn charge_failed_events(
                 kind: EventType::ChargeFailed,
                 data,
             },
-            at,
         )
         .await?;
     }
@@ -609,7 +607,6 @@ async fn donation_paid_events(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
     won_json: &str,
-    at: i64,
 ) -> Result<(), sqlx::Error> {
     let listening = hooks::listeners(&mut **tx, EventType::DonationPaid).await?;
     if listening.is_empty() {
@@ -648,7 +645,6 @@ async fn donation_paid_events(
                 kind: EventType::DonationPaid,
                 data,
             },
-            at,
         )
         .await?;
     }

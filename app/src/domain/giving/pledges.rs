@@ -258,7 +258,7 @@ pub async fn create_pledge(
         }
         Err(e) => return Err(e.into()),
     };
-    pledge_event(&mut tx, id, EventType::PledgeCreated, at).await?;
+    pledge_event(&mut tx, id, EventType::PledgeCreated).await?;
     tx.commit().await?;
     note_if_counted(db, supporter).await?;
     Ok(id)
@@ -271,7 +271,6 @@ async fn pledge_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     pledge_id: i64,
     kind: EventType,
-    at: i64,
 ) -> Result<(), sqlx::Error> {
     let row: Option<(i64, Option<i64>, i64, String, String)> = sqlx::query_as(
         "select recipient_id, tier_id, amount_minor, currency, status from pledges where id = $1",
@@ -297,7 +296,6 @@ async fn pledge_event(
             kind,
             data,
         },
-        at,
     )
     .await?;
     Ok(())
@@ -382,7 +380,7 @@ pub async fn change_amount(
     .await?;
     // Lowered below what unlocked posts: the first period is owed at the amount that did.
     owe_first_period(&mut tx, pledge_id, at, true).await?;
-    pledge_event(&mut tx, pledge_id, EventType::PledgeUpdated, at).await?;
+    pledge_event(&mut tx, pledge_id, EventType::PledgeUpdated).await?;
     tx.commit().await?;
     note_if_counted(&state.db, supporter).await?;
     Ok(())
@@ -464,7 +462,7 @@ async fn set_status(
         } else {
             EventType::PledgeUpdated
         };
-        pledge_event(&mut tx, pledge_id, kind, at).await?;
+        pledge_event(&mut tx, pledge_id, kind).await?;
     }
     tx.commit().await?;
     note_if_counted(&state.db, supporter).await?;

@@ -7,6 +7,7 @@
 //! "data": {…}}`, where `data` holds ids, amounts in minor units and the currency (never names
 //! or emails: a receiver fetches more through the API, which honours supporters' visibility).
 
+use crate::domain::platform::clock::now;
 use crate::domain::platform::tokens;
 use std::collections::HashSet;
 
@@ -90,13 +91,13 @@ pub async fn listeners(
 }
 
 /// Writes `event` to the outbox with one delivery per enabled endpoint of its page that
-/// subscribed to it, at `at` (unix seconds), on `conn` (the caller's transaction). Nothing is
-/// written when no endpoint listens. Returns how many deliveries were queued.
-pub async fn enqueue(
-    conn: &mut sqlx::AnyConnection,
-    event: Event,
-    at: i64,
-) -> Result<u64, sqlx::Error> {
+/// subscribed to it, due now, on `conn` (the caller's transaction). Nothing is written when no
+/// endpoint listens. Returns how many deliveries were queued.
+///
+/// The event is stamped with the clock's time, not the caller's: a billing run's "now" is the
+/// end of its as-of day, and its events are due as soon as it commits.
+pub async fn enqueue(conn: &mut sqlx::AnyConnection, event: Event) -> Result<u64, sqlx::Error> {
+    let at = now();
     let pattern = event.kind.pattern();
     let (listening,): (i64,) = sqlx::query_as(
         "select count(*) from hook_endpoints \

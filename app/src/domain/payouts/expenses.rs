@@ -311,7 +311,6 @@ pub async fn record_checked(
                 "donations_funded": shares.len(),
             }),
         },
-        now(),
     )
     .await?;
     if let Some(name) = expense

@@ -435,7 +435,6 @@ async fn mark_arrived(
                 "currency": currency.code(),
             }),
         },
-        at,
     )
     .await?;
     Ok(())

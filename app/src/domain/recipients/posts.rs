@@ -145,7 +145,6 @@ pub async fn create_post(
                 "tier_ids": tiers,
             }),
         },
-        at,
     )
     .await?;
     tx.commit().await?;
