@@ -166,7 +166,8 @@ async fn deliver_hooks(
     loop {
         let at = app::domain::platform::clock::now();
         let site = &state.billing.site_url;
-        match hooks::delivery::deliver_due(&state.db, sender, site, at, hooks::delivery::BATCH).await
+        match hooks::delivery::deliver_due(&state.db, sender, site, at, hooks::delivery::BATCH)
+            .await
         {
             Ok(report) if report.claimed as i64 == hooks::delivery::BATCH && !*stop.borrow() => {}
             Ok(_) => return,

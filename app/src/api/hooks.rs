@@ -36,7 +36,14 @@ fn back(recipient: i64, saved: &str) {
 pub async fn get_hooks_page(recipient_id: i64) -> Result<HooksPage, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    Ok(endpoints::studio_page(&state.db, &state.settings, user.user_id, recipient_id, now()).await?)
+    Ok(endpoints::studio_page(
+        &state.db,
+        &state.settings,
+        user.user_id,
+        recipient_id,
+        now(),
+    )
+    .await?)
 }
 
 /// Registers an endpoint: its address and the events it wants (checkboxes `events[]`).
@@ -80,11 +87,23 @@ pub async fn switch_hook_endpoint(endpoint_id: i64, action: String) -> Result<()
     let enabled = match action.as_str() {
         "enable" => true,
         "disable" => false,
-        _ => return Err(AppError::invalid("action", "Enable or disable the endpoint.")),
+        _ => {
+            return Err(AppError::invalid(
+                "action",
+                "Enable or disable the endpoint.",
+            ));
+        }
     };
     let recipient =
         endpoints::set_enabled(&state.db, user.user_id, endpoint_id, enabled, now()).await?;
-    back(recipient, if enabled { "hook_enabled" } else { "hook_disabled" });
+    back(
+        recipient,
+        if enabled {
+            "hook_enabled"
+        } else {
+            "hook_disabled"
+        },
+    );
     Ok(())
 }
 

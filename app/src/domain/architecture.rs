@@ -19,7 +19,14 @@ const ARROWS: &[(&str, &[&str])] = &[
     ("recipients", &["platform", "books", "hooks"]),
     (
         "billing",
-        &["platform", "mail", "security", "processors", "books", "hooks"],
+        &[
+            "platform",
+            "mail",
+            "security",
+            "processors",
+            "books",
+            "hooks",
+        ],
     ),
     (
         "giving",

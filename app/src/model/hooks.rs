@@ -16,7 +16,10 @@ pub const EVENT_TYPES: &[(&str, &str)] = &[
         "A donation (a pledge's month or a tip) was charged successfully.",
     ),
     ("donation.refunded", "A donation was refunded."),
-    ("charge.failed", "A charge with donations to this page was declined."),
+    (
+        "charge.failed",
+        "A charge with donations to this page was declined.",
+    ),
     ("payout.paid", "A payout to you arrived."),
     ("expense.recorded", "An expense was published (causes)."),
     ("post.published", "A post was published."),

@@ -358,7 +358,12 @@ async fn deliveries_reach_a_local_receiver_signed_as_the_standard_webhooks_libra
             (&other, &got[0]),
             (&secret, &tampered)
         ]),
-        ["ok", "ok", "WebhookVerificationError", "WebhookVerificationError"]
+        [
+            "ok",
+            "ok",
+            "WebhookVerificationError",
+            "WebhookVerificationError"
+        ]
     );
 
     // The log says so.
@@ -435,7 +440,11 @@ async fn a_500_and_a_time_out_are_retried_with_back_off_and_the_same_webhook_id(
         .iter()
         .map(|r| r.headers["webhook-timestamp"].parse().unwrap())
         .collect();
-    assert_eq!(stamps, [t0, t0 + 5, t0 + 305], "each attempt signs its own time");
+    assert_eq!(
+        stamps,
+        [t0, t0 + 5, t0 + 305],
+        "each attempt signs its own time"
+    );
     assert_eq!(receiver.script.lock().unwrap().len(), 0);
 }
 
@@ -485,14 +494,16 @@ async fn a_worker_that_dies_after_sending_leaves_exactly_one_resend_after_its_le
     let ids = message_ids(&app).await;
     assert_eq!(per_id.len(), 3);
     for id in &ids {
-        assert_eq!(per_id[id], 2, "{id}: sent once before the crash and once after");
+        assert_eq!(
+            per_id[id], 2,
+            "{id}: sent once before the crash and once after"
+        );
     }
     assert!(deliveries(&app).await.iter().all(|d| d.0 == "delivered"));
 }
 
 #[tokio::test]
-async fn workers_claiming_at_once_never_hold_the_same_delivery_and_a_stale_claim_writes_nothing()
-{
+async fn workers_claiming_at_once_never_hold_the_same_delivery_and_a_stale_claim_writes_nothing() {
     let app = spawn_app_with(LOCAL).await;
     let db = &app.state.db;
     let page = recipient(db, "maker", "USD").await;
@@ -601,8 +612,11 @@ async fn three_days_of_failures_disable_the_endpoint_and_email_its_owner() {
 #[tokio::test]
 async fn webhooks_never_reach_private_addresses_whatever_the_address_or_name_says() {
     // The operator setting is off: the default.
-    let app = spawn_app_with(&[("WEBHOOKS_ALLOW_HTTP", "true"), ("WEBHOOKS_POLL_SECS", "86400")])
-        .await;
+    let app = spawn_app_with(&[
+        ("WEBHOOKS_ALLOW_HTTP", "true"),
+        ("WEBHOOKS_POLL_SECS", "86400"),
+    ])
+    .await;
     let receiver = Receiver::start(&[]).await;
     let db = &app.state.db;
     let page = recipient(db, "maker", "USD").await;
@@ -628,7 +642,10 @@ async fn webhooks_never_reach_private_addresses_whatever_the_address_or_name_say
     let r = delivery::deliver_due(db, &sender, &site(&app), now(), 50)
         .await
         .unwrap();
-    assert_eq!((r.claimed, r.failed), (urls.len() as u64, urls.len() as u64));
+    assert_eq!(
+        (r.claimed, r.failed),
+        (urls.len() as u64, urls.len() as u64)
+    );
     assert!(receiver.got().is_empty(), "nothing reached the receiver");
     for (d, url) in deliveries(&app).await.iter().zip(&urls) {
         let error = d.4.clone().unwrap_or_default();
@@ -691,7 +708,11 @@ async fn a_redirect_is_a_failure_and_is_not_followed() {
     assert_eq!(r.failed, 1);
     let d = &deliveries(&app).await[0];
     assert_eq!(d.3, Some(307));
-    assert!(d.4.as_deref().unwrap().contains("redirects are not followed"));
+    assert!(
+        d.4.as_deref()
+            .unwrap()
+            .contains("redirects are not followed")
+    );
     assert_eq!(receiver.got().len(), 1);
 }
 
@@ -770,10 +791,7 @@ async fn an_event_is_queued_only_with_the_change_that_causes_it() {
     let app = spawn_app_with(LOCAL).await;
     let db = &app.state.db;
     let page = recipient(db, "maker", "USD").await;
-    let every = format!(
-        ",{},",
-        EventType::ALL.map(|e| e.as_str()).join(",")
-    );
+    let every = format!(",{},", EventType::ALL.map(|e| e.as_str()).join(","));
     endpoint(&app, page, "http://127.0.0.1:9/", &every).await;
 
     // Written on the caller's transaction: rolled back, it is gone with the change.
@@ -940,9 +958,7 @@ async fn only_the_pages_owner_sees_and_changes_its_endpoints() {
     }
     // A visitor who is not logged in is asked to.
     app.new_browser();
-    let a = app
-        .call("hooks/rotate", &[("endpoint_id", &id)])
-        .await;
+    let a = app.call("hooks/rotate", &[("endpoint_id", &id)]).await;
     assert_eq!(a.error_kind(), "unauthenticated", "{a:?}");
 
     let after: (String, String, Option<i64>) =
@@ -960,8 +976,14 @@ async fn only_the_pages_owner_sees_and_changes_its_endpoints() {
 
     // The owner can: disable, send again, enable, delete.
     app.new_browser();
-    app.call("log_in", &[("email", "owner@example.org"), ("password", crate::helpers::PASSWORD)])
-        .await;
+    app.call(
+        "log_in",
+        &[
+            ("email", "owner@example.org"),
+            ("password", crate::helpers::PASSWORD),
+        ],
+    )
+    .await;
     let a = app
         .submit_form(
             "hooks/switch",
@@ -1022,7 +1044,11 @@ async fn bad_endpoint_forms_are_refused_at_the_field_and_change_nothing() {
         let mut fields = vec![("recipient_id", page.as_str()), ("url", url)];
         fields.extend(events.iter().map(|e| ("events[]", *e)));
         let a = app.call("hooks/create", &fields).await;
-        assert_eq!(a.error_field().as_deref(), Some(field), "{url} {events:?}: {a:?}");
+        assert_eq!(
+            a.error_field().as_deref(),
+            Some(field),
+            "{url} {events:?}: {a:?}"
+        );
     }
     assert_eq!(app.count("hook_endpoints").await, 0);
 }

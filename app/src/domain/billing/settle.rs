@@ -621,7 +621,20 @@ async fn donation_paid_events(
         .bind(won_json)
         .fetch_all(&mut **tx)
         .await?;
-    for (id, recipient_id, charge_id, pledge_id, tip_id, period, gross, fee, platform, net, currency) in rows {
+    for (
+        id,
+        recipient_id,
+        charge_id,
+        pledge_id,
+        tip_id,
+        period,
+        gross,
+        fee,
+        platform,
+        net,
+        currency,
+    ) in rows
+    {
         if !listening.contains(&recipient_id) {
             continue;
         }

@@ -313,7 +313,18 @@ pub async fn studio_page(
         let deliveries = log
             .into_iter()
             .map(
-                |(id, event_type, message_id, status, attempts, code, error, response, created, next)| {
+                |(
+                    id,
+                    event_type,
+                    message_id,
+                    status,
+                    attempts,
+                    code,
+                    error,
+                    response,
+                    created,
+                    next,
+                )| {
                     DeliveryView {
                         id,
                         event_type,
@@ -389,8 +400,12 @@ mod tests {
     fn events_are_known_deduplicated_and_in_order() {
         let chosen = |v: &[&str]| v.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         assert_eq!(
-            parse_events(&chosen(&["post.published", "pledge.created", "post.published"]))
-                .unwrap(),
+            parse_events(&chosen(&[
+                "post.published",
+                "pledge.created",
+                "post.published"
+            ]))
+            .unwrap(),
             ",pledge.created,post.published,"
         );
         assert!(parse_events(&[]).is_err());

@@ -70,13 +70,17 @@ pub fn forbidden(ip: IpAddr) -> Option<&'static str> {
             if let Some(v4) = embedded_v4(v6) {
                 return forbidden_v4(v4);
             }
-            V6.iter().find(|(net, _)| net.contains(&v6)).map(|(_, why)| *why)
+            V6.iter()
+                .find(|(net, _)| net.contains(&v6))
+                .map(|(_, why)| *why)
         }
     }
 }
 
 fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
-    V4.iter().find(|(net, _)| net.contains(&ip)).map(|(_, why)| *why)
+    V4.iter()
+        .find(|(net, _)| net.contains(&ip))
+        .map(|(_, why)| *why)
 }
 
 /// The IPv4 address an IPv6 address stands for: IPv4-mapped `::ffff:a.b.c.d`, the deprecated
@@ -86,12 +90,7 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
         return Some(v4);
     }
     let s = ip.segments();
-    let low = Ipv4Addr::new(
-        (s[6] >> 8) as u8,
-        s[6] as u8,
-        (s[7] >> 8) as u8,
-        s[7] as u8,
-    );
+    let low = Ipv4Addr::new((s[6] >> 8) as u8, s[6] as u8, (s[7] >> 8) as u8, s[7] as u8);
     if s[..6] == [0, 0, 0, 0, 0, 0] && !ip.is_loopback() && !ip.is_unspecified() {
         return Some(low);
     }
@@ -145,9 +144,8 @@ impl reqwest::dns::Resolve for GuardedResolver {
     fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
         let host = name.as_str().to_owned();
         Box::pin(async move {
-            let addrs: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
-                .await?
-                .collect();
+            let addrs: Vec<SocketAddr> =
+                tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
             if let Some((addr, why)) = addrs
                 .iter()
                 .find_map(|a| forbidden(a.ip()).map(|why| (a, why)))
@@ -156,7 +154,8 @@ impl reqwest::dns::Resolve for GuardedResolver {
                     host,
                     ip: addr.ip(),
                     why,
-                }) as Box<dyn std::error::Error + Send + Sync>);
+                })
+                    as Box<dyn std::error::Error + Send + Sync>);
             }
             Ok(Box::new(addrs.into_iter()) as reqwest::dns::Addrs)
         })

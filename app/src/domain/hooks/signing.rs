@@ -33,16 +33,14 @@ pub fn sign(secret: &str, message_id: &str, timestamp: i64, body: &[u8]) -> Opti
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
-    Some(format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes())))
+    Some(format!(
+        "v1,{}",
+        STANDARD.encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// The `webhook-signature` header: one `v1,…` per secret, separated by spaces.
-pub fn signature_header(
-    secrets: &[&str],
-    message_id: &str,
-    timestamp: i64,
-    body: &[u8],
-) -> String {
+pub fn signature_header(secrets: &[&str], message_id: &str, timestamp: i64, body: &[u8]) -> String {
     secrets
         .iter()
         .filter_map(|s| sign(s, message_id, timestamp, body))

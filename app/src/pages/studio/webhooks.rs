@@ -44,7 +44,11 @@ fn HooksView(p: HooksPage) -> impl IntoView {
         .with_untracked(|q| q.get("saved"))
         .and_then(|s| saved_message(&s));
     let base = format!("/studio/p/{}", p.recipient_id);
-    let scheme = if p.http_allowed { "https:// (or http://)" } else { "https://" };
+    let scheme = if p.http_allowed {
+        "https:// (or http://)"
+    } else {
+        "https://"
+    };
     let endpoints = p
         .endpoints
         .iter()
