@@ -327,7 +327,6 @@ async fn deliveries_reach_a_local_receiver_signed_as_the_standard_webhooks_libra
         })
         .collect();
     // Sent at once, they may arrive in either order.
-    let mut got = got;
     if types[0] != "pledge.created" {
         got.reverse();
     }

@@ -607,7 +607,7 @@ pub async fn record(
         touched.push(o.item);
         receipt_lines.push((o.recipient, part));
         hooks::enqueue(
-            &mut **tx,
+            tx,
             Event {
                 recipient_id: o.recipient,
                 kind: EventType::DonationRefunded,

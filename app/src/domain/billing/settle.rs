@@ -556,7 +556,7 @@ async fn charge_failed_events(
     final_attempt: bool,
     next_retry_at: Option<i64>,
 ) -> Result<(), sqlx::Error> {
-    let listening = hooks::listeners(&mut **tx, EventType::ChargeFailed).await?;
+    let listening = hooks::listeners(tx, EventType::ChargeFailed).await?;
     if listening.is_empty() {
         return Ok(());
     }
@@ -587,7 +587,7 @@ async fn charge_failed_events(
             "next_retry_at": retry.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
         });
         hooks::enqueue(
-            &mut **tx,
+            tx,
             Event {
                 recipient_id,
                 kind: EventType::ChargeFailed,
@@ -608,7 +608,7 @@ async fn donation_paid_events(
     backend: Backend,
     won_json: &str,
 ) -> Result<(), sqlx::Error> {
-    let listening = hooks::listeners(&mut **tx, EventType::DonationPaid).await?;
+    let listening = hooks::listeners(tx, EventType::DonationPaid).await?;
     if listening.is_empty() {
         return Ok(());
     }
@@ -652,7 +652,7 @@ async fn donation_paid_events(
             "currency": currency,
         });
         hooks::enqueue(
-            &mut **tx,
+            tx,
             Event {
                 recipient_id,
                 kind: EventType::DonationPaid,

@@ -290,7 +290,7 @@ async fn pledge_event(
         "status": status,
     });
     hooks::enqueue(
-        &mut **tx,
+        tx,
         Event {
             recipient_id,
             kind,

@@ -250,7 +250,6 @@ pub async fn claim(db: &Db, at: i64, limit: i64) -> Result<Vec<Claimed>, sqlx::E
          join hook_events v on v.id = d.event_id where d.id in ({}) order by d.id",
         list(1, claimed.len())
     );
-    #[expect(clippy::type_complexity, reason = "one row of the query above")]
     let mut q = sqlx::query_as::<
         _,
         (

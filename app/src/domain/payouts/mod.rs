@@ -424,7 +424,7 @@ async fn mark_arrived(
         .execute(&mut **tx)
         .await?;
     hooks::enqueue(
-        &mut **tx,
+        tx,
         Event {
             recipient_id,
             kind: EventType::PayoutPaid,
