@@ -174,13 +174,13 @@ pub async fn set_enabled(
     at: i64,
 ) -> Result<i64, HookError> {
     let recipient = owned_endpoint(db, owner, endpoint).await?;
-    let done = if enabled {
+    if enabled {
         sqlx::query(
             "update hook_endpoints set disabled_at = null, disabled_reason = null where id = $1",
         )
         .bind(endpoint)
         .execute(db.pool())
-        .await?
+        .await?;
     } else {
         sqlx::query(
             "update hook_endpoints set disabled_at = $1, disabled_reason = $2 \
@@ -190,9 +190,8 @@ pub async fn set_enabled(
         .bind("Disabled by you.")
         .bind(endpoint)
         .execute(db.pool())
-        .await?
-    };
-    let _ = done;
+        .await?;
+    }
     Ok(recipient)
 }
 
