@@ -66,6 +66,21 @@ ensure_node_packages() {
   fi
 }
 
+# The webhook tests check signatures with an independent implementation of Standard Webhooks:
+# the `standardwebhooks` package from PyPI, in a virtual environment kept beside the build cache.
+STANDARDWEBHOOKS_VERSION=1.3.0
+ensure_webhook_verifier() {
+  local venv="$HOME/.cache/chipin/standardwebhooks-venv"
+  if ! "$venv/bin/python" -c "import standardwebhooks" 2>/dev/null; then
+    say "installing the standardwebhooks package from PyPI"
+    command -v python3 >/dev/null 2>&1 || apt_install python3
+    python3 -c "import ensurepip" 2>/dev/null || apt_install python3-venv
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+  fi
+  export CHIPIN_STANDARDWEBHOOKS_PYTHON="$venv/bin/python"
+}
+
 # Starts a throw-away PostgreSQL cluster owned by the postgres user on a free port and sets
 # CHIPIN_TEST_POSTGRES_URL. stop_postgres removes it again.
 start_postgres() {

@@ -101,6 +101,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio/p/:id/refund/:item") view=pages::studio::refund::RefundPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/expenses") view=pages::studio::expenses::ExpensesStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/payouts") view=pages::studio::payouts::PayoutsStudioPage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/webhooks") view=pages::studio::webhooks::WebhooksStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/write") view=pages::studio::post::NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/posts/:post") view=pages::studio::post::EditPostPage ssr=SsrMode::Async/>
                 </Routes>

@@ -63,6 +63,8 @@ pub struct Config {
     pub log_json: bool,
     /// `REQUEST_TIMEOUT_SECS`: how long any request may take before it is answered 503.
     pub request_timeout_secs: u64,
+    /// How often the webhook worker looks for deliveries due, in seconds (`WEBHOOKS_POLL_SECS`).
+    pub webhooks_poll_secs: u64,
     /// How often `server serve` runs the billing scheduler, in seconds.
     pub billing_interval_secs: u64,
     /// Chipin's own fee in basis points of each donation item.
@@ -301,6 +303,8 @@ impl Config {
         settings.refund_request_days = parse_num(&get, "REFUND_REQUEST_DAYS", 14i64, 0, 365)?;
         settings.large_gift_confirm_major =
             parse_num(&get, "LARGE_GIFT_CONFIRM", 100i64, 0, 10_000_000)?;
+        settings.webhooks_allow_private = parse_bool(&get, "WEBHOOKS_ALLOW_PRIVATE", false)?;
+        settings.webhooks_allow_http = parse_bool(&get, "WEBHOOKS_ALLOW_HTTP", false)?;
         if let Some(dir) = get("UPLOADS_DIR") {
             settings.uploads_dir = PathBuf::from(dir);
         }
@@ -351,6 +355,7 @@ impl Config {
                 Some(_) => return Err(err("LOG_FORMAT", "must be json or pretty")),
             },
             request_timeout_secs: parse_num(&get, "REQUEST_TIMEOUT_SECS", 30u64, 1, 3_600)?,
+            webhooks_poll_secs: parse_num(&get, "WEBHOOKS_POLL_SECS", 2u64, 1, 86_400)?,
             billing_interval_secs: parse_num(&get, "BILLING_INTERVAL_SECS", 3_600u64, 60, 86_400)?,
             billing_platform_fee_bps: parse_num(&get, "BILLING_PLATFORM_FEE_BPS", 0i64, 0, 5_000)?,
             billing_max_carry_cycles: parse_num(&get, "BILLING_MAX_CARRY_CYCLES", 2i64, 0, 12)?,

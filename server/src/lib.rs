@@ -414,6 +414,7 @@ pub async fn serve(
         state.clone(),
         mailer,
         Duration::from_secs(config.mail_poll_secs),
+        Duration::from_secs(config.webhooks_poll_secs),
         Duration::from_secs(config.billing_interval_secs),
     );
     let app = router(state.clone(), &config);

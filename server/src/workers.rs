@@ -1,10 +1,11 @@
-//! Background work inside `server serve`: draining the email outbox, billing on a timer, and
-//! housekeeping.
+//! Background work inside `server serve`: draining the email outbox, delivering webhooks,
+//! billing on a timer, and housekeeping.
 
 use crate::cli::error_chain;
 use app::domain::AppState;
 use app::domain::accounts::{sessions, throttle};
 use app::domain::billing::{self, BillingError, RunSummary};
+use app::domain::hooks;
 use app::domain::mail::{self, Mailer};
 use app::domain::platform::db::Job;
 use app::money::Money;
@@ -28,12 +29,13 @@ impl Workers {
     }
 }
 
-/// Starts the outbox drainer (every `mail_every`), the billing scheduler (every
-/// `billing_every`) and hourly housekeeping.
+/// Starts the outbox drainer (every `mail_every`), the webhook sender (every `hooks_every`),
+/// the billing scheduler (every `billing_every`) and hourly housekeeping.
 pub fn spawn(
     state: AppState,
     mailer: Mailer,
     mail_every: Duration,
+    hooks_every: Duration,
     billing_every: Duration,
 ) -> Workers {
     let (stop, rx) = watch::channel(false);
@@ -46,6 +48,18 @@ pub fn spawn(
                 _ = mail_rx.changed() => break,
             }
             drain_mail(&mail_state, &mailer, &mail_rx).await;
+        }
+    });
+    let hooks_state = state.clone();
+    let mut hooks_rx = rx.clone();
+    let hooks_task = tokio::spawn(async move {
+        let sender = hooks::delivery::Sender::new(hooks_state.settings.webhooks_allow_private);
+        loop {
+            tokio::select! {
+                _ = tokio::time::sleep(hooks_every) => {},
+                _ = hooks_rx.changed() => break,
+            }
+            deliver_hooks(&hooks_state, &sender, &hooks_rx).await;
         }
     });
     let billing_state = state.clone();
@@ -96,7 +110,7 @@ pub fn spawn(
     });
     Workers {
         stop,
-        handles: vec![mail_task, billing_task, house_task],
+        handles: vec![mail_task, hooks_task, billing_task, house_task],
     }
 }
 
@@ -137,6 +151,30 @@ async fn drain_mail(state: &AppState, mailer: &Mailer, stop: &watch::Receiver<bo
         };
         if (written < 500 && !more_mail) || *stop.borrow() {
             return;
+        }
+    }
+}
+
+/// Sends the webhook deliveries that are due, a batch at a time, until none is left or the
+/// process is stopping. Every instance does this at once: each claims its own deliveries
+/// (see `hooks::delivery`), so no turn is needed.
+async fn deliver_hooks(
+    state: &AppState,
+    sender: &hooks::delivery::Sender,
+    stop: &watch::Receiver<bool>,
+) {
+    loop {
+        let at = app::domain::platform::clock::now();
+        let site = &state.billing.site_url;
+        match hooks::delivery::deliver_due(&state.db, sender, site, at, hooks::delivery::BATCH)
+            .await
+        {
+            Ok(report) if report.claimed as i64 == hooks::delivery::BATCH && !*stop.borrow() => {}
+            Ok(_) => return,
+            Err(e) => {
+                tracing::error!(error = %e, "webhook delivery failed");
+                return;
+            }
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod client;
+pub mod hooks;
 pub mod pledges;
 pub mod recipients;
 pub mod refunds;

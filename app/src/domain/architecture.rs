@@ -13,12 +13,20 @@ const ARROWS: &[(&str, &[&str])] = &[
     ("processors", &["platform"]),
     ("books", &["platform"]),
     ("mail", &["platform", "processors"]),
+    ("hooks", &["platform", "mail"]),
     ("security", &["platform", "mail"]),
     ("accounts", &["platform", "mail"]),
-    ("recipients", &["platform", "books"]),
+    ("recipients", &["platform", "books", "hooks"]),
     (
         "billing",
-        &["platform", "mail", "security", "processors", "books"],
+        &[
+            "platform",
+            "mail",
+            "security",
+            "processors",
+            "books",
+            "hooks",
+        ],
     ),
     (
         "giving",
@@ -30,6 +38,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "books",
             "recipients",
             "billing",
+            "hooks",
         ],
     ),
     (
@@ -41,6 +50,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "books",
             "recipients",
             "billing",
+            "hooks",
         ],
     ),
     (
@@ -53,6 +63,7 @@ const ARROWS: &[(&str, &[&str])] = &[
             "billing",
             "giving",
             "payouts",
+            "hooks",
         ],
     ),
     ("privacy", &["platform", "books", "recipients"]),

@@ -9,13 +9,14 @@
 //! - `processors` → platform
 //! - `books` → platform
 //! - `mail` → platform, processors
+//! - `hooks` → platform, mail
 //! - `security` → platform, mail
 //! - `accounts` → platform, mail
-//! - `recipients` → platform, books
-//! - `billing` → platform, mail, security, processors, books
-//! - `giving` → platform, mail, security, processors, books, recipients, billing
-//! - `payouts` → platform, mail, processors, books, recipients, billing
-//! - `webhooks` → platform, security, processors, books, billing, giving, payouts
+//! - `recipients` → platform, books, hooks
+//! - `billing` → platform, mail, security, processors, books, hooks
+//! - `giving` → platform, mail, security, processors, books, recipients, billing, hooks
+//! - `payouts` → platform, mail, processors, books, recipients, billing, hooks
+//! - `webhooks` → platform, security, processors, books, billing, giving, payouts, hooks
 //! - `privacy` → platform, books, recipients
 //!
 //! Any of them may take [`AppState`], the shared handles an entry point needs, and the
@@ -25,6 +26,7 @@ pub mod accounts;
 pub mod billing;
 pub mod books;
 pub mod giving;
+pub mod hooks;
 pub mod mail;
 pub mod payouts;
 pub mod platform;

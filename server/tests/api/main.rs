@@ -16,6 +16,7 @@ mod fake_stripe;
 mod forms;
 mod gather_race;
 mod helpers;
+mod hooks;
 mod ops;
 mod page_cache;
 mod paid_posts;

@@ -23,7 +23,7 @@
 //! keys on cycles and charges and the processor's idempotency make double charging impossible
 //! even when they overlap.
 //!
-//! May import: platform, mail, security, processors, books.
+//! May import: platform, mail, security, processors, books, hooks.
 
 pub mod authenticate;
 pub mod disputes;

@@ -25,6 +25,7 @@ use crate::domain::Db;
 use crate::domain::billing::fee_split;
 use crate::domain::books::journal::{self, Account, EntryKind, Line, NewEntry};
 use crate::domain::books::shares::{LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
+use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::mail::{self, templates};
 use crate::domain::platform::clock::now;
 use crate::domain::platform::sql::list as in_list;
@@ -605,6 +606,24 @@ pub async fn record(
         }
         touched.push(o.item);
         receipt_lines.push((o.recipient, part));
+        hooks::enqueue(
+            tx,
+            Event {
+                recipient_id: o.recipient,
+                kind: EventType::DonationRefunded,
+                data: serde_json::json!({
+                    "donation_id": o.item,
+                    "recipient_id": o.recipient,
+                    "charge_id": charge_id,
+                    "refund_id": refund_id,
+                    "amount_minor": part,
+                    "net_minor": lost,
+                    "currency": currency.code(),
+                    "fully_refunded": whole,
+                }),
+            },
+        )
+        .await?;
     }
     let (entry_id,): (i64,) =
         sqlx::query_as("select id from journal_entries where charge_id = $1 and kind = 'charge'")

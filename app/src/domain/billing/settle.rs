@@ -20,6 +20,7 @@ use super::fee_split;
 use super::{BillingConfig, BillingError, RunSummary};
 use crate::domain::Db;
 use crate::domain::books::journal;
+use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::mail::{self, templates};
 use crate::domain::platform::db::Backend;
 use crate::domain::platform::sql::{json_ids, json_param, json_rows, list};
@@ -425,6 +426,7 @@ async fn succeed(
     .bind(&won_json)
     .execute(&mut **tx)
     .await?;
+    donation_paid_events(tx, backend, &won_json).await?;
     // A pledge that was past due is in good standing again.
     sqlx::query(&format!(
         "update pledges set status = 'active' where status = 'past_due' and id in \
@@ -525,6 +527,7 @@ async fn decline(
         .execute(&mut **tx)
         .await?;
     }
+    charge_failed_events(tx, p, final_attempt, next_retry_at).await?;
     let who = supporter_contact(tx, p.supporter).await?;
     if let Some((email, name)) = who {
         let amount = Money::new(p.amount, p.currency).to_string();
@@ -542,6 +545,123 @@ async fn decline(
         .await?;
     }
     Ok(Some(items_voided))
+}
+
+/// Queues `charge.failed` for each page with donations in the declined charge `p`:
+/// `{"charge_id", "recipient_id", "donation_ids", "amount_minor" (this page's part),
+/// "currency", "attempt", "final", "next_retry_at"}`.
+async fn charge_failed_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    p: &Charge,
+    final_attempt: bool,
+    next_retry_at: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let listening = hooks::listeners(tx, EventType::ChargeFailed).await?;
+    if listening.is_empty() {
+        return Ok(());
+    }
+    let items: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "select recipient_id, id, gross_minor from donation_items where charge_id = $1 order by id",
+    )
+    .bind(p.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let mut by_page: std::collections::BTreeMap<i64, (Vec<i64>, i64)> = Default::default();
+    for (recipient, item, gross) in items {
+        if listening.contains(&recipient) {
+            let page = by_page.entry(recipient).or_default();
+            page.0.push(item);
+            page.1 += gross;
+        }
+    }
+    let retry = next_retry_at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+    for (recipient_id, (donation_ids, amount_minor)) in by_page {
+        let data = serde_json::json!({
+            "charge_id": p.id,
+            "recipient_id": recipient_id,
+            "donation_ids": donation_ids,
+            "amount_minor": amount_minor,
+            "currency": p.currency.code(),
+            "attempt": p.attempt,
+            "final": final_attempt,
+            "next_retry_at": retry.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        });
+        hooks::enqueue(
+            tx,
+            Event {
+                recipient_id,
+                kind: EventType::ChargeFailed,
+                data,
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// Queues `donation.paid` for every item of the charges `won_json` whose page listens:
+/// `{"donation_id", "recipient_id", "charge_id", "pledge_id", "tip_id", "period",
+/// "gross_minor", "fee_minor", "platform_fee_minor", "net_minor", "currency"}`. One query
+/// when no page listens, so a billing run pays nothing for pages without webhooks.
+async fn donation_paid_events(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    backend: Backend,
+    won_json: &str,
+) -> Result<(), sqlx::Error> {
+    let listening = hooks::listeners(tx, EventType::DonationPaid).await?;
+    if listening.is_empty() {
+        return Ok(());
+    }
+    #[expect(clippy::type_complexity, reason = "one row of the query below")]
+    let rows: Vec<(i64, i64, i64, Option<i64>, Option<i64>, Option<String>, i64, i64, i64, i64, String)> =
+        sqlx::query_as(&format!(
+            "select i.id, i.recipient_id, i.charge_id, i.pledge_id, i.tip_id, i.period,                     a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, a.currency              from donation_items i join allocations a on a.item_id = i.id              where i.charge_id in ({}) order by i.id",
+            json_ids(backend, 1)
+        ))
+        .bind(won_json)
+        .fetch_all(&mut **tx)
+        .await?;
+    for (
+        id,
+        recipient_id,
+        charge_id,
+        pledge_id,
+        tip_id,
+        period,
+        gross,
+        fee,
+        platform,
+        net,
+        currency,
+    ) in rows
+    {
+        if !listening.contains(&recipient_id) {
+            continue;
+        }
+        let data = serde_json::json!({
+            "donation_id": id,
+            "recipient_id": recipient_id,
+            "charge_id": charge_id,
+            "pledge_id": pledge_id,
+            "tip_id": tip_id,
+            "period": period,
+            "gross_minor": gross,
+            "fee_minor": fee,
+            "platform_fee_minor": platform,
+            "net_minor": net,
+            "currency": currency,
+        });
+        hooks::enqueue(
+            tx,
+            Event {
+                recipient_id,
+                kind: EventType::DonationPaid,
+                data,
+            },
+        )
+        .await?;
+    }
+    Ok(())
 }
 
 /// Whether a decline `code` says the saved payment method can never be charged (gone, not

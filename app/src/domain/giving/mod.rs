@@ -1,7 +1,7 @@
 //! What does a supporter give, and what do they see of it? Pledges and tips, the billing
 //! profile (billing day, saved payment method), and the supporter's dashboard read model.
 //!
-//! May import: platform, mail, security, processors, books, recipients, billing.
+//! May import: platform, mail, security, processors, books, recipients, billing, hooks.
 
 pub mod authentication;
 pub mod billing_profile;

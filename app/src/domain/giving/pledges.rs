@@ -2,6 +2,7 @@
 //! who is asking: a supporter may only change their own pledges, and nobody may give to a page
 //! they own.
 
+use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::now;
 use crate::domain::platform::db::Backend;
 use crate::domain::{AppState, Db};
@@ -257,9 +258,47 @@ pub async fn create_pledge(
         }
         Err(e) => return Err(e.into()),
     };
+    pledge_event(&mut tx, id, EventType::PledgeCreated).await?;
     tx.commit().await?;
     note_if_counted(db, supporter).await?;
     Ok(id)
+}
+
+/// Queues the page's webhook `kind` about pledge `pledge_id` as it now is, in the caller's
+/// transaction: `{"pledge_id", "recipient_id", "tier_id", "amount_minor", "currency",
+/// "status"}`.
+async fn pledge_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    pledge_id: i64,
+    kind: EventType,
+) -> Result<(), sqlx::Error> {
+    let row: Option<(i64, Option<i64>, i64, String, String)> = sqlx::query_as(
+        "select recipient_id, tier_id, amount_minor, currency, status from pledges where id = $1",
+    )
+    .bind(pledge_id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some((recipient_id, tier_id, amount_minor, currency, status)) = row else {
+        return Ok(());
+    };
+    let data = serde_json::json!({
+        "pledge_id": pledge_id,
+        "recipient_id": recipient_id,
+        "tier_id": tier_id,
+        "amount_minor": amount_minor,
+        "currency": currency,
+        "status": status,
+    });
+    hooks::enqueue(
+        tx,
+        Event {
+            recipient_id,
+            kind,
+            data,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// A change to how `supporter` pays changes public pages only if they have an open pledge.
@@ -341,6 +380,7 @@ pub async fn change_amount(
     .await?;
     // Lowered below what unlocked posts: the first period is owed at the amount that did.
     owe_first_period(&mut tx, pledge_id, at, true).await?;
+    pledge_event(&mut tx, pledge_id, EventType::PledgeUpdated).await?;
     tx.commit().await?;
     note_if_counted(&state.db, supporter).await?;
     Ok(())
@@ -405,7 +445,7 @@ async fn set_status(
     }
     let at = now();
     let mut tx = state.db.begin_write().await?;
-    sqlx::query("update pledges set status = $1, updated_at = $2 where id = $3 and supporter_id = $4 and status = $5")
+    let done = sqlx::query("update pledges set status = $1, updated_at = $2 where id = $3 and supporter_id = $4 and status = $5")
         .bind(to)
         .bind(at)
         .bind(pledge_id)
@@ -415,6 +455,14 @@ async fn set_status(
         .await?;
     if to != "active" {
         owe_first_period(&mut tx, pledge_id, at, false).await?;
+    }
+    if done.rows_affected() == 1 {
+        let kind = if to == "cancelled" {
+            EventType::PledgeCancelled
+        } else {
+            EventType::PledgeUpdated
+        };
+        pledge_event(&mut tx, pledge_id, kind).await?;
     }
     tx.commit().await?;
     note_if_counted(&state.db, supporter).await?;

@@ -12,6 +12,7 @@ use crate::domain::billing::disputes::FROZEN_ALLOCATION;
 use crate::domain::books::cause_ledger::{rows, totals};
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
+use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::{now, parse_day};
 use crate::domain::recipients::{OwnedPage, budget_lines};
 use crate::money::{Currency, Money};
@@ -295,6 +296,23 @@ pub async fn record_checked(
     .fetch_one(&mut *tx)
     .await?;
     shares::insert_shares(&mut tx, "expense_shares", "expense_id", id, &shares).await?;
+    hooks::enqueue(
+        &mut tx,
+        Event {
+            recipient_id: cause,
+            kind: EventType::ExpenseRecorded,
+            data: serde_json::json!({
+                "expense_id": id,
+                "recipient_id": cause,
+                "amount_minor": expense.amount.minor,
+                "currency": currency.code(),
+                "spent_on": crate::domain::platform::clock::iso_day(expense.spent_on),
+                "budget_line_id": line,
+                "donations_funded": shares.len(),
+            }),
+        },
+    )
+    .await?;
     if let Some(name) = expense
         .receipt_url
         .as_deref()

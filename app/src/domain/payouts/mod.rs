@@ -8,7 +8,7 @@
 //! payout is linked to the donation items' shares it paid, oldest first (see
 //! [`crate::domain::books::shares`]), and never exceeds what is available.
 //!
-//! May import: platform, mail, processors, books, recipients, billing.
+//! May import: platform, mail, processors, books, recipients, billing, hooks.
 
 pub mod connect;
 pub mod expenses;
@@ -19,6 +19,7 @@ use crate::domain::Db;
 use crate::domain::billing::disputes::FROZEN_ALLOCATION;
 use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES};
+use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::{now, parse_day};
 use crate::domain::recipients::OwnedPage;
 use crate::money::{Currency, Money, MoneyError};
@@ -371,20 +372,21 @@ async fn mark_arrived(
     owner: Option<i64>,
     by_processor: bool,
 ) -> Result<(), PayoutError> {
-    let row: Option<(i64, String)> = sqlx::query_as(
+    let at = now();
+    let row: Option<(i64, String, i64)> = sqlx::query_as(
         "update payouts set status = 'paid', paid_at = $1 where id = $2 and status = 'in_transit' \
          and returned_at is null \
          and ($3 = 0 or recipient_id in (select id from recipients where owner_user_id = $3)) \
          and (case when recorded_by = 'processor' then 1 else 0 end) = $4 \
-         returning amount_minor, currency",
+         returning amount_minor, currency, recipient_id",
     )
-    .bind(now())
+    .bind(at)
     .bind(payout)
     .bind(owner.unwrap_or(0))
     .bind(i64::from(by_processor))
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((amount, currency)) = row else {
+    let Some((amount, currency, recipient_id)) = row else {
         let exists: Option<(String,)> = sqlx::query_as(
             "select recorded_by from payouts where id = $1 \
              and ($2 = 0 or recipient_id in (select id from recipients where owner_user_id = $2))",
@@ -421,6 +423,20 @@ async fn mark_arrived(
         .bind(payout)
         .execute(&mut **tx)
         .await?;
+    hooks::enqueue(
+        tx,
+        Event {
+            recipient_id,
+            kind: EventType::PayoutPaid,
+            data: serde_json::json!({
+                "payout_id": payout,
+                "recipient_id": recipient_id,
+                "amount_minor": amount,
+                "currency": currency.code(),
+            }),
+        },
+    )
+    .await?;
     Ok(())
 }
 

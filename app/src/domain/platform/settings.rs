@@ -50,6 +50,12 @@ pub struct Settings {
     /// confirm before they are recorded (`LARGE_GIFT_CONFIRM`; 0: never ask). Zero-decimal
     /// currencies scale it, see [`crate::domain::giving::pledges::large_gift_minor`].
     pub large_gift_confirm_major: i64,
+    /// Outgoing webhooks may be sent to private, loopback and other non-public addresses
+    /// (`WEBHOOKS_ALLOW_PRIVATE`; for tests and development only: it opens the door to SSRF).
+    pub webhooks_allow_private: bool,
+    /// Webhook endpoints may be plain `http://` addresses (`WEBHOOKS_ALLOW_HTTP`; for tests and
+    /// development only).
+    pub webhooks_allow_http: bool,
 }
 
 /// A server-side secret that never prints (`Debug` shows only that it is set).
@@ -138,6 +144,8 @@ impl Settings {
             receipt_unattached_hours: 24,
             refund_request_days: 14,
             large_gift_confirm_major: 100,
+            webhooks_allow_private: false,
+            webhooks_allow_http: false,
         }
     }
 

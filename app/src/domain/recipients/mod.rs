@@ -6,7 +6,7 @@
 //! Every change to a page goes through [`OwnedPage`]: loading one proves the caller owns the
 //! page, so no function that changes a page can forget to check.
 //!
-//! May import: platform, books.
+//! May import: platform, books, hooks.
 
 pub mod backing;
 pub mod budget_lines;

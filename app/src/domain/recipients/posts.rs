@@ -10,6 +10,7 @@
 
 use super::pages::{field, long_text, owned};
 use crate::domain::Db;
+use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::{iso_day, now};
 use crate::domain::platform::markdown;
 use crate::domain::recipients::{OwnedPage, RecipientError, text};
@@ -131,6 +132,21 @@ pub async fn create_post(
     .fetch_one(&mut *tx)
     .await?;
     save_post_tiers(&mut tx, id, &tiers).await?;
+    hooks::enqueue(
+        &mut tx,
+        Event {
+            recipient_id: recipient,
+            kind: EventType::PostPublished,
+            data: serde_json::json!({
+                "post_id": id,
+                "recipient_id": recipient,
+                "title": title,
+                "public": tiers.is_empty(),
+                "tier_ids": tiers,
+            }),
+        },
+    )
+    .await?;
     tx.commit().await?;
     db.note_public_change();
     Ok(id)

@@ -44,7 +44,7 @@
 //! call was cut off before Chipin recorded the PaymentIntent — by the `chipin_charge_id`
 //! metadata Chipin sends with it.
 //!
-//! May import: platform, security, processors, books, billing, giving, payouts.
+//! May import: platform, security, processors, books, billing, giving, payouts, hooks.
 
 mod events;
 

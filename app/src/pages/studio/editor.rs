@@ -91,6 +91,8 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                         " · "
                         <a href=format!("/studio/p/{}/expenses", page.id)>"Expenses"</a>
                     })}
+                    " · "
+                    <a href=format!("/studio/p/{}/webhooks", page.id)>"Webhooks"</a>
                 </nav>
             </header>
             {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}

@@ -12,6 +12,7 @@ pub mod refund;
 pub mod refunds;
 pub mod supporters;
 pub mod tier;
+pub mod webhooks;
 
 use crate::error::AppError;
 use crate::pages::not_found::ErrorPanel;
@@ -63,6 +64,14 @@ pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
         "payout" => "Payout recorded. Mark it arrived once the money is in your account.",
         "paid" => "Payout marked as arrived.",
         "stripe" => "Your Stripe account's status is updated below.",
+        "hook_created" => "Endpoint added. Copy its signing secret now: it is shown only once.",
+        "hook_rotated" => {
+            "New signing secret made. The old one keeps signing beside it for 24 hours."
+        }
+        "hook_enabled" => "Endpoint enabled. Deliveries waiting for it are sent now.",
+        "hook_disabled" => "Endpoint disabled. Deliveries for it wait until you enable it.",
+        "hook_deleted" => "Endpoint deleted.",
+        "hook_resent" => "The delivery is queued to be sent again.",
         _ => return None,
     })
 }
