@@ -103,6 +103,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio/p/:id/payouts") view=pages::studio::payouts::PayoutsStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/write") view=pages::studio::post::NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/posts/:post") view=pages::studio::post::EditPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/button") view=pages::studio::button::ButtonStudioPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chip-in/:slug") view=pages::chip_in::ChipInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chip-in/:slug/thanks") view=pages::chip_in::ChipInThanksPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::layout::Footer/>
