@@ -301,7 +301,7 @@ pub async fn badge(
     Query(q): Query<BadgeQuery>,
     headers: HeaderMap,
 ) -> Response {
-    let csp = "default-src 'none'; style-src 'unsafe-inline'";
+    let csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
     let Some(slug) = file.strip_suffix(".svg") else {
         return not_found(csp);
     };
