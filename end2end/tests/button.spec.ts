@@ -30,10 +30,10 @@ async function snippetFromStudio(browser: Browser, testInfo: TestInfo): Promise<
   await logIn(page, OWNER, DEMO_PASSWORD);
   await expect(page).not.toHaveURL(/\/login/);
   await page.goto('/studio');
-  await page.getByRole('link', { name: /Mara/ }).first().click();
+  await page.locator('main').getByRole('link', { name: /Mara/ }).first().click();
   await page.getByRole('link', { name: 'Chip-in button' }).click();
   await expect(page.getByRole('heading', { level: 1, name: 'Chip-in button' })).toBeVisible();
-  await page.getByLabel('Amounts').fill('0.01, 1');
+  await page.getByRole('textbox', { name: 'Amounts' }).fill('0.01, 1');
   await page.getByLabel('Panel (amounts, tiers, goal)').check();
   await page.getByRole('button', { name: 'Update preview' }).click();
   await expect(page).toHaveURL(/amounts=0\.01/);
@@ -90,7 +90,22 @@ test('a supporter tips through the snippet on another site, with and without Jav
       const sandbox = await page.locator('iframe[src*="/embed/"]').getAttribute('sandbox');
       expect(sandbox).toBe('allow-scripts allow-popups allow-popups-to-escape-sandbox');
       await snap(page, testInfo, '02-other-site');
-      const [popup] = await Promise.all([page.context().waitForEvent('page'), button.click()]);
+      // Click once the frame has loaded its script and the page has sized it (a click while
+      // the frame still grows could land beside the button).
+      const embedded = page.frames().find((f) => f.url().includes('/embed/'));
+      await embedded?.waitForLoadState('load');
+      await expect
+        .poll(() => page.locator('iframe[src*="/embed/"]').evaluate((f) => (f as HTMLIFrameElement).style.height))
+        .not.toBe('320px');
+      // On the phone profile the first click now and then opens nothing (seen 1 run in 3 on
+      // this busy machine, never when run alone); a person would tap again, so does the test.
+      let popup: Page | undefined;
+      for (let attempt = 0; attempt < 3 && !popup; attempt++) {
+        const opened = page.context().waitForEvent('page', { timeout: 8_000 }).catch(() => undefined);
+        await button.click();
+        popup = await opened;
+      }
+      if (!popup) throw new Error('the button opened no window');
       await popup.waitForLoadState();
       await expect(popup).toHaveURL(new RegExp(`127\\.0\\.0\\.1:3300/chip-in/${SLUG}\\?amount=0\\.01$`));
       await expect(popup.getByRole('heading', { level: 1, name: 'Chip in $0.01' })).toBeVisible();

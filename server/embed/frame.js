@@ -7,7 +7,7 @@ document.addEventListener("click", function (e) {
   window.open(a.href, "_blank", "popup,width=460,height=680,noopener,noreferrer");
 });
 function chipinSize() {
-  parent.postMessage({ chipinHeight: document.documentElement.scrollHeight }, "*");
+  parent.postMessage({ chipinHeight: Math.ceil(document.body.getBoundingClientRect().height) }, "*");
 }
 window.addEventListener("load", chipinSize);
 window.addEventListener("resize", chipinSize);

@@ -222,9 +222,7 @@ fn frame_html(
     };
     let v = asset_version();
     let body = if page.closed {
-        format!(
-            "<p class=\"name\">{name}</p><p>This page no longer takes tips.</p>"
-        )
+        format!("<p class=\"name\">{name}</p><p>This page no longer takes tips.</p>")
     } else {
         match options.layout {
             Layout::Compact => tip_link(
@@ -330,7 +328,10 @@ fn badge_value(page: &RecipientPage, show: &str) -> String {
         n => format!("{n} supporters"),
     };
     match show {
-        "monthly" => format!("{} a month", format_money(page.monthly_minor, &page.currency)),
+        "monthly" => format!(
+            "{} a month",
+            format_money(page.monthly_minor, &page.currency)
+        ),
         "goal" => match goal(page) {
             Some((amount, goal, _)) => format!(
                 "{}% of {}",

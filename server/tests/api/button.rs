@@ -130,7 +130,11 @@ async fn badges_count_paid_money_only_and_escape_the_page_name() {
     tip(&app.state, tipper, mara, "3").await;
     let res = app.get("/badge/mara.svg").await;
     assert_eq!(res.status(), 200);
-    assert!(header(&res, "content-type").unwrap().starts_with("image/svg+xml"));
+    assert!(
+        header(&res, "content-type")
+            .unwrap()
+            .starts_with("image/svg+xml")
+    );
     assert_eq!(header(&res, "cache-control"), Some("public, max-age=300"));
     let csp = header(&res, "content-security-policy").unwrap();
     assert!(
@@ -198,7 +202,10 @@ async fn one_click_makes_exactly_one_pending_tip_that_joins_the_next_charge() {
     assert_eq!((amount, via_button), (1, 1));
     assert_eq!(item_status(&app, id).await, "pending");
     let thanks = app.get(&to).await.text().await.unwrap();
-    assert!(thanks.contains("Thank you — you can close this window"), "{thanks}");
+    assert!(
+        thanks.contains("Thank you — you can close this window"),
+        "{thanks}"
+    );
     assert!(thanks.contains("chip-in-undo"), "{thanks}");
     // It is an ordinary pending tip: the billing page lists it in the next charge.
     let billing = app.get("/account/billing").await.text().await.unwrap();
@@ -217,7 +224,11 @@ async fn a_forged_or_tokenless_chip_in_is_refused_and_changes_nothing() {
         .post(app.url("/api/chip_in"))
         .header("origin", "https://evil.example")
         .header("sec-fetch-site", "cross-site")
-        .form(&[("slug", "mara"), ("amount", "1"), (app::web::CSRF_FIELD, &token)])
+        .form(&[
+            ("slug", "mara"),
+            ("amount", "1"),
+            (app::web::CSRF_FIELD, &token),
+        ])
         .send()
         .await
         .unwrap();
@@ -240,7 +251,10 @@ async fn a_forged_or_tokenless_chip_in_is_refused_and_changes_nothing() {
         .form(&[
             ("slug", "mara"),
             ("amount", "1"),
-            (app::web::CSRF_FIELD, "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"),
+            (
+                app::web::CSRF_FIELD,
+                "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+            ),
         ])
         .send()
         .await
@@ -266,9 +280,15 @@ async fn the_daily_one_click_limit_refuses_the_next_tip_with_a_clear_message() {
     let refused = app
         .call("chip_in", &[("slug", "mara"), ("amount", "0.03")])
         .await;
-    assert_eq!(refused.error_field().as_deref(), Some("amount"), "{refused:?}");
+    assert_eq!(
+        refused.error_field().as_deref(),
+        Some("amount"),
+        "{refused:?}"
+    );
     assert!(
-        refused.error_message().contains("one-click tips in the last 24 hours"),
+        refused
+            .error_message()
+            .contains("one-click tips in the last 24 hours"),
         "{refused:?}"
     );
     assert_eq!(tips(&app).await, 2);
@@ -443,5 +463,9 @@ async fn the_way_back_to_a_tip_stays_on_this_site() {
             "/account/billing",
         )
         .await;
-    assert_eq!(elsewhere.location.as_deref(), Some("/account"), "{elsewhere:?}");
+    assert_eq!(
+        elsewhere.location.as_deref(),
+        Some("/account"),
+        "{elsewhere:?}"
+    );
 }

@@ -26,8 +26,8 @@ pub async fn give(
     currency: Currency,
     raw_amount: &str,
 ) -> Result<i64, PledgeError> {
-    let amount = button::parse_amount(raw_amount, currency)
-        .map_err(|m| PledgeError::Field("amount", m))?;
+    let amount =
+        button::parse_amount(raw_amount, currency).map_err(|m| PledgeError::Field("amount", m))?;
     if !backing::can_pay(&state.db, supporter).await? {
         return Err(PledgeError::Conflict(
             "Add a card before you chip in: the tip joins your next monthly charge.".into(),
@@ -101,9 +101,7 @@ pub async fn receipt(
                 recipient_slug,
                 amount_minor,
                 currency,
-                undoable: status == "pending"
-                    && charge.is_none()
-                    && now() - created_at < UNDO_SECS,
+                undoable: status == "pending" && charge.is_none() && now() - created_at < UNDO_SECS,
                 removed: status == "voided",
             }
         },

@@ -109,15 +109,18 @@ pub fn plain_amount(minor: i64, currency: Currency) -> String {
 /// Parses one amount as a tip from the button may be: positive, at most the currency's
 /// precision, at most [`MAX_MAJOR`] major units.
 pub fn parse_amount(raw: &str, currency: Currency) -> Result<Money, String> {
-    Money::parse(raw, currency, MAX_MAJOR.saturating_mul(currency.minor_per_major())).map_err(
-        |e| match e {
-            crate::money::MoneyError::TooLarge(_) => format!(
-                "A button tip can be at most {}; larger gifts go through the page's own form.",
-                Money::new(MAX_MAJOR * currency.minor_per_major(), currency)
-            ),
-            e => e.to_string(),
-        },
+    Money::parse(
+        raw,
+        currency,
+        MAX_MAJOR.saturating_mul(currency.minor_per_major()),
     )
+    .map_err(|e| match e {
+        crate::money::MoneyError::TooLarge(_) => format!(
+            "A button tip can be at most {}; larger gifts go through the page's own form.",
+            Money::new(MAX_MAJOR * currency.minor_per_major(), currency)
+        ),
+        e => e.to_string(),
+    })
 }
 
 impl ButtonOptions {
@@ -134,7 +137,12 @@ impl ButtonOptions {
     /// The owner's choices, strictly: the first mistake is reported at its field.
     pub fn parse(raw: RawOptions<'_>, currency: Currency) -> Result<Self, OptionError> {
         let mut amounts = Vec::new();
-        for part in raw.amounts.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        for part in raw
+            .amounts
+            .split(',')
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+        {
             let money = parse_amount(part, currency)
                 .map_err(|m| field("amounts", format!("“{part}”: {m}")))?;
             if !amounts.contains(&money.minor) {
@@ -142,7 +150,10 @@ impl ButtonOptions {
             }
         }
         if amounts.is_empty() {
-            return Err(field("amounts", "Give at least one amount, e.g. 0.01, 1, 5."));
+            return Err(field(
+                "amounts",
+                "Give at least one amount, e.g. 0.01, 1, 5.",
+            ));
         }
         if amounts.len() > MAX_AMOUNTS {
             return Err(field(
@@ -151,7 +162,11 @@ impl ButtonOptions {
             ));
         }
         let label = raw.label.trim();
-        let label = if label.is_empty() { DEFAULT_LABEL } else { label };
+        let label = if label.is_empty() {
+            DEFAULT_LABEL
+        } else {
+            label
+        };
         if label.chars().count() > MAX_LABEL_CHARS {
             return Err(field(
                 "label",
@@ -159,7 +174,10 @@ impl ButtonOptions {
             ));
         }
         if label.chars().any(char::is_control) {
-            return Err(field("label", "The label cannot contain control characters."));
+            return Err(field(
+                "label",
+                "The label cannot contain control characters.",
+            ));
         }
         let theme = match raw.theme {
             "" | "light" => Theme::Light,
@@ -332,7 +350,10 @@ mod tests {
     fn the_snippet_escapes_what_the_owner_typed() {
         let o = ButtonOptions::parse(raw("1", "Tip \"me\" <now>"), Currency::USD).unwrap();
         let s = o.snippet("https://chipin.example", "mara", "Mara & co", Currency::USD);
-        assert!(s.contains("data-label=\"Tip &quot;me&quot; &lt;now&gt;\""), "{s}");
+        assert!(
+            s.contains("data-label=\"Tip &quot;me&quot; &lt;now&gt;\""),
+            "{s}"
+        );
         assert!(s.contains("Mara &amp; co"), "{s}");
         assert!(s.contains("<noscript><a href=\"https://chipin.example/chip-in/mara?amount=1\">"));
         assert!(s.contains("src=\"https://chipin.example/badge/mara.svg\""));
