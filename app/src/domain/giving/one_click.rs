@@ -77,13 +77,16 @@ pub struct Receipt {
     pub removed: bool,
 }
 
+/// Name, slug, amount, currency, when, item status and its charge.
+type ReceiptRow = (String, String, i64, String, i64, String, Option<i64>);
+
 /// `supporter`'s one-click tip `tip_id`, or `None` if it is not theirs (or not from a button).
 pub async fn receipt(
     state: &AppState,
     supporter: i64,
     tip_id: i64,
 ) -> Result<Option<Receipt>, sqlx::Error> {
-    let row: Option<(String, String, i64, String, i64, String, Option<i64>)> = sqlx::query_as(
+    let row: Option<ReceiptRow> = sqlx::query_as(
         "select r.name, r.slug, t.amount_minor, t.currency, t.created_at, i.status, i.charge_id \
          from tips t join recipients r on r.id = t.recipient_id \
          join donation_items i on i.tip_id = t.id \
