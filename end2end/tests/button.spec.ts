@@ -109,7 +109,7 @@ test('a supporter tips through the snippet on another site, with and without Jav
       await popup.waitForLoadState();
       await expect(popup).toHaveURL(new RegExp(`127\\.0\\.0\\.1:3300/chip-in/${SLUG}\\?amount=0\\.01$`));
       await expect(popup.getByRole('heading', { level: 1, name: 'Chip in $0.01' })).toBeVisible();
-      await expect(popup.locator('#chip-in-fee')).toContainText('share of that charge');
+      await expect(popup.locator('#chip-in-fee')).toContainText('Fee: $0.01 of $0.01');
       await fitsAt(popup, testInfo, '03-chip-in-window');
       await popup.getByRole('button', { name: 'Confirm $0.01 tip' }).click();
       await expect(popup.getByRole('heading', { level: 1 })).toHaveText('Thank you — you can close this window');

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::model::button::{ChipInReceipt, ChipInView};
 use crate::model::format_money;
 use crate::pages::not_found::ErrorPanel;
+use crate::pages::recipient::PreviewView;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -94,21 +95,11 @@ fn ConfirmView(v: ChipInView, back: String) -> impl IntoView {
         }
         .into_any();
     }
-    let fee_line = v.preview.as_ref().map(|p| {
-        let c = &p.charge;
-        format!(
-            "This tip joins your next charge of {} on {}. Its share of that charge's card fee is {}; charged on its own it would cost {} ({}).",
-            format_money(c.total_minor, &c.currency),
-            c.date_label,
-            format_money(p.share_minor, &c.currency),
-            format_money(p.alone_fee_minor, &c.currency),
-            p.fee_rule,
-        )
-    });
     view! {
         <h1>{format!("Chip in {amount}")}</h1>
         <p class="lead">"To " <a href=page>{v.name.clone()}</a></p>
-        {fee_line.map(|l| view! { <p class="chip-in-fee" id="chip-in-fee">{l}</p> })}
+        // The give forms' own fee preview: this tip's share of the next consolidated charge.
+        {v.preview.clone().map(|preview| view! { <div class="chip-in-fee" id="chip-in-fee"><PreviewView preview/></div> })}
         <form method="post" action="/api/chip_in" class="stack" novalidate>
             <CsrfField/>
             <input type="hidden" name="slug" value=v.slug.clone()/>

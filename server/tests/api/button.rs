@@ -185,7 +185,8 @@ async fn one_click_makes_exactly_one_pending_tip_that_joins_the_next_charge() {
     assert_eq!(header(&page, "x-frame-options"), Some("DENY"));
     let html = page.text().await.unwrap();
     assert!(html.contains("Confirm $0.01 tip"), "{html}");
-    assert!(html.contains("card fee is $0."), "{html}");
+    assert!(html.contains("Fee: $0.01 of $0.01"), "{html}");
+    assert!(html.contains("carried forward"), "{html}");
     let a = chip_in(&app, "0.01").await;
     assert_eq!(a.status, 302, "{a:?}");
     let to = a.location.unwrap();
