@@ -104,6 +104,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/studio/p/:id/webhooks") view=pages::studio::webhooks::WebhooksStudioPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/write") view=pages::studio::post::NewPostPage ssr=SsrMode::Async/>
                     <Route path=path!("/studio/p/:id/posts/:post") view=pages::studio::post::EditPostPage ssr=SsrMode::Async/>
+                    <Route path=path!("/studio/p/:id/button") view=pages::studio::button::ButtonStudioPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chip-in/:slug") view=pages::chip_in::ChipInPage ssr=SsrMode::Async/>
+                    <Route path=path!("/chip-in/:slug/thanks") view=pages::chip_in::ChipInThanksPage ssr=SsrMode::Async/>
                 </Routes>
             </main>
             <components::layout::Footer/>

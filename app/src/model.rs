@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub mod button;
 pub mod hooks;
 pub mod reports;
 pub mod studio;

@@ -289,6 +289,13 @@ impl Config {
                 1,
                 100_000,
             )?,
+            one_click_tips_per_day: parse_num(
+                &get,
+                "ONE_CLICK_TIPS_PER_DAY",
+                limits.one_click_tips_per_day,
+                1,
+                100_000,
+            )?,
         };
         if let Some(to) = get("OPERATOR_EMAIL").filter(|v| !v.trim().is_empty()) {
             if to.trim().parse::<lettre_address::Mailbox>().is_err() {

@@ -9,6 +9,7 @@ pub mod config;
 pub mod confirm;
 pub mod connect_return;
 pub mod demo;
+pub mod embed;
 pub mod media;
 pub mod metrics;
 pub mod middleware;
@@ -181,6 +182,11 @@ pub fn router(state: AppState, config: &Config) -> Router {
             "/studio/p/{id}/payouts/stripe-refresh",
             get(connect_return::stripe_refresh),
         )
+        .route("/embed.js", get(embed::embed_js))
+        .route("/embed-frame.js", get(embed::frame_js))
+        .route("/embed-frame.css", get(embed::frame_css))
+        .route("/embed/{slug}", get(embed::embed_page))
+        .route("/badge/{file}", get(embed::badge))
         .route("/studio/preview", axum::routing::post(preview::preview))
         .route(
             app::components::form::GIVE_PREVIEW_PATH,

@@ -32,6 +32,7 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
     let nonce = tokens::generate();
     req.extensions_mut().insert(CspNonce(nonce.clone()));
     let stripe_js = web::loads_stripe_js(req.uri().path());
+    let framable = crate::embed::may_be_framed(req.uri().path());
     let mut res = next.run(req).await;
     let h = res.headers_mut();
     let (scripts, frames, connect) = if stripe_js {
@@ -48,7 +49,11 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
          img-src 'self' data: https:; connect-src 'self'{connect}; font-src 'self'; object-src 'none'; \
          base-uri 'self'; form-action 'self'; frame-ancestors 'none'{frames}"
     );
-    if let Ok(v) = HeaderValue::from_str(&csp) {
+    // A response that set its own policy keeps it: the framed chip-in button (which any site
+    // may frame) and the badge image (no scripts at all) say exactly what they need.
+    if !h.contains_key("content-security-policy")
+        && let Ok(v) = HeaderValue::from_str(&csp)
+    {
         h.insert("content-security-policy", v);
     }
     h.insert(
@@ -56,7 +61,9 @@ pub async fn security_headers(mut req: Request, next: Next) -> Response {
         HeaderValue::from_static("nosniff"),
     );
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
-    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    if !framable {
+        h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    }
     h.insert(
         "permissions-policy",
         HeaderValue::from_static("camera=(), microphone=(), geolocation=(), payment=()"),
@@ -78,6 +85,14 @@ fn cookie(req: &Request, name: &str) -> Option<String> {
         .iter()
         .filter_map(|v| v.to_str().ok())
         .find_map(|h| web::cookie_value(h, name).map(str::to_owned))
+}
+
+/// A response shared caches may keep (the button script, the framed button, badges): it must
+/// carry no cookie, or a cache would hand one visitor's cookie to the next.
+fn is_public(res: &Response) -> bool {
+    res.headers()
+        .get(CACHE_CONTROL)
+        .is_some_and(|v| v.as_bytes().starts_with(b"public"))
 }
 
 fn forbidden() -> Response {
@@ -110,6 +125,7 @@ pub async fn csrf(State(state): State<AppState>, req: Request, next: Next) -> Re
     req.extensions_mut().insert(RequestCsrf(token.clone()));
     let mut res = next.run(req).await;
     if existing.is_none()
+        && !is_public(&res)
         && let Ok(v) =
             HeaderValue::from_str(&web::csrf_cookie(&token, state.settings.secure_cookies()))
     {
@@ -256,6 +272,7 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
         .any(|v| v.as_bytes().starts_with(web::SESSION_COOKIE.as_bytes()));
     if stale
         && !already_set
+        && !is_public(&res)
         && let Ok(v) =
             HeaderValue::from_str(&web::clear_session_cookie(state.settings.secure_cookies()))
     {

@@ -302,9 +302,13 @@ pub async fn set_billing_day(billing_day: String) -> Result<(), AppError> {
     Ok(())
 }
 
-/// Saves the payment method the caller's charges use (a test method of the local checkout).
+/// Saves the payment method the caller's charges use (a test method of the local checkout),
+/// then goes back to `next` (a local path, e.g. the chip-in window that sent them) if given.
 #[server(endpoint = "set_payment_method", client = CsrfClient)]
-pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), AppError> {
+pub async fn set_payment_method(
+    payment_method: Option<String>,
+    next: Option<String>,
+) -> Result<(), AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     if state.stripe.is_some() {
@@ -320,7 +324,10 @@ pub async fn set_payment_method(payment_method: Option<String>) -> Result<(), Ap
         ssr::client_addr().as_deref(),
     )
     .await?;
-    leptos_axum::redirect("/account/billing?saved=payment_method#payment-method");
+    match next.filter(|n| !n.trim().is_empty()) {
+        Some(n) => leptos_axum::redirect(&crate::api::accounts::safe_next(Some(&n))),
+        None => leptos_axum::redirect("/account/billing?saved=payment_method#payment-method"),
+    }
     Ok(())
 }
 

@@ -594,9 +594,17 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
     let action = ServerAction::<SetPaymentMethod>::new();
     let error = action_error(action.value());
     let current = data.payment_method.clone().unwrap_or_default();
+    // Sent here from a chip-in window to add a card: go back to that tip once it is saved.
+    let next = leptos_router::hooks::use_query_map()
+        .with_untracked(|q| q.get("next"))
+        .filter(|n| n.starts_with("/chip-in/"));
     view! {
         <section class="panel" id="payment-method" aria-labelledby="payment-method-title">
             <h2 id="payment-method-title">"Payment method"</h2>
+            {next.clone().map(|n| view! {
+                <p class="alert alert-warning" role="status">"Save a card, then you go straight back to your tip. "
+                    <a href=n>"Back to your tip"</a></p>
+            })}
             <p class="current-method">
                 {match data.payment_method_label.clone() {
                     Some(l) => view! { "Saved: " <strong>{l}</strong> }.into_any(),
@@ -607,6 +615,7 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
             {(!data.stripe_checkout).then(|| view! {
                 <form method="post" action="/api/set_payment_method" class="stack checkout" novalidate>
                     <CsrfField/>
+                    {next.clone().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                     <div class="test-mode" role="note">
                         <span class="test-mode-tag">"TEST MODE"</span>
                         <span>"Simulated checkout: no real card is charged. Pick how the test card behaves."</span>

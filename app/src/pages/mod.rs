@@ -4,6 +4,7 @@ pub mod account;
 pub mod auth;
 pub mod authenticate;
 pub mod billing;
+pub mod chip_in;
 pub mod donation;
 pub mod home;
 pub mod not_found;

@@ -888,7 +888,7 @@ fn FeePreview(
 }
 
 #[component]
-fn PreviewView(preview: DonationPreview) -> impl IntoView {
+pub(crate) fn PreviewView(preview: DonationPreview) -> impl IntoView {
     let c = preview.charge;
     let cur = c.currency.clone();
     let money = move |m: i64| format_money(m, &cur);

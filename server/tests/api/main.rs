@@ -6,6 +6,7 @@ mod accounts;
 mod authenticate;
 mod billing;
 mod billing_props;
+mod button;
 mod card_testing;
 mod cli;
 mod connect;

@@ -10,6 +10,7 @@ pub mod charges;
 pub mod dashboard;
 pub mod first_run;
 pub mod large_gifts;
+pub mod one_click;
 pub mod pending_tips;
 pub mod pledges;
 pub mod refund_requests;

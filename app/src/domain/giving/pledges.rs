@@ -542,11 +542,29 @@ pub(crate) fn tip_message(raw: &str) -> Result<&str, PledgeError> {
     Ok(message)
 }
 
+/// Where a tip was given: the page's own tip form, or one click on a chip-in button.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TipSource {
+    Form,
+    Button,
+}
+
 /// Records a tip; it is collected by the supporter's next consolidated charge.
 pub async fn create_tip(
     state: &AppState,
     supporter: i64,
     form: NewTip<'_>,
+) -> Result<i64, PledgeError> {
+    create_tip_from(state, supporter, form, TipSource::Form).await
+}
+
+/// [`create_tip`], remembering where it was given: a tip from a chip-in button also counts
+/// against the day's one-click limit, in the same transaction (see [`one_click_within_limit`]).
+pub async fn create_tip_from(
+    state: &AppState,
+    supporter: i64,
+    form: NewTip<'_>,
+    source: TipSource,
 ) -> Result<i64, PledgeError> {
     let db = &state.db;
     let r = recipient(db, form.recipient_id).await?;
@@ -565,9 +583,14 @@ pub async fn create_tip(
         tx.commit().await?;
         return Err(e);
     }
+    let via_button = source == TipSource::Button;
+    if via_button && let Err(e) = one_click_within_limit(state, &mut tx, supporter, at).await? {
+        tx.rollback().await?;
+        return Err(e);
+    }
     let (tip_id,): (i64,) = sqlx::query_as(
-        "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at) \
-         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+        "insert into tips (supporter_id, recipient_id, amount_minor, currency, message, visibility, created_at, via_button) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
     )
     .bind(supporter)
     .bind(r.id)
@@ -576,6 +599,7 @@ pub async fn create_tip(
     .bind(message)
     .bind(visibility.as_str())
     .bind(at)
+    .bind(i64::from(via_button))
     .fetch_one(&mut *tx)
     .await?;
     sqlx::query(
@@ -638,6 +662,36 @@ async fn tips_within_limit(
         "amount",
         format!(
             "You have made {recent} tips in the last hour, the most we allow. Please try again later."
+        ),
+    )))
+}
+
+/// Refuses a one-click tip once the supporter confirmed `one_click_tips_per_day` of them in
+/// the last 24 hours. Runs after [`tips_within_limit`] in the same transaction, so the
+/// supporter's profile row is already locked on PostgreSQL and parallel clicks are counted
+/// one after the other.
+async fn one_click_within_limit(
+    state: &AppState,
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    supporter: i64,
+    at: i64,
+) -> Result<Result<(), PledgeError>, sqlx::Error> {
+    let limit = state.settings.limits.one_click_tips_per_day;
+    let (recent,): (i64,) = sqlx::query_as(
+        "select count(*) from tips where supporter_id = $1 and via_button = 1 and created_at > $2",
+    )
+    .bind(supporter)
+    .bind(at - 24 * 3600)
+    .fetch_one(&mut **tx)
+    .await?;
+    if recent < limit {
+        return Ok(Ok(()));
+    }
+    Ok(Err(PledgeError::Limited(
+        "amount",
+        format!(
+            "You have sent {recent} one-click tips in the last 24 hours, the most a button allows. \
+             You can still tip on the page itself, or come back tomorrow."
         ),
     )))
 }

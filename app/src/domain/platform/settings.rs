@@ -103,6 +103,9 @@ pub struct Limits {
     pub failed_charges_per_card_day: i64,
     /// New tips one account may make in an hour (`TIPS_PER_ACCOUNT_HOUR`).
     pub tips_per_account_hour: i64,
+    /// Tips one account may confirm in one click from a chip-in button in 24 hours
+    /// (`ONE_CLICK_TIPS_PER_DAY`); more go through the page's own tip form.
+    pub one_click_tips_per_day: i64,
 }
 
 impl Default for Limits {
@@ -113,6 +116,7 @@ impl Default for Limits {
             failed_charges_per_account_day: 5,
             failed_charges_per_card_day: 5,
             tips_per_account_hour: 10,
+            one_click_tips_per_day: 20,
         }
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod backing;
 pub mod budget_lines;
+pub mod button;
 pub mod explore;
 mod owned;
 pub mod pages;

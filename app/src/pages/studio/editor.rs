@@ -81,6 +81,8 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                     " · "
                     <a href=format!("/studio/p/{}/payouts", page.id)>"Payouts"</a>
                     " · "
+                    <a href=format!("/studio/p/{}/button", page.id)>"Chip-in button"</a>
+                    " · "
                     <a href=format!("/studio/p/{}/refunds", page.id) id="refunds-link">{
                         match page.open_refund_requests {
                             0 => "Refunds".to_owned(),

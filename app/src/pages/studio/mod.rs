@@ -2,6 +2,7 @@
 //! tiers and posts. Every form is a plain post to a server function (or, for the image, a
 //! multipart post) that redirects back here, so the studio works before the WebAssembly loads.
 
+pub mod button;
 pub mod editor;
 pub mod expenses;
 pub mod home;
