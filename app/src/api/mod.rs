@@ -2,6 +2,7 @@
 //! touch, call the domain, map its errors to [`AppError`](crate::error::AppError).
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod client;
 pub mod pledges;
 pub mod recipients;

@@ -17,6 +17,7 @@
 //! - `payouts` → platform, mail, processors, books, recipients, billing
 //! - `webhooks` → platform, security, processors, books, billing, giving, payouts
 //! - `privacy` → platform, books, recipients
+//! - `developer` → platform, recipients
 //!
 //! Any of them may take [`AppState`], the shared handles an entry point needs, and the
 //! `Db` and `Settings` re-exported here from `platform`.
@@ -24,6 +25,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod books;
+pub mod developer;
 pub mod giving;
 pub mod mail;
 pub mod payouts;
