@@ -115,7 +115,7 @@ pub fn render(doc: &OpenApi) -> String {
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
          <title>{title} · Chipin</title><link rel=\"stylesheet\" href=\"/pkg/chipin.css\"></head>\
-         <body><main class=\"page narrow\"><h1>{title}</h1><p class=\"lead\">{intro}</p>\
+         <body><main class=\"page narrow api-docs\"><h1>{title}</h1><p class=\"lead\">{intro}</p>\
          <p>The machine-readable description: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3.1). \
          Create a token on <a href=\"/account#api-tokens\">your account page</a>.</p>\
          <h2>Routes</h2>{body}</main></body></html>",

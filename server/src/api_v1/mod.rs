@@ -27,12 +27,13 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use error::ApiError;
-use http::header::CONTENT_TYPE;
+use http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use http::{HeaderValue, Method};
 use limits::ApiLimits;
 use serde::Deserialize;
 use std::sync::Arc;
 use tower_http::cors::{Any, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{IntoParams, OpenApi};
 use utoipa_axum::router::OpenApiRouter;
@@ -145,7 +146,12 @@ fn documented() -> (Router, utoipa::openapi::OpenApi) {
         .routes(routes!(owner::list_supporters))
         .routes(routes!(owner::list_pledges))
         .routes(routes!(owner::list_donations))
-        .routes(routes!(owner::list_expenses));
+        .routes(routes!(owner::list_expenses))
+        // A page's supporters and money: never kept by a shared cache.
+        .layer(SetResponseHeaderLayer::overriding(
+            CACHE_CONTROL,
+            HeaderValue::from_static("private, no-store"),
+        ));
     OpenApiRouter::with_openapi(ApiDoc::openapi())
         .merge(public)
         .merge(owner)

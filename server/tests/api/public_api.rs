@@ -477,6 +477,7 @@ async fn only_the_public_part_answers_other_origins() {
             .unwrap();
         assert_eq!(res.status(), 200, "{path}");
         assert!(!res.headers().contains_key("access-control-allow-origin"), "{path}");
+        assert_eq!(res.headers()["cache-control"], "private, no-store", "{path}");
         let preflight = app
             .client
             .request(reqwest::Method::OPTIONS, app.url(path))
@@ -550,4 +551,38 @@ async fn the_openapi_document_lists_exactly_the_routes_served_and_its_page_shows
         assert!(html.contains(&format!("GET {path}")), "{path} missing from the page");
     }
     assert!(!html.contains("<script"), "the page needs no script");
+}
+
+#[tokio::test]
+async fn a_new_token_is_shown_to_one_of_two_pages_at_once_and_never_to_another_session() {
+    let app = spawn_app().await;
+    let db = &app.state.db;
+    let owner = user(db, "Owner").await;
+    tokens::create(db, owner, "session-one", "race").await.unwrap();
+    assert_eq!(
+        tokens::take_new(db, owner, "session-two").await.unwrap(),
+        None,
+        "another session of the account cannot unmask it"
+    );
+    let (a, b) = tokio::join!(
+        tokens::take_new(db, owner, "session-one"),
+        tokens::take_new(db, owner, "session-one")
+    );
+    let shown: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(tokens::take_new(db, owner, "session-one").await.unwrap(), None);
+
+    // A bad name changes nothing; an account holds at most MAX_ACTIVE live tokens.
+    assert!(matches!(
+        tokens::create(db, owner, "session-one", "  ").await,
+        Err(tokens::TokenError::Field("name", _))
+    ));
+    for i in 1..tokens::MAX_ACTIVE {
+        tokens::create(db, owner, "s", &format!("t{i}")).await.unwrap();
+    }
+    assert!(tokens::create(db, owner, "s", "one too many").await.is_err());
+    assert_eq!(
+        scalar(db, "select count(*) from api_tokens").await,
+        tokens::MAX_ACTIVE
+    );
 }
