@@ -87,9 +87,12 @@ impl IntoResponse for ApiError {
                 "Something went wrong on our side. Please try again in a moment.".to_owned(),
             ),
         };
-        let mut res = (status, Json(ErrorBody {
-            error: ErrorDetail { code, message },
-        }))
+        let mut res = (
+            status,
+            Json(ErrorBody {
+                error: ErrorDetail { code, message },
+            }),
+        )
             .into_response();
         match self {
             Self::Unauthorized { presented } => {

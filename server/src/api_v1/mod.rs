@@ -74,7 +74,9 @@ pub struct ListQuery {
 pub struct NoQuery {}
 
 /// The page a list request asks for, or 400.
-pub fn list_query(query: Result<Query<ListQuery>, QueryRejection>) -> Result<PageRequest, ApiError> {
+pub fn list_query(
+    query: Result<Query<ListQuery>, QueryRejection>,
+) -> Result<PageRequest, ApiError> {
     let Query(q) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     Ok(PageRequest::parse(q.cursor.as_deref(), q.limit.as_deref())?)
 }
@@ -170,10 +172,7 @@ pub fn router(config: &Config) -> Router {
         config.api_requests_per_token_minute,
     ));
     let (routes, doc) = documented();
-    let json: Arc<str> = doc
-        .to_json()
-        .unwrap_or_else(|_| "{}".to_owned())
-        .into();
+    let json: Arc<str> = doc.to_json().unwrap_or_else(|_| "{}".to_owned()).into();
     let html: Arc<str> = docs::render(&doc).into();
     let spec = get(move || {
         let json = json.clone();
@@ -184,7 +183,11 @@ pub fn router(config: &Config) -> Router {
             )
         }
     })
-    .layer(CorsLayer::new().allow_origin(Any).allow_methods([Method::GET, Method::HEAD]));
+    .layer(
+        CorsLayer::new()
+            .allow_origin(Any)
+            .allow_methods([Method::GET, Method::HEAD]),
+    );
     routes
         .route(&format!("{BASE}/openapi.json"), spec)
         .route(
@@ -194,7 +197,10 @@ pub fn router(config: &Config) -> Router {
                 async move { axum::response::Html(html.to_string()) }
             }),
         )
-        .route(&format!("{BASE}/"), get(|| async { axum::response::Redirect::permanent(BASE) }))
+        .route(
+            &format!("{BASE}/"),
+            get(|| async { axum::response::Redirect::permanent(BASE) }),
+        )
         .route(
             &format!("{BASE}/{{*rest}}"),
             axum::routing::any(|| async { ApiError::NotFound }),

@@ -468,7 +468,11 @@ pub async fn list_budget_lines(
     let ledger = page.ledger.ok_or(ApiError::NotFound)?;
     Ok(Json(BudgetLines {
         currency: page.currency,
-        items: ledger.budget_lines.into_iter().map(BudgetLine::from).collect(),
+        items: ledger
+            .budget_lines
+            .into_iter()
+            .map(BudgetLine::from)
+            .collect(),
         unearmarked: ledger.unearmarked.into(),
     }))
 }

@@ -33,7 +33,9 @@ fn code(body: &Value) -> &str {
 /// A live token of `user`, made through the domain as the account page makes one.
 async fn token_for(app: &TestApp, user: i64) -> String {
     let db = &app.state.db;
-    tokens::create(db, user, "a-session-token", "tests").await.unwrap();
+    tokens::create(db, user, "a-session-token", "tests")
+        .await
+        .unwrap();
     tokens::take_new(db, user, "a-session-token")
         .await
         .unwrap()
@@ -77,7 +79,14 @@ async fn public_figures_count_only_real_money_and_paid_post_bodies_never_appear(
         .await
         .unwrap();
     let silver = tier(db, mara, 500, Some(10)).await;
-    let post = insert_post(&app, mara, "Silver sketches", "The secret sketchbook.", false).await;
+    let post = insert_post(
+        &app,
+        mara,
+        "Silver sketches",
+        "The secret sketchbook.",
+        false,
+    )
+    .await;
     sqlx::query("insert into post_tiers (post_id, tier_id) values ($1, $2)")
         .bind(post)
         .bind(silver)
@@ -108,9 +117,15 @@ async fn public_figures_count_only_real_money_and_paid_post_bodies_never_appear(
         .find(|p| p["slug"] == "mara")
         .unwrap()
         .clone();
-    assert_eq!((item["supporters"].clone(), item["monthly_minor"].clone()), (1.into(), 500.into()));
+    assert_eq!(
+        (item["supporters"].clone(), item["monthly_minor"].clone()),
+        (1.into(), 500.into())
+    );
     let (_, goal) = get_json(&app, "/api/v1/pages/mara/goal", None).await;
-    assert_eq!((goal["target_minor"].clone(), goal["amount_minor"].clone()), (1000.into(), 500.into()));
+    assert_eq!(
+        (goal["target_minor"].clone(), goal["amount_minor"].clone()),
+        (1000.into(), 500.into())
+    );
     let (_, tiers) = get_json(&app, "/api/v1/pages/mara/tiers", None).await;
     assert_eq!(tiers["items"][0]["price_minor"], 500);
     assert_eq!(tiers["items"][0]["remaining"], 10, "{tiers}");
@@ -118,10 +133,21 @@ async fn public_figures_count_only_real_money_and_paid_post_bodies_never_appear(
     let res = app.get("/api/v1/pages/mara/posts").await;
     assert_eq!(res.status(), 200);
     let raw = res.text().await.unwrap();
-    assert!(raw.contains("Silver sketches") && raw.contains("Hello"), "{raw}");
-    assert!(!raw.contains("secret sketchbook") && !raw.contains("Open to all"), "{raw}");
+    assert!(
+        raw.contains("Silver sketches") && raw.contains("Hello"),
+        "{raw}"
+    );
+    assert!(
+        !raw.contains("secret sketchbook") && !raw.contains("Open to all"),
+        "{raw}"
+    );
     let posts: Value = serde_json::from_str(&raw).unwrap();
-    let silver_post = posts["items"].as_array().unwrap().iter().find(|p| p["title"] == "Silver sketches").unwrap();
+    let silver_post = posts["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["title"] == "Silver sketches")
+        .unwrap();
     assert_eq!(silver_post["public"], false);
     assert_eq!(silver_post["for_tiers"][0], "Tier");
 
@@ -142,13 +168,38 @@ async fn a_token_is_shown_once_stored_hashed_noted_when_used_and_refused_once_re
     let page = recipient(&app.state.db, "owned", "USD").await;
     give_to(&app, page, "owner@example.org").await;
 
+    // A nameless token is refused at its field, and nothing is made.
+    let a = app
+        .submit_form("api_tokens/create", &[("name", "   ")], "/account")
+        .await;
+    assert_eq!(a.location, Some(app.url("/account")), "{a:?}");
+    let account = app.get("/account").await.text().await.unwrap();
+    assert!(account.contains("Name the token"), "the error at the field");
+    assert_eq!(
+        scalar(&app.state.db, "select count(*) from api_tokens").await,
+        0
+    );
+
     // The plain form (no WebAssembly): create, then the page that shows the token.
     let a = app
-        .submit_form("api_tokens/create", &[("name", "Newsletter sync")], "/account")
+        .submit_form(
+            "api_tokens/create",
+            &[("name", "Newsletter sync")],
+            "/account",
+        )
         .await;
     assert!(a.status == 302 || a.status == 303, "{a:?}");
-    assert_eq!(a.location.as_deref(), Some("/account/api-tokens/new"), "{a:?}");
-    let html = app.get("/account/api-tokens/new").await.text().await.unwrap();
+    assert_eq!(
+        a.location.as_deref(),
+        Some("/account/api-tokens/new"),
+        "{a:?}"
+    );
+    let html = app
+        .get("/account/api-tokens/new")
+        .await
+        .text()
+        .await
+        .unwrap();
     let at = html
         .find("id=\"api-token\"")
         .unwrap_or_else(|| panic!("the token on the page: {html}"));
@@ -158,7 +209,12 @@ async fn a_token_is_shown_once_stored_hashed_noted_when_used_and_refused_once_re
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
         .collect();
     assert_eq!(token.len(), "chipin_pat_".len() + 43, "{token}");
-    let again = app.get("/account/api-tokens/new").await.text().await.unwrap();
+    let again = app
+        .get("/account/api-tokens/new")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(!again.contains(&token), "a token is shown once");
 
     // Only its SHA-256 and first characters are kept.
@@ -169,32 +225,51 @@ async fn a_token_is_shown_once_stored_hashed_noted_when_used_and_refused_once_re
             .unwrap();
     assert_eq!(hash, app::domain::platform::tokens::digest(&token));
     assert!(token.starts_with(&prefix) && prefix.len() < 20);
-    assert_eq!(reveal, None, "nothing of the token is left after showing it");
+    assert_eq!(
+        reveal, None,
+        "nothing of the token is left after showing it"
+    );
 
     // Used: the answer comes, and the use is noted on the account page.
     let (status, body) = get_json(&app, "/api/v1/pages/owned/supporters", Some(&token)).await;
     assert_eq!(status, 200, "{body}");
-    let used = scalar(&app.state.db, "select count(*) from api_tokens where last_used_at is not null").await;
+    let used = scalar(
+        &app.state.db,
+        "select count(*) from api_tokens where last_used_at is not null",
+    )
+    .await;
     assert_eq!(used, 1);
     let account = app.get("/account").await.text().await.unwrap();
-    assert!(account.contains("Newsletter sync") && account.contains("last used"), "{account}");
+    assert!(
+        account.contains("Newsletter sync") && account.contains("last used"),
+        "{account}"
+    );
 
     // Unknown and missing tokens: 401 with a Bearer challenge.
-    for sent in [Some("chipin_pat_nope"), Some(&format!("chipin_pat_{}", "A".repeat(43))), None] {
+    for sent in [
+        Some("chipin_pat_nope"),
+        Some(&format!("chipin_pat_{}", "A".repeat(43))),
+        None,
+    ] {
         let mut req = app.client.get(app.url("/api/v1/pages/owned/pledges"));
         if let Some(t) = sent {
             req = req.bearer_auth(t);
         }
         let res = req.send().await.unwrap();
         assert_eq!(res.status(), 401);
-        let challenge = res.headers()["www-authenticate"].to_str().unwrap().to_owned();
+        let challenge = res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .to_owned();
         assert!(challenge.starts_with("Bearer"), "{challenge}");
         let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
         assert_eq!(code(&body), "unauthorized");
     }
 
     // Revoked through the account page's form: refused from then on.
-    let id = scalar(&app.state.db, "select id from api_tokens").await.to_string();
+    let id = scalar(&app.state.db, "select id from api_tokens")
+        .await
+        .to_string();
     let a = app
         .submit_form("api_tokens/revoke", &[("id", &id)], "/account")
         .await;
@@ -207,7 +282,12 @@ async fn a_token_is_shown_once_stored_hashed_noted_when_used_and_refused_once_re
         .await
         .unwrap();
     assert_eq!(res.status(), 401);
-    assert!(res.headers()["www-authenticate"].to_str().unwrap().contains("invalid_token"));
+    assert!(
+        res.headers()["www-authenticate"]
+            .to_str()
+            .unwrap()
+            .contains("invalid_token")
+    );
 }
 
 #[tokio::test]
@@ -216,16 +296,29 @@ async fn a_token_reads_only_its_owners_pages_and_others_look_missing() {
     let db = &app.state.db;
     let a = recipient(db, "page-a", "USD").await;
     recipient(db, "page-b", "USD").await;
-    let owner_a = scalar(db, &format!("select owner_user_id from recipients where id = {a}")).await;
+    let owner_a = scalar(
+        db,
+        &format!("select owner_user_id from recipients where id = {a}"),
+    )
+    .await;
     let token = token_for(&app, owner_a).await;
     for route in ["supporters", "pledges", "donations", "expenses"] {
-        let (status, _) = get_json(&app, &format!("/api/v1/pages/page-a/{route}"), Some(&token)).await;
+        let (status, _) =
+            get_json(&app, &format!("/api/v1/pages/page-a/{route}"), Some(&token)).await;
         assert_eq!(status, 200, "{route}");
-        let (status, theirs) = get_json(&app, &format!("/api/v1/pages/page-b/{route}"), Some(&token)).await;
-        let (missing_status, missing) =
-            get_json(&app, &format!("/api/v1/pages/no-such-page/{route}"), Some(&token)).await;
+        let (status, theirs) =
+            get_json(&app, &format!("/api/v1/pages/page-b/{route}"), Some(&token)).await;
+        let (missing_status, missing) = get_json(
+            &app,
+            &format!("/api/v1/pages/no-such-page/{route}"),
+            Some(&token),
+        )
+        .await;
         assert_eq!((status, missing_status), (404, 404), "{route}");
-        assert_eq!(theirs, missing, "another owner's page looks like no page at all");
+        assert_eq!(
+            theirs, missing,
+            "another owner's page looks like no page at all"
+        );
     }
 }
 
@@ -239,11 +332,19 @@ async fn supporters_appear_as_they_chose_and_donations_carry_their_payouts() {
         .execute(db.pool())
         .await
         .unwrap();
-    let owner = scalar(db, &format!("select owner_user_id from recipients where id = {cause}")).await;
+    let owner = scalar(
+        db,
+        &format!("select owner_user_id from recipients where id = {cause}"),
+    )
+    .await;
     let today = chrono::Utc::now().date_naive();
     let day = i64::from(today.day().min(28));
     let mut pledges = Vec::new();
-    for (name, visibility) in [("Pat Public", "public"), ("Ann Anonymous", "anonymous"), ("Priv Private", "private")] {
+    for (name, visibility) in [
+        ("Pat Public", "public"),
+        ("Ann Anonymous", "anonymous"),
+        ("Priv Private", "private"),
+    ] {
         let fan = user(db, name).await;
         card(&app.state, fan, methods::SUCCEEDS, day).await;
         let p = pledge(&app.state, fan, cause, "5").await;
@@ -266,13 +367,21 @@ async fn supporters_appear_as_they_chose_and_donations_carry_their_payouts() {
         .unwrap();
     let raw = res.text().await.unwrap();
     assert!(raw.contains("Pat Public"), "{raw}");
-    assert!(!raw.contains("Ann Anonymous") && !raw.contains("Priv Private"), "{raw}");
+    assert!(
+        !raw.contains("Ann Anonymous") && !raw.contains("Priv Private"),
+        "{raw}"
+    );
     let body: Value = serde_json::from_str(&raw).unwrap();
     let seen: BTreeSet<(String, Option<String>)> = body["items"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|p| (p["visibility"].as_str().unwrap().to_owned(), p["supporter"].as_str().map(str::to_owned)))
+        .map(|p| {
+            (
+                p["visibility"].as_str().unwrap().to_owned(),
+                p["supporter"].as_str().map(str::to_owned),
+            )
+        })
         .collect();
     assert_eq!(
         seen,
@@ -326,8 +435,14 @@ async fn supporters_appear_as_they_chose_and_donations_carry_their_payouts() {
         .await
         .unwrap();
     let raw = res.text().await.unwrap();
-    assert!(!raw.contains("Ann Anonymous") && !raw.contains("Priv Private"), "{raw}");
-    assert!(raw.contains("Tia Tipper"), "a public tipper is named: {raw}");
+    assert!(
+        !raw.contains("Ann Anonymous") && !raw.contains("Priv Private"),
+        "{raw}"
+    );
+    assert!(
+        raw.contains("Tia Tipper"),
+        "a public tipper is named: {raw}"
+    );
     let body: Value = serde_json::from_str(&raw).unwrap();
     let items = body["items"].as_array().unwrap();
     assert_eq!(items.len(), 4, "{body}");
@@ -340,13 +455,19 @@ async fn supporters_appear_as_they_chose_and_donations_carry_their_payouts() {
             p["amount_minor"].as_i64().unwrap()
         })
         .sum();
-    assert_eq!(paid_out, 300, "the payout of the expense, traced to the donations");
+    assert_eq!(
+        paid_out, 300,
+        "the payout of the expense, traced to the donations"
+    );
     let net: i64 = items.iter().map(|d| d["net_minor"].as_i64().unwrap()).sum();
 
     // The public ledger shows the same money, without private names.
     let res = app.get("/api/v1/pages/library/ledger").await;
     let raw = res.text().await.unwrap();
-    assert!(!raw.contains("Ann Anonymous") && !raw.contains("Priv Private"), "{raw}");
+    assert!(
+        !raw.contains("Ann Anonymous") && !raw.contains("Priv Private"),
+        "{raw}"
+    );
     let ledger: Value = serde_json::from_str(&raw).unwrap();
     assert_eq!(ledger["net_minor"], net);
     assert_eq!(ledger["income_count"], 4);
@@ -398,7 +519,11 @@ async fn cursor_pages_walk_every_row_once_while_rows_are_added() {
     ] {
         let (status, body) = get_json(&app, bad, None).await;
         assert_eq!((status, code(&body)), (400, "bad_request"), "{bad}: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
     }
 }
 
@@ -410,7 +535,11 @@ async fn too_many_requests_are_answered_429_with_retry_after_per_address_and_per
     }
     let res = app.get("/api/v1/pages").await;
     assert_eq!(res.status(), 429);
-    let wait: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    let wait: u64 = res.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
     let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
     assert_eq!(code(&body), "rate_limited");
@@ -423,7 +552,11 @@ async fn too_many_requests_are_answered_429_with_retry_after_per_address_and_per
     ])
     .await;
     let page = recipient(&app.state.db, "mine", "USD").await;
-    let owner = scalar(&app.state.db, &format!("select owner_user_id from recipients where id = {page}")).await;
+    let owner = scalar(
+        &app.state.db,
+        &format!("select owner_user_id from recipients where id = {page}"),
+    )
+    .await;
     let token = token_for(&app, owner).await;
     for _ in 0..2 {
         let (status, _) = get_json(&app, "/api/v1/pages/mine/pledges", Some(&token)).await;
@@ -446,14 +579,32 @@ async fn too_many_requests_are_answered_429_with_retry_after_per_address_and_per
 async fn only_the_public_part_answers_other_origins() {
     let app = spawn_app().await;
     let page = recipient(&app.state.db, "mine", "USD").await;
-    let owner = scalar(&app.state.db, &format!("select owner_user_id from recipients where id = {page}")).await;
+    let owner = scalar(
+        &app.state.db,
+        &format!("select owner_user_id from recipients where id = {page}"),
+    )
+    .await;
     let token = token_for(&app, owner).await;
     let origin = "https://blog.example.net";
-    for path in ["/api/v1/pages", "/api/v1/pages/mine", "/api/v1/pages/mine/posts", "/api/v1/openapi.json"] {
-        let res = app.client.get(app.url(path)).header("origin", origin).send().await.unwrap();
+    for path in [
+        "/api/v1/pages",
+        "/api/v1/pages/mine",
+        "/api/v1/pages/mine/posts",
+        "/api/v1/openapi.json",
+    ] {
+        let res = app
+            .client
+            .get(app.url(path))
+            .header("origin", origin)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 200, "{path}");
         assert_eq!(res.headers()["access-control-allow-origin"], "*", "{path}");
-        assert!(!res.headers().contains_key("access-control-allow-credentials"));
+        assert!(
+            !res.headers()
+                .contains_key("access-control-allow-credentials")
+        );
     }
     let preflight = app
         .client
@@ -466,7 +617,10 @@ async fn only_the_public_part_answers_other_origins() {
     assert!(preflight.status().is_success(), "{}", preflight.status());
     assert_eq!(preflight.headers()["access-control-allow-origin"], "*");
 
-    for path in ["/api/v1/pages/mine/supporters", "/api/v1/pages/mine/donations"] {
+    for path in [
+        "/api/v1/pages/mine/supporters",
+        "/api/v1/pages/mine/donations",
+    ] {
         let res = app
             .client
             .get(app.url(path))
@@ -476,8 +630,15 @@ async fn only_the_public_part_answers_other_origins() {
             .await
             .unwrap();
         assert_eq!(res.status(), 200, "{path}");
-        assert!(!res.headers().contains_key("access-control-allow-origin"), "{path}");
-        assert_eq!(res.headers()["cache-control"], "private, no-store", "{path}");
+        assert!(
+            !res.headers().contains_key("access-control-allow-origin"),
+            "{path}"
+        );
+        assert_eq!(
+            res.headers()["cache-control"],
+            "private, no-store",
+            "{path}"
+        );
         let preflight = app
             .client
             .request(reqwest::Method::OPTIONS, app.url(path))
@@ -487,7 +648,12 @@ async fn only_the_public_part_answers_other_origins() {
             .send()
             .await
             .unwrap();
-        assert!(!preflight.headers().contains_key("access-control-allow-origin"), "{path}");
+        assert!(
+            !preflight
+                .headers()
+                .contains_key("access-control-allow-origin"),
+            "{path}"
+        );
     }
 }
 
@@ -516,16 +682,30 @@ async fn the_openapi_document_lists_exactly_the_routes_served_and_its_page_shows
         .execute(db.pool())
         .await
         .unwrap();
-    let owner = scalar(db, &format!("select owner_user_id from recipients where id = {cause}")).await;
+    let owner = scalar(
+        db,
+        &format!("select owner_user_id from recipients where id = {cause}"),
+    )
+    .await;
     let token = token_for(&app, owner).await;
 
     let (status, doc) = get_json(&app, "/api/v1/openapi.json", None).await;
     assert_eq!(status, 200);
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
-    let paths: BTreeSet<&str> = doc["paths"].as_object().unwrap().keys().map(String::as_str).collect();
+    let paths: BTreeSet<&str> = doc["paths"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
     assert_eq!(paths, ROUTES.iter().copied().collect());
     assert_eq!(
-        server::api_v1::openapi().paths.paths.keys().map(String::as_str).collect::<BTreeSet<_>>(),
+        server::api_v1::openapi()
+            .paths
+            .paths
+            .keys()
+            .map(String::as_str)
+            .collect::<BTreeSet<_>>(),
         paths,
         "the served document is the router's"
     );
@@ -545,10 +725,18 @@ async fn the_openapi_document_lists_exactly_the_routes_served_and_its_page_shows
 
     let res = app.get("/api/v1").await;
     assert_eq!(res.status(), 200);
-    assert!(res.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
     let html = res.text().await.unwrap();
     for path in ROUTES {
-        assert!(html.contains(&format!("GET {path}")), "{path} missing from the page");
+        assert!(
+            html.contains(&format!("GET {path}")),
+            "{path} missing from the page"
+        );
     }
     assert!(!html.contains("<script"), "the page needs no script");
 }
@@ -558,7 +746,9 @@ async fn a_new_token_is_shown_to_one_of_two_pages_at_once_and_never_to_another_s
     let app = spawn_app().await;
     let db = &app.state.db;
     let owner = user(db, "Owner").await;
-    tokens::create(db, owner, "session-one", "race").await.unwrap();
+    tokens::create(db, owner, "session-one", "race")
+        .await
+        .unwrap();
     assert_eq!(
         tokens::take_new(db, owner, "session-two").await.unwrap(),
         None,
@@ -570,7 +760,10 @@ async fn a_new_token_is_shown_to_one_of_two_pages_at_once_and_never_to_another_s
     );
     let shown: Vec<_> = [a.unwrap(), b.unwrap()].into_iter().flatten().collect();
     assert_eq!(shown.len(), 1, "{shown:?}");
-    assert_eq!(tokens::take_new(db, owner, "session-one").await.unwrap(), None);
+    assert_eq!(
+        tokens::take_new(db, owner, "session-one").await.unwrap(),
+        None
+    );
 
     // A bad name changes nothing; an account holds at most MAX_ACTIVE live tokens.
     assert!(matches!(
@@ -578,9 +771,15 @@ async fn a_new_token_is_shown_to_one_of_two_pages_at_once_and_never_to_another_s
         Err(tokens::TokenError::Field("name", _))
     ));
     for i in 1..tokens::MAX_ACTIVE {
-        tokens::create(db, owner, "s", &format!("t{i}")).await.unwrap();
+        tokens::create(db, owner, "s", &format!("t{i}"))
+            .await
+            .unwrap();
     }
-    assert!(tokens::create(db, owner, "s", "one too many").await.is_err());
+    assert!(
+        tokens::create(db, owner, "s", "one too many")
+            .await
+            .is_err()
+    );
     assert_eq!(
         scalar(db, "select count(*) from api_tokens").await,
         tokens::MAX_ACTIVE

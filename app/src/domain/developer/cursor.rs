@@ -103,8 +103,21 @@ mod tests {
     #[test]
     fn a_cursor_round_trips_and_anything_else_is_refused() {
         let req = PageRequest::parse(Some(&encode(42)), Some("10")).unwrap();
-        assert_eq!(req, PageRequest { before: 42, limit: 10 });
-        for bad in ["", "42", "djE6", "djE6LTE", "!!!", &URL_SAFE_NO_PAD.encode("v2:5")] {
+        assert_eq!(
+            req,
+            PageRequest {
+                before: 42,
+                limit: 10
+            }
+        );
+        for bad in [
+            "",
+            "42",
+            "djE6",
+            "djE6LTE",
+            "!!!",
+            &URL_SAFE_NO_PAD.encode("v2:5"),
+        ] {
             assert_eq!(
                 PageRequest::parse(Some(bad), None),
                 Err(CursorError::BadCursor),
@@ -112,14 +125,23 @@ mod tests {
             );
         }
         for bad in ["0", "101", "-1", "ten", ""] {
-            assert_eq!(PageRequest::parse(None, Some(bad)), Err(CursorError::BadLimit));
+            assert_eq!(
+                PageRequest::parse(None, Some(bad)),
+                Err(CursorError::BadLimit)
+            );
         }
-        assert_eq!(PageRequest::parse(None, None).unwrap(), PageRequest::default());
+        assert_eq!(
+            PageRequest::parse(None, None).unwrap(),
+            PageRequest::default()
+        );
     }
 
     #[test]
     fn a_page_says_where_the_next_starts_and_the_last_says_nothing() {
-        let req = PageRequest { before: i64::MAX, limit: 2 };
+        let req = PageRequest {
+            before: i64::MAX,
+            limit: 2,
+        };
         let page = paged(vec![9, 7, 4], &req, |r| *r);
         assert_eq!(page.items, vec![9, 7]);
         assert_eq!(page.next_cursor, Some(encode(7)));

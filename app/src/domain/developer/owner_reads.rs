@@ -277,7 +277,16 @@ pub async fn expenses(
     let rows = rows
         .into_iter()
         .map(
-            |(id, amount_minor, description, spent_on, receipt_url, donations, corrected, budget_line)| {
+            |(
+                id,
+                amount_minor,
+                description,
+                spent_on,
+                receipt_url,
+                donations,
+                corrected,
+                budget_line,
+            )| {
                 ExpenseRow {
                     id,
                     spent_on: iso_day(spent_on),

@@ -166,11 +166,12 @@ pub async fn take_new(
             continue;
         }
         // Cleared only if still there: of two pages opened at once, one shows the token.
-        let cleared = sqlx::query("update api_tokens set reveal = null where id = $1 and reveal = $2")
-            .bind(id)
-            .bind(&reveal)
-            .execute(db.pool())
-            .await?;
+        let cleared =
+            sqlx::query("update api_tokens set reveal = null where id = $1 and reveal = $2")
+                .bind(id)
+                .bind(&reveal)
+                .execute(db.pool())
+                .await?;
         if cleared.rows_affected() == 1 {
             return Ok(Some((name, token)));
         }
@@ -216,12 +217,13 @@ pub async fn revoke(db: &Db, user: i64, id: i64) -> Result<(), TokenError> {
     if done.rows_affected() == 1 {
         return Ok(());
     }
-    let (mine,): (i64,) =
-        sqlx::query_as("select cast(count(*) as bigint) from api_tokens where id = $1 and user_id = $2")
-            .bind(id)
-            .bind(user)
-            .fetch_one(db.pool())
-            .await?;
+    let (mine,): (i64,) = sqlx::query_as(
+        "select cast(count(*) as bigint) from api_tokens where id = $1 and user_id = $2",
+    )
+    .bind(id)
+    .bind(user)
+    .fetch_one(db.pool())
+    .await?;
     if mine == 0 {
         Err(TokenError::NotYours)
     } else {
