@@ -33,7 +33,7 @@ pub enum TokenError {
 }
 
 /// A token as its owner's account page lists it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, sqlx::FromRow)]
 pub struct TokenView {
     pub id: i64,
     pub name: String,
@@ -181,26 +181,13 @@ pub async fn take_new(
 
 /// Every token of `user`, newest first, revoked ones included.
 pub async fn list(db: &Db, user: i64) -> Result<Vec<TokenView>, sqlx::Error> {
-    let rows: Vec<(i64, String, String, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+    sqlx::query_as(
         "select id, name, prefix, created_at, last_used_at, revoked_at from api_tokens \
          where user_id = $1 order by id desc",
     )
     .bind(user)
     .fetch_all(db.pool())
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(
-            |(id, name, prefix, created_at, last_used_at, revoked_at)| TokenView {
-                id,
-                name,
-                prefix,
-                created_at,
-                last_used_at,
-                revoked_at,
-            },
-        )
-        .collect())
+    .await
 }
 
 /// Revokes `user`'s token `id`; from now on it is refused. Revoking twice is fine.
