@@ -85,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/forgot-password/sent") view=pages::auth::ResetSentPage ssr=SsrMode::Async/>
                     <Route path=path!("/reset-password") view=pages::auth::ResetPasswordPage ssr=SsrMode::Async/>
                     <Route path=path!("/account") view=pages::account::AccountPage ssr=SsrMode::Async/>
+                    <Route path=path!("/account/api-tokens/new") view=pages::api_tokens::NewApiTokenPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/delete") view=pages::your_data::DeleteAccountPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/deleted") view=pages::your_data::AccountDeletedPage ssr=SsrMode::Async/>
                     <Route path=path!("/account/billing") view=pages::billing::BillingPage ssr=SsrMode::Async/>

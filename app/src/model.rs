@@ -730,3 +730,24 @@ pub struct TwoFactorEnrolment {
     /// The QR code, as a `data:image/svg+xml` address for an `<img>`.
     pub qr_data_uri: String,
 }
+
+/// A personal access token as the account page lists it (never the token itself).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiTokenRow {
+    pub id: i64,
+    pub name: String,
+    /// Its first characters, e.g. `chipin_pat_Ab3x`, to tell tokens apart.
+    pub prefix: String,
+    pub created: String,
+    /// When it was last used (to the minute), if ever.
+    pub last_used: Option<String>,
+    /// When it was revoked, if it was.
+    pub revoked: Option<String>,
+}
+
+/// A token just created, shown once.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewApiToken {
+    pub name: String,
+    pub token: String,
+}

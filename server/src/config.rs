@@ -75,6 +75,10 @@ pub struct Config {
     pub billing_calls_per_second: u32,
     /// Where `GET /metrics` is served, if anywhere (`METRICS_BIND`, `METRICS_TOKEN`).
     pub metrics: MetricsAccess,
+    /// `API_REQUESTS_PER_ADDRESS_MINUTE`: `/api/v1` requests one client address may make a minute.
+    pub api_requests_per_address_minute: u32,
+    /// `API_REQUESTS_PER_TOKEN_MINUTE`: `/api/v1` requests one access token may make a minute.
+    pub api_requests_per_token_minute: u32,
     pub settings: Settings,
 }
 
@@ -367,6 +371,20 @@ impl Config {
             billing_platform_fee_bps: parse_num(&get, "BILLING_PLATFORM_FEE_BPS", 0i64, 0, 5_000)?,
             billing_max_carry_cycles: parse_num(&get, "BILLING_MAX_CARRY_CYCLES", 2i64, 0, 12)?,
             billing_calls_per_second: parse_num(&get, "BILLING_CALLS_PER_SECOND", 0u32, 0, 10_000)?,
+            api_requests_per_address_minute: parse_num(
+                &get,
+                "API_REQUESTS_PER_ADDRESS_MINUTE",
+                300u32,
+                1,
+                1_000_000,
+            )?,
+            api_requests_per_token_minute: parse_num(
+                &get,
+                "API_REQUESTS_PER_TOKEN_MINUTE",
+                120u32,
+                1,
+                1_000_000,
+            )?,
             metrics: metrics_access(&get)?,
             settings,
         })

@@ -1,6 +1,7 @@
 //! The Chipin process: configuration, the HTTP server with its middleware, background
 //! workers, and the command-line jobs. `main.rs` only parses the command line.
 
+pub mod api_v1;
 pub mod bench;
 pub mod card_setup;
 pub mod cli;
@@ -230,7 +231,9 @@ pub fn router(state: AppState, config: &Config) -> Router {
         )
         .route("/stripe/webhook", stripe_route(config))
         .route_layer(axum::middleware::from_fn(metrics::label_route))
-        .with_state(options);
+        .with_state(options)
+        // GET /api/v1/…: the public API; the server functions above keep POST /api/….
+        .merge(api_v1::router(config));
     let pages = pages
         .layer(axum::Extension(state.clone()))
         .layer(axum::Extension(Arc::new(config.metrics.clone())));

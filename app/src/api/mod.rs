@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod button;
+pub mod api_tokens;
 pub mod client;
 pub mod hooks;
 pub mod pledges;

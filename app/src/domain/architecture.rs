@@ -67,6 +67,7 @@ const ARROWS: &[(&str, &[&str])] = &[
         ],
     ),
     ("privacy", &["platform", "books", "recipients"]),
+    ("developer", &["platform", "recipients"]),
 ];
 
 /// Names the domain root re-exports or defines for every subsystem: the database handle and

@@ -18,6 +18,7 @@
 //! - `payouts` → platform, mail, processors, books, recipients, billing, hooks
 //! - `webhooks` → platform, security, processors, books, billing, giving, payouts, hooks
 //! - `privacy` → platform, books, recipients
+//! - `developer` → platform, recipients
 //!
 //! Any of them may take [`AppState`], the shared handles an entry point needs, and the
 //! `Db` and `Settings` re-exported here from `platform`.
@@ -25,6 +26,7 @@
 pub mod accounts;
 pub mod billing;
 pub mod books;
+pub mod developer;
 pub mod giving;
 pub mod hooks;
 pub mod mail;

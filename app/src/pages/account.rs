@@ -69,6 +69,7 @@ pub fn AccountPage() -> impl IntoView {
                             <p><a class="button button-secondary" href="/account/two-factor">
                                 {if two_factor_on { "Manage two-factor sign-in" } else { "Set up two-factor sign-in" }}
                             </a></p>
+                            <crate::pages::api_tokens::ApiTokensSection/>
                             <crate::pages::your_data::YourDataSection/>
                         }.into_any(),
                         _ => view! { <Redirect path="/login?next=/account"/> }.into_any(),

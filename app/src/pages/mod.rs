@@ -1,6 +1,7 @@
 //! One module per page or page family.
 
 pub mod account;
+pub mod api_tokens;
 pub mod auth;
 pub mod authenticate;
 pub mod billing;

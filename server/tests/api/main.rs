@@ -25,6 +25,7 @@ mod pending_tips;
 mod population;
 mod privacy;
 mod processors;
+mod public_api;
 mod refund_requests;
 mod refunds;
 mod reports;
