@@ -2,8 +2,8 @@
 //! touch, call the domain, map its errors to [`AppError`](crate::error::AppError).
 
 pub mod accounts;
-pub mod button;
 pub mod api_tokens;
+pub mod button;
 pub mod client;
 pub mod hooks;
 pub mod pledges;
