@@ -12,6 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 #[derive(serde::Deserialize)]
 pub struct ReturnQuery {
     session_id: Option<String>,
+    /// The chip-in window the supporter was on when they went to save a card.
+    next: Option<String>,
 }
 
 /// `GET /account/billing/stripe-return?session_id=…`
@@ -31,7 +33,14 @@ pub async fn stripe_return(
             .await;
     let refused;
     let to = match finished {
-        Ok(()) => "/account/billing?saved=payment_method#payment-method",
+        Ok(()) => match q
+            .next
+            .as_deref()
+            .filter(|n| billing_profile::is_tip_path(n))
+        {
+            Some(tip) => tip,
+            None => "/account/billing?saved=payment_method#payment-method",
+        },
         Err(PaymentMethodError::Refused(r)) => {
             refused = format!("/account/billing?card={}#payment-method", r.code());
             refused.as_str()

@@ -360,6 +360,8 @@ async fn healthz(axum::Extension(state): axum::Extension<AppState>) -> Response 
 #[derive(serde::Deserialize)]
 struct TokenQuery {
     token: Option<String>,
+    /// Where the person was going when they signed up (checked again here).
+    next: Option<String>,
 }
 
 /// The link in the confirmation email.
@@ -369,7 +371,17 @@ async fn verify_email(
     Query(q): Query<TokenQuery>,
 ) -> Response {
     match accounts::verify_email(&state, q.token.as_deref().unwrap_or("")).await {
-        Ok(()) => Redirect::to("/login?verified=1").into_response(),
+        Ok(()) => {
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("verified", "1");
+            if let Some(next) = q.next.as_deref() {
+                let next = app::api::accounts::safe_next(Some(next));
+                if next != "/account" {
+                    query.append_pair("next", &next);
+                }
+            }
+            Redirect::to(&format!("/login?{}", query.finish())).into_response()
+        }
         Err(accounts::AccountError::InvalidLink) => {
             Redirect::to("/verify-email/failed").into_response()
         }

@@ -43,14 +43,22 @@ pub async fn sign_up(
     email: String,
     password: String,
     display_name: String,
+    next: Option<String>,
 ) -> Result<(), AppError> {
     let state = ssr::state()?;
+    // Only a local path survives; anything else is dropped (the account page is the default).
+    let next = next
+        .as_deref()
+        .filter(|n| !n.trim().is_empty())
+        .map(|n| safe_next(Some(n)))
+        .filter(|n| n != "/account");
     accounts::sign_up(
         &state,
         accounts::SignUp {
             email: &email,
             password: &password,
             display_name: &display_name,
+            next: next.as_deref(),
         },
         ssr::client_addr().as_deref(),
     )

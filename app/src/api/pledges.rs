@@ -334,11 +334,17 @@ pub async fn set_payment_method(
 /// Sends the caller to Stripe Checkout to save (or replace) the card their charges use.
 /// Stripe sends them back to `/account/billing/stripe-return`, which stores the card.
 #[server(endpoint = "start_card_setup", client = CsrfClient)]
-pub async fn start_card_setup() -> Result<(), AppError> {
+pub async fn start_card_setup(next: Option<String>) -> Result<(), AppError> {
     use crate::domain::giving::billing_profile::{self, PaymentMethodError};
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    match billing_profile::start_checkout(&state, user.user_id, ssr::client_addr().as_deref()).await
+    match billing_profile::start_checkout(
+        &state,
+        user.user_id,
+        ssr::client_addr().as_deref(),
+        next.as_deref(),
+    )
+    .await
     {
         Ok(url) => {
             leptos_axum::redirect(&url);

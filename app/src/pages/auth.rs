@@ -17,6 +17,9 @@ pub fn SignUpPage() -> impl IntoView {
     let action = ServerAction::<SignUp>::new();
     let error = action_error(action.value());
     let typed = Typed::of::<SignUp>();
+    let query = use_query_map();
+    let next = move || query.with(|q| q.get("next").unwrap_or_default());
+    let login_href = move || with_next("/login", &next());
     view! {
         <PageMeta title="Sign up" description="Create a Chipin account to tip and pledge to creators and causes."/>
         <section class="page narrow">
@@ -24,6 +27,7 @@ pub fn SignUpPage() -> impl IntoView {
             <p class="lead">"Support creators and causes with one monthly charge."</p>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <CsrfField/>
+                <input type="hidden" name="next" value=next/>
                 <FormAlert error/>
                 <div class="field">
                     <label for="display_name">"Your name"</label>
@@ -50,7 +54,7 @@ pub fn SignUpPage() -> impl IntoView {
                 </div>
                 <button type="submit" class="button" disabled=move || action.pending().get()>"Create account"</button>
             </ActionForm>
-            <p class="muted">"Already have an account? " <a href="/login">"Log in"</a></p>
+            <p class="muted">"Already have an account? " <a href=login_href>"Log in"</a></p>
         </section>
     }
 }
@@ -125,7 +129,7 @@ pub fn LogInPage() -> impl IntoView {
             </form>
             <p class="muted">
                 <a href="/forgot-password">"Forgot your password?"</a>
-                " · New here? " <a href="/signup">"Create an account"</a>
+                " · New here? " <a href=move || with_next("/signup", &next())>"Create an account"</a>
             </p>
         </section>
     }
@@ -207,5 +211,16 @@ pub fn ResetPasswordPage() -> impl IntoView {
                 })}
             </Suspense>
         </section>
+    }
+}
+
+/// `path` with `?next=…` when there is somewhere to come back to.
+fn with_next(path: &str, next: &str) -> String {
+    if next.is_empty() {
+        path.to_owned()
+    } else {
+        let mut query = leptos_router::params::ParamsMap::new();
+        query.insert("next", next.to_owned());
+        format!("{path}{}", query.to_query_string())
     }
 }

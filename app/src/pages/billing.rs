@@ -611,7 +611,7 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
                     None => view! { <span class="muted">"No payment method saved yet."</span> }.into_any(),
                 }}
             </p>
-            {data.stripe_checkout.then(|| view! { <StripeCardForm has_card=data.payment_method.is_some()/> })}
+            {data.stripe_checkout.then(|| view! { <StripeCardForm has_card=data.payment_method.is_some() next=next.clone()/> })}
             {(!data.stripe_checkout).then(|| view! {
                 <form method="post" action="/api/set_payment_method" class="stack checkout" novalidate>
                     <CsrfField/>
@@ -646,7 +646,7 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
 
 /// With Stripe: a button that opens Stripe Checkout to save or replace the card.
 #[component]
-fn StripeCardForm(has_card: bool) -> impl IntoView {
+fn StripeCardForm(has_card: bool, next: Option<String>) -> impl IntoView {
     let action = ServerAction::<StartCardSetup>::new();
     let error = action_error(action.value());
     let label = if has_card {
@@ -657,6 +657,7 @@ fn StripeCardForm(has_card: bool) -> impl IntoView {
     view! {
         <form method="post" action="/api/start_card_setup" class="stack">
             <CsrfField/>
+            {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
             <FormAlert error/>
             <p class="help">"You enter your card on Stripe's secure page; Chipin never sees the card number."</p>
             <button type="submit" class="button">{label}</button>

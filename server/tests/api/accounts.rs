@@ -42,6 +42,65 @@ async fn a_new_account_is_verified_by_the_emailed_link_and_can_then_log_in() {
 }
 
 #[tokio::test]
+async fn signing_up_on_the_way_to_a_tip_comes_back_to_it_after_the_emailed_link() {
+    let app = spawn_app().await;
+    let a = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "cy@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Cy"),
+                ("next", "/chip-in/mara-draws?amount=1.00"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let link = app.last_link_to("cy@example.org").await.unwrap();
+    let res = app.client.get(&link).send().await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/login?verified=1&next=%2Fchip-in%2Fmara-draws%3Famount%3D1.00"
+    );
+
+    // A way back off this site is dropped when signing up…
+    app.call(
+        "sign_up",
+        &[
+            ("email", "dee@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Dee"),
+            ("next", "//evil.example/x"),
+        ],
+    )
+    .await;
+    let link = app.last_link_to("dee@example.org").await.unwrap();
+    assert!(!link.contains("evil") && !link.contains("next"), "{link}");
+    let res = app.client.get(&link).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/login?verified=1");
+
+    // …and again when a link is edited by hand.
+    app.call(
+        "sign_up",
+        &[
+            ("email", "eve@example.org"),
+            ("password", PASSWORD),
+            ("display_name", "Eve"),
+        ],
+    )
+    .await;
+    let link = app.last_link_to("eve@example.org").await.unwrap();
+    let res = app
+        .client
+        .get(format!("{link}&next=https%3A%2F%2Fevil.example"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["location"], "/login?verified=1");
+}
+
+#[tokio::test]
 async fn logging_in_before_verifying_is_refused_and_sends_a_fresh_link() {
     let app = spawn_app().await;
     app.call(

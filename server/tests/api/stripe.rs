@@ -786,3 +786,79 @@ async fn settle_later(
         .await
         .unwrap()
 }
+
+#[tokio::test]
+async fn a_card_saved_on_stripe_on_the_way_to_a_tip_goes_back_to_the_tip() {
+    let fake = FakeStripe::start().await;
+    let app = fake.spawn_app().await;
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+
+    let a = app
+        .submit_form(
+            "start_card_setup",
+            &[("next", "/chip-in/mara-draws?amount=1.00")],
+            "/account/billing",
+        )
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    let session = a
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("https://checkout.stripe.com/c/pay/"))
+        .expect("sent to Stripe Checkout")
+        .to_owned();
+    let sessions = fake.requests_to("POST", "/v1/checkout/sessions");
+    assert_eq!(
+        sessions[0].field("success_url"),
+        Some(
+            format!(
+                "{}/account/billing/stripe-return?session_id={{CHECKOUT_SESSION_ID}}\
+                 &next=%2Fchip-in%2Fmara-draws%3Famount%3D1.00",
+                app.base
+            )
+            .as_str()
+        )
+    );
+    fake.complete_setup(&session, "pm_for_the_tip");
+    let res = app
+        .get(&format!(
+            "/account/billing/stripe-return?session_id={session}\
+             &next=%2Fchip-in%2Fmara-draws%3Famount%3D1.00"
+        ))
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/chip-in/mara-draws?amount=1.00");
+    assert_eq!(
+        profile(&app, "fan@example.org").await.1.as_deref(),
+        Some("pm_for_the_tip")
+    );
+
+    // Only a chip-in window on this site is a way back: anything else is not sent to Stripe,
+    // and a return edited by hand lands on the billing page.
+    let a = app
+        .submit_form(
+            "start_card_setup",
+            &[("next", "//evil.example/chip-in/x")],
+            "/account/billing",
+        )
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    let second = a
+        .location
+        .as_deref()
+        .and_then(|l| l.strip_prefix("https://checkout.stripe.com/c/pay/"))
+        .expect("sent to Stripe Checkout")
+        .to_owned();
+    let sessions = fake.requests_to("POST", "/v1/checkout/sessions");
+    assert!(!sessions[1].field("success_url").unwrap().contains("next"));
+    fake.complete_setup(&second, "pm_second");
+    let res = app
+        .get(&format!(
+            "/account/billing/stripe-return?session_id={second}&next=https%3A%2F%2Fevil.example"
+        ))
+        .await;
+    assert_eq!(
+        res.headers()["location"],
+        "/account/billing?saved=payment_method#payment-method"
+    );
+}

@@ -61,6 +61,9 @@ pub struct SignUp<'a> {
     pub email: &'a str,
     pub password: &'a str,
     pub display_name: &'a str,
+    /// A local path to come back to after the emailed link (a tip started from a chip-in
+    /// button, say); the caller has checked that it stays on this site.
+    pub next: Option<&'a str>,
 }
 
 /// Counts a request that will email `target`, per target and per client address; refuses it
@@ -126,9 +129,14 @@ pub async fn sign_up(
                 settings.verify_email_ttl_secs,
             )
             .await?;
+            let mut query = url::form_urlencoded::Serializer::new(String::new());
+            query.append_pair("token", &token);
+            if let Some(next) = form.next {
+                query.append_pair("next", next);
+            }
             templates::verify_email(
                 email.as_str(),
-                &settings.link(&format!("/verify-email?token={token}")),
+                &settings.link(&format!("/verify-email?{}", query.finish())),
             )
         }
         None => {

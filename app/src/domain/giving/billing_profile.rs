@@ -114,6 +114,16 @@ fn policy(state: &AppState) -> Policy<'_> {
     }
 }
 
+/// Whether `path` is a chip-in window's address on this site (`/chip-in/…`, no scheme, no
+/// host, nothing a browser would read as another site): the one place a card saved on the
+/// way to a tip sends the supporter back to.
+pub fn is_tip_path(path: &str) -> bool {
+    path.starts_with("/chip-in/")
+        && !path.contains("//")
+        && !path.contains('\\')
+        && !path.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
 /// Starts Stripe Checkout in setup mode for the supporter; returns the address to send them
 /// to. Coming back lands on `/account/billing/stripe-return` (saved) or the billing page
 /// (cancelled). An account the card-testing gate would refuse is refused here already, before
@@ -122,6 +132,7 @@ pub async fn start_checkout(
     state: &AppState,
     supporter: i64,
     client_addr: Option<&str>,
+    back_to_tip: Option<&str>,
 ) -> Result<String, PaymentMethodError> {
     stripe(state)?;
     let at = now();
@@ -139,11 +150,23 @@ pub async fn start_checkout(
     let stripe = stripe(state)?;
     let site = state.billing.site_url.as_str();
     let currency = setup_currency(&state.db, supporter).await?;
+    // A tip started from a chip-in button is where the supporter goes once the card is saved.
+    let back = back_to_tip
+        .filter(|n| is_tip_path(n))
+        .map(|n| {
+            let query: String = url::form_urlencoded::Serializer::new(String::new())
+                .append_pair("next", n)
+                .finish();
+            format!("&{query}")
+        })
+        .unwrap_or_default();
     stripe
         .create_setup_session(
             &customer,
             currency,
-            &format!("{site}/account/billing/stripe-return?session_id={{CHECKOUT_SESSION_ID}}"),
+            &format!(
+                "{site}/account/billing/stripe-return?session_id={{CHECKOUT_SESSION_ID}}{back}"
+            ),
             &format!("{site}/account/billing?cancelled=payment_method#payment-method"),
         )
         .await
