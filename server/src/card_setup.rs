@@ -33,14 +33,11 @@ pub async fn stripe_return(
             .await;
     let refused;
     let to = match finished {
-        Ok(()) => match q
+        Ok(()) => q
             .next
             .as_deref()
             .filter(|n| billing_profile::is_tip_path(n))
-        {
-            Some(tip) => tip,
-            None => "/account/billing?saved=payment_method#payment-method",
-        },
+            .unwrap_or("/account/billing?saved=payment_method#payment-method"),
         Err(PaymentMethodError::Refused(r)) => {
             refused = format!("/account/billing?card={}#payment-method", r.code());
             refused.as_str()
