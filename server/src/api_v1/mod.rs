@@ -27,7 +27,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use error::ApiError;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE};
+use http::header::{
+    ACCESS_CONTROL_ALLOW_ORIGIN, ACCESS_CONTROL_EXPOSE_HEADERS, AUTHORIZATION, CACHE_CONTROL,
+    CONTENT_TYPE,
+};
 use http::{HeaderValue, Method};
 use limits::ApiLimits;
 use serde::Deserialize;
@@ -221,6 +224,19 @@ async fn address_limit(State(limits): State<Arc<ApiLimits>>, req: Request, next:
         .map_or_else(|| "unknown".to_owned(), |a| a.0.clone());
     match limits.address(&addr) {
         Ok(()) => next.run(req).await,
-        Err(wait) => ApiError::RateLimited(wait).into_response(),
+        Err(wait) => {
+            let mut res = ApiError::RateLimited(wait).into_response();
+            // A script on another site reading the public part must be able to read when to
+            // try again; a request with a token never gets CORS, refused or not.
+            if !req.headers().contains_key(AUTHORIZATION) {
+                let h = res.headers_mut();
+                h.insert(ACCESS_CONTROL_ALLOW_ORIGIN, HeaderValue::from_static("*"));
+                h.insert(
+                    ACCESS_CONTROL_EXPOSE_HEADERS,
+                    HeaderValue::from_static("retry-after"),
+                );
+            }
+            res
+        }
     }
 }

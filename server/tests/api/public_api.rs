@@ -541,8 +541,24 @@ async fn too_many_requests_are_answered_429_with_retry_after_per_address_and_per
         .parse()
         .unwrap();
     assert!((1..=60).contains(&wait), "{wait}");
+    // Another site's script reading the public part can read the refusal and its wait.
+    assert_eq!(res.headers()["access-control-allow-origin"], "*");
+    assert_eq!(
+        res.headers()["access-control-expose-headers"],
+        "retry-after"
+    );
     let body: Value = serde_json::from_str(&res.text().await.unwrap()).unwrap();
     assert_eq!(code(&body), "rate_limited");
+    // …while a refused request with a token gets no CORS.
+    let res = app
+        .client
+        .get(app.url("/api/v1/pages/mine/pledges"))
+        .bearer_auth("chipin_pat_whatever")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 429);
+    assert!(!res.headers().contains_key("access-control-allow-origin"));
     // The rest of the site is not the API's business.
     assert_eq!(app.get("/healthz").await.status(), 200);
 
