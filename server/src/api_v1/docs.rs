@@ -114,7 +114,8 @@ pub fn render(doc: &OpenApi) -> String {
     format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
-         <title>{title} · Chipin</title><link rel=\"stylesheet\" href=\"/pkg/chipin.css\"></head>\
+         <title>{title} · Chipin</title><link rel=\"stylesheet\" href=\"/pkg/chipin.css\">\
+         <link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\"></head>\
          <body><main class=\"page narrow api-docs\"><h1>{title}</h1><p class=\"lead\">{intro}</p>\
          <p>The machine-readable description: <a href=\"/api/v1/openapi.json\">/api/v1/openapi.json</a> (OpenAPI 3.1). \
          Create a token on <a href=\"/account#api-tokens\">your account page</a>.</p>\
