@@ -69,17 +69,17 @@ impl AppError {
     }
 }
 
+/// In the reader's language: the messages of fixed errors come from the translations, and
+/// the others were written in it where they were made.
 impl fmt::Display for AppError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Invalid { message, .. } => f.write_str(message),
-            Self::Unauthenticated => f.write_str("Please log in to continue."),
-            Self::Forbidden => f.write_str("You are not allowed to do that."),
-            Self::NotFound => f.write_str("We could not find that."),
+            Self::Unauthenticated => f.write_str(&crate::t!("error-unauthenticated")),
+            Self::Forbidden => f.write_str(&crate::t!("error-forbidden")),
+            Self::NotFound => f.write_str(&crate::t!("error-not-found")),
             Self::RateLimited { message } | Self::Rejected { message } => f.write_str(message),
-            Self::Internal => {
-                f.write_str("Something went wrong on our side. Please try again in a moment.")
-            }
+            Self::Internal => f.write_str(&crate::t!("error-internal")),
         }
     }
 }
@@ -93,10 +93,10 @@ impl FromServerFnError for AppError {
         match value {
             // The arguments did not parse: a form was tampered with or is out of date.
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
-                Self::rejected("The form was incomplete. Please reload the page and try again.")
+                Self::rejected(crate::t!("error-form-incomplete"))
             }
             ServerFnErrorErr::Request(_) => {
-                Self::rejected("Could not reach Chipin. Check your connection and try again.")
+                Self::rejected(crate::t!("error-unreachable"))
             }
             _ => Self::Internal,
         }

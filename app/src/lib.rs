@@ -9,6 +9,7 @@
 pub mod api;
 pub mod components;
 pub mod error;
+pub mod i18n;
 pub mod model;
 pub mod money;
 pub mod pages;
@@ -37,7 +38,7 @@ pub const CSRF_HEADER_NAME: &str = "x-csrf-token";
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
         <!DOCTYPE html>
-        <html lang="en">
+        <html lang=i18n::current().tag()>
             <head>
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>

@@ -590,23 +590,18 @@ pub fn charge_reference(charge_id: i64) -> String {
     format!("CH-{charge_id:06}")
 }
 
-/// A day as every page shows it: "6 Dec 2026" from the `YYYY-MM-DD` the models carry (CSV
+/// A day as every page shows it, in the reader's language: "6 Dec 2026", "2026년 12월 6일", from the `YYYY-MM-DD` the models carry (CSV
 /// files and date fields keep `YYYY-MM-DD`). Anything else is shown as it is.
 pub fn day_label(iso: &str) -> String {
-    const MONTHS: [&str; 12] = [
-        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-    ];
     let mut parts = iso.splitn(3, '-');
     let (Some(y), Some(m), Some(d)) = (parts.next(), parts.next(), parts.next()) else {
         return iso.to_owned();
     };
-    let month = m
-        .parse::<usize>()
-        .ok()
-        .and_then(|m| MONTHS.get(m.checked_sub(1)?));
-    match (y.len(), month, d.parse::<u8>()) {
-        (4, Some(month), Ok(day)) if y.bytes().all(|b| b.is_ascii_digit()) && d.len() == 2 => {
-            format!("{day} {month} {y}")
+    match (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) {
+        (Ok(year), Ok(month), Ok(day))
+            if y.len() == 4 && d.len() == 2 && (1..=12).contains(&month) =>
+        {
+            crate::i18n::current().day(year, month, day)
         }
         _ => iso.to_owned(),
     }

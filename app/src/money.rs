@@ -97,9 +97,58 @@ pub enum MoneyError {
     Overflow,
     #[error("Chipin does not support that currency.")]
     UnknownCurrency,
+    /// `1,500` on a euro page: one and a half with a decimal comma, or fifteen hundred?
+    #[error("Did you mean {0} or {1}?")]
+    Ambiguous(Money, Money),
+}
+
+impl MoneyError {
+    /// What a person reads, in the current language (see [`crate::i18n::current`]).
+    pub fn message(&self) -> String {
+        use crate::i18n::{arg, num};
+        let l = crate::i18n::current();
+        match self {
+            Self::Empty => l.text("money-empty"),
+            Self::Malformed => l.text("money-malformed"),
+            Self::NotPositive => l.text("money-not-positive"),
+            Self::TooPrecise(c, 0) => {
+                crate::t_in!(l, "money-too-precise-none", currency = arg(c.code()))
+            }
+            Self::TooPrecise(c, places) => crate::t_in!(
+                l,
+                "money-too-precise",
+                currency = arg(c.code()),
+                places = num(i64::from(*places))
+            ),
+            Self::TooLarge(max) => crate::t_in!(l, "money-too-large", max = arg(max.as_str())),
+            Self::WrongCurrency(c) => crate::t_in!(l, "money-wrong-currency", currency = arg(c.code())),
+            Self::CurrencyMismatch => l.text("money-currency-mismatch"),
+            Self::Overflow => l.text("money-overflow"),
+            Self::UnknownCurrency => l.text("money-unknown-currency"),
+            Self::Ambiguous(low, high) => crate::t_in!(
+                l,
+                "money-ambiguous",
+                low = arg(l.money(*low)),
+                high = arg(l.money(*high)),
+                low_typed = arg(low.plain()),
+                high_typed = arg(high.plain())
+            ),
+        }
+    }
 }
 
 impl Money {
+    /// The amount as a person would type it back, without symbol or grouping: `1.50`, `1500`.
+    pub fn plain(&self) -> String {
+        let per = self.currency.minor_per_major();
+        let whole = self.minor / per;
+        let frac = (self.minor % per).unsigned_abs();
+        match self.currency.exponent() {
+            0 => whole.to_string(),
+            e => format!("{whole}.{frac:0width$}", width = e as usize),
+        }
+    }
+
     pub fn new(minor: i64, currency: Currency) -> Self {
         Self { minor, currency }
     }
@@ -130,8 +179,11 @@ impl Money {
         Ok(Money::new(minor, self.currency))
     }
 
-    /// Parses what a person types: `5`, `5.5`, `5.50`, `1,000`, `$2`, `₩1000`, `2.00 USD`.
-    /// The amount must be positive, no more precise than the currency, and at most `max_minor`.
+    /// Parses what a person types: `5`, `5.5`, `5.50`, `1,000`, `$2`, `₩1000`, `12,000원`,
+    /// `2.00 USD`; a decimal comma where it cannot be a thousands separator (`1,50`), and on a
+    /// euro amount the continental form (`1.234,50`). `1,500` on a euro amount could be either
+    /// and is refused with both readings. The amount must be positive, no more precise than the
+    /// currency, and at most `max_minor`.
     pub fn parse(input: &str, currency: Currency, max_minor: i64) -> Result<Money, MoneyError> {
         let mut s = input.trim();
         if s.is_empty() {
@@ -152,6 +204,13 @@ impl Money {
                 break;
             }
         }
+        // Won as Korean writes them, after the number: `12,000원`.
+        if let Some(rest) = s.strip_suffix('원') {
+            if currency != Currency::KRW {
+                return Err(MoneyError::WrongCurrency(currency));
+            }
+            s = rest.trim_end();
+        }
         if s.len() > 3 && s.is_char_boundary(s.len() - 3) {
             let (head, tail) = s.split_at(s.len() - 3);
             if tail.chars().all(|c| c.is_ascii_alphabetic()) {
@@ -164,6 +223,8 @@ impl Money {
         if s.starts_with('-') {
             return Err(MoneyError::NotPositive);
         }
+        let normalised = decimal_point(s, currency)?;
+        let s = normalised.as_str();
         let (whole, frac) = match s.split_once('.') {
             Some((w, f)) => (w, Some(f)),
             None => (s, None),
@@ -191,7 +252,8 @@ impl Money {
                 }
             }
         };
-        let too_large = || MoneyError::TooLarge(Money::new(max_minor, currency).to_string());
+        let too_large =
+            || MoneyError::TooLarge(crate::i18n::current().money(Money::new(max_minor, currency)));
         let minor = whole_digits
             .checked_mul(currency.minor_per_major())
             .and_then(|m| m.checked_add(frac_minor))
@@ -204,6 +266,57 @@ impl Money {
         }
         Ok(Money::new(minor, currency))
     }
+}
+
+/// `s` with a decimal point where the person wrote a decimal comma. A comma followed by one or
+/// two digits at the end is a decimal comma (`1,5`, `12,99`); on a euro amount, dots in
+/// thousands places before it are separators (`1.234,50`). A single comma before exactly three
+/// digits on a euro amount is [`MoneyError::Ambiguous`]; elsewhere it separates thousands.
+fn decimal_point(s: &str, currency: Currency) -> Result<String, MoneyError> {
+    let Some((head, tail)) = s.rsplit_once(',') else {
+        return Ok(s.to_owned());
+    };
+    let tail_digits = !tail.is_empty() && tail.bytes().all(|b| b.is_ascii_digit());
+    if !tail_digits || s.contains('.') && !(currency == Currency::EUR && tail.len() <= 2) {
+        return Ok(s.to_owned());
+    }
+    if tail.len() <= 2 && currency.exponent() > 0 {
+        let whole = if currency == Currency::EUR {
+            let groups: Vec<&str> = head.split('.').collect();
+            let grouped = groups.len() > 1
+                && (1..=3).contains(&groups[0].len())
+                && groups[1..].iter().all(|g| g.len() == 3);
+            if groups.len() > 1 && !grouped {
+                return Err(MoneyError::Malformed);
+            }
+            groups.concat()
+        } else {
+            head.to_owned()
+        };
+        if whole.contains(',') {
+            return Err(MoneyError::Malformed);
+        }
+        return Ok(format!("{whole}.{tail}"));
+    }
+    if currency == Currency::EUR && tail.len() == 3 && !head.contains(',') {
+        let high = parse_grouped(&s.replace(',', ""))?;
+        let low_whole = parse_grouped(head)?;
+        let per = currency.minor_per_major();
+        let low_frac: i64 = tail.trim_end_matches('0').parse().unwrap_or(0);
+        if tail.trim_end_matches('0').len() as u32 <= currency.exponent() {
+            let scale = 10i64.pow(currency.exponent() - tail.trim_end_matches('0').len() as u32);
+            let low = low_whole
+                .checked_mul(per)
+                .and_then(|m| m.checked_add(low_frac * scale))
+                .ok_or(MoneyError::Overflow)?;
+            let high = high.checked_mul(per).ok_or(MoneyError::Overflow)?;
+            return Err(MoneyError::Ambiguous(
+                Money::new(low, currency),
+                Money::new(high, currency),
+            ));
+        }
+    }
+    Ok(s.to_owned())
 }
 
 /// Digits with optional thousands separators in the right places: `1000`, `1,000`, `12,345,678`.
@@ -261,7 +374,7 @@ impl fmt::Display for Money {
 /// Formats minor units of a currency code for display (unknown codes are shown plainly).
 pub fn format_money(minor: i64, currency: &str) -> String {
     match currency.parse::<Currency>() {
-        Ok(c) => Money::new(minor, c).to_string(),
+        Ok(c) => crate::i18n::current().money(Money::new(minor, c)),
         Err(_) => format!("{minor} {currency}"),
     }
 }
@@ -319,12 +432,39 @@ mod tests {
             Err(MoneyError::TooLarge(_))
         ));
         for bad in [
-            "abc", "5..0", "5.", ".5x", "1,00", "10,0000", "5 5", "1e3", "0x10", "5.-1", "NaN",
+            "abc", "5..0", "5.", ".5x", "1,0,0", "10,0000", "5 5", "1e3", "0x10", "5.-1", "NaN",
         ] {
             assert_eq!(usd(bad), Err(MoneyError::Malformed), "{bad:?}");
         }
         assert_eq!(usd("€5"), Err(MoneyError::WrongCurrency(Currency::USD)));
         assert_eq!(usd("5 EUR"), Err(MoneyError::WrongCurrency(Currency::USD)));
+    }
+
+    #[test]
+    fn korean_amounts_and_decimal_commas_are_read_and_ambiguity_is_refused() {
+        let krw = |s| Money::parse(s, Currency::KRW, i64::MAX);
+        let eur = |s| Money::parse(s, Currency::EUR, i64::MAX);
+        let usd = |s| Money::parse(s, Currency::USD, i64::MAX);
+        for typed in ["12,000", "12000원", "12,000 원", "₩12,000", "12000 KRW"] {
+            assert_eq!(krw(typed), Ok(Money::new(12_000, Currency::KRW)), "{typed}");
+        }
+        assert_eq!(usd("5원"), Err(MoneyError::WrongCurrency(Currency::USD)));
+        assert_eq!(krw("1,50"), Err(MoneyError::Malformed));
+        assert_eq!(eur("1,50"), Ok(Money::new(150, Currency::EUR)));
+        assert_eq!(eur("€0,5"), Ok(Money::new(50, Currency::EUR)));
+        assert_eq!(usd("12,99"), Ok(Money::new(1299, Currency::USD)));
+        assert_eq!(eur("1.234,50"), Ok(Money::new(123_450, Currency::EUR)));
+        assert_eq!(eur("1,234.50"), Ok(Money::new(123_450, Currency::EUR)));
+        assert_eq!(eur("12.34,50"), Err(MoneyError::Malformed));
+        assert_eq!(
+            eur("1,500"),
+            Err(MoneyError::Ambiguous(
+                Money::new(150, Currency::EUR),
+                Money::new(150_000, Currency::EUR)
+            ))
+        );
+        assert_eq!(eur("1,500,000"), Ok(Money::new(150_000_000, Currency::EUR)));
+        assert_eq!(usd("1,500"), Ok(Money::new(150_000, Currency::USD)));
     }
 
     #[test]

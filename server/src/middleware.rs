@@ -6,13 +6,14 @@ use crate::client_addr::{self, TrustedProxies};
 use app::domain::AppState;
 use app::domain::accounts::{CurrentSession, sessions};
 use app::domain::platform::tokens;
+use app::i18n::{LANGUAGE_COOKIE, Locale};
 use app::web::{self, ClientAddr, CspNonce, RequestCsrf, RequestSession};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use futures::StreamExt as _;
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
+use http::header::{ACCEPT_LANGUAGE, CACHE_CONTROL, CONTENT_TYPE, COOKIE, ORIGIN, SET_COOKIE};
 use http::{HeaderValue, Method, StatusCode};
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -238,7 +239,8 @@ async fn first_multipart_field(prefix: &[u8], boundary: &str, name: &str) -> Opt
     field.text().await.ok()
 }
 
-/// Resolves the session cookie into the logged-in user; clears a cookie that no longer works.
+/// Resolves the session cookie into the logged-in user (clearing a cookie that no longer works)
+/// and the language to answer in (see [`Locale::negotiate`]).
 pub async fn session(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
     let token = cookie(&req, web::SESSION_COOKIE);
     let mut stale = false;
@@ -263,6 +265,14 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             }
         },
     };
+    let locale = Locale::negotiate(
+        current.as_ref().and_then(|c| c.user.language.as_deref()),
+        cookie(&req, LANGUAGE_COOKIE).as_deref(),
+        req.headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    req.extensions_mut().insert(locale);
     req.extensions_mut().insert(RequestSession(current));
     let mut res = next.run(req).await;
     let already_set = res

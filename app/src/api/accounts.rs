@@ -59,6 +59,7 @@ pub async fn sign_up(
             password: &password,
             display_name: &display_name,
             next: next.as_deref(),
+            language: crate::i18n::current(),
         },
         ssr::client_addr().as_deref(),
     )
@@ -132,6 +133,33 @@ async fn start_session(state: &crate::domain::AppState, token: &str) -> Result<(
         settings.secure_cookies(),
         settings.session_absolute_timeout_secs,
     ));
+    Ok(())
+}
+
+/// Switches the language pages are shown in, then goes back to `back` (a local path). A
+/// signed-in person's choice is saved on the account (their emails follow it); anyone's is
+/// kept in a cookie for a year.
+#[server(endpoint = "set_language", client = CsrfClient)]
+pub async fn set_language(language: String, back: Option<String>) -> Result<(), AppError> {
+    let state = ssr::state()?;
+    let Some(locale) = crate::i18n::Locale::from_tag(&language) else {
+        return Err(AppError::invalid(
+            "language",
+            crate::t!("language-unknown"),
+        ));
+    };
+    if let Some(session) = ssr::session() {
+        accounts::set_language(&state.db, session.user.user_id, locale)
+            .await
+            .map_err(AppError::internal)?;
+    }
+    ssr::set_cookie(&format!(
+        "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
+        crate::i18n::LANGUAGE_COOKIE,
+        locale.tag(),
+        if state.settings.secure_cookies() { "; Secure" } else { "" }
+    ));
+    leptos_axum::redirect(&safe_next(back.as_deref().or(Some("/"))));
     Ok(())
 }
 

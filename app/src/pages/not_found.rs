@@ -1,6 +1,7 @@
 //! The page for addresses that lead nowhere.
 
 use crate::components::meta::PageMeta;
+use crate::t;
 use leptos::prelude::*;
 
 #[component]
@@ -10,11 +11,11 @@ pub fn NotFound() -> impl IntoView {
         res.set_status(http::StatusCode::NOT_FOUND);
     }
     view! {
-        <PageMeta title="Page not found" description="There is nothing at this address on Chipin."/>
+        <PageMeta title=t!("not-found-title") description=t!("not-found-description")/>
         <section class="page narrow center">
-            <h1>"Page not found"</h1>
-            <p class="lead">"There is nothing at this address. It may have moved, or the link may be mistyped."</p>
-            <p><a class="button" href="/">"Explore creators and causes"</a></p>
+            <h1>{t!("not-found-title")}</h1>
+            <p class="lead">{t!("not-found-lead")}</p>
+            <p><a class="button" href="/">{t!("not-found-explore")}</a></p>
         </section>
     }
 }
@@ -32,15 +33,15 @@ pub fn ErrorPanel(error: crate::error::AppError) -> impl IntoView {
         });
     }
     let title = match error {
-        crate::error::AppError::NotFound => "Page not found",
-        _ => "Something went wrong",
+        crate::error::AppError::NotFound => t!("not-found-title"),
+        _ => t!("error-title"),
     };
     view! {
-        <PageMeta title=title description=error.to_string()/>
+        <PageMeta title=title.clone() description=error.to_string()/>
         <section class="page narrow center">
             <h1>{title}</h1>
             <p class="lead">{error.to_string()}</p>
-            <p><a class="button" href="/">"Back to Chipin"</a></p>
+            <p><a class="button" href="/">{t!("error-back")}</a></p>
         </section>
     }
 }

@@ -64,6 +64,8 @@ pub struct SignUp<'a> {
     /// A local path to come back to after the emailed link (a tip started from a chip-in
     /// button, say); the caller has checked that it stays on this site.
     pub next: Option<&'a str>,
+    /// The language the person signed up in: their pages and emails stay in it.
+    pub language: crate::i18n::Locale,
 }
 
 /// Counts a request that will email `target`, per target and per client address; refuses it
@@ -91,6 +93,20 @@ async fn reserve_mail(
     }
 }
 
+/// Saves the language `user_id` reads Chipin in (pages when signed in, and every email).
+pub async fn set_language(
+    db: &crate::domain::Db,
+    user_id: i64,
+    language: crate::i18n::Locale,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("update users set language = $1 where id = $2")
+        .bind(language.tag())
+        .bind(user_id)
+        .execute(db.pool())
+        .await?;
+    Ok(())
+}
+
 /// Creates an unverified account and emails a confirmation link. When the address already has
 /// an account, the owner is told so by email instead, and the caller sees the same success.
 /// Throttled per client and per target address before the password is hashed, whether or not
@@ -110,13 +126,14 @@ pub async fn sign_up(
     let at = now();
     let mut tx = state.db.begin_write().await?;
     let inserted: Option<(i64,)> = sqlx::query_as(
-        "insert into users (email, display_name, password_hash, created_at, password_changed_at) \
-         values ($1, $2, $3, $4, $4) on conflict (email) do nothing returning id",
+        "insert into users (email, display_name, password_hash, created_at, password_changed_at, language) \
+         values ($1, $2, $3, $4, $4, $5) on conflict (email) do nothing returning id",
     )
     .bind(email.as_str())
     .bind(name.as_str())
     .bind(&hash)
     .bind(at)
+    .bind(form.language.tag())
     .fetch_optional(&mut *tx)
     .await?;
     let settings = &state.settings;

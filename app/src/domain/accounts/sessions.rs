@@ -13,6 +13,8 @@ pub struct SessionUser {
     pub email: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// The language the account reads Chipin in, if it has chosen one.
+    pub language: Option<String>,
 }
 
 /// A resolved session: the cookie's token and its user.
@@ -67,14 +69,15 @@ pub async fn resolve(
         return Ok(None);
     }
     let hash = tokens::digest(token);
-    let row: Option<(i64, String, String, i64, i64, i64)> = sqlx::query_as(
-        "select u.id, u.email, u.display_name, u.is_admin, s.created_at, s.last_seen_at \
+    let row: Option<(i64, String, String, i64, i64, i64, Option<String>)> = sqlx::query_as(
+        "select u.id, u.email, u.display_name, u.is_admin, s.created_at, s.last_seen_at, u.language \
          from sessions s join users u on u.id = s.user_id where s.token_hash = $1",
     )
     .bind(&hash)
     .fetch_optional(db.pool())
     .await?;
-    let Some((user_id, email, display_name, is_admin, created_at, last_seen_at)) = row else {
+    let Some((user_id, email, display_name, is_admin, created_at, last_seen_at, language)) = row
+    else {
         return Ok(None);
     };
     let at = now();
@@ -96,6 +99,7 @@ pub async fn resolve(
         email,
         display_name,
         is_admin: is_admin != 0,
+        language,
     }))
 }
 

@@ -1,0 +1,347 @@
+//! Languages: which one a person reads Chipin in, their translations, and how numbers, money and
+//! days are written in it.
+//!
+//! Every word a person reads comes from the Fluent files under `app/locales/<tag>/`, compiled
+//! into both the server and the browser bundle by `fluent-templates`. The server decides the
+//! language once per request (the account's saved language, else the `chipin_lang` cookie the
+//! footer's switcher sets, else `Accept-Language`, else English) and puts it in the request's
+//! extensions; pages read it with [`current`], and the one island gets it as a prop and
+//! provides it to what it renders. Emails take the recipient's language explicitly.
+//!
+//! Adding a language: a folder under `app/locales/` with every file the English folder has, a
+//! variant in [`Locale`], and its ways of writing money and days below.
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{LanguageIdentifier, Loader, langid};
+use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+fluent_templates::static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "en",
+        // No Unicode isolation marks around variables: both languages run left to right, and
+        // the marks would land in attributes, emails and copied text.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+/// The cookie the language switcher sets for a visitor without an account (a year).
+pub const LANGUAGE_COOKIE: &str = "chipin_lang";
+
+/// A language Chipin is translated into.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Locale {
+    #[default]
+    En,
+    Ko,
+}
+
+static EN: LanguageIdentifier = langid!("en");
+static KO: LanguageIdentifier = langid!("ko");
+
+impl Locale {
+    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ko];
+
+    /// The BCP 47 tag: `<html lang>`, the cookie, the account column.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Self::En => "en",
+            Self::Ko => "ko",
+        }
+    }
+
+    /// The language's name in itself, as the switcher shows it.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Self::En => "English",
+            Self::Ko => "한국어",
+        }
+    }
+
+    pub fn langid(self) -> &'static LanguageIdentifier {
+        match self {
+            Self::En => &EN,
+            Self::Ko => &KO,
+        }
+    }
+
+    /// A tag Chipin has translations for (`ko`, `ko-KR`, `EN`); `None` for any other.
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        Self::ALL.into_iter().find(|l| l.tag() == primary)
+    }
+
+    /// The language to answer in: the account's saved one, else the switcher's cookie, else
+    /// the best of the browser's `Accept-Language` that Chipin has, else English.
+    pub fn negotiate(
+        saved: Option<&str>,
+        cookie: Option<&str>,
+        accept_language: Option<&str>,
+    ) -> Self {
+        if let Some(l) = saved.and_then(Self::from_tag) {
+            return l;
+        }
+        if let Some(l) = cookie.and_then(Self::from_tag) {
+            return l;
+        }
+        let Some(header) = accept_language else {
+            return Self::default();
+        };
+        let requested = fluent_langneg::accepted_languages::parse(header);
+        let available: Vec<LanguageIdentifier> =
+            Self::ALL.iter().map(|l| l.langid().clone()).collect();
+        let chosen = fluent_langneg::negotiate_languages(
+            &requested,
+            &available,
+            Some(&EN),
+            fluent_langneg::NegotiationStrategy::Lookup,
+        );
+        chosen
+            .first()
+            .and_then(|id| Self::from_tag(id.language.as_str()))
+            .unwrap_or_default()
+    }
+
+    /// The message `id` in this language.
+    pub fn text(self, id: &str) -> String {
+        LOCALES.lookup(self.langid(), id)
+    }
+
+    /// The message `id` in this language, with its variables.
+    pub fn text_with(self, id: &str, args: &[(&'static str, FluentValue<'_>)]) -> String {
+        let args: HashMap<Cow<'static, str>, FluentValue<'_>> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), v.clone()))
+            .collect();
+        LOCALES.lookup_with_args(self.langid(), id, &args)
+    }
+
+    /// A whole number with the language's grouping: `12,000`.
+    pub fn number(self, n: i64) -> String {
+        let digits = n.unsigned_abs().to_string();
+        let mut out = String::with_capacity(digits.len() + digits.len() / 3 + 1);
+        if n < 0 {
+            out.push('-');
+        }
+        for (i, ch) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(ch);
+        }
+        out
+    }
+
+    /// An amount as readers of this language write it: `$10.00`, `₩12,000`; in Korean, won
+    /// follow the number (`12,000원`).
+    pub fn money(self, m: crate::money::Money) -> String {
+        use crate::money::Currency;
+        match (self, m.currency) {
+            (Self::Ko, Currency::KRW) => format!("{}원", self.number(m.minor)),
+            _ => m.to_string(),
+        }
+    }
+
+    /// A day: `6 Dec 2026`, `2026년 12월 6일`.
+    pub fn day(self, year: i32, month: u32, day: u32) -> String {
+        match self {
+            Self::En => format!("{day} {} {year}", MONTHS_EN[(month as usize).clamp(1, 12) - 1]),
+            Self::Ko => format!("{year}년 {month}월 {day}일"),
+        }
+    }
+
+    /// A month: `Dec 2026`, `2026년 12월`.
+    pub fn month(self, year: i32, month: u32) -> String {
+        match self {
+            Self::En => format!("{} {year}", MONTHS_EN[(month as usize).clamp(1, 12) - 1]),
+            Self::Ko => format!("{year}년 {month}월"),
+        }
+    }
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+
+/// The language chosen for this request (server) or given to this island (browser); English
+/// outside both.
+pub fn current() -> Locale {
+    if let Some(l) = leptos::prelude::use_context::<Locale>() {
+        return l;
+    }
+    #[cfg(feature = "ssr")]
+    {
+        leptos::prelude::use_context::<http::request::Parts>()
+            .and_then(|p| p.extensions.get::<Locale>().copied())
+            .unwrap_or_default()
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Locale::default()
+    }
+}
+
+/// A number for a message variable: Fluent picks plural forms from it.
+pub fn num(n: i64) -> FluentValue<'static> {
+    FluentValue::from(n)
+}
+
+/// A string for a message variable.
+pub fn arg<'a>(s: impl Into<Cow<'a, str>>) -> FluentValue<'a> {
+    FluentValue::String(s.into())
+}
+
+/// The current language's text for message `id`, with optional variables:
+/// `t!("nav-explore")`, `t!("supporters-count", count = num(n))`, `t!("hello", name = arg(&n))`.
+#[macro_export]
+macro_rules! t {
+    ($id:literal) => {
+        $crate::i18n::current().text($id)
+    };
+    ($id:literal, $($key:ident = $value:expr),+ $(,)?) => {
+        $crate::i18n::current().text_with($id, &[$((stringify!($key), $value)),+])
+    };
+}
+
+/// The same in a given language (emails, which go in the recipient's language).
+#[macro_export]
+macro_rules! t_in {
+    ($locale:expr, $id:literal) => {
+        $locale.text($id)
+    };
+    ($locale:expr, $id:literal, $($key:ident = $value:expr),+ $(,)?) => {
+        $locale.text_with($id, &[$((stringify!($key), $value)),+])
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::money::{Currency, Money};
+    use std::collections::{BTreeMap, BTreeSet};
+    use std::path::Path;
+
+    /// Every message (and attribute) of every file, with the variables it uses.
+    fn messages(locale: Locale) -> BTreeMap<String, BTreeSet<String>> {
+        use fluent_syntax::ast;
+        fn walk_pattern(p: &ast::Pattern<String>, vars: &mut BTreeSet<String>) {
+            for el in &p.elements {
+                if let ast::PatternElement::Placeable { expression } = el {
+                    walk_expr(expression, vars);
+                }
+            }
+        }
+        fn walk_expr(e: &ast::Expression<String>, vars: &mut BTreeSet<String>) {
+            match e {
+                ast::Expression::Select { selector, variants } => {
+                    walk_inline(selector, vars);
+                    for v in variants {
+                        walk_pattern(&v.value, vars);
+                    }
+                }
+                ast::Expression::Inline(i) => walk_inline(i, vars),
+            }
+        }
+        fn walk_inline(i: &ast::InlineExpression<String>, vars: &mut BTreeSet<String>) {
+            match i {
+                ast::InlineExpression::VariableReference { id } => {
+                    vars.insert(id.name.clone());
+                }
+                ast::InlineExpression::FunctionReference { arguments, .. } => {
+                    for a in &arguments.positional {
+                        walk_inline(a, vars);
+                    }
+                }
+                ast::InlineExpression::Placeable { expression } => walk_expr(expression, vars),
+                _ => {}
+            }
+        }
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("locales")
+            .join(locale.tag());
+        let mut out = BTreeMap::new();
+        for entry in std::fs::read_dir(&dir).expect("locale folder") {
+            let path = entry.expect("entry").path();
+            if path.extension().and_then(|e| e.to_str()) != Some("ftl") {
+                continue;
+            }
+            let source = std::fs::read_to_string(&path).expect("ftl file");
+            let resource = fluent_syntax::parser::parse(source).unwrap_or_else(|(_, errors)| {
+                panic!("{} does not parse: {errors:?}", path.display())
+            });
+            for entry in resource.body {
+                if let ast::Entry::Message(m) = entry {
+                    let mut vars = BTreeSet::new();
+                    if let Some(v) = &m.value {
+                        walk_pattern(v, &mut vars);
+                    }
+                    for a in &m.attributes {
+                        walk_pattern(&a.value, &mut vars);
+                    }
+                    let previous = out.insert(m.id.name.clone(), vars);
+                    assert!(
+                        previous.is_none(),
+                        "{} is defined twice in {}",
+                        m.id.name,
+                        locale.tag()
+                    );
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_message_exists_in_every_language_with_the_same_variables() {
+        let english = messages(Locale::En);
+        assert!(english.len() > 10, "the English messages were not found");
+        for locale in Locale::ALL {
+            let other = messages(locale);
+            for (id, vars) in &english {
+                let theirs = other
+                    .get(id)
+                    .unwrap_or_else(|| panic!("{id} is missing in {}", locale.tag()));
+                assert_eq!(theirs, vars, "{id} has other variables in {}", locale.tag());
+            }
+            for id in other.keys() {
+                assert!(english.contains_key(id), "{id} is only in {}", locale.tag());
+            }
+        }
+    }
+
+    #[test]
+    fn the_language_comes_from_the_account_then_the_cookie_then_the_browser() {
+        assert_eq!(Locale::negotiate(Some("ko"), Some("en"), Some("en")), Locale::Ko);
+        assert_eq!(Locale::negotiate(None, Some("ko"), Some("en-US")), Locale::Ko);
+        assert_eq!(Locale::negotiate(Some("xx"), Some("zz"), Some("ko-KR,ko;q=0.9")), Locale::Ko);
+        assert_eq!(
+            Locale::negotiate(None, None, Some("fr-FR,ko;q=0.8,en;q=0.5")),
+            Locale::Ko
+        );
+        assert_eq!(
+            Locale::negotiate(None, None, Some("ja, en;q=0.9, ko;q=0.8")),
+            Locale::En
+        );
+        assert_eq!(Locale::negotiate(None, None, Some("fr")), Locale::En);
+        assert_eq!(Locale::negotiate(None, None, None), Locale::En);
+    }
+
+    #[test]
+    fn money_and_days_are_written_as_their_readers_expect() {
+        assert_eq!(Locale::Ko.money(Money::new(12_000, Currency::KRW)), "12,000원");
+        assert_eq!(Locale::En.money(Money::new(12_000, Currency::KRW)), "₩12,000");
+        assert_eq!(Locale::Ko.money(Money::new(1_000, Currency::USD)), "$10.00");
+        assert_eq!(Locale::Ko.money(Money::new(-500, Currency::KRW)), "-500원");
+        assert_eq!(Locale::Ko.day(2026, 12, 6), "2026년 12월 6일");
+        assert_eq!(Locale::En.day(2026, 12, 6), "6 Dec 2026");
+        assert_eq!(Locale::Ko.month(2026, 1), "2026년 1월");
+    }
+
+    #[test]
+    fn variables_and_plurals_come_from_fluent() {
+        assert_eq!(Locale::En.text("language-switch"), "Language");
+        assert_eq!(Locale::Ko.text("language-switch"), "언어");
+    }
+}
