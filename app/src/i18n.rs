@@ -344,4 +344,164 @@ mod tests {
         assert_eq!(Locale::En.text("language-switch"), "Language");
         assert_eq!(Locale::Ko.text("language-switch"), "언어");
     }
+
+    /// Words that read the same in every language: names of things, not sentences.
+    const SAME_IN_EVERY_LANGUAGE: &[&str] = &[
+        "Chipin", "Stripe", "Connect", "Markdown", "CSV", "JSON", "API", "OpenAPI", "URL",
+        "HTML", "PNG", "SVG", "JPEG", "WebP", "PDF", "TOTP", "ID", "English", "USD", "EUR",
+        "GBP", "KRW", "JPY", "Bearer", "Content", "Type", "POST", "GET", "HMAC", "SHA",
+    ];
+
+    /// Attributes whose values are machinery (classes, addresses, field names), not words a
+    /// person reads.
+    const TECHNICAL_ATTRIBUTES: &[&str] = &[
+        "class", "href", "action", "method", "type", "name", "id", "for", "rel", "autocomplete",
+        "inputmode", "pattern", "accept", "enctype", "role", "src", "width", "height", "viewBox",
+        "d", "fill", "stroke", "loading", "decoding", "target", "lang", "property", "charset",
+        "sizes", "media", "sandbox", "allow", "scope", "step", "min", "max", "maxlength",
+        "minlength", "size", "rows", "cols", "form", "formaction", "formmethod", "list", "dir",
+        "tabindex", "value", "aria-describedby", "aria-controls", "aria-labelledby",
+        "aria-hidden", "aria-invalid", "aria-current", "aria-live", "field", "endpoint",
+        "points", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "transform",
+        "text-anchor", "preserveAspectRatio", "xmlns", "style", "integrity", "crossorigin",
+        "referrerpolicy", "path", "data-amount", "data-kind", "data-currency", "content",
+    ];
+
+    /// The string literals of a Rust source with the text before each on its line.
+    fn literals(source: &str) -> Vec<(usize, String, String)> {
+        let mut out = Vec::new();
+        for (n, line) in source.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") || code.starts_with("#[") || code.starts_with("use ") {
+                continue;
+            }
+            let bytes = line.as_bytes();
+            let mut i = 0;
+            while i < bytes.len() {
+                if bytes[i] == b'/' && bytes.get(i + 1) == Some(&b'/') {
+                    break;
+                }
+                if bytes[i] == b'\'' {
+                    // A char literal ('"') or a lifetime: skip the quote and what it quotes.
+                    if bytes.get(i + 2) == Some(&b'\'') {
+                        i += 3;
+                        continue;
+                    }
+                    if bytes.get(i + 1) == Some(&b'\\') && bytes.get(i + 3) == Some(&b'\'') {
+                        i += 4;
+                        continue;
+                    }
+                }
+                if bytes[i] == b'"' {
+                    let start = i + 1;
+                    let mut j = start;
+                    while j < bytes.len() && bytes[j] != b'"' {
+                        if bytes[j] == b'\\' {
+                            j += 1;
+                        }
+                        j += 1;
+                    }
+                    let end = j.min(bytes.len());
+                    out.push((n + 1, line[..i].to_owned(), line[start..end].to_owned()));
+                    i = end + 1;
+                    continue;
+                }
+                i += 1;
+            }
+        }
+        out
+    }
+
+    /// True if `text` reads as English words for a person: a capitalised word, or two words.
+    fn reads_as_english(text: &str) -> bool {
+        let mut plain = String::new();
+        let mut depth = 0;
+        for c in text.chars() {
+            match c {
+                '{' => depth += 1,
+                '}' => depth = i32::max(depth - 1, 0),
+                _ if depth == 0 => plain.push(c),
+                _ => {}
+            }
+        }
+        let words: Vec<&str> = plain
+            .split(|c: char| !c.is_ascii_alphabetic() && c != '\'')
+            .filter(|w| w.len() >= 2 && w.chars().any(|c| c.is_ascii_lowercase()))
+            .filter(|w| !SAME_IN_EVERY_LANGUAGE.contains(w))
+            .collect();
+        let capitalised = words.iter().any(|w| {
+            let mut cs = w.chars();
+            cs.next().is_some_and(|c| c.is_ascii_uppercase())
+                && cs.next().is_some_and(|c| c.is_ascii_lowercase())
+        });
+        // Two words, or one word of a phrase built around a value ("{} / month").
+        let sentence = plain.contains(' ')
+            && (words.len() >= 2 || words.iter().any(|w| w.len() >= 3) && depth_seen(text));
+        capitalised || sentence
+    }
+
+    fn depth_seen(text: &str) -> bool {
+        text.contains("{}") || text.contains("{0}") || text.contains('{')
+    }
+
+    fn sources_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+        for entry in std::fs::read_dir(dir).expect("source folder") {
+            let path = entry.expect("entry").path();
+            if path.is_dir() {
+                sources_under(&path, out);
+            } else if path.extension().and_then(|e| e.to_str()) == Some("rs") {
+                out.push(path);
+            }
+        }
+    }
+
+    /// Pages and emails take every word a person reads from the translation files: a string
+    /// literal in their code that reads as English fails this, with its place. The exceptions
+    /// are names (see `SAME_IN_EVERY_LANGUAGE`), machinery in attributes (`TECHNICAL_ATTRIBUTES`),
+    /// and lines marked `// i18n: not for people` (a log line, an example in a placeholder).
+    #[test]
+    fn view_code_carries_no_english_for_people() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        for dir in ["src/pages", "src/components"] {
+            sources_under(&root.join(dir), &mut files);
+        }
+        files.push(root.join("src/domain/mail/templates.rs"));
+        files.sort();
+        let mut found = Vec::new();
+        for file in &files {
+            let source = std::fs::read_to_string(file).expect("source");
+            let source = source.split("\n#[cfg(test)]").next().unwrap_or_default();
+            let lines: Vec<&str> = source.lines().collect();
+            for (n, before, text) in literals(source) {
+                if lines[n - 1].contains("i18n: not for people") || !reads_as_english(&text) {
+                    continue;
+                }
+                let before = before.trim_end();
+                let attribute = before
+                    .rsplit(|c: char| c.is_whitespace() || c == '(' || c == ',')
+                    .next()
+                    .and_then(|w| w.strip_suffix('='))
+                    .is_some_and(|a| TECHNICAL_ATTRIBUTES.contains(&a));
+                let in_message_call = ["t!(", "t_in!("].iter().any(|m| {
+                    before.strip_suffix(m).is_some_and(|b| {
+                        !b.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
+                });
+                if attribute || in_message_call {
+                    continue;
+                }
+                found.push(format!(
+                    "{}:{n}: {text:?}",
+                    file.strip_prefix(root).unwrap_or(file).display()
+                ));
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "{} English literals outside the translation files:\n{}",
+            found.len(),
+            found.join("\n")
+        );
+    }
 }
