@@ -20,6 +20,7 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 pub mod mail;
+pub mod mail_chaos;
 pub mod scale;
 pub mod web;
 

@@ -204,6 +204,13 @@ enum BenchCommand {
     /// One scheduler process on an existing bench database (started by the benches).
     #[command(hide = true)]
     BillingWorker(server::bench::scale::BillingWorker),
+    /// Two outbox workers while new mail arrives; one is killed with SIGKILL at a random
+    /// moment each round and restarted; then checks that every message left, and left twice
+    /// only when a killed worker had sent its batch without marking it (one batch per kill).
+    MailChaos(server::bench::mail_chaos::MailChaosBench),
+    /// One outbox worker process on an existing bench database (started by the benches).
+    #[command(hide = true)]
+    MailWorker(server::bench::mail_chaos::MailWorker),
 }
 
 fn init_logging(json: bool, default_filter: &str) {
@@ -232,7 +239,7 @@ async fn main() -> ExitCode {
     let default_filter = match cli.command {
         // One log line per message written to the folder would be most of the work measured.
         Some(Command::Bench {
-            command: BenchCommand::Mail(_),
+            command: BenchCommand::Mail(_) | BenchCommand::MailChaos(_) | BenchCommand::MailWorker(_),
         }) => "warn,sqlx=error",
         Some(Command::Bench { .. }) => "info,sqlx=error",
         _ => "info,sqlx=warn,tower_http=info",
@@ -366,6 +373,20 @@ async fn run(command: Command, config: Config) -> Result<ExitCode, CliError> {
             let program = std::env::current_exe().map_err(server::bench::BenchError::Worker)?;
             let report = server::bench::scale::chaos(&args, &program).await?;
             return Ok(exit_code(report.problems.is_empty()));
+        }
+        Command::Bench {
+            command: BenchCommand::MailChaos(args),
+        } => {
+            let program = std::env::current_exe().map_err(server::bench::BenchError::Worker)?;
+            let report = server::bench::mail_chaos::mail_chaos(&args, &program).await?;
+            return Ok(exit_code(report.problems.is_empty()));
+        }
+        Command::Bench {
+            command: BenchCommand::MailWorker(args),
+        } => {
+            return Ok(exit_code(
+                server::bench::mail_chaos::mail_worker(&args).await?,
+            ));
         }
         Command::Bench {
             command: BenchCommand::BillingWorker(args),

@@ -208,3 +208,27 @@ async fn schedulers_killed_at_random_moments_lose_nothing_and_charge_nobody_twic
         started.elapsed()
     );
 }
+
+/// The outbox under chaos, short: two mail worker processes of the real binary drain one
+/// outbox while mail keeps arriving, one is killed with SIGKILL at a random moment each round;
+/// every message leaves, and only a killed worker's batch in flight may leave twice. On
+/// PostgreSQL when `CHIPIN_TEST_POSTGRES_URL` is set, else on SQLite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn mail_workers_killed_at_random_moments_send_everything_and_resend_at_most_their_batch() {
+    let args = server::bench::mail_chaos::MailChaosBench {
+        database_url: std::env::var("CHIPIN_TEST_POSTGRES_URL").ok(),
+        rounds: 6,
+        messages: 3_000,
+        keep_database: false,
+    };
+    let report = server::bench::mail_chaos::mail_chaos(
+        &args,
+        std::path::Path::new(env!("CARGO_BIN_EXE_server")),
+    )
+    .await
+    .unwrap();
+    assert!(report.problems.is_empty(), "{:?}", report.problems);
+    assert!(report.kills >= 3, "{report:?}");
+    assert_eq!(report.queued, 3_000 + 6 * 500, "{report:?}");
+    assert!(report.received >= report.queued, "{report:?}");
+}
