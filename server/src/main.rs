@@ -239,7 +239,8 @@ async fn main() -> ExitCode {
     let default_filter = match cli.command {
         // One log line per message written to the folder would be most of the work measured.
         Some(Command::Bench {
-            command: BenchCommand::Mail(_) | BenchCommand::MailChaos(_) | BenchCommand::MailWorker(_),
+            command:
+                BenchCommand::Mail(_) | BenchCommand::MailChaos(_) | BenchCommand::MailWorker(_),
         }) => "warn,sqlx=error",
         Some(Command::Bench { .. }) => "info,sqlx=error",
         _ => "info,sqlx=warn,tower_http=info",

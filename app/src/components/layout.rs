@@ -3,8 +3,8 @@
 use crate::components::form::CsrfField;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::t;
 use crate::model::Me;
+use crate::t;
 use leptos::prelude::*;
 
 /// The logged-in person, loaded once per page.
@@ -72,14 +72,11 @@ pub fn Header() -> impl IntoView {
 #[component]
 pub fn Footer() -> impl IntoView {
     let here = crate::i18n::current();
-    let location = leptos_router::hooks::use_location();
-    let search = location.search.get_untracked();
-    let search = search.trim_start_matches('?');
-    let back = if search.is_empty() {
-        location.pathname.get_untracked()
-    } else {
-        format!("{}?{search}", location.pathname.get_untracked())
-    };
+    // Back to this page's path after switching; never its query, which a crafted link could
+    // fill with words the page would then carry.
+    let back = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
     view! {
         <footer class="site-footer">
             <p>{t!("footer-about")}</p>

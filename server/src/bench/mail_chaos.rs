@@ -142,13 +142,21 @@ async fn rounds(
         report.queued += arriving;
         let victim = (round % 2) as usize;
         // A worker that finished its queue is started again so that there is work to cut.
-        if workers[victim].try_wait().map_err(BenchError::Worker)?.is_some() {
+        if workers[victim]
+            .try_wait()
+            .map_err(BenchError::Worker)?
+            .is_some()
+        {
             workers[victim] = start(program, url, &outbox)?;
         }
         let wait = rand::thread_rng().gen_range(30..400);
         tokio::time::sleep(Duration::from_millis(wait)).await;
         // Only a worker still at work counts as killed.
-        if workers[victim].try_wait().map_err(BenchError::Worker)?.is_none() {
+        if workers[victim]
+            .try_wait()
+            .map_err(BenchError::Worker)?
+            .is_none()
+        {
             workers[victim].start_kill().map_err(BenchError::Worker)?;
             workers[victim].wait().await.map_err(BenchError::Worker)?;
             report.kills += 1;
@@ -171,7 +179,9 @@ async fn rounds(
         .await
         .map_err(BenchError::Worker)?;
     if !last.success() {
-        report.problems.push(format!("the last worker failed ({last})"));
+        report
+            .problems
+            .push(format!("the last worker failed ({last})"));
     }
     let wall = started.elapsed();
     check(db, &outbox, &mut report).await?;

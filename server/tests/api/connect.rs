@@ -1073,3 +1073,101 @@ async fn a_transfer_whose_answer_was_lost_is_found_by_its_group_after_stripe_for
     );
     assert_ledger_ok(&app).await;
 }
+
+/// The payout run under chaos: two `server payouts stripe-run` processes of the real binary,
+/// against the fake Stripe (every transfer takes 15 ms), while new charges keep paying the
+/// page; one process is killed with SIGKILL at a random moment in each of 20 rounds (planning,
+/// waiting for Stripe's answer, recording it) and both are started again. Then every payout
+/// was made by exactly one transfer at Stripe, the transfers add up to everything the page
+/// earned, nothing is left to pay, and the ledger check passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn payout_runs_killed_at_random_moments_pay_every_payout_exactly_once() {
+    use rand::Rng as _;
+    use std::collections::HashMap;
+    let fake = FakeStripe::start().await;
+    fake.slow_transfers(15);
+    let app = fake.spawn_app().await;
+    let c = charged(&app).await;
+    onboard(&app, &fake, c.mara).await;
+    let dir = tempfile::tempdir().unwrap();
+    let start = || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_server"))
+            .args(["payouts", "stripe-run", "--as-of", "2026-11-20"])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("DATABASE_URL", &app.database_url)
+            .env("STRIPE_SECRET_KEY", "sk_test_chipin_fake")
+            .env("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+            .env(
+                "STRIPE_PUBLISHABLE_KEY",
+                crate::fake_stripe::PUBLISHABLE_KEY,
+            )
+            .env("STRIPE_API_BASE", &fake.url)
+            .env("RUST_LOG", "error")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("a payout run process")
+    };
+    let mut kills = 0;
+    for round in 0..20 {
+        // New money for the page: two supporters tip and are charged through Stripe.
+        for k in 0..2 {
+            let fan = user(&app.state.db, &format!("Chaos fan {round}-{k}")).await;
+            tip(&app.state, fan, c.mara, "4").await;
+            card(&app.state, fan, pm::SUCCESS, 1).await;
+        }
+        run_default_billing(&app, date("2026-11-01")).await;
+        let mut runs = [start(), start()];
+        let wait = rand::thread_rng().gen_range(20..250);
+        tokio::time::sleep(std::time::Duration::from_millis(wait)).await;
+        let victim = round % 2;
+        if runs[victim].try_wait().unwrap().is_none() {
+            runs[victim].kill().unwrap();
+            kills += 1;
+        }
+        for r in &mut runs {
+            r.wait().unwrap();
+        }
+    }
+    // One last run, in this process, finishes what the killed ones left.
+    let last = run(&app).await;
+    assert!(last.errors.is_empty(), "{last:?}");
+    assert!(
+        kills >= 10,
+        "only {kills} runs were still at work when killed"
+    );
+
+    let made = fake.transfers_created();
+    let mut per_group: HashMap<String, usize> = HashMap::new();
+    for (r, _) in &made {
+        *per_group
+            .entry(r.field("transfer_group").unwrap().to_owned())
+            .or_default() += 1;
+    }
+    assert!(
+        per_group.values().all(|n| *n == 1),
+        "a payout was transferred twice: {per_group:?}"
+    );
+    let rows = transfer_rows(&app).await;
+    assert!(
+        rows.iter().all(|r| r.2 == "sent" && r.3.is_some()),
+        "{rows:?}"
+    );
+    assert_eq!(rows.len(), made.len(), "one transfer row per transfer made");
+    let sent: i64 = made
+        .iter()
+        .map(|(r, _)| r.field("amount").unwrap().parse::<i64>().unwrap())
+        .sum();
+    let earned: i64 = nets(&app, c.mara).await.iter().map(|n| n.2).sum();
+    assert_eq!(sent, earned, "the transfers add up to what the page earned");
+    assert_eq!(available(&app, c.mara).await, 0);
+    assert_ledger_ok(&app).await;
+    eprintln!(
+        "payout chaos: 20 rounds, {kills} runs killed at work, {} transfers made, {} found \
+         by the last run",
+        made.len(),
+        last.found
+    );
+}

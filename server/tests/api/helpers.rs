@@ -19,6 +19,8 @@ pub const PASSWORD: &str = "violet-kettle-harbour-91";
 
 pub struct TestApp {
     pub base: String,
+    /// The app's database, for processes of the real binary started by a test.
+    pub database_url: String,
     pub state: AppState,
     pub client: reqwest::Client,
     jar: Arc<Jar>,
@@ -81,8 +83,9 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
         .expect("bind");
     let addr = listener.local_addr().expect("local addr");
     let base = format!("http://{addr}");
+    let database_url = fresh_database(dir.path()).await;
     let mut map: HashMap<String, String> = HashMap::from([
-        ("DATABASE_URL".into(), fresh_database(dir.path()).await),
+        ("DATABASE_URL".into(), database_url.clone()),
         ("BIND".into(), addr.to_string()),
         ("BASE_URL".into(), base.clone()),
         (
@@ -118,6 +121,7 @@ pub async fn spawn_app_with(vars: &[(&str, &str)]) -> TestApp {
     let client = browser(&jar);
     TestApp {
         base,
+        database_url,
         state,
         client,
         jar,

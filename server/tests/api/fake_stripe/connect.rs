@@ -23,6 +23,8 @@ pub(super) struct ConnectInner {
     fail_next: u64,
     /// The next transfer creations whose answer is lost after the transfer is made.
     drop_next: u64,
+    /// How long every transfer creation takes before it is made, in milliseconds.
+    delay_ms: u64,
 }
 
 impl FakeStripe {
@@ -50,6 +52,12 @@ impl FakeStripe {
                 "capabilities": { "transfers": if verified { "active" } else { "pending" } },
             }),
         );
+    }
+
+    /// Makes every transfer creation take `ms` milliseconds before the transfer is made (a
+    /// window for a test to kill the process waiting for it).
+    pub fn slow_transfers(&self, ms: u64) {
+        self.inner().connect.delay_ms = ms;
     }
 
     /// Refuses the next transfer creation with Stripe's error `code` (e.g.
@@ -200,6 +208,10 @@ pub(super) async fn create_transfer(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
+    let delay = shared.inner.lock().expect("lock").connect.delay_ms;
+    if delay > 0 {
+        tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+    }
     let mut inner = shared.inner.lock().expect("lock");
     let (r, early) = admit(&mut inner, &method, "/v1/transfers", &headers, &body);
     if let Some(answer) = early {
