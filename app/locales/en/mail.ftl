@@ -84,3 +84,11 @@ mail-refund-declined-intro = { $page } declined your request for a refund of you
 mail-refund-declined-why = Their reason: { $reason }
 mail-refund-declined-see = Your donation: { $link }
 mail-refund-declined-button = See your donation
+
+mail-hooks-disabled-subject = Webhooks to { $url } are disabled
+mail-hooks-disabled-before-url = Chipin could not deliver webhooks from your page { $page } to
+mail-hooks-disabled-after-url = for three days, so it has stopped sending to it. Nothing is lost: the deliveries are kept in the log.
+mail-hooks-disabled-again-text = Once the endpoint answers again, enable it and send the failed deliveries again from the studio:
+# The HTML part: { $action } is a link reading mail-hooks-disabled-action.
+mail-hooks-disabled-again = Once the endpoint answers again, { $action }.
+mail-hooks-disabled-action = enable it and send the failed deliveries again

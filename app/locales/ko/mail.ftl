@@ -84,3 +84,11 @@ mail-refund-declined-intro = { $page }에서 { $amount } 후원에 대한 환불
 mail-refund-declined-why = 거절 사유: { $reason }
 mail-refund-declined-see = 내 후원: { $link }
 mail-refund-declined-button = 내 후원 보기
+
+mail-hooks-disabled-subject = 웹훅 전송이 중지되었습니다: { $url }
+mail-hooks-disabled-before-url = Chipin이 { $page } 페이지의 웹훅을 사흘 동안 다음 주소로 전달하지 못했습니다:
+mail-hooks-disabled-after-url = 그래서 이 주소로 보내는 것을 멈췄습니다. 잃은 것은 없습니다. 전송 기록은 로그에 남아 있습니다.
+mail-hooks-disabled-again-text = 엔드포인트가 다시 응답하면 스튜디오에서 웹훅을 다시 켜고 실패한 전송을 다시 보내세요:
+# HTML 본문: { $action }은 mail-hooks-disabled-action 문구의 링크입니다.
+mail-hooks-disabled-again = 엔드포인트가 다시 응답하면 { $action }.
+mail-hooks-disabled-action = 웹훅을 다시 켜고 실패한 전송을 다시 보내세요

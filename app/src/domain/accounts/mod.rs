@@ -302,11 +302,10 @@ async fn resend_verification(
         state.settings.verify_email_ttl_secs,
     )
     .await?;
-    let (language,): (Option<String>,) =
-        sqlx::query_as("select language from users where id = $1")
-            .bind(user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let (language,): (Option<String>,) = sqlx::query_as("select language from users where id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let link = state.settings.link(&format!("/verify-email?token={token}"));
     let locale = templates::recipient_locale(language.as_deref());
     mail::enqueue(&mut *tx, &templates::verify_email(email, locale, &link)).await?;

@@ -491,6 +491,46 @@ pub fn refund_declined(
     }
 }
 
+/// Stands in for a variable that the HTML part wraps in markup: the message is escaped with
+/// it in place, then the marked-up, escaped value replaces it.
+const MARK: &str = "\u{E000}";
+
+/// A message escaped for HTML, with its one variable `MARK` replaced by `markup`.
+fn html_around(message: &str, markup: &str) -> String {
+    esc(message).replace(MARK, markup)
+}
+
+/// A page's webhook endpoint failed for three days and Chipin stopped sending to it: the
+/// page's owner is told how to turn it back on.
+pub fn webhooks_disabled(to: &str, locale: Locale, page: &str, url: &str, link: &str) -> Email {
+    let before = |page: &str| t_in!(locale, "mail-hooks-disabled-before-url", page = arg(page));
+    let after = t_in!(locale, "mail-hooks-disabled-after-url");
+    let again = t_in!(locale, "mail-hooks-disabled-again-text");
+    let html = format!(
+        "<p>{} <code>{}</code> {}</p><p>{}</p>", // i18n: not for people
+        html_around(&before(MARK), &format!("<strong>{}</strong>", esc(page))),
+        esc(url),
+        esc(&after),
+        html_around(
+            &t_in!(locale, "mail-hooks-disabled-again", action = arg(MARK)),
+            &format!(
+                "<a href=\"{}\">{}</a>", // i18n: not for people
+                esc(link),
+                esc(&t_in!(locale, "mail-hooks-disabled-action"))
+            )
+        ),
+    );
+    Email {
+        to: to.to_owned(),
+        subject: t_in!(locale, "mail-hooks-disabled-subject", url = arg(url)),
+        text: format!(
+            "{}\n\n  {url}\n\n{after}\n\n{again}\n\n{link}\n",
+            before(page)
+        ),
+        html,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,7 +578,10 @@ mod tests {
              Confirm your address: http://x/v\n\nThe link works for 48 hours.\n\n\
              If you did not sign up for Chipin, ignore this email and nothing will happen.\n"
         );
-        assert!(e.html.contains("Or paste this address into your browser: http://x/v"));
+        assert!(
+            e.html
+                .contains("Or paste this address into your browser: http://x/v")
+        );
         let line = ReceiptLine {
             recipient: "Mara".into(),
             period: Some("2027-01".into()),
@@ -592,9 +635,47 @@ mod tests {
         assert!(e.text.starts_with("지우님, 안녕하세요."), "{}", e.text);
         assert!(e.text.contains("정기 후원, 2027년 1월"), "{}", e.text);
         assert!(e.text.contains("실수령액 4,800원"), "{}", e.text);
-        assert!(e.html.contains("<th align=\"right\">총액</th>"), "{}", e.html);
+        assert!(
+            e.html.contains("<th align=\"right\">총액</th>"),
+            "{}",
+            e.html
+        );
         assert_eq!(recipient_locale(Some("ko")), Locale::Ko);
         assert_eq!(recipient_locale(None), Locale::En);
         assert_eq!(recipient_locale(Some("xx")), Locale::En);
+    }
+
+    #[test]
+    fn the_webhook_notice_keeps_its_words_and_escapes_what_owners_typed() {
+        let e = webhooks_disabled(
+            "o@example.org",
+            Locale::En,
+            "A&B",
+            "https://hooks.example/in",
+            "http://x/studio/p/1/webhooks",
+        );
+        assert_eq!(
+            e.subject,
+            "Webhooks to https://hooks.example/in are disabled"
+        );
+        assert_eq!(
+            e.text,
+            "Chipin could not deliver webhooks from your page A&B to\n\n  https://hooks.example/in\n\n\
+             for three days, so it has stopped sending to it. Nothing is lost: the deliveries are \
+             kept in the log.\n\nOnce the endpoint answers again, enable it and send the failed \
+             deliveries again from the studio:\n\nhttp://x/studio/p/1/webhooks\n"
+        );
+        assert_eq!(
+            e.html,
+            "<p>Chipin could not deliver webhooks from your page <strong>A&amp;B</strong> to \
+             <code>https://hooks.example/in</code> for three days, so it has stopped sending to it. \
+             Nothing is lost: the deliveries are kept in the log.</p><p>Once the endpoint answers \
+             again, <a href=\"http://x/studio/p/1/webhooks\">enable it and send the failed \
+             deliveries again</a>.</p>"
+        );
+        let ko = webhooks_disabled("o@example.org", Locale::Ko, "A&B", "https://h", "http://x");
+        assert!(ko.html.contains("<strong>A&amp;B</strong>"), "{}", ko.html);
+        assert!(ko.html.contains("<a href=\"http://x\">"), "{}", ko.html);
+        assert!(!ko.html.contains(MARK));
     }
 }
