@@ -5,6 +5,8 @@ use super::{BenchError, dispose, fresh_database};
 use app::domain::mail::templates::{self, ReceiptLine};
 use app::domain::mail::{self, Mailer};
 use app::domain::platform::clock::now;
+use app::i18n::Locale;
+use app::money::{Currency, Money};
 use std::time::Instant;
 
 /// `server bench mail`'s options.
@@ -75,14 +77,16 @@ pub async fn mail(args: &MailBench) -> Result<bool, BenchError> {
 /// Fills the outbox with `count` copies of a typical three-donation receipt, in multi-row
 /// inserts (the worker, not the queueing, is what is measured).
 async fn queue_receipts(db: &app::domain::Db, count: u64) -> Result<(), BenchError> {
+    let usd = |cents: i64| Money::new(cents, Currency::USD);
     let lines: Vec<ReceiptLine> = (1..=3)
         .map(|i| ReceiptLine {
             recipient: format!("Creator {i}"),
-            label: "Monthly pledge".to_owned(),
-            gross: "$2.00".to_owned(),
-            fee: "$0.16".to_owned(),
-            platform_fee: "$0.00".to_owned(),
-            net: "$1.84".to_owned(),
+            period: Some("2026-12".to_owned()),
+            budget_line: None,
+            gross: usd(200),
+            fee: usd(16),
+            platform_fee: usd(0),
+            net: usd(184),
             link: format!("https://chipin.example/trail/{i}"),
         })
         .collect();
@@ -106,10 +110,11 @@ async fn queue_receipts(db: &app::domain::Db, count: u64) -> Result<(), BenchErr
             .map(|i| {
                 templates::charge_receipt(
                     &format!("supporter{i}@example.org"),
+                    Locale::En,
                     &format!("Supporter {i}"),
                     i64::try_from(i).unwrap_or(i64::MAX),
-                    "$6.00",
-                    "$0.47",
+                    usd(600),
+                    usd(47),
                     &lines,
                 )
             })

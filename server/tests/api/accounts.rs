@@ -1023,3 +1023,106 @@ async fn mail_to_an_unverified_address_never_carries_the_sign_up_forms_text() {
         assert!(text.starts_with("Hello,"), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_korean_account_gets_its_emails_in_korean() {
+    use crate::helpers::{date, run_billing};
+    use crate::population::{card, recipient, tip};
+    use app::domain::processors::simulated::methods;
+    let app = spawn_app().await;
+    // Signing up from a Korean browser saves Korean as the account's language.
+    let a = app
+        .call_with_headers(
+            "sign_up",
+            &[
+                ("email", "minji@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "민지"),
+            ],
+            &[("accept-language", "ko-KR,ko;q=0.9")],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let (subject, text) = app.emails_to("minji@example.org").await.pop().unwrap();
+    assert_eq!(subject, "Chipin 계정을 확인해 주세요");
+    assert!(
+        text.starts_with("안녕하세요.\n\nChipin에 오신 것을 환영합니다!"),
+        "{text}"
+    );
+    assert!(text.contains("이 링크는 48시간 동안 유효합니다."), "{text}");
+    let link = app.last_link_to("minji@example.org").await.unwrap();
+    let res = app.client.get(&link).send().await.unwrap();
+    assert_eq!(res.headers()["location"], "/login?verified=1");
+
+    // Whatever language the request comes in, the account's own is used.
+    let a = app
+        .call_with_headers(
+            "request_password_reset",
+            &[("email", "minji@example.org")],
+            &[("accept-language", "en")],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let (subject, text) = app.emails_to("minji@example.org").await.pop().unwrap();
+    assert_eq!(subject, "Chipin 비밀번호를 재설정하세요");
+    assert!(text.starts_with("민지님, 안녕하세요.\n\n"), "{text}");
+    assert!(text.contains("새 비밀번호 정하기: http://"), "{text}");
+
+    // An English account's mail is as it always was.
+    let a = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "eve@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "Eve"),
+            ],
+        )
+        .await;
+    assert_eq!(a.status, 200, "{a:?}");
+    let (subject, text) = app.emails_to("eve@example.org").await.pop().unwrap();
+    assert_eq!(subject, "Confirm your Chipin account");
+    assert!(
+        text.starts_with(
+            "Hello,\n\nWelcome to Chipin! Please confirm your email address so you can log in.\n\n\
+             Confirm your address: http://"
+        ),
+        "{text}"
+    );
+    let link = app.last_link_to("eve@example.org").await.unwrap();
+    app.client.get(&link).send().await.unwrap();
+
+    // Charge receipts: won as Korean writes them for her, as English writes them for Eve.
+    let db = &app.state.db;
+    let page = recipient(db, "hanji", "KRW").await;
+    for email in ["minji@example.org", "eve@example.org"] {
+        let who = crate::helpers::user_id(&app, email).await;
+        tip(&app.state, who, page, "12000").await;
+        card(&app.state, who, methods::SUCCEEDS, 28).await;
+    }
+    run_billing(&app, date("2027-01-28")).await;
+    let mails = app.emails_to("minji@example.org").await;
+    let (_, receipt) = mails
+        .iter()
+        .find(|(subject, _)| subject == "Chipin 영수증: 12,000원")
+        .unwrap_or_else(|| panic!("no Korean receipt: {mails:?}"));
+    assert!(
+        receipt
+            .starts_with("민지님, 안녕하세요.\n\n감사합니다! 카드로 결제된 금액은 12,000원입니다"),
+        "{receipt}"
+    );
+    assert!(
+        receipt.contains("- hanji(팁): 후원 12,000원, 수수료 분담 "),
+        "{receipt}"
+    );
+    assert!(receipt.contains("후원 경로: http://"), "{receipt}");
+    let mails = app.emails_to("eve@example.org").await;
+    let (_, receipt) = mails
+        .iter()
+        .find(|(subject, _)| subject == "Your Chipin receipt: ₩12,000")
+        .unwrap_or_else(|| panic!("no English receipt: {mails:?}"));
+    assert!(
+        receipt.contains("- hanji (tip): ₩12,000 given, fee share ₩"),
+        "{receipt}"
+    );
+}

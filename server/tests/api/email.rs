@@ -76,6 +76,7 @@ async fn queued_mail_is_delivered_over_smtp() {
 
     let email = mail::templates::verify_email(
         "ann@example.org",
+        app::i18n::Locale::En,
         "http://chipin.test/verify-email?token=abc",
     );
     mail::enqueue(app.state.db.pool(), &email).await.unwrap();
@@ -117,6 +118,7 @@ async fn mail_waits_in_the_outbox_while_smtp_is_down_and_goes_out_later() {
     let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{port}")).unwrap();
     let email = mail::templates::reset_password(
         "bea@example.org",
+        app::i18n::Locale::En,
         Some("Bea"),
         "http://chipin.test/reset-password?token=x",
     );
@@ -157,8 +159,11 @@ async fn without_smtp_the_worker_writes_eml_files() {
     let dir = tempfile::tempdir().unwrap();
     let app = spawn_app().await;
     let mailer = Mailer::Folder(dir.path().to_owned());
-    let email =
-        mail::templates::verify_email("cat@example.org", "http://chipin.test/verify-email?token=t");
+    let email = mail::templates::verify_email(
+        "cat@example.org",
+        app::i18n::Locale::En,
+        "http://chipin.test/verify-email?token=t",
+    );
     mail::enqueue(app.state.db.pool(), &email).await.unwrap();
     let report = mail::drain_once(&app.state.db, &mailer, "Chipin <no-reply@chipin.test>")
         .await
@@ -186,6 +191,7 @@ async fn a_large_outbox_goes_out_once_each_over_one_reused_smtp_connection() {
     for i in 0..count {
         let email = mail::templates::verify_email(
             &format!("reader{i}@example.org"),
+            app::i18n::Locale::En,
             &format!("http://chipin.test/verify-email?token={i}"),
         );
         mail::enqueue(app.state.db.pool(), &email).await.unwrap();
@@ -236,7 +242,11 @@ async fn a_worker_that_dies_between_sending_and_marking_leaves_only_its_batch_to
     let _inbox = start_smtp_server(listener);
     let mailer = Mailer::smtp(&format!("smtp://127.0.0.1:{port}")).unwrap();
     for i in 0..30 {
-        let email = mail::templates::verify_email(&format!("r{i}@example.org"), "http://x.test/v");
+        let email = mail::templates::verify_email(
+            &format!("r{i}@example.org"),
+            app::i18n::Locale::En,
+            "http://x.test/v",
+        );
         mail::enqueue(app.state.db.pool(), &email).await.unwrap();
     }
     // A worker claims a batch of 10 and is killed before it marks anything: its claim is

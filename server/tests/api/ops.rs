@@ -290,6 +290,7 @@ async fn backup_copies_a_serving_sqlite_database_and_checks_the_copys_ledger() {
             for i in 0..200 {
                 let email = app::domain::mail::templates::verify_email(
                     &format!("during{i}@example.org"),
+                    app::i18n::Locale::En,
                     "http://x.test/v",
                 );
                 app::domain::mail::enqueue(db.pool(), &email).await.unwrap();

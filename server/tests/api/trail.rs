@@ -783,10 +783,11 @@ async fn every_demo_donation_has_a_complete_trail() {
         crate::population::scalar(db, "select count(*) from allocations").await,
         items
     );
-    assert_eq!(app.count("payouts").await, 2);
-    assert_eq!(app.count("expenses").await, 4);
-    // The library cause has two budget lines, earmarked gifts and an expense in each.
-    assert_eq!(app.count("budget_lines").await, 2);
+    assert_eq!(app.count("payouts").await, 3);
+    assert_eq!(app.count("expenses").await, 6);
+    // The two library causes have two budget lines each, earmarked gifts and an expense in
+    // each line.
+    assert_eq!(app.count("budget_lines").await, 4);
     assert!(
         crate::population::scalar(
             db,
@@ -801,7 +802,7 @@ async fn every_demo_donation_has_a_complete_trail() {
             "select count(distinct budget_line_id) from expenses where budget_line_id is not null"
         )
         .await,
-        2
+        4
     );
     let rows: Vec<(i64, i64)> = sqlx::query_as("select id, supporter_id from donation_items")
         .fetch_all(db.pool())
@@ -826,6 +827,93 @@ async fn every_demo_donation_has_a_complete_trail() {
             assert_eq!(paid + t.unpaid_minor, t.net_minor, "{t:?}");
         }
     }
+    korean_demo_pages_are_complete(&app).await;
+}
+
+/// The Korean creator and cause: in won, with three monthly tiers, a public and a
+/// supporters-only post, charged gifts, and for the cause a budget line with an expense; a
+/// supporter whose account reads Chipin in Korean gives to both.
+async fn korean_demo_pages_are_complete(app: &TestApp) {
+    let db = &app.state.db;
+    for (slug, kind, name) in [
+        ("seoyeon-hanji", "creator", "서연의 한지 공방"),
+        (
+            "mangwon-library",
+            "cause",
+            "망원동 작은도서관 주말에도 문 열기",
+        ),
+    ] {
+        let (id, k, n, currency, bio): (i64, String, String, String, String) = sqlx::query_as(
+            "select id, kind, name, currency, bio_md from recipients where slug = $1",
+        )
+        .bind(slug)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            (k.as_str(), n.as_str(), currency.as_str()),
+            (kind, name, "KRW")
+        );
+        assert!(bio.contains("후원금"), "{bio}");
+        let prices: Vec<(i64,)> = sqlx::query_as(
+            "select price_minor from tiers where recipient_id = $1 order by position",
+        )
+        .bind(id)
+        .fetch_all(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(prices, vec![(3000,), (5000,), (10000,)]);
+        let posts: Vec<(String, i64)> =
+            sqlx::query_as("select title, public from posts where recipient_id = $1 order by id")
+                .bind(id)
+                .fetch_all(db.pool())
+                .await
+                .unwrap();
+        assert_eq!(posts.len(), 2, "{posts:?}");
+        assert_eq!(posts.iter().map(|p| p.1).collect::<Vec<_>>(), vec![1, 0]);
+        let restricted: (i64,) = sqlx::query_as(
+            "select count(*) from post_tiers t join posts p on p.id = t.post_id where p.recipient_id = $1",
+        )
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert_eq!(restricted.0, 1);
+        // Pledges and tips, every one charged in won.
+        let (pledges, tips, charged): (i64, i64, i64) = sqlx::query_as(
+            "select (select count(*) from pledges where recipient_id = $1), \
+                    (select count(*) from tips where recipient_id = $1), \
+                    (select count(*) from allocations where recipient_id = $1 and currency = 'KRW')",
+        )
+        .bind(id)
+        .fetch_one(db.pool())
+        .await
+        .unwrap();
+        assert!(
+            pledges >= 2 && tips >= 1,
+            "{slug}: {pledges} pledges, {tips} tips"
+        );
+        assert_eq!(charged, pledges + tips, "{slug}");
+    }
+    let (lines, expenses): (i64, i64) = sqlx::query_as(
+        "select (select count(*) from budget_lines b join recipients r on r.id = b.recipient_id \
+                 where r.slug = 'mangwon-library' and b.name = '어린이 책'), \
+                (select count(*) from expenses e join recipients r on r.id = e.recipient_id \
+                 where r.slug = 'mangwon-library' and e.currency = 'KRW' and e.budget_line_id is not null)",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!((lines, expenses), (1, 2));
+    let (language, gifts): (Option<String>, i64) = sqlx::query_as(
+        "select u.language, (select count(*) from donation_items i where i.supporter_id = u.id) \
+         from users u where u.email = 'minjun@demo.chipin.example'",
+    )
+    .fetch_one(db.pool())
+    .await
+    .unwrap();
+    assert_eq!(language.as_deref(), Some("ko"));
+    assert!(gifts >= 3, "{gifts}");
 }
 
 #[tokio::test]

@@ -153,20 +153,24 @@ pub async fn sign_up(
             }
             templates::verify_email(
                 email.as_str(),
+                form.language,
                 &settings.link(&format!("/verify-email?{}", query.finish())),
             )
         }
         None => {
             // The existing account's name was typed by whoever signed up first: only once
             // the address is verified is that known to be its owner.
-            let (existing_name, verified_at): (String, Option<i64>) = sqlx::query_as(
-                "select display_name, email_verified_at from users where email = $1",
-            )
-            .bind(email.as_str())
-            .fetch_one(&mut *tx)
-            .await?;
+            // The mail goes to the account's owner, in the account's language.
+            let (existing_name, verified_at, language): (String, Option<i64>, Option<String>) =
+                sqlx::query_as(
+                    "select display_name, email_verified_at, language from users where email = $1",
+                )
+                .bind(email.as_str())
+                .fetch_one(&mut *tx)
+                .await?;
             templates::account_exists(
                 email.as_str(),
+                templates::recipient_locale(language.as_deref()),
                 verified_at.map(|_| existing_name.as_str()),
                 &settings.link("/login"),
                 &settings.link("/forgot-password"),
@@ -298,8 +302,13 @@ async fn resend_verification(
         state.settings.verify_email_ttl_secs,
     )
     .await?;
+    let (language,): (Option<String>,) = sqlx::query_as("select language from users where id = $1")
+        .bind(user_id)
+        .fetch_one(&mut *tx)
+        .await?;
     let link = state.settings.link(&format!("/verify-email?token={token}"));
-    mail::enqueue(&mut *tx, &templates::verify_email(email, &link)).await?;
+    let locale = templates::recipient_locale(language.as_deref());
+    mail::enqueue(&mut *tx, &templates::verify_email(email, locale, &link)).await?;
     tx.commit().await?;
     Ok(true)
 }
@@ -315,12 +324,13 @@ pub async fn request_password_reset(
     let email = Email::parse(email_raw).map_err(|m| AccountError::Field("email", m))?;
     reserve_mail(state, email.as_str(), client).await?;
     let mut tx = state.db.begin_write().await?;
-    let user: Option<(i64, String, Option<i64>)> =
-        sqlx::query_as("select id, display_name, email_verified_at from users where email = $1")
-            .bind(email.as_str())
-            .fetch_optional(&mut *tx)
-            .await?;
-    if let Some((user_id, name, verified_at)) = user {
+    let user: Option<(i64, String, Option<i64>, Option<String>)> = sqlx::query_as(
+        "select id, display_name, email_verified_at, language from users where email = $1",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some((user_id, name, verified_at, language)) = user {
         let (recent,): (i64,) = sqlx::query_as(
             "select count(*) from email_tokens where user_id = $1 and purpose = $2 and created_at > $3",
         )
@@ -344,6 +354,7 @@ pub async fn request_password_reset(
                 &mut *tx,
                 &templates::reset_password(
                     email.as_str(),
+                    templates::recipient_locale(language.as_deref()),
                     verified_at.map(|_| name.as_str()),
                     &link,
                 ),
@@ -437,6 +448,7 @@ pub async fn change_password(
         &mut *tx,
         &templates::password_changed(
             &user.email,
+            templates::recipient_locale(user.language.as_deref()),
             &user.display_name,
             &state.settings.link("/forgot-password"),
         ),

@@ -17,6 +17,9 @@ pub struct SessionUser {
     pub language: Option<String>,
 }
 
+/// A session as read with its user: id, email, name, admin flag, created, last seen, language.
+type SessionRow = (i64, String, String, i64, i64, i64, Option<String>);
+
 /// A resolved session: the cookie's token and its user.
 #[derive(Clone, Debug)]
 pub struct CurrentSession {
@@ -69,7 +72,7 @@ pub async fn resolve(
         return Ok(None);
     }
     let hash = tokens::digest(token);
-    let row: Option<(i64, String, String, i64, i64, i64, Option<String>)> = sqlx::query_as(
+    let row: Option<SessionRow> = sqlx::query_as(
         "select u.id, u.email, u.display_name, u.is_admin, s.created_at, s.last_seen_at, u.language \
          from sessions s join users u on u.id = s.user_id where s.token_hash = $1",
     )

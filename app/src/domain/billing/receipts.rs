@@ -66,6 +66,7 @@ async fn queue_receipts(
         charge_fee: i64,
         email: String,
         display_name: String,
+        language: Option<String>,
         item_id: i64,
         recipient: String,
         period: Option<String>,
@@ -76,7 +77,7 @@ async fn queue_receipts(
         budget_line: Option<String>,
     }
     let rows: Vec<Row> = sqlx::query_as(&format!(
-        "select c.id as charge_id, c.currency, c.amount_minor, coalesce(c.fee_minor, 0) as charge_fee,                 u.email, u.display_name, a.item_id, r.name as recipient, i.period,                 a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, b.name as budget_line          from charges c join users u on u.id = c.supporter_id          join allocations a on a.charge_id = c.id join donation_items i on i.id = a.item_id          join recipients r on r.id = a.recipient_id          left join budget_lines b on b.id = i.budget_line_id          where c.id in ({}) order by c.id, a.item_id",
+        "select c.id as charge_id, c.currency, c.amount_minor, coalesce(c.fee_minor, 0) as charge_fee,                 u.email, u.display_name, u.language, a.item_id, r.name as recipient, i.period,                 a.gross_minor, a.fee_minor, a.platform_fee_minor, a.net_minor, b.name as budget_line          from charges c join users u on u.id = c.supporter_id          join allocations a on a.charge_id = c.id join donation_items i on i.id = a.item_id          join recipients r on r.id = a.recipient_id          left join budget_lines b on b.id = i.budget_line_id          where c.id in ({}) order by c.id, a.item_id",
         json_ids(backend, 1)
     ))
     .bind(won)
@@ -90,21 +91,18 @@ async fn queue_receipts(
             .iter()
             .position(|r| r.charge_id != first.charge_id)
             .map_or(rows.len(), |n| start + n);
-        let m = |minor: i64| crate::money::format_money(minor, &first.currency);
+        // Currencies in the books are ones Chipin has; another would be a corrupt row.
+        let currency: crate::money::Currency = first
+            .currency
+            .parse()
+            .map_err(|e| sqlx::Error::Decode(Box::new(e)))?;
+        let m = |minor: i64| crate::money::Money::new(minor, currency);
         let lines: Vec<templates::ReceiptLine> = rows[start..end]
             .iter()
             .map(|r| templates::ReceiptLine {
                 recipient: r.recipient.clone(),
-                label: {
-                    let kind = match &r.period {
-                        Some(p) => format!("monthly pledge, {p}"),
-                        None => "tip".to_owned(),
-                    };
-                    match &r.budget_line {
-                        Some(line) => format!("{kind}, earmarked for {line}"),
-                        None => kind,
-                    }
-                },
+                period: r.period.clone(),
+                budget_line: r.budget_line.clone(),
                 gross: m(r.gross_minor),
                 fee: m(r.fee_minor),
                 platform_fee: m(r.platform_fee_minor),
@@ -114,10 +112,11 @@ async fn queue_receipts(
             .collect();
         let e = templates::charge_receipt(
             &first.email,
+            templates::recipient_locale(first.language.as_deref()),
             &first.display_name,
             first.charge_id,
-            &m(first.amount_minor),
-            &m(first.charge_fee),
+            m(first.amount_minor),
+            m(first.charge_fee),
             &lines,
         );
         emails.push((e.to, e.subject, e.text, e.html));

@@ -666,8 +666,8 @@ async fn receipt(
     currency: Currency,
     parts: &[(i64, i64)],
 ) -> Result<(), sqlx::Error> {
-    let (email, name): (String, String) = sqlx::query_as(
-        "select u.email, u.display_name from charges c join users u on u.id = c.supporter_id where c.id = $1",
+    let (email, name, language): (String, String, Option<String>) = sqlx::query_as(
+        "select u.email, u.display_name, u.language from charges c join users u on u.id = c.supporter_id where c.id = $1",
     )
     .bind(charge_id)
     .fetch_one(&mut **tx)
@@ -678,12 +678,13 @@ async fn receipt(
             .bind(recipient)
             .fetch_one(&mut **tx)
             .await?;
-        lines.push((page, Money::new(*part, currency).to_string()));
+        lines.push((page, Money::new(*part, currency)));
     }
     let email = templates::refund_receipt(
         &email,
+        templates::recipient_locale(language.as_deref()),
         &name,
-        &Money::new(amount, currency).to_string(),
+        Money::new(amount, currency),
         &lines,
     );
     mail::enqueue(&mut **tx, &email).await

@@ -529,14 +529,14 @@ async fn decline(
     }
     charge_failed_events(tx, p, final_attempt, next_retry_at).await?;
     let who = supporter_contact(tx, p.supporter).await?;
-    if let Some((email, name)) = who {
-        let amount = Money::new(p.amount, p.currency).to_string();
+    if let Some((email, name, language)) = who {
         mail::enqueue(
             &mut **tx,
             &templates::payment_failed(
                 &email,
+                templates::recipient_locale(language.as_deref()),
                 &name,
-                &amount,
+                Money::new(p.amount, p.currency),
                 code,
                 final_attempt,
                 &format!("{}/account/billing", config.site_url),
@@ -671,12 +671,13 @@ fn method_cannot_be_charged(code: &str) -> bool {
         || matches!(code, "expired_card" | "payment_method_missing")
 }
 
-/// A supporter's email address and display name, for the mail a charge's outcome sends.
+/// A supporter's email address, display name and saved language, for the mail a charge's
+/// outcome sends.
 async fn supporter_contact(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     supporter: i64,
-) -> Result<Option<(String, String)>, sqlx::Error> {
-    sqlx::query_as("select email, display_name from users where id = $1")
+) -> Result<Option<(String, String, Option<String>)>, sqlx::Error> {
+    sqlx::query_as("select email, display_name, language from users where id = $1")
         .bind(supporter)
         .fetch_optional(&mut **tx)
         .await
@@ -688,12 +689,17 @@ async fn notify_authentication(
     p: &Charge,
 ) -> Result<(), BillingError> {
     let who = supporter_contact(tx, p.supporter).await?;
-    if let Some((email, name)) = who {
-        let amount = Money::new(p.amount, p.currency).to_string();
+    if let Some((email, name, language)) = who {
         let path = format!("{}/account/billing/authenticate/{}", config.site_url, p.id);
         mail::enqueue(
             &mut **tx,
-            &templates::authentication_required(&email, &name, &amount, &path),
+            &templates::authentication_required(
+                &email,
+                templates::recipient_locale(language.as_deref()),
+                &name,
+                Money::new(p.amount, p.currency),
+                &path,
+            ),
         )
         .await?;
     }

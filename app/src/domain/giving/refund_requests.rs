@@ -124,7 +124,7 @@ pub async fn ask(
     let mut tx = db.begin_write().await?;
     let mut ids = Vec::new();
     // Per page: (recipient, [(donation, amount)]) for the owners' emails.
-    let mut pages: Vec<(i64, Vec<(String, String)>)> = Vec::new();
+    let mut pages: Vec<(i64, Vec<(i64, Money)>)> = Vec::new();
     for (item, recipient, left, currency) in rows {
         let inserted: Option<(i64,)> = sqlx::query_as(
             "insert into refund_requests (item_id, charge_id, recipient_id, whole_charge, reason, status, created_at) \
@@ -141,11 +141,7 @@ pub async fn ask(
         .await?;
         let Some((id,)) = inserted else { continue };
         ids.push(id);
-        let amount = match currency.parse::<Currency>() {
-            Ok(c) => Money::new(left, c).to_string(),
-            Err(_) => format!("{left} {currency}"),
-        };
-        let line = (format!("donation #{item}"), amount);
+        let line = (item, Money::new(left, book_currency(&currency)?));
         match pages.iter_mut().find(|(r, _)| *r == recipient) {
             Some((_, lines)) => lines.push(line),
             None => pages.push((recipient, vec![line])),
@@ -156,16 +152,24 @@ pub async fn ask(
         return Err(RequestError::AlreadyAsked);
     }
     for (recipient, lines) in pages {
-        let owner: Option<(String, String, String)> = sqlx::query_as(
-            "select u.email, u.display_name, r.name from recipients r join users u on u.id = r.owner_user_id \
+        let owner: Option<(String, String, String, Option<String>)> = sqlx::query_as(
+            "select u.email, u.display_name, r.name, u.language from recipients r join users u on u.id = r.owner_user_id \
              where r.id = $1",
         )
         .bind(recipient)
         .fetch_optional(&mut *tx)
         .await?;
-        if let Some((email, name, page)) = owner {
+        if let Some((email, name, page, language)) = owner {
             let link = settings.link(&format!("/studio/p/{recipient}/refunds"));
-            let mail = templates::refund_requested(&email, &name, &page, &lines, &reason, &link);
+            let mail = templates::refund_requested(
+                &email,
+                templates::recipient_locale(language.as_deref()),
+                &name,
+                &page,
+                &lines,
+                &reason,
+                &link,
+            );
             mail::enqueue(&mut *tx, &mail).await?;
         }
     }
@@ -293,21 +297,25 @@ pub async fn decline(
         tx.rollback().await?;
         return Err(RequestError::Answered);
     }
-    let who: Option<(String, String, String, i64, String)> = sqlx::query_as(
-        "select u.email, u.display_name, r.name, a.gross_minor, a.currency from allocations a \
+    let who: Option<(String, String, String, i64, String, Option<String>)> = sqlx::query_as(
+        "select u.email, u.display_name, r.name, a.gross_minor, a.currency, u.language from allocations a \
          join charges c on c.id = a.charge_id join users u on u.id = c.supporter_id \
          join recipients r on r.id = a.recipient_id where a.item_id = $1",
     )
     .bind(item)
     .fetch_optional(&mut *tx)
     .await?;
-    if let Some((email, name, page, gross, currency)) = who {
-        let amount = match currency.parse::<Currency>() {
-            Ok(c) => Money::new(gross, c).to_string(),
-            Err(_) => format!("{gross} {currency}"),
-        };
+    if let Some((email, name, page, gross, currency, language)) = who {
         let link = settings.link(&format!("/account/donations/{item}"));
-        let mail = templates::refund_declined(&email, &name, &page, &amount, &reason, &link);
+        let mail = templates::refund_declined(
+            &email,
+            templates::recipient_locale(language.as_deref()),
+            &name,
+            &page,
+            Money::new(gross, book_currency(&currency)?),
+            &reason,
+            &link,
+        );
         mail::enqueue(&mut *tx, &mail).await?;
     }
     tx.commit().await?;
@@ -456,4 +464,9 @@ pub async fn for_trail(
     .fetch_one(db.pool())
     .await?;
     Ok((refunds, request, may_ask.then(|| iso_day(ends)), others))
+}
+
+/// A currency code read from the books: always one Chipin has; another is a corrupt row.
+fn book_currency(code: &str) -> Result<Currency, sqlx::Error> {
+    code.parse().map_err(|e| sqlx::Error::Decode(Box::new(e)))
 }

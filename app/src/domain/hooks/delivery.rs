@@ -18,7 +18,7 @@
 use super::guard::{self, GuardedResolver, Refused};
 use super::signing;
 use crate::domain::Db;
-use crate::domain::mail::{self, Email};
+use crate::domain::mail::{self, templates};
 use crate::domain::platform::db::Backend;
 use crate::domain::platform::sql::list;
 use std::time::Duration;
@@ -381,52 +381,32 @@ async fn disable_for_failures(
     if done.rows_affected() != 1 {
         return Ok(());
     }
-    let owner: Option<(String, i64, String, String)> = sqlx::query_as(
-        "select u.email, r.id, r.name, e.url from hook_endpoints e \
+    let owner: Option<(String, i64, String, String, Option<String>)> = sqlx::query_as(
+        "select u.email, r.id, r.name, e.url, u.language from hook_endpoints e \
          join recipients r on r.id = e.recipient_id join users u on u.id = r.owner_user_id \
          where e.id = $1",
     )
     .bind(endpoint)
     .fetch_optional(&mut **tx)
     .await?;
-    let Some((to, recipient, page, url)) = owner else {
+    let Some((to, recipient, page, url, language)) = owner else {
         return Ok(());
     };
     let link = format!(
         "{}/studio/p/{recipient}/webhooks",
         site_url.trim_end_matches('/')
     );
-    let text = format!(
-        "Chipin could not deliver webhooks from your page {page} to\n\n  {url}\n\n\
-         for three days, so it has stopped sending to it. Nothing is lost: the deliveries \
-         are kept in the log.\n\nOnce the endpoint answers again, enable it and send the \
-         failed deliveries again from the studio:\n\n{link}\n"
-    );
-    let html = format!(
-        "<p>Chipin could not deliver webhooks from your page <strong>{}</strong> to \
-         <code>{}</code> for three days, so it has stopped sending to it. Nothing is lost: \
-         the deliveries are kept in the log.</p><p>Once the endpoint answers again, \
-         <a href=\"{link}\">enable it and send the failed deliveries again</a>.</p>",
-        escape(&page),
-        escape(&url)
-    );
     mail::enqueue(
         &mut **tx,
-        &Email {
-            to,
-            subject: format!("Webhooks to {url} are disabled"),
-            text,
-            html,
-        },
+        &templates::webhooks_disabled(
+            &to,
+            templates::recipient_locale(language.as_deref()),
+            &page,
+            &url,
+            &link,
+        ),
     )
     .await
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 /// What one [`deliver_due`] pass did.
