@@ -58,6 +58,10 @@ pub async fn create_checked(db: &Db, user_id: i64) -> Result<String, sqlx::Error
     Ok(token)
 }
 
+/// A session joined with its user: id, email, display name, admin flag, created and last
+/// seen (unix seconds), saved language.
+type SessionRow = (i64, String, String, i64, i64, i64, Option<String>);
+
 /// The user behind `token`, if the session exists and has not timed out. Expired sessions
 /// are deleted on sight.
 pub async fn resolve(
@@ -69,7 +73,7 @@ pub async fn resolve(
         return Ok(None);
     }
     let hash = tokens::digest(token);
-    let row: Option<(i64, String, String, i64, i64, i64, Option<String>)> = sqlx::query_as(
+    let row: Option<SessionRow> = sqlx::query_as(
         "select u.id, u.email, u.display_name, u.is_admin, s.created_at, s.last_seen_at, u.language \
          from sessions s join users u on u.id = s.user_id where s.token_hash = $1",
     )
