@@ -183,3 +183,12 @@ bill-auth-stripe-heading = Confirm with your bank
 bill-auth-stripe-lead = Stripe opens your bank's check in a secure window. Once you have answered it, this page shows whether the payment went through.
 bill-auth-stripe-js = This needs JavaScript: the window comes from Stripe (js.stripe.com).
 bill-auth-confirm-payment = Confirm payment
+
+## The simulated processor's test cards
+
+bill-pm-visa = Visa ending 4242 — always succeeds
+bill-pm-declined = Card declined
+bill-pm-insufficient-funds = Declined: insufficient funds
+bill-pm-expired-card = Declined: expired card
+bill-pm-authentication-required = Requires authentication (3-D Secure)
+bill-pm-saved-card = Saved card

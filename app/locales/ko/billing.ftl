@@ -183,3 +183,12 @@ bill-auth-stripe-heading = 은행에서 승인하기
 bill-auth-stripe-lead = Stripe가 은행 확인 창을 보안 창으로 엽니다. 응답하고 나면 이 페이지에서 결제 결과를 보여 드립니다.
 bill-auth-stripe-js = JavaScript가 필요합니다. 창은 Stripe(js.stripe.com)에서 열립니다.
 bill-auth-confirm-payment = 결제 승인
+
+## 모의 결제 대행사의 테스트 카드
+
+bill-pm-visa = 4242로 끝나는 Visa — 항상 성공
+bill-pm-declined = 카드 거절
+bill-pm-insufficient-funds = 거절: 잔액 부족
+bill-pm-expired-card = 거절: 만료된 카드
+bill-pm-authentication-required = 인증 필요(3-D Secure)
+bill-pm-saved-card = 저장된 카드

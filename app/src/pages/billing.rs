@@ -624,7 +624,7 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
                     <a href=n>{t!("bill-back-to-tip")}</a></p>
             })}
             <p class="current-method">
-                {match data.payment_method_label.clone() {
+                {match data.payment_method.as_deref().map(payment_method_text) {
                     Some(l) => view! { {t!("bill-saved-method")} " " <strong>{l}</strong> }.into_any(),
                     None => view! { <span class="muted">{t!("bill-no-method")}</span> }.into_any(),
                 }}
@@ -648,7 +648,7 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
                                 <label class="choice" for=for_id>
                                     <input type="radio" id=id name="payment_method" value=m.value.clone()
                                         checked=m.value == current/>
-                                    <span>{m.label.clone()}</span>
+                                    <span>{payment_method_text(&m.value)}</span>
                                 </label>
                             }
                         }).collect_view()}
@@ -778,5 +778,19 @@ fn donation_status(status: DonationStatus) -> String {
         DonationStatus::Paid => t!("bill-donation-paid"),
         DonationStatus::Voided => t!("bill-donation-voided"),
         DonationStatus::Refunded => t!("bill-donation-refunded"),
+    }
+}
+
+/// A saved payment method as the page names it: the simulated processor's test cards in the
+/// reader's language; any other method is a saved card (as `payment_method_label` says in
+/// English).
+fn payment_method_text(value: &str) -> String {
+    match value {
+        "pm_card_visa" => t!("bill-pm-visa"),
+        "pm_card_chargeDeclined" => t!("bill-pm-declined"),
+        "pm_card_chargeDeclinedInsufficientFunds" => t!("bill-pm-insufficient-funds"),
+        "pm_card_chargeDeclinedExpiredCard" => t!("bill-pm-expired-card"),
+        "pm_card_authenticationRequired" => t!("bill-pm-authentication-required"),
+        _ => t!("bill-pm-saved-card"),
     }
 }
