@@ -380,8 +380,12 @@ pub struct GiveContext {
 pub struct UpcomingItem {
     pub recipient_name: String,
     pub recipient_slug: String,
-    /// "Monthly pledge", "Tip", "New tip", ...
+    /// "Monthly pledge", "Tip", "New tip", ... (English; pages in other languages name it
+    /// from `kind`).
     pub label: String,
+    /// What the line is, for pages to name it in the reader's language.
+    #[serde(default)]
+    pub kind: ItemKind,
     pub amount_minor: i64,
     /// Cycles this item has already been carried forward (below the minimum charge).
     pub carried_cycles: i64,
@@ -393,6 +397,21 @@ pub struct UpcomingItem {
     /// That tip's message.
     #[serde(default)]
     pub message: String,
+}
+
+/// What a line of an upcoming charge is.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ItemKind {
+    #[default]
+    Tip,
+    /// A month of a pledge: its period (`YYYY-MM`) once due, or the tier for the month ahead.
+    Pledge {
+        period: Option<String>,
+        tier: Option<String>,
+    },
+    /// The donation being previewed.
+    ThisDonation,
 }
 
 /// The form field that confirms a large amount: the amount in minor units the supporter
@@ -424,6 +443,9 @@ pub struct UpcomingCharge {
     pub currency: String,
     /// When it will be collected, for people ("12 June 2026").
     pub date_label: String,
+    /// The same day, `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub day: String,
     pub items: Vec<UpcomingItem>,
     pub total_minor: i64,
     /// Estimated processor fee on the total.
@@ -461,6 +483,9 @@ pub struct PledgeRow {
     pub status: PledgeStatus,
     pub visibility: VisibilityChoice,
     pub since_label: String,
+    /// The day it started, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub since_day: String,
     /// The first month this pledge still owes if it is paused, lowered or cancelled now: it
     /// has unlocked supporter-only posts and no month of it was charged yet.
     #[serde(default)]
@@ -573,8 +598,10 @@ pub struct PastDonation {
     pub item_id: i64,
     pub recipient_name: String,
     pub recipient_slug: String,
-    /// "Monthly pledge (2026-06)" or "Tip".
-    pub label: String,
+    /// A month of a pledge (its period, `YYYY-MM`, once known), or else a tip; the page
+    /// names it in the reader's language.
+    pub is_pledge: bool,
+    pub period: Option<String>,
     pub gross_minor: i64,
     /// Known once the charge succeeded.
     pub fee_minor: Option<i64>,
@@ -611,19 +638,35 @@ pub fn day_label(iso: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastCharge {
     pub id: i64,
-    pub date_label: String,
+    /// The day it was made, `YYYY-MM-DD` (UTC); pages show it with [`day_label`].
+    pub day: String,
     pub cycle: String,
     pub attempt: i64,
     pub currency: String,
     pub amount_minor: i64,
     pub status: ChargeStatus,
-    /// Why the processor declined, for people.
-    pub decline_reason: Option<String>,
+    /// Why the processor declined.
+    pub decline_reason: Option<DeclineReason>,
     pub fee_minor: Option<i64>,
     pub platform_fee_minor: Option<i64>,
-    /// When a declined charge is tried again.
-    pub next_retry_label: Option<String>,
+    /// The day a declined charge is tried again, `YYYY-MM-DD` (UTC).
+    pub next_retry_day: Option<String>,
     pub donations: Vec<PastDonation>,
+}
+
+/// Why a card processor declined a charge; pages say it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclineReason {
+    CardDeclined,
+    InsufficientFunds,
+    ExpiredCard,
+    NoPaymentMethod,
+    AuthenticationFailed,
+    /// The saved method can no longer be used (the processor's code).
+    MethodUnusable(String),
+    /// Any other decline (the processor's code).
+    Other(String),
 }
 
 /// How the supporter answers their bank's request to authenticate a payment.
@@ -685,6 +728,9 @@ pub struct RecentGift {
     pub currency: String,
     /// When it will be collected ("12 June 2026").
     pub collect_label: String,
+    /// The same day, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub collect_day: String,
 }
 
 /// Everything on the supporter's billing page.

@@ -249,10 +249,11 @@ pub async fn delete_account(
     let state = ssr::state()?;
     let session = ssr::session().ok_or(AppError::Unauthenticated)?;
     let user = session.user.clone();
+    // The word is "delete" in every language: the form shows it to be typed as it is.
     if !confirm.trim().eq_ignore_ascii_case("delete") {
         return Err(AppError::invalid(
             "confirm",
-            "Type the word delete to confirm.",
+            crate::t!("acct-delete-confirm-word"),
         ));
     }
     accounts::confirm_password(&state, &user, &password, "password").await?;
@@ -275,13 +276,59 @@ pub async fn delete_account(
                 "account deleted"
             );
         }
-        Err(EraseError::NotNow(reason)) => return Err(AppError::rejected(reason)),
+        Err(EraseError::NotNow(reason)) => return Err(AppError::rejected(not_yet(&reason))),
         Err(EraseError::AlreadyDeleted) => return Err(AppError::Unauthenticated),
         Err(e @ EraseError::Db(_)) => return Err(AppError::internal(e)),
     }
     ssr::set_cookie(&web::clear_session_cookie(state.settings.secure_cookies()));
     leptos_axum::redirect("/account/deleted");
     Ok(())
+}
+
+/// Why an account cannot be deleted yet, in the reader's language.
+#[cfg(feature = "ssr")]
+fn not_yet(reason: &crate::domain::privacy::erase::NotYet) -> String {
+    use crate::domain::privacy::erase::NotYet;
+    use crate::i18n::arg;
+    use crate::t;
+    match reason {
+        NotYet::ChargeInFlight => t!("acct-delete-charge-in-flight"),
+        NotYet::FirstMonthOwed(name) => t!("acct-delete-first-month-owed", page_name = arg(name)),
+        NotYet::PageHoldsMoney(name) => t!("acct-delete-page-holds-money", page_name = arg(name)),
+        NotYet::PageBeingCharged(name) => {
+            t!("acct-delete-page-being-charged", page_name = arg(name))
+        }
+    }
+}
+
+/// What is wrong with an account field, in the reader's language.
+#[cfg(feature = "ssr")]
+pub(crate) fn field_message(problem: accounts::FieldProblem) -> String {
+    use crate::t;
+    use accounts::FieldProblem as P;
+    match problem {
+        P::EmailMissing => t!("acct-email-missing"),
+        P::EmailTooLong => t!("acct-email-too-long"),
+        P::EmailHasSpaces => t!("acct-email-has-spaces"),
+        P::EmailMalformed => t!("acct-email-malformed"),
+        P::NameMissing => t!("acct-name-missing"),
+        P::NameTooLong => t!("acct-name-too-long"),
+        P::NameHasControls => t!("acct-name-has-controls"),
+        P::PasswordMissing => t!("acct-password-missing"),
+        P::PasswordTooShort => t!("acct-password-too-short"),
+        P::PasswordTooLong => t!("acct-password-too-long"),
+        P::PasswordHasControls => t!("acct-password-has-controls"),
+        P::PasswordTooGuessable => t!("acct-password-too-guessable"),
+        P::PasswordUnchanged => t!("acct-password-unchanged"),
+        P::PasswordIncorrect => t!("acct-password-incorrect"),
+        P::TwoFactorAlreadyOn => t!("acct-two-factor-already-on"),
+        P::TwoFactorUnreadable => t!("acct-two-factor-unreadable"),
+        P::QrCodeFailed => t!("acct-qr-code-failed"),
+        P::CodeMissing => t!("acct-code-missing"),
+        P::CodeWrong => t!("acct-code-wrong"),
+        P::SetUpExpired => t!("acct-set-up-expired"),
+        P::SignInExpired => t!("acct-sign-in-expired"),
+    }
 }
 
 /// Where to go after logging in: `next` when it is a local absolute path, otherwise the

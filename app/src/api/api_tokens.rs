@@ -12,8 +12,19 @@ use {crate::api::ssr, crate::domain::developer::tokens};
 #[cfg(feature = "ssr")]
 impl From<tokens::TokenError> for AppError {
     fn from(e: tokens::TokenError) -> Self {
+        use crate::i18n::num;
+        use crate::t;
         match e {
-            tokens::TokenError::Field(field, message) => AppError::invalid(field, message),
+            tokens::TokenError::NameMissing => {
+                AppError::invalid("name", t!("acct-token-name-missing"))
+            }
+            tokens::TokenError::NameTooLong => {
+                AppError::invalid("name", t!("acct-token-name-too-long"))
+            }
+            tokens::TokenError::TooMany => AppError::invalid(
+                "name",
+                t!("acct-token-too-many", count = num(tokens::MAX_ACTIVE)),
+            ),
             tokens::TokenError::NotYours => AppError::NotFound,
             e @ tokens::TokenError::Db(_) => AppError::internal(e),
         }

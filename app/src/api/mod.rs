@@ -94,16 +94,26 @@ pub(crate) mod ssr {
 
     impl From<AccountError> for AppError {
         fn from(e: AccountError) -> Self {
+            use crate::i18n::num;
+            use crate::t;
             match e {
-                AccountError::Field(field, message) => AppError::invalid(field, message),
-                AccountError::Throttled(_) | AccountError::TooManyEmails(_) => {
-                    AppError::RateLimited {
-                        message: e.to_string(),
-                    }
+                AccountError::Field(field, problem) => {
+                    AppError::invalid(field, crate::api::accounts::field_message(problem))
                 }
-                AccountError::WrongCredentials
-                | AccountError::EmailNotVerified(_)
-                | AccountError::InvalidLink => AppError::rejected(e.to_string()),
+                AccountError::Throttled(seconds) => AppError::RateLimited {
+                    message: t!("acct-throttled", seconds = num(seconds)),
+                },
+                AccountError::TooManyEmails(seconds) => AppError::RateLimited {
+                    message: t!("acct-too-many-emails", minutes = num((seconds + 59) / 60)),
+                },
+                AccountError::WrongCredentials => AppError::rejected(t!("acct-wrong-credentials")),
+                AccountError::EmailNotVerified(true) => {
+                    AppError::rejected(t!("acct-email-not-verified-sent"))
+                }
+                AccountError::EmailNotVerified(false) => {
+                    AppError::rejected(t!("acct-email-not-verified"))
+                }
+                AccountError::InvalidLink => AppError::rejected(t!("acct-invalid-link")),
                 AccountError::Db(e) => AppError::internal(e),
                 AccountError::Hash(e) => AppError::internal(e),
             }

@@ -194,8 +194,9 @@ pub fn ConfirmLarge(
     /// The amount the form holds, as typed.
     amount: String,
     currency: String,
-    /// "Yes, give" or "Yes, pledge".
-    yes: &'static str,
+    /// "Yes, give" or "Yes, pledge", in the reader's language.
+    #[prop(into)]
+    yes: String,
 ) -> impl IntoView {
     let asked = error
         .get_untracked()

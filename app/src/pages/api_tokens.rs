@@ -5,7 +5,9 @@ use crate::api::api_tokens::{CreateApiToken, RevokeApiToken, api_tokens, take_ne
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
+use crate::i18n::arg;
 use crate::model::ApiTokenRow;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -22,19 +24,19 @@ pub fn ApiTokensSection() -> impl IntoView {
     let revoked = move || query.with(|q| q.get("token_revoked").is_some());
     view! {
         <section aria-labelledby="api-tokens-title" class="stack" id="api-tokens">
-            <h2 id="api-tokens-title">"API tokens"</h2>
-            <p>"A personal access token lets your own programs read your pages through "
-                <a href="/api/v1">"Chipin's API"</a>
-                ": supporters (as they chose to be shown), pledges, donations and their payouts, expenses. Tokens can only read, and only your pages. Keep a token secret like a password."</p>
+            <h2 id="api-tokens-title">{t!("acct-tokens-heading")}</h2>
+            <p>{t!("acct-tokens-intro-before")}
+                <a href="/api/v1">{t!("acct-tokens-intro-link")}</a>
+                {t!("acct-tokens-intro-after")}</p>
             {move || revoked().then(|| view! {
-                <div class="alert alert-success" role="status">"The token was revoked. Programs using it are refused from now on."</div>
+                <div class="alert alert-success" role="status">{t!("acct-token-revoked")}</div>
             })}
             <FormAlert error=revoke_error/>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     let rows = list.await.unwrap_or_default();
                     if rows.is_empty() {
-                        view! { <p class="muted">"You have no tokens."</p> }.into_any()
+                        view! { <p class="muted">{t!("acct-tokens-none")}</p> }.into_any()
                     } else {
                         view! {
                             <ul class="api-tokens">
@@ -48,13 +50,13 @@ pub fn ApiTokensSection() -> impl IntoView {
                 <CsrfField/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="api-token-name">"New token's name"</label>
+                    <label for="api-token-name">{t!("acct-token-name-label")}</label>
                     <input id="api-token-name" name="name" type="text" maxlength="60" required
-                        placeholder="e.g. Newsletter sync"
+                        placeholder=t!("acct-token-name-placeholder")
                         aria-invalid=invalid(error, "name") aria-describedby="name-error"/>
                     <FieldError error field="name"/>
                 </div>
-                <button type="submit" class="button button-secondary">"Create token"</button>
+                <button type="submit" class="button button-secondary">{t!("acct-token-create")}</button>
             </form>
         </section>
     }
@@ -62,23 +64,24 @@ pub fn ApiTokensSection() -> impl IntoView {
 
 #[component]
 fn TokenItem(t: ApiTokenRow) -> impl IntoView {
-    let used = t
-        .last_used
-        .clone()
-        .map_or_else(|| "never used".to_owned(), |u| format!("last used {u}"));
+    let used = t.last_used.clone().map_or_else(
+        || t!("acct-token-never-used"),
+        |u| t!("acct-token-last-used", when = arg(u)),
+    );
+    let created = t!("acct-token-created", when = arg(&t.created));
     view! {
         <li class="api-token">
             <span class="api-token-text">
                 <strong>{t.name.clone()}</strong>
-                <span class="muted"><code>{format!("{}…", t.prefix)}</code>{format!(" · created {} · {used}", t.created)}</span>
-                {t.revoked.clone().map(|r| view! { <span class="muted">{format!("Revoked {r}")}</span> })}
+                <span class="muted"><code>{format!("{}…", t.prefix)}</code>{format!(" · {created} · {used}")}</span>
+                {t.revoked.clone().map(|r| view! { <span class="muted">{t!("acct-token-revoked-at", when = arg(r))}</span> })}
             </span>
             {t.revoked.is_none().then(|| view! {
                 <form method="post" action="/api/api_tokens/revoke" class="inline-form">
                     <CsrfField/>
                     <input type="hidden" name="id" value=t.id.to_string()/>
                     <button type="submit" class="button button-secondary">
-                        "Revoke"<span class="visually-hidden">{format!(" {}", t.name)}</span>
+                        {t!("acct-token-revoke")}<span class="visually-hidden">{format!(" {}", t.name)}</span>
                     </button>
                 </form>
             })}
@@ -91,22 +94,22 @@ fn TokenItem(t: ApiTokenRow) -> impl IntoView {
 pub fn NewApiTokenPage() -> impl IntoView {
     let token = Resource::new(|| (), |_| take_new_api_token());
     view! {
-        <PageMeta title="Your new API token" description="Your new Chipin API token."/>
+        <PageMeta title=t!("acct-new-token-title") description=t!("acct-new-token-description")/>
         <section class="page narrow">
-            <h1>"Your new API token"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!("acct-new-token-title")}</h1>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match token.await {
                         Ok(Some(t)) => view! {
-                            <div class="alert alert-success" role="status">{format!("The token \u{201c}{}\u{201d} was created.", t.name)}</div>
-                            <p class="lead">"Copy it now and keep it somewhere safe: this is the only time it is shown. Chipin keeps only a fingerprint of it."</p>
+                            <div class="alert alert-success" role="status">{t!("acct-new-token-created", name = arg(&t.name))}</div>
+                            <p class="lead">{t!("acct-new-token-lead")}</p>
                             <p><code class="secret" id="api-token">{t.token}</code></p>
-                            <p>"Send it in the "<code>"Authorization"</code>" header: "<code>"Authorization: Bearer chipin_pat_…"</code></p>
-                            <p><a class="button" href="/account#api-tokens">"I have saved it"</a></p>
+                            <p>{t!("acct-new-token-send-before")}<code>"Authorization"</code>{t!("acct-new-token-send-after")}<code>"Authorization: Bearer chipin_pat_…"</code></p> // i18n: not for people (an HTTP header)
+                            <p><a class="button" href="/account#api-tokens">{t!("acct-new-token-saved")}</a></p>
                         }.into_any(),
                         Ok(None) => view! {
-                            <p class="lead">"A token is shown only once, right after it is created, and only in the browser that created it. If you lost it, revoke it and create another."</p>
-                            <p><a class="button" href="/account#api-tokens">"Your tokens"</a></p>
+                            <p class="lead">{t!("acct-new-token-gone")}</p>
+                            <p><a class="button" href="/account#api-tokens">{t!("acct-your-tokens")}</a></p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),

@@ -9,6 +9,7 @@ use crate::components::form::{
     CsrfField, FieldError, FormAlert, Typed, action_error, focus_if_invalid, invalid,
 };
 use crate::components::meta::PageMeta;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -21,40 +22,40 @@ pub fn SignUpPage() -> impl IntoView {
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     let login_href = move || with_next("/login", &next());
     view! {
-        <PageMeta title="Sign up" description="Create a Chipin account to tip and pledge to creators and causes."/>
+        <PageMeta title=t!("acct-signup-title") description=t!("acct-signup-description")/>
         <section class="page narrow">
-            <h1>"Create your Chipin account"</h1>
-            <p class="lead">"Support creators and causes with one monthly charge."</p>
+            <h1>{t!("acct-signup-heading")}</h1>
+            <p class="lead">{t!("acct-signup-lead")}</p>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <CsrfField/>
                 <input type="hidden" name="next" value=next/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="display_name">"Your name"</label>
+                    <label for="display_name">{t!("acct-field-your-name")}</label>
                     <input id="display_name" name="display_name" autocomplete="name" required maxlength="60"
                         value=typed.get("display_name") autofocus=focus_if_invalid(error, "display_name")
                         aria-invalid=invalid(error, "display_name") aria-describedby="display_name-error"/>
                     <FieldError error field="display_name"/>
                 </div>
                 <div class="field">
-                    <label for="email">"Email"</label>
+                    <label for="email">{t!("acct-field-email")}</label>
                     <input id="email" name="email" type="email" autocomplete="email" required maxlength="254"
                         value=typed.get("email") autofocus=focus_if_invalid(error, "email")
                         aria-invalid=invalid(error, "email") aria-describedby="email-error"/>
                     <FieldError error field="email"/>
                 </div>
                 <div class="field">
-                    <label for="password">"Password"</label>
+                    <label for="password">{t!("acct-field-password")}</label>
                     <input id="password" name="password" type="password" autocomplete="new-password" required
                         minlength="8" maxlength="128" aria-invalid=invalid(error, "password")
                         autofocus=focus_if_invalid(error, "password")
                         aria-describedby="password-help password-error"/>
-                    <p class="help" id="password-help">"8 to 128 characters. A few unrelated words make a strong password."</p>
+                    <p class="help" id="password-help">{t!("acct-password-help")}</p>
                     <FieldError error field="password"/>
                 </div>
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Create account"</button>
+                <button type="submit" class="button" disabled=move || action.pending().get()>{t!("acct-signup-submit")}</button>
             </ActionForm>
-            <p class="muted">"Already have an account? " <a href=login_href>"Log in"</a></p>
+            <p class="muted">{t!("acct-signup-have-account")} " " <a href=login_href>{t!("acct-log-in")}</a></p>
         </section>
     }
 }
@@ -62,11 +63,11 @@ pub fn SignUpPage() -> impl IntoView {
 #[component]
 pub fn CheckEmailPage() -> impl IntoView {
     view! {
-        <PageMeta title="Check your email" description="Follow the link we emailed you to continue on Chipin."/>
+        <PageMeta title=t!("acct-check-email-title") description=t!("acct-check-email-description")/>
         <section class="page narrow center">
-            <h1>"Check your email"</h1>
-            <p class="lead">"We sent a link to confirm your address. Open it to finish creating your account."</p>
-            <p class="muted">"Nothing arrived after a few minutes? Check your spam folder, or try logging in to get a new link."</p>
+            <h1>{t!("acct-check-email-title")}</h1>
+            <p class="lead">{t!("acct-check-email-lead")}</p>
+            <p class="muted">{t!("acct-check-email-nothing")}</p>
         </section>
     }
 }
@@ -74,11 +75,11 @@ pub fn CheckEmailPage() -> impl IntoView {
 #[component]
 pub fn VerifyFailedPage() -> impl IntoView {
     view! {
-        <PageMeta title="Link no longer works" description="That email link was already used or has expired; ask for a new one."/>
+        <PageMeta title=t!("acct-verify-failed-title") description=t!("acct-verify-failed-description")/>
         <section class="page narrow center">
-            <h1>"This link no longer works"</h1>
-            <p class="lead">"It was already used, or it is more than 48 hours old: confirmation links work once. If your address is confirmed, just log in; if not, logging in sends you a new link."</p>
-            <p><a class="button" href="/login">"Log in"</a></p>
+            <h1>{t!("acct-link-dead-heading")}</h1>
+            <p class="lead">{t!("acct-verify-failed-lead")}</p>
+            <p><a class="button" href="/login">{t!("acct-log-in")}</a></p>
         </section>
     }
 }
@@ -93,9 +94,9 @@ pub fn LogInPage() -> impl IntoView {
     let notice = move || {
         query.with(|q| {
             if q.get("verified").is_some() {
-                Some("Your email address is confirmed. You can log in now.")
+                Some(t!("acct-login-verified"))
             } else if q.get("reset").is_some() {
-                Some("Your password was changed. Log in with the new one.")
+                Some(t!("acct-login-reset"))
             } else {
                 None
             }
@@ -103,33 +104,33 @@ pub fn LogInPage() -> impl IntoView {
     };
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     view! {
-        <PageMeta title="Log in" description="Log in to Chipin to manage your pledges, tips and billing."/>
+        <PageMeta title=t!("acct-log-in") description=t!("acct-login-description")/>
         <section class="page narrow">
-            <h1>"Log in"</h1>
+            <h1>{t!("acct-log-in")}</h1>
             {move || notice().map(|n| view! { <div class="alert alert-success" role="status">{n}</div> })}
             <form method="post" action="/api/log_in" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="next" value=next/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="email">"Email"</label>
+                    <label for="email">{t!("acct-field-email")}</label>
                     <input id="email" name="email" type="email" autocomplete="email" required
                         value=typed.get("email") autofocus=focus_if_invalid(error, "email")
                         aria-invalid=invalid(error, "email") aria-describedby="email-error"/>
                     <FieldError error field="email"/>
                 </div>
                 <div class="field">
-                    <label for="password">"Password"</label>
+                    <label for="password">{t!("acct-field-password")}</label>
                     <input id="password" name="password" type="password" autocomplete="current-password" required
                         autofocus=focus_if_invalid(error, "password")
                         aria-invalid=invalid(error, "password") aria-describedby="password-error"/>
                     <FieldError error field="password"/>
                 </div>
-                <button type="submit" class="button">"Log in"</button>
+                <button type="submit" class="button">{t!("acct-log-in")}</button>
             </form>
             <p class="muted">
-                <a href="/forgot-password">"Forgot your password?"</a>
-                " · New here? " <a href=move || with_next("/signup", &next())>"Create an account"</a>
+                <a href="/forgot-password">{t!("acct-forgot-link")}</a>
+                " · " {t!("acct-login-new-here")} " " <a href=move || with_next("/signup", &next())>{t!("acct-login-create-account")}</a>
             </p>
         </section>
     }
@@ -140,20 +141,20 @@ pub fn ForgotPasswordPage() -> impl IntoView {
     let action = ServerAction::<RequestPasswordReset>::new();
     let error = action_error(action.value());
     view! {
-        <PageMeta title="Forgot your password" description="Get a link to reset your Chipin password by email."/>
+        <PageMeta title=t!("acct-forgot-title") description=t!("acct-forgot-description")/>
         <section class="page narrow">
-            <h1>"Reset your password"</h1>
-            <p class="lead">"Enter your email address and we will send you a link to choose a new password."</p>
+            <h1>{t!("acct-forgot-heading")}</h1>
+            <p class="lead">{t!("acct-forgot-lead")}</p>
             <ActionForm action=action attr:class="stack" attr:novalidate=true>
                 <CsrfField/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="email">"Email"</label>
+                    <label for="email">{t!("acct-field-email")}</label>
                     <input id="email" name="email" type="email" autocomplete="email" required
                         aria-invalid=invalid(error, "email") aria-describedby="email-error"/>
                     <FieldError error field="email"/>
                 </div>
-                <button type="submit" class="button" disabled=move || action.pending().get()>"Send reset link"</button>
+                <button type="submit" class="button" disabled=move || action.pending().get()>{t!("acct-forgot-submit")}</button>
             </ActionForm>
         </section>
     }
@@ -162,10 +163,10 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 #[component]
 pub fn ResetSentPage() -> impl IntoView {
     view! {
-        <PageMeta title="Check your email" description="Follow the link we emailed you to continue on Chipin."/>
+        <PageMeta title=t!("acct-check-email-title") description=t!("acct-check-email-description")/>
         <section class="page narrow center">
-            <h1>"Check your email"</h1>
-            <p class="lead">"If an account uses that address, a reset link is on its way. It works once, for one hour."</p>
+            <h1>{t!("acct-check-email-title")}</h1>
+            <p class="lead">{t!("acct-reset-sent-lead")}</p>
         </section>
     }
 }
@@ -178,34 +179,34 @@ pub fn ResetPasswordPage() -> impl IntoView {
     let action = ServerAction::<ResetPassword>::new();
     let error = action_error(action.value());
     view! {
-        <PageMeta title="Choose a new password" description="Choose a new password for your Chipin account."/>
+        <PageMeta title=t!("acct-reset-title") description=t!("acct-reset-description")/>
         <section class="page narrow">
-            <Suspense fallback=|| view! { <p>"Checking your link…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("acct-reset-checking")}</p> }>
                 {move || Suspend::new(async move {
                     if valid.await.unwrap_or(false) {
                         view! {
-                            <h1>"Choose a new password"</h1>
+                            <h1>{t!("acct-reset-title")}</h1>
                             <form method="post" action="/api/reset_password" class="stack" novalidate>
                                 <CsrfField/>
                                 <input type="hidden" name="token" value=token/>
                                 <FormAlert error/>
                                 <div class="field">
-                                    <label for="password">"New password"</label>
+                                    <label for="password">{t!("acct-field-new-password")}</label>
                                     <input id="password" name="password" type="password" autocomplete="new-password"
                                         required minlength="8" maxlength="128" aria-invalid=invalid(error, "password")
                                         aria-describedby="password-help password-error"/>
-                                    <p class="help" id="password-help">"8 to 128 characters. A few unrelated words make a strong password."</p>
+                                    <p class="help" id="password-help">{t!("acct-password-help")}</p>
                                     <FieldError error field="password"/>
                                 </div>
-                                <button type="submit" class="button">"Set new password"</button>
+                                <button type="submit" class="button">{t!("acct-reset-submit")}</button>
                             </form>
                         }.into_any()
                     } else {
                         view! {
-                            <h1>"This link no longer works"</h1>
-                            <p class="lead">"It was already used, or it is more than an hour old: reset links work once, for one hour."</p>
+                            <h1>{t!("acct-link-dead-heading")}</h1>
+                            <p class="lead">{t!("acct-reset-dead-lead")}</p>
                             <FormAlert error/>
-                            <p><a class="button" href="/forgot-password">"Send a new link"</a></p>
+                            <p><a class="button" href="/forgot-password">{t!("acct-reset-new-link")}</a></p>
                         }.into_any()
                     }
                 })}

@@ -11,11 +11,13 @@ use crate::api::pledges::{AuthenticateCharge, get_charge_authentication};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error};
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
+use crate::i18n::arg;
 use crate::model::{
-    ChargeAuthentication, ChargeStatus, ConfirmWith, StripeConfirmation, format_money,
+    ChargeAuthentication, ChargeStatus, ConfirmWith, StripeConfirmation, day_label, format_money,
 };
 use crate::pages::billing::PastChargeView;
 use crate::pages::not_found::ErrorPanel;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -35,10 +37,10 @@ pub fn AuthenticatePage() -> impl IntoView {
         },
     );
     view! {
-        <PageMeta title="Confirm your payment" description="Confirm a payment your bank asked you to authenticate."/>
+        <PageMeta title=t!("bill-auth-title") description=t!("bill-auth-description")/>
         <section class="page">
-            <p><a href="/account/billing">"← Billing"</a></p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <p><a href="/account/billing">{t!("bill-back-arrow")}</a></p>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(a) => view! { <AuthenticationView a/> }.into_any(),
@@ -66,64 +68,44 @@ fn AuthenticationView(a: ChargeAuthentication) -> impl IntoView {
     let amount = format_money(c.amount_minor, &c.currency);
     let notice = result.and_then(|r| {
         Some(match r.as_str() {
-            "paid" => (
-                "alert-success",
-                format!("Thank you: your payment of {amount} went through. Every donation in it is paid."),
-            ),
-            "declined" => (
-                "alert-error",
-                "Your bank could not confirm the payment, so it was declined. It is tried again on the usual schedule; you can change your payment method on your billing page.".to_owned(),
-            ),
-            "settled" => (
-                "alert-warning",
-                "This payment had already been settled; nothing more was done.".to_owned(),
-            ),
-            "waiting" => (
-                "alert-warning",
-                "Your bank has not confirmed the payment yet. Confirm it below to pay.".to_owned(),
-            ),
-            "unreachable" => (
-                "alert-warning",
-                "Stripe could not be reached to check the payment. If you confirmed it, it shows as paid as soon as Stripe tells Chipin; otherwise try again in a moment.".to_owned(),
-            ),
-            "processing" => (
-                "alert-success",
-                "Thank you: your bank confirmed the payment and it is being processed. You get a receipt by email once it is paid.".to_owned(),
-            ),
+            "paid" => ("alert-success", t!("bill-auth-paid", amount = arg(&amount))),
+            "declined" => ("alert-error", t!("bill-auth-declined")),
+            "settled" => ("alert-warning", t!("bill-auth-settled")),
+            "waiting" => ("alert-warning", t!("bill-auth-waiting")),
+            "unreachable" => ("alert-warning", t!("bill-auth-unreachable")),
+            "processing" => ("alert-success", t!("bill-auth-processing")),
             _ => return None,
         })
     });
     let status_note = match c.status {
         ChargeStatus::RequiresAction => None,
-        ChargeStatus::Succeeded => Some("This payment is paid. There is nothing for you to do."),
-        ChargeStatus::Failed => Some("This payment was declined. There is nothing to confirm."),
-        ChargeStatus::Processing => Some("Your bank is processing this payment."),
+        ChargeStatus::Succeeded => Some(t!("bill-auth-status-paid")),
+        ChargeStatus::Failed => Some(t!("bill-auth-status-declined")),
+        ChargeStatus::Processing => Some(t!("bill-auth-status-processing")),
         ChargeStatus::Pending | ChargeStatus::CarriedForward => {
-            Some("This payment does not need you to confirm it.")
+            Some(t!("bill-auth-status-not-needed"))
         }
     };
     let charge_id = c.id;
+    let date = day_label(&c.day);
     view! {
         <header class="page-head">
-            <h1>"Confirm your payment"</h1>
+            <h1>{t!("bill-auth-title")}</h1>
             {match c.status {
                 ChargeStatus::RequiresAction => view! {
-                    <p class="lead">{format!(
-                        "Your bank asked you to confirm the payment of {amount} from {}. It carries every donation below in one charge.",
-                        c.date_label
-                    )}</p>
+                    <p class="lead">{t!("bill-auth-lead-waiting", amount = arg(&amount), date = arg(&date))}</p>
                 }.into_any(),
-                _ => view! { <p class="lead">{format!("Payment of {amount} from {}.", c.date_label)}</p> }.into_any(),
+                _ => view! { <p class="lead">{t!("bill-auth-lead", amount = arg(&amount), date = arg(&date))}</p> }.into_any(),
             }}
         </header>
-        {notice.map(|(class, text)| view! { <div class=format!("alert {class}") role="status">{text}</div> })}
+        {notice.map(|(class, text)| view! { <div class=format!("alert {class}") role="status">{text}</div> })} // i18n: not for people (class names)
         {status_note.map(|n| view! { <p class="charge-status-note">{n}</p> })}
         <PastChargeView charge=a.charge.clone()/>
         {a.confirm_with.clone().map(|how| match how {
             ConfirmWith::SimulatedChallenge => view! { <SimulatedChallenge charge_id/> }.into_any(),
             ConfirmWith::StripeJs(confirmation) => view! { <StripeConfirm confirmation/> }.into_any(),
         })}
-        <p><a href="/account/billing">"Back to billing"</a></p>
+        <p><a href="/account/billing">{t!("bill-back-to-billing")}</a></p>
     }
     .into_any()
 }
@@ -135,19 +117,19 @@ fn SimulatedChallenge(charge_id: i64) -> impl IntoView {
     let error = action_error(action.value());
     view! {
         <section class="panel" aria-labelledby="challenge-title">
-            <h2 id="challenge-title">"Authenticate with your bank"</h2>
+            <h2 id="challenge-title">{t!("bill-auth-challenge-heading")}</h2>
             <form method="post" action="/api/authenticate_charge" class="stack checkout" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="charge_id" value=charge_id.to_string()/>
                 <div class="test-mode" role="note">
-                    <span class="test-mode-tag">"TEST MODE"</span>
-                    <span>"Simulated bank check: no real card is charged. Choose how the test authentication ends."</span>
+                    <span class="test-mode-tag">{t!("bill-test-mode")}</span>
+                    <span>{t!("bill-auth-simulated")}</span>
                 </div>
                 <FormAlert error/>
                 <FieldError error field="answer"/>
                 <div class="button-row">
-                    <button type="submit" class="button" name="answer" value="pass">"Authenticate and pay"</button>
-                    <button type="submit" class="button button-secondary" name="answer" value="fail">"Fail authentication"</button>
+                    <button type="submit" class="button" name="answer" value="pass">{t!("bill-auth-pass")}</button>
+                    <button type="submit" class="button button-secondary" name="answer" value="fail">{t!("bill-auth-fail")}</button>
                 </div>
             </form>
         </section>
@@ -175,12 +157,12 @@ fn StripeConfirm(confirmation: StripeConfirmation) -> impl IntoView {
             data-payment-method=payment_method.unwrap_or_default()
             data-return-url=return_url
         >
-            <h2 id="confirm-title">"Confirm with your bank"</h2>
-            <p>"Stripe opens your bank's check in a secure window. Once you have answered it, this page shows whether the payment went through."</p>
-            <p class="muted">"This needs JavaScript: the window comes from Stripe (js.stripe.com)."</p>
+            <h2 id="confirm-title">{t!("bill-auth-stripe-heading")}</h2>
+            <p>{t!("bill-auth-stripe-lead")}</p>
+            <p class="muted">{t!("bill-auth-stripe-js")}</p>
             <div class="alert alert-error" role="alert" data-stripe-message="" hidden=true></div>
             <div class="button-row">
-                <button type="button" class="button" data-stripe-confirm="">"Confirm payment"</button>
+                <button type="button" class="button" data-stripe-confirm="">{t!("bill-auth-confirm-payment")}</button>
             </div>
         </section>
         <script src="https://js.stripe.com/v3/"></script>

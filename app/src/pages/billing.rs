@@ -13,11 +13,13 @@ use crate::components::form::{
 };
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::{
-    BillingDashboard, ChargeStatus, PastCharge, PledgeRow, PledgeStatus, UpcomingCharge,
-    format_money,
+    BillingDashboard, ChargeStatus, DeclineReason, DonationStatus, ItemKind, PastCharge, PledgeRow,
+    PledgeStatus, UpcomingCharge, day_label, format_money,
 };
 use crate::pages::not_found::ErrorPanel;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -26,9 +28,9 @@ use leptos_router::hooks::use_query_map;
 pub fn BillingPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| get_billing_dashboard());
     view! {
-        <PageMeta title="Billing" description="Your pledges, tips and charges on Chipin, with every fee shown."/>
+        <PageMeta title=t!("bill-title") description=t!("bill-description")/>
         <section class="page">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(d) => view! { <BillingView data=d/> }.into_any(),
@@ -53,77 +55,84 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
     let added = param("added").and_then(|kind| {
         let r = data.recent.clone()?;
         let amount = format_money(r.amount_minor, &r.currency);
-        let when = if r.collect_label.is_empty() {
-            "with your next charge".to_owned()
-        } else {
-            format!("on {} with your next {} charge", r.collect_label, r.currency)
-        };
-        Some(if kind == "pledge" && r.is_pledge {
-            format!(
-                "Thank you! Your monthly pledge of {amount} to {} is set up. Its first month will be collected {when}.",
-                r.recipient_name
-            )
-        } else {
-            format!(
-                "Thank you! Your tip of {amount} to {} will be collected {when}.",
-                r.recipient_name
-            )
-        })
+        let amount = arg(amount);
+        let recipient = arg(r.recipient_name.clone());
+        let day = arg(day_label(&r.collect_day));
+        let currency = arg(r.currency.clone());
+        Some(
+            match (kind == "pledge" && r.is_pledge, r.collect_day.is_empty()) {
+                (true, true) => t!(
+                    "bill-added-pledge-next",
+                    amount = amount,
+                    recipient = recipient
+                ),
+                (true, false) => t!(
+                    "bill-added-pledge-on",
+                    amount = amount,
+                    recipient = recipient,
+                    day = day,
+                    currency = currency
+                ),
+                (false, true) => t!(
+                    "bill-added-tip-next",
+                    amount = amount,
+                    recipient = recipient
+                ),
+                (false, false) => t!(
+                    "bill-added-tip-on",
+                    amount = amount,
+                    recipient = recipient,
+                    day = day,
+                    currency = currency
+                ),
+            },
+        )
     });
     let done = param("done").and_then(|d| {
         Some(match d.as_str() {
-            "changed" => {
-                "Your pledge amount was changed. The new amount applies from your next charge."
-            }
-            "paused" => "Your pledge is paused. Nothing is charged for it until you resume it.",
-            "resumed" => "Your pledge is active again.",
-            "cancelled" => {
-                "Your pledge was cancelled. Months already charged stay with the recipient."
-            }
-            "tip_changed" => "Your tip was changed. Your next charge collects the new amount.",
-            "tip_removed" => "Your tip was removed. Nothing is charged for it.",
+            "changed" => t!("bill-done-changed"),
+            "paused" => t!("bill-done-paused"),
+            "resumed" => t!("bill-done-resumed"),
+            "cancelled" => t!("bill-done-cancelled"),
+            "tip_changed" => t!("bill-done-tip-changed"),
+            "tip_removed" => t!("bill-done-tip-removed"),
             _ => return None,
         })
     });
     let saved = param("saved").and_then(|s| {
         Some(match s.as_str() {
-            "payment_method" => "Your payment method was saved.",
-            "billing_day" => "Your billing day was saved.",
+            "payment_method" => t!("bill-saved-payment-method"),
+            "billing_day" => t!("bill-saved-billing-day"),
             _ => return None,
         })
     });
-    let notice = added
-        .or(done.map(str::to_owned))
-        .or(saved.map(str::to_owned))
-        .or(param("cancelled")
-            .filter(|c| c == "payment_method")
-            .map(|_| {
-                "Nothing was changed: you left Stripe's page before saving a card.".to_owned()
-            }));
+    let notice = added.or(done).or(saved).or(param("cancelled")
+        .filter(|c| c == "payment_method")
+        .map(|_| t!("bill-card-cancelled")));
     let card_error = param("card").and_then(|c| {
         Some(match c.as_str() {
-            "not_saved" => "Your card was not saved: Stripe's page was not completed for your account. Please try again.",
-            "unreachable" => "Stripe could not be reached, so we could not check your new card. Please try again in a minute.",
-            "unverified" => "Your card was not saved: please confirm your email address first, with the link we sent you.",
-            "too_many_cards" => "Your card was not saved: too many cards have been saved today from this account or network. Please try again tomorrow.",
-            "too_many_failures" => "Your card was not saved: too many payments have failed today. Please try again tomorrow.",
+            "not_saved" => t!("bill-card-not-saved"),
+            "unreachable" => t!("bill-card-unreachable"),
+            "unverified" => t!("bill-card-unverified"),
+            "too_many_cards" => t!("bill-card-too-many-cards"),
+            "too_many_failures" => t!("bill-card-too-many-failures"),
             _ => return None,
         })
     });
     let needs_method = data.payment_method.is_none() && !data.upcoming.is_empty();
     view! {
         <header class="page-head">
-            <h1>"Billing"</h1>
-            <p class="lead">"Everything you give is combined into one charge per currency on your billing day."</p>
-            <p><a href="/account/billing/statement">"Yearly statement and CSV download"</a></p>
+            <h1>{t!("bill-title")}</h1>
+            <p class="lead">{t!("bill-lead")}</p>
+            <p><a href="/account/billing/statement">{t!("bill-statement-link")}</a></p>
         </header>
         {notice.map(|n| view! { <div class="alert alert-success" role="status">{n}</div> })}
         {card_error.map(|e| view! { <div class="alert alert-error" role="alert">{e}</div> })}
         {data.attention.clone().map(|c| view! { <AttentionBanner charge=c/> })}
         {needs_method.then(|| view! {
             <div class="alert alert-warning" role="note">
-                "Add a payment method before your next charge. "
-                <a href="#payment-method">"Choose one below"</a>
+                {t!("bill-needs-method")} " "
+                <a href="#payment-method">{t!("bill-choose-below")}</a>
             </div>
         })}
         <div class="billing-grid">
@@ -146,31 +155,35 @@ fn BillingView(data: BillingDashboard) -> impl IntoView {
 fn AttentionBanner(charge: PastCharge) -> impl IntoView {
     let amount = format_money(charge.amount_minor, &charge.currency);
     let message = match charge.status {
-        ChargeStatus::RequiresAction => format!(
-            "Your bank asked you to confirm the payment of {amount} from {}. Confirm it to complete the charge.",
-            charge.date_label
+        ChargeStatus::RequiresAction => t!(
+            "bill-attention-confirm",
+            amount = arg(&amount),
+            date = arg(day_label(&charge.day))
         ),
         _ => {
-            let reason = charge.decline_reason.clone().unwrap_or_default();
-            let next = match &charge.next_retry_label {
-                Some(d) => format!("We will try again on {d}."),
-                None => {
-                    "That was the last attempt: its donations were voided and your pledges paused."
-                        .to_owned()
-                }
+            let failed = t!(
+                "bill-attention-failed",
+                amount = arg(&amount),
+                date = arg(day_label(&charge.day))
+            );
+            let reason = charge
+                .decline_reason
+                .as_ref()
+                .map(decline_text)
+                .unwrap_or_default();
+            let next = match &charge.next_retry_day {
+                Some(d) => t!("bill-retry-on", date = arg(day_label(d))),
+                None => t!("bill-last-attempt"),
             };
-            format!(
-                "Your payment of {amount} on {} failed. {reason} {next}",
-                charge.date_label
-            )
+            format!("{failed} {reason} {next}")
         }
     };
     let fix = match charge.status {
         ChargeStatus::RequiresAction => view! {
-            <p><a href=format!("/account/billing/authenticate/{}", charge.id) rel="external">"Confirm the payment"</a></p>
+            <p><a href=format!("/account/billing/authenticate/{}", charge.id) rel="external">{t!("bill-confirm-the-payment")}</a></p>
         }
         .into_any(),
-        _ => view! { <p><a href="#payment-method">"Update your payment method"</a></p> }.into_any(),
+        _ => view! { <p><a href="#payment-method">{t!("bill-update-method")}</a></p> }.into_any(),
     };
     view! {
         <div class="alert alert-error banner" role="alert">
@@ -201,13 +214,13 @@ fn UpcomingSection(upcoming: Vec<UpcomingCharge>) -> impl IntoView {
     });
     view! {
         <section class="panel" id="upcoming" aria-labelledby="upcoming-title">
-            <h2 id="upcoming-title">"Upcoming charge"</h2>
+            <h2 id="upcoming-title">{t!("bill-upcoming-heading")}</h2>
             {move || error.get().map(|e| view! {
-                <div class="alert alert-error" role="alert" tabindex="-1" autofocus=true>{format!("Your tip was not changed. {e}")}</div>
+                <div class="alert alert-error" role="alert" tabindex="-1" autofocus=true>{format!("{} {e}", t!("bill-tip-not-changed"))}</div>
             })}
             {if upcoming.is_empty() {
                 view! {
-                    <p class="muted">"Nothing to collect yet. Pledges and tips you make are collected together on your billing day."</p>
+                    <p class="muted">{t!("bill-upcoming-empty")}</p>
                 }.into_any()
             } else {
                 upcoming.into_iter().map(|c| view! { <UpcomingView charge=c/> }).collect_view().into_any()
@@ -221,17 +234,21 @@ fn UpcomingSection(upcoming: Vec<UpcomingCharge>) -> impl IntoView {
 fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
     let cur = charge.currency.clone();
     let money = move |m: i64| format_money(m, &cur);
-    let title = format!("{} charge on {}", charge.currency, charge.date_label);
+    let title = t!(
+        "bill-upcoming-title",
+        currency = arg(&charge.currency),
+        date = arg(day_label(&charge.day))
+    );
     view! {
         <div class="upcoming" data-currency=charge.currency.clone()>
             <h3>{title.clone()}</h3>
             <div class="table-wrap">
                 <table class="items">
-                    <caption class="visually-hidden">{format!("Items in your {title}")}</caption>
+                    <caption class="visually-hidden">{t!("bill-upcoming-caption", title = arg(&title))}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Donation"</th>
-                            <th scope="col" class="num">"Amount"</th>
+                            <th scope="col">{t!("bill-col-donation")}</th>
+                            <th scope="col" class="num">{t!("bill-col-amount")}</th>
                         </tr>
                     </thead>
                     <tbody>
@@ -240,9 +257,9 @@ fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
                                 <td>
                                     <a class="item-name" href=format!("/c/{}", i.recipient_slug)>{i.recipient_name.clone()}</a>
                                     <span class="item-label">
-                                        {i.label.clone()}
+                                        {item_label(&i.kind)}
                                         {(i.carried_cycles > 0).then(|| view! {
-                                            " " <span class="badge status-off">"Carried forward"</span>
+                                            " " <span class="badge status-off">{t!("bill-carried-forward")}</span>
                                         })}
                                     </span>
                                     {i.tip_id.map(|tip| view! {
@@ -255,24 +272,18 @@ fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
                         }).collect_view()}
                     </tbody>
                     <tfoot>
-                        <tr><th scope="row">"You pay"</th><td class="num">{money(charge.total_minor)}</td></tr>
+                        <tr><th scope="row">{t!("bill-you-pay")}</th><td class="num">{money(charge.total_minor)}</td></tr>
                         <tr class="fee-row">
-                            <th scope="row">"Estimated card fee, inside that total"</th>
+                            <th scope="row">{t!("bill-estimated-fee")}</th>
                             <td class="num">{money(charge.estimated_fee_minor)}</td>
                         </tr>
                     </tfoot>
                 </table>
             </div>
-            <p class="help fee-inside">
-                "You pay exactly the total: the card fee is not added on top. It is taken out of these amounts, "
-                "each donation bearing a share in proportion to its size, and each recipient receives the rest."
-            </p>
+            <p class="help fee-inside">{t!("bill-fee-inside")}</p>
             {charge.will_carry_forward.then(|| view! {
                 <p class="note">
-                    {format!(
-                        "This is below the {} minimum charge, so unless you add more it is carried forward to the next cycle.",
-                        money(charge.min_charge_minor)
-                    )}
+                    {t!("bill-will-carry", minimum = arg(money(charge.min_charge_minor)))}
                 </p>
             })}
         </div>
@@ -314,36 +325,36 @@ fn PendingTipForms(
     view! {
         <details class="tip-manage" open=this>
             <summary>
-                "Change or remove"
-                <span class="visually-hidden">{format!(" this tip to {recipient}")}</span>
+                {t!("bill-tip-manage")}
+                <span class="visually-hidden">" "{t!("bill-tip-manage-which", recipient = arg(&recipient))}</span>
             </summary>
             <form method="post" action="/api/change_tip" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="tip_id" value=id.clone()/>
                 <div class="field">
-                    <label for=amount_id.clone()>{format!("Tip amount ({currency})")}</label>
+                    <label for=amount_id.clone()>{t!("bill-tip-amount", currency = arg(&currency))}</label>
                     <input id=amount_id name="amount" value=amount.clone() inputmode="decimal" autocomplete="off"
                         autofocus=this && error.get_untracked().is_some_and(|e| e.field() == Some("amount"))
                         aria-invalid=invalid(error, "amount") aria-describedby=amount_error.clone()/>
                     <FieldError error field="amount" id=amount_error/>
-                    <ConfirmLarge prefix=format!("tip-{tip}") error amount currency=currency.clone() yes="Yes, give"/>
+                    <ConfirmLarge prefix=format!("tip-{tip}") error amount currency=currency.clone() yes=t!("bill-yes-give")/>
                 </div>
                 <div class="field">
-                    <label for=message_id.clone()>"Message (optional)"</label>
+                    <label for=message_id.clone()>{t!("bill-tip-message")}</label>
                     <textarea id=message_id name="message" maxlength="500" rows="2"
                         aria-invalid=invalid(error, "message") aria-describedby=message_error.clone()>{message}</textarea>
                     <FieldError error field="message" id=message_error/>
                 </div>
                 <div class="button-row">
-                    <button type="submit" class="button button-small button-secondary">"Change tip"</button>
+                    <button type="submit" class="button button-small button-secondary">{t!("bill-change-tip")}</button>
                 </div>
             </form>
             <form method="post" action="/api/remove_tip" class="inline-form">
                 <CsrfField/>
                 <input type="hidden" name="tip_id" value=id/>
                 <crate::components::confirm::ConfirmButton action="/api/remove_tip"
-                    question=format!("Remove your tip of {shown} to {recipient}? It will not be charged.")
-                    label="Remove" aria_label=format!("Remove tip of {shown} to {recipient}")/>
+                    question=t!("bill-remove-tip-question", amount = arg(&shown), recipient = arg(&recipient))
+                    label=t!("bill-remove") aria_label=t!("bill-remove-tip-aria", amount = arg(&shown), recipient = arg(&recipient))/>
             </form>
         </details>
     }
@@ -366,24 +377,24 @@ fn PledgesSection(pledges: Vec<PledgeRow>) -> impl IntoView {
     });
     view! {
         <section class="panel" id="pledges" aria-labelledby="pledges-title">
-            <h2 id="pledges-title">"Your pledges"</h2>
+            <h2 id="pledges-title">{t!("bill-pledges-heading")}</h2>
             {move || error.get().map(|e| view! {
-                <div class="alert alert-error" role="alert">{format!("Your pledge was not changed. {e}")}</div>
+                <div class="alert alert-error" role="alert">{format!("{} {e}", t!("bill-pledge-not-changed"))}</div>
             })}
             {if pledges.is_empty() {
                 view! {
-                    <p class="muted">"You have no pledges yet. " <a href="/#explore">"Find a creator or cause"</a></p>
+                    <p class="muted">{t!("bill-pledges-none")} " " <a href="/#explore">{t!("bill-find-someone")}</a></p>
                 }.into_any()
             } else {
                 view! {
                     <table class="pledges">
-                        <caption class="visually-hidden">"Your monthly pledges"</caption>
+                        <caption class="visually-hidden">{t!("bill-pledges-caption")}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Recipient"</th>
-                                <th scope="col" class="num">"Monthly"</th>
-                                <th scope="col">"Status"</th>
-                                <th scope="col">"Manage"</th>
+                                <th scope="col">{t!("bill-col-recipient")}</th>
+                                <th scope="col" class="num">{t!("bill-col-monthly")}</th>
+                                <th scope="col">{t!("bill-col-status")}</th>
+                                <th scope="col">{t!("bill-col-manage")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -418,58 +429,65 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
     };
     let currency = p.currency.clone();
     let pause_or_resume = match p.status {
-        PledgeStatus::Active | PledgeStatus::PastDue => Some(("/api/pause_pledge", "Pause")),
-        PledgeStatus::Paused => Some(("/api/resume_pledge", "Resume")),
+        PledgeStatus::Active | PledgeStatus::PastDue => Some((
+            "/api/pause_pledge",
+            t!("bill-pause"),
+            t!("bill-pause-aria", recipient = arg(&name)),
+        )),
+        PledgeStatus::Paused => Some((
+            "/api/resume_pledge",
+            t!("bill-resume"),
+            t!("bill-resume-aria", recipient = arg(&name)),
+        )),
         PledgeStatus::Cancelled => None,
     };
     view! {
         <tr data-pledge=id.clone()>
-            <td data-label="Recipient">
+            <td data-label=t!("bill-col-recipient")>
                 <a class="item-name" href=format!("/c/{}", p.recipient_slug)>{p.recipient_name.clone()}</a>
                 <span class="item-label">
                     {p.tier_name.clone().map(|t| format!("{t} · "))}
-                    {format!("since {}", p.since_label)}
+                    {t!("bill-pledge-since", date = arg(day_label(&p.since_day)))}
                 </span>
             </td>
-            <td data-label="Monthly" class="num">{amount.clone()}</td>
-            <td data-label="Status">
-                <span class=format!("badge status-{}", p.status.css())>{p.status.label()}</span>
+            <td data-label=t!("bill-col-monthly") class="num pledge-monthly">
+                {amount.clone()}<span class="pledge-per-month">" "{t!("bill-per-month")}</span>
             </td>
-            <td data-label="Manage">
+            <td data-label=t!("bill-col-status")>
+                <span class=format!("badge status-{}", p.status.css())>{pledge_status(p.status)}</span> // i18n: not for people (class names)
+            </td>
+            <td data-label=t!("bill-col-manage") class="pledge-manage">
                 {open.then(|| view! {
                     <div class="pledge-actions">
                         <form method="post" action="/api/change_pledge_amount" class="inline-change">
                             <CsrfField/>
                             <input type="hidden" name="pledge_id" value=id.clone()/>
-                            <label for=label_for class="visually-hidden">{format!("New monthly amount for {name}")}</label>
+                            <label for=label_for class="visually-hidden">{t!("bill-new-amount-label", recipient = arg(&name))}</label>
                             <input id=input_id name="amount" value=new_amount.clone() inputmode="decimal" autocomplete="off" size="8"/>
                             <button type="submit" class="button button-small button-secondary"
-                                aria-label=format!("Change amount for {name}")>"Change amount"</button>
+                                aria-label=t!("bill-change-amount-aria", recipient = arg(&name))>{t!("bill-change-amount")}</button>
                             <ConfirmLarge prefix=format!("pledge-{}", p.id) error=asked amount=new_amount.clone()
-                                currency=currency.clone() yes="Yes, pledge"/>
+                                currency=currency.clone() yes=t!("bill-yes-pledge")/>
                         </form>
-                        {pause_or_resume.map(|(action, label)| view! {
+                        {pause_or_resume.map(|(action, label, aria)| view! {
                             <form method="post" action=action class="inline-form">
                                 <CsrfField/>
                                 <input type="hidden" name="pledge_id" value=id.clone()/>
                                 <button type="submit" class="button button-small button-secondary"
-                                    aria-label=format!("{label} pledge to {name}")>{label}</button>
+                                    aria-label=aria>{label}</button>
                             </form>
                         })}
                         {p.first_period_owed_minor.map(|owed| view! {
                             <p class="pledge-owed muted">
-                                {format!(
-                                    "You have read supporter-only posts with this pledge, so its first month ({}) is charged on your billing day even if you pause, lower or cancel it now.",
-                                    format_money(owed, &p.currency)
-                                )}
+                                {t!("bill-pledge-owed", amount = arg(format_money(owed, &p.currency)))}
                             </p>
                         })}
                         <form method="post" action="/api/cancel_pledge" class="inline-form">
                             <CsrfField/>
                             <input type="hidden" name="pledge_id" value=id.clone()/>
                             <crate::components::confirm::ConfirmButton action="/api/cancel_pledge"
-                                question=format!("Cancel your monthly pledge of {amount} to {name}? Nothing more is charged for it; months already charged stay with the recipient.")
-                                label="Cancel" aria_label=format!("Cancel pledge to {name}")/>
+                                question=t!("bill-cancel-question", amount = arg(&amount), recipient = arg(&name))
+                                label=t!("bill-cancel") aria_label=t!("bill-cancel-aria", recipient = arg(&name))/>
                         </form>
                     </div>
                 })}
@@ -483,9 +501,9 @@ fn PledgeRowView(pledge: PledgeRow) -> impl IntoView {
 fn PastSection(past: Vec<PastCharge>) -> impl IntoView {
     view! {
         <section class="panel" id="past-charges" aria-labelledby="past-title">
-            <h2 id="past-title">"Past charges"</h2>
+            <h2 id="past-title">{t!("bill-past-heading")}</h2>
             {if past.is_empty() {
-                view! { <p class="muted">"No charges yet."</p> }.into_any()
+                view! { <p class="muted">{t!("bill-past-none")}</p> }.into_any()
             } else {
                 view! {
                     <ol class="charges">
@@ -507,31 +525,31 @@ pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
         let money = money.clone();
         move |m: Option<i64>| m.map_or_else(|| "—".to_owned(), &money)
     };
-    let heading = format!("{} · {} charge", c.date_label, c.currency);
+    let date = day_label(&c.day);
+    let heading = t!(
+        "bill-charge-heading",
+        date = arg(&date),
+        currency = arg(&c.currency)
+    );
     let explain = match c.status {
-        ChargeStatus::CarriedForward => Some(
-            "Below the minimum charge, so nothing was charged: these donations were carried forward to the next cycle."
-                .to_owned(),
-        ),
+        ChargeStatus::CarriedForward => Some(t!("bill-charge-carried")),
         ChargeStatus::Failed => Some(format!(
             "{} {}",
-            c.decline_reason.clone().unwrap_or_default(),
-            c.next_retry_label
+            c.decline_reason
                 .as_ref()
-                .map(|d| format!("Next attempt on {d}."))
+                .map(decline_text)
+                .unwrap_or_default(),
+            c.next_retry_day
+                .as_ref()
+                .map(|d| t!("bill-next-attempt", date = arg(day_label(d))))
                 .unwrap_or_default()
         )),
-        ChargeStatus::RequiresAction => {
-            Some("Waiting for you to confirm the payment with your bank.".to_owned())
-        }
-        ChargeStatus::Processing => Some("The bank is still processing this payment.".to_owned()),
-        ChargeStatus::Pending => Some("About to be sent to the card processor.".to_owned()),
-        ChargeStatus::Succeeded => c.fee_minor.map(|f| {
-            format!(
-                "Card fee {}, shared by its donations in proportion to their size.",
-                money(f)
-            )
-        }),
+        ChargeStatus::RequiresAction => Some(t!("bill-charge-waiting")),
+        ChargeStatus::Processing => Some(t!("bill-charge-processing")),
+        ChargeStatus::Pending => Some(t!("bill-charge-pending")),
+        ChargeStatus::Succeeded => c
+            .fee_minor
+            .map(|f| t!("bill-charge-fee", fee = arg(money(f)))),
     };
     let moved = c.donations.is_empty() && c.status == ChargeStatus::Failed;
     view! {
@@ -540,25 +558,25 @@ pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
                 <h3>{heading}</h3>
                 <p class="charge-meta">
                     <span class="muted charge-ref">{crate::model::charge_reference(c.id)}</span>
-                    <span class="muted">{format!("Cycle {}", c.cycle)}</span>
-                    {(c.attempt > 1).then(|| view! { <span class="muted">{format!("Attempt {}", c.attempt)}</span> })}
+                    <span class="muted">{t!("bill-cycle", cycle = arg(&c.cycle))}</span>
+                    {(c.attempt > 1).then(|| view! { <span class="muted">{t!("bill-attempt", attempt = num(c.attempt))}</span> })}
                     <span class="charge-amount">{money(c.amount_minor)}</span>
-                    <span class=format!("badge status-{}", c.status.css())>{c.status.label()}</span>
+                    <span class=format!("badge status-{}", c.status.css())>{charge_status(c.status)}</span> // i18n: not for people (class names)
                 </p>
             </header>
             {explain.map(|e| view! { <p class="charge-note">{e}</p> })}
-            {moved.then(|| view! { <p class="charge-note muted">"Its donations moved to the next attempt."</p> })}
+            {moved.then(|| view! { <p class="charge-note muted">{t!("bill-charge-moved")}</p> })}
             {(!c.donations.is_empty()).then(|| view! {
                 <div class="table-wrap">
                     <table class="items donations">
-                        <caption class="visually-hidden">{format!("Donations in the {} charge of {}", c.currency, c.date_label)}</caption>
+                        <caption class="visually-hidden">{t!("bill-charge-caption", currency = arg(&c.currency), date = arg(&date))}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Donation"</th>
-                                <th scope="col" class="num">"Gross"</th>
-                                <th scope="col" class="num">"Fee share"</th>
-                                <th scope="col" class="num">"Platform fee"</th>
-                                <th scope="col" class="num">"Net to recipient"</th>
+                                <th scope="col">{t!("bill-col-donation")}</th>
+                                <th scope="col" class="num">{t!("bill-col-gross")}</th>
+                                <th scope="col" class="num">{t!("bill-col-fee-share")}</th>
+                                <th scope="col" class="num">{t!("bill-col-platform-fee")}</th>
+                                <th scope="col" class="num">{t!("bill-col-net-to-recipient")}</th>
                             </tr>
                         </thead>
                         <tbody>
@@ -567,17 +585,17 @@ pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
                                     <td>
                                         <a class="item-name" href=format!("/c/{}", d.recipient_slug)>{d.recipient_name.clone()}</a>
                                         <span class="item-label">
-                                            {d.label.clone()} " "
-                                            <span class=format!("badge status-{}", d.status.css())>{d.status.label()}</span>
+                                            {donation_label(d.is_pledge, d.period.as_deref())} " "
+                                            <span class=format!("badge status-{}", d.status.css())>{donation_status(d.status)}</span> // i18n: not for people (class names)
                                         </span>
                                         {d.net_minor.is_some().then(|| view! {
-                                            <a class="trail-link" href=format!("/account/donations/{}", d.item_id)>"Where it went"</a>
+                                            <a class="trail-link" href=format!("/account/donations/{}", d.item_id)>{t!("bill-where-it-went")}</a>
                                         })}
                                     </td>
-                                    <td class="num" data-label="Gross">{money(d.gross_minor)}</td>
-                                    <td class="num" data-label="Fee share">{money_opt(d.fee_minor)}</td>
-                                    <td class="num" data-label="Platform">{money_opt(d.platform_fee_minor)}</td>
-                                    <td class="num" data-label="Net">{money_opt(d.net_minor)}</td>
+                                    <td class="num" data-label=t!("bill-col-gross")>{money(d.gross_minor)}</td>
+                                    <td class="num" data-label=t!("bill-col-fee-share")>{money_opt(d.fee_minor)}</td>
+                                    <td class="num" data-label=t!("bill-col-platform")>{money_opt(d.platform_fee_minor)}</td>
+                                    <td class="num" data-label=t!("bill-col-net")>{money_opt(d.net_minor)}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>
@@ -600,15 +618,15 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
         .filter(|n| n.starts_with("/chip-in/"));
     view! {
         <section class="panel" id="payment-method" aria-labelledby="payment-method-title">
-            <h2 id="payment-method-title">"Payment method"</h2>
+            <h2 id="payment-method-title">{t!("bill-payment-method")}</h2>
             {next.clone().map(|n| view! {
-                <p class="alert alert-warning" role="status">"Save a card, then you go straight back to your tip. "
-                    <a href=n>"Back to your tip"</a></p>
+                <p class="alert alert-warning" role="status">{t!("bill-save-then-back")} " "
+                    <a href=n>{t!("bill-back-to-tip")}</a></p>
             })}
             <p class="current-method">
-                {match data.payment_method_label.clone() {
-                    Some(l) => view! { "Saved: " <strong>{l}</strong> }.into_any(),
-                    None => view! { <span class="muted">"No payment method saved yet."</span> }.into_any(),
+                {match data.payment_method.as_deref().map(payment_method_text) {
+                    Some(l) => view! { {t!("bill-saved-method")} " " <strong>{l}</strong> }.into_any(),
+                    None => view! { <span class="muted">{t!("bill-no-method")}</span> }.into_any(),
                 }}
             </p>
             {data.stripe_checkout.then(|| view! { <StripeCardForm has_card=data.payment_method.is_some() next=next.clone()/> })}
@@ -617,12 +635,12 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
                     <CsrfField/>
                     {next.clone().map(|n| view! { <input type="hidden" name="next" value=n/> })}
                     <div class="test-mode" role="note">
-                        <span class="test-mode-tag">"TEST MODE"</span>
-                        <span>"Simulated checkout: no real card is charged. Pick how the test card behaves."</span>
+                        <span class="test-mode-tag">{t!("bill-test-mode")}</span>
+                        <span>{t!("bill-simulated-checkout")}</span>
                     </div>
                     <FormAlert error/>
                     <fieldset class="choices" aria-describedby="payment_method-error">
-                        <legend>"Test card"</legend>
+                        <legend>{t!("bill-test-card")}</legend>
                         {data.payment_methods.iter().map(|m| {
                             let id = format!("pm-{}", m.value);
                             let for_id = id.clone();
@@ -630,13 +648,13 @@ fn PaymentMethodSection(data: BillingDashboard) -> impl IntoView {
                                 <label class="choice" for=for_id>
                                     <input type="radio" id=id name="payment_method" value=m.value.clone()
                                         checked=m.value == current/>
-                                    <span>{m.label.clone()}</span>
+                                    <span>{payment_method_text(&m.value)}</span>
                                 </label>
                             }
                         }).collect_view()}
                         <FieldError error field="payment_method"/>
                     </fieldset>
-                    <button type="submit" class="button">"Save payment method"</button>
+                    <button type="submit" class="button">{t!("bill-save-method")}</button>
                 </form>
             })}
         </section>
@@ -650,16 +668,16 @@ fn StripeCardForm(has_card: bool, next: Option<String>) -> impl IntoView {
     let action = ServerAction::<StartCardSetup>::new();
     let error = action_error(action.value());
     let label = if has_card {
-        "Replace card with Stripe"
+        t!("bill-stripe-replace")
     } else {
-        "Add a card with Stripe"
+        t!("bill-stripe-add")
     };
     view! {
         <form method="post" action="/api/start_card_setup" class="stack">
             <CsrfField/>
             {next.map(|n| view! { <input type="hidden" name="next" value=n/> })}
             <FormAlert error/>
-            <p class="help">"You enter your card on Stripe's secure page; Chipin never sees the card number."</p>
+            <p class="help">{t!("bill-stripe-help")}</p>
             <button type="submit" class="button">{label}</button>
         </form>
     }
@@ -671,26 +689,108 @@ fn BillingDaySection(data: BillingDashboard) -> impl IntoView {
     let action = ServerAction::<SetBillingDay>::new();
     let error = action_error(action.value());
     let help = match data.billing_day {
-        Some(_) => "Everything you give is collected on this day each month.",
-        None => "Set when you first pledge or tip; you can choose it now.",
+        Some(_) => t!("bill-day-help-set"),
+        None => t!("bill-day-help-unset"),
     };
     view! {
         <section class="panel" id="billing-day" aria-labelledby="billing-day-title">
-            <h2 id="billing-day-title">"Billing day"</h2>
+            <h2 id="billing-day-title">{t!("bill-day-heading")}</h2>
             <form method="post" action="/api/set_billing_day" class="stack" novalidate>
                 <CsrfField/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="billing_day">"Day of the month (1–28)"</label>
+                    <label for="billing_day">{t!("bill-day-label")}</label>
                     <input id="billing_day" name="billing_day" type="number" inputmode="numeric" min="1" max="28"
                         value=data.effective_billing_day.to_string() required
                         aria-invalid=invalid(error, "billing_day") aria-describedby="billing_day-help billing_day-error"/>
                     <p class="help" id="billing_day-help">{help}</p>
                     <FieldError error field="billing_day"/>
                 </div>
-                <button type="submit" class="button button-secondary">"Save billing day"</button>
+                <button type="submit" class="button button-secondary">{t!("bill-day-save")}</button>
             </form>
         </section>
     }
     .into_any()
+}
+
+/// A line of an upcoming charge, named in the reader's language.
+fn item_label(kind: &ItemKind) -> String {
+    match kind {
+        ItemKind::Tip => t!("bill-item-tip"),
+        ItemKind::Pledge {
+            period: Some(p), ..
+        } => t!("bill-item-pledge-period", period = arg(p)),
+        ItemKind::Pledge {
+            tier: Some(tier), ..
+        } => t!("bill-item-pledge-tier", tier = arg(tier)),
+        ItemKind::Pledge { .. } => t!("bill-item-pledge"),
+        ItemKind::ThisDonation => t!("bill-item-this-donation"),
+    }
+}
+
+/// A donation of a past charge: a month of a pledge, or a tip.
+fn donation_label(is_pledge: bool, period: Option<&str>) -> String {
+    match (is_pledge, period) {
+        (true, Some(p)) => t!("bill-item-pledge-period", period = arg(p)),
+        (true, None) => t!("bill-item-pledge"),
+        (false, _) => t!("bill-item-tip"),
+    }
+}
+
+/// Why the processor declined, in the reader's language.
+fn decline_text(reason: &DeclineReason) -> String {
+    match reason {
+        DeclineReason::CardDeclined => t!("bill-decline-card-declined"),
+        DeclineReason::InsufficientFunds => t!("bill-decline-insufficient-funds"),
+        DeclineReason::ExpiredCard => t!("bill-decline-expired-card"),
+        DeclineReason::NoPaymentMethod => t!("bill-decline-no-payment-method"),
+        DeclineReason::AuthenticationFailed => t!("bill-decline-authentication-failed"),
+        DeclineReason::MethodUnusable(code) => t!("bill-decline-method-unusable", code = arg(code)),
+        DeclineReason::Other(code) => t!("bill-decline-other", code = arg(code)),
+    }
+}
+
+fn pledge_status(status: PledgeStatus) -> String {
+    match status {
+        PledgeStatus::Active => t!("bill-pledge-active"),
+        PledgeStatus::PastDue => t!("bill-pledge-past-due"),
+        PledgeStatus::Paused => t!("bill-pledge-paused"),
+        PledgeStatus::Cancelled => t!("bill-pledge-cancelled"),
+    }
+}
+
+fn charge_status(status: ChargeStatus) -> String {
+    match status {
+        ChargeStatus::Pending => t!("bill-charge-status-pending"),
+        ChargeStatus::Processing => t!("bill-charge-status-processing"),
+        ChargeStatus::Succeeded => t!("bill-charge-status-succeeded"),
+        ChargeStatus::Failed => t!("bill-charge-status-failed"),
+        ChargeStatus::RequiresAction => t!("bill-charge-status-requires-action"),
+        ChargeStatus::CarriedForward => t!("bill-carried-forward"),
+    }
+}
+
+fn donation_status(status: DonationStatus) -> String {
+    match status {
+        DonationStatus::Pending => t!("bill-donation-pending"),
+        DonationStatus::CarriedForward => t!("bill-carried-forward"),
+        DonationStatus::Charging => t!("bill-donation-charging"),
+        DonationStatus::Paid => t!("bill-donation-paid"),
+        DonationStatus::Voided => t!("bill-donation-voided"),
+        DonationStatus::Refunded => t!("bill-donation-refunded"),
+    }
+}
+
+/// A saved payment method as the page names it: the simulated processor's test cards in the
+/// reader's language; any other method is a saved card (as `payment_method_label` says in
+/// English).
+fn payment_method_text(value: &str) -> String {
+    match value {
+        "pm_card_visa" => t!("bill-pm-visa"),
+        "pm_card_chargeDeclined" => t!("bill-pm-declined"),
+        "pm_card_chargeDeclinedInsufficientFunds" => t!("bill-pm-insufficient-funds"),
+        "pm_card_chargeDeclinedExpiredCard" => t!("bill-pm-expired-card"),
+        "pm_card_authenticationRequired" => t!("bill-pm-authentication-required"),
+        _ => t!("bill-pm-saved-card"),
+    }
 }

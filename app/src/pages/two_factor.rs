@@ -9,7 +9,9 @@ use crate::api::two_factor::{
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
+use crate::i18n::num;
 use crate::model::TwoFactorPage;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_query_map;
@@ -22,9 +24,9 @@ fn CodeField(
     #[prop(into)] label: String,
 ) -> impl IntoView {
     let help = if recovery {
-        "The 6-digit code your authenticator app shows now, or one of your recovery codes."
+        t!("acct-code-help-recovery")
     } else {
-        "The 6-digit code your authenticator app shows now."
+        t!("acct-code-help")
     };
     view! {
         <div class="field">
@@ -47,19 +49,19 @@ pub fn TwoFactorLogInPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     view! {
-        <PageMeta title="Two-factor sign-in" description="Enter the code from your authenticator app to finish logging in."/>
+        <PageMeta title=t!("acct-2fa-title") description=t!("acct-2fa-login-description")/>
         <section class="page narrow">
-            <h1>"Enter your code"</h1>
-            <p class="lead">"Your password was right. Open your authenticator app and enter the code it shows for Chipin."</p>
+            <h1>{t!("acct-2fa-login-heading")}</h1>
+            <p class="lead">{t!("acct-2fa-login-lead")}</p>
             <form method="post" action="/api/log_in_second_factor" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="next" value=next/>
                 <FormAlert error/>
-                <CodeField error recovery=true label="Code"/>
-                <button type="submit" class="button">"Log in"</button>
+                <CodeField error recovery=true label=t!("acct-code-label")/>
+                <button type="submit" class="button">{t!("acct-log-in")}</button>
             </form>
-            <p class="muted">"Lost your device? Enter one of your recovery codes instead. "
-                "No codes left? " <a href="/login">"Start again"</a> " or ask the site's operator."</p>
+            <p class="muted">{t!("acct-2fa-lost-device")} " "
+                {t!("acct-2fa-no-codes")} " " <a href="/login">{t!("acct-2fa-start-again")}</a> " " {t!("acct-2fa-or-ask-operator")}</p>
         </section>
     }
 }
@@ -69,11 +71,11 @@ pub fn TwoFactorLogInPage() -> impl IntoView {
 pub fn TwoFactorSettingsPage() -> impl IntoView {
     let data = Resource::new(|| (), |_| two_factor_status());
     view! {
-        <PageMeta title="Two-factor sign-in" description="Protect your Chipin account with codes from an authenticator app."/>
+        <PageMeta title=t!("acct-2fa-title") description=t!("acct-2fa-settings-description")/>
         <section class="page narrow">
-            <p class="muted"><a href="/account">"← Your account"</a></p>
-            <h1>"Two-factor sign-in"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <p class="muted"><a href="/account">{t!("acct-back-to-account")}</a></p>
+            <h1>{t!("acct-2fa-title")}</h1>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(page) => view! { <TwoFactorSettings page/> }.into_any(),
@@ -97,16 +99,16 @@ fn TwoFactorSettings(page: TwoFactorPage) -> impl IntoView {
     let off = use_query_map().with_untracked(|q| q.get("off").is_some());
     if page.enabled {
         return view! {
-            <div class="alert alert-success" role="status">"Two-factor sign-in is on."</div>
-            <p>"Logging in asks for a code from your authenticator app after your password, and so do changes to your password and payout settings."</p>
-            <p>{format!("Recovery codes left: {} of 10.", page.recovery_codes_left)}</p>
-            <h2>"Turn it off"</h2>
-            <p class="muted">"Page owners need two-factor sign-in to connect payouts and record expenses."</p>
+            <div class="alert alert-success" role="status">{t!("acct-2fa-is-on")}</div>
+            <p>{t!("acct-2fa-on-explain")}</p>
+            <p>{t!("acct-2fa-codes-left", count = num(page.recovery_codes_left))}</p>
+            <h2>{t!("acct-2fa-turn-off-heading")}</h2>
+            <p class="muted">{t!("acct-2fa-owners-need")}</p>
             <form method="post" action="/api/two_factor/disable" class="stack" novalidate>
                 <CsrfField/>
                 <FormAlert error=disable_error/>
-                <CodeField error=disable_error recovery=true label="Code"/>
-                <button type="submit" class="button button-secondary">"Turn off two-factor sign-in"</button>
+                <CodeField error=disable_error recovery=true label=t!("acct-code-label")/>
+                <button type="submit" class="button button-secondary">{t!("acct-2fa-turn-off-submit")}</button>
             </form>
         }
         .into_any();
@@ -115,32 +117,32 @@ fn TwoFactorSettings(page: TwoFactorPage) -> impl IntoView {
         Some(e) => view! {
             <ol class="steps stack">
                 <li>
-                    <p>"Scan this QR code with an authenticator app (for example Aegis, 2FAS, Google Authenticator or 1Password)."</p>
-                    <img class="qr" src=e.qr_data_uri alt="QR code to add Chipin to your authenticator app" width="240" height="240"/>
+                    <p>{t!("acct-2fa-scan")}</p>
+                    <img class="qr" src=e.qr_data_uri alt=t!("acct-2fa-qr-alt") width="240" height="240"/>
                 </li>
                 <li>
-                    <p>"Can't scan it? Type this key into the app instead (time-based, 6 digits):"</p>
+                    <p>{t!("acct-2fa-cant-scan")}</p>
                     <p><code class="secret" id="two-factor-secret">{e.secret}</code></p>
                 </li>
                 <li>
-                    <p>"Enter the code the app now shows for Chipin."</p>
+                    <p>{t!("acct-2fa-enter-code")}</p>
                     <form method="post" action="/api/two_factor/confirm" class="stack" novalidate>
                         <CsrfField/>
                         <FormAlert error=confirm_error/>
-                        <CodeField error=confirm_error label="Code from the app"/>
-                        <button type="submit" class="button">"Turn on two-factor sign-in"</button>
+                        <CodeField error=confirm_error label=t!("acct-2fa-code-from-app")/>
+                        <button type="submit" class="button">{t!("acct-2fa-turn-on-submit")}</button>
                     </form>
                 </li>
             </ol>
         }
         .into_any(),
         None => view! {
-            {off.then(|| view! { <div class="alert alert-success" role="status">"Two-factor sign-in is off."</div> })}
-            <p class="lead">"Keep your account safe even if someone learns your password: after your password, Chipin asks for a code from an app on your phone."</p>
-            <p>"It is optional for supporters, and needed by page owners before they connect payouts or record expenses."</p>
+            {off.then(|| view! { <div class="alert alert-success" role="status">{t!("acct-2fa-is-off")}</div> })}
+            <p class="lead">{t!("acct-2fa-off-lead")}</p>
+            <p>{t!("acct-2fa-optional")}</p>
             <form method="post" action="/api/two_factor/begin" class="stack">
                 <CsrfField/>
-                <button type="submit" class="button">"Set up two-factor sign-in"</button>
+                <button type="submit" class="button">{t!("acct-2fa-set-up")}</button>
             </form>
         }
         .into_any(),
@@ -152,23 +154,23 @@ fn TwoFactorSettings(page: TwoFactorPage) -> impl IntoView {
 pub fn RecoveryCodesPage() -> impl IntoView {
     let codes = Resource::new(|| (), |_| take_recovery_codes());
     view! {
-        <PageMeta title="Recovery codes" description="Your Chipin recovery codes."/>
+        <PageMeta title=t!("acct-recovery-title") description=t!("acct-recovery-description")/>
         <section class="page narrow">
-            <h1>"Save your recovery codes"</h1>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <h1>{t!("acct-recovery-heading")}</h1>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match codes.await {
                         Ok(Some(codes)) => view! {
-                            <div class="alert alert-success" role="status">"Two-factor sign-in is on."</div>
-                            <p class="lead">"If you lose your phone, each of these codes logs you in once instead of a code from the app. Print them or keep them in a password manager: this is the only time they are shown."</p>
+                            <div class="alert alert-success" role="status">{t!("acct-2fa-is-on")}</div>
+                            <p class="lead">{t!("acct-recovery-lead")}</p>
                             <ul class="recovery-codes">
                                 {codes.into_iter().map(|c| view! { <li><code>{c}</code></li> }).collect_view()}
                             </ul>
-                            <p><a class="button" href="/account">"I have saved them"</a></p>
+                            <p><a class="button" href="/account">{t!("acct-recovery-saved")}</a></p>
                         }.into_any(),
                         Ok(None) => view! {
-                            <p class="lead">"Recovery codes are shown only once, right after two-factor sign-in is turned on."</p>
-                            <p><a class="button" href="/account/two-factor">"Two-factor sign-in"</a></p>
+                            <p class="lead">{t!("acct-recovery-once")}</p>
+                            <p><a class="button" href="/account/two-factor">{t!("acct-2fa-title")}</a></p>
                         }.into_any(),
                         Err(AppError::Unauthenticated) => view! { <Redirect path="/login?next=/account"/> }.into_any(),
                         Err(e) => view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> }.into_any(),
@@ -187,16 +189,16 @@ pub fn ConfirmItIsYouPage() -> impl IntoView {
     let query = use_query_map();
     let next = move || query.with(|q| q.get("next").unwrap_or_default());
     view! {
-        <PageMeta title="Confirm it is you" description="Enter a code from your authenticator app to continue."/>
+        <PageMeta title=t!("acct-confirm-title") description=t!("acct-confirm-description")/>
         <section class="page narrow">
-            <h1>"Confirm it is you"</h1>
-            <p class="lead">"Payout settings and your password are protected: enter the code from your authenticator app to continue. You will not be asked again for ten minutes."</p>
+            <h1>{t!("acct-confirm-title")}</h1>
+            <p class="lead">{t!("acct-confirm-lead")}</p>
             <form method="post" action="/api/two_factor/step_up" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="next" value=next/>
                 <FormAlert error/>
-                <CodeField error recovery=true label="Code"/>
-                <button type="submit" class="button">"Continue"</button>
+                <CodeField error recovery=true label=t!("acct-code-label")/>
+                <button type="submit" class="button">{t!("acct-continue")}</button>
             </form>
         </section>
     }

@@ -7,6 +7,7 @@ use crate::components::form::{
 };
 use crate::components::layout::use_me;
 use crate::components::meta::PageMeta;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 
@@ -15,10 +16,10 @@ use leptos_router::components::Redirect;
 pub fn YourDataSection() -> impl IntoView {
     view! {
         <section aria-labelledby="your-data-title" class="stack">
-            <h2 id="your-data-title">"Your data"</h2>
-            <p>"Download everything Chipin holds about you: your account, pledges, tips, charges, donations and where they went, and for your pages their tiers, posts, expenses and payouts. One zip with a JSON file and the CSV reports."</p>
-            <p><a class="button button-secondary" href="/account/data.zip" download>"Download your data"</a></p>
-            <p><a href="/account/delete">"Delete your account…"</a></p>
+            <h2 id="your-data-title">{t!("acct-data-heading")}</h2>
+            <p>{t!("acct-data-lead")}</p>
+            <p><a class="button button-secondary" href="/account/data.zip" download>{t!("acct-data-download")}</a></p>
+            <p><a href="/account/delete">{t!("acct-delete-link")}</a></p>
         </section>
     }
 }
@@ -31,34 +32,34 @@ pub fn DeleteAccountPage() -> impl IntoView {
     let error = action_error(action.value());
     let two_factor = Resource::new(|| (), |_| two_factor_status());
     view! {
-        <PageMeta title="Delete your account" description="Delete your Chipin account."/>
+        <PageMeta title=t!("acct-delete-title") description=t!("acct-delete-description")/>
         <section class="page narrow">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("acct-loading")}</p> }>
                 {move || Suspend::new(async move {
                     let two_factor_on = two_factor.await.map(|t| t.enabled).unwrap_or(false);
                     match me.await {
                         Ok(Some(_)) => view! {
-                            <h1>"Delete your account"</h1>
-                            <p>"Deleting your account cannot be undone. You may want to "<a href="/account/data.zip" download>"download your data"</a>" first."</p>
-                            <h2>"What happens"</h2>
+                            <h1>{t!("acct-delete-title")}</h1>
+                            <p>{t!("acct-delete-intro-before")}<a href="/account/data.zip" download>{t!("acct-delete-intro-link")}</a>{t!("acct-delete-intro-after")}</p>
+                            <h2>{t!("acct-delete-what-happens")}</h2>
                             <ul class="stack">
-                                <li>"Your pledges end and nothing more is charged. Tips and pledge months not yet charged are dropped."</li>
-                                <li>"Your email, name, password, saved card, tip messages and sessions are erased. You are logged out everywhere."</li>
-                                <li>"Money already given stays on record, under an anonymous name, so every page's accounts and every donor's trail still add up. Your name no longer appears anywhere."</li>
-                                <li>"Pages you own close: their pledges end, they leave explore and take no new gifts; their texts and posts are removed. A page that still holds money must be paid out first."</li>
+                                <li>{t!("acct-delete-pledges-end")}</li>
+                                <li>{t!("acct-delete-erased")}</li>
+                                <li>{t!("acct-delete-money-stays")}</li>
+                                <li>{t!("acct-delete-pages-close")}</li>
                             </ul>
                             <form method="post" action="/api/delete_account" class="stack" novalidate>
                                 <CsrfField/>
                                 <FormAlert error/>
                                 <div class="field">
-                                    <label for="password">"Your password"</label>
+                                    <label for="password">{t!("acct-field-your-password")}</label>
                                     <input id="password" name="password" type="password"
                                         autocomplete="current-password" required
                                         aria-invalid=invalid(error, "password") aria-describedby="password-error"/>
                                     <FieldError error field="password"/>
                                 </div>
                                 <div class="field">
-                                    <label for="confirm">"Type "<strong>"delete"</strong>" to confirm"</label>
+                                    <label for="confirm">{t!("acct-delete-type-before")}<strong>"delete"</strong>{t!("acct-delete-type-after")}</label>
                                     <input id="confirm" name="confirm" type="text" autocomplete="off" required
                                         autocapitalize="none" spellcheck="false"
                                         aria-invalid=invalid(error, "confirm") aria-describedby="confirm-error"/>
@@ -66,8 +67,8 @@ pub fn DeleteAccountPage() -> impl IntoView {
                                 </div>
                                 {two_factor_on.then(|| view! { <StepUpCodeField error/> })}
                                 <div class="hero-actions start">
-                                    <button type="submit" class="button button-danger">"Delete my account"</button>
-                                    <a class="button button-secondary" href="/account">"Keep my account"</a>
+                                    <button type="submit" class="button button-danger">{t!("acct-delete-submit")}</button>
+                                    <a class="button button-secondary" href="/account">{t!("acct-delete-keep")}</a>
                                 </div>
                             </form>
                         }.into_any(),
@@ -83,11 +84,11 @@ pub fn DeleteAccountPage() -> impl IntoView {
 #[component]
 pub fn AccountDeletedPage() -> impl IntoView {
     view! {
-        <PageMeta title="Account deleted" description="Your Chipin account was deleted."/>
+        <PageMeta title=t!("acct-deleted-title") description=t!("acct-deleted-description")/>
         <section class="page narrow">
-            <h1>"Your account was deleted"</h1>
-            <p>"Your personal data is erased and your pledges have ended. Thank you for the support you gave."</p>
-            <p><a class="button" href="/">"Back to Chipin"</a></p>
+            <h1>{t!("acct-deleted-heading")}</h1>
+            <p>{t!("acct-deleted-lead")}</p>
+            <p><a class="button" href="/">{t!("error-back")}</a></p>
         </section>
     }
 }

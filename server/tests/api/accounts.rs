@@ -1126,3 +1126,192 @@ async fn a_korean_account_gets_its_emails_in_korean() {
         "{receipt}"
     );
 }
+
+/// The language saved on the account (`None` before one is saved).
+async fn saved_language(app: &TestApp, email: &str) -> Option<String> {
+    let (language,): (Option<String>,) =
+        sqlx::query_as("select language from users where email = $1")
+            .bind(email)
+            .fetch_one(app.state.db.pool())
+            .await
+            .unwrap();
+    language
+}
+
+#[tokio::test]
+async fn a_person_who_signs_up_in_korean_keeps_korean_pages_and_can_switch_to_english() {
+    let app = spawn_app().await;
+    let a = app
+        .call_with_headers(
+            "sign_up",
+            &[
+                ("email", "jiwoo@example.org"),
+                ("password", PASSWORD),
+                ("display_name", "지우"),
+            ],
+            &[("accept-language", "ko-KR,ko;q=0.9,en;q=0.5")],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    assert_eq!(
+        saved_language(&app, "jiwoo@example.org").await.as_deref(),
+        Some("ko")
+    );
+
+    // The browser sends no Accept-Language from here on: the account's language decides.
+    let link = app.last_link_to("jiwoo@example.org").await.unwrap();
+    app.client.get(&link).send().await.unwrap();
+    let a = app
+        .call(
+            "log_in",
+            &[("email", "jiwoo@example.org"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(a.status < 400, "{a:?}");
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="ko""#), "{page}");
+    assert!(page.contains("내 계정"), "the account page is in Korean");
+    assert!(page.contains("비밀번호 변경"));
+    assert!(!page.contains("Change password"));
+    // The language setting shows the current one selected, each in its own name.
+    assert!(page.contains(r#"action="/api/set_language""#));
+    assert!(
+        page.contains(r#"<option value="ko" lang="ko" selected"#),
+        "{page}"
+    );
+    assert!(page.contains("English</option>"));
+
+    let a = app
+        .submit_form(
+            "set_language",
+            &[("language", "en"), ("back", "/account")],
+            "/account",
+        )
+        .await;
+    assert_eq!(a.status, 302, "{a:?}");
+    assert_eq!(a.location.as_deref(), Some("/account"));
+    assert_eq!(
+        saved_language(&app, "jiwoo@example.org").await.as_deref(),
+        Some("en")
+    );
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="en""#));
+    assert!(page.contains("Your account") && page.contains("Change password"));
+    assert!(!page.contains("내 계정"));
+
+    // A language Chipin does not have is refused at the field, and nothing changes.
+    let a = app
+        .call("set_language", &[("language", "xx"), ("back", "/account")])
+        .await;
+    assert_eq!(a.error_field().as_deref(), Some("language"), "{a:?}");
+    assert_eq!(
+        a.error_message(),
+        "Chipin is not translated into that language."
+    );
+    let a = app
+        .submit_form(
+            "set_language",
+            &[("language", "xx"), ("back", "/account")],
+            "/account",
+        )
+        .await;
+    assert_eq!(a.location.as_deref(), Some(app.url("/account").as_str()));
+    let page = app.get("/account").await.text().await.unwrap();
+    assert!(page.contains("Chipin is not translated into that language."));
+    assert!(page.contains(r#"<html lang="en""#));
+    assert_eq!(
+        saved_language(&app, "jiwoo@example.org").await.as_deref(),
+        Some("en")
+    );
+    assert_eq!(
+        app.cookie(app::i18n::LANGUAGE_COOKIE).as_deref(),
+        Some("en")
+    );
+}
+
+#[tokio::test]
+async fn a_korean_reader_gets_field_errors_and_rate_limits_in_korean() {
+    let app = spawn_app().await;
+    let korean = [("accept-language", "ko")];
+    let a = app
+        .call_with_headers(
+            "sign_up",
+            &[
+                ("email", "minjun@example.org"),
+                ("password", "short"),
+                ("display_name", "민준"),
+            ],
+            &korean,
+        )
+        .await;
+    assert_eq!(a.error_field().as_deref(), Some("password"), "{a:?}");
+    assert_eq!(a.error_message(), "비밀번호는 8자 이상으로 정하세요.");
+
+    let a = app
+        .call_with_headers(
+            "sign_up",
+            &[
+                ("email", "not an address"),
+                ("password", PASSWORD),
+                ("display_name", "민준"),
+            ],
+            &korean,
+        )
+        .await;
+    assert_eq!(a.error_field().as_deref(), Some("email"));
+    assert_eq!(
+        a.error_message(),
+        "이메일 주소에는 공백이나 제어 문자를 쓸 수 없습니다."
+    );
+
+    // The same mistake in English reads as it always did.
+    let a = app
+        .call(
+            "sign_up",
+            &[
+                ("email", "minjun@example.org"),
+                ("password", "short"),
+                ("display_name", "Minjun"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        a.error_message(),
+        "Use at least 8 characters for your password."
+    );
+
+    // A wrong password, then the throttle, in Korean.
+    let mut last = None;
+    for _ in 0..30 {
+        let a = app
+            .call_with_headers(
+                "log_in",
+                &[
+                    ("email", "nobody@example.org"),
+                    ("password", "wrong-password"),
+                ],
+                &korean,
+            )
+            .await;
+        if a.error_kind() == "rate_limited" {
+            last = Some(a);
+            break;
+        }
+        assert_eq!(
+            a.error_message(),
+            "이메일 또는 비밀번호가 올바르지 않습니다."
+        );
+    }
+    let throttled = last.expect("failed logins are throttled");
+    assert!(
+        throttled
+            .error_message()
+            .starts_with("실패한 시도가 너무 많습니다."),
+        "{throttled:?}"
+    );
+    assert!(
+        throttled
+            .error_message()
+            .contains("초 뒤에 다시 시도하세요.")
+    );
+}

@@ -784,7 +784,7 @@ async fn a_new_token_is_shown_to_one_of_two_pages_at_once_and_never_to_another_s
     // A bad name changes nothing; an account holds at most MAX_ACTIVE live tokens.
     assert!(matches!(
         tokens::create(db, owner, "session-one", "  ").await,
-        Err(tokens::TokenError::Field("name", _))
+        Err(tokens::TokenError::NameMissing)
     ));
     for i in 1..tokens::MAX_ACTIVE {
         tokens::create(db, owner, "s", &format!("t{i}"))

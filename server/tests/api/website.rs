@@ -4,7 +4,9 @@
 
 use crate::helpers::{Answer, TestApp, date, run_billing, spawn_app, spawn_app_with, user_id};
 use crate::population::{recipient, scalar, tier};
-use app::model::{BillingDashboard, ChargeStatus, DonationPreview, DonationStatus, PledgeStatus};
+use app::model::{
+    BillingDashboard, ChargeStatus, DeclineReason, DonationPreview, DonationStatus, PledgeStatus,
+};
 
 fn json<T: serde::de::DeserializeOwned>(a: &Answer) -> T {
     assert_eq!(a.status, 200, "{a:?}");
@@ -196,10 +198,10 @@ async fn a_failed_charge_shows_a_banner_that_leads_to_the_payment_method() {
     let failed = d.attention.expect("the latest charge failed");
     assert_eq!(failed.status, ChargeStatus::Failed);
     assert_eq!(
-        failed.decline_reason.as_deref(),
-        Some("The card has insufficient funds.")
+        failed.decline_reason,
+        Some(DeclineReason::InsufficientFunds)
     );
-    assert!(failed.next_retry_label.is_some());
+    assert!(failed.next_retry_day.is_some());
     assert_eq!(failed.donations[0].status, DonationStatus::Charging);
     let page = app.get("/account/billing").await.text().await.unwrap();
     assert!(page.contains("failed. The card has insufficient funds."));

@@ -2,6 +2,77 @@
 
 use std::fmt;
 
+/// What is wrong with an account field a person typed (or a code they entered). The
+/// server-function boundary turns it into a message in the reader's language
+/// (`api::accounts::field_message`); `Display` is the English one, for logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FieldProblem {
+    EmailMissing,
+    EmailTooLong,
+    EmailHasSpaces,
+    EmailMalformed,
+    NameMissing,
+    NameTooLong,
+    NameHasControls,
+    PasswordMissing,
+    PasswordTooShort,
+    PasswordTooLong,
+    PasswordHasControls,
+    /// zxcvbn scored it below 2. Its own feedback (English text from the crate) is not
+    /// shown: one sentence in the reader's language says what to do instead.
+    PasswordTooGuessable,
+    PasswordUnchanged,
+    PasswordIncorrect,
+    TwoFactorAlreadyOn,
+    TwoFactorUnreadable,
+    QrCodeFailed,
+    CodeMissing,
+    CodeWrong,
+    SetUpExpired,
+    SignInExpired,
+}
+
+impl FieldProblem {
+    /// The English message, for logs and `Display`.
+    pub fn english(self) -> &'static str {
+        match self {
+            Self::EmailMissing => "Enter your email address.",
+            Self::EmailTooLong => "That email address is too long.",
+            Self::EmailHasSpaces => "An email address cannot contain spaces or control characters.",
+            Self::EmailMalformed => "Enter an email address like name@example.com.",
+            Self::NameMissing => "Enter the name people will see.",
+            Self::NameTooLong => "Keep your name to 60 characters or fewer.",
+            Self::NameHasControls => "Your name cannot contain control characters.",
+            Self::PasswordMissing => "Enter your password.",
+            Self::PasswordTooShort => "Use at least 8 characters for your password.",
+            Self::PasswordTooLong => "Use at most 128 characters for your password.",
+            Self::PasswordHasControls => "Your password cannot contain control characters.",
+            Self::PasswordTooGuessable => {
+                "That password is too common or easy to guess. Try a few unrelated words together."
+            }
+            Self::PasswordUnchanged => "Choose a password different from your current one.",
+            Self::PasswordIncorrect => "Your current password is incorrect.",
+            Self::TwoFactorAlreadyOn => "Two-factor sign-in is already on.",
+            Self::TwoFactorUnreadable => {
+                "Two-factor sign-in cannot be checked right now. Use a recovery code, or ask the site's operator."
+            }
+            Self::QrCodeFailed => "The QR code could not be drawn; type the key instead.",
+            Self::CodeMissing => "Enter the code from your authenticator app, or a recovery code.",
+            Self::CodeWrong => {
+                "That code is not right, or was already used. Enter the newest code from your app."
+            }
+            Self::SetUpExpired => "Start again: this set-up has expired or is already finished.",
+            Self::SignInExpired => "Your sign-in has expired. Log in again with your password.",
+        }
+    }
+}
+
+impl fmt::Display for FieldProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.english())
+    }
+}
+
 /// The longest address SMTP allows.
 const MAX_EMAIL_LEN: usize = 254;
 
@@ -11,19 +82,19 @@ pub struct Email(String);
 
 impl Email {
     /// Accepts what a person would type as an email address; explains what is wrong otherwise.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldProblem> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err("Enter your email address.");
+            return Err(FieldProblem::EmailMissing);
         }
         if s.chars().count() > MAX_EMAIL_LEN {
-            return Err("That email address is too long.");
+            return Err(FieldProblem::EmailTooLong);
         }
         if s.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err("An email address cannot contain spaces or control characters.");
+            return Err(FieldProblem::EmailHasSpaces);
         }
         let Some((local, domain)) = s.rsplit_once('@') else {
-            return Err("Enter an email address like name@example.com.");
+            return Err(FieldProblem::EmailMalformed);
         };
         let domain_ok = domain.contains('.')
             && !domain.starts_with('.')
@@ -33,10 +104,10 @@ impl Email {
                 .chars()
                 .all(|c| c.is_alphanumeric() || c == '-' || c == '.');
         if local.is_empty() || local.len() > 64 || local.contains('@') || !domain_ok {
-            return Err("Enter an email address like name@example.com.");
+            return Err(FieldProblem::EmailMalformed);
         }
         if s.contains(['<', '>', '"', ',', ';', '\\', '(', ')', '[', ']']) {
-            return Err("Enter an email address like name@example.com.");
+            return Err(FieldProblem::EmailMalformed);
         }
         Ok(Self(s.to_lowercase()))
     }
@@ -61,16 +132,16 @@ impl DisplayName {
     pub const MAX_CHARS: usize = 60;
 
     /// Trims and checks a display name.
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, FieldProblem> {
         let s = raw.trim();
         if s.is_empty() {
-            return Err("Enter the name people will see.");
+            return Err(FieldProblem::NameMissing);
         }
         if s.chars().count() > Self::MAX_CHARS {
-            return Err("Keep your name to 60 characters or fewer.");
+            return Err(FieldProblem::NameTooLong);
         }
         if s.chars().any(char::is_control) {
-            return Err("Your name cannot contain control characters.");
+            return Err(FieldProblem::NameHasControls);
         }
         Ok(Self(s.to_owned()))
     }
@@ -95,16 +166,16 @@ impl NewPassword {
 
     /// Checks length and guessability; `context` holds the person's email and name, which a
     /// password should not simply repeat.
-    pub fn parse(raw: &str, context: &[&str]) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str, context: &[&str]) -> Result<Self, FieldProblem> {
         let len = raw.chars().count();
         if len < Self::MIN_CHARS {
-            return Err("Use at least 8 characters for your password.");
+            return Err(FieldProblem::PasswordTooShort);
         }
         if len > Self::MAX_CHARS {
-            return Err("Use at most 128 characters for your password.");
+            return Err(FieldProblem::PasswordTooLong);
         }
         if raw.chars().any(char::is_control) {
-            return Err("Your password cannot contain control characters.");
+            return Err(FieldProblem::PasswordHasControls);
         }
         // The person's own details, whole and in pieces, count as easy guesses.
         let mut hints: Vec<&str> = context.to_vec();
@@ -117,9 +188,7 @@ impl NewPassword {
         );
         let estimate = zxcvbn::zxcvbn(raw, &hints);
         if u8::from(estimate.score()) < 2 {
-            return Err(
-                "That password is too common or easy to guess. Try a few unrelated words together.",
-            );
+            return Err(FieldProblem::PasswordTooGuessable);
         }
         Ok(Self(raw.to_owned()))
     }

@@ -21,15 +21,15 @@ use crate::domain::AppState;
 use crate::domain::mail::{self, templates};
 use crate::domain::platform::clock::now;
 use crate::domain::platform::tokens;
-pub use fields::{DisplayName, Email, NewPassword};
+pub use fields::{DisplayName, Email, FieldProblem, NewPassword};
 pub use sessions::{CurrentSession, SessionUser};
 
 /// What can go wrong with an account operation.
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
-    /// A field the person typed is wrong: (field name, message).
+    /// A field the person typed is wrong: (field name, what is wrong).
     #[error("{1}")]
-    Field(&'static str, &'static str),
+    Field(&'static str, FieldProblem),
     #[error("Email or password is incorrect.")]
     WrongCredentials,
     /// The address is not confirmed yet; true if a new link was sent just now.
@@ -221,10 +221,13 @@ pub async fn log_in(
     // Unknown and malformed addresses are throttled exactly like real ones.
     let account_key: String = email_raw.trim().to_lowercase().chars().take(254).collect();
     if account_key.is_empty() {
-        return Err(AccountError::Field("email", "Enter your email address."));
+        return Err(AccountError::Field("email", FieldProblem::EmailMissing));
     }
     if password.is_empty() {
-        return Err(AccountError::Field("password", "Enter your password."));
+        return Err(AccountError::Field(
+            "password",
+            FieldProblem::PasswordMissing,
+        ));
     }
     let mut keys = vec![(
         throttle::Scope::Account,
@@ -427,7 +430,7 @@ pub async fn change_password(
     if new_password == current {
         return Err(AccountError::Field(
             "new_password",
-            "Choose a password different from your current one.",
+            FieldProblem::PasswordUnchanged,
         ));
     }
     let hash = state.hasher.hash(password.expose()).await?;
@@ -484,10 +487,7 @@ pub async fn confirm_password(
     let candidate: String = password.chars().take(NewPassword::MAX_CHARS + 1).collect();
     if !state.hasher.verify(&candidate, Some(&stored)).await? {
         attempt.failed();
-        return Err(AccountError::Field(
-            field,
-            "Your current password is incorrect.",
-        ));
+        return Err(AccountError::Field(field, FieldProblem::PasswordIncorrect));
     }
     attempt.succeeded(db).await?;
     Ok(())

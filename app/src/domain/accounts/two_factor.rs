@@ -15,7 +15,7 @@
 //!   reveal it. Recovery codes are random 80-bit strings kept only as SHA-256 digests.
 
 use super::throttle;
-use super::{AccountError, SessionUser};
+use super::{AccountError, FieldProblem, SessionUser};
 use crate::domain::platform::clock::now;
 use crate::domain::platform::settings::TwoFactorKey;
 use crate::domain::platform::tokens;
@@ -166,7 +166,7 @@ pub async fn begin(state: &AppState, user: &SessionUser) -> Result<(), AccountEr
     if is_enabled(&state.db, user.user_id).await? {
         return Err(AccountError::Field(
             "code",
-            "Two-factor sign-in is already on.",
+            FieldProblem::TwoFactorAlreadyOn,
         ));
     }
     let mut bytes = [0u8; 20];
@@ -217,7 +217,7 @@ async fn secret_of(
             );
             Err(AccountError::Field(
                 "code",
-                "Two-factor sign-in cannot be checked right now. Use a recovery code, or ask the site's operator.",
+                FieldProblem::TwoFactorUnreadable,
             ))
         }
     }
@@ -234,12 +234,8 @@ pub async fn enrolment(
     let Some(url) = totp(&secret, &user.email).and_then(|t| t.to_url().ok()) else {
         return Ok(None);
     };
-    let qr = qrcode::QrCode::new(url.as_bytes()).map_err(|_| {
-        AccountError::Field(
-            "code",
-            "The QR code could not be drawn; type the key instead.",
-        )
-    })?;
+    let qr = qrcode::QrCode::new(url.as_bytes())
+        .map_err(|_| AccountError::Field("code", FieldProblem::QrCodeFailed))?;
     let qr_svg = qr
         .render::<qrcode::render::svg::Color>()
         .min_dimensions(200, 200)
@@ -253,10 +249,7 @@ pub async fn enrolment(
 }
 
 fn wrong_code() -> AccountError {
-    AccountError::Field(
-        "code",
-        "That code is not right, or was already used. Enter the newest code from your app.",
-    )
+    AccountError::Field("code", FieldProblem::CodeWrong)
 }
 
 /// Counts a code attempt against the account (and the client) in the login throttle.
@@ -342,10 +335,7 @@ async fn check(
     client: Option<&str>,
 ) -> Result<(), AccountError> {
     if code.trim().is_empty() {
-        return Err(AccountError::Field(
-            "code",
-            "Enter the code from your authenticator app, or a recovery code.",
-        ));
+        return Err(AccountError::Field("code", FieldProblem::CodeMissing));
     }
     let attempt = reserve(&state.db, email, client).await?;
     let ok = accept_totp(state, user_id, email, code, true).await?
@@ -386,10 +376,7 @@ pub async fn confirm(
     client: Option<&str>,
 ) -> Result<(), AccountError> {
     if secret_of(state, user.user_id, false).await?.is_none() {
-        return Err(AccountError::Field(
-            "code",
-            "Start again: this set-up has expired or is already finished.",
-        ));
+        return Err(AccountError::Field("code", FieldProblem::SetUpExpired));
     }
     let attempt = reserve(&state.db, &user.email, client).await?;
     if !accept_totp(state, user.user_id, &user.email, code, false).await? {
@@ -542,10 +529,7 @@ pub async fn complete_login(
     code: &str,
     client: Option<&str>,
 ) -> Result<String, AccountError> {
-    let expired = AccountError::Field(
-        "code",
-        "Your sign-in has expired. Log in again with your password.",
-    );
+    let expired = AccountError::Field("code", FieldProblem::SignInExpired);
     if !tokens::is_well_formed(challenge) {
         return Err(expired);
     }

@@ -24,8 +24,14 @@ const LAST_USED_GRANULARITY: i64 = 60;
 /// What can go wrong managing tokens.
 #[derive(Debug, thiserror::Error)]
 pub enum TokenError {
-    #[error("{1}")]
-    Field(&'static str, String),
+    /// The token's name is missing or unusable.
+    #[error("Name the token after what will use it, e.g. \"Newsletter sync\".")]
+    NameMissing,
+    #[error("Keep the name to 60 characters, on one line.")]
+    NameTooLong,
+    /// The account already has [`MAX_ACTIVE`] tokens that are not revoked.
+    #[error("You have {MAX_ACTIVE} tokens; revoke one you no longer use first.")]
+    TooMany,
     #[error("There is no such token, or it is not yours.")]
     NotYours,
     #[error("database")]
@@ -55,16 +61,10 @@ pub struct ApiCaller {
 pub fn parse_name(raw: &str) -> Result<String, TokenError> {
     let name = raw.trim();
     if name.is_empty() {
-        return Err(TokenError::Field(
-            "name",
-            "Name the token after what will use it, e.g. \"Newsletter sync\".".into(),
-        ));
+        return Err(TokenError::NameMissing);
     }
     if name.chars().count() > 60 || name.chars().any(char::is_control) {
-        return Err(TokenError::Field(
-            "name",
-            "Keep the name to 60 characters, on one line.".into(),
-        ));
+        return Err(TokenError::NameTooLong);
     }
     Ok(name.to_owned())
 }
@@ -126,10 +126,7 @@ pub async fn create(
     .fetch_optional(db.pool())
     .await?;
     let Some((id,)) = inserted else {
-        return Err(TokenError::Field(
-            "name",
-            format!("You have {MAX_ACTIVE} tokens; revoke one you no longer use first."),
-        ));
+        return Err(TokenError::TooMany);
     };
     Ok(id)
 }

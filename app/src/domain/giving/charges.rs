@@ -2,29 +2,27 @@
 //! share, platform fee, net) and, for a declined one, why and when it is tried again.
 
 use crate::domain::Db;
-use crate::domain::platform::clock::instant_label;
+use crate::domain::platform::clock::iso_day;
 use crate::domain::platform::sql::list;
 use crate::domain::processors::payment_method_unusable;
-use crate::model::{ChargeStatus, DonationStatus, PastCharge, PastDonation};
+use crate::model::{ChargeStatus, DeclineReason, DonationStatus, PastCharge, PastDonation};
 use std::collections::BTreeMap;
 
 /// Past charges shown at most.
 const PAST_LIMIT: i64 = 50;
 
-/// Why a charge was declined, for people.
-pub fn decline_reason(code: &str) -> String {
+/// Why a charge was declined, from the processor's decline code.
+pub fn decline_reason(code: &str) -> DeclineReason {
     match code {
-        "card_declined" => "The card was declined.".to_owned(),
-        "insufficient_funds" => "The card has insufficient funds.".to_owned(),
-        "expired_card" => "The card has expired.".to_owned(),
-        "payment_method_missing" => "No payment method was saved.".to_owned(),
+        "card_declined" => DeclineReason::CardDeclined,
+        "insufficient_funds" => DeclineReason::InsufficientFunds,
+        "expired_card" => DeclineReason::ExpiredCard,
+        "payment_method_missing" => DeclineReason::NoPaymentMethod,
         "authentication_failed" | "payment_intent_authentication_failure" => {
-            "Your bank could not confirm the payment.".to_owned()
+            DeclineReason::AuthenticationFailed
         }
-        c if payment_method_unusable(c) => {
-            format!("The saved payment method can no longer be used ({c}).")
-        }
-        other => format!("The payment was declined ({other})."),
+        c if payment_method_unusable(c) => DeclineReason::MethodUnusable(c.to_owned()),
+        other => DeclineReason::Other(other.to_owned()),
     }
 }
 
@@ -98,11 +96,8 @@ async fn with_donations(
                     item_id: d.item_id,
                     recipient_name: d.recipient_name,
                     recipient_slug: d.recipient_slug,
-                    label: match (d.pledge_id, d.period) {
-                        (Some(_), Some(p)) => format!("Monthly pledge, {p}"),
-                        (Some(_), None) => "Monthly pledge".to_owned(),
-                        (None, _) => "Tip".to_owned(),
-                    },
+                    is_pledge: d.pledge_id.is_some(),
+                    period: d.period.filter(|_| d.pledge_id.is_some()),
                     gross_minor: d.gross_minor,
                     fee_minor: d.fee_minor,
                     platform_fee_minor: d.platform_fee_minor,
@@ -119,7 +114,7 @@ async fn with_donations(
                 c.created_at,
                 PastCharge {
                     id: c.id,
-                    date_label: instant_label(c.created_at),
+                    day: iso_day(c.created_at),
                     cycle: c.cycle,
                     attempt: c.attempt,
                     currency: c.currency,
@@ -128,7 +123,7 @@ async fn with_donations(
                     decline_reason: c.decline_code.as_deref().map(decline_reason),
                     fee_minor: c.fee_minor,
                     platform_fee_minor: c.platform_fee_minor,
-                    next_retry_label: c.next_retry_at.map(instant_label),
+                    next_retry_day: c.next_retry_at.map(iso_day),
                     donations: donations.remove(&c.id).unwrap_or_default(),
                 },
             )
@@ -187,7 +182,7 @@ pub(super) async fn past_charges(
             at,
             PastCharge {
                 id: 0,
-                date_label: instant_label(at),
+                day: iso_day(at),
                 cycle,
                 attempt: 0,
                 currency,
@@ -196,7 +191,7 @@ pub(super) async fn past_charges(
                 decline_reason: None,
                 fee_minor: None,
                 platform_fee_minor: None,
-                next_retry_label: None,
+                next_retry_day: None,
                 donations: Vec::new(),
             },
         )

@@ -11,12 +11,13 @@
 use crate::domain::billing::fee_split::split;
 use crate::domain::billing::{BillingConfig, cycle_of};
 use crate::domain::giving::pledges::PledgeError;
-use crate::domain::platform::clock::{date_label, instant_label};
+use crate::domain::platform::clock::{date_label, instant_label, iso_day};
 use crate::domain::processors::{FeeSchedule, PaymentProcessor, simulated};
 use crate::domain::{AppState, Db};
 use crate::model::{
-    BillingDashboard, ChargeStatus, DonationPreview, FeeExample, GiveContext, PaymentMethodOption,
-    PledgeRow, PledgeStatus, RecentGift, UpcomingCharge, UpcomingItem, VisibilityChoice,
+    BillingDashboard, ChargeStatus, DonationPreview, FeeExample, GiveContext, ItemKind,
+    PaymentMethodOption, PledgeRow, PledgeStatus, RecentGift, UpcomingCharge, UpcomingItem,
+    VisibilityChoice,
 };
 use crate::money::{Currency, Money};
 use chrono::{Datelike as _, Months, NaiveDate};
@@ -120,6 +121,7 @@ impl From<PledgeDbRow> for PledgeRow {
             status: PledgeStatus::from_db(&r.status),
             visibility: VisibilityChoice::from_db(&r.visibility),
             since_label: instant_label(r.created_at),
+            since_day: iso_day(r.created_at),
             first_period_owed_minor: r.first_period_owed,
         }
     }
@@ -220,6 +222,13 @@ async fn upcoming(
         let Ok(c) = item.currency.parse::<Currency>() else {
             continue;
         };
+        let kind = match (item.pledge_id, &item.period) {
+            (Some(_), period) => ItemKind::Pledge {
+                period: period.clone(),
+                tier: None,
+            },
+            (None, _) => ItemKind::Tip,
+        };
         let label = match (item.pledge_id, item.period) {
             (Some(_), Some(p)) => format!("Monthly pledge, {p}"),
             (Some(_), None) => "Monthly pledge".to_owned(),
@@ -229,6 +238,7 @@ async fn upcoming(
             recipient_name: item.name,
             recipient_slug: item.slug,
             label,
+            kind,
             amount_minor: item.gross_minor,
             carried_cycles: item.carried_cycles,
             is_new: false,
@@ -243,10 +253,11 @@ async fn upcoming(
         by_currency.entry(c).or_default().push(UpcomingItem {
             recipient_name: name,
             recipient_slug: slug,
-            label: match tier {
+            label: match &tier {
                 Some(t) => format!("Monthly pledge · {t}"),
                 None => "Monthly pledge".to_owned(),
             },
+            kind: ItemKind::Pledge { period: None, tier },
             amount_minor: amount,
             carried_cycles: 0,
             is_new: false,
@@ -290,6 +301,7 @@ fn charge(
     UpcomingCharge {
         currency: currency.code().to_owned(),
         date_label: date_label(next_charge_date(today, billing_day, decided)),
+        day: next_charge_date(today, billing_day, decided).to_string(),
         total_minor: total,
         estimated_fee_minor: fees.estimate(total),
         min_charge_minor: min,
@@ -335,6 +347,7 @@ pub async fn preview(
         recipient_name: name,
         recipient_slug: slug.to_owned(),
         label: "This donation".to_owned(),
+        kind: ItemKind::ThisDonation,
         amount_minor: amount.minor,
         carried_cycles: 0,
         is_new: true,
@@ -489,18 +502,19 @@ async fn recent_gift(
     .fetch_optional(db.pool())
     .await?;
     Ok(row.map(|(is_pledge, name, amount, currency, _)| {
-        let collect_label = currency
+        let next = currency
             .parse::<Currency>()
             .ok()
-            .and_then(|c| upcoming.get(&c))
-            .map(|c| c.date_label.clone())
-            .unwrap_or_default();
+            .and_then(|c| upcoming.get(&c));
+        let collect_label = next.map(|c| c.date_label.clone()).unwrap_or_default();
+        let collect_day = next.map(|c| c.day.clone()).unwrap_or_default();
         RecentGift {
             is_pledge: is_pledge == 1,
             recipient_name: name,
             amount_minor: amount,
             currency,
             collect_label,
+            collect_day,
         }
     }))
 }

@@ -21,13 +21,42 @@ use crate::domain::platform::tokens;
 
 #[derive(Debug, thiserror::Error)]
 pub enum EraseError {
-    /// Something the person must settle first; the message says what.
+    /// Something the person must settle first.
     #[error("{0}")]
-    NotNow(String),
+    NotNow(NotYet),
     #[error("this account was already deleted")]
     AlreadyDeleted,
     #[error("database: {0}")]
     Db(#[from] sqlx::Error),
+}
+
+/// What must be settled before an account can be deleted. `Display` is English, for logs;
+/// the delete-account form shows it in the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum NotYet {
+    #[error(
+        "A charge of yours is being made or waits for your bank's confirmation. Finish or \
+         cancel it on your billing page (or wait a few minutes), then delete your account."
+    )]
+    ChargeInFlight,
+    /// The page (its name) whose first month is owed.
+    #[error(
+        "You read supporter-only posts of “{0}”, so its first month is owed and is \
+         charged on your next billing day. You can delete your account once it is paid."
+    )]
+    FirstMonthOwed(String),
+    /// The owner's page (its name) still holds money.
+    #[error(
+        "Your page “{0}” still holds money that has not arrived in your bank. Once \
+         its payouts have arrived, you can delete your account."
+    )]
+    PageHoldsMoney(String),
+    /// Donations to the owner's page (its name) are being charged.
+    #[error(
+        "Donations to your page “{0}” are being charged right now (a declined card \
+         can take a few days of retries). Try again once they are settled."
+    )]
+    PageBeingCharged(String),
 }
 
 /// What the deletion ended, for the confirmation and the log.
@@ -72,11 +101,7 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
     .fetch_one(&mut *tx)
     .await?;
     if in_flight > 0 {
-        return Err(EraseError::NotNow(
-            "A charge of yours is being made or waits for your bank's confirmation. Finish or \
-             cancel it on your billing page (or wait a few minutes), then delete your account."
-                .into(),
-        ));
+        return Err(EraseError::NotNow(NotYet::ChargeInFlight));
     }
 
     // Reading supporter-only posts commits a pledge's first month (see
@@ -92,10 +117,7 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
     .fetch_optional(&mut *tx)
     .await?;
     if let Some((name,)) = owed {
-        return Err(EraseError::NotNow(format!(
-            "You read supporter-only posts of “{name}”, so its first month is owed and is \
-             charged on your next billing day. You can delete your account once it is paid."
-        )));
+        return Err(EraseError::NotNow(NotYet::FirstMonthOwed(name)));
     }
 
     let pages: Vec<(i64, String, String)> = sqlx::query_as(&format!(
@@ -122,10 +144,7 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
         .fetch_one(&mut *tx)
         .await?;
         if held.unwrap_or(0) != 0 || travelling > 0 {
-            return Err(EraseError::NotNow(format!(
-                "Your page “{name}” still holds money that has not arrived in your bank. Once \
-                 its payouts have arrived, you can delete your account."
-            )));
+            return Err(EraseError::NotNow(NotYet::PageHoldsMoney(name.clone())));
         }
         let (charging,): (i64,) = sqlx::query_as(
             "select count(*) from donation_items where recipient_id = $1 and status = 'charging'",
@@ -134,10 +153,7 @@ pub async fn erase(db: &Db, user: i64) -> Result<Erased, EraseError> {
         .fetch_one(&mut *tx)
         .await?;
         if charging > 0 {
-            return Err(EraseError::NotNow(format!(
-                "Donations to your page “{name}” are being charged right now (a declined card \
-                 can take a few days of retries). Try again once they are settled."
-            )));
+            return Err(EraseError::NotNow(NotYet::PageBeingCharged(name.clone())));
         }
     }
 
