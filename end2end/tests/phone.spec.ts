@@ -71,7 +71,7 @@ async function walk(page: Page, testInfo: TestInfo, who: string, seeds: string[]
           return r.top + r.height / 2;
         });
         const explore = Array.from(nav?.querySelectorAll('a') ?? []).some(
-          (a) => a.textContent?.trim() === 'Explore' && a.getBoundingClientRect().width > 0,
+          (a) => ['Explore', '둘러보기'].includes(a.textContent?.trim() ?? '') && a.getBoundingClientRect().width > 0,
         );
         const footer = document.querySelector('footer.site-footer')?.getBoundingClientRect();
         const end = footer ? footer.bottom + window.scrollY : 0;
@@ -135,7 +135,14 @@ test.describe('no page scrolls sideways on a phone, and no page puts the CSRF to
         '/verify-email/failed',
       ])),
     );
+    // The same in Korean: a Korean browser on the Korean demo pages, and the Korean supporter.
+    const korean = await browser.newContext({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true, locale: 'ko-KR' });
+    problems.push(
+      ...(await walk(await korean.newPage(), testInfo, 'ko-visitor', ['/', '/c/seoyeon-hanji', '/c/mangwon-library', '/signup', '/login'], 20)),
+    );
+    await korean.close();
     for (const [who, email, seeds] of [
+      ['ko-supporter', 'minjun@demo.chipin.example', ['/account', '/account/billing', '/account/billing/statement', '/c/mangwon-library']],
       ['supporter', 'ana@demo.chipin.example', ['/account', '/account/billing', '/account/billing/statement', '/c/riverside-library']],
       ['creator', 'mara@demo.chipin.example', ['/studio', '/studio/new', '/account']],
       ['organizer', 'library@demo.chipin.example', ['/studio']],
@@ -165,16 +172,16 @@ for (const js of [true, false]) {
       await logIn(page, 'ben@demo.chipin.example', DEMO_PASSWORD);
       await expect(page).not.toHaveURL(/\/login/);
 
-      await test.step('a tip of "5,50" with a long message', async () => {
+      await test.step('a tip of "5.505" (more precise than cents) with a long message', async () => {
         await page.goto('/c/riverside-library');
         const message = 'For Sunday story time: my daughter has now read every dinosaur book on the shelf twice. '.repeat(3).trim();
-        await page.locator('#tip-amount').fill('5,50');
+        await page.locator('#tip-amount').fill('5.505');
         await page.locator('#tip-message').fill(message);
         await page.locator('#tip-visibility-anonymous').check();
         await page.getByRole('button', { name: 'Send tip' }).click();
         await expect(page).toHaveURL(/\/c\/riverside-library$/);
         const amount = page.locator('#tip-amount');
-        await expect(amount).toHaveValue('5,50');
+        await expect(amount).toHaveValue('5.505');
         await expect(amount).toBeFocused();
         await expect(amount).toHaveAttribute('aria-invalid', 'true');
         await expect(page.locator('#tip-amount-error')).toBeVisible();
