@@ -257,7 +257,8 @@ pub async fn income(
             .into_iter()
             .map(|(m, net)| MonthIncome {
                 month: m.format("%Y-%m").to_string(),
-                label: m.format("%b %Y").to_string(),
+                year: m.year(),
+                month_of_year: m.month(),
                 net_minor: net,
             })
             .collect(),
