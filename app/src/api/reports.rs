@@ -53,7 +53,7 @@ pub async fn get_statement(year: Option<i32>) -> Result<Statement, AppError> {
     if !reports::STATEMENT_YEARS.contains(&year) {
         return Err(AppError::invalid(
             "year",
-            "Choose a year between 2000 and 2200.",
+            crate::t!("studio-error-statement-year"),
         ));
     }
     Ok(reports::statement(&state.db, user.user_id, year).await?)
