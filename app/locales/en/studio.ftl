@@ -463,3 +463,14 @@ studio-error-refund-spent = This donation's money is already spent on one of the
 studio-error-refund-reason = Choose why you are refunding it.
 studio-error-refund-note = Keep the note under 500 characters.
 studio-error-statement-year = Choose a year between 2000 and 2200.
+
+# The supporters list and its CSV download.
+studio-supporter-anonymous = Anonymous
+studio-supporter-private = Private supporter
+studio-supporter-custom-tier = Custom
+studio-csv-supporter = Supporter
+studio-csv-tier = Tier
+studio-csv-monthly-amount = Monthly amount
+studio-csv-currency = Currency
+studio-csv-since = Since
+studio-csv-status = Status

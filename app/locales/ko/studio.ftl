@@ -463,3 +463,14 @@ studio-error-refund-spent = 이 후원의 돈은 이미 모금의 지출에 쓰�
 studio-error-refund-reason = 환불 사유를 고르세요.
 studio-error-refund-note = 메모는 500자 미만으로 써 주세요.
 studio-error-statement-year = 2000년에서 2200년 사이의 연도를 고르세요.
+
+# 후원자 목록과 CSV 내려받기.
+studio-supporter-anonymous = 익명
+studio-supporter-private = 비공개 후원자
+studio-supporter-custom-tier = 직접 입력
+studio-csv-supporter = 후원자
+studio-csv-tier = 등급
+studio-csv-monthly-amount = 월 금액
+studio-csv-currency = 통화
+studio-csv-since = 시작일
+studio-csv-status = 상태

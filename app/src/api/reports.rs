@@ -32,7 +32,15 @@ pub async fn get_supporters(
 ) -> Result<SupportersReport, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    Ok(reports::supporters(&state.db, user.user_id, recipient_id, status.as_deref()).await?)
+    let locale = crate::i18n::current();
+    Ok(reports::supporters_in(
+        &state.db,
+        user.user_id,
+        recipient_id,
+        status.as_deref(),
+        locale,
+    )
+    .await?)
 }
 
 /// The income of the caller's page.
