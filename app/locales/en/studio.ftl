@@ -474,3 +474,5 @@ studio-csv-monthly-amount = Monthly amount
 studio-csv-currency = Currency
 studio-csv-since = Since
 studio-csv-status = Status
+studio-line-general = Where it's needed most
+studio-line-general-description = Donations not earmarked to a budget line.

@@ -474,3 +474,5 @@ studio-csv-monthly-amount = 월 금액
 studio-csv-currency = 통화
 studio-csv-since = 시작일
 studio-csv-status = 상태
+studio-line-general = 가장 필요한 곳
+studio-line-general-description = 예산 항목에 지정되지 않은 후원금.

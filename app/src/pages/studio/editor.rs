@@ -89,7 +89,7 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                     <a href=format!("/studio/p/{}/refunds", page.id) id="refunds-link">{
                         match page.open_refund_requests {
                             0 => t!("studio-nav-refunds"),
-                            n => t!("studio-nav-refunds-open", count = num(n as i64)),
+                            n => t!("studio-nav-refunds-open", count = num(n)),
                         }
                     }</a>
                     {(page.kind == crate::model::RecipientKind::Cause).then(|| view! {
@@ -253,7 +253,7 @@ fn TiersSection(page: StudioPage) -> impl IntoView {
                 {retired.into_iter().map(|t| view! {
                     <li class="studio-item">
                         <span class="item-name">{t.name}</span>
-                        <span class="muted">{t!("studio-tier-retired-line", price = arg(format_money(t.price_minor, &currency)), count = num(t.supporters as i64))}</span>
+                        <span class="muted">{t!("studio-tier-retired-line", price = arg(format_money(t.price_minor, &currency)), count = num(t.supporters))}</span>
                     </li>
                 }).collect_view()}
             </ul>
@@ -341,13 +341,10 @@ fn TierRow(
     let supporters = match tier.supporter_limit {
         Some(l) => t!(
             "studio-tier-supporters-of",
-            count = num(tier.supporters as i64),
-            limit = num(l as i64)
+            count = num(tier.supporters),
+            limit = num(l)
         ),
-        None => t!(
-            "studio-tier-supporters",
-            count = num(tier.supporters as i64)
-        ),
+        None => t!("studio-tier-supporters", count = num(tier.supporters)),
     };
     let name = tier.name.clone();
     let move_form = move |direction: &'static str, label: String, aria: String| {

@@ -227,7 +227,7 @@ fn ExpenseLine(
             {match e.corrected.clone() {
                 Some(reason) => view! { <p class="muted">{t!("studio-expense-corrected", reason = arg(reason))}</p> }.into_any(),
                 None => view! {
-                    <p class="muted">{t!("studio-expense-paid-by", count = num(e.donations as i64), after = arg(after))}</p>
+                    <p class="muted">{t!("studio-expense-paid-by", count = num(e.donations), after = arg(after))}</p>
                     <details>
                         <summary>{t!("studio-expense-correct")}</summary>
                         <form method="post" action="/api/trail/correct_expense" class="stack" novalidate>
@@ -259,8 +259,13 @@ fn BudgetLines(p: ExpensesPage) -> impl IntoView {
     let retire_error = action_error(retire.value());
     let c = p.currency.clone();
     let recipient = p.recipient_id;
-    let row = move |l: BudgetLineRow| {
+    let row = move |mut l: BudgetLineRow| {
         let money = |m: i64| format_money(m, &c);
+        // Line 0 is the money not earmarked to any line: its name is Chipin's, not the owner's.
+        if l.id == 0 {
+            l.name = t!("studio-line-general");
+            l.description = t!("studio-line-general-description");
+        }
         let retire_form = (!l.retired && l.id != 0).then(|| {
             view! {
                 <form method="post" action="/api/trail/retire_budget_line" class="inline-form">

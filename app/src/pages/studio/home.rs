@@ -52,7 +52,7 @@ fn PageList(list: Vec<StudioSummary>) -> impl IntoView {
                             <span class="muted">{p.currency.clone()}</span>
                         </p>
                         <h2 class="card-title"><a href=edit>{p.name.clone()}</a></h2>
-                        <p class="muted">{t!("studio-home-counts", tiers = num(p.active_tiers as i64), posts = num(p.posts as i64))}</p>
+                        <p class="muted">{t!("studio-home-counts", tiers = num(p.active_tiers), posts = num(p.posts))}</p>
                         <p class="card-foot"><a href=public>{format!("chipin/c/{}", p.slug)}</a></p>
                     </li>
                 }

@@ -123,7 +123,7 @@ fn IncomeView(donations: Vec<PageDonationRow>, r: IncomeReport) -> impl IntoView
                 <div class="stat">
                     <h2 class="stat-label">{t!("studio-income-forecast")}</h2>
                     <p class="stat-value" id="forecast">{money(r.forecast_minor)}</p>
-                    <p class="muted">{t!("studio-income-forecast-from", count = num(r.active_pledges as i64))}</p>
+                    <p class="muted">{t!("studio-income-forecast-from", count = num(r.active_pledges))}</p>
                 </div>
                 {goal}
             </div>
