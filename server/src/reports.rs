@@ -7,6 +7,7 @@
 use app::domain::AppState;
 use app::domain::privacy::export;
 use app::domain::recipients::reports::{self, ReportError};
+use app::i18n::Locale;
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::{Path, Query};
@@ -49,6 +50,7 @@ pub struct StatusQuery {
 pub async fn supporters_csv(
     Extension(state): Extension<AppState>,
     Extension(session): Extension<RequestSession>,
+    Extension(locale): Extension<Locale>,
     Path(recipient): Path<i64>,
     Query(q): Query<StatusQuery>,
 ) -> Response {
@@ -56,10 +58,18 @@ pub async fn supporters_csv(
         return Redirect::to(&format!("/login?next=/studio/p/{recipient}/supporters"))
             .into_response();
     };
-    match reports::supporters(&state.db, user.user_id, recipient, q.status.as_deref()).await {
+    let report = reports::supporters_in(
+        &state.db,
+        user.user_id,
+        recipient,
+        q.status.as_deref(),
+        locale,
+    )
+    .await;
+    match report {
         Ok(r) => csv(
             &format!("chipin-supporters-{recipient}.csv"),
-            reports::supporters_csv(&r),
+            reports::supporters_csv_in(&r, locale),
         ),
         Err(e) => failed(e),
     }

@@ -19,7 +19,7 @@ use {
 impl From<HookError> for AppError {
     fn from(e: HookError) -> Self {
         match e {
-            HookError::Field(field, message) => AppError::invalid(field, message),
+            HookError::Field(field, message) => AppError::invalid(field, message.read()),
             HookError::NotYours => AppError::NotFound,
             HookError::Db(e) => AppError::internal(e),
         }
@@ -90,7 +90,7 @@ pub async fn switch_hook_endpoint(endpoint_id: i64, action: String) -> Result<()
         _ => {
             return Err(AppError::invalid(
                 "action",
-                "Enable or disable the endpoint.",
+                crate::t!("studio-error-hook-action"),
             ));
         }
     };

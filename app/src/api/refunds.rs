@@ -13,6 +13,8 @@ use {
     crate::domain::billing::disputes,
     crate::domain::billing::refunds::{self, RefundError, Refunder, Why},
     crate::domain::giving::refund_requests::{self, RequestError},
+    crate::i18n::{arg, num},
+    crate::t,
 };
 
 #[cfg(feature = "ssr")]
@@ -20,11 +22,19 @@ impl From<RequestError> for AppError {
     fn from(e: RequestError) -> Self {
         match e {
             RequestError::NotYours => AppError::NotFound,
-            RequestError::Reason => AppError::invalid("reason", e.to_string()),
-            RequestError::WindowClosed { .. }
-            | RequestError::AlreadyRefunded
-            | RequestError::AlreadyAsked
-            | RequestError::Answered => AppError::rejected(e.to_string()),
+            RequestError::Reason => AppError::invalid("reason", t!("studio-error-request-reason")),
+            RequestError::WindowClosed { days, charged_on } => AppError::rejected(t!(
+                "studio-error-request-window-closed",
+                days = num(days),
+                day = arg(charged_on)
+            )),
+            RequestError::AlreadyRefunded => {
+                AppError::rejected(t!("studio-error-request-already-refunded"))
+            }
+            RequestError::AlreadyAsked => {
+                AppError::rejected(t!("studio-error-request-already-asked"))
+            }
+            RequestError::Answered => AppError::rejected(t!("studio-error-request-answered")),
             RequestError::Refund(e) => e.into(),
             RequestError::Db(e) => AppError::internal(e),
         }
@@ -153,10 +163,15 @@ impl From<RefundError> for AppError {
     fn from(e: RefundError) -> Self {
         match e {
             RefundError::NotYours => AppError::NotFound,
-            RefundError::NothingToRefund
-            | RefundError::TooLarge { .. }
-            | RefundError::InProgress
-            | RefundError::Spent => AppError::rejected(e.to_string()),
+            RefundError::NothingToRefund => {
+                AppError::rejected(t!("studio-error-refund-nothing-left"))
+            }
+            RefundError::TooLarge { refundable } => AppError::rejected(t!(
+                "studio-error-refund-too-large",
+                refundable = arg(crate::i18n::current().money(refundable))
+            )),
+            RefundError::InProgress => AppError::rejected(t!("studio-error-refund-in-progress")),
+            RefundError::Spent => AppError::rejected(t!("studio-error-refund-spent")),
             RefundError::Processor(e) => AppError::internal(e),
             RefundError::Db(e) => AppError::internal(e),
             RefundError::Ledger(e) => AppError::internal(e),
@@ -194,15 +209,12 @@ pub async fn refund_donation(
     if !refunds::REASONS.iter().any(|(code, _)| *code == reason) {
         return Err(AppError::invalid(
             "reason",
-            "Choose why you are refunding it.",
+            t!("studio-error-refund-reason"),
         ));
     }
     let note = note.unwrap_or_default();
     if note.chars().count() > 500 {
-        return Err(AppError::invalid(
-            "note",
-            "Keep the note under 500 characters.",
-        ));
+        return Err(AppError::invalid("note", t!("studio-error-refund-note")));
     }
     // Only a donation to this page: anything else is not found.
     if refunds::preview(&state.db, user.user_id, recipient_id, item_id)

@@ -32,7 +32,15 @@ pub async fn get_supporters(
 ) -> Result<SupportersReport, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    Ok(reports::supporters(&state.db, user.user_id, recipient_id, status.as_deref()).await?)
+    let locale = crate::i18n::current();
+    Ok(reports::supporters_in(
+        &state.db,
+        user.user_id,
+        recipient_id,
+        status.as_deref(),
+        locale,
+    )
+    .await?)
 }
 
 /// The income of the caller's page.
@@ -53,7 +61,7 @@ pub async fn get_statement(year: Option<i32>) -> Result<Statement, AppError> {
     if !reports::STATEMENT_YEARS.contains(&year) {
         return Err(AppError::invalid(
             "year",
-            "Choose a year between 2000 and 2200.",
+            crate::t!("studio-error-statement-year"),
         ));
     }
     Ok(reports::statement(&state.db, user.user_id, year).await?)

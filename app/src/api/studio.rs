@@ -27,8 +27,10 @@ use {
 impl From<RecipientError> for AppError {
     fn from(e: RecipientError) -> Self {
         match e {
-            RecipientError::Field(field, message) => AppError::invalid(field, message),
-            RecipientError::SlugTaken => AppError::invalid("slug", e.to_string()),
+            RecipientError::Field(field, message) => AppError::invalid(field, message.read()),
+            RecipientError::SlugTaken => {
+                AppError::invalid("slug", crate::t!("studio-error-slug-taken"))
+            }
             RecipientError::NotYours => AppError::NotFound,
             RecipientError::Db(e) => AppError::internal(e),
         }
@@ -73,7 +75,7 @@ pub async fn preview_markdown(markdown: String) -> Result<String, AppError> {
     if markdown.chars().count() > posts::POST_BODY_MAX {
         return Err(AppError::invalid(
             "bio",
-            "That text is too long to preview.",
+            crate::t!("studio-error-preview-too-long"),
         ));
     }
     Ok(crate::domain::platform::markdown::to_safe_html(&markdown))
@@ -224,7 +226,12 @@ pub async fn move_tier(tier_id: i64, direction: String) -> Result<(), AppError> 
     let up = match direction.as_str() {
         "up" => true,
         "down" => false,
-        _ => return Err(AppError::invalid("direction", "Move a tier up or down.")),
+        _ => {
+            return Err(AppError::invalid(
+                "direction",
+                crate::t!("studio-error-direction"),
+            ));
+        }
     };
     let recipient = tiers::move_tier(&state.db, user.user_id, tier_id, up).await?;
     leptos_axum::redirect(&studio_url(recipient, "?saved=order#tiers"));

@@ -13,21 +13,56 @@ use {
     crate::domain::payouts::expenses::{self, ExpenseError, ExpenseForm},
     crate::domain::payouts::{self, PayoutError, RecordedBy},
     crate::domain::recipients::budget_lines::{self, BudgetLineError},
+    crate::i18n::arg,
+    crate::t,
 };
+
+/// An amount for a message, written as the reader's language writes it.
+#[cfg(feature = "ssr")]
+fn money(m: crate::money::Money) -> fluent_templates::fluent_bundle::FluentValue<'static> {
+    arg(crate::i18n::current().money(m))
+}
 
 #[cfg(feature = "ssr")]
 impl From<ExpenseError> for AppError {
     fn from(e: ExpenseError) -> Self {
         match e {
-            ExpenseError::Field(field, message) => AppError::invalid(field, message),
-            ExpenseError::MoreThanUnspent { .. }
-            | ExpenseError::HeldByDisputes { .. }
-            | ExpenseError::MoreThanUnearmarked { .. }
-            | ExpenseError::MoreThanLine { .. } => AppError::invalid("amount", e.to_string()),
+            ExpenseError::Field(field, message) => AppError::invalid(field, message.read()),
+            ExpenseError::MoreThanUnspent { unspent } => AppError::invalid(
+                "amount",
+                t!(
+                    "studio-error-expense-more-than-unspent",
+                    unspent = money(unspent)
+                ),
+            ),
+            ExpenseError::HeldByDisputes { available, held } => AppError::invalid(
+                "amount",
+                t!(
+                    "studio-error-expense-held-by-disputes",
+                    available = money(available),
+                    held = money(held)
+                ),
+            ),
+            ExpenseError::MoreThanUnearmarked { available } => AppError::invalid(
+                "amount",
+                t!(
+                    "studio-error-expense-more-than-unearmarked",
+                    available = money(available)
+                ),
+            ),
+            ExpenseError::MoreThanLine { line, available } => AppError::invalid(
+                "amount",
+                t!(
+                    "studio-error-expense-more-than-line",
+                    line = arg(line),
+                    available = money(available)
+                ),
+            ),
             ExpenseError::NotYours => AppError::NotFound,
-            ExpenseError::AlreadyCorrected | ExpenseError::PaidOut => {
-                AppError::rejected(e.to_string())
+            ExpenseError::AlreadyCorrected => {
+                AppError::rejected(t!("studio-error-expense-already-corrected"))
             }
+            ExpenseError::PaidOut => AppError::rejected(t!("studio-error-expense-paid-out")),
             ExpenseError::Db(e) => AppError::internal(e),
             ExpenseError::Ledger(e) => AppError::internal(e),
         }
@@ -38,10 +73,11 @@ impl From<ExpenseError> for AppError {
 impl From<BudgetLineError> for AppError {
     fn from(e: BudgetLineError) -> Self {
         match e {
-            BudgetLineError::Field(field, message) => AppError::invalid(field, message),
+            BudgetLineError::Field(field, message) => AppError::invalid(field, message.read()),
             BudgetLineError::NotYours => AppError::NotFound,
-            BudgetLineError::NotACause | BudgetLineError::AlreadyRetired => {
-                AppError::rejected(e.to_string())
+            BudgetLineError::NotACause => AppError::rejected(t!("studio-error-line-not-a-cause")),
+            BudgetLineError::AlreadyRetired => {
+                AppError::rejected(t!("studio-error-line-already-retired"))
             }
             BudgetLineError::Db(e) => AppError::internal(e),
         }
@@ -52,11 +88,18 @@ impl From<BudgetLineError> for AppError {
 impl From<PayoutError> for AppError {
     fn from(e: PayoutError) -> Self {
         match e {
-            PayoutError::Field(field, message) => AppError::invalid(field, message),
-            PayoutError::MoreThanAvailable { .. } => AppError::invalid("amount", e.to_string()),
+            PayoutError::Field(field, message) => AppError::invalid(field, message.read()),
+            PayoutError::MoreThanAvailable { available } => AppError::invalid(
+                "amount",
+                t!(
+                    "studio-error-payout-more-than-available",
+                    available = money(available)
+                ),
+            ),
             PayoutError::NotYours => AppError::NotFound,
-            PayoutError::AlreadyPaid | PayoutError::SentByProcessor => {
-                AppError::rejected(e.to_string())
+            PayoutError::AlreadyPaid => AppError::rejected(t!("studio-error-payout-already-paid")),
+            PayoutError::SentByProcessor => {
+                AppError::rejected(t!("studio-error-payout-sent-by-processor"))
             }
             PayoutError::Db(e) => AppError::internal(e),
             PayoutError::Ledger(e) => AppError::internal(e),
@@ -238,8 +281,11 @@ pub async fn start_stripe_payouts(recipient_id: i64) -> Result<(), AppError> {
         Err(ConnectError::Payout(e)) => Err(AppError::internal(e)),
         Err(ConnectError::Processor(e)) => {
             tracing::warn!(error = %e, "could not start Stripe onboarding");
-            Err(AppError::rejected(ConnectError::Processor(e).to_string()))
+            Err(AppError::rejected(t!("studio-stripe-unreachable")))
         }
+        Err(ConnectError::NotConfigured) => Err(AppError::rejected(t!(
+            "studio-error-connect-not-configured"
+        ))),
         Err(e) => Err(AppError::rejected(e.to_string())),
     }
 }

@@ -33,8 +33,9 @@ pub struct SupportersReport {
 pub struct MonthIncome {
     /// `YYYY-MM`.
     pub month: String,
-    /// "Nov 2026".
-    pub label: String,
+    /// The year and the month (1–12), for the view to name in the reader's language.
+    pub year: i32,
+    pub month_of_year: u32,
     pub net_minor: i64,
 }
 

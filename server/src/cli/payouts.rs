@@ -22,7 +22,8 @@ pub async fn record(
     let Some((recipient,)) = row else {
         return Err(CliError::Payout(PayoutError::Field(
             "page",
-            format!("there is no page at {slug:?}"),
+            app::domain::platform::words::Words::new("studio-error-no-page-at")
+                .text("slug", format!("{slug:?}")),
         )));
     };
     let (_, currency) = payouts::recipient_of(&state.db, recipient, None).await?;

@@ -35,6 +35,7 @@ mod settle;
 mod stripe;
 mod stripe_webhooks;
 mod studio;
+mod studio_languages;
 mod trail;
 mod trail_props;
 mod two_factor;

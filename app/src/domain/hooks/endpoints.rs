@@ -9,6 +9,7 @@ use super::HookError;
 use super::events::EventType;
 use super::guard;
 use super::signing;
+use crate::domain::platform::words::Words;
 use crate::domain::{Db, Settings};
 use crate::model::hooks::{DeliveryView, EndpointView, HooksPage};
 
@@ -50,35 +51,36 @@ async fn owned_endpoint(db: &Db, owner: i64, endpoint: i64) -> Result<i64, HookE
 /// An endpoint address as typed: absolute, `https://` (or `http://` when the operator allows
 /// it), no user name or password, and not an address in a private range.
 pub fn parse_url(raw: &str, settings: &Settings) -> Result<url::Url, HookError> {
-    let field = |m: &str| HookError::Field("url", m.to_owned());
+    let field = |id: &'static str| HookError::Field("url", Words::new(id));
     let raw = raw.trim();
     if raw.is_empty() {
-        return Err(field("Give the address your server receives webhooks at."));
+        return Err(field("studio-error-hook-url-empty"));
     }
     if raw.len() > URL_MAX {
-        return Err(field("That address is too long."));
+        return Err(field("studio-error-hook-url-long"));
     }
-    let url = url::Url::parse(raw)
-        .map_err(|_| field("Give a full address, such as https://example.org/chipin-hooks."))?;
+    let url = url::Url::parse(raw).map_err(|_| field("studio-error-hook-url-malformed"))?;
     match url.scheme() {
         "https" => {}
         "http" if settings.webhooks_allow_http => {}
-        _ => return Err(field("Webhooks are sent to https:// addresses only.")),
+        _ => return Err(field("studio-error-hook-url-https")),
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(field(
-            "Give a full address, such as https://example.org/chipin-hooks.",
-        ));
+        return Err(field("studio-error-hook-url-malformed"));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(field(
-            "Leave the user name and password out of the address; check the signature instead.",
-        ));
+        return Err(field("studio-error-hook-url-credentials"));
     }
     if !settings.webhooks_allow_private
         && let Err(refused) = guard::check_literal(&url)
     {
-        return Err(HookError::Field("url", refused.to_string()));
+        return Err(HookError::Field(
+            "url",
+            Words::new("studio-error-hook-url-refused")
+                .text("host", &refused.host)
+                .text("why", refused.why)
+                .text("ip", refused.ip.to_string()),
+        ));
     }
     Ok(url)
 }
@@ -87,8 +89,12 @@ pub fn parse_url(raw: &str, settings: &Settings) -> Result<url::Url, HookError> 
 pub fn parse_events(chosen: &[String]) -> Result<String, HookError> {
     let mut wanted = Vec::new();
     for name in chosen {
-        let kind = EventType::parse(name.trim())
-            .ok_or_else(|| HookError::Field("events", format!("Unknown event {name:?}.")))?;
+        let kind = EventType::parse(name.trim()).ok_or_else(|| {
+            HookError::Field(
+                "events",
+                Words::new("studio-error-hook-event").text("event", format!("{name:?}")),
+            )
+        })?;
         if !wanted.contains(&kind) {
             wanted.push(kind);
         }
@@ -96,7 +102,7 @@ pub fn parse_events(chosen: &[String]) -> Result<String, HookError> {
     if wanted.is_empty() {
         return Err(HookError::Field(
             "events",
-            "Choose at least one event to send.".to_owned(),
+            Words::new("studio-error-hook-no-event"),
         ));
     }
     let names: Vec<&str> = EventType::ALL
@@ -130,7 +136,7 @@ pub async fn create(
     if count >= MAX_ENDPOINTS {
         return Err(HookError::Field(
             "url",
-            format!("A page may have {MAX_ENDPOINTS} endpoints; delete one first."),
+            Words::new("studio-error-hook-too-many").number("max", MAX_ENDPOINTS),
         ));
     }
     let (id,): (i64,) = sqlx::query_as(

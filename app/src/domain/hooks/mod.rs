@@ -21,7 +21,7 @@ pub use events::{Event, EventType, enqueue, listeners};
 pub enum HookError {
     /// A form field is wrong: the field's name and a message for the person.
     #[error("{1}")]
-    Field(&'static str, String),
+    Field(&'static str, crate::domain::platform::words::Words),
     /// Not the caller's page or endpoint (or none such).
     #[error("not found")]
     NotYours,

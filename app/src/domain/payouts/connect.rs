@@ -403,7 +403,7 @@ async fn send_one(
     let currency = currency.parse::<Currency>().map_err(|_| {
         ConnectError::Payout(PayoutError::Field(
             "currency",
-            format!("unknown currency {currency}"),
+            crate::domain::platform::words::Words::new("money-unknown-currency"),
         ))
     })?;
     let request = TransferRequest {

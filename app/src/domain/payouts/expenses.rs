@@ -14,6 +14,7 @@ use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES, LIVE_PAYOUT_SHARES};
 use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::{now, parse_day};
+use crate::domain::platform::words::Words;
 use crate::domain::recipients::{OwnedPage, budget_lines};
 use crate::money::{Currency, Money};
 
@@ -24,7 +25,7 @@ pub const MAX_EXPENSE_MINOR: i64 = 100_000_000_000;
 #[derive(Debug, thiserror::Error)]
 pub enum ExpenseError {
     #[error("{1}")]
-    Field(&'static str, String),
+    Field(&'static str, Words),
     #[error("There is no such cause, or it is not yours.")]
     NotYours,
     #[error("Only {unspent} is unspent; an expense cannot be larger.")]
@@ -76,24 +77,20 @@ pub struct NewExpense {
 /// Checks every field of the form; the first bad one is named.
 pub fn parse_form(form: &ExpenseForm<'_>, currency: Currency) -> Result<NewExpense, ExpenseError> {
     let amount = Money::parse(form.amount, currency, MAX_EXPENSE_MINOR)
-        .map_err(|e| ExpenseError::Field("amount", e.to_string()))?;
+        .map_err(|e| ExpenseError::Field("amount", e.into()))?;
     let description = form.description.trim();
     if description.is_empty() || description.chars().count() > 300 {
         return Err(ExpenseError::Field(
             "description",
-            "Say what the money was spent on, in up to 300 characters.".to_owned(),
+            Words::new("studio-error-expense-description"),
         ));
     }
-    let spent_on =
-        parse_day(form.spent_on).map_err(|m| ExpenseError::Field("spent_on", m.to_owned()))?;
+    let spent_on = parse_day(form.spent_on).map_err(|m| ExpenseError::Field("spent_on", m))?;
     let receipt = form.receipt_url.trim();
     let receipt_url = if receipt.is_empty() {
         None
     } else {
-        Some(
-            parse_receipt_url(receipt)
-                .map_err(|m| ExpenseError::Field("receipt_url", m.to_owned()))?,
-        )
+        Some(parse_receipt_url(receipt).map_err(|m| ExpenseError::Field("receipt_url", m))?)
     };
     let line = form.budget_line.trim();
     let budget_line_id = if line.is_empty() {
@@ -102,7 +99,7 @@ pub fn parse_form(form: &ExpenseForm<'_>, currency: Currency) -> Result<NewExpen
         Some(line.parse().map_err(|_| {
             ExpenseError::Field(
                 crate::domain::recipients::budget_lines::FIELD,
-                "Choose one of this cause's budget lines, or none.".to_owned(),
+                Words::new("studio-error-line-not-one"),
             )
         })?)
     };
@@ -116,10 +113,10 @@ pub fn parse_form(form: &ExpenseForm<'_>, currency: Currency) -> Result<NewExpen
 }
 
 /// A receipt link: an `https://` address, or a file uploaded to this site (`/media/…`).
-pub fn parse_receipt_url(raw: &str) -> Result<String, &'static str> {
-    const MESSAGE: &str = "Give the receipt as an https:// link.";
+pub fn parse_receipt_url(raw: &str) -> Result<String, Words> {
+    let refused = || Words::new("studio-error-receipt-url");
     if raw.len() > 500 || raw.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        return Err(MESSAGE);
+        return Err(refused());
     }
     if let Some(rest) = raw.strip_prefix("/media/") {
         let safe = !rest.is_empty()
@@ -130,12 +127,12 @@ pub fn parse_receipt_url(raw: &str) -> Result<String, &'static str> {
         return if safe {
             Ok(raw.to_owned())
         } else {
-            Err(MESSAGE)
+            Err(refused())
         };
     }
     match url::Url::parse(raw) {
         Ok(u) if u.scheme() == "https" && u.host_str().is_some() => Ok(u.to_string()),
-        _ => Err(MESSAGE),
+        _ => Err(refused()),
     }
 }
 
@@ -241,7 +238,10 @@ pub async fn record_checked(
         )
         .await?;
         if let Err(message) = chosen {
-            return Err(ExpenseError::Field(budget_lines::FIELD, message.to_owned()));
+            return Err(ExpenseError::Field(
+                budget_lines::FIELD,
+                budget_lines::refusal_words(message),
+            ));
         }
     }
     let open = unspent_shares(&mut tx, cause).await?;
@@ -346,7 +346,7 @@ pub async fn correct(
     if reason.is_empty() || reason.chars().count() > 300 {
         return Err(ExpenseError::Field(
             "reason",
-            "Say why the expense is corrected, in up to 300 characters.".to_owned(),
+            Words::new("studio-error-correction-reason"),
         ));
     }
     let row: Option<(i64, i64, String, i64, Option<i64>)> = sqlx::query_as(

@@ -21,6 +21,7 @@ use crate::domain::books::journal::{self, Account, EntryKind, NewEntry};
 use crate::domain::books::shares::{self, LIVE_EXPENSE_SHARES};
 use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::{now, parse_day};
+use crate::domain::platform::words::Words;
 use crate::domain::recipients::OwnedPage;
 use crate::money::{Currency, Money, MoneyError};
 
@@ -50,7 +51,7 @@ impl RecordedBy {
 #[derive(Debug, thiserror::Error)]
 pub enum PayoutError {
     #[error("{1}")]
-    Field(&'static str, String),
+    Field(&'static str, Words),
     #[error("There is no such page, or it is not yours.")]
     NotYours,
     #[error("Only {available} is available to pay out.")]
@@ -90,14 +91,13 @@ pub fn parse_fields(
     by: RecordedBy,
 ) -> Result<NewPayout, PayoutError> {
     let amount = Money::parse(amount, currency, MAX_PAYOUT_MINOR)
-        .map_err(|e: MoneyError| PayoutError::Field("amount", e.to_string()))?;
-    let paid_on = parse_day(paid_on).map_err(|m| PayoutError::Field("paid_on", m.to_owned()))?;
+        .map_err(|e: MoneyError| PayoutError::Field("amount", e.into()))?;
+    let paid_on = parse_day(paid_on).map_err(|m| PayoutError::Field("paid_on", m))?;
     let reference = reference.trim();
     if reference.is_empty() || reference.chars().count() > 100 {
         return Err(PayoutError::Field(
             "reference",
-            "Give the payout's reference (a bank or transfer reference), up to 100 characters."
-                .to_owned(),
+            Words::new("studio-error-payout-reference"),
         ));
     }
     Ok(NewPayout {
@@ -185,7 +185,7 @@ pub async fn record(db: &Db, payout: NewPayout) -> Result<i64, PayoutError> {
     if payout.amount.currency != currency {
         return Err(PayoutError::Field(
             "amount",
-            format!("Payouts of this page are in {currency}."),
+            Words::new("studio-error-payout-currency").text("currency", currency.code()),
         ));
     }
     let cause = kind == "cause";

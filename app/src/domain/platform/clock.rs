@@ -2,6 +2,7 @@
 //! the database; these are the only functions that read the clock or turn instants into the
 //! labels people see and type.
 
+use super::words::Words;
 use chrono::{Datelike as _, NaiveDate};
 
 /// Now, in unix seconds.
@@ -34,18 +35,18 @@ pub fn midnight(date: NaiveDate) -> i64 {
 }
 
 /// A day typed as `YYYY-MM-DD`, as unix seconds at midnight UTC; not in the future.
-pub fn parse_day(raw: &str) -> Result<i64, &'static str> {
-    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d")
-        .map_err(|_| "Give the date as YYYY-MM-DD.")?;
+pub fn parse_day(raw: &str) -> Result<i64, Words> {
+    let malformed = || Words::new("studio-error-day-format");
+    let day = NaiveDate::parse_from_str(raw.trim(), "%Y-%m-%d").map_err(|_| malformed())?;
     let at = day
         .and_hms_opt(0, 0, 0)
         .map(|t| t.and_utc().timestamp())
-        .ok_or("Give the date as YYYY-MM-DD.")?;
+        .ok_or_else(malformed)?;
     if at > now() + 86_400 {
-        return Err("The date cannot be in the future.");
+        return Err(Words::new("studio-error-day-future"));
     }
     if day.year_ce().1 < 2000 {
-        return Err("Give a date from this century.");
+        return Err(Words::new("studio-error-day-century"));
     }
     Ok(at)
 }

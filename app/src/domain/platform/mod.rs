@@ -13,3 +13,4 @@ pub mod settings;
 pub mod sql;
 pub mod tokens;
 pub mod uploads;
+pub mod words;

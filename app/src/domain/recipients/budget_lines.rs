@@ -8,6 +8,7 @@ use super::OwnedPage;
 use crate::domain::Db;
 use crate::domain::books::shares::LIVE_EXPENSE_SHARES;
 use crate::domain::platform::clock::now;
+use crate::domain::platform::words::Words;
 use crate::model::trail::BudgetLineRow;
 
 /// The longest budget line name and description, in characters.
@@ -21,7 +22,7 @@ pub const FIELD: &str = "budget_line_id";
 #[derive(Debug, thiserror::Error)]
 pub enum BudgetLineError {
     #[error("{1}")]
-    Field(&'static str, String),
+    Field(&'static str, Words),
     #[error("There is no such cause, or it is not yours.")]
     NotYours,
     #[error(
@@ -43,7 +44,7 @@ pub fn parse_fields(name: &str, description: &str) -> Result<(String, String), B
     {
         return Err(BudgetLineError::Field(
             "name",
-            format!("Give the budget line a name of 1 to {MAX_NAME_CHARS} characters."),
+            Words::new("studio-error-line-name").number("max", MAX_NAME_CHARS as i64),
         ));
     }
     let description = description.trim();
@@ -52,7 +53,7 @@ pub fn parse_fields(name: &str, description: &str) -> Result<(String, String), B
     {
         return Err(BudgetLineError::Field(
             "description",
-            format!("Keep the description to {MAX_DESCRIPTION_CHARS} characters on one line."),
+            Words::new("studio-error-line-description").number("max", MAX_DESCRIPTION_CHARS as i64),
         ));
     }
     Ok((name.to_owned(), description.to_owned()))
@@ -82,7 +83,7 @@ pub async fn create(
     let taken = || {
         BudgetLineError::Field(
             "name",
-            format!("This cause already has a budget line called “{name}”."),
+            Words::new("studio-error-line-taken").text("name", &name),
         )
     };
     let (same,): (i64,) = sqlx::query_as(
@@ -150,6 +151,18 @@ pub enum LineUse {
     Expense,
 }
 
+const NOT_ONE: &str = "Choose one of this cause's budget lines, or none.";
+const RETIRED: &str = "That budget line is retired; choose another one.";
+
+/// The words of a refusal [`chosen`] gave, for a reader in any language.
+pub fn refusal_words(message: &str) -> Words {
+    Words::new(if message == RETIRED {
+        "studio-error-line-retired"
+    } else {
+        "studio-error-line-not-one"
+    })
+}
+
 /// The budget line a form chose for a donation to, or an expense of, `recipient`: `""` is
 /// none ("where it's needed most"); anything else must be a line of that recipient, active
 /// unless it is for an expense. The error is the message for the form's [`FIELD`].
@@ -159,7 +172,6 @@ pub async fn chosen(
     raw: &str,
     purpose: LineUse,
 ) -> Result<Result<Option<i64>, &'static str>, sqlx::Error> {
-    const NOT_ONE: &str = "Choose one of this cause's budget lines, or none.";
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(Ok(None));
@@ -175,9 +187,7 @@ pub async fn chosen(
             .await?;
     Ok(match row {
         None => Err(NOT_ONE),
-        Some((Some(_),)) if purpose == LineUse::Earmark => {
-            Err("That budget line is retired; choose another one.")
-        }
+        Some((Some(_),)) if purpose == LineUse::Earmark => Err(RETIRED),
         Some(_) => Ok(Some(id)),
     })
 }

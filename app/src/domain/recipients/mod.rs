@@ -25,13 +25,14 @@ pub use owned::OwnedPage;
 
 use crate::domain::Db;
 use crate::domain::platform::clock::now;
+use crate::domain::platform::words::Words;
 use crate::money::{Currency, Money};
 
 /// What can go wrong creating or changing a recipient or tier.
 #[derive(Debug, thiserror::Error)]
 pub enum RecipientError {
     #[error("{1}")]
-    Field(&'static str, String),
+    Field(&'static str, Words),
     #[error("That address is taken; choose another.")]
     SlugTaken,
     #[error("There is no such page or tier, or it is not yours.")]
@@ -49,19 +50,19 @@ impl Slug {
     const RESERVED: &'static [&'static str] =
         &["new", "api", "admin", "edit", "studio", "settings", "pkg"];
 
-    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+    pub fn parse(raw: &str) -> Result<Self, Words> {
         let s = raw.trim().to_lowercase();
         if s.len() < 3 || s.len() > 40 {
-            return Err("Use 3 to 40 characters for the page address.");
+            return Err(Words::new("studio-error-slug-length"));
         }
         let ok_chars = s
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
         if !ok_chars || s.starts_with('-') || s.ends_with('-') || s.contains("--") {
-            return Err("Use lower-case letters, digits and single hyphens in the page address.");
+            return Err(Words::new("studio-error-slug-characters"));
         }
         if Self::RESERVED.contains(&s.as_str()) {
-            return Err("That address is reserved; choose another.");
+            return Err(Words::new("studio-error-slug-reserved"));
         }
         Ok(Self(s))
     }
@@ -87,22 +88,27 @@ pub(crate) fn text(
     field: &'static str,
     raw: &str,
     max: usize,
-    label: &str,
+    label: &'static str,
 ) -> Result<String, RecipientError> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(RecipientError::Field(field, format!("Enter {label}.")));
+        return Err(RecipientError::Field(
+            field,
+            Words::new("studio-error-enter").message("label", label),
+        ));
     }
     if s.chars().count() > max {
         return Err(RecipientError::Field(
             field,
-            format!("Keep {label} to {max} characters."),
+            Words::new("studio-error-too-long")
+                .message("label", label)
+                .number("max", max as i64),
         ));
     }
     if s.chars().any(char::is_control) {
         return Err(RecipientError::Field(
             field,
-            format!("Remove control characters from {label}."),
+            Words::new("studio-error-control").message("label", label),
         ));
     }
     Ok(s.to_owned())
@@ -115,21 +121,22 @@ pub async fn create(db: &Db, owner: i64, form: NewRecipient<'_>) -> Result<i64, 
         _ => {
             return Err(RecipientError::Field(
                 "kind",
-                "Choose creator or cause.".into(),
+                Words::new("studio-error-kind"),
             ));
         }
     };
-    let slug = Slug::parse(form.slug).map_err(|m| RecipientError::Field("slug", m.into()))?;
-    let name = text("name", form.name, 80, "a name")?;
-    let category = text("category", form.category, 40, "a category")?;
-    let currency: Currency = form.currency.parse().map_err(|_| {
-        RecipientError::Field("currency", "Choose one of the offered currencies.".into())
-    })?;
+    let slug = Slug::parse(form.slug).map_err(|m| RecipientError::Field("slug", m))?;
+    let name = text("name", form.name, 80, "studio-label-name")?;
+    let category = text("category", form.category, 40, "studio-label-category")?;
+    let currency: Currency = form
+        .currency
+        .parse()
+        .map_err(|_| RecipientError::Field("currency", Words::new("studio-error-currency")))?;
     let goal = match form.goal.trim() {
         "" => None,
         g => Some(
             Money::parse(g, currency, 1_000_000_000 * currency.minor_per_major())
-                .map_err(|e| RecipientError::Field("goal", e.to_string()))?
+                .map_err(|e| RecipientError::Field("goal", e.into()))?
                 .minor,
         ),
     };
@@ -183,7 +190,7 @@ pub async fn create_tier(
     let currency = page.currency;
     let fields = tier_fields(&form)?;
     let price = Money::parse(form.price, currency, 1_000_000 * currency.minor_per_major())
-        .map_err(|e| RecipientError::Field("price", e.to_string()))?;
+        .map_err(|e| RecipientError::Field("price", e.into()))?;
     let (id,): (i64,) = sqlx::query_as(
         "insert into tiers (recipient_id, name, price_minor, description, perks, supporter_limit, position, created_at) \
          values ($1, $2, $3, $4, $5, $6, (select coalesce(max(position), -1) + 1 from tiers where recipient_id = $1), $7) \
@@ -212,12 +219,12 @@ pub(crate) struct TierFields {
 
 /// Checks the fields of a tier form other than its price.
 pub(crate) fn tier_fields(form: &NewTier<'_>) -> Result<TierFields, RecipientError> {
-    let name = text("name", form.name, 60, "a tier name")?;
+    let name = text("name", form.name, 60, "studio-label-tier-name")?;
     let description = form.description.trim();
     if description.chars().count() > 1000 {
         return Err(RecipientError::Field(
             "description",
-            "Keep the description to 1,000 characters.".into(),
+            Words::new("studio-error-tier-description"),
         ));
     }
     let perks: Vec<&str> = form
@@ -233,7 +240,7 @@ pub(crate) fn tier_fields(form: &NewTier<'_>) -> Result<TierFields, RecipientErr
     {
         return Err(RecipientError::Field(
             "perks",
-            "List up to 20 perks, one per line, each up to 120 characters.".into(),
+            Words::new("studio-error-perks"),
         ));
     }
     let supporter_limit = match form.supporter_limit.trim() {
@@ -245,7 +252,7 @@ pub(crate) fn tier_fields(form: &NewTier<'_>) -> Result<TierFields, RecipientErr
                 .ok_or_else(|| {
                     RecipientError::Field(
                         "supporter_limit",
-                        "Enter a whole number of supporters, or leave it empty.".into(),
+                        Words::new("studio-error-supporter-limit"),
                     )
                 })?,
         ),

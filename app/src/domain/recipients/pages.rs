@@ -3,6 +3,7 @@
 //! [`OwnedPage`] first; anything else is [`RecipientError::NotYours`] and changes nothing.
 
 use crate::domain::Db;
+use crate::domain::platform::words::Words;
 use crate::domain::recipients::{self, NewRecipient, OwnedPage, RecipientError, Slug, text};
 use crate::model::studio::CATEGORIES;
 use crate::money::{Currency, Money};
@@ -28,7 +29,7 @@ pub struct PageForm<'a> {
     pub bio: &'a str,
 }
 
-pub(super) fn field(name: &'static str, message: impl Into<String>) -> RecipientError {
+pub(super) fn field(name: &'static str, message: impl Into<Words>) -> RecipientError {
     RecipientError::Field(name, message.into())
 }
 
@@ -37,7 +38,7 @@ fn category(raw: &str) -> Result<&'static str, RecipientError> {
         .iter()
         .find(|c| c.eq_ignore_ascii_case(raw.trim()))
         .copied()
-        .ok_or_else(|| field("category", "Choose one of the offered categories."))
+        .ok_or_else(|| field("category", Words::new("studio-error-category")))
 }
 
 fn tagline(raw: &str) -> Result<String, RecipientError> {
@@ -45,7 +46,7 @@ fn tagline(raw: &str) -> Result<String, RecipientError> {
     if s.chars().count() > TAGLINE_MAX || s.chars().any(char::is_control) {
         return Err(field(
             "tagline",
-            format!("Keep the tagline to one line of up to {TAGLINE_MAX} characters."),
+            Words::new("studio-error-tagline").number("max", TAGLINE_MAX as i64),
         ));
     }
     Ok(s.to_owned())
@@ -55,11 +56,16 @@ pub(super) fn long_text(
     name: &'static str,
     raw: &str,
     max: usize,
-    label: &str,
+    label: &'static str,
 ) -> Result<String, RecipientError> {
     let s = raw.trim();
     if s.chars().count() > max {
-        return Err(field(name, format!("Keep {label} to {max} characters.")));
+        return Err(field(
+            name,
+            Words::new("studio-error-too-long")
+                .message("label", label)
+                .number("max", max as i64),
+        ));
     }
     // Line breaks and tabs belong in Markdown; other control characters do not.
     if s.chars()
@@ -67,7 +73,7 @@ pub(super) fn long_text(
     {
         return Err(field(
             name,
-            format!("Remove control characters from {label}."),
+            Words::new("studio-error-control").message("label", label),
         ));
     }
     Ok(s.replace("\r\n", "\n"))
@@ -82,9 +88,9 @@ fn deadline(raw: &str) -> Result<Option<i64>, RecipientError> {
     let date = chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .ok()
         .filter(|d| (2000..=2200).contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| field("deadline", "Enter the deadline as a date, like 2027-03-31."))?;
+        .ok_or_else(|| field("deadline", Words::new("studio-error-deadline")))?;
     if date < chrono::Utc::now().date_naive() {
-        return Err(field("deadline", "Choose a deadline that has not passed."));
+        return Err(field("deadline", Words::new("studio-error-deadline-past")));
     }
     Ok(date.and_hms_opt(0, 0, 0).map(|d| d.and_utc().timestamp()))
 }
@@ -94,7 +100,7 @@ fn goal(raw: &str, currency: Currency) -> Result<Option<i64>, RecipientError> {
         "" => Ok(None),
         g => Money::parse(g, currency, 1_000_000_000 * currency.minor_per_major())
             .map(|m| Some(m.minor))
-            .map_err(|e| field("goal", e.to_string())),
+            .map_err(|e| field("goal", e)),
     }
 }
 
@@ -107,7 +113,7 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 pub async fn create_page(db: &Db, owner: i64, form: PageForm<'_>) -> Result<i64, RecipientError> {
     let category = category(form.category)?;
     let tagline = tagline(form.tagline)?;
-    let bio = long_text("bio", form.bio, BIO_MAX, "the bio")?;
+    let bio = long_text("bio", form.bio, BIO_MAX, "studio-label-bio")?;
     let deadline = if form.kind == "cause" {
         deadline(form.deadline)?
     } else {
@@ -160,7 +166,7 @@ pub async fn update_page(
 ) -> Result<(), RecipientError> {
     let (kind, currency) = owned(db, owner, recipient).await?;
     let slug = Slug::parse(form.slug).map_err(|m| field("slug", m))?;
-    let name = text("name", form.name, 80, "a name")?;
+    let name = text("name", form.name, 80, "studio-label-name")?;
     let tagline = tagline(form.tagline)?;
     let category = category(form.category)?;
     let goal = goal(form.goal, currency)?;
@@ -169,7 +175,7 @@ pub async fn update_page(
     } else {
         None
     };
-    let bio = long_text("bio", form.bio, BIO_MAX, "the bio")?;
+    let bio = long_text("bio", form.bio, BIO_MAX, "studio-label-bio")?;
     let done = sqlx::query(
         "update recipients set slug = $1, name = $2, tagline = $3, category = $4, goal_minor = $5, \
          deadline = $6, bio_md = $7 where id = $8 and owner_user_id = $9",
@@ -234,8 +240,11 @@ mod tests {
 
     #[test]
     fn bios_keep_line_breaks_but_not_other_control_characters() {
-        assert_eq!(long_text("bio", "a\r\nb", 10, "the bio").unwrap(), "a\nb");
-        assert!(long_text("bio", "a\u{7}b", 10, "the bio").is_err());
-        assert!(long_text("bio", &"x".repeat(11), 10, "the bio").is_err());
+        assert_eq!(
+            long_text("bio", "a\r\nb", 10, "studio-label-bio").unwrap(),
+            "a\nb"
+        );
+        assert!(long_text("bio", "a\u{7}b", 10, "studio-label-bio").is_err());
+        assert!(long_text("bio", &"x".repeat(11), 10, "studio-label-bio").is_err());
     }
 }

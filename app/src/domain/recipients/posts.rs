@@ -13,6 +13,7 @@ use crate::domain::Db;
 use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::{iso_day, now};
 use crate::domain::platform::markdown;
+use crate::domain::platform::words::Words;
 use crate::domain::recipients::{OwnedPage, RecipientError, text};
 use crate::model::studio::PostView;
 use std::collections::HashMap;
@@ -52,10 +53,10 @@ async fn post_fields(
     recipient: i64,
     form: &PostForm<'_>,
 ) -> Result<(String, String, Vec<i64>), RecipientError> {
-    let title = text("title", form.title, 120, "a title")?;
-    let body = long_text("body", form.body, POST_BODY_MAX, "the post")?;
+    let title = text("title", form.title, 120, "studio-label-title")?;
+    let body = long_text("body", form.body, POST_BODY_MAX, "studio-label-post")?;
     if body.is_empty() {
-        return Err(field("body", "Write something in the post."));
+        return Err(field("body", Words::new("studio-error-post-empty")));
     }
     let tiers = match form.audience {
         "public" => Vec::new(),
@@ -72,20 +73,17 @@ async fn post_fields(
                     .parse::<i64>()
                     .ok()
                     .filter(|id| active.iter().any(|(a,)| a == id))
-                    .ok_or_else(|| field("tier_ids", "Choose among this page's tiers."))?;
+                    .ok_or_else(|| field("tier_ids", Words::new("studio-error-post-tiers")))?;
                 if !chosen.contains(&id) {
                     chosen.push(id);
                 }
             }
             if chosen.is_empty() {
-                return Err(field(
-                    "tier_ids",
-                    "Choose at least one tier, or make the post public.",
-                ));
+                return Err(field("tier_ids", Words::new("studio-error-post-no-tier")));
             }
             chosen
         }
-        _ => return Err(field("audience", "Choose who can read the post.")),
+        _ => return Err(field("audience", Words::new("studio-error-post-audience"))),
     };
     Ok((title, body, tiers))
 }

@@ -13,6 +13,7 @@
 use super::OwnedPage;
 use crate::domain::Db;
 use crate::domain::platform::clock::{iso_day, midnight};
+use crate::i18n::Locale;
 use crate::model::reports::{
     IncomeReport, MonthIncome, Statement, StatementRow, StatementTotal, SupporterRow,
     SupportersReport,
@@ -91,12 +92,22 @@ fn first_of_month(date: NaiveDate) -> NaiveDate {
 
 /// How a supporter appears to the page's owner: public supporters by name; anonymous and
 /// private ones without any identity.
-fn shown_name(visibility: &str, display_name: String) -> String {
+fn shown_name(visibility: &str, display_name: String, locale: Locale) -> String {
     match visibility {
         "public" => display_name,
-        "anonymous" => "Anonymous".to_owned(),
-        _ => "Private supporter".to_owned(),
+        "anonymous" => locale.text("studio-supporter-anonymous"),
+        _ => locale.text("studio-supporter-private"),
     }
+}
+
+/// A pledge's status in `locale`, as the studio and its CSV name it.
+fn status_in(status: PledgeStatus, locale: Locale) -> String {
+    locale.text(match status {
+        PledgeStatus::Active => "studio-status-active",
+        PledgeStatus::PastDue => "studio-status-past-due",
+        PledgeStatus::Paused => "studio-status-paused",
+        PledgeStatus::Cancelled => "studio-status-cancelled",
+    })
 }
 
 #[derive(sqlx::FromRow)]
@@ -111,12 +122,24 @@ struct SupporterDbRow {
 }
 
 /// The supporters (pledges) of `recipient`, newest first, if `owner` owns it. `status` is one
-/// of [`SUPPORTER_STATUSES`]; anything else lists every pledge.
+/// of [`SUPPORTER_STATUSES`]; anything else lists every pledge. Supporters without a shown
+/// name, and pledges without a tier, are named in English (see [`supporters_in`]).
 pub async fn supporters(
     db: &Db,
     owner: i64,
     recipient: i64,
     status: Option<&str>,
+) -> Result<SupportersReport, ReportError> {
+    supporters_in(db, owner, recipient, status, Locale::En).await
+}
+
+/// [`supporters`], naming anonymous and private supporters and tierless pledges in `locale`.
+pub async fn supporters_in(
+    db: &Db,
+    owner: i64,
+    recipient: i64,
+    status: Option<&str>,
+    locale: Locale,
 ) -> Result<SupportersReport, ReportError> {
     let name = OwnedPage::load(db, owner, recipient)
         .await?
@@ -142,8 +165,10 @@ pub async fn supporters(
         rows: rows
             .into_iter()
             .map(|r| SupporterRow {
-                name: shown_name(&r.visibility, r.display_name),
-                tier: r.tier.unwrap_or_else(|| "Custom".to_owned()),
+                name: shown_name(&r.visibility, r.display_name, locale),
+                tier: r
+                    .tier
+                    .unwrap_or_else(|| locale.text("studio-supporter-custom-tier")),
                 amount_minor: r.amount_minor,
                 currency: r.currency,
                 since: iso_day(r.created_at),
@@ -153,16 +178,24 @@ pub async fn supporters(
     })
 }
 
-/// The supporters report as CSV.
+/// The supporters report as CSV, its header row and statuses in English.
 pub fn supporters_csv(report: &SupportersReport) -> String {
-    let mut out = csv_line(&[
-        "Supporter",
-        "Tier",
-        "Monthly amount",
-        "Currency",
-        "Since",
-        "Status",
-    ]);
+    supporters_csv_in(report, Locale::En)
+}
+
+/// The supporters report as CSV with its header row and statuses in `locale`; the columns,
+/// ISO days and plain decimal amounts are the same in every language.
+pub fn supporters_csv_in(report: &SupportersReport, locale: Locale) -> String {
+    let header = [
+        "studio-csv-supporter",
+        "studio-csv-tier",
+        "studio-csv-monthly-amount",
+        "studio-csv-currency",
+        "studio-csv-since",
+        "studio-csv-status",
+    ]
+    .map(|id| locale.text(id));
+    let mut out = csv_line(&header);
     for r in &report.rows {
         out.push_str(&csv_line(&[
             r.name.as_str(),
@@ -170,7 +203,7 @@ pub fn supporters_csv(report: &SupportersReport) -> String {
             &decimal(r.amount_minor, &r.currency),
             &r.currency,
             &r.since,
-            r.status.label(),
+            &status_in(r.status, locale),
         ]));
     }
     out
@@ -257,7 +290,8 @@ pub async fn income(
             .into_iter()
             .map(|(m, net)| MonthIncome {
                 month: m.format("%Y-%m").to_string(),
-                label: m.format("%b %Y").to_string(),
+                year: m.year(),
+                month_of_year: m.month(),
                 net_minor: net,
             })
             .collect(),

@@ -6,7 +6,9 @@
 use super::{id_param, load_failed};
 use crate::api::button::get_button_studio;
 use crate::error::AppError;
+use crate::i18n::arg;
 use crate::model::button::ButtonStudio;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -34,7 +36,7 @@ pub fn ButtonStudioPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(b) => view! { <ButtonView b/> }.into_any(),
@@ -49,15 +51,15 @@ pub fn ButtonStudioPage() -> impl IntoView {
 fn ButtonView(b: ButtonStudio) -> impl IntoView {
     let back = format!("/studio/p/{}", b.recipient_id);
     view! {
-        <Title text=format!("Chip-in button: {}", b.name)/>
+        <Title text=t!("studio-button-title", name = arg(&b.name))/>
         <section class="page studio">
-            <p><a href=back>{format!("← {}", b.name)}</a></p>
+            <p><a href=back>{t!("studio-back", name = arg(&b.name))}</a></p>
             <header class="page-head">
-                <h1>"Chip-in button"</h1>
-                <p class="lead">{format!(
-                    "Paste a button on your site, blog or forum signature. Readers tip in one click; \
-                     the tips join their next monthly charge, so even {} {} is worth sending.",
-                    b.smallest, b.currency
+                <h1>{t!("studio-nav-button")}</h1>
+                <p class="lead">{t!(
+                    "studio-button-lead",
+                    smallest = arg(&b.smallest),
+                    currency = arg(&b.currency)
                 )}</p>
             </header>
             <div class="studio-grid">
@@ -81,7 +83,7 @@ fn ButtonForm(b: ButtonStudio) -> impl IntoView {
     };
     let amounts_error = error_for("amounts");
     let label_error = error_for("label");
-    let choice = |name: &'static str, value: &'static str, text: &'static str, current: &str| {
+    let choice = |name: &'static str, value: &'static str, text: String, current: &str| {
         let id = format!("{name}-{value}");
         let for_id = id.clone();
         view! {
@@ -95,32 +97,33 @@ fn ButtonForm(b: ButtonStudio) -> impl IntoView {
     view! {
         <form method="get" action=here class="stack panel" id="button-form">
             <div class="field">
-                <label for="amounts">"Amounts"</label>
+                <label for="amounts">{t!("studio-button-amounts")}</label>
                 <input id="amounts" name="amounts" value=b.amounts.clone() inputmode="decimal"
                     aria-invalid=amounts_error.is_some().then_some("true") aria-describedby="amounts-help amounts-error"/>
-                <p class="help" id="amounts-help">{format!(
-                    "Up to 5 amounts in {}, separated by commas; the smallest is {}.",
-                    b.currency, b.smallest
+                <p class="help" id="amounts-help">{t!(
+                    "studio-button-amounts-help",
+                    currency = arg(&b.currency),
+                    smallest = arg(&b.smallest)
                 )}</p>
                 {amounts_error.map(|m| view! { <p class="field-error" id="amounts-error" role="alert">{m}</p> })}
             </div>
             <div class="field">
-                <label for="label">"Label"</label>
+                <label for="label">{t!("studio-button-label")}</label>
                 <input id="label" name="label" value=b.label.clone() maxlength="40"
                     aria-invalid=label_error.is_some().then_some("true") aria-describedby="label-error"/>
                 {label_error.map(|m| view! { <p class="field-error" id="label-error" role="alert">{m}</p> })}
             </div>
             <fieldset class="choices">
-                <legend>"Colours"</legend>
-                {choice("theme", "light", "Light", &b.theme)}
-                {choice("theme", "dark", "Dark", &b.theme)}
+                <legend>{t!("studio-button-colours")}</legend>
+                {choice("theme", "light", t!("studio-button-light"), &b.theme)}
+                {choice("theme", "dark", t!("studio-button-dark"), &b.theme)}
             </fieldset>
             <fieldset class="choices">
-                <legend>"Shape"</legend>
-                {choice("layout", "compact", "Button (first amount)", &b.layout)}
-                {choice("layout", "panel", "Panel (amounts, tiers, goal)", &b.layout)}
+                <legend>{t!("studio-button-shape")}</legend>
+                {choice("layout", "compact", t!("studio-button-compact"), &b.layout)}
+                {choice("layout", "panel", t!("studio-button-panel"), &b.layout)}
             </fieldset>
-            <button type="submit" class="button">"Update preview"</button>
+            <button type="submit" class="button">{t!("studio-button-update")}</button>
         </form>
     }
     .into_any()
@@ -131,12 +134,12 @@ fn ButtonPreview(b: ButtonStudio) -> impl IntoView {
     let frame_height = if b.layout == "panel" { "320" } else { "64" };
     view! {
         <section class="panel" aria-labelledby="button-preview-title">
-            <h2 id="button-preview-title">"Preview"</h2>
-            <iframe class="button-preview" src=b.frame_src.clone() title="Chip-in button preview"
+            <h2 id="button-preview-title">{t!("studio-preview")}</h2>
+            <iframe class="button-preview" src=b.frame_src.clone() title=t!("studio-button-frame")
                 sandbox="allow-scripts allow-popups allow-popups-to-escape-sandbox"
                 height=frame_height></iframe>
-            <p class="help">"Without JavaScript, readers see this badge linking to a tip of the first amount:"</p>
-            <img src=b.badge_src.clone() alt="Your page's badge" class="badge-preview"/>
+            <p class="help">{t!("studio-button-badge-help")}</p>
+            <img src=b.badge_src.clone() alt=t!("studio-button-badge-alt") class="badge-preview"/>
         </section>
     }
     .into_any()
@@ -146,9 +149,9 @@ fn ButtonPreview(b: ButtonStudio) -> impl IntoView {
 fn SnippetPanel(b: ButtonStudio) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="snippet-title">
-            <h2 id="snippet-title">"Copy this into your page"</h2>
-            <textarea id="snippet" class="snippet" readonly rows="6" aria-label="Snippet to paste">{b.snippet.clone()}</textarea>
-            <p class="help">"Badges for READMEs and forums: "
+            <h2 id="snippet-title">{t!("studio-button-snippet")}</h2>
+            <textarea id="snippet" class="snippet" readonly rows="6" aria-label=t!("studio-button-snippet-label")>{b.snippet.clone()}</textarea>
+            <p class="help">{t!("studio-button-badges")} " "
                 <code>{format!("{}?show=supporters", b.badge_src)}</code> ", "
                 <code>"?show=monthly"</code> ", " <code>"?show=goal"</code> "."</p>
         </section>

@@ -7,7 +7,7 @@
 //! Nothing is saved until Save, and nothing typed ever travels in the address.
 
 use super::home::{PageFields, PageValues};
-use super::{id_param, load_failed, saved_message};
+use super::{id_param, kind_name, load_failed, saved_message, upload_refusal_text};
 use crate::api::studio::{
     CreateTier, DeletePost, MoveTier, RetireTier, UpdatePage, get_studio_page, preview_markdown,
 };
@@ -15,8 +15,10 @@ use crate::components::form::{
     CsrfField, FieldError, FormAlert, PREVIEW_PATH, Typed, action_error, invalid,
 };
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::format_money;
-use crate::model::studio::{StudioPage, StudioPost, StudioTier, upload_refusal};
+use crate::model::studio::{StudioPage, StudioPost, StudioTier};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -46,7 +48,7 @@ pub fn StudioEditorPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(p) => view! { <Editor page=p preview/> }.into_any(),
@@ -65,36 +67,37 @@ fn Editor(page: StudioPage, preview: PreviewResource) -> impl IntoView {
         .and_then(|s| saved_message(&s));
     let public = format!("/c/{}", page.slug);
     view! {
-        <Title text=format!("Studio: {}", page.name)/>
+        <Title text=t!("studio-editor-title", name = arg(&page.name))/>
         <section class="page studio">
-            <p><a href="/studio">"← Studio"</a></p>
+            <p><a href="/studio">{t!("studio-back-to-studio")}</a></p>
             <header class="page-head">
                 <h1>{page.name.clone()}</h1>
                 <p class="lead">
-                    {format!("{} page in {}. ", page.kind.label(), page.currency)}
-                    <a href=public>"View the public page"</a>
+                    {t!("studio-editor-kind", kind = arg(kind_name(page.kind)), currency = arg(&page.currency))}
+                    " "
+                    <a href=public>{t!("studio-editor-view-public")}</a>
                 </p>
-                <nav class="subnav" aria-label="Reports">
-                    <a href=format!("/studio/p/{}/supporters", page.id)>"Supporters"</a>
+                <nav class="subnav" aria-label=t!("studio-nav-reports")>
+                    <a href=format!("/studio/p/{}/supporters", page.id)>{t!("studio-nav-supporters")}</a>
                     " · "
-                    <a href=format!("/studio/p/{}/income", page.id)>"Income"</a>
+                    <a href=format!("/studio/p/{}/income", page.id)>{t!("studio-nav-income")}</a>
                     " · "
-                    <a href=format!("/studio/p/{}/payouts", page.id)>"Payouts"</a>
+                    <a href=format!("/studio/p/{}/payouts", page.id)>{t!("studio-nav-payouts")}</a>
                     " · "
-                    <a href=format!("/studio/p/{}/button", page.id)>"Chip-in button"</a>
+                    <a href=format!("/studio/p/{}/button", page.id)>{t!("studio-nav-button")}</a>
                     " · "
                     <a href=format!("/studio/p/{}/refunds", page.id) id="refunds-link">{
                         match page.open_refund_requests {
-                            0 => "Refunds".to_owned(),
-                            n => format!("Refunds ({n} to answer)"),
+                            0 => t!("studio-nav-refunds"),
+                            n => t!("studio-nav-refunds-open", count = num(n)),
                         }
                     }</a>
                     {(page.kind == crate::model::RecipientKind::Cause).then(|| view! {
                         " · "
-                        <a href=format!("/studio/p/{}/expenses", page.id)>"Expenses"</a>
+                        <a href=format!("/studio/p/{}/expenses", page.id)>{t!("studio-nav-expenses")}</a>
                     })}
                     " · "
-                    <a href=format!("/studio/p/{}/webhooks", page.id)>"Webhooks"</a>
+                    <a href=format!("/studio/p/{}/webhooks", page.id)>{t!("studio-nav-webhooks")}</a>
                 </nav>
             </header>
             {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
@@ -151,23 +154,23 @@ fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
     let back = format!("/studio/p/{}#bio-preview", page.id);
     view! {
         <section class="panel" id="details" aria-labelledby="details-title">
-            <h2 id="details-title">"Page details"</h2>
+            <h2 id="details-title">{t!("studio-details")}</h2>
             <form method="post" action="/api/studio/update_page" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="recipient_id" value=page.id.to_string()/>
                 <FormAlert error/>
                 <PageFields error values kind=Some(page.kind)/>
                 <div class="field">
-                    <label for="bio">"About (Markdown)"</label>
+                    <label for="bio">{t!("studio-bio")}</label>
                     <textarea id="bio" name="bio" rows="10" aria-describedby="bio-help bio-error"
                         aria-invalid=invalid(error, "bio")>{bio}</textarea>
-                    <p class="help" id="bio-help">"Markdown: **bold**, _italic_, [links](https://example.org), lists and headings. Scripts and raw HTML are removed."</p>
+                    <p class="help" id="bio-help">{t!("studio-bio-help")}</p>
                     <FieldError error field="bio"/>
                 </div>
                 <div class="button-row">
-                    <button type="submit" class="button">"Save details"</button>
+                    <button type="submit" class="button">{t!("studio-details-save")}</button>
                     <button type="submit" class="button button-secondary"
-                        formaction=PREVIEW_PATH name="preview" value=back>"Preview"</button>
+                        formaction=PREVIEW_PATH name="preview" value=back>{t!("studio-preview")}</button>
                 </div>
             </form>
             <Transition fallback=|| ()>
@@ -175,7 +178,7 @@ fn DetailsSection(page: StudioPage, preview: PreviewResource) -> impl IntoView {
                     match preview.await {
                         Ok(Some(html)) => view! {
                             <div class="md-preview" id="bio-preview">
-                                <h3>"Preview (not saved yet)"</h3>
+                                <h3>{t!("studio-preview-unsaved")}</h3>
                                 <div class="bio" inner_html=html></div>
                             </div>
                         }.into_any(),
@@ -194,33 +197,31 @@ fn ImageSection(page: StudioPage) -> impl IntoView {
     let query = use_query_map();
     let (saved, problem) =
         query.with_untracked(|q| (q.get("image").is_some(), q.get("image_error")));
-    let problem = problem.map(|code| {
-        upload_refusal(&code).unwrap_or("The image could not be saved. Please try again.")
-    });
+    let problem = problem.map(|code| upload_refusal_text(&code, t!("studio-image-failed")));
     let action = format!("/studio/p/{}/image", page.id);
     view! {
         <section class="panel" id="image" aria-labelledby="image-title">
-            <h2 id="image-title">"Image"</h2>
+            <h2 id="image-title">{t!("studio-image")}</h2>
             {match page.image_url.clone() {
                 Some(src) => view! {
-                    <img class="page-image" src=src alt=format!("Current image of {}", page.name)/>
+                    <img class="page-image" src=src alt=t!("studio-image-alt", name = arg(&page.name))/>
                 }.into_any(),
-                None => view! { <p class="muted">"No image yet."</p> }.into_any(),
+                None => view! { <p class="muted">{t!("studio-image-none")}</p> }.into_any(),
             }}
-            {saved.then(|| view! { <div class="alert alert-success" role="status">"Image saved."</div> })}
+            {saved.then(|| view! { <div class="alert alert-success" role="status">{t!("studio-image-saved")}</div> })}
             <form method="post" action=action enctype="multipart/form-data" class="stack">
                 // First, before the file: the server reads only the start of the body for it.
                 <CsrfField/>
                 <div class="field">
-                    <label for="image-file">"Upload an image"</label>
+                    <label for="image-file">{t!("studio-image-upload-label")}</label>
                     <input id="image-file" name="image" type="file" required
                         accept="image/png,image/jpeg,image/webp,image/gif"
                         aria-invalid=if problem.is_some() { "true" } else { "false" }
                         aria-describedby="image-help image-error"/>
-                    <p class="help" id="image-help">"PNG, JPEG, WebP or GIF, up to 2 MiB."</p>
+                    <p class="help" id="image-help">{t!("studio-image-help")}</p>
                     {problem.map(|p| view! { <p class="field-error" id="image-error" role="alert">{p}</p> })}
                 </div>
-                <button type="submit" class="button button-secondary">"Upload image"</button>
+                <button type="submit" class="button button-secondary">{t!("studio-image-upload")}</button>
             </form>
         </section>
     }
@@ -246,13 +247,13 @@ fn TiersSection(page: StudioPage) -> impl IntoView {
     let retired_list = (!retired.is_empty()).then(|| {
         let currency = page.currency.clone();
         view! {
-            <h3>"Retired tiers"</h3>
-            <p class="muted">"Hidden from new supporters. Existing pledges keep their amounts."</p>
+            <h3>{t!("studio-tiers-retired")}</h3>
+            <p class="muted">{t!("studio-tiers-retired-help")}</p>
             <ul class="studio-list">
                 {retired.into_iter().map(|t| view! {
                     <li class="studio-item">
                         <span class="item-name">{t.name}</span>
-                        <span class="muted">{format!("{} / month · {} supporters", format_money(t.price_minor, &currency), t.supporters)}</span>
+                        <span class="muted">{t!("studio-tier-retired-line", price = arg(format_money(t.price_minor, &currency)), count = num(t.supporters))}</span>
                     </li>
                 }).collect_view()}
             </ul>
@@ -260,35 +261,35 @@ fn TiersSection(page: StudioPage) -> impl IntoView {
     });
     view! {
         <section class="panel" id="tiers" aria-labelledby="tiers-title">
-            <h2 id="tiers-title">"Tiers"</h2>
+            <h2 id="tiers-title">{t!("studio-tiers")}</h2>
             <FormAlert error=move_error/>
             <FormAlert error=retire_error/>
             {if !has_active {
-                view! { <p class="muted">"No tiers yet. Supporters can still pledge any amount."</p> }.into_any()
+                view! { <p class="muted">{t!("studio-tiers-none")}</p> }.into_any()
             } else {
                 view! { <ol class="studio-list">{rows}</ol> }.into_any()
             }}
             {retired_list}
-            <h3 id="new-tier-title">"Add a tier"</h3>
+            <h3 id="new-tier-title">{t!("studio-tier-add-title")}</h3>
             <form method="post" action="/api/studio/create_tier" class="stack" novalidate aria-labelledby="new-tier-title">
                 <CsrfField/>
                 <input type="hidden" name="recipient_id" value=page.id.to_string()/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="tier-name">"Tier name"</label>
+                    <label for="tier-name">{t!("studio-tier-name")}</label>
                     <input id="tier-name" name="name" maxlength="60" autocomplete="off" required
                         aria-invalid=invalid(error, "name") aria-describedby="tier-name-error"/>
                     <FieldError error field="name" id="tier-name-error"/>
                 </div>
                 <div class="field">
-                    <label for="tier-price">{format!("Monthly price ({})", page.currency)}</label>
+                    <label for="tier-price">{t!("studio-tier-price", currency = arg(&page.currency))}</label>
                     <input id="tier-price" name="price" inputmode="decimal" autocomplete="off" required
                         aria-invalid=invalid(error, "price") aria-describedby="tier-price-help tier-price-error"/>
-                    <p class="help" id="tier-price-help">"Fixed once the tier exists, so supporters' terms never change under them."</p>
+                    <p class="help" id="tier-price-help">{t!("studio-tier-price-help")}</p>
                     <FieldError error field="price" id="tier-price-error"/>
                 </div>
                 <TierTextFields error description=String::new() perks=String::new() limit=String::new()/>
-                <button type="submit" class="button">"Add tier"</button>
+                <button type="submit" class="button">{t!("studio-tier-add")}</button>
             </form>
         </section>
     }
@@ -305,22 +306,22 @@ pub(crate) fn TierTextFields(
 ) -> impl IntoView {
     view! {
         <div class="field">
-            <label for="tier-description">"Description (optional)"</label>
+            <label for="tier-description">{t!("studio-tier-description")}</label>
             <textarea id="tier-description" name="description" rows="3" maxlength="1000"
                 aria-invalid=invalid(error, "description") aria-describedby="tier-description-error">{description}</textarea>
             <FieldError error field="description" id="tier-description-error"/>
         </div>
         <div class="field">
-            <label for="tier-perks">"Perks, one per line (optional)"</label>
+            <label for="tier-perks">{t!("studio-tier-perks")}</label>
             <textarea id="tier-perks" name="perks" rows="4"
                 aria-invalid=invalid(error, "perks") aria-describedby="tier-perks-error">{perks}</textarea>
             <FieldError error field="perks" id="tier-perks-error"/>
         </div>
         <div class="field">
-            <label for="tier-limit">"Supporter limit (optional)"</label>
+            <label for="tier-limit">{t!("studio-tier-limit")}</label>
             <input id="tier-limit" name="supporter_limit" value=limit inputmode="numeric" autocomplete="off"
                 aria-invalid=invalid(error, "supporter_limit") aria-describedby="tier-limit-help tier-limit-error"/>
-            <p class="help" id="tier-limit-help">"When this many supporters have the tier, it shows as full. Leave empty for no limit."</p>
+            <p class="help" id="tier-limit-help">{t!("studio-tier-limit-help")}</p>
             <FieldError error field="supporter_limit" id="tier-limit-error"/>
         </div>
     }
@@ -338,40 +339,56 @@ fn TierRow(
     let id = tier.id.to_string();
     let edit = format!("/studio/p/{page_id}/tiers/{}", tier.id);
     let supporters = match tier.supporter_limit {
-        Some(l) => format!("{} of {l} supporters", tier.supporters),
-        None => format!("{} supporters", tier.supporters),
+        Some(l) => t!(
+            "studio-tier-supporters-of",
+            count = num(tier.supporters),
+            limit = num(l)
+        ),
+        None => t!("studio-tier-supporters", count = num(tier.supporters)),
     };
     let name = tier.name.clone();
-    let move_form = move |direction: &'static str, label: &'static str| {
+    let move_form = move |direction: &'static str, label: String, aria: String| {
         view! {
             <form method="post" action="/api/studio/move_tier" class="inline-form">
                 <CsrfField/>
                 <input type="hidden" name="tier_id" value=id.clone()/>
                 <input type="hidden" name="direction" value=direction/>
                 <button type="submit" class="button button-small button-secondary"
-                    aria-label=format!("Move {name} {direction}")>{label}</button>
+                    aria-label=aria>{label}</button>
             </form>
         }
     };
-    let up = (!first).then(|| move_form("up", "↑ Up"));
-    let down = (!last).then(|| move_form("down", "↓ Down"));
+    let up = (!first).then(|| {
+        move_form(
+            "up",
+            t!("studio-tier-up"),
+            t!("studio-tier-up-label", name = arg(&name)),
+        )
+    });
+    let down = (!last).then(|| {
+        move_form(
+            "down",
+            t!("studio-tier-down"),
+            t!("studio-tier-down-label", name = arg(&name)),
+        )
+    });
     view! {
         <li class="studio-item tier-row">
             <div class="studio-item-text">
                 <span class="item-name">{tier.name.clone()}</span>
-                <span class="muted">{format!("{} / month · {supporters}", format_money(tier.price_minor, &currency))}</span>
+                <span class="muted">{t!("studio-tier-line", price = arg(format_money(tier.price_minor, &currency)), supporters = arg(supporters))}</span>
             </div>
             <div class="studio-actions">
                 {up}
                 {down}
                 <a class="button button-small button-secondary" href=edit
-                    aria-label=format!("Edit {}", tier.name)>"Edit"</a>
+                    aria-label=t!("studio-edit-label", name = arg(&tier.name))>{t!("studio-edit")}</a>
                 <form method="post" action="/api/studio/retire_tier" class="inline-form">
                     <CsrfField/>
                     <input type="hidden" name="tier_id" value=tier.id.to_string()/>
                     <crate::components::confirm::ConfirmButton action="/api/studio/retire_tier"
-                        question=format!("Retire the tier “{}”? New supporters can no longer choose it; its current supporters keep their pledges.", tier.name)
-                        label="Retire" aria_label=format!("Retire {}", tier.name)/>
+                        question=t!("studio-tier-retire-question", name = arg(&tier.name))
+                        label=t!("studio-retire") aria_label=t!("studio-retire-label", name = arg(&tier.name))/>
                 </form>
             </div>
         </li>
@@ -386,22 +403,22 @@ fn PostsSection(page: StudioPage) -> impl IntoView {
     let tiers = page.tiers.clone();
     let audience = move |p: &StudioPost| {
         if p.public {
-            "Public".to_owned()
+            t!("studio-post-public")
         } else {
             let names: Vec<String> = tiers
                 .iter()
                 .filter(|t| p.tier_ids.contains(&t.id))
                 .map(|t| t.name.clone())
                 .collect();
-            format!("Supporters of {}", names.join(", "))
+            t!("studio-post-supporters-of", tiers = arg(names.join(", ")))
         }
     };
     let empty = page.posts.is_empty();
     view! {
         <section class="panel" id="posts" aria-labelledby="posts-title">
-            <h2 id="posts-title">"Posts"</h2>
+            <h2 id="posts-title">{t!("studio-posts")}</h2>
             <FormAlert error=delete_error/>
-            {empty.then(|| view! { <p class="muted">"No posts yet."</p> })}
+            {empty.then(|| view! { <p class="muted">{t!("studio-posts-none")}</p> })}
             <ul class="studio-list">
                 {page.posts.iter().map(|p| {
                     let edit = format!("/studio/p/{}/posts/{}", page.id, p.id);
@@ -410,24 +427,24 @@ fn PostsSection(page: StudioPage) -> impl IntoView {
                         <li class="studio-item">
                             <div class="studio-item-text">
                                 <span class="item-name">{p.title.clone()}</span>
-                                <span class="muted">{format!("{who} · updated {}", crate::model::day_label(&p.updated))}</span>
+                                <span class="muted">{t!("studio-post-line", audience = arg(who), day = arg(crate::model::day_label(&p.updated)))}</span>
                             </div>
                             <div class="studio-actions">
                                 <a class="button button-small button-secondary" href=edit
-                                    aria-label=format!("Edit {}", p.title)>"Edit"</a>
+                                    aria-label=t!("studio-edit-label", name = arg(&p.title))>{t!("studio-edit")}</a>
                                 <form method="post" action="/api/studio/delete_post" class="inline-form">
                                     <CsrfField/>
                                     <input type="hidden" name="post_id" value=p.id.to_string()/>
                                     <crate::components::confirm::ConfirmButton action="/api/studio/delete_post"
-                                        question=format!("Delete the post “{}”? Supporters can no longer read it, and this cannot be undone.", p.title)
-                                        label="Delete" aria_label=format!("Delete {}", p.title)/>
+                                        question=t!("studio-post-delete-question", title = arg(&p.title))
+                                        label=t!("studio-delete") aria_label=t!("studio-delete-label", name = arg(&p.title))/>
                                 </form>
                             </div>
                         </li>
                     }
                 }).collect_view()}
             </ul>
-            <p><a class="button" href=write>"Write a post"</a></p>
+            <p><a class="button" href=write>{t!("studio-post-write")}</a></p>
         </section>
     }
     .into_any()

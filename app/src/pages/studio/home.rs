@@ -1,12 +1,14 @@
 //! `/studio`: the caller's pages; `/studio/new`: create one.
 
-use super::load_failed;
+use super::{kind_name, load_failed};
 use crate::api::studio::{CreatePage, get_my_pages};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
+use crate::i18n::num;
 use crate::model::RecipientKind;
 use crate::model::studio::{CATEGORIES, StudioSummary};
 use crate::money::Currency;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -14,13 +16,13 @@ use leptos_meta::Title;
 pub fn StudioHome() -> impl IntoView {
     let pages = Resource::new(|| (), |_| get_my_pages());
     view! {
-        <Title text="Studio"/>
+        <Title text=t!("studio-title")/>
         <section class="page">
             <header class="page-head">
-                <h1>"Studio"</h1>
-                <p class="lead">"Your creator and cause pages: details, tiers and posts."</p>
+                <h1>{t!("studio-title")}</h1>
+                <p class="lead">{t!("studio-home-lead")}</p>
             </header>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("studio-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match pages.await {
                         Ok(list) => view! { <PageList list/> }.into_any(),
@@ -37,7 +39,7 @@ fn PageList(list: Vec<StudioSummary>) -> impl IntoView {
     let empty = list.is_empty();
     view! {
         {empty.then(|| view! {
-            <p class="muted">"You have no pages yet. Create one to start receiving pledges and tips."</p>
+            <p class="muted">{t!("studio-home-empty")}</p>
         })}
         <ul class="card-grid">
             {list.into_iter().map(|p| {
@@ -46,17 +48,17 @@ fn PageList(list: Vec<StudioSummary>) -> impl IntoView {
                 view! {
                     <li class="card">
                         <p class="card-meta">
-                            <span class=format!("badge badge-{}", p.kind.label().to_lowercase())>{p.kind.label()}</span>
+                            <span class=format!("badge badge-{}", p.kind.label().to_lowercase())>{kind_name(p.kind)}</span> // i18n: not for people
                             <span class="muted">{p.currency.clone()}</span>
                         </p>
                         <h2 class="card-title"><a href=edit>{p.name.clone()}</a></h2>
-                        <p class="muted">{format!("{} active tiers · {} posts", p.active_tiers, p.posts)}</p>
+                        <p class="muted">{t!("studio-home-counts", tiers = num(p.active_tiers), posts = num(p.posts))}</p>
                         <p class="card-foot"><a href=public>{format!("chipin/c/{}", p.slug)}</a></p>
                     </li>
                 }
             }).collect_view()}
         </ul>
-        <p class="hero-actions start"><a class="button" href="/studio/new">"Create a page"</a></p>
+        <p class="hero-actions start"><a class="button" href="/studio/new">{t!("studio-create-page")}</a></p>
     }
     .into_any()
 }
@@ -67,44 +69,44 @@ pub fn NewPagePage() -> impl IntoView {
     let action = ServerAction::<CreatePage>::new();
     let error = action_error(action.value());
     view! {
-        <Title text="Create a page"/>
+        <Title text=t!("studio-create-page")/>
         <section class="page narrow">
-            <p><a href="/studio">"← Studio"</a></p>
-            <h1>"Create a page"</h1>
-            <p class="lead">"A creator page gathers monthly support for ongoing work; a cause page raises money towards a target."</p>
+            <p><a href="/studio">{t!("studio-back-to-studio")}</a></p>
+            <h1>{t!("studio-create-page")}</h1>
+            <p class="lead">{t!("studio-new-lead")}</p>
             <form method="post" action="/api/studio/create_page" class="stack" novalidate>
                 <CsrfField/>
                 <FormAlert error/>
                 <fieldset class="choices compact" aria-describedby="kind-error">
-                    <legend>"Kind of page"</legend>
+                    <legend>{t!("studio-new-kind")}</legend>
                     <label class="choice" for="kind-creator">
                         <input type="radio" id="kind-creator" name="kind" value="creator" checked/>
-                        <span>"Creator: monthly support for your work"</span>
+                        <span>{t!("studio-new-kind-creator")}</span>
                     </label>
                     <label class="choice" for="kind-cause">
                         <input type="radio" id="kind-cause" name="kind" value="cause"/>
-                        <span>"Cause: a campaign with a target and a deadline"</span>
+                        <span>{t!("studio-new-kind-cause")}</span>
                     </label>
                     <FieldError error field="kind"/>
                 </fieldset>
                 <PageFields error values=PageValues::default() kind=None/>
                 <div class="field">
-                    <label for="currency">"Currency"</label>
+                    <label for="currency">{t!("studio-currency")}</label>
                     <select id="currency" name="currency" aria-describedby="currency-help currency-error"
                         aria-invalid=invalid(error, "currency")>
                         {Currency::ALL.into_iter().map(|c| view! { <option value=c.code()>{c.code()}</option> }).collect_view()}
                     </select>
-                    <p class="help" id="currency-help">"Pledges and tips to your page are in this currency. It cannot be changed later."</p>
+                    <p class="help" id="currency-help">{t!("studio-currency-help")}</p>
                     <FieldError error field="currency"/>
                 </div>
                 <div class="field">
-                    <label for="bio">"About (Markdown)"</label>
+                    <label for="bio">{t!("studio-bio")}</label>
                     <textarea id="bio" name="bio" rows="8" aria-describedby="bio-help bio-error"
                         aria-invalid=invalid(error, "bio")></textarea>
-                    <p class="help" id="bio-help">"Tell supporters who you are and what their money makes possible. You can preview it after creating the page."</p>
+                    <p class="help" id="bio-help">{t!("studio-new-bio-help")}</p>
                     <FieldError error field="bio"/>
                 </div>
-                <button type="submit" class="button">"Create page"</button>
+                <button type="submit" class="button">{t!("studio-new-submit")}</button>
             </form>
         </section>
     }
@@ -131,22 +133,19 @@ pub fn PageFields(
 ) -> impl IntoView {
     let show_deadline = kind != Some(RecipientKind::Creator);
     let deadline_label = if kind.is_none() {
-        "Campaign deadline (causes, optional)"
+        t!("studio-field-deadline-new")
     } else {
-        "Campaign deadline (optional)"
+        t!("studio-field-deadline")
     };
     let (goal_label, goal_help) = match kind {
-        None => (
-            "Goal (optional)",
-            "For creators, a monthly income goal; for causes, the campaign target. For example 500.",
-        ),
+        None => (t!("studio-field-goal"), t!("studio-field-goal-help")),
         Some(RecipientKind::Creator) => (
-            "Monthly goal (optional)",
-            "The monthly income you are working towards, for example 500.",
+            t!("studio-field-goal-creator"),
+            t!("studio-field-goal-creator-help"),
         ),
         Some(RecipientKind::Cause) => (
-            "Campaign target (optional)",
-            "The total the campaign is raising, for example 12000.",
+            t!("studio-field-goal-cause"),
+            t!("studio-field-goal-cause-help"),
         ),
     };
     let PageValues {
@@ -159,27 +158,27 @@ pub fn PageFields(
     } = values;
     view! {
         <div class="field">
-            <label for="name">"Name"</label>
+            <label for="name">{t!("studio-field-name")}</label>
             <input id="name" name="name" value=name maxlength="80" required autocomplete="off"
                 aria-invalid=invalid(error, "name") aria-describedby="name-error"/>
             <FieldError error field="name"/>
         </div>
         <div class="field">
-            <label for="slug">"Page address"</label>
+            <label for="slug">{t!("studio-field-slug")}</label>
             <input id="slug" name="slug" value=slug maxlength="40" required autocomplete="off"
                 autocapitalize="none" spellcheck="false"
                 aria-invalid=invalid(error, "slug") aria-describedby="slug-help slug-error"/>
-            <p class="help" id="slug-help">"Your page will be at /c/your-address: 3 to 40 lower-case letters, digits and hyphens."</p>
+            <p class="help" id="slug-help">{t!("studio-field-slug-help")}</p>
             <FieldError error field="slug"/>
         </div>
         <div class="field">
-            <label for="tagline">"Tagline (optional)"</label>
+            <label for="tagline">{t!("studio-field-tagline")}</label>
             <input id="tagline" name="tagline" value=tagline maxlength="140" autocomplete="off"
                 aria-invalid=invalid(error, "tagline") aria-describedby="tagline-error"/>
             <FieldError error field="tagline"/>
         </div>
         <div class="field">
-            <label for="category">"Category"</label>
+            <label for="category">{t!("studio-field-category")}</label>
             <select id="category" name="category" aria-invalid=invalid(error, "category") aria-describedby="category-error">
                 {CATEGORIES.iter().map(|c| {
                     let selected = category == *c;

@@ -7,10 +7,12 @@ use crate::api::reports::get_income;
 use crate::components::chart::BarChart;
 use crate::components::donations::PageDonations;
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::RecipientKind;
 use crate::model::format_money;
 use crate::model::reports::IncomeReport;
 use crate::model::trail::PageDonationRow;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -36,7 +38,7 @@ pub fn IncomePage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match (data.await, donations.await) {
                     (Ok(r), Ok(donations)) => view! { <IncomeView r donations/> }.into_any(),
@@ -61,79 +63,77 @@ fn IncomeView(donations: Vec<PageDonationRow>, r: IncomeReport) -> impl IntoView
     let c = r.currency.clone();
     let money = move |m: i64| format_money(m, &c);
     let goal_label = match r.kind {
-        RecipientKind::Creator => "Monthly goal",
-        RecipientKind::Cause => "Campaign target",
+        RecipientKind::Creator => t!("studio-income-goal-creator"),
+        RecipientKind::Cause => t!("studio-income-goal-cause"),
     };
     let goal = r.goal_minor.map(|g| {
         let pct = percent(r.goal_progress_minor, g);
         let text = match r.kind {
-            RecipientKind::Creator => format!(
-                "{} of {} a month pledged ({pct}%)",
-                money(r.goal_progress_minor),
-                money(g)
+            RecipientKind::Creator => t!(
+                "studio-income-goal-creator-progress",
+                progress = arg(money(r.goal_progress_minor)),
+                goal = arg(money(g)),
+                percent = num(pct)
             ),
-            RecipientKind::Cause => format!(
-                "{} of {} raised ({pct}%)",
-                money(r.goal_progress_minor),
-                money(g)
+            RecipientKind::Cause => t!(
+                "studio-income-goal-cause-progress",
+                progress = arg(money(r.goal_progress_minor)),
+                goal = arg(money(g)),
+                percent = num(pct)
             ),
         };
         view! {
             <div class="stat">
-                <h2 class="stat-label">{goal_label}</h2>
+                <h2 class="stat-label">{goal_label.clone()}</h2>
                 <p class="stat-value">{format!("{pct}%")}</p>
                 <progress class="goal" max="100" value=pct aria-label=goal_label>{format!("{pct}%")}</progress>
                 <p class="muted">{text}</p>
             </div>
         }
     });
-    let first = r
-        .months
-        .first()
-        .map(|m| m.label.clone())
-        .unwrap_or_default();
-    let last = r.months.last().map(|m| m.label.clone()).unwrap_or_default();
+    let l = crate::i18n::current();
+    let month = move |m: &crate::model::reports::MonthIncome| l.month(m.year, m.month_of_year);
+    let first = r.months.first().map(month).unwrap_or_default();
+    let last = r.months.last().map(month).unwrap_or_default();
     let total = r
         .months
         .iter()
         .map(|m| m.net_minor)
         .fold(0i64, i64::saturating_add);
-    let desc = format!(
-        "Net income per month from {first} to {last}: {} in all.",
-        money(total)
+    let desc = t!(
+        "studio-income-chart-desc",
+        first = arg(first),
+        last = arg(last),
+        total = arg(money(total))
     );
-    let bars: Vec<(String, i64)> = r
-        .months
-        .iter()
-        .map(|m| (m.label.clone(), m.net_minor))
-        .collect();
+    let bars: Vec<(String, i64)> = r.months.iter().map(|m| (month(m), m.net_minor)).collect();
     view! {
-        <Title text=format!("Income: {}", r.name)/>
+        <Title text=t!("studio-income-title", name = arg(&r.name))/>
         <section class="page studio">
-            <p><a href=base.clone()>{format!("← {}", r.name)}</a></p>
+            <p><a href=base.clone()>{t!("studio-back", name = arg(&r.name))}</a></p>
             <header class="page-head">
-                <h1>"Income"</h1>
-                <p class="lead">"What reached you after fees, counted on the day each charge succeeded (UTC)."</p>
+                <h1>{t!("studio-nav-income")}</h1>
+                <p class="lead">{t!("studio-income-lead")}</p>
             </header>
             <div class="stats">
                 <div class="stat">
-                    <h2 class="stat-label">"This month, after fees"</h2>
+                    <h2 class="stat-label">{t!("studio-income-this-month")}</h2>
                     <p class="stat-value" id="this-month">{money(r.this_month_net_minor)}</p>
                 </div>
                 <div class="stat">
-                    <h2 class="stat-label">"Next charge run"</h2>
+                    <h2 class="stat-label">{t!("studio-income-forecast")}</h2>
                     <p class="stat-value" id="forecast">{money(r.forecast_minor)}</p>
-                    <p class="muted">{format!("From {} active pledges, before fees.", r.active_pledges)}</p>
+                    <p class="muted">{t!("studio-income-forecast-from", count = num(r.active_pledges))}</p>
                 </div>
                 {goal}
             </div>
             <section class="panel" aria-labelledby="history-title">
-                <h2 id="history-title">"The last 12 months"</h2>
-                <BarChart title="Net income per month".to_owned() desc currency=r.currency.clone() bars/>
+                <h2 id="history-title">{t!("studio-income-history")}</h2>
+                <BarChart title=t!("studio-income-chart-title") desc currency=r.currency.clone() bars/>
             </section>
             <section class="panel" aria-labelledby="donations-title">
-                <h2 id="donations-title">"Latest donations"</h2>
-                <p class="muted">"Refunded donations are marked with what went back; the others can be refunded."</p>
+                <h2 id="donations-title">{t!("studio-latest-donations")}</h2>
+                <p class="muted">{t!("studio-income-donations-help")}</p>
                 <PageDonations recipient_id=r.recipient_id rows=donations title_id="donations-title"/>
             </section>
         </section>

@@ -16,7 +16,9 @@ pub mod tier;
 pub mod webhooks;
 
 use crate::error::AppError;
+use crate::model::RecipientKind;
 use crate::pages::not_found::ErrorPanel;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::components::Redirect;
 use leptos_router::hooks::use_params_map;
@@ -39,40 +41,54 @@ pub(crate) fn load_failed(error: AppError, here: String) -> AnyView {
 }
 
 /// A success message for `?saved=…` after a form post.
-pub(crate) fn saved_message(saved: &str) -> Option<&'static str> {
+pub(crate) fn saved_message(saved: &str) -> Option<String> {
     // A post that failed since: the earlier "saved" in the address is stale beside its error.
     if crate::components::form::came_back_failed() {
         return None;
     }
     Some(match saved {
-        "created" => {
-            "Your page is live. Add tiers and a first post so supporters know what to expect."
-        }
-        "page" => "Page details saved.",
-        "tier" => "Tier saved.",
-        "order" => "Tier order saved.",
-        "retired" => {
-            "Tier retired. Its supporters keep their pledges; new supporters cannot choose it."
-        }
-        "post" => "Post saved.",
-        "deleted" => "Post deleted.",
-        "expense" => "Expense recorded and published on your page.",
-        "corrected" => "Expense corrected: its money is unspent again.",
-        "budget_line" => "Budget line added. Donors can now earmark tips and pledges to it.",
-        "budget_line_retired" => {
-            "Budget line retired. It takes no new earmarks or expenses; its history stays."
-        }
-        "payout" => "Payout recorded. Mark it arrived once the money is in your account.",
-        "paid" => "Payout marked as arrived.",
-        "stripe" => "Your Stripe account's status is updated below.",
-        "hook_created" => "Endpoint added. Copy its signing secret now: it is shown only once.",
-        "hook_rotated" => {
-            "New signing secret made. The old one keeps signing beside it for 24 hours."
-        }
-        "hook_enabled" => "Endpoint enabled. Deliveries waiting for it are sent now.",
-        "hook_disabled" => "Endpoint disabled. Deliveries for it wait until you enable it.",
-        "hook_deleted" => "Endpoint deleted.",
-        "hook_resent" => "The delivery is queued to be sent again.",
+        "created" => t!("studio-saved-created"),
+        "page" => t!("studio-saved-page"),
+        "tier" => t!("studio-saved-tier"),
+        "order" => t!("studio-saved-order"),
+        "retired" => t!("studio-saved-retired"),
+        "post" => t!("studio-saved-post"),
+        "deleted" => t!("studio-saved-deleted"),
+        "expense" => t!("studio-saved-expense"),
+        "corrected" => t!("studio-saved-corrected"),
+        "budget_line" => t!("studio-saved-budget-line"),
+        "budget_line_retired" => t!("studio-saved-budget-line-retired"),
+        "payout" => t!("studio-saved-payout"),
+        "paid" => t!("studio-saved-paid"),
+        "stripe" => t!("studio-saved-stripe"),
+        "hook_created" => t!("studio-saved-hook-created"),
+        "hook_rotated" => t!("studio-saved-hook-rotated"),
+        "hook_enabled" => t!("studio-saved-hook-enabled"),
+        "hook_disabled" => t!("studio-saved-hook-disabled"),
+        "hook_deleted" => t!("studio-saved-hook-deleted"),
+        "hook_resent" => t!("studio-saved-hook-resent"),
         _ => return None,
     })
+}
+
+/// A page's kind as the reader's language names it.
+pub(crate) fn kind_name(kind: RecipientKind) -> String {
+    match kind {
+        RecipientKind::Creator => t!("studio-kind-creator"),
+        RecipientKind::Cause => t!("studio-kind-cause"),
+    }
+}
+
+/// Why an upload was refused (the code the upload handler put in the address), in the
+/// reader's language; `fallback` when the code is unknown.
+pub(crate) fn upload_refusal_text(code: &str, fallback: String) -> String {
+    match code {
+        "empty" => t!("studio-upload-empty"),
+        "size" => t!("studio-upload-size"),
+        "type" => t!("studio-upload-type"),
+        "receipt_size" => t!("studio-upload-receipt-size"),
+        "receipt_type" => t!("studio-upload-receipt-type"),
+        "receipt_quota" => t!("studio-upload-receipt-quota"),
+        _ => fallback,
+    }
 }

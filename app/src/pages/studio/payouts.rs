@@ -7,8 +7,10 @@ use super::{id_param, load_failed, saved_message};
 use crate::api::trail::{MarkPayoutPaid, RecordPayout, StartStripePayouts, get_payouts};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::format_money;
 use crate::model::trail::{ConnectAccount, ConnectStatus, PayoutRow, PayoutsPage};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -26,7 +28,7 @@ pub fn PayoutsStudioPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <PayoutsView p/> }.into_any(),
@@ -48,9 +50,9 @@ fn PayoutsView(p: PayoutsPage) -> impl IntoView {
         .and_then(|s| saved_message(&s));
     let base = format!("/studio/p/{}", p.recipient_id);
     let explain = if p.is_cause {
-        "A cause's money is paid out once it is spent: the available amount is what your published expenses used and has not been paid out yet."
+        t!("studio-payouts-lead-cause")
     } else {
-        "Your balance after fees and refunds. Each payout is linked to the donations it paid, oldest first."
+        t!("studio-payouts-lead-creator")
     };
     let rows = p
         .payouts
@@ -59,53 +61,53 @@ fn PayoutsView(p: PayoutsPage) -> impl IntoView {
         .map(|row| view! { <PayoutLine row recipient=p.recipient_id currency=p.currency.clone()/> })
         .collect_view();
     view! {
-        <Title text=format!("Payouts: {}", p.name)/>
+        <Title text=t!("studio-payouts-title", name = arg(&p.name))/>
         <section class="page studio">
-            <p><a href=base>{format!("← {}", p.name)}</a></p>
+            <p><a href=base>{t!("studio-back", name = arg(&p.name))}</a></p>
             <header class="page-head">
-                <h1>"Payouts"</h1>
+                <h1>{t!("studio-nav-payouts")}</h1>
                 <p class="lead">{explain}</p>
             </header>
             {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
             <div class="stats">
                 <div class="stat">
-                    <h2 class="stat-label">"Available to pay out"</h2>
+                    <h2 class="stat-label">{t!("studio-payouts-available")}</h2>
                     <p class="stat-value" id="available">{format_money(p.available_minor, &p.currency)}</p>
                 </div>
             </div>
             {p.stripe.clone().map(|account| view! { <StripePayouts account recipient=p.recipient_id/> })}
             <section class="panel" aria-labelledby="new-payout-title">
-                <h2 id="new-payout-title">"Record a payout"</h2>
+                <h2 id="new-payout-title">{t!("studio-payout-record-title")}</h2>
                 <form method="post" action="/api/trail/record_payout" class="stack" novalidate>
                     <CsrfField/>
                     <input type="hidden" name="recipient_id" value=p.recipient_id.to_string()/>
                     <FormAlert error/>
                     <div class="field">
-                        <label for="payout-amount">{format!("Amount ({})", p.currency)}</label>
+                        <label for="payout-amount">{t!("studio-amount-label", currency = arg(&p.currency))}</label>
                         <input id="payout-amount" name="amount" inputmode="decimal" autocomplete="off" required
                             aria-invalid=invalid(error, "amount") aria-describedby="amount-error"/>
                         <FieldError error field="amount"/>
                     </div>
                     <div class="field">
-                        <label for="payout-date">"Date sent"</label>
+                        <label for="payout-date">{t!("studio-payout-date")}</label>
                         <input id="payout-date" name="paid_on" type="date" value=p.today.clone() max=p.today.clone() required
                             aria-invalid=invalid(error, "paid_on") aria-describedby="paid_on-error"/>
                         <FieldError error field="paid_on"/>
                     </div>
                     <div class="field">
-                        <label for="payout-reference">"Reference"</label>
+                        <label for="payout-reference">{t!("studio-payout-reference")}</label>
                         <input id="payout-reference" name="reference" maxlength="100" autocomplete="off" required
                             aria-invalid=invalid(error, "reference") aria-describedby="reference-error"/>
                         <FieldError error field="reference"/>
                     </div>
-                    <button type="submit" class="button">"Record payout"</button>
+                    <button type="submit" class="button">{t!("studio-payout-record")}</button>
                 </form>
             </section>
             <section class="panel" aria-labelledby="payouts-title">
-                <h2 id="payouts-title">"Payout history"</h2>
+                <h2 id="payouts-title">{t!("studio-payouts-history")}</h2>
                 <FormAlert error=mark_error/>
                 {if p.payouts.is_empty() {
-                    view! { <p class="muted">"No payouts yet."</p> }.into_any()
+                    view! { <p class="muted">{t!("studio-payouts-none")}</p> }.into_any()
                 } else {
                     view! { <ul class="payout-list">{rows}</ul> }.into_any()
                 }}
@@ -124,33 +126,33 @@ fn StripePayouts(account: ConnectAccount, recipient: i64) -> impl IntoView {
         .is_some();
     let (label, explain, button) = match account.status {
         ConnectStatus::NotStarted => (
-            "Not set up",
-            "Get your balance paid to your bank account automatically: Stripe asks for your details and bank account on its own pages, and Chipin sends each payout as a Stripe transfer.",
-            Some("Set up payouts with Stripe"),
+            t!("studio-stripe-not-started"),
+            t!("studio-stripe-not-started-help"),
+            Some(t!("studio-stripe-not-started-button")),
         ),
         ConnectStatus::Pending if !account.details_submitted => (
-            "Waiting for your details",
-            "Stripe still needs some of your details before it can pay you. Continue where you left off.",
-            Some("Continue with Stripe"),
+            t!("studio-stripe-details"),
+            t!("studio-stripe-details-help"),
+            Some(t!("studio-stripe-details-button")),
         ),
         ConnectStatus::Pending => (
-            "Pending verification",
-            "Stripe has your details and is verifying them. Payouts start once Stripe enables them; this page updates by itself.",
-            Some("Review your details on Stripe"),
+            t!("studio-stripe-pending"),
+            t!("studio-stripe-pending-help"),
+            Some(t!("studio-stripe-pending-button")),
         ),
         ConnectStatus::Ready => (
-            "Ready",
-            "Stripe payouts are on: your available balance is sent to your Stripe account with each payout run.",
+            t!("studio-stripe-ready"),
+            t!("studio-stripe-ready-help"),
             None,
         ),
     };
     view! {
         <section class="panel" id="stripe-payouts" aria-labelledby="stripe-payouts-title">
-            <h2 id="stripe-payouts-title">"Payouts with Stripe"</h2>
+            <h2 id="stripe-payouts-title">{t!("studio-stripe-title")}</h2>
             <p><strong id="stripe-status">{label}</strong></p>
             <p class="muted">{explain}</p>
             {unreachable.then(|| view! {
-                <div class="alert alert-error" role="alert">"Stripe could not be reached. Please try again in a minute."</div>
+                <div class="alert alert-error" role="alert">{t!("studio-stripe-unreachable")}</div>
             })}
             {button.map(|text| view! {
                 <form method="post" action="/api/trail/start_stripe_payouts" class="stack">
@@ -169,15 +171,15 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
     let c = currency.clone();
     let money = move |m: i64| format_money(m, &c);
     let status = match (&row.returned, row.transfer_status.as_deref(), row.paid) {
-        (Some(_), _, _) => "returned: its donations are unpaid again",
-        (None, Some("planned"), _) => "being sent through Stripe",
-        (None, _, true) => "arrived",
-        (None, _, false) => "in transit",
+        (Some(_), _, _) => t!("studio-payout-returned"),
+        (None, Some("planned"), _) => t!("studio-payout-sending"),
+        (None, _, true) => t!("studio-payout-arrived"),
+        (None, _, false) => t!("studio-payout-in-transit"),
     };
     let transfer = row
         .transfer_ref
         .clone()
-        .map(|t| format!(" · Stripe transfer {t}"));
+        .map(|t| t!("studio-payout-transfer", transfer = arg(t)));
     let returned = row.returned.clone().filter(|r| !r.is_empty());
     let count = row.shares.len();
     let shares = row
@@ -185,21 +187,21 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
         .iter()
         .map(|s| {
             let note = if s.refunded {
-                "refunded since; taken back".to_owned()
+                t!("studio-share-refunded")
             } else if s.amount_minor == s.net_minor {
-                "whole net share".to_owned()
+                t!("studio-share-whole")
             } else {
-                format!("part of its {} net share", money(s.net_minor))
+                t!("studio-share-part", share = arg(money(s.net_minor)))
             };
             let refund = (!s.refunded).then(|| {
                 view! {
                     " "
-                    <a href=format!("/studio/p/{recipient}/refund/{}", s.item_id)>"Refund…"</a>
+                    <a href=format!("/studio/p/{recipient}/refund/{}", s.item_id)>{t!("studio-share-refund")}</a>
                 }
             });
             view! {
                 <tr>
-                    <td>{format!("Donation #{}", s.item_id)}{refund}</td>
+                    <td>{t!("studio-donation-number", item = arg(s.item_id.to_string()))}{refund}</td>
                     <td>{crate::model::day_label(&s.charged_on)}</td>
                     <td class="num">{money(s.amount_minor)}</td>
                     <td>{note}</td>
@@ -211,7 +213,13 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
         <li class="payout">
             <p>
                 <strong>{money(row.amount_minor)}</strong>
-                {format!(" · sent {} · reference {} · {status}", crate::model::day_label(&row.paid_on), row.reference)}
+                " · "
+                {t!(
+                    "studio-payout-line",
+                    day = arg(crate::model::day_label(&row.paid_on)),
+                    reference = arg(&row.reference),
+                    status = arg(status)
+                )}
                 {transfer}
             </p>
             {returned.map(|r| view! { <p class="muted">{r}</p> })}
@@ -220,20 +228,20 @@ fn PayoutLine(row: PayoutRow, recipient: i64, currency: String) -> impl IntoView
                     <CsrfField/>
                     <input type="hidden" name="recipient_id" value=recipient.to_string()/>
                     <input type="hidden" name="payout_id" value=row.id.to_string()/>
-                    <button type="submit" class="button button-secondary">"Mark as arrived"</button>
+                    <button type="submit" class="button button-secondary">{t!("studio-payout-mark-arrived")}</button>
                 </form>
             })}
             <details>
-                <summary>{format!("The {count} donations it covered")}</summary>
+                <summary>{t!("studio-payout-covered", count = num(count as i64))}</summary>
                 <div class="table-scroll">
                     <table class="items">
-                        <caption class="visually-hidden">{format!("Donations in payout {}", row.id)}</caption>
+                        <caption class="visually-hidden">{t!("studio-payout-caption", payout = arg(row.id.to_string()))}</caption>
                         <thead>
                             <tr>
-                                <th scope="col">"Donation"</th>
-                                <th scope="col">"Charged on"</th>
-                                <th scope="col" class="num">"Paid out"</th>
-                                <th scope="col">"Note"</th>
+                                <th scope="col">{t!("studio-share-donation")}</th>
+                                <th scope="col">{t!("studio-share-charged")}</th>
+                                <th scope="col" class="num">{t!("studio-share-paid")}</th>
+                                <th scope="col">{t!("studio-share-note")}</th>
                             </tr>
                         </thead>
                         <tbody>{shares}</tbody>

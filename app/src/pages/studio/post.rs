@@ -8,7 +8,9 @@ use crate::components::form::{
     CsrfField, FieldError, FormAlert, PREVIEW_PATH, Typed, action_error, invalid,
 };
 use crate::error::AppError;
+use crate::i18n::arg;
 use crate::model::studio::{StudioPage, StudioPost};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -61,7 +63,7 @@ fn post_page(editing: bool) -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok((page, existing)) => view! { <PostForm page existing preview/> }.into_any(),
@@ -119,7 +121,11 @@ fn PostForm(
     } else {
         format!("/studio/p/{}/write#post-preview", page.id)
     };
-    let title = if editing { "Edit post" } else { "Write a post" };
+    let title = if editing {
+        t!("studio-post-edit")
+    } else {
+        t!("studio-post-write")
+    };
     let action = if editing {
         "/api/studio/update_post"
     } else {
@@ -128,9 +134,9 @@ fn PostForm(
     let tiers: Vec<_> = page.tiers.iter().filter(|t| !t.retired).cloned().collect();
     let has_tiers = !tiers.is_empty();
     view! {
-        <Title text=title/>
+        <Title text=title.clone()/>
         <section class="page narrow">
-            <p><a href=back>{format!("← {}", page.name)}</a></p>
+            <p><a href=back>{t!("studio-back", name = arg(&page.name))}</a></p>
             <h1>{title}</h1>
             <form method="post" action=action class="stack" novalidate>
                 <CsrfField/>
@@ -141,29 +147,29 @@ fn PostForm(
                 }}
                 <FormAlert error/>
                 <div class="field">
-                    <label for="post-title">"Title"</label>
+                    <label for="post-title">{t!("studio-post-title")}</label>
                     <input id="post-title" name="title" value=post.title.clone() maxlength="120" required autocomplete="off"
                         aria-invalid=invalid(error, "title") aria-describedby="title-error"/>
                     <FieldError error field="title"/>
                 </div>
                 <div class="field">
-                    <label for="post-body">"Post (Markdown)"</label>
+                    <label for="post-body">{t!("studio-post-body")}</label>
                     <textarea id="post-body" name="body" rows="12"
                         aria-invalid=invalid(error, "body") aria-describedby="body-error">{post.body_md.clone()}</textarea>
                     <FieldError error field="body"/>
                 </div>
                 <fieldset class="choices compact" aria-describedby="audience-error tier_ids-error">
-                    <legend>"Who can read it"</legend>
+                    <legend>{t!("studio-post-audience")}</legend>
                     <label class="choice" for="audience-public">
                         <input type="radio" id="audience-public" name="audience" value="public" checked=post.public/>
-                        <span>"Everyone"</span>
+                        <span>{t!("studio-post-everyone")}</span>
                     </label>
                     <label class="choice" for="audience-tiers">
                         <input type="radio" id="audience-tiers" name="audience" value="tiers" checked=!post.public
                             disabled=!has_tiers/>
-                        <span>"Supporters of these tiers:"</span>
+                        <span>{t!("studio-post-these-tiers")}</span>
                     </label>
-                    {(!has_tiers).then(|| view! { <p class="help">"Add a tier first to write supporter-only posts."</p> })}
+                    {(!has_tiers).then(|| view! { <p class="help">{t!("studio-post-no-tiers")}</p> })}
                     <div class="tier-checks">
                         {tiers.into_iter().map(|t| {
                             let id = format!("post-tier-{}", t.id);
@@ -177,14 +183,14 @@ fn PostForm(
                             }
                         }).collect_view()}
                     </div>
-                    <p class="help">"Supporters of a more expensive tier can read it too."</p>
+                    <p class="help">{t!("studio-post-higher-tiers")}</p>
                     <FieldError error field="audience"/>
                     <FieldError error field="tier_ids"/>
                 </fieldset>
                 <div class="button-row">
-                    <button type="submit" class="button">{if editing { "Save post" } else { "Publish post" }}</button>
+                    <button type="submit" class="button">{if editing { t!("studio-post-save") } else { t!("studio-post-publish") }}</button>
                     <button type="submit" class="button button-secondary"
-                        formaction=PREVIEW_PATH name="preview" value=here>"Preview"</button>
+                        formaction=PREVIEW_PATH name="preview" value=here>{t!("studio-preview")}</button>
                 </div>
             </form>
             <Transition fallback=|| ()>
@@ -192,7 +198,7 @@ fn PostForm(
                     match preview.await {
                         Ok(Some(html)) => view! {
                             <div class="md-preview" id="post-preview">
-                                <h2>"Preview (not saved yet)"</h2>
+                                <h2>{t!("studio-preview-unsaved")}</h2>
                                 <div class="bio" inner_html=html></div>
                             </div>
                         }.into_any(),

@@ -7,8 +7,10 @@ use super::{id_param, load_failed};
 use crate::api::refunds::{RefundDonation, get_refund_preview};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
+use crate::i18n::arg;
 use crate::model::format_money;
 use crate::model::trail::RefundPreview;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 
@@ -26,7 +28,7 @@ pub fn RefundPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <RefundView p/> }.into_any(),
@@ -50,26 +52,23 @@ fn RefundView(p: RefundPreview) -> impl IntoView {
     let back = format!("/studio/p/{}/supporters", p.recipient_id);
     let paid_note = p.paid_out.then(|| {
         view! {
-            <li id="refund-paid-out">"Part of this donation was already paid out to you, so it comes out of your next payout."</li>
+            <li id="refund-paid-out">{t!("studio-refund-paid-out")}</li>
         }
     });
     view! {
-        <Title text=format!("Refund a donation: {}", p.page_name)/>
+        <Title text=t!("studio-refund-title", name = arg(&p.page_name))/>
         <section class="page studio">
-            <p><a href=back.clone()>{format!("← Supporters of {}", p.page_name)}</a></p>
+            <p><a href=back.clone()>{t!("studio-refund-back", name = arg(&p.page_name))}</a></p>
             <header class="page-head">
-                <h1>"Refund a donation"</h1>
-                <p class="lead">{format!("{} gave this donation on {}.", p.supporter, crate::model::day_label(&p.charged_on))}</p>
+                <h1>{t!("studio-refund-heading")}</h1>
+                <p class="lead">{t!("studio-refund-lead", supporter = arg(&p.supporter), day = arg(crate::model::day_label(&p.charged_on)))}</p>
             </header>
             <ul class="facts" id="refund-facts">
-                <li id="refund-supporter-gets">{format!("The supporter gets back {}.", money(p.refund_minor))}</li>
-                <li id="refund-page-loses">{format!("Your page loses {} (what it received after fees).", money(p.page_loses_minor))}</li>
-                <li id="refund-fee">{format!(
-                    "The card fee of {} is not returned by the payment processor; Chipin bears it, not you.",
-                    money(p.fee_kept_minor)
-                )}</li>
+                <li id="refund-supporter-gets">{t!("studio-refund-supporter-gets", amount = arg(money(p.refund_minor)))}</li>
+                <li id="refund-page-loses">{t!("studio-refund-page-loses", amount = arg(money(p.page_loses_minor)))}</li>
+                <li id="refund-fee">{t!("studio-refund-fee", amount = arg(money(p.fee_kept_minor)))}</li>
                 {paid_note}
-                <li>"Their bank usually shows the refund within 5–10 business days. This cannot be undone."</li>
+                <li>{t!("studio-refund-timing")}</li>
             </ul>
             {match p.refused.clone() {
                 Some(why) => view! { <div class="alert alert-error" role="alert" id="refund-refused">{why}</div> }.into_any(),
@@ -80,30 +79,42 @@ fn RefundView(p: RefundPreview) -> impl IntoView {
                         <input type="hidden" name="item_id" value=p.item_id.to_string()/>
                         <FormAlert error/>
                         <div class="field">
-                            <label for="refund-reason">"Why"</label>
+                            <label for="refund-reason">{t!("studio-refund-why")}</label>
                             <select id="refund-reason" name="reason" required
                                 aria-invalid=invalid(error, "reason") aria-describedby="reason-error">
-                                <option value="">"Choose a reason"</option>
+                                <option value="">{t!("studio-refund-choose")}</option>
                                 {p.reasons.iter().map(|(code, label)| view! {
-                                    <option value=code.clone()>{label.clone()}</option>
+                                    <option value=code.clone()>{reason_label(code).unwrap_or_else(|| label.clone())}</option>
                                 }).collect_view()}
                             </select>
                             <FieldError error field="reason"/>
                         </div>
                         <div class="field">
-                            <label for="refund-note">"Note (optional)"</label>
+                            <label for="refund-note">{t!("studio-refund-note")}</label>
                             <textarea id="refund-note" name="note" maxlength="500" rows="3"
                                 aria-invalid=invalid(error, "note") aria-describedby="note-error"></textarea>
                             <FieldError error field="note"/>
                         </div>
                         <button type="submit" class="button button-danger">
-                            {format!("Refund {}", money(p.refund_minor))}
+                            {t!("studio-refund-submit", amount = arg(money(p.refund_minor)))}
                         </button>
                         " "
-                        <a class="button button-secondary" href=back>"Keep the donation"</a>
+                        <a class="button button-secondary" href=back>{t!("studio-refund-keep")}</a>
                     </form>
                 }.into_any(),
             }}
         </section>
     }
+}
+
+/// A refund reason's label in the reader's language (the codes of `refunds::REASONS`).
+fn reason_label(code: &str) -> Option<String> {
+    Some(match code {
+        "requested_by_supporter" => t!("studio-refund-reason-requested-by-supporter"),
+        "duplicate" => t!("studio-refund-reason-duplicate"),
+        "mistake" => t!("studio-refund-reason-mistake"),
+        "fraudulent" => t!("studio-refund-reason-fraudulent"),
+        "goodwill" => t!("studio-refund-reason-goodwill"),
+        _ => return None,
+    })
 }

@@ -9,8 +9,10 @@ use crate::api::refunds::{ApproveRefundRequest, DeclineRefundRequest, get_refund
 use crate::components::donations::PageDonations;
 use crate::components::form::{CsrfField, FormAlert, action_error};
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::format_money;
 use crate::model::trail::{PageDispute, RefundRequestRow, RefundsStudio};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -28,7 +30,7 @@ pub fn RefundsStudioPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(r) => view! { <RefundsView r/> }.into_any(),
@@ -39,11 +41,11 @@ pub fn RefundsStudioPage() -> impl IntoView {
     }
 }
 
-fn status_label(status: &str) -> (&'static str, &'static str) {
+fn status_label(status: &str) -> (String, &'static str) {
     match status {
-        "open" => ("Waiting for you", "wait"),
-        "refunded" => ("Refunded", "ok"),
-        _ => ("Declined", "off"),
+        "open" => (t!("studio-request-open"), "wait"),
+        "refunded" => (t!("studio-request-refunded"), "ok"),
+        _ => (t!("studio-request-declined"), "off"),
     }
 }
 
@@ -58,7 +60,7 @@ fn RefundsView(r: RefundsStudio) -> impl IntoView {
     let recipient = r.recipient_id;
     let open = r.requests.iter().filter(|q| q.status == "open").count();
     let requests = if r.requests.is_empty() {
-        view! { <p class="muted">"No supporter has asked for a refund."</p> }.into_any()
+        view! { <p class="muted">{t!("studio-requests-none")}</p> }.into_any()
     } else {
         view! {
             <ul class="request-list">
@@ -68,7 +70,7 @@ fn RefundsView(r: RefundsStudio) -> impl IntoView {
         .into_any()
     };
     let disputes = if r.disputes.is_empty() {
-        view! { <p class="muted">"No disputes touch this page's donations."</p> }.into_any()
+        view! { <p class="muted">{t!("studio-disputes-none")}</p> }.into_any()
     } else {
         view! {
             <ul class="request-list" id="disputes">
@@ -78,34 +80,34 @@ fn RefundsView(r: RefundsStudio) -> impl IntoView {
         .into_any()
     };
     view! {
-        <Title text=format!("Refunds: {}", r.name)/>
+        <Title text=t!("studio-refunds-title", name = arg(&r.name))/>
         <section class="page studio">
-            <p><a href=base.clone()>{format!("← {}", r.name)}</a></p>
+            <p><a href=base.clone()>{t!("studio-back", name = arg(&r.name))}</a></p>
             <header class="page-head">
-                <h1>"Refunds and disputes"</h1>
-                <p class="lead">"Approving a request refunds the whole donation; the card fee the processor keeps is borne by Chipin, not you. Money already paid out comes out of your next payout."</p>
+                <h1>{t!("studio-refunds-heading")}</h1>
+                <p class="lead">{t!("studio-refunds-lead")}</p>
             </header>
             {done.map(|d| {
                 let text = if d == "declined" {
-                    "Request declined. The supporter is emailed your reason."
+                    t!("studio-refunds-declined")
                 } else {
-                    "Refunded. The supporter's bank usually shows it within 5–10 business days."
+                    t!("studio-refunds-refunded")
                 };
                 view! { <div class="alert alert-success" role="status" id="request-done">{text}</div> }
             })}
             <FormAlert error=approve_error/>
             <FormAlert error=decline_error/>
             <section class="panel" aria-labelledby="requests-title">
-                <h2 id="requests-title">{format!("Refund requests ({open} open)")}</h2>
+                <h2 id="requests-title">{t!("studio-requests-title", count = num(open as i64))}</h2>
                 {requests}
             </section>
             <section class="panel" aria-labelledby="disputes-title">
-                <h2 id="disputes-title">"Disputes"</h2>
-                <p class="muted">"A dispute (chargeback) is the supporter's bank taking the payment back. While it is open, what the charge paid your page is held: it stays in your balance but is not paid out."</p>
+                <h2 id="disputes-title">{t!("studio-disputes")}</h2>
+                <p class="muted">{t!("studio-disputes-help")}</p>
                 {disputes}
             </section>
             <section class="panel" aria-labelledby="donations-title">
-                <h2 id="donations-title">"Latest donations"</h2>
+                <h2 id="donations-title">{t!("studio-latest-donations")}</h2>
                 <PageDonations recipient_id=recipient rows=r.donations title_id="donations-title"/>
             </section>
         </section>
@@ -120,17 +122,17 @@ fn RequestItem(q: RefundRequestRow, recipient: i64) -> impl IntoView {
     let id = q.id;
     let reason_id = format!("decline-reason-{id}");
     let declined = (q.status == "declined").then(|| {
-        view! { <p class="muted">{format!("You declined: {}", q.decline_reason)}</p> }
+        view! { <p class="muted">{t!("studio-request-you-declined", reason = arg(&q.decline_reason))}</p> }
     });
     view! {
         <li class="request" id=format!("request-{id}")>
             <p>
-                <span class=format!("badge status-{css}")>{label}</span>
+                <span class=format!("badge status-{css}")>{label}</span> // i18n: not for people
                 " "
-                <strong>{format!("Donation #{} · {}", q.item_id, format_money(q.gross_minor, &q.currency))}</strong>
-                <span class="muted">{format!(" asked on {}", crate::model::day_label(&q.asked_on))}</span>
+                <strong>{t!("studio-request-donation", item = arg(q.item_id.to_string()), amount = arg(format_money(q.gross_minor, &q.currency)))}</strong>
+                <span class="muted">" "{t!("studio-request-asked", day = arg(crate::model::day_label(&q.asked_on)))}</span>
             </p>
-            {q.whole_charge.then(|| view! { <p class="muted">"Part of a request for a whole charge given by mistake."</p> })}
+            {q.whole_charge.then(|| view! { <p class="muted">{t!("studio-request-whole-charge")}</p> })}
             <blockquote class="request-reason">{q.reason.clone()}</blockquote>
             {declined}
             {is_open.then(|| view! {
@@ -140,7 +142,7 @@ fn RequestItem(q: RefundRequestRow, recipient: i64) -> impl IntoView {
                         <input type="hidden" name="recipient_id" value=recipient.to_string()/>
                         <input type="hidden" name="request_id" value=id.to_string()/>
                         <button type="submit" class="button button-danger">
-                            {format!("Approve and refund {}", format_money(q.gross_minor, &q.currency))}
+                            {t!("studio-request-approve", amount = arg(format_money(q.gross_minor, &q.currency)))}
                         </button>
                     </form>
                     <form method="post" action="/api/refunds/decline" class="stack decline-form" novalidate>
@@ -148,10 +150,10 @@ fn RequestItem(q: RefundRequestRow, recipient: i64) -> impl IntoView {
                         <input type="hidden" name="recipient_id" value=recipient.to_string()/>
                         <input type="hidden" name="request_id" value=id.to_string()/>
                         <div class="field">
-                            <label for=reason_id.clone()>"Reason for declining (sent to the supporter)"</label>
+                            <label for=reason_id.clone()>{t!("studio-request-decline-reason")}</label>
                             <textarea id=reason_id name="reason" rows="2" maxlength="500" required></textarea>
                         </div>
-                        <button type="submit" class="button button-secondary">"Decline"</button>
+                        <button type="submit" class="button button-secondary">{t!("studio-request-decline")}</button>
                     </form>
                 </div>
             })}
@@ -161,33 +163,74 @@ fn RequestItem(q: RefundRequestRow, recipient: i64) -> impl IntoView {
 
 #[component]
 fn DisputeItem(d: PageDispute) -> impl IntoView {
-    let status = d.status.replace('_', " ");
+    let status = dispute_status(&d.status);
     let closed = matches!(d.status.as_str(), "won" | "lost" | "warning_closed");
     let held = if d.held_minor > 0 {
-        format!(
-            "{} held from your payouts",
-            format_money(d.held_minor, &d.currency)
+        t!(
+            "studio-dispute-held",
+            amount = arg(format_money(d.held_minor, &d.currency))
         )
     } else if d.status == "lost" {
-        "Lost: the supporter's bank kept the payment".to_owned()
+        t!("studio-dispute-lost")
     } else {
-        "Nothing held".to_owned()
+        t!("studio-dispute-nothing-held")
     };
     view! {
         <li class="request dispute">
             <p>
-                <span class=format!("badge status-{}", if closed { "off" } else { "bad" })>{status}</span>
+                <span class=format!("badge status-{}", if closed { "off" } else { "bad" })>{status}</span> // i18n: not for people
                 " "
                 <strong>{held}</strong>
             </p>
             <p class="muted">
-                {format!("Charge of {}; disputed on {}", crate::model::day_label(&d.charged_on), crate::model::day_label(&d.opened_on))}
-                {(!d.reason.is_empty()).then(|| format!(" ({})", d.reason.replace('_', " ")))}
-                "."
+                {match dispute_reason(&d.reason) {
+                    Some(reason) => t!(
+                        "studio-dispute-dates-reason",
+                        charged = arg(crate::model::day_label(&d.charged_on)),
+                        opened = arg(crate::model::day_label(&d.opened_on)),
+                        reason = arg(reason)
+                    ),
+                    None => t!(
+                        "studio-dispute-dates",
+                        charged = arg(crate::model::day_label(&d.charged_on)),
+                        opened = arg(crate::model::day_label(&d.opened_on))
+                    ),
+                }}
             </p>
             {d.evidence_due.filter(|_| !closed).map(|due| view! {
-                <p>{format!("Evidence due by {}. Chipin answers the processor; reply to Chipin's email with anything that shows the supporter meant to give.", crate::model::day_label(&due))}</p>
+                <p>{t!("studio-dispute-evidence", day = arg(crate::model::day_label(&due)))}</p>
             })}
         </li>
     }
+}
+
+/// A dispute's status (Stripe's words: `needs_response`, `won`…) in the reader's language.
+fn dispute_status(status: &str) -> String {
+    match status {
+        "warning_needs_response" => t!("studio-dispute-status-warning-needs-response"),
+        "warning_under_review" => t!("studio-dispute-status-warning-under-review"),
+        "warning_closed" => t!("studio-dispute-status-warning-closed"),
+        "needs_response" => t!("studio-dispute-status-needs-response"),
+        "under_review" => t!("studio-dispute-status-under-review"),
+        "won" => t!("studio-dispute-status-won"),
+        "lost" => t!("studio-dispute-status-lost"),
+        other => other.replace('_', " "),
+    }
+}
+
+/// Why the supporter's bank says the payment is disputed, in the reader's language; `None`
+/// when the processor gave no reason.
+fn dispute_reason(reason: &str) -> Option<String> {
+    Some(match reason {
+        "" => return None,
+        "fraudulent" => t!("studio-dispute-reason-fraudulent"),
+        "duplicate" => t!("studio-dispute-reason-duplicate"),
+        "subscription_canceled" => t!("studio-dispute-reason-subscription-canceled"),
+        "product_not_received" => t!("studio-dispute-reason-product-not-received"),
+        "product_unacceptable" => t!("studio-dispute-reason-product-unacceptable"),
+        "credit_not_processed" => t!("studio-dispute-reason-credit-not-processed"),
+        "unrecognized" => t!("studio-dispute-reason-unrecognized"),
+        "general" => t!("studio-dispute-reason-general"),
+        other => other.replace('_', " "),
+    })
 }

@@ -7,21 +7,36 @@ use crate::api::refunds::get_page_donations;
 use crate::api::reports::get_supporters;
 use crate::components::donations::PageDonations;
 use crate::error::AppError;
+use crate::i18n::arg;
+use crate::model::PledgeStatus;
 use crate::model::format_money;
 use crate::model::reports::SupportersReport;
 use crate::model::trail::PageDonationRow;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The filter's choices: value and label.
-const FILTERS: &[(&str, &str)] = &[
-    ("", "All"),
-    ("active", "Active"),
-    ("past_due", "Past due"),
-    ("paused", "Paused"),
-    ("cancelled", "Cancelled"),
-];
+fn filters() -> [(&'static str, String); 5] {
+    [
+        ("", t!("studio-filter-all")),
+        ("active", status_name(PledgeStatus::Active)),
+        ("past_due", status_name(PledgeStatus::PastDue)),
+        ("paused", status_name(PledgeStatus::Paused)),
+        ("cancelled", status_name(PledgeStatus::Cancelled)),
+    ]
+}
+
+/// A pledge's status as the reader's language names it.
+fn status_name(status: PledgeStatus) -> String {
+    match status {
+        PledgeStatus::Active => t!("studio-status-active"),
+        PledgeStatus::PastDue => t!("studio-status-past-due"),
+        PledgeStatus::Paused => t!("studio-status-paused"),
+        PledgeStatus::Cancelled => t!("studio-status-cancelled"),
+    }
+}
 
 #[component]
 pub fn SupportersPage() -> impl IntoView {
@@ -47,7 +62,7 @@ pub fn SupportersPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match (data.await, donations.await) {
                     (Ok(r), Ok(donations)) => view! { <SupportersView r donations/> }.into_any(),
@@ -71,45 +86,45 @@ fn SupportersView(donations: Vec<PageDonationRow>, r: SupportersReport) -> impl 
         .with_untracked(|q| q.get("refunded"))
         .and_then(|i| i.parse::<i64>().ok());
     view! {
-        <Title text=format!("Supporters: {}", r.name)/>
+        <Title text=t!("studio-supporters-title", name = arg(&r.name))/>
         <section class="page studio">
-            <p><a href=base.clone()>{format!("← {}", r.name)}</a></p>
+            <p><a href=base.clone()>{t!("studio-back", name = arg(&r.name))}</a></p>
             <header class="page-head">
-                <h1>"Supporters"</h1>
-                <p class="lead">"Everyone who pledges monthly to your page. Supporters who chose to stay anonymous or private are shown without their name."</p>
+                <h1>{t!("studio-nav-supporters")}</h1>
+                <p class="lead">{t!("studio-supporters-lead")}</p>
             </header>
             {refunded.map(|item| view! {
                 <div class="alert alert-success" role="status" id="refunded">
-                    {format!("Donation #{item} refunded. The supporter's bank usually shows it within 5–10 business days.")}
+                    {t!("studio-supporters-refunded", item = arg(item.to_string()))}
                 </div>
             })}
             <form method="get" action=format!("{base}/supporters") class="filter-form">
-                <label for="status">"Status"</label>
+                <label for="status">{t!("studio-status")}</label>
                 <select id="status" name="status">
-                    {FILTERS.iter().map(|(value, label)| {
-                        let on = selected == *value;
-                        view! { <option value=*value selected=on>{*label}</option> }
+                    {filters().into_iter().map(|(value, label)| {
+                        let on = selected == value;
+                        view! { <option value=value selected=on>{label}</option> }
                     }).collect_view()}
                 </select>
-                <button type="submit" class="button button-secondary">"Filter"</button>
+                <button type="submit" class="button button-secondary">{t!("studio-filter")}</button>
                 " "
-                <a class="button button-secondary" href=csv download>"Download CSV"</a>
+                <a class="button button-secondary" href=csv download>{t!("studio-download-csv")}</a>
             </form>
             {if empty {
-                view! { <p class="muted">"No supporters to show yet."</p> }.into_any()
+                view! { <p class="muted">{t!("studio-supporters-none")}</p> }.into_any()
             } else {
                 view! {
                     // Wider than a phone: the scrolling box takes keyboard focus and has a name.
-                    <div class="table-wrap" tabindex="0" role="region" aria-label="Supporters table">
+                    <div class="table-wrap" tabindex="0" role="region" aria-label=t!("studio-supporters-table")>
                         <table class="items supporters">
-                            <caption class="visually-hidden">"Supporters of this page"</caption>
+                            <caption class="visually-hidden">{t!("studio-supporters-caption")}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Supporter"</th>
-                                    <th scope="col">"Tier"</th>
-                                    <th scope="col" class="num">"Monthly"</th>
-                                    <th scope="col">"Since"</th>
-                                    <th scope="col">"Status"</th>
+                                    <th scope="col">{t!("studio-col-supporter")}</th>
+                                    <th scope="col">{t!("studio-col-tier")}</th>
+                                    <th scope="col" class="num">{t!("studio-col-monthly")}</th>
+                                    <th scope="col">{t!("studio-col-since")}</th>
+                                    <th scope="col">{t!("studio-status")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -119,7 +134,7 @@ fn SupportersView(donations: Vec<PageDonationRow>, r: SupportersReport) -> impl 
                                         <td>{s.tier}</td>
                                         <td class="num">{format_money(s.amount_minor, &s.currency)}</td>
                                         <td>{crate::model::day_label(&s.since)}</td>
-                                        <td><span class=format!("badge status-{}", s.status.css())>{s.status.label()}</span></td>
+                                        <td><span class=format!("badge status-{}", s.status.css())>{status_name(s.status)}</span></td> // i18n: not for people
                                     </tr>
                                 }).collect_view()}
                             </tbody>
@@ -128,8 +143,8 @@ fn SupportersView(donations: Vec<PageDonationRow>, r: SupportersReport) -> impl 
                 }.into_any()
             }}
             <section class="panel" aria-labelledby="donations-title">
-                <h2 id="donations-title">"Latest donations"</h2>
-                <p class="muted">"Each charged donation, with its refund or a link to refund it."</p>
+                <h2 id="donations-title">{t!("studio-latest-donations")}</h2>
+                <p class="muted">{t!("studio-supporters-donations-help")}</p>
                 <PageDonations recipient_id=r.recipient_id rows=donations title_id="donations-title"/>
             </section>
         </section>

@@ -7,7 +7,9 @@ use super::{id_param, load_failed, saved_message};
 use crate::api::hooks::{CreateHookEndpoint, get_hooks_page};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
+use crate::i18n::arg;
 use crate::model::hooks::{DeliveryView, EVENT_TYPES, EndpointView, HooksPage};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -25,7 +27,7 @@ pub fn WebhooksStudioPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("studio-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(p) => view! { <HooksView p/> }.into_any(),
@@ -44,10 +46,10 @@ fn HooksView(p: HooksPage) -> impl IntoView {
         .with_untracked(|q| q.get("saved"))
         .and_then(|s| saved_message(&s));
     let base = format!("/studio/p/{}", p.recipient_id);
-    let scheme = if p.http_allowed {
-        "https:// (or http://)"
+    let address_help = if p.http_allowed {
+        t!("studio-hook-url-help-http")
     } else {
-        "https://"
+        t!("studio-hook-url-help")
     };
     let endpoints = p
         .endpoints
@@ -56,48 +58,48 @@ fn HooksView(p: HooksPage) -> impl IntoView {
         .map(|e| view! { <Endpoint e/> })
         .collect_view();
     view! {
-        <Title text=format!("Webhooks: {}", p.name)/>
+        <Title text=t!("studio-hooks-title", name = arg(&p.name))/>
         <section class="page studio">
-            <p><a href=base>{format!("← {}", p.name)}</a></p>
+            <p><a href=base>{t!("studio-back", name = arg(&p.name))}</a></p>
             <header class="page-head">
-                <h1>"Webhooks"</h1>
-                <p class="lead">"Chipin posts a signed JSON message to your server when something happens on this page. Signatures follow the Standard Webhooks specification; failed deliveries are retried for three days."</p>
+                <h1>{t!("studio-nav-webhooks")}</h1>
+                <p class="lead">{t!("studio-hooks-lead")}</p>
             </header>
             {saved.map(|m| view! { <div class="alert alert-success" role="status">{m}</div> })}
             {if p.endpoints.is_empty() {
-                view! { <p class="muted">"No endpoints yet."</p> }.into_any()
+                view! { <p class="muted">{t!("studio-hooks-none")}</p> }.into_any()
             } else {
                 view! { <div class="stack">{endpoints}</div> }.into_any()
             }}
             <section class="panel" aria-labelledby="new-endpoint-title">
-                <h2 id="new-endpoint-title">"Add an endpoint"</h2>
+                <h2 id="new-endpoint-title">{t!("studio-hook-add-title")}</h2>
                 <form method="post" action="/api/hooks/create" class="stack" novalidate>
                     <CsrfField/>
                     <input type="hidden" name="recipient_id" value=p.recipient_id.to_string()/>
                     <FormAlert error/>
                     <div class="field">
-                        <label for="hook-url">"Address"</label>
+                        <label for="hook-url">{t!("studio-hook-url")}</label>
                         <input id="hook-url" name="url" type="url" inputmode="url" maxlength="2000" autocomplete="off" required
                             placeholder="https://example.org/chipin-hooks"
                             aria-invalid=invalid(error, "url") aria-describedby="url-help url-error"/>
-                        <p class="help" id="url-help">{format!("A public {scheme} address. Redirects are not followed.")}</p>
+                        <p class="help" id="url-help">{address_help}</p>
                         <FieldError error field="url"/>
                     </div>
                     <fieldset class="choices compact" aria-describedby="events-error">
-                        <legend>"Events to send"</legend>
+                        <legend>{t!("studio-hook-events")}</legend>
                         {EVENT_TYPES.iter().map(|(name, what)| {
                             let id = format!("hook-event-{}", name.replace('.', "-"));
                             let for_id = id.clone();
                             view! {
                                 <label class="choice" for=for_id>
                                     <input type="checkbox" id=id name="events[]" value=*name/>
-                                    <span><code>{*name}</code>" "<span class="muted">{*what}</span></span>
+                                    <span><code>{*name}</code>" "<span class="muted">{event_description(name).unwrap_or_else(|| (*what).to_owned())}</span></span>
                                 </label>
                             }
                         }).collect_view()}
                         <FieldError error field="events"/>
                     </fieldset>
-                    <button type="submit" class="button">"Add endpoint"</button>
+                    <button type="submit" class="button">{t!("studio-hook-add")}</button>
                 </form>
             </section>
         </section>
@@ -108,17 +110,17 @@ fn HooksView(p: HooksPage) -> impl IntoView {
 fn Endpoint(e: EndpointView) -> impl IntoView {
     let id = e.id.to_string();
     let status = match &e.disabled {
-        Some(why) => format!("Disabled: {why}"),
-        None => "Enabled".to_owned(),
+        Some(why) => t!("studio-hook-disabled", why = arg(disabled_reason(why))),
+        None => t!("studio-hook-enabled"),
     };
     let (switch_action, switch_label) = if e.disabled.is_some() {
-        ("enable", "Enable")
+        ("enable", t!("studio-hook-enable"))
     } else {
-        ("disable", "Disable")
+        ("disable", t!("studio-hook-disable"))
     };
     let deliveries = e.deliveries.clone();
     let log = if deliveries.is_empty() {
-        view! { <p class="muted">"Nothing sent yet."</p> }.into_any()
+        view! { <p class="muted">{t!("studio-hook-nothing-sent")}</p> }.into_any()
     } else {
         let rows = deliveries
             .into_iter()
@@ -127,15 +129,15 @@ fn Endpoint(e: EndpointView) -> impl IntoView {
         view! {
             <div class="table-scroll">
                 <table class="items">
-                    <caption class="visually-hidden">{format!("Deliveries to {}", e.url)}</caption>
+                    <caption class="visually-hidden">{t!("studio-hook-deliveries-caption", url = arg(&e.url))}</caption>
                     <thead>
                         <tr>
-                            <th scope="col">"Event"</th>
-                            <th scope="col">"Status"</th>
-                            <th scope="col" class="num">"Attempts"</th>
-                            <th scope="col">"Last answer"</th>
-                            <th scope="col">"Next try"</th>
-                            <th scope="col"><span class="visually-hidden">"Actions"</span></th>
+                            <th scope="col">{t!("studio-hook-col-event")}</th>
+                            <th scope="col">{t!("studio-status")}</th>
+                            <th scope="col" class="num">{t!("studio-hook-col-attempts")}</th>
+                            <th scope="col">{t!("studio-hook-col-answer")}</th>
+                            <th scope="col">{t!("studio-hook-col-next")}</th>
+                            <th scope="col"><span class="visually-hidden">{t!("studio-actions")}</span></th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -145,24 +147,24 @@ fn Endpoint(e: EndpointView) -> impl IntoView {
         .into_any()
     };
     view! {
-        <section class="panel hook-endpoint" id=format!("endpoint-{}", e.id) aria-label=format!("Endpoint {}", e.url)>
+        <section class="panel hook-endpoint" id=format!("endpoint-{}", e.id) aria-label=t!("studio-hook-endpoint-label", url = arg(&e.url))>
             <h2 class="studio-item-text">{e.url.clone()}</h2>
             <p class="endpoint-status">{status}</p>
-            <p class="studio-item-text">"Events: "{e.events.join(", ")}</p>
+            <p class="studio-item-text">{t!("studio-hook-events-list", events = arg(e.events.join(", ")))}</p>
             {e.new_secret.clone().map(|secret| view! {
                 <div class="alert alert-success" role="status">
-                    <p>"Signing secret (shown only now; keep it on your server):"</p>
+                    <p>{t!("studio-hook-secret")}</p>
                     <p><code class="secret" id=format!("secret-{}", e.id)>{secret}</code></p>
                 </div>
             })}
             {e.previous_secret_until.clone().map(|until| view! {
-                <p class="muted">{format!("The previous secret also signs until {until}.")}</p>
+                <p class="muted">{t!("studio-hook-previous-secret", until = arg(until))}</p>
             })}
             <div class="button-row">
                 <form method="post" action="/api/hooks/rotate" class="inline-form">
                     <CsrfField/>
                     <input type="hidden" name="endpoint_id" value=id.clone()/>
-                    <button type="submit" class="button button-secondary button-small">"Rotate secret"</button>
+                    <button type="submit" class="button button-secondary button-small">{t!("studio-hook-rotate")}</button>
                 </form>
                 <form method="post" action="/api/hooks/switch" class="inline-form">
                     <CsrfField/>
@@ -174,11 +176,11 @@ fn Endpoint(e: EndpointView) -> impl IntoView {
                     <CsrfField/>
                     <input type="hidden" name="endpoint_id" value=id.clone()/>
                     <crate::components::confirm::ConfirmButton action="/api/hooks/delete"
-                        question=format!("Delete the endpoint {} and its delivery log? Nothing more is sent to it.", e.url)
-                        label="Delete" aria_label=format!("Delete the endpoint {}", e.url)/>
+                        question=t!("studio-hook-delete-question", url = arg(&e.url))
+                        label=t!("studio-delete") aria_label=t!("studio-hook-delete-label", url = arg(&e.url))/>
                 </form>
             </div>
-            <h3>"Recent deliveries"</h3>
+            <h3>{t!("studio-hook-recent")}</h3>
             {log}
         </section>
     }
@@ -193,9 +195,9 @@ fn DeliveryLine(d: DeliveryView) -> impl IntoView {
     };
     let finished = d.status != "pending";
     view! {
-        <tr class=format!("delivery delivery-{}", d.status)>
+        <tr class=format!("delivery delivery-{}", d.status)> // i18n: not for people
             <td><code>{d.event_type.clone()}</code><br/><span class="muted">{d.created.clone()}</span></td>
-            <td>{d.status.clone()}</td>
+            <td>{delivery_status(&d.status)}</td>
             <td class="num">{d.attempts}</td>
             <td class="studio-item-text">{answer}</td>
             <td>{d.next_try.clone().unwrap_or_else(|| "—".to_owned())}</td>
@@ -204,10 +206,46 @@ fn DeliveryLine(d: DeliveryView) -> impl IntoView {
                     <form method="post" action="/api/hooks/send_again" class="inline-form">
                         <CsrfField/>
                         <input type="hidden" name="delivery_id" value=d.id.to_string()/>
-                        <button type="submit" class="button button-secondary button-small">"Send again"</button>
+                        <button type="submit" class="button button-secondary button-small">{t!("studio-hook-send-again")}</button>
                     </form>
                 })}
             </td>
         </tr>
+    }
+}
+
+/// What an event means, in the reader's language (the names of `EVENT_TYPES`).
+fn event_description(name: &str) -> Option<String> {
+    Some(match name {
+        "pledge.created" => t!("studio-event-pledge-created"),
+        "pledge.updated" => t!("studio-event-pledge-updated"),
+        "pledge.cancelled" => t!("studio-event-pledge-cancelled"),
+        "donation.paid" => t!("studio-event-donation-paid"),
+        "donation.refunded" => t!("studio-event-donation-refunded"),
+        "charge.failed" => t!("studio-event-charge-failed"),
+        "payout.paid" => t!("studio-event-payout-paid"),
+        "expense.recorded" => t!("studio-event-expense-recorded"),
+        "post.published" => t!("studio-event-post-published"),
+        _ => return None,
+    })
+}
+
+/// A delivery's state (`pending`, `delivered`, `failed`) in the reader's language.
+fn delivery_status(status: &str) -> String {
+    match status {
+        "pending" => t!("studio-delivery-pending"),
+        "delivered" => t!("studio-delivery-delivered"),
+        "failed" => t!("studio-delivery-failed"),
+        other => other.to_owned(),
+    }
+}
+
+/// Why an endpoint is disabled: the reasons Chipin stores are its own sentences, read back in
+/// the reader's language.
+fn disabled_reason(why: &str) -> String {
+    match why {
+        "Disabled by you." => t!("studio-hook-disabled-by-you"), // i18n: not for people
+        "Disabled after three days of failed deliveries." => t!("studio-hook-disabled-failures"), // i18n: not for people
+        other => other.to_owned(),
     }
 }
