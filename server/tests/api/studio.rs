@@ -111,7 +111,8 @@ async fn an_owner_creates_and_edits_a_page_with_a_previewed_bio_and_taken_addres
                 ("tagline", "Keep the books dry"),
                 ("category", "Community"),
                 ("currency", "EUR"),
-                ("goal", "12,000"),
+                // A euro amount written the continental way.
+                ("goal", "12.000,00"),
                 ("deadline", "2199-06-30"),
                 ("bio", "We need **new tiles**.\n\n<script>alert(1)</script>"),
             ],
@@ -181,6 +182,25 @@ async fn an_owner_creates_and_edits_a_page_with_a_previewed_bio_and_taken_addres
             assert!(a.error_message().contains("taken"), "{a:?}");
         }
     }
+    // On a euro page "1,500" could be one and a half or fifteen hundred: asked, not guessed.
+    let a = app
+        .call(
+            "studio/create_page",
+            &[
+                ("kind", "creator"),
+                ("slug", "another-page"),
+                ("name", "Another"),
+                ("category", "Art"),
+                ("currency", "EUR"),
+                ("goal", "1,500"),
+            ],
+        )
+        .await;
+    assert_field_error(&a, "goal");
+    assert!(
+        a.error_message().contains("€1.50") && a.error_message().contains("€1,500.00"),
+        "{a:?}"
+    );
     assert_eq!(app.count("recipients").await, before);
 
     // Someone else cannot take the address either.
