@@ -200,6 +200,9 @@ pub struct PublicSupporter {
     /// `None` for an anonymous supporter.
     pub name: Option<String>,
     pub since_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub since_day: String,
 }
 
 /// A tip with a message, as the public may see it.
@@ -210,12 +213,18 @@ pub struct PublicTip {
     pub amount_minor: i64,
     pub message: String,
     pub date_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub day: String,
 }
 
 /// One donation received by a cause, on its public ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerIncome {
     pub date_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub day: String,
     /// `None` for an anonymous or private donor.
     pub donor: Option<String>,
     pub is_tip: bool,
@@ -265,6 +274,9 @@ pub struct RecipientPage {
     pub owner_name: String,
     /// A cause's deadline, as a date.
     pub deadline_label: Option<String>,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub deadline_day: Option<String>,
     /// Pledges that are active or past due.
     pub supporters: i64,
     /// Sum of those pledges' monthly amounts.
@@ -380,8 +392,18 @@ pub struct GiveContext {
 pub struct UpcomingItem {
     pub recipient_name: String,
     pub recipient_slug: String,
-    /// "Monthly pledge", "Tip", "New tip", ...
+    /// "Monthly pledge", "Tip", "New tip", ... in English (pages write it from the fields below
+    /// in the reader's language).
     pub label: String,
+    /// A pledge's period (rather than a tip).
+    #[serde(default)]
+    pub is_pledge: bool,
+    /// The month a carried-forward pledge period is for (`2026-12`).
+    #[serde(default)]
+    pub period: Option<String>,
+    /// The tier of a running pledge.
+    #[serde(default)]
+    pub tier: Option<String>,
     pub amount_minor: i64,
     /// Cycles this item has already been carried forward (below the minimum charge).
     pub carried_cycles: i64,
@@ -424,6 +446,9 @@ pub struct UpcomingCharge {
     pub currency: String,
     /// When it will be collected, for people ("12 June 2026").
     pub date_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub day: String,
     pub items: Vec<UpcomingItem>,
     pub total_minor: i64,
     /// Estimated processor fee on the total.

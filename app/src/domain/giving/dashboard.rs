@@ -220,15 +220,19 @@ async fn upcoming(
         let Ok(c) = item.currency.parse::<Currency>() else {
             continue;
         };
-        let label = match (item.pledge_id, item.period) {
+        let label = match (item.pledge_id, &item.period) {
             (Some(_), Some(p)) => format!("Monthly pledge, {p}"),
             (Some(_), None) => "Monthly pledge".to_owned(),
             (None, _) => "Tip".to_owned(),
         };
+        let is_pledge = item.pledge_id.is_some();
         by_currency.entry(c).or_default().push(UpcomingItem {
             recipient_name: item.name,
             recipient_slug: item.slug,
             label,
+            is_pledge,
+            period: item.period.filter(|_| is_pledge),
+            tier: None,
             amount_minor: item.gross_minor,
             carried_cycles: item.carried_cycles,
             is_new: false,
@@ -243,10 +247,13 @@ async fn upcoming(
         by_currency.entry(c).or_default().push(UpcomingItem {
             recipient_name: name,
             recipient_slug: slug,
-            label: match tier {
+            label: match &tier {
                 Some(t) => format!("Monthly pledge · {t}"),
                 None => "Monthly pledge".to_owned(),
             },
+            is_pledge: true,
+            period: None,
+            tier,
             amount_minor: amount,
             carried_cycles: 0,
             is_new: false,
@@ -290,6 +297,7 @@ fn charge(
     UpcomingCharge {
         currency: currency.code().to_owned(),
         date_label: date_label(next_charge_date(today, billing_day, decided)),
+        day: next_charge_date(today, billing_day, decided).to_string(),
         total_minor: total,
         estimated_fee_minor: fees.estimate(total),
         min_charge_minor: min,
@@ -335,6 +343,9 @@ pub async fn preview(
         recipient_name: name,
         recipient_slug: slug.to_owned(),
         label: "This donation".to_owned(),
+        is_pledge: false,
+        period: None,
+        tier: None,
         amount_minor: amount.minor,
         carried_cycles: 0,
         is_new: true,
