@@ -70,3 +70,106 @@ give-refunded-on = on { $day }
 give-refund-donation = Refund donation #{ $id }
 give-refund = Refund
 give-col-charged = Charged
+
+## The chip-in window
+
+give-chip-in = Chip in
+give-chip-in-description = Confirm a tip in one click; it joins your next monthly charge.
+give-chip-in-log-in-lead = Log in to send this tip. It joins your next monthly charge, so even a cent is not eaten by card fees.
+give-chip-in-log-in = Log in to chip in
+give-chip-in-come-back = After logging in you come straight back here to confirm.
+give-chip-in-to = Chip in { $amount } to { $name }
+give-chip-in-add-card-lead = Add a card first: your tips are collected together in one monthly charge, so a tiny tip costs almost nothing in fees.
+give-chip-in-add-card = Add a card
+give-chip-in-visit = Visit { $name }
+give-chip-in-amount = Chip in { $amount }
+give-chip-in-recipient = To
+give-chip-in-confirm = Confirm { $amount } tip
+give-chip-in-terms = Public tip, no message. You can undo it for a few minutes, and remove it from your billing page until it is charged.
+give-thanks-title = Thank you
+give-thanks-description = Your tip joins your next monthly charge.
+give-tip-undone = Tip undone
+give-tip-undone-lead = Your { $amount } tip to { $name } was removed; nothing will be charged for it.
+give-close-window = You can close this window.
+give-thanks-heading = Thank you — you can close this window
+give-thanks-lead = Your { $amount } tip to { $name } joins your next monthly charge.
+give-undo = Undo (for { $minutes } minutes)
+give-see-next-charge = See your next charge
+
+## Where one donation went
+
+give-back-to-billing = Billing
+give-trail-title = Your donation to { $name }
+give-trail-heading = Where your donation went
+give-trail-what = { $what } to
+give-trail-refunded = . It was refunded to you.
+give-trail-earmark = You earmarked it for the budget line
+give-trail-earmark-rest = : it is spent only on expenses in that line.
+give-trail-charged = Charged
+give-trail-charged-on = Charged on { $day } as part of charge { $charge }.
+give-trail-not-charged = Not charged yet: it will be collected with your next consolidated charge.
+give-col-gross = Gross
+give-trail-card-fee = Card fee share
+give-trail-platform-fee = Platform fee share
+give-trail-net = Net to recipient
+give-trail-spent-on = Spent on
+give-trail-col-expense-total = Expense total
+give-trail-col-your-part = Your part
+give-trail-none-spent = None of it has been spent yet.
+give-trail-still-unspent = Still unspent:
+give-trail-paid-organizer = Paid out to the organizer for those expenses
+give-trail-paid-creator = Paid out to the creator
+give-trail-col-sent-on = Sent on
+give-trail-col-reference = Reference
+give-trail-col-status = Status
+give-trail-stripe-transfer = Stripe transfer { $reference }
+give-trail-payout-taken-back = taken back: the donation was refunded after it was paid out
+give-trail-payout-arrived = arrived
+give-trail-payout-in-transit = in transit
+give-trail-not-paid-out = Not paid out yet.
+give-trail-nothing-paid-out = Nothing of it is paid out: it was refunded.
+give-trail-all-paid-out = All of it has been paid out.
+give-trail-all-paid-out-cause = All of it has been paid out; what is still unspent waits with the organizer until an expense uses it.
+give-trail-refunded-after = Refunded after it was paid out:
+give-trail-refunded-after-rest = comes out of the page's next payout.
+give-trail-not-paid-out-yet = Not paid out yet:
+
+## Refunds of a donation, and asking for one
+
+give-refund-line = { $amount } refunded on { $day } by { $by }: { $reason }.
+give-refund-no-reason = no reason given
+give-refund-by-owner = the page's owner
+give-refund-by-operator = Chipin
+give-refund-by-processor = the payment processor
+give-refund-reason-requested = The supporter asked for it
+give-refund-reason-duplicate = A duplicate donation
+give-refund-reason-mistake = Given by mistake
+give-refund-reason-fraudulent = Looks fraudulent
+give-refund-reason-goodwill = A goodwill gesture
+give-refund-asked-open = You asked for a refund on { $day }. The page's owner has not answered yet.
+give-refund-asked-refunded = You asked for a refund on { $day }; it was refunded.
+give-refund-asked-declined = You asked for a refund on { $day }; the page's owner declined: { $reason }
+give-refund-ask-until = You can ask the page's owner for this donation back until { $day }. If they approve, you get back everything you paid for it.
+give-refund-why = Why do you want it back?
+give-refund-whole-charge = The whole charge was a mistake: ask for its { $count } other donation(s) back too
+give-refund-ask = Ask for a refund
+give-refund-sent = Your request is sent. The page's owner is emailed and you will hear back by email.
+
+## The yearly statement
+
+give-statement-title = Yearly statement
+give-statement-heading = Statement for { $year }
+give-statement-lead = Every donation paid this year, across all the creators and causes you support: what you gave, the fees it bore and what reached the recipient.
+give-statement-year = Year
+give-statement-show = Show
+give-statement-csv = Download CSV
+give-statement-empty = No donations were paid in { $year }.
+give-statement-totals = Totals
+give-statement-totals-caption = Totals for { $year } by currency
+give-statement-donations-caption = Donations paid in { $year }
+give-col-currency = Currency
+give-col-platform-fee = Platform fee
+give-col-net = Net
+give-col-fee-share = Fee share
+give-col-recipient = Recipient
+give-col-charge = Charge

@@ -123,3 +123,15 @@ pub-confirm-yes = Yes, { $label }
 pub-confirm-no = No, go back
 pub-confirm-nothing = Nothing to confirm
 pub-confirm-nothing-lead = This question was already answered, or it is more than two minutes old. Nothing was changed.
+
+## Posts on a page
+
+pub-posts = Posts
+pub-post-for-tiers = For supporters of { $tiers }
+# Between tier names: "Gold or Silver".
+pub-post-tiers-or = {" "}or{" "}
+pub-post-supporters-only = Supporters only
+pub-post-needs-card = Your pledge unlocks this post once a payment method is saved.
+pub-post-save-card = Save a card
+pub-post-first-month-owed = once you have read a supporter-only post, your first month is owed even if you cancel.
+pub-post-teaser = { $audience }. Pledge at one of these tiers, or a higher one, to read it.

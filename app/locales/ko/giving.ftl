@@ -69,3 +69,106 @@ give-refunded-on = { $day }
 give-refund-donation = 후원 #{ $id } 환불
 give-refund = 환불
 give-col-charged = 결제일
+
+## 칩인 창
+
+give-chip-in = 칩인
+give-chip-in-description = 클릭 한 번으로 팁을 확인하세요. 다음 월 결제에 함께 결제됩니다.
+give-chip-in-log-in-lead = 로그인하고 이 팁을 보내세요. 다음 월 결제에 함께 묶이므로 아주 작은 금액도 카드 수수료로 사라지지 않습니다.
+give-chip-in-log-in = 로그인하고 칩인하기
+give-chip-in-come-back = 로그인하면 바로 이곳으로 돌아와 확인할 수 있습니다.
+give-chip-in-to = { $name }에게 { $amount } 칩인
+give-chip-in-add-card-lead = 먼저 카드를 등록하세요. 팁은 한 달에 한 번 결제로 모아서 결제되므로, 작은 팁도 수수료가 거의 들지 않습니다.
+give-chip-in-add-card = 카드 등록하기
+give-chip-in-visit = { $name } 페이지 보기
+give-chip-in-amount = { $amount } 칩인
+give-chip-in-recipient = 받는 곳:
+give-chip-in-confirm = { $amount } 팁 확인
+give-chip-in-terms = 공개 팁이며 메시지는 없습니다. 몇 분 동안은 취소할 수 있고, 결제 전까지는 결제 페이지에서 뺄 수 있습니다.
+give-thanks-title = 감사합니다
+give-thanks-description = 팁은 다음 월 결제에 함께 결제됩니다.
+give-tip-undone = 팁을 취소했습니다
+give-tip-undone-lead = { $name }에게 보낸 { $amount } 팁을 뺐습니다. 이 팁은 결제되지 않습니다.
+give-close-window = 이 창을 닫아도 됩니다.
+give-thanks-heading = 감사합니다 — 이 창을 닫아도 됩니다
+give-thanks-lead = { $name }에게 보낸 { $amount } 팁은 다음 월 결제에 함께 결제됩니다.
+give-undo = 취소하기 ({ $minutes }분 동안)
+give-see-next-charge = 다음 결제 보기
+
+## 후원 하나가 간 곳
+
+give-back-to-billing = 결제
+give-trail-title = { $name }에 보낸 내 후원
+give-trail-heading = 내 후원금이 간 곳
+give-trail-what = { $what }, 받는 곳:
+give-trail-refunded = . 이 후원은 환불되었습니다.
+give-trail-earmark = 이 후원금을 지정한 예산 항목:
+give-trail-earmark-rest = . 이 돈은 그 항목의 지출에만 쓰입니다.
+give-trail-charged = 결제
+give-trail-charged-on = { $day }에 결제 { $charge }의 일부로 결제되었습니다.
+give-trail-not-charged = 아직 결제되지 않았습니다. 다음 통합 결제 때 함께 결제됩니다.
+give-col-gross = 총액
+give-trail-card-fee = 카드 수수료 몫
+give-trail-platform-fee = 플랫폼 수수료 몫
+give-trail-net = 받는 분에게 간 금액
+give-trail-spent-on = 쓰인 곳
+give-trail-col-expense-total = 지출 총액
+give-trail-col-your-part = 내 몫
+give-trail-none-spent = 아직 쓰인 돈이 없습니다.
+give-trail-still-unspent = 아직 쓰지 않은 금액:
+give-trail-paid-organizer = 지출을 위해 주최자에게 지급된 금액
+give-trail-paid-creator = 창작자에게 지급된 금액
+give-trail-col-sent-on = 보낸 날
+give-trail-col-reference = 참조 번호
+give-trail-col-status = 상태
+give-trail-stripe-transfer = Stripe 이체 { $reference }
+give-trail-payout-taken-back = 회수됨: 지급 후에 후원이 환불되었습니다
+give-trail-payout-arrived = 도착함
+give-trail-payout-in-transit = 이체 중
+give-trail-not-paid-out = 아직 지급되지 않았습니다.
+give-trail-nothing-paid-out = 지급된 금액이 없습니다. 환불되었습니다.
+give-trail-all-paid-out = 전액 지급되었습니다.
+give-trail-all-paid-out-cause = 전액 지급되었습니다. 아직 쓰지 않은 돈은 지출에 쓰일 때까지 주최자가 보관합니다.
+give-trail-refunded-after = 지급 후 환불됨:
+give-trail-refunded-after-rest = — 페이지의 다음 지급에서 차감됩니다.
+give-trail-not-paid-out-yet = 아직 지급되지 않은 금액:
+
+## 후원의 환불, 환불 요청
+
+give-refund-line = { $day }에 { $by }이(가) { $amount } 환불: { $reason }.
+give-refund-no-reason = 사유 없음
+give-refund-by-owner = 페이지 주인
+give-refund-by-operator = Chipin
+give-refund-by-processor = 결제 대행사
+give-refund-reason-requested = 후원자가 요청함
+give-refund-reason-duplicate = 중복 후원
+give-refund-reason-mistake = 실수로 후원함
+give-refund-reason-fraudulent = 부정 결제로 보임
+give-refund-reason-goodwill = 선의의 환불
+give-refund-asked-open = { $day }에 환불을 요청했습니다. 페이지 주인이 아직 답하지 않았습니다.
+give-refund-asked-refunded = { $day }에 환불을 요청했고, 환불되었습니다.
+give-refund-asked-declined = { $day }에 환불을 요청했지만 페이지 주인이 거절했습니다: { $reason }
+give-refund-ask-until = { $day }까지 페이지 주인에게 이 후원의 환불을 요청할 수 있습니다. 승인되면 이 후원에 낸 금액을 모두 돌려받습니다.
+give-refund-why = 환불을 원하는 이유는 무엇인가요?
+give-refund-whole-charge = 결제 전체가 실수였습니다: 같은 결제의 다른 후원 { $count }건도 환불을 요청합니다
+give-refund-ask = 환불 요청하기
+give-refund-sent = 요청을 보냈습니다. 페이지 주인에게 이메일이 갔으며, 답변은 이메일로 받게 됩니다.
+
+## 연간 명세서
+
+give-statement-title = 연간 명세서
+give-statement-heading = { $year }년 명세서
+give-statement-lead = 올해 결제된 모든 후원을 후원하는 창작자와 모금 전체에 걸쳐 보여 줍니다. 후원한 금액, 부담한 수수료, 받는 분에게 간 금액입니다.
+give-statement-year = 연도
+give-statement-show = 보기
+give-statement-csv = CSV 내려받기
+give-statement-empty = { $year }년에 결제된 후원이 없습니다.
+give-statement-totals = 합계
+give-statement-totals-caption = { $year }년 통화별 합계
+give-statement-donations-caption = { $year }년에 결제된 후원
+give-col-currency = 통화
+give-col-platform-fee = 플랫폼 수수료
+give-col-net = 순액
+give-col-fee-share = 수수료 몫
+give-col-recipient = 받는 곳
+give-col-charge = 결제

@@ -116,3 +116,15 @@ pub-confirm-yes = 네, { $label }
 pub-confirm-no = 아니요, 돌아가기
 pub-confirm-nothing = 확인할 것이 없습니다
 pub-confirm-nothing-lead = 이미 답한 질문이거나 2분이 넘은 질문입니다. 아무것도 바뀌지 않았습니다.
+
+## 페이지의 게시물
+
+pub-posts = 게시물
+pub-post-for-tiers = { $tiers } 등급 후원자 전용
+# 등급 이름 사이: "골드 또는 실버".
+pub-post-tiers-or = {" "}또는{" "}
+pub-post-supporters-only = 후원자 전용
+pub-post-needs-card = 결제 수단을 저장하면 정기 후원으로 이 게시물이 열립니다.
+pub-post-save-card = 카드 저장하기
+pub-post-first-month-owed = 후원자 전용 게시물을 한 번 읽으면, 취소하더라도 첫 달 후원금은 결제됩니다.
+pub-post-teaser = { $audience }. 이 등급이나 더 높은 등급으로 정기 후원하면 읽을 수 있습니다.

@@ -47,7 +47,7 @@ fn axis_label(minor: i64, currency: &str) -> String {
 /// so the rest can be larger.
 fn month_class(i: usize, count: usize) -> &'static str {
     if (count - 1 - i) % 2 == 1 {
-        "chart-axis chart-alt"
+        "chart-axis chart-alt" // i18n: not for people (CSS classes)
     } else {
         "chart-axis"
     }

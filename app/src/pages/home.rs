@@ -227,7 +227,7 @@ fn RecipientCardView(card: RecipientCard, eager: bool) -> impl IntoView {
                 <img class="card-image" src=src alt="" loading=if eager { "eager" } else { "lazy" } width="320" height="160"/>
             })}
             <p class="card-meta">
-                <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{kind_label(card.kind)}</span>
+                <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{kind_label(card.kind)}</span> // i18n: not for people (CSS classes)
                 <span class="muted">{card.category}</span>
             </p>
             <h3 class="card-title"><a href=href>{card.name}</a></h3>

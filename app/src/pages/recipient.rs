@@ -245,7 +245,7 @@ fn ProfileHead(page: Page) -> impl IntoView {
             })}
             <div class="profile-title">
                 <p class="card-meta">
-                    <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{kind_label(page.kind)}</span>
+                    <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{kind_label(page.kind)}</span> // i18n: not for people (CSS classes)
                     <span class="muted">{page.category.clone()}</span>
                 </p>
                 <h1>{page.name.clone()}</h1>
