@@ -4,6 +4,8 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
+#[cfg(feature = "ssr")]
+use crate::t;
 use crate::model::trail::{ExpensesPage, PayoutsPage};
 use leptos::prelude::*;
 
@@ -15,19 +17,68 @@ use {
     crate::domain::recipients::budget_lines::{self, BudgetLineError},
 };
 
+/// A form field's sentence from the domain in the reader's language when it is one of the
+/// fixed sentences the expense and payout forms answer with; as it is otherwise.
+#[cfg(feature = "ssr")]
+fn field_said(message: &str) -> String {
+    crate::domain::platform::said::Said::known(
+        message,
+        &[
+            "give-err-expense-description",
+            "give-err-expense-reason",
+            "give-err-line-not-one",
+            "give-err-line-retired",
+            "give-err-payout-reference",
+            "give-err-receipt-url",
+            "give-err-date-format",
+            "give-err-date-future",
+            "give-err-date-century",
+        ],
+    )
+    .for_reader()
+}
+
+/// An amount in the reader's language.
+#[cfg(feature = "ssr")]
+fn amount(m: crate::money::Money) -> fluent_templates::fluent_bundle::FluentValue<'static> {
+    crate::i18n::arg(crate::i18n::current().money(m))
+}
+
 #[cfg(feature = "ssr")]
 impl From<ExpenseError> for AppError {
     fn from(e: ExpenseError) -> Self {
+        use crate::i18n::arg;
         match e {
-            ExpenseError::Field(field, message) => AppError::invalid(field, message),
-            ExpenseError::MoreThanUnspent { .. }
-            | ExpenseError::HeldByDisputes { .. }
-            | ExpenseError::MoreThanUnearmarked { .. }
-            | ExpenseError::MoreThanLine { .. } => AppError::invalid("amount", e.to_string()),
+            ExpenseError::Field(field, message) => AppError::invalid(field, field_said(&message)),
+            ExpenseError::MoreThanUnspent { unspent } => AppError::invalid(
+                "amount",
+                t!("give-err-expense-more-than-unspent", unspent = amount(unspent)),
+            ),
+            ExpenseError::HeldByDisputes { available, held } => AppError::invalid(
+                "amount",
+                t!(
+                    "give-err-expense-held-by-disputes",
+                    available = amount(available),
+                    held = amount(held)
+                ),
+            ),
+            ExpenseError::MoreThanUnearmarked { available } => AppError::invalid(
+                "amount",
+                t!("give-err-expense-more-than-unearmarked", available = amount(available)),
+            ),
+            ExpenseError::MoreThanLine { line, available } => AppError::invalid(
+                "amount",
+                t!(
+                    "give-err-expense-more-than-line",
+                    line = arg(line),
+                    available = amount(available)
+                ),
+            ),
             ExpenseError::NotYours => AppError::NotFound,
-            ExpenseError::AlreadyCorrected | ExpenseError::PaidOut => {
-                AppError::rejected(e.to_string())
+            ExpenseError::AlreadyCorrected => {
+                AppError::rejected(t!("give-err-expense-already-corrected"))
             }
+            ExpenseError::PaidOut => AppError::rejected(t!("give-err-expense-paid-out")),
             ExpenseError::Db(e) => AppError::internal(e),
             ExpenseError::Ledger(e) => AppError::internal(e),
         }
@@ -38,10 +89,13 @@ impl From<ExpenseError> for AppError {
 impl From<BudgetLineError> for AppError {
     fn from(e: BudgetLineError) -> Self {
         match e {
-            BudgetLineError::Field(field, message) => AppError::invalid(field, message),
+            BudgetLineError::Field(field, message) => {
+                AppError::invalid(field, field_said(&message))
+            }
             BudgetLineError::NotYours => AppError::NotFound,
-            BudgetLineError::NotACause | BudgetLineError::AlreadyRetired => {
-                AppError::rejected(e.to_string())
+            BudgetLineError::NotACause => AppError::rejected(t!("give-err-line-not-a-cause")),
+            BudgetLineError::AlreadyRetired => {
+                AppError::rejected(t!("give-err-line-already-retired"))
             }
             BudgetLineError::Db(e) => AppError::internal(e),
         }
@@ -52,11 +106,15 @@ impl From<BudgetLineError> for AppError {
 impl From<PayoutError> for AppError {
     fn from(e: PayoutError) -> Self {
         match e {
-            PayoutError::Field(field, message) => AppError::invalid(field, message),
-            PayoutError::MoreThanAvailable { .. } => AppError::invalid("amount", e.to_string()),
+            PayoutError::Field(field, message) => AppError::invalid(field, field_said(&message)),
+            PayoutError::MoreThanAvailable { available } => AppError::invalid(
+                "amount",
+                t!("give-err-payout-more-than-available", available = amount(available)),
+            ),
             PayoutError::NotYours => AppError::NotFound,
-            PayoutError::AlreadyPaid | PayoutError::SentByProcessor => {
-                AppError::rejected(e.to_string())
+            PayoutError::AlreadyPaid => AppError::rejected(t!("give-err-payout-already-paid")),
+            PayoutError::SentByProcessor => {
+                AppError::rejected(t!("give-err-payout-sent-by-processor"))
             }
             PayoutError::Db(e) => AppError::internal(e),
             PayoutError::Ledger(e) => AppError::internal(e),
