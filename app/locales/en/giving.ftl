@@ -237,3 +237,19 @@ give-err-line-already-retired = That budget line is already retired.
 give-err-payout-more-than-available = Only { $available } is available to pay out.
 give-err-payout-already-paid = That payout is already marked paid.
 give-err-payout-sent-by-processor = This payout is sent by Stripe: Chipin marks it arrived itself once Stripe has made the transfer, so it cannot be marked by hand.
+
+## The chip-in button other sites frame, and its badge
+
+give-embed-no-such-page = There is no such page on Chipin.
+give-embed-default-label = Chip in
+give-embed-tip = { $label } { $amount }
+give-embed-closed = This page no longer takes tips.
+give-embed-goal-raised = { $amount } of { $goal } raised
+give-embed-goal-monthly = { $amount } of { $goal } a month
+give-embed-goal-percent = { $percent }% of the goal
+give-embed-tier = { $tier } · { $amount } a month
+give-embed-on-chipin = { $name } on Chipin
+give-embed-title = Chip in to { $name }
+give-embed-badge-monthly = { $amount } a month
+give-embed-badge-goal = { $percent }% of { $goal }
+give-embed-badge-title = { $name }: { $value } on Chipin

@@ -236,3 +236,19 @@ give-err-line-already-retired = 이미 종료된 예산 항목입니다.
 give-err-payout-more-than-available = 지급할 수 있는 돈은 { $available }뿐입니다.
 give-err-payout-already-paid = 이미 지급 완료로 표시된 지급입니다.
 give-err-payout-sent-by-processor = 이 지급은 Stripe가 보냅니다. Stripe가 이체를 마치면 Chipin이 직접 도착으로 표시하므로 손으로 표시할 수 없습니다.
+
+## 다른 사이트에 넣는 칩인 버튼과 배지
+
+give-embed-no-such-page = Chipin에 그런 페이지가 없습니다.
+give-embed-default-label = 칩인
+give-embed-tip = { $label } { $amount }
+give-embed-closed = 이 페이지는 더 이상 팁을 받지 않습니다.
+give-embed-goal-raised = { $amount } / { $goal } 모금
+give-embed-goal-monthly = 월 { $amount } / { $goal }
+give-embed-goal-percent = 목표의 { $percent }%
+give-embed-tier = { $tier } · 월 { $amount }
+give-embed-on-chipin = Chipin의 { $name }
+give-embed-title = { $name }에 칩인
+give-embed-badge-monthly = 월 { $amount }
+give-embed-badge-goal = { $goal }의 { $percent }%
+give-embed-badge-title = Chipin의 { $name }: { $value }

@@ -4,10 +4,10 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
-use crate::t;
 use crate::model::{
     BillingDashboard, ChargeAuthentication, DonationPreview, FeeExample, GiveContext,
 };
+use crate::t;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -117,10 +117,7 @@ pub async fn create_pledge(
     let (tier, amount) = match tier_id.as_deref().map(str::trim) {
         None | Some("" | "custom") => {
             if custom.trim().is_empty() && tier_id.is_none() {
-                return Err(AppError::invalid(
-                    "tier_id",
-                    t!("give-err-tier-or-amount"),
-                ));
+                return Err(AppError::invalid("tier_id", t!("give-err-tier-or-amount")));
             }
             (None, custom)
         }
@@ -398,10 +395,7 @@ pub async fn authenticate_charge(charge_id: i64, answer: String) -> Result<(), A
         "pass" => true,
         "fail" => false,
         _ => {
-            return Err(AppError::invalid(
-                "answer",
-                t!("give-err-test-challenge"),
-            ));
+            return Err(AppError::invalid("answer", t!("give-err-test-challenge")));
         }
     };
     let finished = authenticate::finish(

@@ -4,9 +4,9 @@
 
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
+use crate::model::trail::{ExpensesPage, PayoutsPage};
 #[cfg(feature = "ssr")]
 use crate::t;
-use crate::model::trail::{ExpensesPage, PayoutsPage};
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -52,7 +52,10 @@ impl From<ExpenseError> for AppError {
             ExpenseError::Field(field, message) => AppError::invalid(field, field_said(&message)),
             ExpenseError::MoreThanUnspent { unspent } => AppError::invalid(
                 "amount",
-                t!("give-err-expense-more-than-unspent", unspent = amount(unspent)),
+                t!(
+                    "give-err-expense-more-than-unspent",
+                    unspent = amount(unspent)
+                ),
             ),
             ExpenseError::HeldByDisputes { available, held } => AppError::invalid(
                 "amount",
@@ -64,7 +67,10 @@ impl From<ExpenseError> for AppError {
             ),
             ExpenseError::MoreThanUnearmarked { available } => AppError::invalid(
                 "amount",
-                t!("give-err-expense-more-than-unearmarked", available = amount(available)),
+                t!(
+                    "give-err-expense-more-than-unearmarked",
+                    available = amount(available)
+                ),
             ),
             ExpenseError::MoreThanLine { line, available } => AppError::invalid(
                 "amount",
@@ -109,7 +115,10 @@ impl From<PayoutError> for AppError {
             PayoutError::Field(field, message) => AppError::invalid(field, field_said(&message)),
             PayoutError::MoreThanAvailable { available } => AppError::invalid(
                 "amount",
-                t!("give-err-payout-more-than-available", available = amount(available)),
+                t!(
+                    "give-err-payout-more-than-available",
+                    available = amount(available)
+                ),
             ),
             PayoutError::NotYours => AppError::NotFound,
             PayoutError::AlreadyPaid => AppError::rejected(t!("give-err-payout-already-paid")),

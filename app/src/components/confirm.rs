@@ -72,7 +72,9 @@ pub fn ConfirmPage() -> impl IntoView {
         .into_any(),
         (None, Some(action)) => {
             let question = asked.get("confirm_question");
-            let label = asked.find("confirm_label").unwrap_or_else(|| t!("pub-confirm-yes-default"));
+            let label = asked
+                .find("confirm_label")
+                .unwrap_or_else(|| t!("pub-confirm-yes-default"));
             let fields = asked
                 .0
                 .iter()

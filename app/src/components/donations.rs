@@ -2,9 +2,9 @@
 //! day, the others with a link to the refund confirmation page. Shown on the studio's
 //! supporters, income and refunds pages.
 
+use crate::i18n::arg;
 use crate::model::format_money;
 use crate::model::trail::PageDonationRow;
-use crate::i18n::arg;
 use crate::t;
 use leptos::prelude::*;
 
@@ -15,7 +15,8 @@ pub fn donation_label(label: &str) -> String {
         return label.to_owned();
     }
     const PLEDGE: &str = "Monthly pledge"; // i18n: not for people (the domain's English label, matched)
-    if label == "Tip" { // i18n: not for people (the domain's English label, matched)
+    if label == "Tip" {
+        // i18n: not for people (the domain's English label, matched)
         return t!("give-item-tip");
     }
     let Some(rest) = label.strip_prefix(PLEDGE) else {
@@ -33,7 +34,10 @@ pub fn donation_label(label: &str) -> String {
         .trim()
         .trim_start_matches('(')
         .trim_end_matches(')');
-    t!("give-item-pledge-period", period = arg(period_label(period)))
+    t!(
+        "give-item-pledge-period",
+        period = arg(period_label(period))
+    )
 }
 
 /// A pledge period (`2026-12`): as it is in English, as a month in other languages.

@@ -1,7 +1,7 @@
 //! A labelled progress bar towards a goal, readable by screen readers.
 
-use crate::model::{format_money, percent_of};
 use crate::i18n::arg;
+use crate::model::{format_money, percent_of};
 use crate::t;
 use leptos::prelude::*;
 

@@ -4,8 +4,8 @@
 
 use crate::api::refunds::AskForRefund;
 use crate::api::trail::get_donation_trail;
-use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::components::donations::donation_label;
+use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::i18n::{arg, num};
 use crate::model::format_money;
@@ -223,10 +223,10 @@ fn refund_reason(reason: &str) -> String {
     // The labels of `domain::billing::refunds::REASONS`, matched.
     match reason {
         "The supporter asked for it" => t!("give-refund-reason-requested"), // i18n: not for people
-        "A duplicate donation" => t!("give-refund-reason-duplicate"), // i18n: not for people
-        "Given by mistake" => t!("give-refund-reason-mistake"), // i18n: not for people
-        "Looks fraudulent" => t!("give-refund-reason-fraudulent"), // i18n: not for people
-        "A goodwill gesture" => t!("give-refund-reason-goodwill"), // i18n: not for people
+        "A duplicate donation" => t!("give-refund-reason-duplicate"),       // i18n: not for people
+        "Given by mistake" => t!("give-refund-reason-mistake"),             // i18n: not for people
+        "Looks fraudulent" => t!("give-refund-reason-fraudulent"),          // i18n: not for people
+        "A goodwill gesture" => t!("give-refund-reason-goodwill"),          // i18n: not for people
         other => other.to_owned(),
     }
 }

@@ -216,9 +216,12 @@ pub(crate) fn kind_label(kind: crate::model::RecipientKind) -> String {
 #[component]
 fn RecipientCardView(card: RecipientCard, eager: bool) -> impl IntoView {
     let href = format!("/c/{}", card.slug);
-    let from = card
-        .from_minor
-        .map(|m| t!("pub-card-from", amount = arg(format_money(m, &card.currency))));
+    let from = card.from_minor.map(|m| {
+        t!(
+            "pub-card-from",
+            amount = arg(format_money(m, &card.currency))
+        )
+    });
     let supporters = t!("pub-supporters", count = num(card.supporters));
     view! {
         <li class="card">

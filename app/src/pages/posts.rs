@@ -3,8 +3,8 @@
 //! `domain::studio`).
 
 use crate::api::studio::get_posts;
-use crate::model::studio::PostView;
 use crate::i18n::arg;
+use crate::model::studio::PostView;
 use crate::t;
 use leptos::prelude::*;
 

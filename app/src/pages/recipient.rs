@@ -140,7 +140,8 @@ fn RecipientView(
             // A tier card links here with `?tier=`.
             let tier = query.with_untracked(|q| q.get("tier"));
             // A plain post that failed comes back with its error in the URL.
-            let pledge_error = action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
+            let pledge_error =
+                action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
             let tip_error = action_error(ServerAction::<CreateTip>::new().value()).get_untracked();
             // ... and what was typed into it (or into the form whose fee was previewed), from
             // the one-time flash.
@@ -149,7 +150,13 @@ fn RecipientView(
             let lines: Vec<BudgetLineRow> = page
                 .ledger
                 .as_ref()
-                .map(|l| l.budget_lines.iter().filter(|b| !b.retired).cloned().collect())
+                .map(|l| {
+                    l.budget_lines
+                        .iter()
+                        .filter(|b| !b.retired)
+                        .cloned()
+                        .collect()
+                })
                 .unwrap_or_default();
             view! {
                 <GiveForms
@@ -368,7 +375,11 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
         })
         .collect_view();
     let more = (ledger.income_count > shown).then(|| {
-        t!("pub-ledger-more", shown = num(shown), count = num(ledger.income_count))
+        t!(
+            "pub-ledger-more",
+            shown = num(shown),
+            count = num(ledger.income_count)
+        )
     });
     view! {
         <section class="ledger" aria-labelledby="ledger-title">
@@ -589,8 +600,17 @@ fn GiveForms(
             let amount = format_money(p.amount_minor, &p.currency);
             let status = pledge_status(p.status);
             let text = match p.tier_name {
-                Some(tier) => t!("give-your-pledge-tier", amount = arg(amount), tier = arg(tier), status = arg(status)),
-                None => t!("give-your-pledge", amount = arg(amount), status = arg(status)),
+                Some(tier) => t!(
+                    "give-your-pledge-tier",
+                    amount = arg(amount),
+                    tier = arg(tier),
+                    status = arg(status)
+                ),
+                None => t!(
+                    "give-your-pledge",
+                    amount = arg(amount),
+                    status = arg(status)
+                ),
             };
             view! {
                 <section class="panel" id="pledge" aria-labelledby="pledge-title">
@@ -927,7 +947,10 @@ pub(crate) fn upcoming_item_label(i: &crate::model::UpcomingItem) -> String {
         return t!("give-item-tip");
     }
     match (&i.period, &i.tier) {
-        (Some(p), _) => t!("give-item-pledge-period", period = arg(crate::components::donations::period_label(p))),
+        (Some(p), _) => t!(
+            "give-item-pledge-period",
+            period = arg(crate::components::donations::period_label(p))
+        ),
         (None, Some(tier)) => t!("give-item-pledge-tier", tier = arg(tier.as_str())),
         (None, None) => t!("give-item-pledge"),
     }

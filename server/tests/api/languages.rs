@@ -24,7 +24,10 @@ async fn won_page(app: &mut TestApp) {
         )
         .await;
     assert!(a.status < 400, "{a:?}");
-    let to = a.location.clone().expect("a redirect to the new page's studio");
+    let to = a
+        .location
+        .clone()
+        .expect("a redirect to the new page's studio");
     let id = to
         .strip_prefix("/studio/p/")
         .and_then(|rest| rest.split(['?', '#', '/']).next())
@@ -64,19 +67,40 @@ async fn a_korean_reader_sees_the_creator_page_and_amounts_in_korean() {
 
     let ko = page_html(&app, Some("ko-KR,ko;q=0.9,en;q=0.5")).await;
     assert!(ko.contains(r#"<html lang="ko""#), "not marked Korean");
-    assert!(ko.contains("12,000원"), "the tier's price is not written in won: {ko}");
+    assert!(
+        ko.contains("12,000원"),
+        "the tier's price is not written in won: {ko}"
+    );
     assert!(ko.contains("500,000원"), "the goal is not written in won");
-    assert!(ko.contains("로그인하고 후원하기"), "the give panel is not in Korean");
-    assert!(ko.contains("후원자 0명"), "the supporter count is not in Korean");
+    assert!(
+        ko.contains("로그인하고 후원하기"),
+        "the give panel is not in Korean"
+    );
+    assert!(
+        ko.contains("후원자 0명"),
+        "the supporter count is not in Korean"
+    );
     assert!(ko.contains("등급"), "the tiers heading is not in Korean");
-    assert!(!ko.contains("Log in to give"), "English left on the Korean page");
-    assert!(!ko.contains("₩12,000"), "won written the English way on the Korean page");
+    assert!(
+        !ko.contains("Log in to give"),
+        "English left on the Korean page"
+    );
+    assert!(
+        !ko.contains("₩12,000"),
+        "won written the English way on the Korean page"
+    );
 
     let en = page_html(&app, None).await;
     assert!(en.contains(r#"<html lang="en""#), "not marked English");
-    assert!(en.contains("₩12,000"), "the tier's price is not written in won");
+    assert!(
+        en.contains("₩12,000"),
+        "the tier's price is not written in won"
+    );
     assert!(en.contains("Log in to give"));
     assert!(en.contains("0 supporters"));
     assert!(!en.contains("12,000원"), "Korean won on the English page");
-    assert!(!en.contains("로그인하고 후원하기"), "Korean on the English page");
+    assert!(
+        !en.contains("로그인하고 후원하기"),
+        "Korean on the English page"
+    );
 }

@@ -63,7 +63,10 @@ pub async fn check_new(
     check(state, money, confirmed, || {
         Said::with(
             "give-err-confirm-give",
-            vec![("amount", Value::Amount(money)), ("name", Value::Text(name))],
+            vec![
+                ("amount", Value::Amount(money)),
+                ("name", Value::Text(name)),
+            ],
         )
     })
 }
@@ -102,7 +105,10 @@ pub async fn check_pledge_change(
     check(state, money, confirmed, || {
         Said::with(
             "give-err-confirm-pledge",
-            vec![("amount", Value::Amount(money)), ("name", Value::Text(name))],
+            vec![
+                ("amount", Value::Amount(money)),
+                ("name", Value::Text(name)),
+            ],
         )
     })
 }

@@ -30,7 +30,9 @@ pub async fn give(
     let amount =
         button::parse_amount(raw_amount, currency).map_err(|m| PledgeError::Field("amount", m))?;
     if !backing::can_pay(&state.db, supporter).await? {
-        return Err(PledgeError::Conflict(Said::message("give-err-chip-in-card")));
+        return Err(PledgeError::Conflict(Said::message(
+            "give-err-chip-in-card",
+        )));
     }
     let typed = button::plain_amount(amount.minor, currency);
     // A large amount would ask "Give … to …?"; one click never answers it.

@@ -96,7 +96,10 @@ pub async fn change(
         large_gifts::check(state, money, form.confirmed, || {
             Said::with(
                 "give-err-confirm-tip-change",
-                vec![("amount", Value::Amount(money)), ("name", Value::Text(name))],
+                vec![
+                    ("amount", Value::Amount(money)),
+                    ("name", Value::Text(name)),
+                ],
             )
         })?;
     }

@@ -220,7 +220,10 @@ pub async fn create_pledge(
             ));
         }
         if money.minor < price {
-            return Err(PledgeError::Field("amount", tier_minimum(Money::new(price, r.currency))));
+            return Err(PledgeError::Field(
+                "amount",
+                tier_minimum(Money::new(price, r.currency)),
+            ));
         }
         if let Some(limit) = limit {
             let (taken,): (i64,) = sqlx::query_as(
@@ -230,7 +233,10 @@ pub async fn create_pledge(
             .fetch_one(&mut *tx)
             .await?;
             if taken >= limit {
-                return Err(PledgeError::Field("tier_id", Said::message("give-err-tier-full")));
+                return Err(PledgeError::Field(
+                    "tier_id",
+                    Said::message("give-err-tier-full"),
+                ));
             }
         }
     }
@@ -356,11 +362,16 @@ pub async fn change_amount(
 ) -> Result<(), PledgeError> {
     let (status, currency, price) = own_pledge(&state.db, supporter, pledge_id).await?;
     if status == "cancelled" {
-        return Err(PledgeError::Conflict(Said::message("give-err-pledge-cancelled")));
+        return Err(PledgeError::Conflict(Said::message(
+            "give-err-pledge-cancelled",
+        )));
     }
     let money = amount(raw, currency, "amount")?;
     if let Some(price) = price.filter(|p| money.minor < *p) {
-        return Err(PledgeError::Field("amount", tier_minimum(Money::new(price, currency))));
+        return Err(PledgeError::Field(
+            "amount",
+            tier_minimum(Money::new(price, currency)),
+        ));
     }
     let at = now();
     let mut tx = state.db.begin_write().await?;
@@ -659,7 +670,10 @@ async fn tips_within_limit(
     .await?;
     Ok(Err(PledgeError::Limited(
         "amount",
-        Said::with("give-err-tips-per-hour", vec![("count", Value::Count(recent))]),
+        Said::with(
+            "give-err-tips-per-hour",
+            vec![("count", Value::Count(recent))],
+        ),
     )))
 }
 
@@ -686,7 +700,10 @@ async fn one_click_within_limit(
     }
     Ok(Err(PledgeError::Limited(
         "amount",
-        Said::with("give-err-one-click-per-day", vec![("count", Value::Count(recent))]),
+        Said::with(
+            "give-err-one-click-per-day",
+            vec![("count", Value::Count(recent))],
+        ),
     )))
 }
 
@@ -775,5 +792,8 @@ pub fn card_refusal(refused: crate::domain::giving::cards::CardRefusal) -> Said 
 
 /// "This tier needs at least ₩12,000 a month."
 fn tier_minimum(price: Money) -> Said {
-    Said::with("give-err-tier-minimum", vec![("amount", Value::Amount(price))])
+    Said::with(
+        "give-err-tier-minimum",
+        vec![("amount", Value::Amount(price))],
+    )
 }

@@ -146,9 +146,15 @@ mod tests {
             vec![("amount", Value::Amount(Money::new(12_000, Currency::KRW)))],
         );
         assert_eq!(s.to_string(), "This tier needs at least ₩12,000 a month.");
-        assert_eq!(render(&s.words, Locale::Ko), "이 등급은 매달 최소 12,000원입니다.");
+        assert_eq!(
+            render(&s.words, Locale::Ko),
+            "이 등급은 매달 최소 12,000원입니다."
+        );
         let known = Said::known("This tier is full.", &["give-err-tier-full"]);
-        assert_eq!(render(&known.words, Locale::Ko), "이 등급은 자리가 다 찼습니다.");
+        assert_eq!(
+            render(&known.words, Locale::Ko),
+            "이 등급은 자리가 다 찼습니다."
+        );
         assert_eq!(Said::from("as is").for_reader(), "as is");
     }
 }
