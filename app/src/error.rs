@@ -95,7 +95,9 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(_) | ServerFnErrorErr::MissingArg(_) => {
                 Self::rejected(crate::t!("error-form-incomplete"))
             }
-            ServerFnErrorErr::Request(_) => Self::rejected(crate::t!("error-unreachable")),
+            ServerFnErrorErr::Request(_) => {
+                Self::rejected(crate::t!("error-unreachable"))
+            }
             _ => Self::Internal,
         }
     }

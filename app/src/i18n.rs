@@ -147,10 +147,7 @@ impl Locale {
     /// A day: `6 Dec 2026`, `2026년 12월 6일`.
     pub fn day(self, year: i32, month: u32, day: u32) -> String {
         match self {
-            Self::En => format!(
-                "{day} {} {year}",
-                MONTHS_EN[(month as usize).clamp(1, 12) - 1]
-            ),
+            Self::En => format!("{day} {} {year}", MONTHS_EN[(month as usize).clamp(1, 12) - 1]),
             Self::Ko => format!("{year}년 {month}월 {day}일"),
         }
     }
@@ -316,18 +313,9 @@ mod tests {
 
     #[test]
     fn the_language_comes_from_the_account_then_the_cookie_then_the_browser() {
-        assert_eq!(
-            Locale::negotiate(Some("ko"), Some("en"), Some("en")),
-            Locale::Ko
-        );
-        assert_eq!(
-            Locale::negotiate(None, Some("ko"), Some("en-US")),
-            Locale::Ko
-        );
-        assert_eq!(
-            Locale::negotiate(Some("xx"), Some("zz"), Some("ko-KR,ko;q=0.9")),
-            Locale::Ko
-        );
+        assert_eq!(Locale::negotiate(Some("ko"), Some("en"), Some("en")), Locale::Ko);
+        assert_eq!(Locale::negotiate(None, Some("ko"), Some("en-US")), Locale::Ko);
+        assert_eq!(Locale::negotiate(Some("xx"), Some("zz"), Some("ko-KR,ko;q=0.9")), Locale::Ko);
         assert_eq!(
             Locale::negotiate(None, None, Some("fr-FR,ko;q=0.8,en;q=0.5")),
             Locale::Ko
@@ -342,14 +330,8 @@ mod tests {
 
     #[test]
     fn money_and_days_are_written_as_their_readers_expect() {
-        assert_eq!(
-            Locale::Ko.money(Money::new(12_000, Currency::KRW)),
-            "12,000원"
-        );
-        assert_eq!(
-            Locale::En.money(Money::new(12_000, Currency::KRW)),
-            "₩12,000"
-        );
+        assert_eq!(Locale::Ko.money(Money::new(12_000, Currency::KRW)), "12,000원");
+        assert_eq!(Locale::En.money(Money::new(12_000, Currency::KRW)), "₩12,000");
         assert_eq!(Locale::Ko.money(Money::new(1_000, Currency::USD)), "$10.00");
         assert_eq!(Locale::Ko.money(Money::new(-500, Currency::KRW)), "-500원");
         assert_eq!(Locale::Ko.day(2026, 12, 6), "2026년 12월 6일");
@@ -365,94 +347,24 @@ mod tests {
 
     /// Words that read the same in every language: names of things, not sentences.
     const SAME_IN_EVERY_LANGUAGE: &[&str] = &[
-        "Chipin", "Stripe", "Connect", "Markdown", "CSV", "JSON", "API", "OpenAPI", "URL", "HTML",
-        "PNG", "SVG", "JPEG", "WebP", "PDF", "TOTP", "ID", "English", "USD", "EUR", "GBP", "KRW",
-        "JPY", "Bearer", "Content", "Type", "POST", "GET", "HMAC", "SHA",
+        "Chipin", "Stripe", "Connect", "Markdown", "CSV", "JSON", "API", "OpenAPI", "URL",
+        "HTML", "PNG", "SVG", "JPEG", "WebP", "PDF", "TOTP", "ID", "English", "USD", "EUR",
+        "GBP", "KRW", "JPY", "Bearer", "Content", "Type", "POST", "GET", "HMAC", "SHA",
     ];
 
     /// Attributes whose values are machinery (classes, addresses, field names), not words a
     /// person reads.
     const TECHNICAL_ATTRIBUTES: &[&str] = &[
-        "class",
-        "href",
-        "action",
-        "method",
-        "type",
-        "name",
-        "id",
-        "for",
-        "rel",
-        "autocomplete",
-        "inputmode",
-        "pattern",
-        "accept",
-        "enctype",
-        "role",
-        "src",
-        "width",
-        "height",
-        "viewBox",
-        "d",
-        "fill",
-        "stroke",
-        "loading",
-        "decoding",
-        "target",
-        "lang",
-        "property",
-        "charset",
-        "sizes",
-        "media",
-        "sandbox",
-        "allow",
-        "scope",
-        "step",
-        "min",
-        "max",
-        "maxlength",
-        "minlength",
-        "size",
-        "rows",
-        "cols",
-        "form",
-        "formaction",
-        "formmethod",
-        "list",
-        "dir",
-        "tabindex",
-        "value",
-        "aria-describedby",
-        "aria-controls",
-        "aria-labelledby",
-        "aria-hidden",
-        "aria-invalid",
-        "aria-current",
-        "aria-live",
-        "field",
-        "endpoint",
-        "points",
-        "x",
-        "y",
-        "x1",
-        "x2",
-        "y1",
-        "y2",
-        "cx",
-        "cy",
-        "r",
-        "transform",
-        "text-anchor",
-        "preserveAspectRatio",
-        "xmlns",
-        "style",
-        "integrity",
-        "crossorigin",
-        "referrerpolicy",
-        "path",
-        "data-amount",
-        "data-kind",
-        "data-currency",
-        "content",
+        "class", "href", "action", "method", "type", "name", "id", "for", "rel", "autocomplete",
+        "inputmode", "pattern", "accept", "enctype", "role", "src", "width", "height", "viewBox",
+        "d", "fill", "stroke", "loading", "decoding", "target", "lang", "property", "charset",
+        "sizes", "media", "sandbox", "allow", "scope", "step", "min", "max", "maxlength",
+        "minlength", "size", "rows", "cols", "form", "formaction", "formmethod", "list", "dir",
+        "tabindex", "value", "aria-describedby", "aria-controls", "aria-labelledby",
+        "aria-hidden", "aria-invalid", "aria-current", "aria-live", "field", "endpoint",
+        "points", "x", "y", "x1", "x2", "y1", "y2", "cx", "cy", "r", "transform",
+        "text-anchor", "preserveAspectRatio", "xmlns", "style", "integrity", "crossorigin",
+        "referrerpolicy", "path", "data-amount", "data-kind", "data-currency", "content",
     ];
 
     /// The string literals of a Rust source with the text before each on its line.
@@ -572,9 +484,9 @@ mod tests {
                     .and_then(|w| w.strip_suffix('='))
                     .is_some_and(|a| TECHNICAL_ATTRIBUTES.contains(&a));
                 let in_message_call = ["t!(", "t_in!("].iter().any(|m| {
-                    before
-                        .strip_suffix(m)
-                        .is_some_and(|b| !b.ends_with(|c: char| c.is_alphanumeric() || c == '_'))
+                    before.strip_suffix(m).is_some_and(|b| {
+                        !b.ends_with(|c: char| c.is_alphanumeric() || c == '_')
+                    })
                 });
                 if attribute || in_message_call {
                     continue;

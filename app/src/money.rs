@@ -121,9 +121,7 @@ impl MoneyError {
                 places = num(i64::from(*places))
             ),
             Self::TooLarge(max) => crate::t_in!(l, "money-too-large", max = arg(max.as_str())),
-            Self::WrongCurrency(c) => {
-                crate::t_in!(l, "money-wrong-currency", currency = arg(c.code()))
-            }
+            Self::WrongCurrency(c) => crate::t_in!(l, "money-wrong-currency", currency = arg(c.code())),
             Self::CurrencyMismatch => l.text("money-currency-mismatch"),
             Self::Overflow => l.text("money-overflow"),
             Self::UnknownCurrency => l.text("money-unknown-currency"),

@@ -143,7 +143,10 @@ async fn start_session(state: &crate::domain::AppState, token: &str) -> Result<(
 pub async fn set_language(language: String, back: Option<String>) -> Result<(), AppError> {
     let state = ssr::state()?;
     let Some(locale) = crate::i18n::Locale::from_tag(&language) else {
-        return Err(AppError::invalid("language", crate::t!("language-unknown")));
+        return Err(AppError::invalid(
+            "language",
+            crate::t!("language-unknown"),
+        ));
     };
     if let Some(session) = ssr::session() {
         accounts::set_language(&state.db, session.user.user_id, locale)
@@ -154,11 +157,7 @@ pub async fn set_language(language: String, back: Option<String>) -> Result<(), 
         "{}={}; Path=/; SameSite=Lax; Max-Age=31536000{}",
         crate::i18n::LANGUAGE_COOKIE,
         locale.tag(),
-        if state.settings.secure_cookies() {
-            "; Secure"
-        } else {
-            ""
-        }
+        if state.settings.secure_cookies() { "; Secure" } else { "" }
     ));
     leptos_axum::redirect(&safe_next(back.as_deref().or(Some("/"))));
     Ok(())

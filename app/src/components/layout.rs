@@ -3,8 +3,8 @@
 use crate::components::form::CsrfField;
 use crate::error::AppError;
 use crate::i18n::Locale;
-use crate::model::Me;
 use crate::t;
+use crate::model::Me;
 use leptos::prelude::*;
 
 /// The logged-in person, loaded once per page.
