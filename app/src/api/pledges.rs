@@ -7,7 +7,6 @@ use crate::error::AppError;
 use crate::model::{
     BillingDashboard, ChargeAuthentication, DonationPreview, FeeExample, GiveContext,
 };
-use crate::t;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -18,6 +17,7 @@ use {
     crate::domain::giving::large_gifts,
     crate::domain::giving::pending_tips::{self, TipChange},
     crate::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError},
+    crate::t,
 };
 
 #[cfg(feature = "ssr")]
