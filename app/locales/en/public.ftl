@@ -135,3 +135,19 @@ pub-post-needs-card = Your pledge unlocks this post once a payment method is sav
 pub-post-save-card = Save a card
 pub-post-first-month-owed = once you have read a supporter-only post, your first month is owed even if you cancel.
 pub-post-teaser = { $audience }. Pledge at one of these tiers, or a higher one, to read it.
+
+## Categories
+
+pub-category-art = Art
+pub-category-music = Music
+pub-category-writing = Writing
+pub-category-video = Video
+pub-category-podcasts = Podcasts
+pub-category-games = Games
+pub-category-software = Software
+pub-category-education = Education
+pub-category-science = Science
+pub-category-community = Community
+pub-category-environment = Environment
+pub-category-health = Health
+pub-category-other = Other

@@ -128,3 +128,19 @@ pub-post-needs-card = 결제 수단을 저장하면 정기 후원으로 이 게�
 pub-post-save-card = 카드 저장하기
 pub-post-first-month-owed = 후원자 전용 게시물을 한 번 읽으면, 취소하더라도 첫 달 후원금은 결제됩니다.
 pub-post-teaser = { $audience }. 이 등급이나 더 높은 등급으로 정기 후원하면 읽을 수 있습니다.
+
+## 분야
+
+pub-category-art = 미술
+pub-category-music = 음악
+pub-category-writing = 글
+pub-category-video = 영상
+pub-category-podcasts = 팟캐스트
+pub-category-games = 게임
+pub-category-software = 소프트웨어
+pub-category-education = 교육
+pub-category-science = 과학
+pub-category-community = 커뮤니티
+pub-category-environment = 환경
+pub-category-health = 건강
+pub-category-other = 기타

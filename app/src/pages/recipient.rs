@@ -253,7 +253,7 @@ fn ProfileHead(page: Page) -> impl IntoView {
             <div class="profile-title">
                 <p class="card-meta">
                     <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{kind_label(page.kind)}</span> // i18n: not for people (CSS classes)
-                    <span class="muted">{page.category.clone()}</span>
+                    <span class="muted">{crate::pages::home::category_label(&page.category)}</span>
                 </p>
                 <h1>{page.name.clone()}</h1>
                 <p class="lead">{page.tagline.clone()}</p>
