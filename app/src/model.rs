@@ -200,6 +200,9 @@ pub struct PublicSupporter {
     /// `None` for an anonymous supporter.
     pub name: Option<String>,
     pub since_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub since_day: String,
 }
 
 /// A tip with a message, as the public may see it.
@@ -210,12 +213,18 @@ pub struct PublicTip {
     pub amount_minor: i64,
     pub message: String,
     pub date_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub day: String,
 }
 
 /// One donation received by a cause, on its public ledger.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LedgerIncome {
     pub date_label: String,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub day: String,
     /// `None` for an anonymous or private donor.
     pub donor: Option<String>,
     pub is_tip: bool,
@@ -265,6 +274,9 @@ pub struct RecipientPage {
     pub owner_name: String,
     /// A cause's deadline, as a date.
     pub deadline_label: Option<String>,
+    /// The same day as `YYYY-MM-DD`, for pages to write in the reader's language.
+    #[serde(default)]
+    pub deadline_day: Option<String>,
     /// Pledges that are active or past due.
     pub supporters: i64,
     /// Sum of those pledges' monthly amounts.

@@ -6,16 +6,22 @@
 //! only, carries no form and no session data, and its links open the one-click confirmation
 //! (`/chip-in/{slug}`) as a top-level window on Chipin's origin, where framing is forbidden and
 //! the CSRF check guards the post. All three answers are public and cacheable, and carry no
-//! cookie (see `middleware::is_public`).
+//! cookie (see `middleware::is_public`). They are written in the visitor's language (the
+//! request's [`Locale`], from its cookie or `Accept-Language`), so shared caches are told to
+//! keep one copy per language (`Vary`).
 
 use app::domain::AppState;
-use app::domain::recipients::button::{ButtonOptions, Layout, RawOptions, Theme, escape};
-use app::model::{RecipientKind, RecipientPage, format_money, percent_of};
-use app::money::Currency;
+use app::domain::recipients::button::{
+    ButtonOptions, DEFAULT_LABEL, Layout, RawOptions, Theme, escape,
+};
+use app::i18n::{Locale, arg, num};
+use app::model::{RecipientKind, RecipientPage, percent_of};
+use app::money::{Currency, Money};
+use app::t_in;
 use axum::Extension;
 use axum::extract::{Path, Query};
 use axum::response::{IntoResponse, Response};
-use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH};
+use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use sha2::{Digest as _, Sha256};
 use std::sync::OnceLock;
@@ -50,6 +56,24 @@ fn asset_version() -> &'static str {
         both.extend_from_slice(FRAME_CSS.as_bytes());
         etag(&both).trim_matches('"').chars().take(12).collect()
     })
+}
+
+/// The language the request asked for (English if the session middleware did not run).
+fn language(locale: Option<Extension<Locale>>) -> Locale {
+    locale.map(|Extension(l)| l).unwrap_or_default()
+}
+
+/// `minor` of `currency` as the reader's language writes money.
+fn money(locale: Locale, minor: i64, currency: Currency) -> String {
+    locale.money(Money::new(minor, currency))
+}
+
+/// A response in the visitor's language: caches keep one copy per language (the cookie can
+/// choose it too).
+fn in_language(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(VARY, HeaderValue::from_static("Accept-Language, Cookie"));
+    res
 }
 
 /// `body` with its type, caching and ETag, or 304 when the client has this version already.
@@ -125,20 +149,20 @@ pub struct EmbedQuery {
     layout: Option<String>,
 }
 
-fn not_found(csp: &str) -> Response {
+fn not_found(csp: &str, locale: Locale) -> Response {
     let mut res = (
         StatusCode::NOT_FOUND,
         [
             (CONTENT_TYPE, "text/plain; charset=utf-8"),
             (CACHE_CONTROL, "public, max-age=60"),
         ],
-        "There is no such page on Chipin.",
+        locale.text("give-embed-no-such-page"),
     )
         .into_response();
     if let Ok(v) = HeaderValue::from_str(csp) {
         res.headers_mut().insert("content-security-policy", v);
     }
-    res
+    in_language(res)
 }
 
 /// `GET /embed/{slug}?amounts=…&label=…&theme=…&layout=…`: the button (or panel) another site
@@ -147,8 +171,10 @@ pub async fn embed_page(
     Extension(state): Extension<AppState>,
     Path(slug): Path<String>,
     Query(q): Query<EmbedQuery>,
+    locale: Option<Extension<Locale>>,
     headers: HeaderMap,
 ) -> Response {
+    let locale = language(locale);
     let origin = state.settings.origin();
     let csp = format!(
         "default-src 'none'; script-src {origin}; style-src {origin}; img-src {origin}; \
@@ -156,14 +182,14 @@ pub async fn embed_page(
     );
     let page = match state.public_cache.recipient_page(&state.db, &slug).await {
         Ok(Some(p)) => p,
-        Ok(None) => return not_found(&csp),
+        Ok(None) => return not_found(&csp, locale),
         Err(e) => {
             tracing::error!(error = %e, "could not load a page for its button");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
     let Ok(currency) = page.currency.parse::<Currency>() else {
-        return not_found(&csp);
+        return not_found(&csp, locale);
     };
     let options = ButtonOptions::lenient(
         RawOptions {
@@ -174,37 +200,49 @@ pub async fn embed_page(
         },
         currency,
     );
-    let html = frame_html(&origin, &page, currency, &options);
-    cached(
+    let html = frame_html(&origin, &page, currency, &options, locale);
+    in_language(cached(
         &headers,
         "text/html; charset=utf-8",
         format!("public, max-age={PUBLIC_MAX_AGE}"),
         Some(csp),
         html.into_bytes(),
-    )
+    ))
 }
 
 /// A link that opens the one-click confirmation of `minor` in a new top-level window.
-fn tip_link(origin: &str, slug: &str, label: &str, minor: i64, currency: Currency) -> String {
+fn tip_link(
+    origin: &str,
+    slug: &str,
+    label: &str,
+    minor: i64,
+    currency: Currency,
+    locale: Locale,
+) -> String {
     let amount = app::domain::recipients::button::plain_amount(minor, currency);
-    let money = format_money(minor, currency.code());
+    let text = t_in!(
+        locale,
+        "give-embed-tip",
+        label = arg(escape(label)),
+        amount = arg(money(locale, minor, currency))
+    );
     format!(
         "<a class=\"chip\" data-popup href=\"{origin}/chip-in/{slug}?amount={amount}\" target=\"_blank\" \
-         rel=\"noopener noreferrer\">{label} {money}</a>",
-        label = escape(label),
+         rel=\"noopener noreferrer\">{text}</a>"
     )
 }
 
-/// The goal line and bar, as the public page counts them (paid money only).
+/// The goal line and bar, as the public page counts them (paid money only): the amount, the
+/// goal, and the message that says what the amount is.
 fn goal(page: &RecipientPage) -> Option<(i64, i64, &'static str)> {
     let goal = page.goal_minor.filter(|g| *g > 0)?;
     Some(match page.kind {
         RecipientKind::Cause => (
             page.ledger.as_ref().map_or(0, |l| l.net_minor),
             goal,
-            "raised",
+            "give-embed-goal-raised",
         ),
-        RecipientKind::Creator => (page.monthly_minor, goal, "a month"),
+        RecipientKind::Creator => (page.monthly_minor, goal, "give-embed-goal-monthly"),
     })
 }
 
@@ -213,8 +251,17 @@ fn frame_html(
     page: &RecipientPage,
     currency: Currency,
     options: &ButtonOptions,
+    locale: Locale,
 ) -> String {
     let slug = escape(&page.slug);
+    // The default label is Chipin's words, so it is said in the visitor's language; an
+    // owner's own label is kept as they wrote it.
+    let label = if options.label == DEFAULT_LABEL {
+        locale.text("give-embed-default-label")
+    } else {
+        options.label.clone()
+    };
+    let lang = locale.tag();
     let name = escape(&page.name);
     let theme = match options.theme {
         Theme::Light => "light",
@@ -222,30 +269,40 @@ fn frame_html(
     };
     let v = asset_version();
     let body = if page.closed {
-        format!("<p class=\"name\">{name}</p><p>This page no longer takes tips.</p>")
+        format!(
+            "<p class=\"name\">{name}</p><p>{}</p>",
+            locale.text("give-embed-closed")
+        )
     } else {
         match options.layout {
             Layout::Compact => tip_link(
                 origin,
                 &slug,
-                &options.label,
+                &label,
                 options.amounts.first().copied().unwrap_or(1),
                 currency,
+                locale,
             ),
             Layout::Panel => {
                 let amounts: String = options
                     .amounts
                     .iter()
-                    .map(|m| tip_link(origin, &slug, &options.label, *m, currency))
+                    .map(|m| tip_link(origin, &slug, &label, *m, currency, locale))
                     .collect();
                 let goal = goal(page)
                     .map(|(amount, goal, what)| {
                         let pct = percent_of(amount, goal);
+                        let line = locale.text_with(
+                            what,
+                            &[
+                                ("amount", arg(money(locale, amount, currency))),
+                                ("goal", arg(money(locale, goal, currency))),
+                            ],
+                        );
+                        let of_goal = t_in!(locale, "give-embed-goal-percent", percent = num(pct));
                         format!(
-                            "<p class=\"goal\">{} of {} {what}</p>\
-                             <progress max=\"100\" value=\"{pct}\" aria-label=\"{pct}% of the goal\">{pct}%</progress>",
-                            format_money(amount, currency.code()),
-                            format_money(goal, currency.code()),
+                            "<p class=\"goal\">{line}</p>\
+                             <progress max=\"100\" value=\"{pct}\" aria-label=\"{of_goal}\">{pct}%</progress>"
                         )
                     })
                     .unwrap_or_default();
@@ -254,10 +311,14 @@ fn frame_html(
                     .iter()
                     .take(4)
                     .map(|t| {
+                        let text = t_in!(
+                            locale,
+                            "give-embed-tier",
+                            tier = arg(escape(&t.name)),
+                            amount = arg(money(locale, t.price_minor, currency))
+                        );
                         format!(
-                            "<li><a href=\"{origin}/c/{slug}#pledge\" target=\"_blank\" rel=\"noopener noreferrer\">{} · {} a month</a></li>",
-                            escape(&t.name),
-                            format_money(t.price_minor, currency.code()),
+                            "<li><a href=\"{origin}/c/{slug}#pledge\" target=\"_blank\" rel=\"noopener noreferrer\">{text}</a></li>"
                         )
                     })
                     .collect();
@@ -266,19 +327,21 @@ fn frame_html(
                 } else {
                     format!("<ul class=\"tiers\">{tiers}</ul>")
                 };
+                let on_chipin = t_in!(locale, "give-embed-on-chipin", name = arg(name.as_str()));
                 format!(
                     "<div class=\"panel\"><p class=\"name\">{name}</p>{goal}\
                      <div class=\"amounts\">{amounts}</div>{tiers}\
-                     <p class=\"by\"><a href=\"{origin}/c/{slug}\" target=\"_blank\" rel=\"noopener noreferrer\">{name} on Chipin</a></p></div>"
+                     <p class=\"by\"><a href=\"{origin}/c/{slug}\" target=\"_blank\" rel=\"noopener noreferrer\">{on_chipin}</a></p></div>"
                 )
             }
         }
     };
+    let title = t_in!(locale, "give-embed-title", name = arg(name.as_str()));
     format!(
-        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
          <meta name=\"referrer\" content=\"no-referrer\">\
-         <title>Chip in to {name}</title>\
+         <title>{title}</title>\
          <link rel=\"stylesheet\" href=\"{origin}/embed-frame.css?v={v}\">\
          <script src=\"{origin}/embed-frame.js?v={v}\" defer></script></head>\
          <body class=\"{theme}\">{body}</body></html>"
@@ -297,46 +360,50 @@ pub async fn badge(
     Extension(state): Extension<AppState>,
     Path(file): Path<String>,
     Query(q): Query<BadgeQuery>,
+    locale: Option<Extension<Locale>>,
     headers: HeaderMap,
 ) -> Response {
+    let locale = language(locale);
     let csp = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
     let Some(slug) = file.strip_suffix(".svg") else {
-        return not_found(csp);
+        return not_found(csp, locale);
     };
     let page = match state.public_cache.recipient_page(&state.db, slug).await {
         Ok(Some(p)) => p,
-        Ok(None) => return not_found(csp),
+        Ok(None) => return not_found(csp, locale),
         Err(e) => {
             tracing::error!(error = %e, "could not load a page for its badge");
             return StatusCode::SERVICE_UNAVAILABLE.into_response();
         }
     };
-    let svg = badge_svg(&page, q.show.as_deref().unwrap_or("supporters"));
-    cached(
+    let svg = badge_svg(&page, q.show.as_deref().unwrap_or("supporters"), locale);
+    in_language(cached(
         &headers,
         "image/svg+xml; charset=utf-8",
         format!("public, max-age={PUBLIC_MAX_AGE}"),
         Some(csp.to_owned()),
         svg.into_bytes(),
-    )
+    ))
 }
 
 /// The figure a badge shows.
-fn badge_value(page: &RecipientPage, show: &str) -> String {
-    let supporters = || match page.supporters {
-        1 => "1 supporter".to_owned(),
-        n => format!("{n} supporters"),
+fn badge_value(page: &RecipientPage, show: &str, locale: Locale) -> String {
+    let supporters = || t_in!(locale, "pub-supporters", count = num(page.supporters));
+    let Ok(currency) = page.currency.parse::<Currency>() else {
+        return supporters();
     };
     match show {
-        "monthly" => format!(
-            "{} a month",
-            format_money(page.monthly_minor, &page.currency)
+        "monthly" => t_in!(
+            locale,
+            "give-embed-badge-monthly",
+            amount = arg(money(locale, page.monthly_minor, currency))
         ),
         "goal" => match goal(page) {
-            Some((amount, goal, _)) => format!(
-                "{}% of {}",
-                percent_of(amount, goal),
-                format_money(goal, &page.currency)
+            Some((amount, goal, _)) => t_in!(
+                locale,
+                "give-embed-badge-goal",
+                percent = num(percent_of(amount, goal)),
+                goal = arg(money(locale, goal, currency))
             ),
             None => supporters(),
         },
@@ -352,7 +419,7 @@ fn text_width(text: &str) -> usize {
         + 12
 }
 
-fn badge_svg(page: &RecipientPage, show: &str) -> String {
+fn badge_svg(page: &RecipientPage, show: &str, locale: Locale) -> String {
     let name: String = {
         let mut n: String = page.name.chars().take(28).collect();
         if page.name.chars().count() > 28 {
@@ -360,10 +427,15 @@ fn badge_svg(page: &RecipientPage, show: &str) -> String {
         }
         n
     };
-    let value = badge_value(page, show);
+    let value = badge_value(page, show, locale);
     let (left, right) = (text_width(&name), text_width(&value));
     let width = left + right;
-    let title = escape(&format!("{}: {value} on Chipin", page.name));
+    let title = escape(&t_in!(
+        locale,
+        "give-embed-badge-title",
+        name = arg(page.name.as_str()),
+        value = arg(value.as_str())
+    ));
     let name = escape(&name);
     let value = escape(&value);
     let lx = left / 2;

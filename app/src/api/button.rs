@@ -77,8 +77,8 @@ pub async fn get_chip_in(slug: String, amount: String) -> Result<ChipInView, App
         .await
         .map_err(AppError::internal)?
         .ok_or(AppError::NotFound)?;
-    let money =
-        button::parse_amount(&amount, currency).map_err(|m| AppError::invalid("amount", m))?;
+    let money = button::parse_amount(&amount, currency)
+        .map_err(|m| AppError::invalid("amount", m.for_reader()))?;
     let has_card = crate::domain::recipients::backing::can_pay(&state.db, user.user_id)
         .await
         .map_err(AppError::internal)?;

@@ -17,23 +17,24 @@ use {
     crate::domain::giving::large_gifts,
     crate::domain::giving::pending_tips::{self, TipChange},
     crate::domain::giving::pledges::{self, NewPledge, NewTip, PledgeError},
+    crate::t,
 };
 
 #[cfg(feature = "ssr")]
 impl From<PledgeError> for AppError {
     fn from(e: PledgeError) -> Self {
         match e {
-            PledgeError::Field(field, message) => AppError::invalid(field, message),
+            PledgeError::Field(field, message) => AppError::invalid(field, message.for_reader()),
             PledgeError::NoSuchRecipient | PledgeError::NoSuchPledge | PledgeError::NoSuchTip => {
                 AppError::NotFound
             }
             PledgeError::NeedsConfirmation(question) => {
-                AppError::invalid(crate::model::CONFIRM_LARGE_FIELD, question)
+                AppError::invalid(crate::model::CONFIRM_LARGE_FIELD, question.for_reader())
             }
-            PledgeError::SelfSupport | PledgeError::Conflict(_) | PledgeError::Closed => {
-                AppError::rejected(e.to_string())
-            }
-            PledgeError::Limited(field, message) => AppError::invalid(field, message),
+            PledgeError::SelfSupport => AppError::rejected(t!("give-err-self-support")),
+            PledgeError::Closed => AppError::rejected(t!("give-err-closed")),
+            PledgeError::Conflict(message) => AppError::rejected(message.for_reader()),
+            PledgeError::Limited(field, message) => AppError::invalid(field, message.for_reader()),
             PledgeError::Db(e) => AppError::internal(e),
         }
     }
@@ -46,9 +47,7 @@ impl From<AuthenticationError> for AppError {
             AuthenticationError::NotFound => AppError::NotFound,
             AuthenticationError::Processor(e) => {
                 tracing::warn!(error = %e, "could not ask the payment processor about a charge");
-                AppError::rejected(
-                    "Stripe could not be reached to check this payment. Try again in a moment.",
-                )
+                AppError::rejected(t!("give-err-processor-check"))
             }
             AuthenticationError::Billing(e) => AppError::internal(e),
         }
@@ -118,21 +117,18 @@ pub async fn create_pledge(
     let (tier, amount) = match tier_id.as_deref().map(str::trim) {
         None | Some("" | "custom") => {
             if custom.trim().is_empty() && tier_id.is_none() {
-                return Err(AppError::invalid(
-                    "tier_id",
-                    "Choose a tier or enter a monthly amount.",
-                ));
+                return Err(AppError::invalid("tier_id", t!("give-err-tier-or-amount")));
             }
             (None, custom)
         }
         Some(raw) => {
             let tier: i64 = raw
                 .parse()
-                .map_err(|_| AppError::invalid("tier_id", "Choose one of this page's tiers."))?;
+                .map_err(|_| AppError::invalid("tier_id", t!("give-err-tier-choose")))?;
             let price = dashboard::tier_price(&state.db, recipient, tier)
                 .await
                 .map_err(AppError::internal)?
-                .ok_or_else(|| AppError::invalid("tier_id", "Choose one of this page's tiers."))?;
+                .ok_or_else(|| AppError::invalid("tier_id", t!("give-err-tier-choose")))?;
             (Some(tier), price.to_string())
         }
     };
@@ -296,7 +292,7 @@ pub async fn set_billing_day(billing_day: String) -> Result<(), AppError> {
     let day: i64 = billing_day
         .trim()
         .parse()
-        .map_err(|_| AppError::invalid("billing_day", "Choose a day from 1 to 28."))?;
+        .map_err(|_| AppError::invalid("billing_day", t!("give-err-billing-day")))?;
     pledges::set_billing_day(&state, user.user_id, day).await?;
     leptos_axum::redirect("/account/billing?saved=billing_day#billing-day");
     Ok(())
@@ -314,7 +310,7 @@ pub async fn set_payment_method(
     if state.stripe.is_some() {
         return Err(AppError::invalid(
             "payment_method",
-            "Cards are saved on Stripe's secure page: use “Add a card with Stripe”.",
+            t!("give-err-card-on-stripe"),
         ));
     }
     pledges::set_payment_method(
@@ -353,10 +349,14 @@ pub async fn start_card_setup(next: Option<String>) -> Result<(), AppError> {
         Err(PaymentMethodError::Db(e)) => Err(AppError::internal(e)),
         Err(PaymentMethodError::Processor(e)) => {
             tracing::warn!(error = %e, "could not start Stripe Checkout");
-            Err(AppError::rejected(
-                PaymentMethodError::Processor(e).to_string(),
-            ))
+            Err(AppError::rejected(t!("give-err-stripe-unreachable")))
         }
+        Err(PaymentMethodError::NotConfigured) => {
+            Err(AppError::rejected(t!("give-err-stripe-not-set-up")))
+        }
+        Err(PaymentMethodError::Refused(refused)) => Err(AppError::rejected(
+            pledges::card_refusal(refused).for_reader(),
+        )),
         Err(e) => Err(AppError::rejected(e.to_string())),
     }
 }
@@ -388,17 +388,14 @@ pub async fn authenticate_charge(charge_id: i64, answer: String) -> Result<(), A
         // With Stripe the bank's challenge is answered on Stripe's own page, not a test one.
         return Err(AppError::invalid(
             "answer",
-            "This payment is confirmed with Stripe, not with the test challenge.",
+            t!("give-err-confirm-with-stripe"),
         ));
     }
     let passes = match answer.as_str() {
         "pass" => true,
         "fail" => false,
         _ => {
-            return Err(AppError::invalid(
-                "answer",
-                "Choose whether the test authentication passes or fails.",
-            ));
+            return Err(AppError::invalid("answer", t!("give-err-test-challenge")));
         }
     };
     let finished = authenticate::finish(

@@ -5,6 +5,8 @@
 use crate::api::client::CsrfClient;
 use crate::error::AppError;
 use crate::model::trail::{ExpensesPage, PayoutsPage};
+#[cfg(feature = "ssr")]
+use crate::t;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
@@ -14,7 +16,6 @@ use {
     crate::domain::payouts::{self, PayoutError, RecordedBy},
     crate::domain::recipients::budget_lines::{self, BudgetLineError},
     crate::i18n::arg,
-    crate::t,
 };
 
 /// An amount for a message, written as the reader's language writes it.
@@ -26,6 +27,7 @@ fn money(m: crate::money::Money) -> fluent_templates::fluent_bundle::FluentValue
 #[cfg(feature = "ssr")]
 impl From<ExpenseError> for AppError {
     fn from(e: ExpenseError) -> Self {
+        use crate::i18n::arg;
         match e {
             ExpenseError::Field(field, message) => AppError::invalid(field, message.read()),
             ExpenseError::MoreThanUnspent { unspent } => AppError::invalid(

@@ -3,6 +3,7 @@
 //! visually hidden table of the same numbers.
 
 use crate::model::format_money;
+use crate::t;
 use leptos::prelude::*;
 
 /// The drawing's coordinate space; the SVG scales to 100% of its container's width.
@@ -46,10 +47,21 @@ fn axis_label(minor: i64, currency: &str) -> String {
 /// so the rest can be larger.
 fn month_class(i: usize, count: usize) -> &'static str {
     if (count - 1 - i) % 2 == 1 {
-        "chart-axis chart-alt"
+        "chart-axis chart-alt" // i18n: not for people (CSS classes)
     } else {
         "chart-axis"
     }
+}
+
+/// The axis label of a bar: its label's first word that is not a year ("Dec" of "Dec 2026",
+/// "12월" of "2026년 12월").
+fn short_label(label: &str) -> String {
+    label
+        .split(' ')
+        .find(|w| !w.trim_end_matches('년').chars().all(|c| c.is_ascii_digit()))
+        .or_else(|| label.split(' ').next())
+        .unwrap_or_default()
+        .to_owned()
 }
 
 /// Bars of amounts in minor units of `currency`, one per `(label, amount)`.
@@ -106,7 +118,7 @@ pub fn BarChart(
                             <title>{format!("{label}: {money}")}</title>
                         </rect>
                         <text class=month_class(i, count) x=x + bar_w / 2 y=HEIGHT - BOTTOM + 18 text-anchor="middle">
-                            {label.split(' ').next().unwrap_or_default().to_owned()}
+                            {short_label(&label)}
                         </text>
                     }
                 }).collect_view()}
@@ -114,7 +126,7 @@ pub fn BarChart(
             </svg>
             <table class="visually-hidden">
                 <caption>{title}</caption>
-                <thead><tr><th scope="col">"Month"</th><th scope="col">"Amount"</th></tr></thead>
+                <thead><tr><th scope="col">{t!("pub-chart-month")}</th><th scope="col">{t!("pub-col-amount")}</th></tr></thead>
                 <tbody>
                     {rows.into_iter().map(|(label, v)| view! {
                         <tr><th scope="row">{label}</th><td>{format_money(v, &table_cur)}</td></tr>

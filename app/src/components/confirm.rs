@@ -6,6 +6,8 @@
 
 use crate::components::form::{CsrfField, Typed, came_back_failed};
 use crate::components::meta::PageMeta;
+use crate::i18n::arg;
+use crate::t;
 use leptos::prelude::*;
 
 /// Where destructive buttons post first.
@@ -63,14 +65,16 @@ pub fn ConfirmPage() -> impl IntoView {
     let action = asked.find("confirm_action").filter(|a| is_action(a));
     let body = match (failure, action) {
         (Some(message), _) => view! {
-            <h1>"That did not work"</h1>
+            <h1>{t!("pub-confirm-failed")}</h1>
             <div class="alert alert-error" role="alert" tabindex="-1" autofocus=true>{message}</div>
-            <p><a class="button button-secondary" href=back>"Go back"</a></p>
+            <p><a class="button button-secondary" href=back>{t!("pub-confirm-go-back")}</a></p>
         }
         .into_any(),
         (None, Some(action)) => {
             let question = asked.get("confirm_question");
-            let label = asked.find("confirm_label").unwrap_or_else(|| "Yes".to_owned());
+            let label = asked
+                .find("confirm_label")
+                .unwrap_or_else(|| t!("pub-confirm-yes-default"));
             let fields = asked
                 .0
                 .iter()
@@ -78,27 +82,27 @@ pub fn ConfirmPage() -> impl IntoView {
                 .map(|(k, v)| view! { <input type="hidden" name=k.clone() value=v.clone()/> })
                 .collect_view();
             view! {
-                <h1>"Are you sure?"</h1>
+                <h1>{t!("pub-confirm-title")}</h1>
                 <p class="lead" id="confirm-question">{question}</p>
                 <form method="post" action=action class="button-row" aria-describedby="confirm-question">
                     <CsrfField/>
                     {fields}
                     <input type="hidden" name="confirm_back" value=back.clone()/>
-                    <button type="submit" class="button button-danger" autofocus=true>{format!("Yes, {}", label.to_lowercase())}</button>
-                    <a class="button button-secondary" href=back>"No, go back"</a>
+                    <button type="submit" class="button button-danger" autofocus=true>{t!("pub-confirm-yes", label = arg(label.to_lowercase()))}</button>
+                    <a class="button button-secondary" href=back>{t!("pub-confirm-no")}</a>
                 </form>
             }
             .into_any()
         }
         (None, None) => view! {
-            <h1>"Nothing to confirm"</h1>
-            <p class="lead">"This question was already answered, or it is more than two minutes old. Nothing was changed."</p>
-            <p><a class="button button-secondary" href=back>"Go back"</a></p>
+            <h1>{t!("pub-confirm-nothing")}</h1>
+            <p class="lead">{t!("pub-confirm-nothing-lead")}</p>
+            <p><a class="button button-secondary" href=back>{t!("pub-confirm-go-back")}</a></p>
         }
         .into_any(),
     };
     view! {
-        <PageMeta title="Are you sure?" description="Confirm a change on Chipin."/>
+        <PageMeta title=t!("pub-confirm-title") description=t!("pub-confirm-description")/>
         <section class="page narrow">{body}</section>
     }
 }

@@ -2,9 +2,57 @@
 //! day, the others with a link to the refund confirmation page. Shown on the studio's
 //! supporters, income and refunds pages.
 
+use crate::i18n::arg;
 use crate::model::format_money;
 use crate::model::trail::PageDonationRow;
+use crate::t;
 use leptos::prelude::*;
+
+/// A donation's label as the domain writes it in English ("Tip", "Monthly pledge, 2027-01",
+/// "Monthly pledge (2027-01)", "Monthly pledge · Gold"), in the reader's language.
+pub fn donation_label(label: &str) -> String {
+    if crate::i18n::current() == crate::i18n::Locale::En {
+        return label.to_owned();
+    }
+    const PLEDGE: &str = "Monthly pledge"; // i18n: not for people (the domain's English label, matched)
+    if label == "Tip" {
+        // i18n: not for people (the domain's English label, matched)
+        return t!("give-item-tip");
+    }
+    let Some(rest) = label.strip_prefix(PLEDGE) else {
+        return label.to_owned();
+    };
+    let rest = rest.trim();
+    if rest.is_empty() {
+        return t!("give-item-pledge");
+    }
+    if let Some(tier) = rest.strip_prefix('·') {
+        return t!("give-item-pledge-tier", tier = arg(tier.trim()));
+    }
+    let period = rest
+        .trim_start_matches(',')
+        .trim()
+        .trim_start_matches('(')
+        .trim_end_matches(')');
+    t!(
+        "give-item-pledge-period",
+        period = arg(period_label(period))
+    )
+}
+
+/// A pledge period (`2026-12`): as it is in English, as a month in other languages.
+pub fn period_label(period: &str) -> String {
+    let locale = crate::i18n::current();
+    let parsed = period
+        .split_once('-')
+        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));
+    match parsed {
+        Some((y, m)) if locale != crate::i18n::Locale::En && (1..=12).contains(&m) => {
+            locale.month(y, m)
+        }
+        _ => period.to_owned(),
+    }
+}
 
 /// The donations table of page `recipient_id`, titled by the heading `title_id`.
 #[component]
@@ -14,7 +62,7 @@ pub fn PageDonations(
     #[prop(into)] title_id: String,
 ) -> impl IntoView {
     if rows.is_empty() {
-        return view! { <p class="muted">"No charged donations yet."</p> }.into_any();
+        return view! { <p class="muted">{t!("give-page-donations-empty")}</p> }.into_any();
     }
     let body = rows
         .into_iter()
@@ -23,28 +71,28 @@ pub fn PageDonations(
             let refunded = d.refunded_minor > 0;
             let mark = refunded.then(|| {
                 let text = if d.refundable {
-                    format!("Partly refunded: {}", format_money(d.refunded_minor, &c))
+                    t!("give-partly-refunded", amount = arg(format_money(d.refunded_minor, &c)))
                 } else {
-                    format!("Refunded: {}", format_money(d.refunded_minor, &c))
+                    t!("give-refunded", amount = arg(format_money(d.refunded_minor, &c)))
                 };
                 view! {
                     <span class="badge status-off">{text}</span>
-                    {d.refunded_on.clone().map(|on| view! { <span class="muted">{format!(" on {}", crate::model::day_label(&on))}</span> })}
+                    {d.refunded_on.clone().map(|on| view! { <span class="muted">" "{t!("give-refunded-on", day = arg(crate::model::day_label(&on)))}</span> })}
                 }
             });
             let link = d.refundable.then(|| {
                 view! {
                     " "
                     <a href=format!("/studio/p/{recipient_id}/refund/{}", d.item_id)
-                        aria-label=format!("Refund donation #{}", d.item_id)>"Refund"</a>
+                        aria-label=t!("give-refund-donation", id = arg(d.item_id.to_string()))>{t!("give-refund")}</a>
                 }
             });
             view! {
                 <tr id=format!("donation-{}", d.item_id)>
-                    <td data-label="Charged">{crate::model::day_label(&d.charged_on)}</td>
-                    <td data-label="Donation">{format!("#{} ", d.item_id)}{d.label}</td>
-                    <td class="num" data-label="Amount">{format_money(d.gross_minor, &c)}</td>
-                    <td data-label="Refund">{mark}{link}</td>
+                    <td data-label=t!("give-col-charged")>{crate::model::day_label(&d.charged_on)}</td>
+                    <td data-label=t!("give-col-donation")>{format!("#{} ", d.item_id)}{donation_label(&d.label)}</td>
+                    <td class="num" data-label=t!("pub-col-amount")>{format_money(d.gross_minor, &c)}</td>
+                    <td data-label=t!("give-refund")>{mark}{link}</td>
                 </tr>
             }
         })
@@ -54,10 +102,10 @@ pub fn PageDonations(
         <div class="table-wrap" tabindex="0" role="region" aria-labelledby=title_id>
             <table class="items page-donations stack" aria-labelledby=table_title>
                 <thead><tr>
-                    <th scope="col">"Charged"</th>
-                    <th scope="col">"Donation"</th>
-                    <th scope="col" class="num">"Amount"</th>
-                    <th scope="col">"Refund"</th>
+                    <th scope="col">{t!("give-col-charged")}</th>
+                    <th scope="col">{t!("give-col-donation")}</th>
+                    <th scope="col" class="num">{t!("pub-col-amount")}</th>
+                    <th scope="col">{t!("give-refund")}</th>
                 </tr></thead>
                 <tbody>{body}</tbody>
             </table>

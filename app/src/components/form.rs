@@ -2,6 +2,8 @@
 //! what a failed plain post typed, so the form comes back filled in and focused on its error.
 
 use crate::error::AppError;
+use crate::i18n::arg;
+use crate::t;
 use leptos::prelude::*;
 
 /// This page's CSRF token: from the request on the server, from the cookie in the browser.
@@ -210,7 +212,7 @@ pub fn ConfirmLarge(
         <div class="confirm-large" id=id role="alert">
             <p>{asked.to_string()}</p>
             <button type="submit" class="button" name=crate::model::CONFIRM_LARGE_FIELD value=money.minor.to_string()
-                autofocus=true>{format!("{yes} {money}")}</button>
+                autofocus=true>{t!("give-confirm-large-button", yes = arg(yes), amount = arg(crate::i18n::current().money(money)))}</button>
         </div>
     })
 }
@@ -221,11 +223,11 @@ pub fn ConfirmLarge(
 pub fn StepUpCodeField(error: Signal<Option<AppError>>) -> impl IntoView {
     view! {
         <div class="field">
-            <label for="code">"Code from your authenticator app"</label>
+            <label for="code">{t!("give-step-up-code")}</label>
             <input id="code" name="code" type="text" autocomplete="one-time-code"
                 inputmode="numeric" maxlength="40"
                 aria-invalid=invalid(error, "code") aria-describedby="code-help code-error"/>
-            <p class="help" id="code-help">"Not needed if you entered one in the last ten minutes. A recovery code works too."</p>
+            <p class="help" id="code-help">{t!("give-step-up-code-help")}</p>
             <FieldError error field="code"/>
         </div>
     }

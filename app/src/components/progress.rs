@@ -1,6 +1,8 @@
 //! A labelled progress bar towards a goal, readable by screen readers.
 
+use crate::i18n::arg;
 use crate::model::{format_money, percent_of};
+use crate::t;
 use leptos::prelude::*;
 
 /// `amount` of `goal` (minor units of `currency`), with a visible label that names both.
@@ -16,10 +18,11 @@ pub fn GoalProgress(
     label: String,
 ) -> impl IntoView {
     let pct = percent_of(amount, goal);
-    let text = format!(
-        "{} of {} {label}",
-        format_money(amount, &currency),
-        format_money(goal, &currency)
+    let text = t!(
+        "pub-goal-of",
+        amount = arg(format_money(amount, &currency)),
+        goal = arg(format_money(goal, &currency)),
+        label = arg(label.as_str()),
     );
     let value_text = format!("{text} ({pct}%)");
     let label_id = format!("{id}-label");
@@ -27,7 +30,7 @@ pub fn GoalProgress(
         <div class="goal">
             <p class="goal-label" id=label_id.clone()>
                 <strong>{format_money(amount, &currency)}</strong>
-                {format!(" of {} {label}", format_money(goal, &currency))}
+                " "{t!("pub-goal-of-rest", goal = arg(format_money(goal, &currency)), label = arg(label.as_str()))}
                 <span class="goal-pct">{format!("{pct}%")}</span>
             </p>
             // A native progress bar: its role and value need no ARIA, and its width needs no

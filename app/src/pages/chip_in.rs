@@ -10,10 +10,12 @@ use crate::api::button::{ChipIn, UndoChipIn, get_chip_in, get_chip_in_receipt};
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error};
 use crate::components::meta::PageMeta;
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::button::{ChipInReceipt, ChipInView};
 use crate::model::format_money;
 use crate::pages::not_found::ErrorPanel;
 use crate::pages::recipient::PreviewView;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -46,9 +48,9 @@ pub fn ChipInPage() -> impl IntoView {
         |(slug, amount)| get_chip_in(slug, amount),
     );
     view! {
-        <PageMeta title="Chip in" description="Confirm a tip in one click; it joins your next monthly charge."/>
+        <PageMeta title=t!("give-chip-in") description=t!("give-chip-in-description")/>
         <section class="page narrow chip-in">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("pub-loading")}</p> }>
                 {move || Suspend::new(async move {
                     let back = here(&slug.get_untracked(), &amount.get_untracked());
                     match data.await {
@@ -67,13 +69,13 @@ pub fn ChipInPage() -> impl IntoView {
 fn SignInFirst(back: String) -> impl IntoView {
     let next = as_next(&back);
     view! {
-        <h1>"Chip in"</h1>
-        <p class="lead">"Log in to send this tip. It joins your next monthly charge, so even a cent is not eaten by card fees."</p>
+        <h1>{t!("give-chip-in")}</h1>
+        <p class="lead">{t!("give-chip-in-log-in-lead")}</p>
         <p class="hero-actions start">
-            <a class="button" href=format!("/login?next={next}")>"Log in to chip in"</a>
-            <a class="button button-secondary" href=format!("/signup?next={next}")>"Create an account"</a>
+            <a class="button" href=format!("/login?next={next}")>{t!("give-chip-in-log-in")}</a>
+            <a class="button button-secondary" href=format!("/signup?next={next}")>{t!("pub-create-account")}</a>
         </p>
-        <p class="muted">"After logging in you come straight back here to confirm."</p>
+        <p class="muted">{t!("give-chip-in-come-back")}</p>
     }
 }
 
@@ -86,18 +88,18 @@ fn ConfirmView(v: ChipInView, back: String) -> impl IntoView {
     if !v.has_card {
         let add = format!("/account/billing?next={}#payment-method", as_next(&back));
         return view! {
-            <h1>{format!("Chip in {amount} to {}", v.name)}</h1>
-            <p class="lead">"Add a card first: your tips are collected together in one monthly charge, so a tiny tip costs almost nothing in fees."</p>
+            <h1>{t!("give-chip-in-to", amount = arg(amount.as_str()), name = arg(v.name.as_str()))}</h1>
+            <p class="lead">{t!("give-chip-in-add-card-lead")}</p>
             <p class="hero-actions start">
-                <a class="button" href=add>"Add a card"</a>
-                <a class="button button-secondary" href=page>{format!("Visit {}", v.name)}</a>
+                <a class="button" href=add>{t!("give-chip-in-add-card")}</a>
+                <a class="button button-secondary" href=page>{t!("give-chip-in-visit", name = arg(v.name.as_str()))}</a>
             </p>
         }
         .into_any();
     }
     view! {
-        <h1>{format!("Chip in {amount}")}</h1>
-        <p class="lead">"To " <a href=page>{v.name.clone()}</a></p>
+        <h1>{t!("give-chip-in-amount", amount = arg(amount.as_str()))}</h1>
+        <p class="lead">{t!("give-chip-in-recipient")}" "<a href=page>{v.name.clone()}</a></p>
         // The give forms' own fee preview: this tip's share of the next consolidated charge.
         {v.preview.clone().map(|preview| view! { <div class="chip-in-fee" id="chip-in-fee"><PreviewView preview/></div> })}
         <form method="post" action="/api/chip_in" class="stack" novalidate>
@@ -106,9 +108,9 @@ fn ConfirmView(v: ChipInView, back: String) -> impl IntoView {
             <input type="hidden" name="amount" value=v.amount.clone()/>
             <FormAlert error/>
             <FieldError error field="amount"/>
-            <button type="submit" class="button chip-in-confirm">{format!("Confirm {amount} tip")}</button>
+            <button type="submit" class="button chip-in-confirm">{t!("give-chip-in-confirm", amount = arg(amount.as_str()))}</button>
         </form>
-        <p class="muted">"Public tip, no message. You can undo it for a few minutes, and remove it from your billing page until it is charged."</p>
+        <p class="muted">{t!("give-chip-in-terms")}</p>
     }
     .into_any()
 }
@@ -127,9 +129,9 @@ pub fn ChipInThanksPage() -> impl IntoView {
         },
     );
     view! {
-        <PageMeta title="Thank you" description="Your tip joins your next monthly charge."/>
+        <PageMeta title=t!("give-thanks-title") description=t!("give-thanks-description")/>
         <section class="page narrow chip-in">
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <Suspense fallback=|| view! { <p>{t!("pub-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(r) => view! { <ThanksView r/> }.into_any(),
@@ -148,26 +150,26 @@ fn ThanksView(r: ChipInReceipt) -> impl IntoView {
     let amount = format_money(r.amount_minor, &r.currency);
     if r.removed {
         return view! {
-            <h1>"Tip undone"</h1>
-            <p class="lead" id="chip-in-result">{format!("Your {amount} tip to {} was removed; nothing will be charged for it.", r.recipient_name)}</p>
-            <p class="muted">"You can close this window."</p>
+            <h1>{t!("give-tip-undone")}</h1>
+            <p class="lead" id="chip-in-result">{t!("give-tip-undone-lead", amount = arg(amount.as_str()), name = arg(r.recipient_name.as_str()))}</p>
+            <p class="muted">{t!("give-close-window")}</p>
         }
         .into_any();
     }
     view! {
-        <h1>"Thank you — you can close this window"</h1>
-        <p class="lead" id="chip-in-result">{format!("Your {amount} tip to {} joins your next monthly charge.", r.recipient_name)}</p>
+        <h1>{t!("give-thanks-heading")}</h1>
+        <p class="lead" id="chip-in-result">{t!("give-thanks-lead", amount = arg(amount.as_str()), name = arg(r.recipient_name.as_str()))}</p>
         <FormAlert error/>
         {r.undoable.then(|| view! {
             <form method="post" action="/api/chip_in/undo" class="inline-form">
                 <CsrfField/>
                 <input type="hidden" name="tip_id" value=r.tip_id.to_string()/>
                 <button type="submit" class="button button-secondary" id="chip-in-undo">
-                    {format!("Undo (for {} minutes)", r.undo_minutes)}
+                    {t!("give-undo", minutes = num(r.undo_minutes))}
                 </button>
             </form>
         })}
-        <p class="muted"><a href="/account/billing#upcoming">"See your next charge"</a></p>
+        <p class="muted"><a href="/account/billing#upcoming">{t!("give-see-next-charge")}</a></p>
     }
     .into_any()
 }

@@ -4,11 +4,14 @@
 
 use crate::api::refunds::AskForRefund;
 use crate::api::trail::get_donation_trail;
+use crate::components::donations::donation_label;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::format_money;
 use crate::model::trail::DonationTrail;
 use crate::pages::studio::{id_param, load_failed};
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -26,7 +29,7 @@ pub fn DonationTrailPage() -> impl IntoView {
         },
     );
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("pub-loading")}</p> }>
             {move || Suspend::new(async move {
                 match data.await {
                     Ok(t) => view! { <TrailView t/> }.into_any(),
@@ -42,33 +45,33 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
     let c = t.currency.clone();
     let money = move |m: i64| format_money(m, &c);
     let charged = match (&t.charge_id, &t.charged_on) {
-        (Some(id), Some(on)) => format!(
-            "Charged on {} as part of charge {}.",
-            crate::model::day_label(on),
-            crate::model::charge_reference(*id)
+        (Some(id), Some(on)) => t!(
+            "give-trail-charged-on",
+            day = arg(crate::model::day_label(on)),
+            charge = arg(crate::model::charge_reference(*id)),
         ),
-        _ => "Not charged yet: it will be collected with your next consolidated charge.".to_owned(),
+        _ => t!("give-trail-not-charged"),
     };
     let paid_rows = t
         .payouts
         .iter()
         .map(|p| {
             let what = if p.amount_minor < 0 {
-                "taken back: the donation was refunded after it was paid out"
+                t!("give-trail-payout-taken-back")
             } else if p.arrived {
-                "arrived"
+                t!("give-trail-payout-arrived")
             } else {
-                "in transit"
+                t!("give-trail-payout-in-transit")
             };
             view! {
                 <tr>
-                    <td data-label="Sent on">{crate::model::day_label(&p.paid_on)}</td>
-                    <td data-label="Reference">
+                    <td data-label=t!("give-trail-col-sent-on")>{crate::model::day_label(&p.paid_on)}</td>
+                    <td data-label=t!("give-trail-col-reference")>
                         {p.reference.clone()}
-                        {p.transfer_ref.clone().map(|t| view! { <br/><span class="muted">{format!("Stripe transfer {t}")}</span> })}
+                        {p.transfer_ref.clone().map(|r| view! { <br/><span class="muted">{t!("give-trail-stripe-transfer", reference = arg(r))}</span> })}
                     </td>
-                    <td data-label="Status">{what}</td>
-                    <td class="num" data-label="Amount">{money(p.amount_minor)}</td>
+                    <td data-label=t!("give-trail-col-status")>{what}</td>
+                    <td class="num" data-label=t!("pub-col-amount")>{money(p.amount_minor)}</td>
                 </tr>
             }
         })
@@ -79,80 +82,81 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
         .map(|e| {
             view! {
                 <tr>
-                    <td data-label="Date">{crate::model::day_label(&e.spent_on)}</td>
-                    <td data-label="Expense">
+                    <td data-label=t!("pub-col-date")>{crate::model::day_label(&e.spent_on)}</td>
+                    <td data-label=t!("pub-col-expense")>
                         {e.description.clone()}
-                        {e.budget_line.clone().map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
+                        {e.budget_line.clone().map(|l| view! { <span class="item-label">{t!("pub-budget-line", name = arg(l))}</span> })}
                     </td>
-                    <td data-label="Receipt">{match e.receipt_url.clone() {
-                        Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
-                        None => view! { <span class="muted">"No receipt published"</span> }.into_any(),
+                    <td data-label=t!("pub-col-receipt")>{match e.receipt_url.clone() {
+                        Some(u) => view! { <a href=u rel="nofollow noopener">{t!("pub-receipt")}</a> }.into_any(),
+                        None => view! { <span class="muted">{t!("pub-no-receipt")}</span> }.into_any(),
                     }}</td>
-                    <td class="num" data-label="Expense total">{money(e.amount_minor)}</td>
-                    <td class="num" data-label="Your part">{money(e.share_minor)}</td>
+                    <td class="num" data-label=t!("give-trail-col-expense-total")>{money(e.amount_minor)}</td>
+                    <td class="num" data-label=t!("give-trail-col-your-part")>{money(e.share_minor)}</td>
                 </tr>
             }
         })
         .collect_view();
     let paid_label = if t.is_cause {
-        "Paid out to the organizer for those expenses"
+        t!("give-trail-paid-organizer")
     } else {
-        "Paid out to the creator"
+        t!("give-trail-paid-creator")
     };
     let has_payouts = !t.payouts.is_empty();
     let has_expenses = !t.expenses.is_empty();
     let refund_panel = (!t.refunds.is_empty() || t.request.is_some() || t.ask_until.is_some())
         .then(|| view! { <RefundPanel t=t.clone()/> });
     view! {
-        <Title text=format!("Your donation to {}", t.recipient_name)/>
+        <Title text=t!("give-trail-title", name = arg(t.recipient_name.as_str()))/>
         <section class="page narrow trail">
-            <p><a href="/account/billing">"← Billing"</a></p>
+            <p><a href="/account/billing">"← "{t!("give-back-to-billing")}</a></p>
             <header class="page-head">
-                <h1>"Where your donation went"</h1>
+                <h1>{t!("give-trail-heading")}</h1>
                 <p class="lead">
-                    {t.label.clone()} " to " <a href=format!("/c/{}", t.recipient_slug)>{t.recipient_name.clone()}</a>
-                    {t.refunded.then_some(". It was refunded to you.")}
+                    {t!("give-trail-what", what = arg(donation_label(&t.label)))}" "
+                    <a href=format!("/c/{}", t.recipient_slug)>{t.recipient_name.clone()}</a>
+                    {t.refunded.then(|| t!("give-trail-refunded"))}
                 </p>
                 {t.budget_line.clone().map(|l| view! {
                     <p id="trail-earmark">
-                        "You earmarked it for the budget line " <strong>{l}</strong>
-                        ": it is spent only on expenses in that line."
+                        {t!("give-trail-earmark")}" " <strong>{l}</strong>
+                        {t!("give-trail-earmark-rest")}
                     </p>
                 })}
             </header>
             {refund_panel}
             <section class="panel" aria-labelledby="charged-title">
-                <h2 id="charged-title">"Charged"</h2>
+                <h2 id="charged-title">{t!("give-trail-charged")}</h2>
                 <p id="charged">{charged}</p>
                 <dl class="ledger-totals">
-                    <div><dt>"Gross"</dt><dd id="trail-gross">{money(t.gross_minor)}</dd></div>
-                    <div><dt>"Card fee share"</dt><dd id="trail-fee">{money(t.fee_minor)}</dd></div>
-                    <div><dt>"Platform fee share"</dt><dd id="trail-platform">{money(t.platform_fee_minor)}</dd></div>
-                    <div><dt>"Net to recipient"</dt><dd id="trail-net">{money(t.net_minor)}</dd></div>
+                    <div><dt>{t!("give-col-gross")}</dt><dd id="trail-gross">{money(t.gross_minor)}</dd></div>
+                    <div><dt>{t!("give-trail-card-fee")}</dt><dd id="trail-fee">{money(t.fee_minor)}</dd></div>
+                    <div><dt>{t!("give-trail-platform-fee")}</dt><dd id="trail-platform">{money(t.platform_fee_minor)}</dd></div>
+                    <div><dt>{t!("give-trail-net")}</dt><dd id="trail-net">{money(t.net_minor)}</dd></div>
                 </dl>
             </section>
             {t.is_cause.then(|| view! {
                 <section class="panel" aria-labelledby="spent-title">
-                    <h2 id="spent-title">"Spent on"</h2>
+                    <h2 id="spent-title">{t!("give-trail-spent-on")}</h2>
                     {if has_expenses {
                         view! {
                             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="spent-title">
                                 <table class="items stack" aria-labelledby="spent-title">
                                     <thead><tr>
-                                        <th scope="col">"Date"</th>
-                                        <th scope="col">"Expense"</th>
-                                        <th scope="col">"Receipt"</th>
-                                        <th scope="col" class="num">"Expense total"</th>
-                                        <th scope="col" class="num">"Your part"</th>
+                                        <th scope="col">{t!("pub-col-date")}</th>
+                                        <th scope="col">{t!("pub-col-expense")}</th>
+                                        <th scope="col">{t!("pub-col-receipt")}</th>
+                                        <th scope="col" class="num">{t!("give-trail-col-expense-total")}</th>
+                                        <th scope="col" class="num">{t!("give-trail-col-your-part")}</th>
                                     </tr></thead>
                                     <tbody>{expense_rows}</tbody>
                                 </table>
                             </div>
                         }.into_any()
                     } else {
-                        view! { <p class="muted">"None of it has been spent yet."</p> }.into_any()
+                        view! { <p class="muted">{t!("give-trail-none-spent")}</p> }.into_any()
                     }}
-                    <p>"Still unspent: " <strong id="trail-unspent">{money(t.unspent_minor)}</strong></p>
+                    <p>{t!("give-trail-still-unspent")}" " <strong id="trail-unspent">{money(t.unspent_minor)}</strong></p>
                 </section>
             })}
             <section class="panel" aria-labelledby="paid-title">
@@ -162,46 +166,69 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                         <div class="table-scroll" tabindex="0" role="region" aria-labelledby="paid-title">
                             <table class="items stack" aria-labelledby="paid-title">
                                 <thead><tr>
-                                    <th scope="col">"Sent on"</th>
-                                    <th scope="col">"Reference"</th>
-                                    <th scope="col">"Status"</th>
-                                    <th scope="col" class="num">"Amount"</th>
+                                    <th scope="col">{t!("give-trail-col-sent-on")}</th>
+                                    <th scope="col">{t!("give-trail-col-reference")}</th>
+                                    <th scope="col">{t!("give-trail-col-status")}</th>
+                                    <th scope="col" class="num">{t!("pub-col-amount")}</th>
                                 </tr></thead>
                                 <tbody>{paid_rows}</tbody>
                             </table>
                         </div>
                     }.into_any()
                 } else {
-                    view! { <p class="muted">"Not paid out yet."</p> }.into_any()
+                    view! { <p class="muted">{t!("give-trail-not-paid-out")}</p> }.into_any()
                 }}
                 // "Not paid out yet: $0.00" beside unspent money read as if nothing had moved.
                 {if t.unpaid_minor == 0 && t.refunded && !has_payouts {
                     view! {
-                        <p id="trail-paid-out">"Nothing of it is paid out: it was refunded."</p>
+                        <p id="trail-paid-out">{t!("give-trail-nothing-paid-out")}</p>
                     }.into_any()
                 } else if t.unpaid_minor == 0 {
                     view! {
                         <p id="trail-paid-out">
-                            "All of it has been paid out"
-                            {t.is_cause.then_some("; what is still unspent waits with the organizer until an expense uses it")}
-                            "."
+                            {if t.is_cause { t!("give-trail-all-paid-out-cause") } else { t!("give-trail-all-paid-out") }}
                         </p>
                     }.into_any()
                 } else if t.unpaid_minor < 0 {
                     view! {
                         <p id="trail-paid-out">
-                            "Refunded after it was paid out: "
+                            {t!("give-trail-refunded-after")}" "
                             <strong id="trail-unpaid">{money(-t.unpaid_minor)}</strong>
-                            " comes out of the page's next payout."
+                            " "{t!("give-trail-refunded-after-rest")}
                         </p>
                     }.into_any()
                 } else {
-                    view! { <p>"Not paid out yet: " <strong id="trail-unpaid">{money(t.unpaid_minor)}</strong></p> }.into_any()
+                    view! { <p>{t!("give-trail-not-paid-out-yet")}" " <strong id="trail-unpaid">{money(t.unpaid_minor)}</strong></p> }.into_any()
                 }}
             </section>
         </section>
     }
     .into_any()
+}
+
+/// Who refunded a donation, as the domain writes it in English ("the page's owner", "Chipin",
+/// "the payment processor"), in the reader's language.
+fn refunded_by(by: &str) -> String {
+    match by {
+        "the page's owner" => t!("give-refund-by-owner"), // i18n: not for people (matched)
+        "Chipin" => t!("give-refund-by-operator"),
+        "the payment processor" => t!("give-refund-by-processor"), // i18n: not for people (matched)
+        other => other.to_owned(),
+    }
+}
+
+/// A refund's reason: one of the refund reasons' English labels in the reader's language, or
+/// the words the person wrote.
+fn refund_reason(reason: &str) -> String {
+    // The labels of `domain::billing::refunds::REASONS`, matched.
+    match reason {
+        "The supporter asked for it" => t!("give-refund-reason-requested"), // i18n: not for people
+        "A duplicate donation" => t!("give-refund-reason-duplicate"),       // i18n: not for people
+        "Given by mistake" => t!("give-refund-reason-mistake"),             // i18n: not for people
+        "Looks fraudulent" => t!("give-refund-reason-fraudulent"),          // i18n: not for people
+        "A goodwill gesture" => t!("give-refund-reason-goodwill"),          // i18n: not for people
+        other => other.to_owned(),
+    }
 }
 
 /// The donation's refunds, the supporter's request for one, and the form to ask while the
@@ -218,12 +245,12 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
         .iter()
         .map(|r| {
             view! {
-                <li>{format!(
-                    "{} refunded on {} by {}: {}.",
-                    money(r.amount_minor),
-                    crate::model::day_label(&r.refunded_on),
-                    r.by,
-                    if r.reason.is_empty() { "no reason given" } else { r.reason.as_str() }
+                <li>{t!(
+                    "give-refund-line",
+                    amount = arg(money(r.amount_minor)),
+                    day = arg(crate::model::day_label(&r.refunded_on)),
+                    by = arg(refunded_by(&r.by)),
+                    reason = arg(if r.reason.is_empty() { t!("give-refund-no-reason") } else { refund_reason(&r.reason) }),
                 )}</li>
             }
         })
@@ -231,18 +258,18 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
     let has_refunds = !t.refunds.is_empty();
     let request = t.request.clone().map(|q| {
         let text = match q.status.as_str() {
-            "open" => format!(
-                "You asked for a refund on {}. The page's owner has not answered yet.",
-                crate::model::day_label(&q.asked_on)
+            "open" => t!(
+                "give-refund-asked-open",
+                day = arg(crate::model::day_label(&q.asked_on)),
             ),
-            "refunded" => format!(
-                "You asked for a refund on {}; it was refunded.",
-                crate::model::day_label(&q.asked_on)
+            "refunded" => t!(
+                "give-refund-asked-refunded",
+                day = arg(crate::model::day_label(&q.asked_on)),
             ),
-            _ => format!(
-                "You asked for a refund on {}; the page's owner declined: {}",
-                crate::model::day_label(&q.asked_on),
-                q.decline_reason
+            _ => t!(
+                "give-refund-asked-declined",
+                day = arg(crate::model::day_label(&q.asked_on)),
+                reason = arg(q.decline_reason.as_str()),
             ),
         };
         view! { <p id="refund-request-status">{text}</p> }
@@ -253,10 +280,10 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
         <form method="post" action="/api/refunds/ask" class="stack" novalidate id="refund-ask">
             <CsrfField/>
             <input type="hidden" name="item_id" value=item.to_string()/>
-            <p>{format!("You can ask the page's owner for this donation back until {}. If they approve, you get back everything you paid for it.", crate::model::day_label(&until))}</p>
+            <p>{t!("give-refund-ask-until", day = arg(crate::model::day_label(&until)))}</p>
             <FormAlert error/>
             <div class="field">
-                <label for="ask-reason">"Why do you want it back?"</label>
+                <label for="ask-reason">{t!("give-refund-why")}</label>
                 <textarea id="ask-reason" name="reason" rows="3" maxlength="500" required
                     aria-invalid=invalid(error, "reason") aria-describedby="reason-error"></textarea>
                 <FieldError error field="reason"/>
@@ -264,17 +291,17 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
             {(others > 0).then(|| view! {
                 <label class="choice" for="ask-whole">
                     <input type="checkbox" id="ask-whole" name="whole_charge" value="1"/>
-                    {format!(" The whole charge was a mistake: ask for its {others} other donation(s) back too")}
+                    " "{t!("give-refund-whole-charge", count = num(others))}
                 </label>
             })}
-            <button type="submit" class="button button-secondary">"Ask for a refund"</button>
+            <button type="submit" class="button button-secondary">{t!("give-refund-ask")}</button>
         </form>
     });
     view! {
         <section class="panel" aria-labelledby="refund-title" id="trail-refund">
-            <h2 id="refund-title">"Refund"</h2>
+            <h2 id="refund-title">{t!("give-refund")}</h2>
             {asked.then(|| view! {
-                <div class="alert alert-success" role="status">"Your request is sent. The page's owner is emailed and you will hear back by email."</div>
+                <div class="alert alert-success" role="status">{t!("give-refund-sent")}</div>
             })}
             {has_refunds.then(|| view! { <ul class="facts" id="trail-refunds">{refunds}</ul> })}
             {request}

@@ -6,10 +6,12 @@
 use crate::api::pledges::get_fee_example;
 use crate::api::recipients::explore_recipients;
 use crate::components::meta::PageMeta;
+use crate::i18n::{arg, num};
 use crate::model::{
     ExploreFilter, ExplorePage, ExploreSort, FeeExample, RecipientCard, format_money,
 };
 use crate::pages::not_found::ErrorPanel;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -34,26 +36,23 @@ pub fn HomePage() -> impl IntoView {
     let example = Resource::new(|| (), |_| get_fee_example());
     view! {
         <PageMeta
-            title="Support creators and causes, one charge a month"
-            description="Tips and monthly pledges to creators and causes, combined into one charge, with every cent traced."
+            title=t!("pub-home-title")
+            description=t!("pub-home-description")
         />
         <section class="hero">
-            <h1>"Chip in for the people and causes you love"</h1>
-            <p class="lead">
-                "Tip a dollar or pledge monthly. Chipin combines everything you give into one charge a month, "
-                "so card fees don't eat small gifts, and shows you where every cent went."
-            </p>
+            <h1>{t!("pub-home-heading")}</h1>
+            <p class="lead">{t!("pub-home-lead")}</p>
             <Suspense fallback=|| ()>
                 {move || Suspend::new(async move {
                     example.await.ok().flatten().map(|e| view! { <FeeSaving example=e/> })
                 })}
             </Suspense>
             <div class="hero-actions">
-                <a class="button" href="#explore">"Find someone to support"</a>
-                <a class="button button-secondary" href="/signup">"Create an account"</a>
+                <a class="button" href="#explore">{t!("pub-home-find")}</a>
+                <a class="button button-secondary" href="/signup">{t!("pub-create-account")}</a>
             </div>
         </section>
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("pub-loading")}</p> }>
             {move || Suspend::new(async move {
                 match explore.await {
                     Ok(page) => view! { <Explore page/> }.into_any(),
@@ -70,16 +69,16 @@ pub fn HomePage() -> impl IntoView {
 fn FeeSaving(example: FeeExample) -> impl IntoView {
     let m = |minor: i64| format_money(minor, &example.currency);
     let alone_total = example.alone_fee_minor.saturating_mul(example.gifts);
-    let text = format!(
-        "A {gift} tip charged alone loses {alone} to the card fee ({rule}). In Chipin, {n} gifts of {gift}          share one charge and one fee of {combined}: about {share} each instead of {alone}, {saved} saved on {total}.",
-        gift = m(example.gift_minor),
-        alone = m(example.alone_fee_minor),
-        rule = example.fee_rule,
-        n = example.gifts,
-        combined = m(example.combined_fee_minor),
-        share = m(example.share_minor),
-        saved = m(alone_total.saturating_sub(example.combined_fee_minor)),
-        total = m(example.gift_minor.saturating_mul(example.gifts)),
+    let text = t!(
+        "pub-fee-saving",
+        gift = arg(m(example.gift_minor)),
+        alone = arg(m(example.alone_fee_minor)),
+        rule = arg(example.fee_rule.as_str()),
+        count = num(example.gifts),
+        combined = arg(m(example.combined_fee_minor)),
+        share = arg(m(example.share_minor)),
+        saved = arg(m(alone_total.saturating_sub(example.combined_fee_minor))),
+        total = arg(m(example.gift_minor.saturating_mul(example.gifts))),
     );
     view! { <p class="fee-example" id="fee-example">{text}</p> }
 }
@@ -89,8 +88,8 @@ fn Explore(page: ExplorePage) -> impl IntoView {
     let featured = (!page.featured.is_empty()).then(|| {
         view! {
             <section class="page featured" aria-labelledby="featured-title">
-                <h2 id="featured-title">"Featured"</h2>
-                <p class="muted">"The creators and causes with the most supporters right now."</p>
+                <h2 id="featured-title">{t!("pub-featured")}</h2>
+                <p class="muted">{t!("pub-featured-lead")}</p>
                 <CardGrid cards=page.featured.clone()/>
             </section>
         }
@@ -104,15 +103,14 @@ fn Explore(page: ExplorePage) -> impl IntoView {
         ..
     } = page;
     let found = match total {
-        0 => "Nothing matches".to_owned(),
-        1 => "1 creator or cause".to_owned(),
-        n => format!("{n} creators and causes"),
+        0 => t!("pub-found-none"),
+        n => t!("pub-found", count = num(n)),
     };
     let list = if cards.is_empty() {
         view! {
             <p class="muted">
-                "No creators or causes match. "
-                <a href="/#explore">"Show everyone"</a>
+                {t!("pub-no-match")}" "
+                <a href="/#explore">{t!("pub-show-everyone")}</a>
             </p>
         }
         .into_any()
@@ -122,7 +120,7 @@ fn Explore(page: ExplorePage) -> impl IntoView {
     view! {
         {featured}
         <section id="explore" class="page" aria-labelledby="explore-title">
-            <h2 id="explore-title">"Creators and causes"</h2>
+            <h2 id="explore-title">{t!("pub-explore-title")}</h2>
             <FilterForm filter=filter.clone() categories/>
             <p class="result-count" role="status">{found}</p>
             {list}
@@ -141,39 +139,40 @@ fn FilterForm(filter: ExploreFilter, categories: Vec<String>) -> impl IntoView {
     let category = filter.category.clone();
     let sort = filter.sort;
     view! {
-        <form method="get" action="/#explore" class="filters" role="search" aria-label="Find creators and causes">
+        <form method="get" action="/#explore" class="filters" role="search" aria-label=t!("pub-filter-label")>
             <div class="field filter-q">
-                <label for="explore-q">"Search by name"</label>
+                <label for="explore-q">{t!("pub-filter-search")}</label>
                 <input id="explore-q" type="search" name="q" value=filter.q.clone() maxlength="80"/>
             </div>
             <div class="field">
-                <label for="explore-category">"Category"</label>
+                <label for="explore-category">{t!("pub-filter-category")}</label>
                 <select id="explore-category" name="category">
-                    <option value="" selected=category.is_empty()>"All categories"</option>
+                    <option value="" selected=category.is_empty()>{t!("pub-filter-all-categories")}</option>
                     {categories.into_iter().map(|c| {
                         let selected = c == category;
                         let value = c.clone();
-                        view! { <option value=value selected=selected>{c}</option> }
+                        let label = category_label(&c);
+                        view! { <option value=value selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
             </div>
             <div class="field">
-                <label for="explore-kind">"Kind"</label>
+                <label for="explore-kind">{t!("pub-filter-kind")}</label>
                 <select id="explore-kind" name="kind">
-                    <option value="" selected=kind.is_empty()>"All kinds"</option>
-                    <option value="creator" selected=kind == "creator">"Creators"</option>
-                    <option value="cause" selected=kind == "cause">"Causes"</option>
+                    <option value="" selected=kind.is_empty()>{t!("pub-filter-all-kinds")}</option>
+                    <option value="creator" selected=kind == "creator">{t!("pub-filter-creators")}</option>
+                    <option value="cause" selected=kind == "cause">{t!("pub-filter-causes")}</option>
                 </select>
             </div>
             <div class="field">
-                <label for="explore-sort">"Sort by"</label>
+                <label for="explore-sort">{t!("pub-filter-sort")}</label>
                 <select id="explore-sort" name="sort">
-                    <option value="supporters" selected=sort == ExploreSort::Supporters>"Most supporters"</option>
-                    <option value="newest" selected=sort == ExploreSort::Newest>"Newest"</option>
+                    <option value="supporters" selected=sort == ExploreSort::Supporters>{t!("pub-filter-most-supporters")}</option>
+                    <option value="newest" selected=sort == ExploreSort::Newest>{t!("pub-filter-newest")}</option>
                 </select>
             </div>
             <div class="filter-actions">
-                <button type="submit" class="button">"Search"</button>
+                <button type="submit" class="button">{t!("pub-filter-search-button")}</button>
             </div>
         </form>
     }
@@ -187,10 +186,10 @@ fn Pager(filter: ExploreFilter, pages: i64) -> impl IntoView {
         let prev = (at > 1).then(|| format!("/{}#explore", filter.query_string(at - 1)));
         let next = (at < pages).then(|| format!("/{}#explore", filter.query_string(at + 1)));
         view! {
-            <nav class="pager" aria-label="Pages">
-                {prev.map(|href| view! { <a class="button button-secondary" rel="prev" href=href>"← Previous"</a> })}
-                <span class="pager-at">{format!("Page {at} of {pages}")}</span>
-                {next.map(|href| view! { <a class="button button-secondary" rel="next" href=href>"Next →"</a> })}
+            <nav class="pager" aria-label=t!("pub-pager")>
+                {prev.map(|href| view! { <a class="button button-secondary" rel="prev" href=href>{t!("pub-pager-previous")}</a> })}
+                <span class="pager-at">{t!("pub-pager-at", at = num(at), pages = num(pages))}</span>
+                {next.map(|href| view! { <a class="button button-secondary" rel="next" href=href>{t!("pub-pager-next")}</a> })}
             </nav>
         }
     })
@@ -207,16 +206,44 @@ fn CardGrid(cards: Vec<RecipientCard>) -> impl IntoView {
     }
 }
 
+/// A category's name (as pages store it, in English) in the reader's language.
+pub(crate) fn category_label(category: &str) -> String {
+    match category {
+        "Art" => t!("pub-category-art"), // i18n: not for people (a category's stored name, matched)
+        "Music" => t!("pub-category-music"), // i18n: not for people (a category's stored name, matched)
+        "Writing" => t!("pub-category-writing"), // i18n: not for people (a category's stored name, matched)
+        "Video" => t!("pub-category-video"), // i18n: not for people (a category's stored name, matched)
+        "Podcasts" => t!("pub-category-podcasts"), // i18n: not for people (a category's stored name, matched)
+        "Games" => t!("pub-category-games"), // i18n: not for people (a category's stored name, matched)
+        "Software" => t!("pub-category-software"), // i18n: not for people (a category's stored name, matched)
+        "Education" => t!("pub-category-education"), // i18n: not for people (a category's stored name, matched)
+        "Science" => t!("pub-category-science"), // i18n: not for people (a category's stored name, matched)
+        "Community" => t!("pub-category-community"), // i18n: not for people (a category's stored name, matched)
+        "Environment" => t!("pub-category-environment"), // i18n: not for people (a category's stored name, matched)
+        "Health" => t!("pub-category-health"), // i18n: not for people (a category's stored name, matched)
+        "Other" => t!("pub-category-other"), // i18n: not for people (a category's stored name, matched)
+        other => other.to_owned(),
+    }
+}
+
+/// "Creator" or "Cause", in the reader's language.
+pub(crate) fn kind_label(kind: crate::model::RecipientKind) -> String {
+    match kind {
+        crate::model::RecipientKind::Creator => t!("pub-kind-creator"),
+        crate::model::RecipientKind::Cause => t!("pub-kind-cause"),
+    }
+}
+
 #[component]
 fn RecipientCardView(card: RecipientCard, eager: bool) -> impl IntoView {
     let href = format!("/c/{}", card.slug);
-    let from = card
-        .from_minor
-        .map(|m| format!("from {} a month", format_money(m, &card.currency)));
-    let supporters = match card.supporters {
-        1 => "1 supporter".to_owned(),
-        n => format!("{n} supporters"),
-    };
+    let from = card.from_minor.map(|m| {
+        t!(
+            "pub-card-from",
+            amount = arg(format_money(m, &card.currency))
+        )
+    });
+    let supporters = t!("pub-supporters", count = num(card.supporters));
     view! {
         <li class="card">
             {card.image_url.map(|src| view! {
@@ -224,8 +251,8 @@ fn RecipientCardView(card: RecipientCard, eager: bool) -> impl IntoView {
                 <img class="card-image" src=src alt="" loading=if eager { "eager" } else { "lazy" } width="320" height="160"/>
             })}
             <p class="card-meta">
-                <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{card.kind.label()}</span>
-                <span class="muted">{card.category}</span>
+                <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{kind_label(card.kind)}</span> // i18n: not for people (CSS classes)
+                <span class="muted">{category_label(&card.category)}</span>
             </p>
             <h3 class="card-title"><a href=href>{card.name}</a></h3>
             <p>{card.tagline}</p>

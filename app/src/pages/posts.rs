@@ -3,7 +3,9 @@
 //! `domain::studio`).
 
 use crate::api::studio::get_posts;
+use crate::i18n::arg;
 use crate::model::studio::PostView;
+use crate::t;
 use leptos::prelude::*;
 
 /// The page's posts, or nothing when it has none.
@@ -26,11 +28,11 @@ pub fn PostsSection(slug: String) -> impl IntoView {
 fn PostList(list: Vec<PostView>) -> impl IntoView {
     view! {
         <section aria-labelledby="posts-title" class="posts">
-            <h2 id="posts-title">"Posts"</h2>
+            <h2 id="posts-title">{t!("pub-posts")}</h2>
             <ol class="post-list">
                 {list.into_iter().map(|p| {
                     let audience = (!p.for_tiers.is_empty())
-                        .then(|| format!("For supporters of {}", p.for_tiers.join(" or ")));
+                        .then(|| t!("pub-post-for-tiers", tiers = arg(p.for_tiers.join(&t!("pub-post-tiers-or")))));
                     let locked = p.body_html.is_none();
                     let needs_card = p.needs_card;
                     view! {
@@ -39,21 +41,20 @@ fn PostList(list: Vec<PostView>) -> impl IntoView {
                                 <h3 id=format!("post-{}-title", p.id)>{p.title}</h3>
                                 <p class="post-meta muted">
                                     <time datetime=p.date.clone()>{crate::model::day_label(&p.date)}</time>
-                                    {if locked { Some(" · Supporters only".to_owned()) } else { audience.clone().map(|a| format!(" · {a}")) }}
+                                    {if locked { Some(format!(" · {}", t!("pub-post-supporters-only"))) } else { audience.clone().map(|a| format!(" · {a}")) }}
                                 </p>
                                 {match p.body_html {
                                     Some(html) => view! { <div class="bio post-body" inner_html=html></div> }.into_any(),
                                     None if needs_card => view! {
                                         <p class="post-teaser post-needs-card">
-                                            "Your pledge unlocks this post once a payment method is saved. "
-                                            <a href="/account/billing#payment-method">"Save a card"</a>
-                                            " — once you have read a supporter-only post, your first month is owed even if you cancel."
+                                            {t!("pub-post-needs-card")}" "
+                                            <a href="/account/billing#payment-method">{t!("pub-post-save-card")}</a>
+                                            " — "{t!("pub-post-first-month-owed")}
                                         </p>
                                     }.into_any(),
                                     None => view! {
                                         <p class="post-teaser">
-                                            {audience.unwrap_or_default()}
-                                            ". Pledge at one of these tiers, or a higher one, to read it."
+                                            {t!("pub-post-teaser", audience = arg(audience.unwrap_or_default()))}
                                         </p>
                                     }.into_any(),
                                 }}

@@ -15,12 +15,15 @@ use crate::components::form::{
 use crate::components::meta::PageMeta;
 use crate::components::progress::GoalProgress;
 use crate::error::AppError;
+use crate::i18n::{arg, num};
 use crate::model::trail::BudgetLineRow;
 use crate::model::{
     CauseLedger, DonationPreview, GiveContext, PledgeRow, RecipientKind, RecipientPage as Page,
     TierView, VisibilityChoice, format_money,
 };
+use crate::pages::home::kind_label;
 use crate::pages::not_found::ErrorPanel;
+use crate::t;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
@@ -80,7 +83,7 @@ pub fn RecipientPage() -> impl IntoView {
     let page = Resource::new(slug, get_recipient_page);
     let give = Resource::new(slug, get_give_context);
     view! {
-        <Suspense fallback=|| view! { <p class="page">"Loading…"</p> }>
+        <Suspense fallback=|| view! { <p class="page">{t!("pub-loading")}</p> }>
             {move || Suspend::new(async move {
                 match (page.await, give.await) {
                     (Ok(p), give) => {
@@ -120,15 +123,15 @@ fn RecipientView(
     let aside = match give {
         _ if page.closed => view! {
             <div class="panel" role="status">
-                <h2>"This page has closed"</h2>
-                <p class="muted">"Its owner closed it. It takes no new pledges or tips; what was given stays on record below."</p>
+                <h2>{t!("pub-closed-title")}</h2>
+                <p class="muted">{t!("pub-closed-lead")}</p>
             </div>
         }
         .into_any(),
         Ok(g) if g.is_owner => view! {
             <div class="panel">
-                <h2>"This is your page"</h2>
-                <p class="muted">"Supporters pledge and tip here. You cannot support your own page."</p>
+                <h2>{t!("pub-yours-title")}</h2>
+                <p class="muted">{t!("pub-yours-lead")}</p>
             </div>
         }
         .into_any(),
@@ -137,7 +140,8 @@ fn RecipientView(
             // A tier card links here with `?tier=`.
             let tier = query.with_untracked(|q| q.get("tier"));
             // A plain post that failed comes back with its error in the URL.
-            let pledge_error = action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
+            let pledge_error =
+                action_error(ServerAction::<CreatePledge>::new().value()).get_untracked();
             let tip_error = action_error(ServerAction::<CreateTip>::new().value()).get_untracked();
             // ... and what was typed into it (or into the form whose fee was previewed), from
             // the one-time flash.
@@ -146,10 +150,17 @@ fn RecipientView(
             let lines: Vec<BudgetLineRow> = page
                 .ledger
                 .as_ref()
-                .map(|l| l.budget_lines.iter().filter(|b| !b.retired).cloned().collect())
+                .map(|l| {
+                    l.budget_lines
+                        .iter()
+                        .filter(|b| !b.retired)
+                        .cloned()
+                        .collect()
+                })
                 .unwrap_or_default();
             view! {
                 <GiveForms
+                    locale=crate::i18n::current()
                     slug=page.slug.clone()
                     currency=page.currency.clone()
                     tiers=page.tiers.clone()
@@ -170,11 +181,11 @@ fn RecipientView(
             let login = format!("/login?next=/c/{}", page.slug);
             view! {
                 <div class="panel">
-                    <h2>{format!("Support {}", page.name)}</h2>
-                    <p>"Log in to pledge monthly or send a one-off tip. Everything you give is combined into one charge a month."</p>
+                    <h2>{t!("pub-support-name", name = arg(page.name.as_str()))}</h2>
+                    <p>{t!("pub-log-in-lead")}</p>
                     <p class="hero-actions start">
-                        <a class="button" href=login>"Log in to give"</a>
-                        <a class="button button-secondary" href="/signup">"Create an account"</a>
+                        <a class="button" href=login>{t!("pub-log-in-to-give")}</a>
+                        <a class="button button-secondary" href="/signup">{t!("pub-create-account")}</a>
                     </p>
                 </div>
             }
@@ -182,7 +193,7 @@ fn RecipientView(
         }
     };
     let description = if page.tagline.is_empty() {
-        format!("Support {} on Chipin.", page.name)
+        t!("pub-support-on-chipin", name = arg(page.name.as_str()))
     } else {
         page.tagline.clone()
     };
@@ -198,13 +209,13 @@ fn RecipientView(
             <ProfileHead page=page.clone()/>
             <div class="profile-body">
                 <div class="profile-main">
-                    <section class="bio" aria-label="About" inner_html=page.bio_html.clone()></section>
+                    <section class="bio" aria-label=t!("pub-about") inner_html=page.bio_html.clone()></section>
                     <TierList tiers currency=page.currency.clone() can_choose/>
                     <crate::pages::posts::PostsSection slug=page.slug.clone()/>
                     {ledger.map(|l| view! { <CauseLedgerView ledger=l currency=page.currency.clone()/> })}
                     <SupportersView page=page.clone()/>
                 </div>
-                <aside class="give-panel" aria-label=format!("Support {}", page.name)>
+                <aside class="give-panel" aria-label=t!("pub-support-name", name = arg(page.name.as_str()))>
                     {aside}
                 </aside>
             </div>
@@ -217,26 +228,23 @@ fn RecipientView(
 #[component]
 fn ProfileHead(page: Page) -> impl IntoView {
     let currency = page.currency.clone();
-    let supporters = match page.supporters {
-        1 => "1 supporter".to_owned(),
-        n => format!("{n} supporters"),
-    };
+    let supporters = t!("pub-supporters", count = num(page.supporters));
     let is_cause = page.kind == RecipientKind::Cause;
     let raised = page.ledger.as_ref().map_or(0, |l| l.net_minor);
     let progress = page.goal_minor.map(|goal| {
         if is_cause {
             view! {
                 <GoalProgress id="goal-progress" amount=raised goal currency=currency.clone()
-                    label="target raised, after card fees"/>
+                    label=t!("pub-goal-raised")/>
             }
         } else {
             view! {
                 <GoalProgress id="goal-progress" amount=page.monthly_minor goal currency=currency.clone()
-                    label="monthly goal pledged"/>
+                    label=t!("pub-goal-pledged")/>
             }
         }
     });
-    let alt = format!("Picture of {}", page.name);
+    let alt = t!("pub-picture-of", name = arg(page.name.as_str()));
     view! {
         <header class="profile-head">
             {page.image_url.clone().map(|src| view! {
@@ -244,15 +252,15 @@ fn ProfileHead(page: Page) -> impl IntoView {
             })}
             <div class="profile-title">
                 <p class="card-meta">
-                    <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{page.kind.label()}</span>
-                    <span class="muted">{page.category.clone()}</span>
+                    <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{kind_label(page.kind)}</span> // i18n: not for people (CSS classes)
+                    <span class="muted">{crate::pages::home::category_label(&page.category)}</span>
                 </p>
                 <h1>{page.name.clone()}</h1>
                 <p class="lead">{page.tagline.clone()}</p>
                 <p class="profile-facts">
                     <span class="supporter-count">{supporters}</span>
-                    {is_cause.then(|| view! { <span>{format!("Organized by {}", page.owner_name)}</span> })}
-                    {page.deadline_label.clone().map(|d| view! { <span>{format!("Ends {d}")}</span> })}
+                    {is_cause.then(|| view! { <span>{t!("pub-organized-by", name = arg(page.owner_name.as_str()))}</span> })}
+                    {page.deadline_day.clone().map(|d| view! { <span>{t!("pub-ends", day = arg(crate::model::day_label(&d)))}</span> })}
                 </p>
                 {progress}
             </div>
@@ -265,7 +273,7 @@ fn TierList(tiers: Vec<TierView>, currency: String, can_choose: bool) -> impl In
     (!tiers.is_empty()).then(|| {
         view! {
             <section aria-labelledby="tiers-title">
-                <h2 id="tiers-title">"Tiers"</h2>
+                <h2 id="tiers-title">{t!("pub-tiers")}</h2>
                 <ul class="tier-list">
                     {tiers.into_iter().map(|t| {
                         let price = format_money(t.price_minor, &currency);
@@ -273,14 +281,13 @@ fn TierList(tiers: Vec<TierView>, currency: String, can_choose: bool) -> impl In
                         let name = t.name.clone();
                         let full = t.remaining == Some(0);
                         let places = t.supporter_limit.zip(t.remaining).map(|(limit, left)| match left {
-                            0 => format!("Full: all {limit} places taken"),
-                            1 => format!("1 of {limit} places left"),
-                            n => format!("{n} of {limit} places left"),
+                            0 => t!("pub-tier-full", limit = num(limit)),
+                            n => t!("pub-tier-places-left", left = num(n), limit = num(limit)),
                         });
                         view! {
                             <li class="tier">
                                 <h3>{t.name}</h3>
-                                <p class="tier-price">{price}<span class="muted">" / month"</span></p>
+                                <p class="tier-price">{price}<span class="muted">" / "{t!("pub-per-month")}</span></p>
                                 {places.map(|p| view! { <p class="tier-places" class:is-full=full>{p}</p> })}
                                 <p>{t.description}</p>
                                 <ul class="perks">
@@ -289,7 +296,7 @@ fn TierList(tiers: Vec<TierView>, currency: String, can_choose: bool) -> impl In
                                 {(can_choose && !full).then(|| view! {
                                     <p class="tier-action">
                                         <a class="button button-small button-secondary" href=choose>
-                                            {format!("Choose {name}")}
+                                            {t!("pub-tier-choose", name = arg(name.as_str()))}
                                         </a>
                                     </p>
                                 })}
@@ -306,17 +313,17 @@ fn TierList(tiers: Vec<TierView>, currency: String, can_choose: bool) -> impl In
 /// Recent supporters and tip messages; private ones never reach the page.
 #[component]
 fn SupportersView(page: Page) -> impl IntoView {
-    let who = |name: Option<String>| name.unwrap_or_else(|| "Anonymous".to_owned());
+    let who = |name: Option<String>| name.unwrap_or_else(|| t!("pub-anonymous"));
     let currency = page.currency.clone();
     let supporters = (!page.recent_supporters.is_empty()).then(|| {
         view! {
             <section aria-labelledby="supporters-title">
-                <h2 id="supporters-title">"Recent supporters"</h2>
+                <h2 id="supporters-title">{t!("pub-recent-supporters")}</h2>
                 <ul class="supporter-list">
                     {page.recent_supporters.into_iter().map(|s| view! {
                         <li>
                             <span class="supporter-name">{who(s.name)}</span>
-                            <span class="muted">{format!(" since {}", s.since_label)}</span>
+                            <span class="muted">" "{t!("pub-supporter-since", day = arg(crate::model::day_label(&s.since_day)))}</span>
                         </li>
                     }).collect_view()}
                 </ul>
@@ -326,14 +333,14 @@ fn SupportersView(page: Page) -> impl IntoView {
     let tips = (!page.recent_tips.is_empty()).then(|| {
         view! {
             <section aria-labelledby="messages-title">
-                <h2 id="messages-title">"Messages from tippers"</h2>
+                <h2 id="messages-title">{t!("pub-tip-messages")}</h2>
                 <ul class="message-list">
                     {page.recent_tips.into_iter().map(|t| view! {
                         <li class="message">
                             <blockquote>{t.message}</blockquote>
                             <p class="muted">
                                 <span class="supporter-name">{who(t.name)}</span>
-                                {format!(" tipped {} on {}", format_money(t.amount_minor, &currency), t.date_label)}
+                                " "{t!("pub-tipped", amount = arg(format_money(t.amount_minor, &currency)), day = arg(crate::model::day_label(&t.day)))}
                             </p>
                         </li>
                     }).collect_view()}
@@ -354,51 +361,52 @@ fn CauseLedgerView(ledger: CauseLedger, currency: String) -> impl IntoView {
         .income
         .into_iter()
         .map(|i| {
-            let donor = i.donor.unwrap_or_else(|| "Anonymous".to_owned());
-            let kind = if i.is_tip { "Tip" } else { "Monthly pledge" };
+            let donor = i.donor.unwrap_or_else(|| t!("pub-anonymous"));
+            let kind = if i.is_tip { t!("pub-ledger-tip") } else { t!("pub-ledger-pledge") };
             view! {
                 <tr>
-                    <td data-label="Date">{i.date_label}</td>
-                    <td data-label="From">{donor}<span class="item-label">{kind}</span></td>
-                    <td class="num" data-label="Given">{money(i.gross_minor)}</td>
-                    <td class="num" data-label="Fees">{money(i.fee_minor)}</td>
-                    <td class="num" data-label="Received">{money(i.net_minor)}</td>
+                    <td data-label=t!("pub-col-date")>{crate::model::day_label(&i.day)}</td>
+                    <td data-label=t!("pub-col-from")>{donor}<span class="item-label">{kind}</span></td>
+                    <td class="num" data-label=t!("pub-col-given")>{money(i.gross_minor)}</td>
+                    <td class="num" data-label=t!("pub-col-fees")>{money(i.fee_minor)}</td>
+                    <td class="num" data-label=t!("pub-col-received")>{money(i.net_minor)}</td>
                 </tr>
             }
         })
         .collect_view();
     let more = (ledger.income_count > shown).then(|| {
-        format!(
-            "The newest {shown} of {} donations are listed; the totals count all of them.",
-            ledger.income_count
+        t!(
+            "pub-ledger-more",
+            shown = num(shown),
+            count = num(ledger.income_count)
         )
     });
     view! {
         <section class="ledger" aria-labelledby="ledger-title">
-            <h2 id="ledger-title">"Public ledger"</h2>
-            <h3 id="money-in-title">"Money in"</h3>
+            <h2 id="ledger-title">{t!("pub-ledger")}</h2>
+            <h3 id="money-in-title">{t!("pub-money-in")}</h3>
             {if ledger.income_count == 0 {
-                view! { <p class="muted">"No donations have been collected yet."</p> }.into_any()
+                view! { <p class="muted">{t!("pub-ledger-empty")}</p> }.into_any()
             } else {
                 view! {
                     <div class="table-scroll">
                         <table class="items ledger-table stack" aria-labelledby="money-in-title">
                             <thead>
                                 <tr>
-                                    <th scope="col">"Date"</th>
-                                    <th scope="col">"From"</th>
-                                    <th scope="col" class="num">"Given"</th>
-                                    <th scope="col" class="num">"Fees"</th>
-                                    <th scope="col" class="num">"Received"</th>
+                                    <th scope="col">{t!("pub-col-date")}</th>
+                                    <th scope="col">{t!("pub-col-from")}</th>
+                                    <th scope="col" class="num">{t!("pub-col-given")}</th>
+                                    <th scope="col" class="num">{t!("pub-col-fees")}</th>
+                                    <th scope="col" class="num">{t!("pub-col-received")}</th>
                                 </tr>
                             </thead>
                             <tbody>{rows}</tbody>
                             <tfoot>
                                 <tr class="ledger-total">
-                                    <th scope="row" colspan="2">{format!("Total ({} donations)", ledger.income_count)}</th>
-                                    <td class="num" data-label="Given">{format_money(ledger.gross_minor, &currency)}</td>
-                                    <td class="num" data-label="Fees">{format_money(ledger.fees_minor, &currency)}</td>
-                                    <td class="num" data-label="Received">{format_money(ledger.net_minor, &currency)}</td>
+                                    <th scope="row" colspan="2">{t!("pub-ledger-total", count = num(ledger.income_count))}</th>
+                                    <td class="num" data-label=t!("pub-col-given")>{format_money(ledger.gross_minor, &currency)}</td>
+                                    <td class="num" data-label=t!("pub-col-fees")>{format_money(ledger.fees_minor, &currency)}</td>
+                                    <td class="num" data-label=t!("pub-col-received")>{format_money(ledger.net_minor, &currency)}</td>
                                 </tr>
                             </tfoot>
                         </table>
@@ -425,17 +433,17 @@ fn MoneyOut(
     let (gross, fees, net, spent, unspent) = ledger_totals;
     let cur = currency.clone();
     let money = move |m: i64| format_money(m, &cur);
-    let desc = format!(
-        "Of {} given, {} went to fees, {} has been spent on published expenses and {} is unspent.",
-        money(gross),
-        money(fees),
-        money(spent),
-        money(unspent)
+    let desc = t!(
+        "pub-money-out-desc",
+        given = arg(money(gross)),
+        fees = arg(money(fees)),
+        spent = arg(money(spent)),
+        unspent = arg(money(unspent)),
     );
     let bars = vec![
-        ("Fees".to_owned(), fees),
-        ("Spent".to_owned(), spent),
-        ("Unspent".to_owned(), unspent.max(0)),
+        (t!("pub-col-fees"), fees),
+        (t!("pub-spent"), spent),
+        (t!("pub-unspent"), unspent.max(0)),
     ];
     let has_expenses = !expenses.is_empty();
     let row_money = money.clone();
@@ -447,48 +455,48 @@ fn MoneyOut(
             let is_corrected = corrected.is_some();
             view! {
                 <tr class:corrected=is_corrected>
-                    <td data-label="Date">{crate::model::day_label(&e.spent_on)}</td>
-                    <td data-label="Expense">
+                    <td data-label=t!("pub-col-date")>{crate::model::day_label(&e.spent_on)}</td>
+                    <td data-label=t!("pub-col-expense")>
                         {e.description}
-                        {e.budget_line.map(|l| view! { <span class="item-label">{format!("Budget line: {l}")}</span> })}
-                        {corrected.map(|r| view! { <span class="item-label">{format!("Corrected: {r}")}</span> })}
+                        {e.budget_line.map(|l| view! { <span class="item-label">{t!("pub-budget-line", name = arg(l))}</span> })}
+                        {corrected.map(|r| view! { <span class="item-label">{t!("pub-corrected", reason = arg(r))}</span> })}
                     </td>
-                    <td class="num" data-label="Donations">{e.donations}</td>
-                    <td data-label="Receipt">{match e.receipt_url {
-                        Some(u) => view! { <a href=u rel="nofollow noopener">"Receipt"</a> }.into_any(),
-                        None => view! { <span class="muted">"No receipt published"</span> }.into_any(),
+                    <td class="num" data-label=t!("pub-col-donations")>{e.donations}</td>
+                    <td data-label=t!("pub-col-receipt")>{match e.receipt_url {
+                        Some(u) => view! { <a href=u rel="nofollow noopener">{t!("pub-receipt")}</a> }.into_any(),
+                        None => view! { <span class="muted">{t!("pub-no-receipt")}</span> }.into_any(),
                     }}</td>
-                    <td class="num" data-label="Amount">{money(e.amount_minor)}</td>
+                    <td class="num" data-label=t!("pub-col-amount")>{money(e.amount_minor)}</td>
                 </tr>
             }
         })
         .collect_view();
     let empty = spent == 0 && fees == 0 && gross == 0;
     view! {
-        <h3 id="money-out-title">"Money out"</h3>
+        <h3 id="money-out-title">{t!("pub-money-out")}</h3>
         <dl class="ledger-totals">
-            <div><dt>"Given"</dt><dd id="total-in">{money(gross)}</dd></div>
-            <div><dt>"Fees"</dt><dd id="total-fees">{money(fees)}</dd></div>
-            <div><dt>"Received"</dt><dd id="total-net">{money(net)}</dd></div>
-            <div><dt>"Spent"</dt><dd id="total-spent">{money(spent)}</dd></div>
-            <div><dt>"Unspent"</dt><dd id="total-unspent">{money(unspent)}</dd></div>
+            <div><dt>{t!("pub-col-given")}</dt><dd id="total-in">{money(gross)}</dd></div>
+            <div><dt>{t!("pub-col-fees")}</dt><dd id="total-fees">{money(fees)}</dd></div>
+            <div><dt>{t!("pub-col-received")}</dt><dd id="total-net">{money(net)}</dd></div>
+            <div><dt>{t!("pub-spent")}</dt><dd id="total-spent">{money(spent)}</dd></div>
+            <div><dt>{t!("pub-unspent")}</dt><dd id="total-unspent">{money(unspent)}</dd></div>
         </dl>
         {(!empty).then(|| view! {
-            <crate::components::chart::BarChart title="Where the money went".to_owned() desc currency=currency.clone() bars/>
+            <crate::components::chart::BarChart title=t!("pub-where-money-went") desc currency=currency.clone() bars/>
         })}
         {(!has_expenses).then(|| view! {
-            <p class="muted">"No expenses have been published yet. Each expense will be listed here with its receipt."</p>
+            <p class="muted">{t!("pub-no-expenses")}</p>
         })}
         {has_expenses.then(|| view! {
         <div class="table-scroll">
             <table class="items ledger-table stack" aria-labelledby="money-out-title">
                 <thead>
                     <tr>
-                        <th scope="col">"Date"</th>
-                        <th scope="col">"Expense"</th>
-                        <th scope="col" class="num">"Donations"</th>
-                        <th scope="col">"Receipt"</th>
-                        <th scope="col" class="num">"Amount"</th>
+                        <th scope="col">{t!("pub-col-date")}</th>
+                        <th scope="col">{t!("pub-col-expense")}</th>
+                        <th scope="col" class="num">{t!("pub-col-donations")}</th>
+                        <th scope="col">{t!("pub-col-receipt")}</th>
+                        <th scope="col" class="num">{t!("pub-col-amount")}</th>
                     </tr>
                 </thead>
                 <tbody>{rows}</tbody>
@@ -513,33 +521,33 @@ fn BudgetLinesView(
             .map(|l| {
                 let m = |minor: i64| format_money(minor, &currency);
                 let spent_in = (l.id != 0 && l.expenses_minor > 0)
-                    .then(|| format!("Expenses in this line: {}", m(l.expenses_minor)));
+                    .then(|| t!("pub-line-expenses", amount = arg(m(l.expenses_minor))));
                 view! {
                     <tr id=format!("budget-line-{}", l.id)>
                         <th scope="row">
                             {l.name.clone()}
-                            {l.retired.then(|| view! { <span class="item-label">"Retired"</span> })}
+                            {l.retired.then(|| view! { <span class="item-label">{t!("pub-line-retired")}</span> })}
                             {(!l.description.is_empty()).then(|| view! { <span class="item-label">{l.description.clone()}</span> })}
                             {spent_in.map(|t| view! { <span class="item-label">{t}</span> })}
                         </th>
-                        <td class="num" data-label="Earmarked (after fees)">{m(l.earmarked_minor)}</td>
-                        <td class="num" data-label="Spent from it">{m(l.spent_minor)}</td>
-                        <td class="num" data-label="Unspent">{m(l.unspent_minor)}</td>
+                        <td class="num" data-label=t!("pub-line-earmarked")>{m(l.earmarked_minor)}</td>
+                        <td class="num" data-label=t!("pub-line-spent")>{m(l.spent_minor)}</td>
+                        <td class="num" data-label=t!("pub-unspent")>{m(l.unspent_minor)}</td>
                     </tr>
                 }
             })
             .collect_view();
         view! {
-            <h3 id="budget-lines-title">"Budget lines"</h3>
-            <p class="muted">"Donors may earmark their gift to a budget line; that money is spent only on expenses in its line."</p>
+            <h3 id="budget-lines-title">{t!("pub-budget-lines")}</h3>
+            <p class="muted">{t!("pub-budget-lines-lead")}</p>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby="budget-lines-title">
                 <table class="items ledger-table stack" aria-labelledby="budget-lines-title">
                     <thead>
                         <tr>
-                            <th scope="col">"Line"</th>
-                            <th scope="col" class="num">"Earmarked (after fees)"</th>
-                            <th scope="col" class="num">"Spent from it"</th>
-                            <th scope="col" class="num">"Unspent"</th>
+                            <th scope="col">{t!("pub-line")}</th>
+                            <th scope="col" class="num">{t!("pub-line-earmarked")}</th>
+                            <th scope="col" class="num">{t!("pub-line-spent")}</th>
+                            <th scope="col" class="num">{t!("pub-unspent")}</th>
                         </tr>
                     </thead>
                     <tbody>{rows}</tbody>
@@ -550,11 +558,13 @@ fn BudgetLinesView(
 }
 
 /// The pledge, tip and preview forms for a logged-in supporter: the page's island. Its props
-/// are everything it needs, written into the page by the server; it reads no context and no
-/// router state, so it hydrates on its own.
+/// are everything it needs, written into the page by the server (the reader's language too);
+/// it reads no context and no router state, so it hydrates on its own.
 #[allow(clippy::too_many_arguments)]
 #[island]
 fn GiveForms(
+    /// The reader's language, so the forms read the same once hydrated.
+    locale: crate::i18n::Locale,
     slug: String,
     currency: String,
     tiers: Vec<TierView>,
@@ -577,6 +587,7 @@ fn GiveForms(
     /// A cause's open budget lines, to earmark a gift to.
     lines: Vec<BudgetLineRow>,
 ) -> impl IntoView {
+    provide_context(locale);
     let tip_lines = lines.clone();
     let tip_amount = RwSignal::new(String::new());
     let pledge_amount = RwSignal::new(String::new());
@@ -586,15 +597,26 @@ fn GiveForms(
     follow_amount(slug.clone(), pledge_amount, pledge_preview);
     let pledge = match pledge {
         Some(p) => {
-            let tier = p.tier_name.map(|t| format!(" at {t}")).unwrap_or_default();
+            let amount = format_money(p.amount_minor, &p.currency);
+            let status = pledge_status(p.status);
+            let text = match p.tier_name {
+                Some(tier) => t!(
+                    "give-your-pledge-tier",
+                    amount = arg(amount),
+                    tier = arg(tier),
+                    status = arg(status)
+                ),
+                None => t!(
+                    "give-your-pledge",
+                    amount = arg(amount),
+                    status = arg(status)
+                ),
+            };
             view! {
                 <section class="panel" id="pledge" aria-labelledby="pledge-title">
-                    <h2 id="pledge-title">"Your monthly pledge"</h2>
-                    <p>
-                        "You pledge " <strong>{format_money(p.amount_minor, &p.currency)}</strong>
-                        " a month" {tier} " (" {p.status.label().to_lowercase()} ")."
-                    </p>
-                    <p><a href="/account/billing#pledges">"Change, pause or cancel it on your billing page"</a></p>
+                    <h2 id="pledge-title">{t!("give-your-pledge-title")}</h2>
+                    <p>{text}</p>
+                    <p><a href="/account/billing#pledges">{t!("give-your-pledge-change")}</a></p>
                 </section>
             }
             .into_any()
@@ -611,6 +633,17 @@ fn GiveForms(
             lines=tip_lines error=Signal::stored(tip_error) typed=tip_typed/>
     }
     .into_any()
+}
+
+/// A pledge's state in a sentence ("active", "paused"), in the reader's language.
+fn pledge_status(status: crate::model::PledgeStatus) -> String {
+    use crate::model::PledgeStatus;
+    match status {
+        PledgeStatus::Active => t!("give-status-active"),
+        PledgeStatus::PastDue => t!("give-status-past-due"),
+        PledgeStatus::Paused => t!("give-status-paused"),
+        PledgeStatus::Cancelled => t!("give-status-cancelled"),
+    }
 }
 
 /// Once hydrated: fetches the fee preview for every amount typed after the first render (the
@@ -678,33 +711,33 @@ fn PledgeForm(
                             amount.set(typed.clone());
                         }/>
                     <span class="choice-name">{t.name}</span>
-                    <span class="choice-price">{price}" / month"</span>
+                    <span class="choice-price">{price}" / "{t!("pub-per-month")}</span>
                 </label>
             }
         })
         .collect_view();
     view! {
         <section class="panel" id="pledge" aria-labelledby="pledge-title">
-            <h2 id="pledge-title">"Pledge monthly"</h2>
-            <p class="muted">"Collected with everything else you give, on your billing day. Change, pause or cancel any time."</p>
+            <h2 id="pledge-title">{t!("give-pledge-title")}</h2>
+            <p class="muted">{t!("give-pledge-lead")}</p>
             <form method="post" action="/api/create_pledge" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="slug" value=slug/>
                 <FormAlert error/>
                 <fieldset class="choices" aria-describedby="pledge-tier_id-error">
-                    <legend>{if has_tiers { "Choose a tier or your own amount" } else { "Your monthly amount" }}</legend>
+                    <legend>{if has_tiers { t!("give-pledge-choose") } else { t!("give-pledge-your-amount") }}</legend>
                     {tiers}
                     <label class="choice" for="tier-custom">
                         <input type="radio" id="tier-custom" name="tier_id" value="custom"
                             checked=choice.get_untracked() == "custom"
                             prop:checked=move || choice.get() == "custom"
                             on:change=move |_| choice.set("custom".to_owned())/>
-                        <span class="choice-name">"Custom amount"</span>
+                        <span class="choice-name">{t!("give-custom-amount")}</span>
                     </label>
                     <FieldError error field="tier_id" id="pledge-tier_id-error"/>
                 </fieldset>
                 <div class="field">
-                    <label for="pledge-amount">{format!("Custom monthly amount ({code})")}</label>
+                    <label for="pledge-amount">{t!("give-custom-monthly-amount", currency = arg(code.as_str()))}</label>
                     <input id="pledge-amount" name="amount" inputmode="decimal" autocomplete="off"
                         value=typed.get("amount") autofocus=focus_if_invalid(error, "amount")
                         aria-invalid=invalid(error, "amount") aria-describedby="pledge-amount-help pledge-amount-error"
@@ -712,15 +745,15 @@ fn PledgeForm(
                             choice.set("custom".to_owned());
                             amount.set(event_target_value(&ev));
                         }/>
-                    <p class="help" id="pledge-amount-help">"Used when you choose Custom amount, for example 5 or 12.50."</p>
+                    <p class="help" id="pledge-amount-help">{amount_help(&currency)}</p>
                     <FieldError error field="amount" id="pledge-amount-error"/>
-                    <ConfirmLarge prefix="pledge" error amount=holds currency=currency.clone() yes="Yes, pledge"/>
+                    <ConfirmLarge prefix="pledge" error amount=holds currency=currency.clone() yes=t!("give-yes-pledge")/>
                     <FeePreview prefix="pledge" preview error/>
                 </div>
                 <EarmarkChoice prefix="pledge" lines error typed=typed.clone()/>
                 <VisibilityChoices prefix="pledge" error typed/>
                 <div class="button-row">
-                    <button type="submit" class="button">"Pledge monthly"</button>
+                    <button type="submit" class="button">{t!("give-pledge-button")}</button>
                     <PreviewFeeButton kind="pledge"/>
                 </div>
             </form>
@@ -741,35 +774,35 @@ fn TipForm(
 ) -> impl IntoView {
     view! {
         <section class="panel" id="tip" aria-labelledby="tip-title">
-            <h2 id="tip-title">"Send a one-off tip"</h2>
-            <p class="muted">"Collected once, with your next charge."</p>
+            <h2 id="tip-title">{t!("give-tip-title")}</h2>
+            <p class="muted">{t!("give-tip-lead")}</p>
             <form method="post" action="/api/create_tip" class="stack" novalidate>
                 <CsrfField/>
                 <input type="hidden" name="slug" value=slug/>
                 <FormAlert error/>
                 <div class="field">
-                    <label for="tip-amount">{format!("Tip amount ({code})")}</label>
+                    <label for="tip-amount">{t!("give-tip-amount", currency = arg(code.as_str()))}</label>
                     <input id="tip-amount" name="amount" inputmode="decimal" autocomplete="off" required
                         value=typed.get("amount") autofocus=focus_if_invalid(error, "amount")
                         aria-invalid=invalid(error, "amount") aria-describedby="tip-amount-error"
                         on:input=move |ev| amount.set(event_target_value(&ev))/>
                     <FieldError error field="amount" id="tip-amount-error"/>
-                    <ConfirmLarge prefix="tip" error amount=typed.get("amount") currency=code.clone() yes="Yes, give"/>
+                    <ConfirmLarge prefix="tip" error amount=typed.get("amount") currency=code.clone() yes=t!("give-yes-give")/>
                     <FeePreview prefix="tip" preview error/>
                 </div>
                 <div class="field">
-                    <label for="tip-message">"Message (optional)"</label>
+                    <label for="tip-message">{t!("give-tip-message")}</label>
                     <textarea id="tip-message" name="message" maxlength="500" rows="3"
                         autofocus=focus_if_invalid(error, "message")
                         aria-invalid=invalid(error, "message") aria-describedby="tip-message-help tip-message-error"
                         >{typed.get("message")}</textarea>
-                    <p class="help" id="tip-message-help">"Up to 500 characters. Public tips may show it on the page."</p>
+                    <p class="help" id="tip-message-help">{t!("give-tip-message-help")}</p>
                     <FieldError error field="message" id="tip-message-error"/>
                 </div>
                 <EarmarkChoice prefix="tip" lines error typed=typed.clone()/>
                 <VisibilityChoices prefix="tip" error typed/>
                 <div class="button-row">
-                    <button type="submit" class="button">"Send tip"</button>
+                    <button type="submit" class="button">{t!("give-tip-button")}</button>
                     <PreviewFeeButton kind="tip"/>
                 </div>
             </form>
@@ -800,11 +833,11 @@ fn EarmarkChoice(
             .join(" · ");
         view! {
             <div class="field">
-                <label for=id.clone()>"Earmark it for"</label>
+                <label for=id.clone()>{t!("give-earmark")}</label>
                 <select id=id name="budget_line_id"
                     aria-invalid=invalid(error, "budget_line_id") aria-describedby=described>
                     <option value="" selected=typed.get("budget_line_id").is_empty()>
-                        "Where it's needed most"
+                        {t!("give-earmark-anywhere")}
                     </option>
                     {lines.into_iter().map(|l| {
                         let chosen = typed.chose("budget_line_id", &l.id.to_string());
@@ -812,7 +845,7 @@ fn EarmarkChoice(
                     }).collect_view()}
                 </select>
                 <p class="help" id=help>
-                    "Earmarked money is spent only on expenses in that budget line. " {hints}
+                    {t!("give-earmark-help")}" "{hints}
                 </p>
                 <FieldError error field="budget_line_id" id=error_id/>
             </div>
@@ -834,7 +867,7 @@ fn VisibilityChoices(
     let described = error_id.clone();
     view! {
         <fieldset class="choices compact" aria-describedby=described>
-            <legend>"Who can see this"</legend>
+            <legend>{t!("give-visibility")}</legend>
             {VisibilityChoice::ALL.into_iter().map(|v| {
                 let id = format!("{prefix}-visibility-{}", v.value());
                 let for_id = id.clone();
@@ -842,7 +875,7 @@ fn VisibilityChoices(
                     <label class="choice" for=for_id>
                         <input type="radio" id=id name="visibility" value=v.value()
                             checked=v.value() == picked/>
-                        <span>{v.label()}</span>
+                        <span>{visibility_label(v)}</span>
                     </label>
                 }
             }).collect_view()}
@@ -852,12 +885,29 @@ fn VisibilityChoices(
     .into_any()
 }
 
+/// Public, anonymous or private, in the reader's language.
+fn visibility_label(v: VisibilityChoice) -> String {
+    match v {
+        VisibilityChoice::Public => t!("give-visibility-public"),
+        VisibilityChoice::Anonymous => t!("give-visibility-anonymous"),
+        VisibilityChoice::Private => t!("give-visibility-private"),
+    }
+}
+
+/// "For example 5 or 12.50": amounts as this currency is typed (no decimals for won or yen).
+fn amount_help(currency: &str) -> String {
+    match currency.parse::<crate::money::Currency>() {
+        Ok(c) if c.minor_per_major() == 1 => t!("give-custom-amount-help-whole"),
+        _ => t!("give-custom-amount-help"),
+    }
+}
+
 /// Without WebAssembly: brings the form back with the fee for the amount typed, giving nothing.
 #[component]
 fn PreviewFeeButton(kind: &'static str) -> impl IntoView {
     view! {
         <button type="submit" class="button button-secondary" formaction=GIVE_PREVIEW_PATH
-            formnovalidate=true name="preview" value=kind>"Preview fee"</button>
+            formnovalidate=true name="preview" value=kind>{t!("give-preview-fee")}</button>
     }
 }
 
@@ -874,7 +924,7 @@ fn FeePreview(
             {move || match preview.get() {
                 Ok(Some(p)) => view! { <PreviewView preview=p/> }.into_any(),
                 Ok(None) => view! {
-                    <p class="help">"Type an amount to see its share of the card fee on your next charge."</p>
+                    <p class="help">{t!("give-preview-empty")}</p>
                 }.into_any(),
                 // The form's own error already says what is wrong with the amount.
                 Err(_) if error.get().is_some() => ().into_any(),
@@ -887,6 +937,30 @@ fn FeePreview(
     }
 }
 
+/// What one item of a coming charge is ("Tip", "Monthly pledge · Gold", "This donation"), in
+/// the reader's language.
+pub(crate) fn upcoming_item_label(i: &crate::model::UpcomingItem) -> String {
+    use crate::model::ItemKind;
+    if i.is_new {
+        return t!("give-item-this-donation");
+    }
+    match &i.kind {
+        ItemKind::ThisDonation => t!("give-item-this-donation"),
+        ItemKind::Tip => t!("give-item-tip"),
+        ItemKind::Pledge {
+            period: Some(p), ..
+        } => t!(
+            "give-item-pledge-period",
+            period = arg(crate::components::donations::period_label(p))
+        ),
+        ItemKind::Pledge {
+            period: None,
+            tier: Some(tier),
+        } => t!("give-item-pledge-tier", tier = arg(tier.as_str())),
+        ItemKind::Pledge { .. } => t!("give-item-pledge"),
+    }
+}
+
 #[component]
 pub(crate) fn PreviewView(preview: DonationPreview) -> impl IntoView {
     let c = preview.charge;
@@ -895,51 +969,55 @@ pub(crate) fn PreviewView(preview: DonationPreview) -> impl IntoView {
     let saved = preview.alone_fee_minor - preview.share_minor;
     let alone = c.items.len() == 1;
     let summary = if alone {
-        format!(
-            "Fee: {} of {} ({}), taken out of the gift: it is the only donation in your next charge, so it bears the whole card fee. Anything else you give before then shares it.",
-            money(preview.share_minor),
-            money(preview.amount_minor),
-            preview.fee_rule
+        t!(
+            "give-fee-alone",
+            fee = arg(money(preview.share_minor)),
+            amount = arg(money(preview.amount_minor)),
+            rule = arg(preview.fee_rule.as_str()),
+        )
+    } else if saved > 0 {
+        t!(
+            "give-fee-shared-saves",
+            fee = arg(money(preview.share_minor)),
+            amount = arg(money(preview.amount_minor)),
+            rule = arg(preview.fee_rule.as_str()),
+            alone = arg(money(preview.alone_fee_minor)),
+            saved = arg(money(saved)),
         )
     } else {
-        format!(
-            "Fee: {} of {}, its share of one card fee ({}) on your next charge. Charged alone it would lose {}{}",
-            money(preview.share_minor),
-            money(preview.amount_minor),
-            preview.fee_rule,
-            money(preview.alone_fee_minor),
-            if saved > 0 {
-                format!(", so combining saves {}.", money(saved))
-            } else {
-                ".".to_owned()
-            }
+        t!(
+            "give-fee-shared",
+            fee = arg(money(preview.share_minor)),
+            amount = arg(money(preview.amount_minor)),
+            rule = arg(preview.fee_rule.as_str()),
+            alone = arg(money(preview.alone_fee_minor)),
         )
     };
     view! {
         <div class="preview">
             <p class="fee-share">{summary}</p>
             <details>
-                <summary>{format!("Your next {} charge, on {}", c.currency, c.date_label)}</summary>
+                <summary>{t!("give-next-charge", currency = arg(c.currency.as_str()), day = arg(crate::model::day_label(&c.day)))}</summary>
                 <table class="items">
-                    <caption class="visually-hidden">"Your next charge with this donation"</caption>
+                    <caption class="visually-hidden">{t!("give-next-charge-caption")}</caption>
                     <thead>
-                        <tr><th scope="col">"Donation"</th><th scope="col" class="num">"Amount"</th></tr>
+                        <tr><th scope="col">{t!("give-col-donation")}</th><th scope="col" class="num">{t!("pub-col-amount")}</th></tr>
                     </thead>
                     <tbody>
                         {c.items.iter().map(|i| view! {
                             <tr class:is-new=i.is_new>
                                 <td>
                                     <span class="item-name">{i.recipient_name.clone()}</span>
-                                    <span class="item-label">{i.label.clone()}</span>
+                                    <span class="item-label">{upcoming_item_label(i)}</span>
                                 </td>
                                 <td class="num">{money(i.amount_minor)}</td>
                             </tr>
                         }).collect_view()}
                     </tbody>
                     <tfoot>
-                        <tr><th scope="row">"You pay"</th><td class="num">{money(c.total_minor)}</td></tr>
+                        <tr><th scope="row">{t!("give-you-pay")}</th><td class="num">{money(c.total_minor)}</td></tr>
                         <tr class="fee-row">
-                            <th scope="row">{format!("Estimated card fee, inside that total ({})", preview.fee_rule)}</th>
+                            <th scope="row">{t!("give-estimated-fee", rule = arg(preview.fee_rule.as_str()))}</th>
                             <td class="num">{money(c.estimated_fee_minor)}</td>
                         </tr>
                     </tfoot>
@@ -947,10 +1025,7 @@ pub(crate) fn PreviewView(preview: DonationPreview) -> impl IntoView {
             </details>
             {c.will_carry_forward.then(|| view! {
                 <p class="note">
-                    {format!(
-                        "That total is below the {} minimum charge, so it waits (carried forward) until your next charge reaches it.",
-                        money(c.min_charge_minor)
-                    )}
+                    {t!("give-below-minimum", minimum = arg(money(c.min_charge_minor)))}
                 </p>
             })}
         </div>

@@ -2,10 +2,12 @@
 //! all recipients, with totals per currency and a CSV download of the same.
 
 use crate::api::reports::get_statement;
+use crate::components::donations::donation_label;
 use crate::error::AppError;
 use crate::model::format_money;
 use crate::model::reports::Statement;
 use crate::pages::not_found::ErrorPanel;
+use crate::t;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Redirect;
@@ -19,10 +21,10 @@ pub fn StatementPage() -> impl IntoView {
     });
     let data = Resource::new(move || year.get(), get_statement);
     view! {
-        <Title text="Yearly statement"/>
+        <Title text=t!("give-statement-title")/>
         <section class="page">
-            <p><a href="/account/billing">"← Billing"</a></p>
-            <Suspense fallback=|| view! { <p>"Loading…"</p> }>
+            <p><a href="/account/billing">"← "{t!("give-back-to-billing")}</a></p>
+            <Suspense fallback=|| view! { <p>{t!("pub-loading")}</p> }>
                 {move || Suspend::new(async move {
                     match data.await {
                         Ok(s) => view! { <StatementView s/> }.into_any(),
@@ -38,6 +40,11 @@ pub fn StatementPage() -> impl IntoView {
     .into_any()
 }
 
+/// A year for a message: a plain number, without the grouping a count gets (2026, not 2,026).
+fn year_arg(year: i32) -> fluent_templates::fluent_bundle::FluentValue<'static> {
+    crate::i18n::arg(year.to_string())
+}
+
 #[component]
 fn StatementView(s: Statement) -> impl IntoView {
     let year = s.year;
@@ -45,32 +52,32 @@ fn StatementView(s: Statement) -> impl IntoView {
     let empty = s.rows.is_empty();
     view! {
         <header class="page-head">
-            <h1>{format!("Statement for {year}")}</h1>
-            <p class="lead">"Every donation paid this year, across all the creators and causes you support: what you gave, the fees it bore and what reached the recipient."</p>
+            <h1>{t!("give-statement-heading", year = year_arg(year))}</h1>
+            <p class="lead">{t!("give-statement-lead")}</p>
         </header>
         <form method="get" action="/account/billing/statement" class="filter-form">
-            <label for="year">"Year"</label>
+            <label for="year">{t!("give-statement-year")}</label>
             <input id="year" name="year" type="number" min="2000" max="2200" value=year.to_string() inputmode="numeric"/>
-            <button type="submit" class="button button-secondary">"Show"</button>
+            <button type="submit" class="button button-secondary">{t!("give-statement-show")}</button>
             " "
-            <a class="button button-secondary" href=csv download>"Download CSV"</a>
+            <a class="button button-secondary" href=csv download>{t!("give-statement-csv")}</a>
         </form>
         {if empty {
-            view! { <p class="muted">{format!("No donations were paid in {year}.")}</p> }.into_any()
+            view! { <p class="muted">{t!("give-statement-empty", year = year_arg(year))}</p> }.into_any()
         } else {
             view! {
                 <section class="panel" aria-labelledby="totals-title">
-                    <h2 id="totals-title">"Totals"</h2>
+                    <h2 id="totals-title">{t!("give-statement-totals")}</h2>
                     <div class="table-wrap" tabindex="0" role="region" aria-labelledby="totals-title">
                         <table class="items statement-totals stack">
-                            <caption class="visually-hidden">{format!("Totals for {year} by currency")}</caption>
+                            <caption class="visually-hidden">{t!("give-statement-totals-caption", year = year_arg(year))}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Currency"</th>
-                                    <th scope="col" class="num">"Gross"</th>
-                                    <th scope="col" class="num">"Fees"</th>
-                                    <th scope="col" class="num">"Platform fee"</th>
-                                    <th scope="col" class="num">"Net"</th>
+                                    <th scope="col">{t!("give-col-currency")}</th>
+                                    <th scope="col" class="num">{t!("give-col-gross")}</th>
+                                    <th scope="col" class="num">{t!("pub-col-fees")}</th>
+                                    <th scope="col" class="num">{t!("give-col-platform-fee")}</th>
+                                    <th scope="col" class="num">{t!("give-col-net")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -79,10 +86,10 @@ fn StatementView(s: Statement) -> impl IntoView {
                                     view! {
                                         <tr data-currency=c.clone()>
                                             <th scope="row">{c.clone()}</th>
-                                            <td class="num" data-label="Gross">{format_money(t.gross_minor, &c)}</td>
-                                            <td class="num" data-label="Fee share">{format_money(t.fee_minor, &c)}</td>
-                                            <td class="num" data-label="Platform fee">{format_money(t.platform_fee_minor, &c)}</td>
-                                            <td class="num" data-label="Net">{format_money(t.net_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-gross")>{format_money(t.gross_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-fee-share")>{format_money(t.fee_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-platform-fee")>{format_money(t.platform_fee_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-net")>{format_money(t.net_minor, &c)}</td>
                                         </tr>
                                     }
                                 }).collect_view()}
@@ -91,20 +98,20 @@ fn StatementView(s: Statement) -> impl IntoView {
                     </div>
                 </section>
                 <section class="panel" aria-labelledby="donations-title">
-                    <h2 id="donations-title">"Donations"</h2>
+                    <h2 id="donations-title">{t!("pub-col-donations")}</h2>
                     // Wider than a phone: the scrolling box takes keyboard focus and has a name.
                     <div class="table-wrap" tabindex="0" role="region" aria-labelledby="donations-title">
                         <table class="items statement stack">
-                            <caption class="visually-hidden">{format!("Donations paid in {year}")}</caption>
+                            <caption class="visually-hidden">{t!("give-statement-donations-caption", year = year_arg(year))}</caption>
                             <thead>
                                 <tr>
-                                    <th scope="col">"Date"</th>
-                                    <th scope="col">"Recipient"</th>
-                                    <th scope="col" class="num">"Gross"</th>
-                                    <th scope="col" class="num">"Fee share"</th>
-                                    <th scope="col" class="num">"Platform fee"</th>
-                                    <th scope="col" class="num">"Net"</th>
-                                    <th scope="col">"Charge"</th>
+                                    <th scope="col">{t!("pub-col-date")}</th>
+                                    <th scope="col">{t!("give-col-recipient")}</th>
+                                    <th scope="col" class="num">{t!("give-col-gross")}</th>
+                                    <th scope="col" class="num">{t!("give-col-fee-share")}</th>
+                                    <th scope="col" class="num">{t!("give-col-platform-fee")}</th>
+                                    <th scope="col" class="num">{t!("give-col-net")}</th>
+                                    <th scope="col">{t!("give-col-charge")}</th>
                                 </tr>
                             </thead>
                             <tbody>
@@ -112,16 +119,16 @@ fn StatementView(s: Statement) -> impl IntoView {
                                     let c = r.currency.clone();
                                     view! {
                                         <tr>
-                                            <td data-label="Date">{crate::model::day_label(&r.date)}</td>
+                                            <td data-label=t!("pub-col-date")>{crate::model::day_label(&r.date)}</td>
                                             <td>
                                                 <a class="item-name" href=format!("/c/{}", r.recipient_slug)>{r.recipient_name.clone()}</a>
-                                                <span class="item-label">{r.label.clone()}</span>
+                                                <span class="item-label">{donation_label(&r.label)}</span>
                                             </td>
-                                            <td class="num" data-label="Gross">{format_money(r.gross_minor, &c)}</td>
-                                            <td class="num" data-label="Fee share">{format_money(r.fee_minor, &c)}</td>
-                                            <td class="num" data-label="Platform fee">{format_money(r.platform_fee_minor, &c)}</td>
-                                            <td class="num" data-label="Net">{format_money(r.net_minor, &c)}</td>
-                                            <td data-label="Charge"><code>{r.charge_ref.clone()}</code></td>
+                                            <td class="num" data-label=t!("give-col-gross")>{format_money(r.gross_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-fee-share")>{format_money(r.fee_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-platform-fee")>{format_money(r.platform_fee_minor, &c)}</td>
+                                            <td class="num" data-label=t!("give-col-net")>{format_money(r.net_minor, &c)}</td>
+                                            <td data-label=t!("give-col-charge")><code>{r.charge_ref.clone()}</code></td>
                                         </tr>
                                     }
                                 }).collect_view()}

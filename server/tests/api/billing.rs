@@ -770,7 +770,7 @@ async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
     };
 
     let field = |e: PledgeError| match e {
-        PledgeError::Field(f, m) => (f, m),
+        PledgeError::Field(f, m) => (f, m.to_string()),
         other => panic!("expected a field error, got {other:?}"),
     };
     for bad in ["", "0", "-5", "1.005", "abc", "99999999999", "€5"] {

@@ -18,6 +18,7 @@ mod forms;
 mod gather_race;
 mod helpers;
 mod hooks;
+mod languages;
 mod ops;
 mod page_cache;
 mod paid_posts;

@@ -328,7 +328,7 @@ pub async fn preview(
     }
     let max = MAX_MAJOR_UNITS.saturating_mul(r.currency.minor_per_major());
     let amount = Money::parse(raw, r.currency, max)
-        .map_err(|e| PledgeError::Field("amount", e.to_string()))?;
+        .map_err(|e| PledgeError::Field("amount", crate::domain::platform::said::Said::money(e)))?;
     let billing_day = profile(db, supporter)
         .await?
         .map_or_else(|| default_billing_day(today), |(d, _)| d);

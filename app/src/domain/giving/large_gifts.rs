@@ -3,6 +3,7 @@
 //! very amount, so a stray extra zero typed on a phone is caught before it is charged.
 
 use crate::domain::giving::pledges::{PledgeError, amount};
+use crate::domain::platform::said::{Said, Value};
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money};
 
@@ -34,7 +35,7 @@ pub fn check(
     state: &AppState,
     money: Money,
     confirmed: Option<&str>,
-    question: impl FnOnce() -> String,
+    question: impl FnOnce() -> Said,
 ) -> Result<(), PledgeError> {
     match large_gift_minor(state.settings.large_gift_confirm_major, money.currency) {
         Some(limit) if money.minor > limit && !confirms(confirmed, money) => {
@@ -60,7 +61,13 @@ pub async fn check_new(
         return Ok(());
     };
     check(state, money, confirmed, || {
-        format!("Give {money} to {name}?")
+        Said::with(
+            "give-err-confirm-give",
+            vec![
+                ("amount", Value::Amount(money)),
+                ("name", Value::Text(name)),
+            ],
+        )
     })
 }
 
@@ -96,7 +103,13 @@ pub async fn check_pledge_change(
         return Ok(());
     }
     check(state, money, confirmed, || {
-        format!("Pledge {money} a month to {name}?")
+        Said::with(
+            "give-err-confirm-pledge",
+            vec![
+                ("amount", Value::Amount(money)),
+                ("name", Value::Text(name)),
+            ],
+        )
     })
 }
 

@@ -11,6 +11,7 @@ use crate::domain::AppState;
 use crate::domain::giving::pledges::{self, NewTip, PledgeError, TipSource};
 use crate::domain::giving::{dashboard, large_gifts, pending_tips};
 use crate::domain::platform::clock::now;
+use crate::domain::platform::said::{Said, Value};
 use crate::domain::recipients::backing;
 use crate::domain::recipients::button;
 use crate::money::Currency;
@@ -29,9 +30,9 @@ pub async fn give(
     let amount =
         button::parse_amount(raw_amount, currency).map_err(|m| PledgeError::Field("amount", m))?;
     if !backing::can_pay(&state.db, supporter).await? {
-        return Err(PledgeError::Conflict(
-            "Add a card before you chip in: the tip joins your next monthly charge.".into(),
-        ));
+        return Err(PledgeError::Conflict(Said::message(
+            "give-err-chip-in-card",
+        )));
     }
     let typed = button::plain_amount(amount.minor, currency);
     // A large amount would ask "Give … to …?"; one click never answers it.
@@ -123,10 +124,9 @@ pub async fn undo(state: &AppState, supporter: i64, tip_id: i64) -> Result<(), P
     .await?;
     let (created_at,) = row.ok_or(PledgeError::NoSuchTip)?;
     if now() - created_at >= UNDO_SECS {
-        return Err(PledgeError::Conflict(format!(
-            "The undo link works for {} minutes after a tip. You can still remove it from your \
-             billing page until it is charged.",
-            UNDO_SECS / 60
+        return Err(PledgeError::Conflict(Said::with(
+            "give-err-undo-expired",
+            vec![("minutes", Value::Count(UNDO_SECS / 60))],
         )));
     }
     pending_tips::remove(state, supporter, tip_id).await

@@ -10,10 +10,11 @@
 
 use crate::domain::giving::large_gifts;
 use crate::domain::giving::pledges::{PledgeError, amount, tip_message};
+use crate::domain::platform::said::{Said, Value};
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money};
 
-/// What a supporter sees when a run got to their tip first.
+/// What a supporter sees when a run got to their tip first (message `give-err-tip-charging`).
 pub const ALREADY_CHARGING: &str =
     "This tip is already being charged, so it can no longer be changed or removed.";
 
@@ -35,9 +36,9 @@ async fn refusal(db: &Db, supporter: i64, tip_id: i64) -> Result<PledgeError, sq
     Ok(match row {
         None => PledgeError::NoSuchTip,
         Some((status,)) if status == "voided" => {
-            PledgeError::Conflict("This tip was already removed.".into())
+            PledgeError::Conflict(Said::message("give-err-tip-removed"))
         }
-        Some(_) => PledgeError::Conflict(ALREADY_CHARGING.into()),
+        Some(_) => PledgeError::Conflict(Said::known(ALREADY_CHARGING, &["give-err-tip-charging"])),
     })
 }
 
@@ -93,7 +94,13 @@ pub async fn change(
     let message = tip_message(form.message)?;
     if money.minor != current {
         large_gifts::check(state, money, form.confirmed, || {
-            format!("Change your tip to {name} to {money}?")
+            Said::with(
+                "give-err-confirm-tip-change",
+                vec![
+                    ("amount", Value::Amount(money)),
+                    ("name", Value::Text(name)),
+                ],
+            )
         })?;
     }
     let mut tx = db.begin_write().await?;

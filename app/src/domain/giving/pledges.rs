@@ -5,6 +5,7 @@
 use crate::domain::hooks::{self, Event, EventType};
 use crate::domain::platform::clock::now;
 use crate::domain::platform::db::Backend;
+use crate::domain::platform::said::{Said, Value};
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money, MoneyError};
 
@@ -31,7 +32,7 @@ impl Visibility {
             "private" => Ok(Self::Private),
             _ => Err(PledgeError::Field(
                 "visibility",
-                "Choose who can see this.".into(),
+                Said::message("give-err-visibility"),
             )),
         }
     }
@@ -45,11 +46,12 @@ impl Visibility {
     }
 }
 
-/// What can go wrong with a pledge or tip.
+/// What can go wrong with a pledge or tip. What the person reads is a [`Said`]: English here,
+/// in their language where a server function answers them.
 #[derive(Debug, thiserror::Error)]
 pub enum PledgeError {
     #[error("{1}")]
-    Field(&'static str, String),
+    Field(&'static str, Said),
     #[error("There is no such creator or cause.")]
     NoSuchRecipient,
     #[error("There is no such pledge.")]
@@ -61,13 +63,13 @@ pub enum PledgeError {
     #[error("You cannot support your own page.")]
     SelfSupport,
     #[error("{0}")]
-    Conflict(String),
+    Conflict(Said),
     /// A limit against card testing refused it (recorded as a security event).
     #[error("{1}")]
-    Limited(&'static str, String),
+    Limited(&'static str, Said),
     /// A large amount the supporter has not confirmed yet; the question to ask them.
     #[error("{0}")]
-    NeedsConfirmation(String),
+    NeedsConfirmation(Said),
     #[error("database")]
     Db(#[from] sqlx::Error),
 }
@@ -80,7 +82,7 @@ pub(crate) fn amount(
 ) -> Result<Money, PledgeError> {
     let max = MAX_MAJOR_UNITS.saturating_mul(currency.minor_per_major());
     Money::parse(raw, currency, max)
-        .map_err(|e: MoneyError| PledgeError::Field(field, e.to_string()))
+        .map_err(|e: MoneyError| PledgeError::Field(field, Said::money(e)))
 }
 
 struct Recipient {
@@ -99,7 +101,12 @@ async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, Pled
         crate::domain::recipients::budget_lines::LineUse::Earmark,
     )
     .await?
-    .map_err(|m| PledgeError::Field(crate::domain::recipients::budget_lines::FIELD, m.to_owned()))
+    .map_err(|m| {
+        PledgeError::Field(
+            crate::domain::recipients::budget_lines::FIELD,
+            Said::known(m, &["give-err-line-not-one", "give-err-line-retired"]),
+        )
+    })
 }
 
 async fn recipient(db: &Db, recipient_id: i64) -> Result<Recipient, PledgeError> {
@@ -204,21 +211,18 @@ pub async fn create_pledge(
         .await?;
         let (price, limit, retired) = tier.ok_or(PledgeError::Field(
             "tier_id",
-            "Choose one of this page's tiers.".into(),
+            Said::message("give-err-tier-choose"),
         ))?;
         if retired != 0 {
             return Err(PledgeError::Field(
                 "tier_id",
-                "That tier is no longer offered.".into(),
+                Said::message("give-err-tier-retired"),
             ));
         }
         if money.minor < price {
             return Err(PledgeError::Field(
                 "amount",
-                format!(
-                    "This tier needs at least {} a month.",
-                    Money::new(price, r.currency)
-                ),
+                tier_minimum(Money::new(price, r.currency)),
             ));
         }
         if let Some(limit) = limit {
@@ -229,7 +233,10 @@ pub async fn create_pledge(
             .fetch_one(&mut *tx)
             .await?;
             if taken >= limit {
-                return Err(PledgeError::Field("tier_id", "This tier is full.".into()));
+                return Err(PledgeError::Field(
+                    "tier_id",
+                    Said::message("give-err-tier-full"),
+                ));
             }
         }
     }
@@ -252,9 +259,9 @@ pub async fn create_pledge(
     let (id,) = match inserted {
         Ok(row) => row,
         Err(sqlx::Error::Database(e)) if e.is_unique_violation() => {
-            return Err(PledgeError::Conflict(
-                "You already pledge to this page; change that pledge instead.".into(),
-            ));
+            return Err(PledgeError::Conflict(Said::message(
+                "give-err-already-pledging",
+            )));
         }
         Err(e) => return Err(e.into()),
     };
@@ -355,16 +362,15 @@ pub async fn change_amount(
 ) -> Result<(), PledgeError> {
     let (status, currency, price) = own_pledge(&state.db, supporter, pledge_id).await?;
     if status == "cancelled" {
-        return Err(PledgeError::Conflict("This pledge was cancelled.".into()));
+        return Err(PledgeError::Conflict(Said::message(
+            "give-err-pledge-cancelled",
+        )));
     }
     let money = amount(raw, currency, "amount")?;
     if let Some(price) = price.filter(|p| money.minor < *p) {
         return Err(PledgeError::Field(
             "amount",
-            format!(
-                "This tier needs at least {} a month.",
-                Money::new(price, currency)
-            ),
+            tier_minimum(Money::new(price, currency)),
         ));
     }
     let at = now();
@@ -437,11 +443,12 @@ async fn set_status(
     pledge_id: i64,
     from: &[&str],
     to: &str,
-    refusal: &str,
+    // The message id that refuses a pledge in another state.
+    refusal: &'static str,
 ) -> Result<(), PledgeError> {
     let (status, _, _) = own_pledge(&state.db, supporter, pledge_id).await?;
     if !from.contains(&status.as_str()) {
-        return Err(PledgeError::Conflict(refusal.to_owned()));
+        return Err(PledgeError::Conflict(Said::message(refusal)));
     }
     let at = now();
     let mut tx = state.db.begin_write().await?;
@@ -477,7 +484,7 @@ pub async fn pause(state: &AppState, supporter: i64, pledge_id: i64) -> Result<(
         pledge_id,
         &["active", "past_due"],
         "paused",
-        "Only an active pledge can be paused.",
+        "give-err-pause-only-active",
     )
     .await
 }
@@ -490,7 +497,7 @@ pub async fn resume(state: &AppState, supporter: i64, pledge_id: i64) -> Result<
         pledge_id,
         &["paused"],
         "active",
-        "Only a paused pledge can be resumed.",
+        "give-err-resume-only-paused",
     )
     .await
 }
@@ -504,7 +511,7 @@ pub async fn cancel(state: &AppState, supporter: i64, pledge_id: i64) -> Result<
         pledge_id,
         &["active", "past_due", "paused"],
         "cancelled",
-        "This pledge was already cancelled.",
+        "give-err-already-cancelled",
     )
     .await
 }
@@ -530,13 +537,16 @@ pub(crate) fn tip_message(raw: &str) -> Result<&str, PledgeError> {
     if message.chars().count() > MAX_MESSAGE_CHARS {
         return Err(PledgeError::Field(
             "message",
-            "Keep your message to 500 characters.".into(),
+            Said::with(
+                "give-err-message-long",
+                vec![("max", Value::Count(MAX_MESSAGE_CHARS as i64))],
+            ),
         ));
     }
     if message.chars().any(|c| c.is_control() && c != '\n') {
         return Err(PledgeError::Field(
             "message",
-            "Your message cannot contain control characters.".into(),
+            Said::message("give-err-message-control"),
         ));
     }
     Ok(message)
@@ -660,8 +670,9 @@ async fn tips_within_limit(
     .await?;
     Ok(Err(PledgeError::Limited(
         "amount",
-        format!(
-            "You have made {recent} tips in the last hour, the most we allow. Please try again later."
+        Said::with(
+            "give-err-tips-per-hour",
+            vec![("count", Value::Count(recent))],
         ),
     )))
 }
@@ -689,9 +700,9 @@ async fn one_click_within_limit(
     }
     Ok(Err(PledgeError::Limited(
         "amount",
-        format!(
-            "You have sent {recent} one-click tips in the last 24 hours, the most a button allows. \
-             You can still tip on the page itself, or come back tomorrow."
+        Said::with(
+            "give-err-one-click-per-day",
+            vec![("count", Value::Count(recent))],
         ),
     )))
 }
@@ -705,7 +716,7 @@ pub async fn set_billing_day(
     if !(1..=28).contains(&day) {
         return Err(PledgeError::Field(
             "billing_day",
-            "Choose a day from 1 to 28.".into(),
+            Said::message("give-err-billing-day"),
         ));
     }
     let at = now();
@@ -738,7 +749,7 @@ pub async fn set_payment_method(
     {
         return Err(PledgeError::Field(
             "payment_method",
-            "Choose a payment method.".into(),
+            Said::message("give-err-payment-method"),
         ));
     }
     use crate::domain::giving::cards::{self, NewCard, Policy};
@@ -764,5 +775,25 @@ pub async fn set_payment_method(
         // Whether the supporter's open pledges count may have changed.
         note_if_pledging(&state.db, supporter).await?;
     }
-    saved.map_err(|refused| PledgeError::Limited("payment_method", refused.to_string()))
+    saved.map_err(|refused| PledgeError::Limited("payment_method", card_refusal(refused)))
+}
+
+/// Why a card was refused, for the person.
+pub fn card_refusal(refused: crate::domain::giving::cards::CardRefusal) -> Said {
+    use crate::domain::giving::cards::CardRefusal;
+    Said::message(match refused {
+        CardRefusal::Unverified => "give-err-card-unverified",
+        CardRefusal::CardsPerAccount => "give-err-cards-per-account",
+        CardRefusal::CardsPerClient => "give-err-cards-per-client",
+        CardRefusal::FailedChargesPerAccount => "give-err-failed-per-account",
+        CardRefusal::FailedChargesPerCard => "give-err-failed-per-card",
+    })
+}
+
+/// "This tier needs at least ₩12,000 a month."
+fn tier_minimum(price: Money) -> Said {
+    Said::with(
+        "give-err-tier-minimum",
+        vec![("amount", Value::Amount(price))],
+    )
 }

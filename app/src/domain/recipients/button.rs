@@ -6,6 +6,7 @@
 //! Amounts are written as people write them in the page's currency ("0.01", "5", "1000" for
 //! KRW) and parsed by the money core, so the smallest is the currency's minor unit.
 
+use crate::domain::platform::said::{Said, Value};
 use crate::money::{Currency, Money};
 
 /// The most amounts one button offers.
@@ -108,18 +109,21 @@ pub fn plain_amount(minor: i64, currency: Currency) -> String {
 
 /// Parses one amount as a tip from the button may be: positive, at most the currency's
 /// precision, at most [`MAX_MAJOR`] major units.
-pub fn parse_amount(raw: &str, currency: Currency) -> Result<Money, String> {
+pub fn parse_amount(raw: &str, currency: Currency) -> Result<Money, Said> {
     Money::parse(
         raw,
         currency,
         MAX_MAJOR.saturating_mul(currency.minor_per_major()),
     )
     .map_err(|e| match e {
-        crate::money::MoneyError::TooLarge(_) => format!(
-            "A button tip can be at most {}; larger gifts go through the page's own form.",
-            Money::new(MAX_MAJOR * currency.minor_per_major(), currency)
+        crate::money::MoneyError::TooLarge(_) => Said::with(
+            "give-err-button-max",
+            vec![(
+                "max",
+                Value::Amount(Money::new(MAX_MAJOR * currency.minor_per_major(), currency)),
+            )],
         ),
-        e => e.to_string(),
+        e => Said::money(e),
     })
 }
 

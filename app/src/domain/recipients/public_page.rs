@@ -8,7 +8,7 @@
 //! totalled ([`super::backing`]).
 
 use crate::domain::Db;
-use crate::domain::platform::clock::instant_label;
+use crate::domain::platform::clock::{instant_label, iso_day};
 use crate::domain::platform::markdown;
 use crate::model::{
     CauseLedger, LedgerIncome, PublicSupporter, PublicTip, RecipientKind, RecipientPage, TierView,
@@ -116,6 +116,7 @@ pub async fn load(db: &Db, slug: &str) -> Result<Option<RecipientPage>, sqlx::Er
         image_url: head.image_url.filter(|u| !u.trim().is_empty()),
         owner_name: head.owner_name,
         deadline_label: head.deadline.map(instant_label),
+        deadline_day: head.deadline.map(iso_day),
         supporters,
         monthly_minor,
         ledger,
@@ -184,6 +185,7 @@ async fn recent_supporters(db: &Db, recipient: i64) -> Result<Vec<PublicSupporte
         .map(|r| PublicSupporter {
             name: public_name(&r.visibility, r.display_name),
             since_label: instant_label(r.created_at),
+            since_day: iso_day(r.created_at),
         })
         .collect())
 }
@@ -210,6 +212,7 @@ async fn recent_tips(db: &Db, recipient: i64) -> Result<Vec<PublicTip>, sqlx::Er
             amount_minor: r.amount_minor,
             message: r.message,
             date_label: instant_label(r.created_at),
+            day: iso_day(r.created_at),
         })
         .collect())
 }
@@ -270,6 +273,7 @@ async fn cause_ledger(db: &Db, recipient: i64) -> Result<CauseLedger, sqlx::Erro
             .into_iter()
             .map(|r| LedgerIncome {
                 date_label: instant_label(r.received_at),
+                day: iso_day(r.received_at),
                 donor: public_name(&r.visibility, r.display_name),
                 is_tip: r.tip_id.is_some(),
                 gross_minor: r.gross_minor,
