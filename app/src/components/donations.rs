@@ -15,8 +15,8 @@ pub fn donation_label(label: &str) -> String {
         return label.to_owned();
     }
     const PLEDGE: &str = "Monthly pledge"; // i18n: not for people (the domain's English label, matched)
-    if label == "Tip" {
-        // i18n: not for people (the domain's English label, matched)
+    const TIP: &str = "Tip"; // i18n: not for people (the domain's English label, matched)
+    if label == TIP {
         return t!("give-item-tip");
     }
     let Some(rest) = label.strip_prefix(PLEDGE) else {
