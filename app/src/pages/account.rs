@@ -91,7 +91,7 @@ fn FirstRun(g: GettingStarted) -> impl IntoView {
         view! {
             <li class=if done { "step step-done" } else { "step" }> // i18n: not for people (class names)
                 <span class="step-mark" aria-hidden="true">{if done { "✓" } else { "○" }}</span>
-                <span class="visually-hidden">{if done { t!("acct-step-done") } else { t!("acct-step-to-do") }}" "</span>
+                <span class="visually-hidden">{format!("{} ", if done { t!("acct-step-done") } else { t!("acct-step-to-do") })}</span>
                 <span>{text}</span>
             </li>
         }
