@@ -44,6 +44,11 @@ ensure_chromium() {
     say "installing Debian's Chromium"
     apt_install chromium
   fi
+  # Korean pages are measured and screenshotted with real Hangul glyphs, not empty boxes.
+  if ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then
+    say "installing Noto CJK fonts for Korean pages"
+    apt_install fonts-noto-cjk
+  fi
 }
 
 ensure_postgres() {

@@ -33,6 +33,8 @@ async function looksRight(page: Page, testInfo: Info, label: string) {
     }));
     expect(scroll, `${label} scrolls sideways at ${width}px`).toBeLessThanOrEqual(Math.min(inner, width));
     await snap(page, testInfo, `${label}-${width}`);
+    // What the eye meets first, at screen size.
+    await page.screenshot({ path: testInfo.outputPath(`${label}-${width}-screen.png`) });
   }
   await page.setViewportSize({ width: 375, height: 740 });
   await axe(page, testInfo, label);
