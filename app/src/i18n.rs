@@ -314,6 +314,25 @@ mod tests {
         }
     }
 
+    /// A message nobody asks for is a translation nobody maintains: every id appears, quoted,
+    /// in the code of the app or the server.
+    #[test]
+    fn every_message_is_used() {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        sources_under(&root.join("src"), &mut files);
+        sources_under(&root.join("../server/src"), &mut files);
+        let code: String = files
+            .iter()
+            .map(|f| std::fs::read_to_string(f).expect("source"))
+            .collect();
+        let unused: Vec<String> = messages(Locale::En)
+            .into_keys()
+            .filter(|id| !code.contains(&format!("\"{id}\"")))
+            .collect();
+        assert!(unused.is_empty(), "messages no code uses: {unused:?}");
+    }
+
     #[test]
     fn the_language_comes_from_the_account_then_the_cookie_then_the_browser() {
         assert_eq!(

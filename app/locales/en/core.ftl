@@ -42,3 +42,9 @@ money-currency-mismatch = Amounts in different currencies cannot be combined.
 money-overflow = The amount is too large to compute with.
 money-unknown-currency = Chipin does not support that currency.
 money-ambiguous = Did you mean { $low } or { $high }? Type { $low_typed } or { $high_typed }.
+
+# Actions that need two-factor sign-in first.
+two-factor-needed = Turn on two-factor sign-in (Your account → Two-factor sign-in) before { $what }.
+two-factor-for-recording-expenses = recording expenses
+two-factor-for-correcting-expenses = correcting expenses
+two-factor-for-connecting-payouts = connecting payouts

@@ -219,25 +219,6 @@ give-err-already-cancelled = This pledge was already cancelled.
 
 ## What a cause's expenses, budget lines and payouts can be refused with
 
-give-err-expense-description = Say what the money was spent on, in up to 300 characters.
-give-err-expense-reason = Say why the expense is corrected, in up to 300 characters.
-give-err-payout-reference = Give the payout's reference (a bank or transfer reference), up to 100 characters.
-give-err-receipt-url = Give the receipt as an https:// link.
-give-err-date-format = Give the date as YYYY-MM-DD.
-give-err-date-future = The date cannot be in the future.
-give-err-date-century = Give a date from this century.
-give-err-expense-more-than-unspent = Only { $unspent } is unspent; an expense cannot be larger.
-give-err-expense-held-by-disputes = Only { $available } can be spent now; an expense cannot be larger. Another { $held } comes from payments their payers dispute with their bank (chargebacks) and cannot be spent unless the disputes are won.
-give-err-expense-more-than-unearmarked = Only { $available } is unspent and not earmarked to a budget line; an expense without a line cannot be larger. Choose a budget line to spend the money earmarked to it.
-give-err-expense-more-than-line = Only { $available } can be spent in “{ $line }”: the money earmarked to it plus money not earmarked. An expense in that line cannot be larger.
-give-err-expense-already-corrected = That expense is already corrected.
-give-err-expense-paid-out = Money from that expense has been paid out already, so it can no longer be corrected.
-give-err-line-not-a-cause = Only causes have budget lines: supporters give to a creator as a whole, so there is nothing to earmark.
-give-err-line-already-retired = That budget line is already retired.
-give-err-payout-more-than-available = Only { $available } is available to pay out.
-give-err-payout-already-paid = That payout is already marked paid.
-give-err-payout-sent-by-processor = This payout is sent by Stripe: Chipin marks it arrived itself once Stripe has made the transfer, so it cannot be marked by hand.
-
 ## The chip-in button other sites frame, and its badge
 
 give-embed-no-such-page = There is no such page on Chipin.

@@ -5,7 +5,6 @@ studio-loading = Loading…
 studio-back = ← { $name }
 studio-kind-creator = Creator
 studio-kind-cause = Cause
-studio-per-month = { $amount } / month
 studio-amount-label = Amount ({ $currency })
 studio-edit = Edit
 studio-delete = Delete

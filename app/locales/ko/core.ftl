@@ -39,3 +39,9 @@ money-currency-mismatch = 서로 다른 통화의 금액은 합칠 수 없습니
 money-overflow = 계산하기에 너무 큰 금액입니다.
 money-unknown-currency = Chipin은 그 통화를 지원하지 않습니다.
 money-ambiguous = { $low }인가요, { $high }인가요? { $low_typed } 또는 { $high_typed }처럼 입력해 주세요.
+
+# 2단계 인증을 먼저 켜야 하는 작업.
+two-factor-needed = { $what } 전에 2단계 인증을 켜 주세요 (내 계정 → 2단계 인증).
+two-factor-for-recording-expenses = 지출을 기록하기
+two-factor-for-correcting-expenses = 지출을 정정하기
+two-factor-for-connecting-payouts = 지급을 연결하기

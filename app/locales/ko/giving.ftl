@@ -218,25 +218,6 @@ give-err-already-cancelled = 이미 취소된 정기 후원입니다.
 
 ## 모금의 지출, 예산 항목, 지급이 거절되는 이유
 
-give-err-expense-description = 돈을 어디에 썼는지 300자 이내로 적어 주세요.
-give-err-expense-reason = 지출을 정정하는 이유를 300자 이내로 적어 주세요.
-give-err-payout-reference = 지급의 참조 번호(은행 또는 이체 참조 번호)를 100자 이내로 적어 주세요.
-give-err-receipt-url = 영수증은 https:// 링크로 넣어 주세요.
-give-err-date-format = 날짜는 YYYY-MM-DD 형식으로 적어 주세요.
-give-err-date-future = 미래의 날짜는 쓸 수 없습니다.
-give-err-date-century = 이번 세기의 날짜를 적어 주세요.
-give-err-expense-more-than-unspent = 쓰지 않은 돈은 { $unspent }뿐이라 지출이 그보다 클 수 없습니다.
-give-err-expense-held-by-disputes = 지금 쓸 수 있는 돈은 { $available }뿐이라 지출이 그보다 클 수 없습니다. 나머지 { $held }은(는) 결제자가 은행에 이의를 제기한 결제(차지백)에서 온 돈이라, 이의 제기에서 이기기 전에는 쓸 수 없습니다.
-give-err-expense-more-than-unearmarked = 쓰지 않았고 예산 항목에 지정되지 않은 돈은 { $available }뿐이라 항목 없는 지출이 그보다 클 수 없습니다. 항목에 지정된 돈을 쓰려면 예산 항목을 골라 주세요.
-give-err-expense-more-than-line = “{ $line }” 항목에서 쓸 수 있는 돈은 그 항목에 지정된 돈과 지정되지 않은 돈을 합한 { $available }뿐입니다. 이 항목의 지출이 그보다 클 수 없습니다.
-give-err-expense-already-corrected = 이미 정정된 지출입니다.
-give-err-expense-paid-out = 이 지출의 돈은 이미 지급되어 더 이상 정정할 수 없습니다.
-give-err-line-not-a-cause = 예산 항목은 모금에만 있습니다. 창작자는 전체로 후원받으므로 지정할 곳이 없습니다.
-give-err-line-already-retired = 이미 종료된 예산 항목입니다.
-give-err-payout-more-than-available = 지급할 수 있는 돈은 { $available }뿐입니다.
-give-err-payout-already-paid = 이미 지급 완료로 표시된 지급입니다.
-give-err-payout-sent-by-processor = 이 지급은 Stripe가 보냅니다. Stripe가 이체를 마치면 Chipin이 직접 도착으로 표시하므로 손으로 표시할 수 없습니다.
-
 ## 다른 사이트에 넣는 칩인 버튼과 배지
 
 give-embed-no-such-page = Chipin에 그런 페이지가 없습니다.

@@ -5,7 +5,6 @@ studio-loading = 불러오는 중…
 studio-back = ← { $name }
 studio-kind-creator = 창작자
 studio-kind-cause = 모금
-studio-per-month = 월 { $amount }
 studio-amount-label = 금액 ({ $currency })
 studio-edit = 수정
 studio-delete = 삭제

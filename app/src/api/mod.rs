@@ -86,8 +86,11 @@ pub(crate) mod ssr {
         if on {
             Ok(())
         } else {
-            Err(AppError::rejected(format!(
-                "Turn on two-factor sign-in (Your account → Two-factor sign-in) before {what}."
+            let l = crate::i18n::current();
+            Err(AppError::rejected(crate::t_in!(
+                l,
+                "two-factor-needed",
+                what = crate::i18n::arg(l.text(what))
             )))
         }
     }

@@ -130,7 +130,7 @@ pub async fn record_expense(
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     payouts::recipient_of(&state.db, recipient_id, Some(user.user_id)).await?;
-    ssr::require_two_factor(&state, &user, "recording expenses").await?;
+    ssr::require_two_factor(&state, &user, "two-factor-for-recording-expenses").await?;
     expenses::record(
         &state.db,
         user.user_id,
@@ -197,7 +197,7 @@ pub async fn correct_expense(
     if !page.expenses.iter().any(|e| e.id == expense_id) {
         return Err(AppError::NotFound);
     }
-    ssr::require_two_factor(&state, &user, "correcting expenses").await?;
+    ssr::require_two_factor(&state, &user, "two-factor-for-correcting-expenses").await?;
     expenses::correct(
         &state.db,
         Some(user.user_id),
@@ -261,7 +261,7 @@ pub async fn start_stripe_payouts(recipient_id: i64) -> Result<(), AppError> {
     payouts::recipient_of(&state.db, recipient_id, Some(user.user_id)).await?;
     // Payout settings decide where the money goes: two-factor sign-in must be on, and checked
     // in the last ten minutes; otherwise the owner confirms with a code and comes back.
-    ssr::require_two_factor(&state, &user, "connecting payouts").await?;
+    ssr::require_two_factor(&state, &user, "two-factor-for-connecting-payouts").await?;
     if !crate::domain::accounts::two_factor::session_is_fresh(&state.db, &session.token)
         .await
         .map_err(AppError::internal)?

@@ -126,7 +126,7 @@ pub async fn undo(state: &AppState, supporter: i64, tip_id: i64) -> Result<(), P
     if now() - created_at >= UNDO_SECS {
         return Err(PledgeError::Conflict(Said::with(
             "give-err-undo-expired",
-            vec![("minutes", Value::Count(UNDO_SECS / 60))],
+            vec![("minutes", Value::Number(UNDO_SECS / 60))],
         )));
     }
     pending_tips::remove(state, supporter, tip_id).await

@@ -539,7 +539,7 @@ pub(crate) fn tip_message(raw: &str) -> Result<&str, PledgeError> {
             "message",
             Said::with(
                 "give-err-message-long",
-                vec![("max", Value::Count(MAX_MESSAGE_CHARS as i64))],
+                vec![("max", Value::Number(MAX_MESSAGE_CHARS as i64))],
             ),
         ));
     }
@@ -672,7 +672,7 @@ async fn tips_within_limit(
         "amount",
         Said::with(
             "give-err-tips-per-hour",
-            vec![("count", Value::Count(recent))],
+            vec![("count", Value::Number(recent))],
         ),
     )))
 }
@@ -702,7 +702,7 @@ async fn one_click_within_limit(
         "amount",
         Said::with(
             "give-err-one-click-per-day",
-            vec![("count", Value::Count(recent))],
+            vec![("count", Value::Number(recent))],
         ),
     )))
 }

@@ -27,6 +27,8 @@ pub enum Arg {
     Text(String),
     /// A number: Fluent picks plural forms from it.
     Number(i64),
+    /// An amount, written as the reader's language writes money (`₩12,000` / `12,000원`).
+    Amount(crate::money::Money),
     /// Another message, put into the same language first (a field's name).
     Message(&'static str),
 }
@@ -55,7 +57,13 @@ impl Words {
         self.with(name, Arg::Message(id))
     }
 
-    fn with(mut self, name: &'static str, value: Arg) -> Self {
+    /// Adds the variable `name` with an amount.
+    pub fn amount(self, name: &'static str, value: crate::money::Money) -> Self {
+        self.with(name, Arg::Amount(value))
+    }
+
+    /// Adds the variable `name`.
+    pub fn with(mut self, name: &'static str, value: Arg) -> Self {
         if let Self::Message { args, .. } = &mut self {
             args.push((name, value));
         }
@@ -80,6 +88,7 @@ impl Words {
                         let value = match value {
                             Arg::Text(s) => FluentValue::from(s.as_str()),
                             Arg::Number(n) => FluentValue::from(*n),
+                            Arg::Amount(m) => FluentValue::from(locale.money(*m)),
                             Arg::Message(id) => FluentValue::from(locale.text(id)),
                         };
                         (*name, value)

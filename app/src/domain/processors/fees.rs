@@ -52,7 +52,9 @@ impl FeeSchedule {
         if self.fixed_minor == 0 {
             percent
         } else {
-            format!("{percent} + {}", Money::new(self.fixed_minor, currency))
+            // In the reader's language when there is one (`₩300` / `300원`).
+            let fixed = crate::i18n::current().money(Money::new(self.fixed_minor, currency));
+            format!("{percent} + {fixed}")
         }
     }
 }
