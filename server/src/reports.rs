@@ -84,6 +84,7 @@ pub struct YearQuery {
 pub async fn statement_csv(
     Extension(state): Extension<AppState>,
     Extension(session): Extension<RequestSession>,
+    Extension(locale): Extension<Locale>,
     Query(q): Query<YearQuery>,
 ) -> Response {
     let Some(user) = session.0.map(|s| s.user) else {
@@ -105,7 +106,9 @@ pub async fn statement_csv(
     match reports::statement(&state.db, user.user_id, year).await {
         Ok(s) => csv(
             &format!("chipin-statement-{year}.csv"),
-            reports::statement_csv(&s),
+            reports::statement_csv_in(&s, locale, |label| {
+                app::components::donations::donation_label_in(locale, label)
+            }),
         ),
         Err(e) => failed(e),
     }

@@ -192,3 +192,15 @@ bill-pm-insufficient-funds = Declined: insufficient funds
 bill-pm-expired-card = Declined: expired card
 bill-pm-authentication-required = Requires authentication (3-D Secure)
 bill-pm-saved-card = Saved card
+
+## The yearly statement as CSV (header row)
+
+bill-csv-date = Date
+bill-csv-recipient = Recipient
+bill-csv-donation = Donation
+bill-csv-currency = Currency
+bill-csv-gross = Gross
+bill-csv-fee-share = Fee share
+bill-csv-platform-fee = Platform fee
+bill-csv-net = Net
+bill-csv-charge-reference = Charge reference

@@ -192,3 +192,15 @@ bill-pm-insufficient-funds = 거절: 잔액 부족
 bill-pm-expired-card = 거절: 만료된 카드
 bill-pm-authentication-required = 인증 필요(3-D Secure)
 bill-pm-saved-card = 저장된 카드
+
+## 연간 명세서 CSV (머리글 행)
+
+bill-csv-date = 날짜
+bill-csv-recipient = 받는 곳
+bill-csv-donation = 후원
+bill-csv-currency = 통화
+bill-csv-gross = 총액
+bill-csv-fee-share = 수수료 분담
+bill-csv-platform-fee = 플랫폼 수수료
+bill-csv-net = 실수령
+bill-csv-charge-reference = 결제 참조 번호

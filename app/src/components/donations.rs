@@ -11,38 +11,48 @@ use leptos::prelude::*;
 /// A donation's label as the domain writes it in English ("Tip", "Monthly pledge, 2027-01",
 /// "Monthly pledge (2027-01)", "Monthly pledge · Gold"), in the reader's language.
 pub fn donation_label(label: &str) -> String {
-    if crate::i18n::current() == crate::i18n::Locale::En {
+    donation_label_in(crate::i18n::current(), label)
+}
+
+/// The same in `locale` (a CSV file answered outside a page).
+pub fn donation_label_in(locale: crate::i18n::Locale, label: &str) -> String {
+    if locale == crate::i18n::Locale::En {
         return label.to_owned();
     }
     const PLEDGE: &str = "Monthly pledge"; // i18n: not for people (the domain's English label, matched)
     const TIP: &str = "Tip"; // i18n: not for people (the domain's English label, matched)
     if label == TIP {
-        return t!("give-item-tip");
+        return locale.text("give-item-tip");
     }
     let Some(rest) = label.strip_prefix(PLEDGE) else {
         return label.to_owned();
     };
     let rest = rest.trim();
     if rest.is_empty() {
-        return t!("give-item-pledge");
+        return locale.text("give-item-pledge");
     }
     if let Some(tier) = rest.strip_prefix('·') {
-        return t!("give-item-pledge-tier", tier = arg(tier.trim()));
+        return crate::t_in!(locale, "give-item-pledge-tier", tier = arg(tier.trim()));
     }
     let period = rest
         .trim_start_matches(',')
         .trim()
         .trim_start_matches('(')
         .trim_end_matches(')');
-    t!(
+    crate::t_in!(
+        locale,
         "give-item-pledge-period",
-        period = arg(period_label(period))
+        period = arg(period_label_in(locale, period))
     )
 }
 
 /// A pledge period (`2026-12`): as it is in English, as a month in other languages.
 pub fn period_label(period: &str) -> String {
-    let locale = crate::i18n::current();
+    period_label_in(crate::i18n::current(), period)
+}
+
+/// The same in `locale`.
+pub fn period_label_in(locale: crate::i18n::Locale, period: &str) -> String {
     let parsed = period
         .split_once('-')
         .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));

@@ -30,7 +30,8 @@ pub struct MailChaosBench {
     /// database; without it, a new SQLite file in a temporary folder.
     #[arg(long, value_name = "URL")]
     pub database_url: Option<String>,
-    /// Rounds: each kills one of the two workers once.
+    /// Workers to kill at work: rounds go on (1,000 new messages each) until this many were
+    /// killed, or five times as many rounds passed.
     #[arg(long, default_value_t = 20)]
     pub rounds: u32,
     /// Messages queued before the first round (more arrive during the rounds).
@@ -55,6 +56,7 @@ pub struct MailWorker {
 /// What a mail chaos run did and found.
 #[derive(Debug, Default)]
 pub struct MailChaosReport {
+    pub rounds: u32,
     pub kills: u32,
     pub queued: u64,
     pub received: u64,
@@ -135,9 +137,12 @@ async fn rounds(
     queue(db, 0, args.messages).await?;
     report.queued = args.messages;
     let mut workers = [start(program, url, &outbox)?, start(program, url, &outbox)?];
-    for round in 0..args.rounds {
+    // Rounds until `rounds` workers were killed at work (a worker may finish its queue before
+    // its moment comes); at most five times as many.
+    let mut round = 0;
+    while report.kills < args.rounds && round < args.rounds * 5 {
         // New mail arrives while the workers drain.
-        let arriving = 500;
+        let arriving = 1_000;
         queue(db, report.queued, arriving).await?;
         report.queued += arriving;
         let victim = (round % 2) as usize;
@@ -149,7 +154,7 @@ async fn rounds(
         {
             workers[victim] = start(program, url, &outbox)?;
         }
-        let wait = rand::thread_rng().gen_range(30..400);
+        let wait = rand::thread_rng().gen_range(10..250);
         tokio::time::sleep(Duration::from_millis(wait)).await;
         // Only a worker still at work counts as killed.
         if workers[victim]
@@ -162,7 +167,9 @@ async fn rounds(
             report.kills += 1;
         }
         workers[victim] = start(program, url, &outbox)?;
+        round += 1;
     }
+    report.rounds = round;
     for w in &mut workers {
         w.wait().await.map_err(BenchError::Worker)?;
     }
@@ -186,9 +193,10 @@ async fn rounds(
     let wall = started.elapsed();
     check(db, &outbox, &mut report).await?;
     println!(
-        "{} kills; {} messages queued, {} received ({} extra copies; at most {} allowed; \
+        "{} rounds, {} kills; {} messages queued, {} received ({} extra copies; at most {} allowed; \
          {} files cut short by a kill), {expired} claims left by killed workers expired and \
          resent; {:.1} s",
+        report.rounds,
         report.kills,
         report.queued,
         report.received,

@@ -368,6 +368,29 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
     assert!(csv.starts_with(
         "Date,Recipient,Donation,Currency,Gross,Fee share,Platform fee,Net,Charge reference\r\n"
     ));
+    // In the reader's language: the header row and the donations' names; the rest as it is.
+    let set_language = |tag: &'static str| {
+        sqlx::query("update users set language = $1 where id = $2")
+            .bind(tag)
+            .bind(fan)
+            .execute(db.pool())
+    };
+    set_language("ko").await.unwrap();
+    let korean = app
+        .get(&format!("/account/billing/statement.csv?year={year}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    set_language("en").await.unwrap();
+    assert!(
+        korean.starts_with(
+            "날짜,받는 곳,후원,통화,총액,수수료 분담,플랫폼 수수료,실수령,결제 참조 번호\r\n"
+        ),
+        "{korean}"
+    );
+    assert!(korean.contains(",팁,USD,3.00,"), "{korean}");
+    assert_eq!(korean.lines().count(), csv.lines().count());
     // One reference per charge, the same on the statement, its CSV, the billing page and the
     // receipt email.
     let charges: Vec<(i64,)> =

@@ -375,25 +375,34 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
 }
 
 /// The statement as CSV: one line per donation and nothing else, so a spreadsheet summing a
-/// column gets the year's total (the statement page shows the totals).
+/// column gets the year's total (the statement page shows the totals). Header row in English.
 pub fn statement_csv(s: &Statement) -> String {
-    let mut out = csv_line(&[
-        "Date",
-        "Recipient",
-        "Donation",
-        "Currency",
-        "Gross",
-        "Fee share",
-        "Platform fee",
-        "Net",
-        "Charge reference",
-    ]);
+    statement_csv_in(s, Locale::En, |label| label.to_owned())
+}
+
+/// The statement as CSV with its header row in `locale` and each donation named by `label`
+/// (which puts the English "Tip" or "Monthly pledge (2026-06)" into the same language); the
+/// columns, ISO days and plain decimal amounts are the same in every language.
+pub fn statement_csv_in(s: &Statement, locale: Locale, label: impl Fn(&str) -> String) -> String {
+    let header = [
+        "bill-csv-date",
+        "bill-csv-recipient",
+        "bill-csv-donation",
+        "bill-csv-currency",
+        "bill-csv-gross",
+        "bill-csv-fee-share",
+        "bill-csv-platform-fee",
+        "bill-csv-net",
+        "bill-csv-charge-reference",
+    ]
+    .map(|id| locale.text(id));
+    let mut out = csv_line(&header);
     for r in &s.rows {
         let c = r.currency.as_str();
         out.push_str(&csv_line(&[
             r.date.as_str(),
             &r.recipient_name,
-            &r.label,
+            &label(&r.label),
             c,
             &decimal(r.gross_minor, c),
             &decimal(r.fee_minor, c),

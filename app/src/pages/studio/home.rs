@@ -182,7 +182,7 @@ pub fn PageFields(
             <select id="category" name="category" aria-invalid=invalid(error, "category") aria-describedby="category-error">
                 {CATEGORIES.iter().map(|c| {
                     let selected = category == *c;
-                    view! { <option value=*c selected=selected>{*c}</option> }
+                    view! { <option value=*c selected=selected>{crate::pages::home::category_label(c)}</option> }
                 }).collect_view()}
             </select>
             <FieldError error field="category"/>
