@@ -3,7 +3,8 @@
 // PaymentIntent, opening the bank's check in Stripe's own window; whatever the outcome, the
 // browser then goes to the page's return address, where the server asks Stripe how the
 // payment ended and settles the charge. Plain JavaScript: it works without the WebAssembly
-// bundle. The client secret is read from the page and sent to Stripe only.
+// bundle. The client secret is read from the page and sent to Stripe only; the messages come
+// from the page too, in the reader's language.
 (function () {
   "use strict";
   if (window.chipinStripeConfirm) {
@@ -45,7 +46,7 @@
         window.location.reload();
         return;
       }
-      show(panel, "Stripe could not be loaded. Check your connection, then reload this page.");
+      show(panel, panel.dataset.messageUnloaded);
       return;
     }
     button.disabled = true;
@@ -59,7 +60,7 @@
       },
       function () {
         button.disabled = false;
-        show(panel, "Something went wrong while talking to Stripe. Please try again.");
+        show(panel, data.messageFailed);
       }
     );
   });

@@ -155,6 +155,18 @@ impl Locale {
         }
     }
 
+    /// An instant to the minute, in UTC: `6 Dec 2026, 14:05 UTC`, `2026년 12월 6일 14:05 (UTC)`.
+    pub fn minute(self, unix_seconds: i64) -> String {
+        let (year, month, day) = civil_day(unix_seconds.div_euclid(86_400));
+        let day = self.day(year, month, day);
+        let second_of_day = unix_seconds.rem_euclid(86_400);
+        let (h, m) = (second_of_day / 3600, second_of_day % 3600 / 60);
+        match self {
+            Self::En => format!("{day}, {h:02}:{m:02} UTC"),
+            Self::Ko => format!("{day} {h:02}:{m:02} (UTC)"),
+        }
+    }
+
     /// A month: `Dec 2026`, `2026년 12월`.
     pub fn month(self, year: i32, month: u32) -> String {
         match self {
@@ -162,6 +174,25 @@ impl Locale {
             Self::Ko => format!("{year}년 {month}월"),
         }
     }
+}
+
+/// The proleptic Gregorian (year, month, day) of day `days` since 1970-01-01 (Howard Hinnant's
+/// `civil_from_days`; the browser bundle has no calendar crate).
+fn civil_day(days: i64) -> (i32, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    (
+        i32::try_from(year).unwrap_or(i32::MAX),
+        u32::try_from(month).unwrap_or(1),
+        u32::try_from(day).unwrap_or(1),
+    )
 }
 
 const MONTHS_EN: [&str; 12] = [
@@ -194,6 +225,24 @@ pub fn num(n: i64) -> FluentValue<'static> {
 /// A string for a message variable.
 pub fn arg<'a>(s: impl Into<Cow<'a, str>>) -> FluentValue<'a> {
     FluentValue::String(s.into())
+}
+
+/// Where a sentence's one piece of markup (a link, a bold amount) goes: give `slot()` as that
+/// variable, then [`around_slot`] splits the text at it, so each language orders the sentence
+/// its own way and the view puts the markup in between.
+const SLOT: &str = "\u{E000}";
+
+/// The value that marks a sentence's markup (see [`around_slot`]).
+pub fn slot() -> FluentValue<'static> {
+    FluentValue::String(Cow::Borrowed(SLOT))
+}
+
+/// The text before and after the slot of a sentence written with [`slot`].
+pub fn around_slot(text: &str) -> (String, String) {
+    match text.split_once(SLOT) {
+        Some((before, after)) => (before.to_owned(), after.to_owned()),
+        None => (text.to_owned(), String::new()),
+    }
 }
 
 /// The current language's text for message `id`, with optional variables:
@@ -331,6 +380,51 @@ mod tests {
             .filter(|id| !code.contains(&format!("\"{id}\"")))
             .collect();
         assert!(unused.is_empty(), "messages no code uses: {unused:?}");
+    }
+
+    #[test]
+    fn a_sentence_splits_around_its_markup_in_each_languages_order() {
+        let what = arg("Tip");
+        let en = Locale::En.text_with(
+            "give-trail-lead",
+            &[("what", what.clone()), ("page", slot())],
+        );
+        assert_eq!(around_slot(&en), ("Tip to ".to_owned(), String::new()));
+        let ko = Locale::Ko.text_with("give-trail-lead", &[("what", what), ("page", slot())]);
+        let (before, after) = around_slot(&ko);
+        assert!(before.is_empty(), "{ko}");
+        assert!(after.starts_with('에'), "{ko}");
+        assert_eq!(
+            around_slot("no slot"),
+            ("no slot".to_owned(), String::new())
+        );
+    }
+
+    #[test]
+    fn instants_are_written_to_the_minute_in_each_language() {
+        use chrono::Datelike as _;
+        // 2026-06-12 14:05:59 UTC; the seconds are dropped, not rounded.
+        assert_eq!(Locale::En.minute(1_781_273_159), "12 Jun 2026, 14:05 UTC");
+        assert_eq!(
+            Locale::Ko.minute(1_781_273_159),
+            "2026년 6월 12일 14:05 (UTC)"
+        );
+        assert_eq!(Locale::En.minute(0), "1 Jan 1970, 00:00 UTC");
+        // Leap days and the turn of a century that is not a leap year.
+        assert_eq!(Locale::En.minute(951_782_400), "29 Feb 2000, 00:00 UTC");
+        assert_eq!(Locale::En.minute(4_107_542_400), "1 Mar 2100, 00:00 UTC");
+        assert_eq!(Locale::En.minute(-1), "31 Dec 1969, 23:59 UTC");
+        // Every day of four centuries agrees with the calendar crate the server uses.
+        for days in (-146_097 * 2..146_097 * 2).step_by(7) {
+            let d = chrono::DateTime::from_timestamp(days * 86_400, 0)
+                .unwrap()
+                .date_naive();
+            assert_eq!(
+                civil_day(days),
+                (d.year(), d.month(), d.day()),
+                "day {days}"
+            );
+        }
     }
 
     #[test]

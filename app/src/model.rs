@@ -392,9 +392,6 @@ pub struct GiveContext {
 pub struct UpcomingItem {
     pub recipient_name: String,
     pub recipient_slug: String,
-    /// "Monthly pledge", "Tip", "New tip", ... (English; pages in other languages name it
-    /// from `kind`).
-    pub label: String,
     /// What the line is, for pages to name it in the reader's language.
     #[serde(default)]
     pub kind: ItemKind,
@@ -424,6 +421,44 @@ pub enum ItemKind {
     },
     /// The donation being previewed.
     ThisDonation,
+}
+
+impl ItemKind {
+    /// A tip, or the month `period` (`YYYY-MM`) of a pledge.
+    pub fn of(is_pledge: bool, period: Option<String>) -> Self {
+        if is_pledge {
+            Self::Pledge { period, tier: None }
+        } else {
+            Self::Tip
+        }
+    }
+
+    /// Its name in the reader's language: "Tip", "Monthly pledge, Dec 2026" (or "2026-12"),
+    /// "Monthly pledge · Gold", "This donation".
+    pub fn name(&self) -> String {
+        self.name_in(crate::i18n::current())
+    }
+
+    /// The same in `locale` (a CSV file, an email).
+    pub fn name_in(&self, locale: crate::i18n::Locale) -> String {
+        use crate::i18n::arg;
+        match self {
+            Self::ThisDonation => crate::t_in!(locale, "give-item-this-donation"),
+            Self::Tip => crate::t_in!(locale, "give-item-tip"),
+            Self::Pledge {
+                period: Some(p), ..
+            } => crate::t_in!(
+                locale,
+                "give-item-pledge-period",
+                period = arg(crate::components::donations::period_label_in(locale, p))
+            ),
+            Self::Pledge {
+                period: None,
+                tier: Some(tier),
+            } => crate::t_in!(locale, "give-item-pledge-tier", tier = arg(tier.as_str())),
+            Self::Pledge { .. } => crate::t_in!(locale, "give-item-pledge"),
+        }
+    }
 }
 
 /// The form field that confirms a large amount: the amount in minor units the supporter
@@ -791,11 +826,12 @@ pub struct ApiTokenRow {
     pub name: String,
     /// Its first characters, e.g. `chipin_pat_Ab3x`, to tell tokens apart.
     pub prefix: String,
-    pub created: String,
-    /// When it was last used (to the minute), if ever.
-    pub last_used: Option<String>,
+    /// When it was made (Unix seconds; views write it with `Locale::minute`).
+    pub created: i64,
+    /// When it was last used, if ever.
+    pub last_used: Option<i64>,
     /// When it was revoked, if it was.
-    pub revoked: Option<String>,
+    pub revoked: Option<i64>,
 }
 
 /// A token just created, shown once.

@@ -15,7 +15,12 @@
   var panel = s.getAttribute("data-layout") === "panel";
   var f = document.createElement("iframe");
   f.src = base + "/embed/" + encodeURIComponent(s.getAttribute("data-page")) + "?" + q.join("&");
-  f.title = (s.getAttribute("data-label") || "Chip in") + " (Chipin)";
+  // The frame's name for screen readers: the owner's label, else Chipin's in the host page's
+  // language (else the browser's). The server fills LABELS from its translations.
+  var labels = /*LABELS*/ {};
+  var lang = (document.documentElement.lang || navigator.language || "").toLowerCase();
+  var fallback = labels[lang.split("-")[0]] || labels.en || "";
+  f.title = (s.getAttribute("data-label") || fallback) + " (Chipin)";
   // Scripts and popups only: the frame gets an opaque origin, so it can read no cookie or
   // storage of Chipin's and nothing of this page; its links open Chipin in a new window.
   f.setAttribute("sandbox", "allow-scripts allow-popups allow-popups-to-escape-sandbox");

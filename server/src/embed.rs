@@ -24,7 +24,7 @@ use axum::response::{IntoResponse, Response};
 use http::header::{CACHE_CONTROL, CONTENT_TYPE, ETAG, IF_NONE_MATCH, VARY};
 use http::{HeaderMap, HeaderValue, StatusCode};
 use sha2::{Digest as _, Sha256};
-use std::sync::OnceLock;
+use std::sync::{LazyLock, OnceLock};
 
 /// The script an owner pastes.
 const EMBED_JS: &str = include_str!("../embed/embed.js");
@@ -107,6 +107,23 @@ fn cached(
     res
 }
 
+/// `/embed.js` with its table of default labels, one per language Chipin speaks.
+static EMBED_JS_WITH_LABELS: LazyLock<String> = LazyLock::new(|| {
+    let labels: serde_json::Map<String, serde_json::Value> = Locale::ALL
+        .iter()
+        .map(|l| {
+            (
+                l.tag().to_owned(),
+                t_in!(l, "give-embed-default-label").into(),
+            )
+        })
+        .collect();
+    EMBED_JS.replace(
+        "/*LABELS*/ {}",
+        &serde_json::Value::Object(labels).to_string(),
+    )
+});
+
 /// `GET /embed.js`
 pub async fn embed_js(headers: HeaderMap) -> Response {
     cached(
@@ -114,7 +131,7 @@ pub async fn embed_js(headers: HeaderMap) -> Response {
         "text/javascript; charset=utf-8",
         format!("public, max-age={SCRIPT_MAX_AGE}"),
         None,
-        EMBED_JS.as_bytes().to_vec(),
+        EMBED_JS_WITH_LABELS.as_bytes().to_vec(),
     )
 }
 

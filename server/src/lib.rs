@@ -15,6 +15,7 @@ pub mod media;
 pub mod metrics;
 pub mod middleware;
 pub mod payment_confirmation;
+pub mod plain;
 pub mod preview;
 pub mod reports;
 pub mod stripe_webhook;
@@ -368,6 +369,7 @@ struct TokenQuery {
 async fn verify_email(
     State(_): State<LeptosOptions>,
     axum::Extension(state): axum::Extension<AppState>,
+    axum::Extension(locale): axum::Extension<app::i18n::Locale>,
     Query(q): Query<TokenQuery>,
 ) -> Response {
     match accounts::verify_email(&state, q.token.as_deref().unwrap_or("")).await {
@@ -387,11 +389,7 @@ async fn verify_email(
         }
         Err(e) => {
             tracing::error!(error = %e, "email verification failed");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong. Please try again.",
-            )
-                .into_response()
+            plain::internal(locale)
         }
     }
 }

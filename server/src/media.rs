@@ -7,6 +7,7 @@
 //! `?image=saved` or `?image_error=<code>` (see `UploadError::code`) for page images, and
 //! `?receipt=<stored name>` or `?receipt_error=<code>` for receipts.
 
+use crate::plain::{internal, not_found};
 use app::domain::AppState;
 use app::domain::payouts::expenses::{self, ExpenseError};
 use app::domain::payouts::receipt_uploads::{self, ReserveError};
@@ -15,6 +16,7 @@ use app::domain::platform::uploads::{
 };
 use app::domain::recipients::RecipientError;
 use app::domain::recipients::{pages, studio};
+use app::i18n::Locale;
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::{Multipart, Path};
@@ -94,6 +96,7 @@ async fn read_file(
 pub async fn upload(
     Extension(state): Extension<AppState>,
     Extension(session): Extension<RequestSession>,
+    Extension(locale): Extension<Locale>,
     Path(recipient): Path<i64>,
     mut multipart: Multipart,
 ) -> Response {
@@ -103,10 +106,10 @@ pub async fn upload(
     // Ownership first: a stranger's upload is not even written to disk.
     match studio::studio_page(&state.db, user.user_id, recipient).await {
         Ok(Some(_)) => {}
-        Ok(None) => return (StatusCode::NOT_FOUND, "We could not find that.").into_response(),
+        Ok(None) => return not_found(locale),
         Err(e) => {
             tracing::error!(error = %e, "upload: page lookup failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+            return internal(locale);
         }
     }
     let bytes = match read_image(&mut multipart).await {
@@ -117,7 +120,7 @@ pub async fn upload(
         Ok(name) => name,
         Err(UploadError::Io(e)) => {
             tracing::error!(error = %e, "upload: could not store the image");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+            return internal(locale);
         }
         Err(e) => return refused(recipient, &e),
     };
@@ -130,12 +133,10 @@ pub async fn upload(
     .await
     {
         Ok(()) => back(recipient, "image=saved"),
-        Err(RecipientError::NotYours) => {
-            (StatusCode::NOT_FOUND, "We could not find that.").into_response()
-        }
+        Err(RecipientError::NotYours) => not_found(locale),
         Err(e) => {
             tracing::error!(error = %e, "upload: could not record the image");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+            internal(locale)
         }
     }
 }
@@ -149,6 +150,7 @@ fn receipt_back(cause: i64, query: &str) -> Response {
 pub async fn upload_receipt(
     Extension(state): Extension<AppState>,
     Extension(session): Extension<RequestSession>,
+    Extension(locale): Extension<Locale>,
     Path(cause): Path<i64>,
     mut multipart: Multipart,
 ) -> Response {
@@ -159,11 +161,11 @@ pub async fn upload_receipt(
     match expenses::owned_cause(&state.db, user.user_id, cause).await {
         Ok(_) => {}
         Err(ExpenseError::NotYours) => {
-            return (StatusCode::NOT_FOUND, "We could not find that.").into_response();
+            return not_found(locale);
         }
         Err(e) => {
             tracing::error!(error = %e, "receipt upload: cause lookup failed");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+            return internal(locale);
         }
     }
     let bytes = match read_file(
@@ -191,7 +193,7 @@ pub async fn upload_receipt(
         Err(ReserveError::OverQuota) => return refused(UploadError::ReceiptQuota),
         Err(ReserveError::Db(e)) => {
             tracing::error!(error = %e, "receipt upload: could not reserve room");
-            return (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response();
+            return internal(locale);
         }
     };
     match uploads::store_receipt(&state.settings.uploads_dir, &bytes).await {
@@ -203,7 +205,7 @@ pub async fn upload_receipt(
             match e {
                 UploadError::Io(e) => {
                     tracing::error!(error = %e, "receipt upload: could not store the file");
-                    (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+                    internal(locale)
                 }
                 e => refused(e),
             }

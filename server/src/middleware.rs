@@ -3,10 +3,12 @@
 //! extension (see `app::web`).
 
 use crate::client_addr::{self, TrustedProxies};
+use crate::plain::plain;
 use app::domain::AppState;
 use app::domain::accounts::{CurrentSession, sessions};
 use app::domain::platform::tokens;
 use app::i18n::{LANGUAGE_COOKIE, Locale};
+use app::t_in;
 use app::web::{self, ClientAddr, CspNonce, RequestCsrf, RequestSession};
 use axum::body::{Body, to_bytes};
 use axum::extract::{ConnectInfo, Request, State};
@@ -96,13 +98,32 @@ fn is_public(res: &Response) -> bool {
         .is_some_and(|v| v.as_bytes().starts_with(b"public"))
 }
 
-fn forbidden() -> Response {
+/// The language of a request the session middleware has not seen yet: the switcher's cookie,
+/// else the browser's `Accept-Language` (the account's saved language needs the session).
+fn early_locale(req: &Request) -> Locale {
+    if let Some(locale) = req.extensions().get::<Locale>() {
+        return *locale;
+    }
+    Locale::negotiate(
+        None,
+        cookie(req, LANGUAGE_COOKIE).as_deref(),
+        req.headers()
+            .get(ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+fn forbidden(locale: Locale) -> Response {
+    let title = t_in!(locale, "error-refused-title");
+    let body = t_in!(locale, "error-refused-body");
     (
         StatusCode::FORBIDDEN,
         [(CONTENT_TYPE, "text/html; charset=utf-8")],
-        "<!doctype html><title>Request refused · Chipin</title>\
-         <h1>Request refused</h1><p>This form has expired or was sent from another site. \
-         Go back, reload the page and try again.</p>",
+        format!(
+            "<!doctype html><html lang=\"{}\"><meta charset=\"utf-8\"><title>{title} · Chipin</title>\
+             <h1>{title}</h1><p>{body}</p></html>",
+            locale.tag()
+        ),
     )
         .into_response()
 }
@@ -140,6 +161,8 @@ async fn check_unsafe_request(
     cookie_token: Option<&str>,
     req: Request,
 ) -> Result<Request, Response> {
+    let locale = early_locale(&req);
+    let forbidden = || forbidden(locale);
     let headers = req.headers();
     if let Some(site) = headers.get("sec-fetch-site")
         && site.as_bytes() != b"same-origin"
@@ -206,9 +229,13 @@ async fn check_unsafe_request(
         return Err(forbidden());
     }
     let (parts, body) = req.into_parts();
-    let bytes = to_bytes(body, MAX_FORM_BYTES)
-        .await
-        .map_err(|_| (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response())?;
+    let bytes = to_bytes(body, MAX_FORM_BYTES).await.map_err(|_| {
+        plain(
+            locale,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t_in!(locale, "error-form-too-large"),
+        )
+    })?;
     let sent = url::form_urlencoded::parse(&bytes)
         .find(|(k, _)| k == web::CSRF_FIELD)
         .map(|(_, v)| v.into_owned());
@@ -257,11 +284,12 @@ pub async fn session(State(state): State<AppState>, mut req: Request, next: Next
             }
             Err(e) => {
                 tracing::error!(error = %e, "session lookup failed");
-                return (
+                let locale = early_locale(&req);
+                return plain(
+                    locale,
                     StatusCode::SERVICE_UNAVAILABLE,
-                    "Chipin is unavailable right now.",
-                )
-                    .into_response();
+                    t_in!(locale, "error-unavailable"),
+                );
             }
         },
     };
@@ -379,9 +407,14 @@ pub async fn form_flash(State(state): State<AppState>, req: Request, next: Next)
         }
         return res;
     }
+    let locale = early_locale(&req);
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
-        return (StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.").into_response();
+        return plain(
+            locale,
+            StatusCode::PAYLOAD_TOO_LARGE,
+            t_in!(locale, "error-form-too-large"),
+        );
     };
     let fields: Vec<(String, String)> = url::form_urlencoded::parse(&bytes)
         .map(|(k, v)| (k.into_owned(), v.into_owned()))

@@ -4,22 +4,24 @@
 //! and the webhook comes first settles it and the other changes nothing. A plain GET that
 //! redirects to the charge's page with the outcome; it needs no WebAssembly.
 
+use crate::plain::{internal, not_found};
 use app::domain::AppState;
 use app::domain::billing::authenticate::{self, AuthenticationError, Confirmation};
+use app::i18n::Locale;
 use app::web::RequestSession;
 use axum::Extension;
 use axum::extract::Path;
 use axum::response::{IntoResponse, Redirect, Response};
-use http::StatusCode;
 
 /// `GET /account/billing/authenticate/{charge_id}/return`
 pub async fn confirmed(
     Extension(state): Extension<AppState>,
     Extension(session): Extension<RequestSession>,
+    Extension(locale): Extension<Locale>,
     Path(charge_id): Path<String>,
 ) -> Response {
     let Ok(charge) = charge_id.parse::<i64>() else {
-        return not_found();
+        return not_found(locale);
     };
     let page = format!("/account/billing/authenticate/{charge}");
     let Some(user) = session.0.map(|s| s.user) else {
@@ -40,22 +42,14 @@ pub async fn confirmed(
     .await;
     match finished {
         Ok(f) => Redirect::to(&format!("{page}?result={}", f.as_str())).into_response(),
-        Err(AuthenticationError::NotFound) => not_found(),
+        Err(AuthenticationError::NotFound) => not_found(locale),
         Err(AuthenticationError::Processor(e)) => {
             tracing::warn!(charge, error = %e, "could not ask Stripe how a confirmed payment ended");
             Redirect::to(&format!("{page}?result=unreachable")).into_response()
         }
         Err(AuthenticationError::Billing(e)) => {
             tracing::error!(charge, error = %e, "could not settle a confirmed payment");
-            (
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "Something went wrong on our side. Please try again.",
-            )
-                .into_response()
+            internal(locale)
         }
     }
-}
-
-fn not_found() -> Response {
-    (StatusCode::NOT_FOUND, "We could not find that.").into_response()
 }

@@ -4,6 +4,7 @@
 //! call the same domain functions as the pages, and refuse with the same answers: a visitor is
 //! sent to log in, and another person's page is not found.
 
+use crate::plain::{internal, not_found, plain};
 use app::domain::AppState;
 use app::domain::privacy::export;
 use app::domain::recipients::reports::{self, ReportError};
@@ -31,12 +32,12 @@ fn csv(filename: &str, body: String) -> Response {
         .into_response()
 }
 
-fn failed(e: ReportError) -> Response {
+fn failed(locale: Locale, e: ReportError) -> Response {
     match e {
-        ReportError::NotYours => (StatusCode::NOT_FOUND, "We could not find that.").into_response(),
+        ReportError::NotYours => not_found(locale),
         e => {
             tracing::error!(error = %e, "report download failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+            internal(locale)
         }
     }
 }
@@ -71,7 +72,7 @@ pub async fn supporters_csv(
             &format!("chipin-supporters-{recipient}.csv"),
             reports::supporters_csv_in(&r, locale),
         ),
-        Err(e) => failed(e),
+        Err(e) => failed(locale, e),
     }
 }
 
@@ -95,22 +96,20 @@ pub async fn statement_csv(
         Some(y) => match y.parse::<i32>() {
             Ok(y) if reports::STATEMENT_YEARS.contains(&y) => y,
             _ => {
-                return (
+                return plain(
+                    locale,
                     StatusCode::BAD_REQUEST,
-                    "Choose a year between 2000 and 2200.",
-                )
-                    .into_response();
+                    app::t_in!(locale, "studio-error-statement-year"),
+                );
             }
         },
     };
     match reports::statement(&state.db, user.user_id, year).await {
         Ok(s) => csv(
             &format!("chipin-statement-{year}.csv"),
-            reports::statement_csv_in(&s, locale, |label| {
-                app::components::donations::donation_label_in(locale, label)
-            }),
+            reports::statement_csv_in(&s, locale),
         ),
-        Err(e) => failed(e),
+        Err(e) => failed(locale, e),
     }
 }
 
@@ -118,6 +117,7 @@ pub async fn statement_csv(
 pub async fn data_export(
     Extension(state): Extension<AppState>,
     Extension(session): Extension<RequestSession>,
+    Extension(locale): Extension<Locale>,
 ) -> Response {
     let Some(user) = session.0.map(|s| s.user) else {
         return Redirect::to("/login?next=/account").into_response();
@@ -137,7 +137,7 @@ pub async fn data_export(
             .into_response(),
         Err(e) => {
             tracing::error!(error = %e, "data export failed");
-            (StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong.").into_response()
+            internal(locale)
         }
     }
 }

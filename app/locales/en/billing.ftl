@@ -57,11 +57,6 @@ bill-upcoming-title = { $currency } charge on { $date }
 bill-upcoming-caption = Items in your { $title }
 bill-col-donation = Donation
 bill-col-amount = Amount
-bill-item-tip = Tip
-bill-item-pledge = Monthly pledge
-bill-item-pledge-period = Monthly pledge, { $period }
-bill-item-pledge-tier = Monthly pledge · { $tier }
-bill-item-this-donation = This donation
 bill-carried-forward = Carried forward
 bill-you-pay = You pay
 bill-estimated-fee = Estimated card fee, inside that total
@@ -183,6 +178,8 @@ bill-auth-stripe-heading = Confirm with your bank
 bill-auth-stripe-lead = Stripe opens your bank's check in a secure window. Once you have answered it, this page shows whether the payment went through.
 bill-auth-stripe-js = This needs JavaScript: the window comes from Stripe (js.stripe.com).
 bill-auth-confirm-payment = Confirm payment
+bill-auth-stripe-unloaded = Stripe could not be loaded. Check your connection, then reload this page.
+bill-auth-stripe-failed = Something went wrong while talking to Stripe. Please try again.
 
 ## The simulated processor's test cards
 

@@ -26,6 +26,10 @@ error-not-found = We could not find that.
 error-internal = Something went wrong on our side. Please try again in a moment.
 error-form-incomplete = The form was incomplete. Please reload the page and try again.
 error-unreachable = Could not reach Chipin. Check your connection and try again.
+error-refused-title = Request refused
+error-refused-body = This form has expired or was sent from another site. Go back, reload the page and try again.
+error-form-too-large = The form is too large.
+error-unavailable = Chipin is unavailable right now. Please try again in a moment.
 
 # Amounts a person types (any form that takes money).
 money-empty = Enter an amount.

@@ -57,11 +57,6 @@ bill-upcoming-title = { $date } { $currency } 결제
 bill-upcoming-caption = { $title } 항목
 bill-col-donation = 후원
 bill-col-amount = 금액
-bill-item-tip = 팁
-bill-item-pledge = 정기 후원
-bill-item-pledge-period = 정기 후원, { $period }
-bill-item-pledge-tier = 정기 후원 · { $tier }
-bill-item-this-donation = 이번 후원
 bill-carried-forward = 다음 결제로 이월
 bill-you-pay = 결제 금액
 bill-estimated-fee = 예상 카드 수수료(총액에 포함)
@@ -183,6 +178,8 @@ bill-auth-stripe-heading = 은행에서 승인하기
 bill-auth-stripe-lead = Stripe가 은행 확인 창을 보안 창으로 엽니다. 응답하고 나면 이 페이지에서 결제 결과를 보여 드립니다.
 bill-auth-stripe-js = JavaScript가 필요합니다. 창은 Stripe(js.stripe.com)에서 열립니다.
 bill-auth-confirm-payment = 결제 승인
+bill-auth-stripe-unloaded = Stripe를 불러오지 못했습니다. 인터넷 연결을 확인한 뒤 이 페이지를 새로 고쳐 주세요.
+bill-auth-stripe-failed = Stripe와 통신하는 중에 문제가 생겼습니다. 다시 시도해 주세요.
 
 ## 모의 결제 대행사의 테스트 카드
 

@@ -26,6 +26,10 @@ error-not-found = 찾을 수 없습니다.
 error-internal = 저희 쪽에서 문제가 생겼습니다. 잠시 후 다시 시도해 주세요.
 error-form-incomplete = 양식이 완전하지 않습니다. 페이지를 새로 고친 뒤 다시 시도해 주세요.
 error-unreachable = Chipin에 연결할 수 없습니다. 인터넷 연결을 확인하고 다시 시도해 주세요.
+error-refused-title = 요청을 처리하지 않았습니다
+error-refused-body = 이 양식은 만료되었거나 다른 사이트에서 보내졌습니다. 이전 페이지로 돌아가 새로 고친 뒤 다시 시도해 주세요.
+error-form-too-large = 양식의 내용이 너무 큽니다.
+error-unavailable = 지금은 Chipin을 이용할 수 없습니다. 잠시 후 다시 시도해 주세요.
 
 # 사람이 입력하는 금액 (금액을 받는 모든 양식).
 money-empty = 금액을 입력해 주세요.

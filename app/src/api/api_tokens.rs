@@ -31,14 +31,6 @@ impl From<tokens::TokenError> for AppError {
     }
 }
 
-/// "2026-06-12 14:05 UTC": when a token was made or used.
-#[cfg(feature = "ssr")]
-fn minute(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
-
 /// The caller's tokens, newest first.
 #[server(endpoint = "api_tokens/list", client = CsrfClient)]
 pub async fn api_tokens() -> Result<Vec<ApiTokenRow>, AppError> {
@@ -53,9 +45,9 @@ pub async fn api_tokens() -> Result<Vec<ApiTokenRow>, AppError> {
             id: t.id,
             name: t.name,
             prefix: t.prefix,
-            created: minute(t.created_at),
-            last_used: t.last_used_at.map(minute),
-            revoked: t.revoked_at.map(minute),
+            created: t.created_at,
+            last_used: t.last_used_at,
+            revoked: t.revoked_at,
         })
         .collect())
 }

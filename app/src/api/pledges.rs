@@ -357,7 +357,11 @@ pub async fn start_card_setup(next: Option<String>) -> Result<(), AppError> {
         Err(PaymentMethodError::Refused(refused)) => Err(AppError::rejected(
             pledges::card_refusal(refused).for_reader(),
         )),
-        Err(e) => Err(AppError::rejected(e.to_string())),
+        Err(e @ PaymentMethodError::NotSaved(_)) => {
+            // The English reason is for the log; the reader gets the billing page's words.
+            tracing::info!(reason = %e, "a card was not saved");
+            Err(AppError::rejected(t!("bill-card-not-saved")))
+        }
     }
 }
 

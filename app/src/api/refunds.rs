@@ -188,10 +188,12 @@ pub async fn get_refund_preview(
 ) -> Result<RefundPreview, AppError> {
     let state = ssr::state()?;
     let user = ssr::require_user()?;
-    refunds::preview(&state.db, user.user_id, recipient_id, item_id)
+    let (mut preview, refused) = refunds::preview(&state.db, user.user_id, recipient_id, item_id)
         .await
         .map_err(AppError::internal)?
-        .ok_or(AppError::NotFound)
+        .ok_or(AppError::NotFound)?;
+    preview.refused = refused.map(|e| AppError::from(e).to_string());
+    Ok(preview)
 }
 
 /// Refunds what is left of donation `item_id` to page `recipient_id` (owner only), with a
@@ -206,7 +208,7 @@ pub async fn refund_donation(
     let state = ssr::state()?;
     let user = ssr::require_user()?;
     let reason = reason.unwrap_or_default();
-    if !refunds::REASONS.iter().any(|(code, _)| *code == reason) {
+    if !refunds::REASONS.contains(&reason.as_str()) {
         return Err(AppError::invalid(
             "reason",
             t!("studio-error-refund-reason"),

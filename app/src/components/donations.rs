@@ -8,42 +8,20 @@ use crate::model::trail::PageDonationRow;
 use crate::t;
 use leptos::prelude::*;
 
-/// A donation's label as the domain writes it in English ("Tip", "Monthly pledge, 2027-01",
-/// "Monthly pledge (2027-01)", "Monthly pledge · Gold"), in the reader's language.
-pub fn donation_label(label: &str) -> String {
-    donation_label_in(crate::i18n::current(), label)
-}
-
-/// The same in `locale` (a CSV file answered outside a page).
-pub fn donation_label_in(locale: crate::i18n::Locale, label: &str) -> String {
-    if locale == crate::i18n::Locale::En {
-        return label.to_owned();
+/// A refund's reason: the label of a refund reason code (`refunds::REASONS`) in the reader's
+/// language, or the words of whoever refunded as they wrote them.
+pub fn refund_reason(reason: &str) -> String {
+    match reason {
+        // The second is Stripe's code for a refund made in its dashboard.
+        "requested_by_supporter" | "requested_by_customer" => {
+            t!("studio-refund-reason-requested-by-supporter")
+        }
+        "duplicate" => t!("studio-refund-reason-duplicate"),
+        "mistake" => t!("studio-refund-reason-mistake"),
+        "fraudulent" => t!("studio-refund-reason-fraudulent"),
+        "goodwill" => t!("studio-refund-reason-goodwill"),
+        other => other.to_owned(),
     }
-    const PLEDGE: &str = "Monthly pledge"; // i18n: not for people (the domain's English label, matched)
-    const TIP: &str = "Tip"; // i18n: not for people (the domain's English label, matched)
-    if label == TIP {
-        return locale.text("give-item-tip");
-    }
-    let Some(rest) = label.strip_prefix(PLEDGE) else {
-        return label.to_owned();
-    };
-    let rest = rest.trim();
-    if rest.is_empty() {
-        return locale.text("give-item-pledge");
-    }
-    if let Some(tier) = rest.strip_prefix('·') {
-        return crate::t_in!(locale, "give-item-pledge-tier", tier = arg(tier.trim()));
-    }
-    let period = rest
-        .trim_start_matches(',')
-        .trim()
-        .trim_start_matches('(')
-        .trim_end_matches(')');
-    crate::t_in!(
-        locale,
-        "give-item-pledge-period",
-        period = arg(period_label_in(locale, period))
-    )
 }
 
 /// A pledge period (`2026-12`): as it is in English, as a month in other languages.
@@ -100,7 +78,7 @@ pub fn PageDonations(
             view! {
                 <tr id=format!("donation-{}", d.item_id)>
                     <td data-label=t!("give-col-charged")>{crate::model::day_label(&d.charged_on)}</td>
-                    <td data-label=t!("give-col-donation")>{format!("#{} ", d.item_id)}{donation_label(&d.label)}</td>
+                    <td data-label=t!("give-col-donation")>{format!("#{} ", d.item_id)}{d.kind.name()}</td>
                     <td class="num" data-label=t!("pub-col-amount")>{format_money(d.gross_minor, &c)}</td>
                     <td data-label=t!("give-refund")>{mark}{link}</td>
                 </tr>

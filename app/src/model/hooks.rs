@@ -43,8 +43,8 @@ pub struct EndpointView {
     pub events: Vec<String>,
     /// The signing secret, only the first time the page is shown after it was made.
     pub new_secret: Option<String>,
-    /// When the previous secret stops being used to sign too (after a rotation), `YYYY-MM-DD HH:MM` UTC.
-    pub previous_secret_until: Option<String>,
+    /// When the previous secret stops being used to sign too (after a rotation), Unix seconds.
+    pub previous_secret_until: Option<i64>,
     /// Why it is disabled, if it is.
     pub disabled: Option<String>,
     pub deliveries: Vec<DeliveryView>,
@@ -64,8 +64,8 @@ pub struct DeliveryView {
     pub last_error: Option<String>,
     /// The start of the last response body.
     pub last_response: Option<String>,
-    /// `YYYY-MM-DD HH:MM` UTC.
-    pub created: String,
-    /// When a pending delivery is tried next, `YYYY-MM-DD HH:MM` UTC.
-    pub next_try: Option<String>,
+    /// Unix seconds (views write instants with `Locale::minute`).
+    pub created: i64,
+    /// When a pending delivery is tried next, Unix seconds.
+    pub next_try: Option<i64>,
 }

@@ -66,8 +66,8 @@ pub struct StatementRow {
     pub date: String,
     pub recipient_name: String,
     pub recipient_slug: String,
-    /// "Monthly pledge (2026-06)" or "Tip".
-    pub label: String,
+    /// A tip or a month of a pledge (views name it with `ItemKind::name`).
+    pub kind: crate::model::ItemKind,
     pub currency: String,
     pub gross_minor: i64,
     pub fee_minor: i64,

@@ -3,22 +3,36 @@
 use super::RecipientKind;
 use serde::{Deserialize, Serialize};
 
-/// The categories a page can be filed under.
-pub const CATEGORIES: &[&str] = &[
-    "Art",
-    "Music",
-    "Writing",
-    "Video",
-    "Podcasts",
-    "Games",
-    "Software",
-    "Education",
-    "Science",
-    "Community",
-    "Environment",
-    "Health",
-    "Other",
+/// The categories a page can be filed under: the key pages store (and explore filters by),
+/// and the message naming it in the reader's language.
+pub const CATEGORY_NAMES: &[(&str, &str)] = &[
+    ("Art", "pub-category-art"),
+    ("Music", "pub-category-music"),
+    ("Writing", "pub-category-writing"),
+    ("Video", "pub-category-video"),
+    ("Podcasts", "pub-category-podcasts"),
+    ("Games", "pub-category-games"),
+    ("Software", "pub-category-software"),
+    ("Education", "pub-category-education"),
+    ("Science", "pub-category-science"),
+    ("Community", "pub-category-community"),
+    ("Environment", "pub-category-environment"),
+    ("Health", "pub-category-health"),
+    ("Other", "pub-category-other"),
 ];
+
+/// The category keys, in the studio's order.
+pub fn categories() -> impl Iterator<Item = &'static str> {
+    CATEGORY_NAMES.iter().map(|(key, _)| *key)
+}
+
+/// Category `key`'s name in the reader's language (an unknown key as it is).
+pub fn category_name(key: &str) -> String {
+    CATEGORY_NAMES
+        .iter()
+        .find(|(k, _)| *k == key)
+        .map_or_else(|| key.to_owned(), |(_, id)| crate::i18n::current().text(id))
+}
 
 /// One of the caller's pages, as listed in the studio.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -152,8 +152,8 @@ pub struct DonationTrail {
     pub recipient_name: String,
     pub recipient_slug: String,
     pub is_cause: bool,
-    /// "Tip" or "Monthly pledge, 2027-01".
-    pub label: String,
+    /// A tip or a month of a pledge (views name it with `ItemKind::name`).
+    pub kind: crate::model::ItemKind,
     pub currency: String,
     /// The budget line of the cause the donor earmarked it to, if any.
     pub budget_line: Option<String>,
@@ -192,10 +192,20 @@ pub struct TrailRefund {
     pub amount_minor: i64,
     /// `YYYY-MM-DD`.
     pub refunded_on: String,
-    /// The reason given, in words.
+    /// The reason given: one of the refund reason codes, or the words of whoever refunded.
     pub reason: String,
-    /// "the page's owner", "Chipin" or "the payment processor".
-    pub by: String,
+    pub by: RefundedBy,
+}
+
+/// Who made a refund.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RefundedBy {
+    /// The page's owner, from the studio.
+    Owner,
+    /// Chipin's operator, from the command line.
+    Operator,
+    /// The payment processor (a dispute lost, a refund made at the processor).
+    Processor,
 }
 
 /// A supporter's refund request as they see it.
@@ -233,8 +243,8 @@ pub struct PageDonationRow {
     pub item_id: i64,
     /// `YYYY-MM-DD` of the charge.
     pub charged_on: String,
-    /// "Tip" or "Monthly pledge, 2027-01".
-    pub label: String,
+    /// A tip or a month of a pledge (views name it with `ItemKind::name`).
+    pub kind: crate::model::ItemKind,
     pub currency: String,
     pub gross_minor: i64,
     pub refunded_minor: i64,
@@ -279,8 +289,8 @@ pub struct RefundPreview {
     pub page_name: String,
     pub item_id: i64,
     pub currency: String,
-    /// The supporter as the owner may see them ("Anonymous" when they chose so).
-    pub supporter: String,
+    /// The supporter's name as the owner sees it; `None` when the account is gone.
+    pub supporter: Option<String>,
     /// `YYYY-MM-DD` of the charge.
     pub charged_on: String,
     /// What the supporter gets back.
@@ -291,8 +301,8 @@ pub struct RefundPreview {
     pub fee_kept_minor: i64,
     /// Whether some of the donation was already paid out (it then comes out of the next payout).
     pub paid_out: bool,
-    /// Why it cannot be refunded by the owner, if it cannot.
+    /// Why it cannot be refunded by the owner, if it cannot, in the reader's language.
     pub refused: Option<String>,
-    /// The reasons to choose from: (code, label).
-    pub reasons: Vec<(String, String)>,
+    /// The reason codes to choose from.
+    pub reasons: Vec<String>,
 }

@@ -64,17 +64,18 @@ pub fn ApiTokensSection() -> impl IntoView {
 
 #[component]
 fn TokenItem(t: ApiTokenRow) -> impl IntoView {
-    let used = t.last_used.clone().map_or_else(
+    let locale = crate::i18n::current();
+    let used = t.last_used.map_or_else(
         || t!("acct-token-never-used"),
-        |u| t!("acct-token-last-used", when = arg(u)),
+        |u| t!("acct-token-last-used", when = arg(locale.minute(u))),
     );
-    let created = t!("acct-token-created", when = arg(&t.created));
+    let created = t!("acct-token-created", when = arg(locale.minute(t.created)));
     view! {
         <li class="api-token">
             <span class="api-token-text">
                 <strong>{t.name.clone()}</strong>
                 <span class="muted"><code>{format!("{}…", t.prefix)}</code>{format!(" · {created} · {used}")}</span>
-                {t.revoked.clone().map(|r| view! { <span class="muted">{t!("acct-token-revoked-at", when = arg(r))}</span> })}
+                {t.revoked.map(|r| view! { <span class="muted">{t!("acct-token-revoked-at", when = arg(locale.minute(r)))}</span> })}
             </span>
             {t.revoked.is_none().then(|| view! {
                 <form method="post" action="/api/api_tokens/revoke" class="inline-form">

@@ -156,6 +156,8 @@ fn StripeConfirm(confirmation: StripeConfirmation) -> impl IntoView {
             data-client-secret=client_secret
             data-payment-method=payment_method.unwrap_or_default()
             data-return-url=return_url
+            data-message-unloaded=t!("bill-auth-stripe-unloaded")
+            data-message-failed=t!("bill-auth-stripe-failed")
         >
             <h2 id="confirm-title">{t!("bill-auth-stripe-heading")}</h2>
             <p>{t!("bill-auth-stripe-lead")}</p>

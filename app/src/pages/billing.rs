@@ -257,7 +257,7 @@ fn UpcomingView(charge: UpcomingCharge) -> impl IntoView {
                                 <td>
                                     <a class="item-name" href=format!("/c/{}", i.recipient_slug)>{i.recipient_name.clone()}</a>
                                     <span class="item-label">
-                                        {item_label(&i.kind)}
+                                        {i.kind.name()}
                                         {(i.carried_cycles > 0).then(|| view! {
                                             " " <span class="badge status-off">{t!("bill-carried-forward")}</span>
                                         })}
@@ -585,7 +585,7 @@ pub(crate) fn PastChargeView(charge: PastCharge) -> impl IntoView {
                                     <td>
                                         <a class="item-name" href=format!("/c/{}", d.recipient_slug)>{d.recipient_name.clone()}</a>
                                         <span class="item-label">
-                                            {donation_label(d.is_pledge, d.period.as_deref())} " "
+                                            {ItemKind::of(d.is_pledge, d.period.clone()).name()} " "
                                             <span class=format!("badge status-{}", d.status.css())>{donation_status(d.status)}</span> // i18n: not for people (class names)
                                         </span>
                                         {d.net_minor.is_some().then(|| view! {
@@ -711,30 +711,6 @@ fn BillingDaySection(data: BillingDashboard) -> impl IntoView {
         </section>
     }
     .into_any()
-}
-
-/// A line of an upcoming charge, named in the reader's language.
-fn item_label(kind: &ItemKind) -> String {
-    match kind {
-        ItemKind::Tip => t!("bill-item-tip"),
-        ItemKind::Pledge {
-            period: Some(p), ..
-        } => t!("bill-item-pledge-period", period = arg(p)),
-        ItemKind::Pledge {
-            tier: Some(tier), ..
-        } => t!("bill-item-pledge-tier", tier = arg(tier)),
-        ItemKind::Pledge { .. } => t!("bill-item-pledge"),
-        ItemKind::ThisDonation => t!("bill-item-this-donation"),
-    }
-}
-
-/// A donation of a past charge: a month of a pledge, or a tip.
-fn donation_label(is_pledge: bool, period: Option<&str>) -> String {
-    match (is_pledge, period) {
-        (true, Some(p)) => t!("bill-item-pledge-period", period = arg(p)),
-        (true, None) => t!("bill-item-pledge"),
-        (false, _) => t!("bill-item-tip"),
-    }
 }
 
 /// Why the processor declined, in the reader's language.

@@ -4,12 +4,12 @@
 
 use crate::api::refunds::AskForRefund;
 use crate::api::trail::get_donation_trail;
-use crate::components::donations::donation_label;
+use crate::components::donations::refund_reason;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
-use crate::i18n::{arg, num};
+use crate::i18n::{arg, around_slot, num, slot};
 use crate::model::format_money;
-use crate::model::trail::DonationTrail;
+use crate::model::trail::{DonationTrail, RefundedBy};
 use crate::pages::studio::{id_param, load_failed};
 use crate::t;
 use leptos::prelude::*;
@@ -106,6 +106,14 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
     let has_expenses = !t.expenses.is_empty();
     let refund_panel = (!t.refunds.is_empty() || t.request.is_some() || t.ask_until.is_some())
         .then(|| view! { <RefundPanel t=t.clone()/> });
+    let what = arg(t.kind.name());
+    let (lead_before, lead_after) = around_slot(&if t.refunded {
+        t!("give-trail-lead-refunded", what = what, page = slot())
+    } else {
+        t!("give-trail-lead", what = what, page = slot())
+    });
+    let (refunded_before, refunded_after) =
+        around_slot(&t!("give-trail-refunded-after", amount = slot()));
     view! {
         <Title text=t!("give-trail-title", name = arg(t.recipient_name.as_str()))/>
         <section class="page narrow trail">
@@ -113,15 +121,13 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
             <header class="page-head">
                 <h1>{t!("give-trail-heading")}</h1>
                 <p class="lead">
-                    {t!("give-trail-what", what = arg(donation_label(&t.label)))}" "
+                    {lead_before}
                     <a href=format!("/c/{}", t.recipient_slug)>{t.recipient_name.clone()}</a>
-                    {t.refunded.then(|| t!("give-trail-refunded"))}
+                    {lead_after}
                 </p>
-                {t.budget_line.clone().map(|l| view! {
-                    <p id="trail-earmark">
-                        {t!("give-trail-earmark")}" " <strong>{l}</strong>
-                        {t!("give-trail-earmark-rest")}
-                    </p>
+                {t.budget_line.clone().map(|l| {
+                    let (before, after) = around_slot(&t!("give-trail-earmark", line = slot()));
+                    view! { <p id="trail-earmark">{before}<strong>{l}</strong>{after}</p> }
                 })}
             </header>
             {refund_panel}
@@ -192,9 +198,9 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
                 } else if t.unpaid_minor < 0 {
                     view! {
                         <p id="trail-paid-out">
-                            {t!("give-trail-refunded-after")}" "
+                            {refunded_before}
                             <strong id="trail-unpaid">{money(-t.unpaid_minor)}</strong>
-                            " "{t!("give-trail-refunded-after-rest")}
+                            {refunded_after}
                         </p>
                     }.into_any()
                 } else {
@@ -206,28 +212,12 @@ fn TrailView(t: DonationTrail) -> impl IntoView {
     .into_any()
 }
 
-/// Who refunded a donation, as the domain writes it in English ("the page's owner", "Chipin",
-/// "the payment processor"), in the reader's language.
-fn refunded_by(by: &str) -> String {
+/// Who made a refund, in the reader's language.
+fn refunded_by(by: RefundedBy) -> String {
     match by {
-        "the page's owner" => t!("give-refund-by-owner"), // i18n: not for people (matched)
-        "Chipin" => t!("give-refund-by-operator"),
-        "the payment processor" => t!("give-refund-by-processor"), // i18n: not for people (matched)
-        other => other.to_owned(),
-    }
-}
-
-/// A refund's reason: one of the refund reasons' English labels in the reader's language, or
-/// the words the person wrote.
-fn refund_reason(reason: &str) -> String {
-    // The labels of `domain::billing::refunds::REASONS`, matched.
-    match reason {
-        "The supporter asked for it" => t!("give-refund-reason-requested"), // i18n: not for people
-        "A duplicate donation" => t!("give-refund-reason-duplicate"),       // i18n: not for people
-        "Given by mistake" => t!("give-refund-reason-mistake"),             // i18n: not for people
-        "Looks fraudulent" => t!("give-refund-reason-fraudulent"),          // i18n: not for people
-        "A goodwill gesture" => t!("give-refund-reason-goodwill"),          // i18n: not for people
-        other => other.to_owned(),
+        RefundedBy::Owner => t!("give-refund-by-owner"),
+        RefundedBy::Operator => t!("give-refund-by-operator"),
+        RefundedBy::Processor => t!("give-refund-by-processor"),
     }
 }
 
@@ -249,7 +239,7 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
                     "give-refund-line",
                     amount = arg(money(r.amount_minor)),
                     day = arg(crate::model::day_label(&r.refunded_on)),
-                    by = arg(refunded_by(&r.by)),
+                    by = arg(refunded_by(r.by)),
                     reason = arg(if r.reason.is_empty() { t!("give-refund-no-reason") } else { refund_reason(&r.reason) }),
                 )}</li>
             }

@@ -151,7 +151,7 @@ fn FilterForm(filter: ExploreFilter, categories: Vec<String>) -> impl IntoView {
                     {categories.into_iter().map(|c| {
                         let selected = c == category;
                         let value = c.clone();
-                        let label = category_label(&c);
+                        let label = crate::model::studio::category_name(&c);
                         view! { <option value=value selected=selected>{label}</option> }
                     }).collect_view()}
                 </select>
@@ -206,26 +206,6 @@ fn CardGrid(cards: Vec<RecipientCard>) -> impl IntoView {
     }
 }
 
-/// A category's name (as pages store it, in English) in the reader's language.
-pub(crate) fn category_label(category: &str) -> String {
-    match category {
-        "Art" => t!("pub-category-art"), // i18n: not for people (a category's stored name, matched)
-        "Music" => t!("pub-category-music"), // i18n: not for people (a category's stored name, matched)
-        "Writing" => t!("pub-category-writing"), // i18n: not for people (a category's stored name, matched)
-        "Video" => t!("pub-category-video"), // i18n: not for people (a category's stored name, matched)
-        "Podcasts" => t!("pub-category-podcasts"), // i18n: not for people (a category's stored name, matched)
-        "Games" => t!("pub-category-games"), // i18n: not for people (a category's stored name, matched)
-        "Software" => t!("pub-category-software"), // i18n: not for people (a category's stored name, matched)
-        "Education" => t!("pub-category-education"), // i18n: not for people (a category's stored name, matched)
-        "Science" => t!("pub-category-science"), // i18n: not for people (a category's stored name, matched)
-        "Community" => t!("pub-category-community"), // i18n: not for people (a category's stored name, matched)
-        "Environment" => t!("pub-category-environment"), // i18n: not for people (a category's stored name, matched)
-        "Health" => t!("pub-category-health"), // i18n: not for people (a category's stored name, matched)
-        "Other" => t!("pub-category-other"), // i18n: not for people (a category's stored name, matched)
-        other => other.to_owned(),
-    }
-}
-
 /// "Creator" or "Cause", in the reader's language.
 pub(crate) fn kind_label(kind: crate::model::RecipientKind) -> String {
     match kind {
@@ -252,7 +232,7 @@ fn RecipientCardView(card: RecipientCard, eager: bool) -> impl IntoView {
             })}
             <p class="card-meta">
                 <span class=format!("badge badge-{}", card.kind.label().to_lowercase())>{kind_label(card.kind)}</span> // i18n: not for people (CSS classes)
-                <span class="muted">{category_label(&card.category)}</span>
+                <span class="muted">{crate::model::studio::category_name(&card.category)}</span>
             </p>
             <h3 class="card-title"><a href=href>{card.name}</a></h3>
             <p>{card.tagline}</p>

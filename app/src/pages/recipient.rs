@@ -253,7 +253,7 @@ fn ProfileHead(page: Page) -> impl IntoView {
             <div class="profile-title">
                 <p class="card-meta">
                     <span class=format!("badge badge-{}", page.kind.label().to_lowercase())>{kind_label(page.kind)}</span> // i18n: not for people (CSS classes)
-                    <span class="muted">{crate::pages::home::category_label(&page.category)}</span>
+                    <span class="muted">{crate::model::studio::category_name(&page.category)}</span>
                 </p>
                 <h1>{page.name.clone()}</h1>
                 <p class="lead">{page.tagline.clone()}</p>
@@ -940,25 +940,10 @@ fn FeePreview(
 /// What one item of a coming charge is ("Tip", "Monthly pledge · Gold", "This donation"), in
 /// the reader's language.
 pub(crate) fn upcoming_item_label(i: &crate::model::UpcomingItem) -> String {
-    use crate::model::ItemKind;
     if i.is_new {
-        return t!("give-item-this-donation");
+        return crate::model::ItemKind::ThisDonation.name();
     }
-    match &i.kind {
-        ItemKind::ThisDonation => t!("give-item-this-donation"),
-        ItemKind::Tip => t!("give-item-tip"),
-        ItemKind::Pledge {
-            period: Some(p), ..
-        } => t!(
-            "give-item-pledge-period",
-            period = arg(crate::components::donations::period_label(p))
-        ),
-        ItemKind::Pledge {
-            period: None,
-            tier: Some(tier),
-        } => t!("give-item-pledge-tier", tier = arg(tier.as_str())),
-        ItemKind::Pledge { .. } => t!("give-item-pledge"),
-    }
+    i.kind.name()
 }
 
 #[component]

@@ -2,7 +2,6 @@
 //! all recipients, with totals per currency and a CSV download of the same.
 
 use crate::api::reports::get_statement;
-use crate::components::donations::donation_label;
 use crate::error::AppError;
 use crate::model::format_money;
 use crate::model::reports::Statement;
@@ -122,7 +121,7 @@ fn StatementView(s: Statement) -> impl IntoView {
                                             <td data-label=t!("pub-col-date")>{crate::model::day_label(&r.date)}</td>
                                             <td>
                                                 <a class="item-name" href=format!("/c/{}", r.recipient_slug)>{r.recipient_name.clone()}</a>
-                                                <span class="item-label">{donation_label(&r.label)}</span>
+                                                <span class="item-label">{r.kind.name()}</span>
                                             </td>
                                             <td class="num" data-label=t!("give-col-gross")>{format_money(r.gross_minor, &c)}</td>
                                             <td class="num" data-label=t!("give-col-fee-share")>{format_money(r.fee_minor, &c)}</td>

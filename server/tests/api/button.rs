@@ -102,6 +102,12 @@ async fn the_script_is_small_cacheable_and_revalidates() {
     assert!(body.len() < 5 * 1024, "{} bytes", body.len());
     assert!(body.contains("sandbox"));
     assert!(!body.contains("allow-same-origin"));
+    // The frame's name when the owner gave no label: Chipin's, in every language it speaks.
+    assert!(
+        body.contains(r#"{"en":"Chip in","ko":"칩인"}"#),
+        "no table of default labels in {body}"
+    );
+    assert!(!body.contains("/*LABELS*/"));
     let again = app
         .client
         .get(app.url("/embed.js"))

@@ -5,8 +5,8 @@ use crate::helpers::{Answer, PASSWORD, TestApp, run_billing, spawn_app, user_id}
 use crate::population::{card, recipient};
 use app::domain::giving::pledges::{self, NewPledge, NewTip};
 use app::domain::platform::clock::now;
-use app::model::PledgeStatus;
 use app::model::reports::{IncomeReport, Statement, SupportersReport};
+use app::model::{ItemKind, PledgeStatus};
 use chrono::Datelike as _;
 
 fn json<T: serde::de::DeserializeOwned>(a: &Answer) -> T {
@@ -334,7 +334,7 @@ async fn the_statement_and_the_income_page_add_up_to_the_allocations_of_a_billin
     assert!(
         s.rows
             .iter()
-            .any(|r| r.label == "Tip" && r.recipient_name == "library")
+            .any(|r| r.kind == ItemKind::Tip && r.recipient_name == "library")
     );
 
     let empty: Statement = json(&app.call("reports/statement", &[("year", "2001")]).await);

@@ -87,12 +87,12 @@ impl Refunder {
 }
 
 /// Reasons a refund may give (the studio's short list); the operator may give any text.
-pub const REASONS: &[(&str, &str)] = &[
-    ("requested_by_supporter", "The supporter asked for it"),
-    ("duplicate", "A duplicate donation"),
-    ("mistake", "Given by mistake"),
-    ("fraudulent", "Looks fraudulent"),
-    ("goodwill", "A goodwill gesture"),
+pub const REASONS: &[&str] = &[
+    "requested_by_supporter",
+    "duplicate",
+    "mistake",
+    "fraudulent",
+    "goodwill",
 ];
 
 /// Why a refund is made: a reason code (see [`REASONS`]) and an optional note.
@@ -652,7 +652,18 @@ pub async fn record(
 
 /// A refund preview as read: page, currency, gross, net, refunded, net lost, charged at, paid
 /// out, claimed until, supporter.
-type PreviewRow = (String, String, i64, i64, i64, i64, i64, i64, i64, String);
+type PreviewRow = (
+    String,
+    String,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    Option<String>,
+);
 
 /// A refund as read for the list.
 type ListRow = (i64, i64, i64, String, String, String, Option<String>, i64);
@@ -691,19 +702,20 @@ async fn receipt(
 }
 
 /// What refunding donation `item` would do, for its page's owner `user` (`None` when the
-/// item is not a charged donation to one of their pages).
+/// item is not a charged donation to one of their pages), and why the owner may not make it,
+/// if they may not (the caller words it for the reader; the preview's `refused` is unset).
 pub async fn preview(
     db: &Db,
     user: i64,
     recipient: i64,
     item: i64,
-) -> Result<Option<crate::model::trail::RefundPreview>, sqlx::Error> {
+) -> Result<Option<(crate::model::trail::RefundPreview, Option<RefundError>)>, sqlx::Error> {
     let row: Option<PreviewRow> = sqlx::query_as(&format!(
         "select r.name, a.currency, a.gross_minor, a.net_minor, a.refunded_minor, a.refunded_net_minor, \
            c.updated_at, \
            cast(coalesce((select sum(l.amount_minor) from {LIVE_PAYOUT_SHARES} l where l.item_id = a.item_id), 0) as bigint), \
            coalesce(a.refund_claimed_until, 0), \
-           case when u.display_name is null then 'A supporter' else u.display_name end \
+           u.display_name \
          from allocations a join recipients r on r.id = a.recipient_id \
          join charges c on c.id = a.charge_id \
          left join users u on u.id = c.supporter_id \
@@ -731,14 +743,14 @@ pub async fn preview(
     };
     let refused = match authorise(db, Refunder::Owner(user), &[item]).await {
         Err(RefundError::Db(e)) => return Err(e),
-        Err(e) => Some(e.to_string()),
-        Ok(()) if refunded >= gross => Some(RefundError::NothingToRefund.to_string()),
-        Ok(()) if claimed > now() => Some(RefundError::InProgress.to_string()),
+        Err(e) => Some(e),
+        Ok(()) if refunded >= gross => Some(RefundError::NothingToRefund),
+        Ok(()) if claimed > now() => Some(RefundError::InProgress),
         Ok(()) => None,
     };
     let refund = gross - refunded;
     let loses = net - refunded_net;
-    Ok(Some(crate::model::trail::RefundPreview {
+    let preview = crate::model::trail::RefundPreview {
         recipient_id: recipient,
         page_name,
         item_id: item,
@@ -751,12 +763,10 @@ pub async fn preview(
         page_loses_minor: loses,
         fee_kept_minor: refund - loses,
         paid_out: paid > 0,
-        refused,
-        reasons: REASONS
-            .iter()
-            .map(|(c, l)| ((*c).to_owned(), (*l).to_owned()))
-            .collect(),
-    }))
+        refused: None,
+        reasons: REASONS.iter().map(|c| (*c).to_owned()).collect(),
+    };
+    Ok(Some((preview, refused)))
 }
 
 /// A page's donation as read: item, charged at, period, currency, gross, refunded, refunded at.
@@ -789,9 +799,10 @@ pub async fn page_donations(
                 crate::model::trail::PageDonationRow {
                     item_id,
                     charged_on: day(charged),
-                    label: period
-                        .map(|p| format!("Monthly pledge, {p}"))
-                        .unwrap_or_else(|| "Tip".to_owned()),
+                    kind: match period {
+                        Some(p) => crate::model::ItemKind::of(true, Some(p)),
+                        None => crate::model::ItemKind::Tip,
+                    },
                     currency,
                     gross_minor: gross,
                     refunded_minor: refunded,

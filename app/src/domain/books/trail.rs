@@ -2,6 +2,7 @@
 //! platform fee share, net, the payout that paid it and, for a cause, the expenses it funded.
 
 use crate::domain::Db;
+use crate::model::ItemKind;
 
 /// Where donation `item` went, if `supporter` gave it; `None` otherwise (or if there is none).
 pub async fn donation(
@@ -100,9 +101,9 @@ pub async fn donation(
         recipient_name: name,
         recipient_slug: slug,
         is_cause,
-        label: match period {
-            Some(p) => format!("Monthly pledge, {p}"),
-            None => "Tip".to_owned(),
+        kind: match period {
+            Some(p) => ItemKind::of(true, Some(p)),
+            None => ItemKind::Tip,
         },
         currency,
         budget_line: earmark,

@@ -18,6 +18,8 @@ pub enum PaymentMethodError {
     /// Stripe is not configured; the simulated test cards are used instead.
     #[error("Card payments through Stripe are not set up on this site.")]
     NotConfigured,
+    /// Checkout did not end with a card for this supporter; the reason is for the log (the
+    /// reader is told `bill-card-not-saved` in their language).
     #[error("{0}")]
     NotSaved(&'static str),
     /// The card-testing gate refused it (see [`cards`]).

@@ -229,15 +229,9 @@ async fn upcoming(
             },
             (None, _) => ItemKind::Tip,
         };
-        let label = match (item.pledge_id, item.period) {
-            (Some(_), Some(p)) => format!("Monthly pledge, {p}"),
-            (Some(_), None) => "Monthly pledge".to_owned(),
-            (None, _) => "Tip".to_owned(),
-        };
         by_currency.entry(c).or_default().push(UpcomingItem {
             recipient_name: item.name,
             recipient_slug: item.slug,
-            label,
             kind,
             amount_minor: item.gross_minor,
             carried_cycles: item.carried_cycles,
@@ -253,10 +247,6 @@ async fn upcoming(
         by_currency.entry(c).or_default().push(UpcomingItem {
             recipient_name: name,
             recipient_slug: slug,
-            label: match &tier {
-                Some(t) => format!("Monthly pledge · {t}"),
-                None => "Monthly pledge".to_owned(),
-            },
             kind: ItemKind::Pledge { period: None, tier },
             amount_minor: amount,
             carried_cycles: 0,
@@ -346,7 +336,6 @@ pub async fn preview(
     items.push(UpcomingItem {
         recipient_name: name,
         recipient_slug: slug.to_owned(),
-        label: "This donation".to_owned(),
         kind: ItemKind::ThisDonation,
         amount_minor: amount.minor,
         carried_cycles: 0,

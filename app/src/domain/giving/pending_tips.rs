@@ -14,10 +14,6 @@ use crate::domain::platform::said::{Said, Value};
 use crate::domain::{AppState, Db};
 use crate::money::{Currency, Money};
 
-/// What a supporter sees when a run got to their tip first (message `give-err-tip-charging`).
-pub const ALREADY_CHARGING: &str =
-    "This tip is already being charged, so it can no longer be changed or removed.";
-
 /// The condition every change of a pending tip carries: the supporter's own, still pending,
 /// and claimed by no charge.
 const STILL_PENDING: &str =
@@ -38,7 +34,7 @@ async fn refusal(db: &Db, supporter: i64, tip_id: i64) -> Result<PledgeError, sq
         Some((status,)) if status == "voided" => {
             PledgeError::Conflict(Said::message("give-err-tip-removed"))
         }
-        Some(_) => PledgeError::Conflict(Said::known(ALREADY_CHARGING, &["give-err-tip-charging"])),
+        Some(_) => PledgeError::Conflict(Said::message("give-err-tip-charging")),
     })
 }
 

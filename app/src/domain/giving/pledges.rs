@@ -101,10 +101,10 @@ async fn earmark(db: &Db, recipient: i64, raw: &str) -> Result<Option<i64>, Pled
         crate::domain::recipients::budget_lines::LineUse::Earmark,
     )
     .await?
-    .map_err(|m| {
+    .map_err(|refusal| {
         PledgeError::Field(
             crate::domain::recipients::budget_lines::FIELD,
-            Said::known(m, &["give-err-line-not-one", "give-err-line-retired"]),
+            Said::from(refusal.giving_words()),
         )
     })
 }

@@ -14,7 +14,7 @@ use crate::domain::mail::{self, templates};
 use crate::domain::platform::clock::{iso_day, now};
 use crate::domain::platform::settings::Settings;
 use crate::domain::processors::PaymentProcessor;
-use crate::model::trail::{RefundRequestRow, TrailRefund, TrailRequest};
+use crate::model::trail::{RefundRequestRow, RefundedBy, TrailRefund, TrailRequest};
 use crate::money::{Currency, Money};
 
 /// The longest reason either side may give, in characters.
@@ -424,17 +424,12 @@ pub async fn for_trail(
         .map(|(amount_minor, at, reason, by)| TrailRefund {
             amount_minor,
             refunded_on: iso_day(at),
-            reason: refunds::REASONS
-                .iter()
-                .find(|(c, _)| *c == reason)
-                .map(|(_, l)| (*l).to_owned())
-                .unwrap_or(reason),
+            reason,
             by: match by.as_str() {
-                "owner" => "the page's owner",
-                "operator" => "Chipin",
-                _ => "the payment processor",
-            }
-            .to_owned(),
+                "owner" => RefundedBy::Owner,
+                "operator" => RefundedBy::Operator,
+                _ => RefundedBy::Processor,
+            },
         })
         .collect();
     let request: Option<(String, String, String, i64)> = sqlx::query_as(

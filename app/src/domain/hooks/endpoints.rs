@@ -78,7 +78,7 @@ pub fn parse_url(raw: &str, settings: &Settings) -> Result<url::Url, HookError> 
             "url",
             Words::new("studio-error-hook-url-refused")
                 .text("host", &refused.host)
-                .text("why", refused.why)
+                .message("why", refused.why.message())
                 .text("ip", refused.ip.to_string()),
         ));
     }
@@ -243,13 +243,6 @@ pub async fn send_again(db: &Db, owner: i64, delivery: i64, at: i64) -> Result<i
     Ok(recipient)
 }
 
-/// `YYYY-MM-DD HH:MM` (UTC) of an instant.
-fn minute_label(at: i64) -> String {
-    chrono::DateTime::from_timestamp(at, 0)
-        .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-        .unwrap_or_default()
-}
-
 type EndpointRow = (
     i64,
     String,
@@ -334,13 +327,13 @@ pub async fn studio_page(
                         id,
                         event_type,
                         message_id,
-                        next_try: (status == "pending").then(|| minute_label(next)),
+                        next_try: (status == "pending").then_some(next),
                         status,
                         attempts,
                         last_status_code: code,
                         last_error: error,
                         last_response: response,
-                        created: minute_label(created),
+                        created,
                     }
                 },
             )
@@ -354,7 +347,7 @@ pub async fn studio_page(
                 .map(str::to_owned)
                 .collect(),
             new_secret,
-            previous_secret_until: previous_until.filter(|u| *u > at).map(minute_label),
+            previous_secret_until: previous_until.filter(|u| *u > at),
             disabled,
             deliveries,
         });

@@ -13,49 +13,148 @@ use ipnet::{Ipv4Net, Ipv6Net};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::LazyLock;
 
+/// What kind of address a forbidden range holds: in English (the delivery log) and as the
+/// message that names it in the reader's language (the studio's form).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range(pub &'static str, pub &'static str);
+
+impl Range {
+    /// The message id naming this kind of address.
+    pub fn message(self) -> &'static str {
+        self.1
+    }
+}
+
+impl std::fmt::Display for Range {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
 /// IPv4 ranges no webhook may reach (IANA's special-purpose registry, and multicast).
-const FORBIDDEN_V4: &[(&str, &str)] = &[
-    ("0.0.0.0/8", "an unspecified (\"this network\") address"),
-    ("10.0.0.0/8", "a private address"),
-    ("100.64.0.0/10", "a shared (carrier-grade NAT) address"),
-    ("127.0.0.0/8", "a loopback address"),
-    ("169.254.0.0/16", "a link-local address"),
-    ("172.16.0.0/12", "a private address"),
-    ("192.0.0.0/24", "an IETF protocol address"),
-    ("192.0.2.0/24", "a documentation address"),
-    ("192.88.99.0/24", "a 6to4 relay address"),
-    ("192.168.0.0/16", "a private address"),
-    ("198.18.0.0/15", "a benchmarking address"),
-    ("198.51.100.0/24", "a documentation address"),
-    ("203.0.113.0/24", "a documentation address"),
-    ("224.0.0.0/4", "a multicast address"),
-    ("240.0.0.0/4", "a reserved address"),
+const FORBIDDEN_V4: &[(&str, Range)] = &[
+    (
+        "0.0.0.0/8",
+        Range(
+            "an unspecified (\"this network\") address",
+            "studio-hook-range-unspecified",
+        ),
+    ),
+    (
+        "10.0.0.0/8",
+        Range("a private address", "studio-hook-range-private"),
+    ),
+    (
+        "100.64.0.0/10",
+        Range(
+            "a shared (carrier-grade NAT) address",
+            "studio-hook-range-shared",
+        ),
+    ),
+    (
+        "127.0.0.0/8",
+        Range("a loopback address", "studio-hook-range-loopback"),
+    ),
+    (
+        "169.254.0.0/16",
+        Range("a link-local address", "studio-hook-range-link-local"),
+    ),
+    (
+        "172.16.0.0/12",
+        Range("a private address", "studio-hook-range-private"),
+    ),
+    (
+        "192.0.0.0/24",
+        Range("an IETF protocol address", "studio-hook-range-protocol"),
+    ),
+    (
+        "192.0.2.0/24",
+        Range("a documentation address", "studio-hook-range-documentation"),
+    ),
+    (
+        "192.88.99.0/24",
+        Range("a 6to4 relay address", "studio-hook-range-relay"),
+    ),
+    (
+        "192.168.0.0/16",
+        Range("a private address", "studio-hook-range-private"),
+    ),
+    (
+        "198.18.0.0/15",
+        Range("a benchmarking address", "studio-hook-range-benchmarking"),
+    ),
+    (
+        "198.51.100.0/24",
+        Range("a documentation address", "studio-hook-range-documentation"),
+    ),
+    (
+        "203.0.113.0/24",
+        Range("a documentation address", "studio-hook-range-documentation"),
+    ),
+    (
+        "224.0.0.0/4",
+        Range("a multicast address", "studio-hook-range-multicast"),
+    ),
+    (
+        "240.0.0.0/4",
+        Range("a reserved address", "studio-hook-range-reserved"),
+    ),
 ];
 
 /// IPv6 ranges no webhook may reach. IPv4-mapped (`::ffff:0:0/96`), IPv4-compatible,
 /// NAT64 (`64:ff9b::/96`) and 6to4 (`2002::/16`) addresses are judged by the IPv4 address
 /// inside them instead (see [`forbidden`]).
-const FORBIDDEN_V6: &[(&str, &str)] = &[
-    ("::/128", "an unspecified address"),
-    ("::1/128", "a loopback address"),
-    ("100::/64", "a discard-only address"),
-    ("2001::/23", "an IETF protocol address"),
-    ("2001:db8::/32", "a documentation address"),
-    ("3fff::/20", "a documentation address"),
-    ("fc00::/7", "a unique-local address"),
-    ("fe80::/10", "a link-local address"),
-    ("fec0::/10", "a site-local address"),
-    ("ff00::/8", "a multicast address"),
+const FORBIDDEN_V6: &[(&str, Range)] = &[
+    (
+        "::/128",
+        Range("an unspecified address", "studio-hook-range-unspecified"),
+    ),
+    (
+        "::1/128",
+        Range("a loopback address", "studio-hook-range-loopback"),
+    ),
+    (
+        "100::/64",
+        Range("a discard-only address", "studio-hook-range-discard"),
+    ),
+    (
+        "2001::/23",
+        Range("an IETF protocol address", "studio-hook-range-protocol"),
+    ),
+    (
+        "2001:db8::/32",
+        Range("a documentation address", "studio-hook-range-documentation"),
+    ),
+    (
+        "3fff::/20",
+        Range("a documentation address", "studio-hook-range-documentation"),
+    ),
+    (
+        "fc00::/7",
+        Range("a unique-local address", "studio-hook-range-unique-local"),
+    ),
+    (
+        "fe80::/10",
+        Range("a link-local address", "studio-hook-range-link-local"),
+    ),
+    (
+        "fec0::/10",
+        Range("a site-local address", "studio-hook-range-site-local"),
+    ),
+    (
+        "ff00::/8",
+        Range("a multicast address", "studio-hook-range-multicast"),
+    ),
 ];
 
-static V4: LazyLock<Vec<(Ipv4Net, &'static str)>> = LazyLock::new(|| {
+static V4: LazyLock<Vec<(Ipv4Net, Range)>> = LazyLock::new(|| {
     FORBIDDEN_V4
         .iter()
         .map(|(net, why)| (net.parse().expect("a valid IPv4 range"), *why))
         .collect()
 });
 
-static V6: LazyLock<Vec<(Ipv6Net, &'static str)>> = LazyLock::new(|| {
+static V6: LazyLock<Vec<(Ipv6Net, Range)>> = LazyLock::new(|| {
     FORBIDDEN_V6
         .iter()
         .map(|(net, why)| (net.parse().expect("a valid IPv6 range"), *why))
@@ -63,7 +162,7 @@ static V6: LazyLock<Vec<(Ipv6Net, &'static str)>> = LazyLock::new(|| {
 });
 
 /// Why `ip` may not be reached, or `None` for a public address.
-pub fn forbidden(ip: IpAddr) -> Option<&'static str> {
+pub fn forbidden(ip: IpAddr) -> Option<Range> {
     match ip {
         IpAddr::V4(v4) => forbidden_v4(v4),
         IpAddr::V6(v6) => {
@@ -77,7 +176,7 @@ pub fn forbidden(ip: IpAddr) -> Option<&'static str> {
     }
 }
 
-fn forbidden_v4(ip: Ipv4Addr) -> Option<&'static str> {
+fn forbidden_v4(ip: Ipv4Addr) -> Option<Range> {
     V4.iter()
         .find(|(net, _)| net.contains(&ip))
         .map(|(_, why)| *why)
@@ -114,7 +213,7 @@ fn embedded_v4(ip: Ipv6Addr) -> Option<Ipv4Addr> {
 pub struct Refused {
     pub host: String,
     pub ip: IpAddr,
-    pub why: &'static str,
+    pub why: Range,
 }
 
 /// Checks a host written as an address in the URL (`127.0.0.1`, `[::1]`); names are checked

@@ -237,10 +237,10 @@ pub async fn record_checked(
             budget_lines::LineUse::Expense,
         )
         .await?;
-        if let Err(message) = chosen {
+        if let Err(refusal) = chosen {
             return Err(ExpenseError::Field(
                 budget_lines::FIELD,
-                budget_lines::refusal_words(message),
+                refusal.studio_words(),
             ));
         }
     }

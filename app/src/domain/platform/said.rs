@@ -3,7 +3,6 @@
 //! ([`Said::for_reader`]), while logs, tests and `Display` read it in English.
 
 use super::words::Words;
-use crate::i18n::Locale;
 use crate::money::MoneyError;
 use std::fmt;
 
@@ -35,14 +34,6 @@ impl Said {
     /// What is wrong with an amount.
     pub fn money(e: MoneyError) -> Self {
         Self::from(Words::Money(e))
-    }
-
-    /// `english` as the message among `ids` whose English it is, else as it is: for parsers
-    /// that answer with fixed English sentences.
-    pub fn known(english: &str, ids: &[&'static str]) -> Self {
-        ids.iter()
-            .find(|id| Locale::En.text(id) == english)
-            .map_or_else(|| Self::from(english), |id| Self::message(id))
     }
 
     /// In the language of the request being answered (see [`crate::i18n::current`]).
@@ -105,6 +96,7 @@ impl PartialEq<&str> for Said {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::i18n::Locale;
     use crate::money::{Currency, Money};
 
     #[test]
@@ -118,11 +110,6 @@ mod tests {
         assert_eq!(
             korean(&s).as_deref(),
             Some("이 등급은 매달 최소 12,000원입니다.")
-        );
-        let known = Said::known("This tier is full.", &["give-err-tier-full"]);
-        assert_eq!(
-            korean(&known).as_deref(),
-            Some("이 등급은 자리가 다 찼습니다.")
         );
         assert_eq!(Said::from("as is").for_reader(), "as is");
     }

@@ -151,16 +151,31 @@ pub enum LineUse {
     Expense,
 }
 
-const NOT_ONE: &str = "Choose one of this cause's budget lines, or none.";
-const RETIRED: &str = "That budget line is retired; choose another one.";
+/// Why [`chosen`] refused a budget line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LineRefusal {
+    /// Not a line of this cause.
+    NotOne,
+    /// Retired, and the use was an earmark.
+    Retired,
+}
 
-/// The words of a refusal [`chosen`] gave, for a reader in any language.
-pub fn refusal_words(message: &str) -> Words {
-    Words::new(if message == RETIRED {
-        "studio-error-line-retired"
-    } else {
-        "studio-error-line-not-one"
-    })
+impl LineRefusal {
+    /// The studio's words for it (the expense form).
+    pub fn studio_words(self) -> Words {
+        Words::new(match self {
+            Self::NotOne => "studio-error-line-not-one",
+            Self::Retired => "studio-error-line-retired",
+        })
+    }
+
+    /// The giving form's words for it.
+    pub fn giving_words(self) -> Words {
+        Words::new(match self {
+            Self::NotOne => "give-err-line-not-one",
+            Self::Retired => "give-err-line-retired",
+        })
+    }
 }
 
 /// The budget line a form chose for a donation to, or an expense of, `recipient`: `""` is
@@ -171,13 +186,13 @@ pub async fn chosen(
     recipient: i64,
     raw: &str,
     purpose: LineUse,
-) -> Result<Result<Option<i64>, &'static str>, sqlx::Error> {
+) -> Result<Result<Option<i64>, LineRefusal>, sqlx::Error> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(Ok(None));
     }
     let Ok(id) = raw.parse::<i64>() else {
-        return Ok(Err(NOT_ONE));
+        return Ok(Err(LineRefusal::NotOne));
     };
     let row: Option<(Option<i64>,)> =
         sqlx::query_as("select retired_at from budget_lines where id = $1 and recipient_id = $2")
@@ -186,8 +201,8 @@ pub async fn chosen(
             .fetch_optional(&mut *conn)
             .await?;
     Ok(match row {
-        None => Err(NOT_ONE),
-        Some((Some(_),)) if purpose == LineUse::Earmark => Err(RETIRED),
+        None => Err(LineRefusal::NotOne),
+        Some((Some(_),)) if purpose == LineUse::Earmark => Err(LineRefusal::Retired),
         Some(_) => Ok(Some(id)),
     })
 }

@@ -5,7 +5,7 @@
 use crate::domain::Db;
 use crate::domain::platform::words::Words;
 use crate::domain::recipients::{self, NewRecipient, OwnedPage, RecipientError, Slug, text};
-use crate::model::studio::CATEGORIES;
+use crate::model::studio::categories;
 use crate::money::{Currency, Money};
 
 /// The longest bio, in characters.
@@ -34,10 +34,8 @@ pub(super) fn field(name: &'static str, message: impl Into<Words>) -> RecipientE
 }
 
 fn category(raw: &str) -> Result<&'static str, RecipientError> {
-    CATEGORIES
-        .iter()
+    categories()
         .find(|c| c.eq_ignore_ascii_case(raw.trim()))
-        .copied()
         .ok_or_else(|| field("category", Words::new("studio-error-category")))
 }
 

@@ -354,11 +354,7 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
             date: iso_day(row.paid_at),
             recipient_name: row.name,
             recipient_slug: row.slug,
-            label: match (row.pledge_id, row.period) {
-                (Some(_), Some(p)) => format!("Monthly pledge ({p})"),
-                (Some(_), None) => "Monthly pledge".to_owned(),
-                (None, _) => "Tip".to_owned(),
-            },
+            kind: crate::model::ItemKind::of(row.pledge_id.is_some(), row.period),
             currency,
             gross_minor: row.gross_minor,
             fee_minor: row.fee_minor,
@@ -375,15 +371,14 @@ pub async fn statement(db: &Db, supporter: i64, year: i32) -> Result<Statement, 
 }
 
 /// The statement as CSV: one line per donation and nothing else, so a spreadsheet summing a
-/// column gets the year's total (the statement page shows the totals). Header row in English.
+/// column gets the year's total (the statement page shows the totals). In English.
 pub fn statement_csv(s: &Statement) -> String {
-    statement_csv_in(s, Locale::En, |label| label.to_owned())
+    statement_csv_in(s, Locale::En)
 }
 
-/// The statement as CSV with its header row in `locale` and each donation named by `label`
-/// (which puts the English "Tip" or "Monthly pledge (2026-06)" into the same language); the
-/// columns, ISO days and plain decimal amounts are the same in every language.
-pub fn statement_csv_in(s: &Statement, locale: Locale, label: impl Fn(&str) -> String) -> String {
+/// The statement as CSV with its header row and donation names in `locale`; the columns, ISO
+/// days and plain decimal amounts are the same in every language.
+pub fn statement_csv_in(s: &Statement, locale: Locale) -> String {
     let header = [
         "bill-csv-date",
         "bill-csv-recipient",
@@ -402,7 +397,7 @@ pub fn statement_csv_in(s: &Statement, locale: Locale, label: impl Fn(&str) -> S
         out.push_str(&csv_line(&[
             r.date.as_str(),
             &r.recipient_name,
-            &label(&r.label),
+            &r.kind.name_in(locale),
             c,
             &decimal(r.gross_minor, c),
             &decimal(r.fee_minor, c),

@@ -6,7 +6,7 @@ use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, in
 use crate::error::AppError;
 use crate::i18n::num;
 use crate::model::RecipientKind;
-use crate::model::studio::{CATEGORIES, StudioSummary};
+use crate::model::studio::{StudioSummary, categories, category_name};
 use crate::money::Currency;
 use crate::t;
 use leptos::prelude::*;
@@ -180,9 +180,9 @@ pub fn PageFields(
         <div class="field">
             <label for="category">{t!("studio-field-category")}</label>
             <select id="category" name="category" aria-invalid=invalid(error, "category") aria-describedby="category-error">
-                {CATEGORIES.iter().map(|c| {
-                    let selected = category == *c;
-                    view! { <option value=*c selected=selected>{crate::pages::home::category_label(c)}</option> }
+                {categories().map(|c| {
+                    let selected = category == c;
+                    view! { <option value=c selected=selected>{category_name(c)}</option> }
                 }).collect_view()}
             </select>
             <FieldError error field="category"/>

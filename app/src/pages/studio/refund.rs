@@ -5,6 +5,7 @@
 
 use super::{id_param, load_failed};
 use crate::api::refunds::{RefundDonation, get_refund_preview};
+use crate::components::donations::refund_reason;
 use crate::components::form::{CsrfField, FieldError, FormAlert, action_error, invalid};
 use crate::error::AppError;
 use crate::i18n::arg;
@@ -61,7 +62,7 @@ fn RefundView(p: RefundPreview) -> impl IntoView {
             <p><a href=back.clone()>{t!("studio-refund-back", name = arg(&p.page_name))}</a></p>
             <header class="page-head">
                 <h1>{t!("studio-refund-heading")}</h1>
-                <p class="lead">{t!("studio-refund-lead", supporter = arg(&p.supporter), day = arg(crate::model::day_label(&p.charged_on)))}</p>
+                <p class="lead">{t!("studio-refund-lead", supporter = arg(p.supporter.clone().unwrap_or_else(|| t!("studio-refund-a-supporter"))), day = arg(crate::model::day_label(&p.charged_on)))}</p>
             </header>
             <ul class="facts" id="refund-facts">
                 <li id="refund-supporter-gets">{t!("studio-refund-supporter-gets", amount = arg(money(p.refund_minor)))}</li>
@@ -83,8 +84,8 @@ fn RefundView(p: RefundPreview) -> impl IntoView {
                             <select id="refund-reason" name="reason" required
                                 aria-invalid=invalid(error, "reason") aria-describedby="reason-error">
                                 <option value="">{t!("studio-refund-choose")}</option>
-                                {p.reasons.iter().map(|(code, label)| view! {
-                                    <option value=code.clone()>{reason_label(code).unwrap_or_else(|| label.clone())}</option>
+                                {p.reasons.iter().map(|code| view! {
+                                    <option value=code.clone()>{refund_reason(code)}</option>
                                 }).collect_view()}
                             </select>
                             <FieldError error field="reason"/>
@@ -105,16 +106,4 @@ fn RefundView(p: RefundPreview) -> impl IntoView {
             }}
         </section>
     }
-}
-
-/// A refund reason's label in the reader's language (the codes of `refunds::REASONS`).
-fn reason_label(code: &str) -> Option<String> {
-    Some(match code {
-        "requested_by_supporter" => t!("studio-refund-reason-requested-by-supporter"),
-        "duplicate" => t!("studio-refund-reason-duplicate"),
-        "mistake" => t!("studio-refund-reason-mistake"),
-        "fraudulent" => t!("studio-refund-reason-fraudulent"),
-        "goodwill" => t!("studio-refund-reason-goodwill"),
-        _ => return None,
-    })
 }

@@ -157,8 +157,8 @@ fn Endpoint(e: EndpointView) -> impl IntoView {
                     <p><code class="secret" id=format!("secret-{}", e.id)>{secret}</code></p>
                 </div>
             })}
-            {e.previous_secret_until.clone().map(|until| view! {
-                <p class="muted">{t!("studio-hook-previous-secret", until = arg(until))}</p>
+            {e.previous_secret_until.map(|until| view! {
+                <p class="muted">{t!("studio-hook-previous-secret", until = arg(crate::i18n::current().minute(until)))}</p>
             })}
             <div class="button-row">
                 <form method="post" action="/api/hooks/rotate" class="inline-form">
@@ -196,11 +196,11 @@ fn DeliveryLine(d: DeliveryView) -> impl IntoView {
     let finished = d.status != "pending";
     view! {
         <tr class=format!("delivery delivery-{}", d.status)> // i18n: not for people
-            <td><code>{d.event_type.clone()}</code><br/><span class="muted">{d.created.clone()}</span></td>
+            <td><code>{d.event_type.clone()}</code><br/><span class="muted">{crate::i18n::current().minute(d.created)}</span></td>
             <td>{delivery_status(&d.status)}</td>
             <td class="num">{d.attempts}</td>
             <td class="studio-item-text">{answer}</td>
-            <td>{d.next_try.clone().unwrap_or_else(|| "—".to_owned())}</td>
+            <td>{d.next_try.map_or_else(|| "—".to_owned(), |at| crate::i18n::current().minute(at))}</td>
             <td>
                 {finished.then(|| view! {
                     <form method="post" action="/api/hooks/send_again" class="inline-form">
