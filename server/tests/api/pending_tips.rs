@@ -7,8 +7,9 @@ use crate::helpers::{
 };
 use crate::population::*;
 use app::domain::billing::{self, BillingConfig, FaultPoint};
-use app::domain::giving::pending_tips::{self, ALREADY_CHARGING, TipChange};
+use app::domain::giving::pending_tips::{self, TipChange};
 use app::domain::giving::pledges::PledgeError;
+use app::domain::platform::said::Said;
 use app::domain::processors::simulated::methods;
 use app::money::{Currency, format_money};
 use std::sync::Arc;
@@ -230,7 +231,7 @@ async fn a_tip_a_run_has_claimed_cannot_be_changed_or_removed() {
         pending_tips::remove(&app.state, fan, tip).await.err(),
     ] {
         match attempt {
-            Some(PledgeError::Conflict(m)) => assert_eq!(m, ALREADY_CHARGING),
+            Some(PledgeError::Conflict(m)) => assert_eq!(m, already_charging()),
             other => panic!("expected a refusal, got {other:?}"),
         }
     }
@@ -242,7 +243,7 @@ async fn a_tip_a_run_has_claimed_cannot_be_changed_or_removed() {
     assert_eq!(item(&app, tip).await.0, "paid");
     assert!(matches!(
         pending_tips::remove(&app.state, fan, tip).await,
-        Err(PledgeError::Conflict(m)) if m == ALREADY_CHARGING
+        Err(PledgeError::Conflict(m)) if m == already_charging()
     ));
     assert_eq!(item(&app, tip).await.0, "paid");
     assert_ledger_ok(&app).await;
@@ -310,7 +311,7 @@ async fn removals_and_changes_racing_a_billing_run_end_one_way_only() {
                 assert_eq!(tip_row(&app, tip).await.0, 400);
             }
             (_, Err(PledgeError::Conflict(m))) => {
-                assert_eq!(m, ALREADY_CHARGING);
+                assert_eq!(m, already_charging());
                 assert_eq!((status.as_str(), gross), ("paid", 300), "tip {tip}");
                 assert_eq!(tip_row(&app, tip).await.0, 300);
             }
@@ -608,4 +609,9 @@ async fn the_billing_page_offers_change_and_remove_for_pending_tips_only() {
         !html.contains("action=\"/api/change_tip\""),
         "nothing left to change"
     );
+}
+
+/// What a supporter is told when a billing run got to their tip first.
+fn already_charging() -> Said {
+    Said::message("give-err-tip-charging")
 }
