@@ -53,7 +53,7 @@ give-below-minimum = That total is below the { $minimum } minimum charge, so it 
 give-item-this-donation = This donation
 give-item-tip = Tip
 give-item-pledge = Monthly pledge
-give-item-pledge-period = Monthly pledge, { $period }
+give-item-pledge-period = Monthly pledge ({ $period })
 give-item-pledge-tier = Monthly pledge · { $tier }
 
 ## Form pieces any form can show

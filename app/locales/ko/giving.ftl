@@ -52,7 +52,7 @@ give-below-minimum = 합계가 최소 결제 금액 { $minimum }보다 적어서
 give-item-this-donation = 이번 후원
 give-item-tip = 팁
 give-item-pledge = 정기 후원
-give-item-pledge-period = 정기 후원, { $period }
+give-item-pledge-period = 정기 후원 ({ $period })
 give-item-pledge-tier = 정기 후원 · { $tier }
 
 ## 어느 양식에나 나오는 조각
