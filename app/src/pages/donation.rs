@@ -281,7 +281,7 @@ fn RefundPanel(t: DonationTrail) -> impl IntoView {
             {(others > 0).then(|| view! {
                 <label class="choice" for="ask-whole">
                     <input type="checkbox" id="ask-whole" name="whole_charge" value="1"/>
-                    " "{t!("give-refund-whole-charge", count = num(others))}
+                    <span>{t!("give-refund-whole-charge", count = num(others))}</span>
                 </label>
             })}
             <button type="submit" class="button button-secondary">{t!("give-refund-ask")}</button>
