@@ -35,9 +35,10 @@ ensure_rust_tools() {
   fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
     say "installing cargo-leptos $LEPTOS_VERSION (about 8 minutes, once per machine)"
-    # An unoptimised build without debug information: it compiles in half the time of the
-    # release profile (whole-program LTO, one codegen unit), and a build tool that hands the
-    # work to cargo, wasm-bindgen and Lightning CSS runs no slower for it.
+    # An unoptimised build without debug information: 8.5 minutes on a fresh 2-core machine
+    # against 16.8 for the release profile (whole-program LTO, one codegen unit). The heavy work
+    # of a build is cargo's and wasm-bindgen's; its own part stays small (a build with nothing
+    # to do takes 2.4 s, and one after a style change 2.6 s).
     CARGO_PROFILE_DEV_DEBUG=0 cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked --debug --force
   fi
 }
