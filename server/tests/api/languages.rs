@@ -104,3 +104,45 @@ async fn a_korean_reader_sees_the_creator_page_and_amounts_in_korean() {
         "Korean on the English page"
     );
 }
+
+#[tokio::test]
+async fn refusals_outside_the_pages_are_in_the_readers_language() {
+    let app = spawn_app().await;
+    // A form posted from another site: refused, in the language the browser asks for.
+    let refused = |lang: &'static str| {
+        app.client
+            .post(app.url("/api/chip_in"))
+            .header("origin", "https://evil.example")
+            .header("sec-fetch-site", "cross-site")
+            .header(ACCEPT_LANGUAGE, lang)
+            .form(&[("slug", "mara"), ("amount", "1")])
+            .send()
+    };
+    let korean = refused("ko-KR,ko;q=0.9").await.unwrap();
+    assert_eq!(korean.status(), 403);
+    let page = korean.text().await.unwrap();
+    assert!(page.contains(r#"<html lang="ko">"#), "{page}");
+    assert!(page.contains("요청을 처리하지 않았습니다"), "{page}");
+    assert!(!page.contains("Request refused"), "{page}");
+    let english = refused("en-GB").await.unwrap().text().await.unwrap();
+    assert!(english.contains(r#"<html lang="en">"#), "{english}");
+    assert!(english.contains("Request refused"), "{english}");
+
+    // A file that is not there: the plain answer names its language.
+    let missing = app
+        .client
+        .get(app.url("/account/billing/authenticate/not-a-number/return"))
+        .header(ACCEPT_LANGUAGE, "ko")
+        .send()
+        .await
+        .unwrap();
+    let status = missing.status();
+    let language = missing
+        .headers()
+        .get("content-language")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let text = missing.text().await.unwrap();
+    assert_eq!(status, 404, "{text}");
+    assert_eq!(language.as_deref(), Some("ko"));
+    assert_eq!(text, "찾을 수 없습니다.");
+}
