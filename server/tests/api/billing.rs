@@ -766,6 +766,73 @@ async fn two_runs_at_once_charge_each_supporter_exactly_once() {
     assert_ledger_ok(&app).await;
 }
 
+/// On PostgreSQL another transaction can book a pledge's period while a run is gathering its
+/// supporter (stopping a pledge whose first month is owed books that month at once, at the
+/// amount that unlocked posts). The run then reads the batch again and charges the booked
+/// period: once, at its booked amount, never beside a second period of its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_period_booked_while_its_supporter_is_gathered_is_charged_once() {
+    use app::domain::billing::{Pause, PausePoint};
+    use std::sync::atomic::{AtomicBool, Ordering};
+    static READ: AtomicBool = AtomicBool::new(false);
+    fn read(_: PausePoint) {
+        READ.store(true, Ordering::SeqCst);
+    }
+    let app = spawn_app().await;
+    if app.state.db.backend() != app::domain::platform::db::Backend::Postgres {
+        eprintln!("skipped: SQLite lets no other writer in while a batch is gathered");
+        return;
+    }
+    let db = &app.state.db;
+    let page = recipient(db, "mara", "USD").await;
+    let fan = user(db, "Fan").await;
+    let pledge_id = pledge(&app.state, fan, page, "5").await;
+    card(&app.state, fan, methods::SUCCEEDS, 10).await;
+    let p = SimulatedProcessor::new();
+    let config = BillingConfig {
+        pause: Some(Pause {
+            at: PausePoint::GatherRead,
+            hold: std::time::Duration::from_millis(700),
+            announce: read,
+        }),
+        ..BillingConfig::default()
+    };
+    let state = app.state.clone();
+    let run = tokio::spawn(async move {
+        billing::run(&state.db, &p, &config, date("2026-11-10"), &|_| {})
+            .await
+            .map(|summary| (summary, p.successful_charges()))
+    });
+    while !READ.load(Ordering::SeqCst) {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    // The run has read the pledge and found no period for November; one is booked now.
+    sqlx::query(
+        "insert into donation_items (supporter_id, recipient_id, currency, gross_minor, pledge_id, period, status, created_at) \
+         values ($1, $2, 'USD', 700, $3, '2026-11', 'pending', 1)",
+    )
+    .bind(fan)
+    .bind(page)
+    .bind(pledge_id)
+    .execute(db.pool())
+    .await
+    .unwrap();
+    let (summary, charges) = run.await.unwrap().expect("the run read the batch again");
+    assert_eq!(summary.charges_created, 1);
+    assert_eq!(summary.items_charged, 1);
+    assert_eq!(charges.len(), 1);
+    assert_eq!(charges[0].amount.minor, 700, "the booked period, alone");
+    assert_eq!(
+        scalar(
+            db,
+            &format!("select count(*) from donation_items where pledge_id = {pledge_id} and status = 'paid'")
+        )
+        .await,
+        1
+    );
+    assert_ledger_ok(&app).await;
+}
+
 #[tokio::test]
 async fn bad_pledges_and_tips_are_refused_and_write_nothing() {
     let app = spawn_app().await;

@@ -128,6 +128,8 @@ pub enum FaultPoint {
 /// Where a chaos test may hold a run still to kill its process there.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PausePoint {
+    /// Gathering a batch: its pledges and booked items read, nothing written yet.
+    GatherRead,
     /// In the middle of gathering: a batch's decisions and intents written, not committed.
     Gather,
     /// Processor calls answered, their outcomes not yet settled.
