@@ -23,16 +23,25 @@ apt_install() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
 }
 
+# Installs the wasm target, wasm-bindgen-cli and cargo-leptos if missing. The two tools build
+# side by side in the background, and the command given as arguments (if any) runs meanwhile
+# (it runs whether or not anything was missing):
+# on a fresh 2-core machine a lone `cargo install` leaves a core idle for a third of its time
+# (while one large crate compiles, or the binary links), which the other work fills.
 ensure_rust_tools() {
   if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
     say "adding the wasm32 target"
     rustup target add wasm32-unknown-unknown
   fi
+  local pids=() logs=() names=()
   if ! wasm-bindgen --version 2>/dev/null | grep -q " $WASM_BINDGEN_VERSION"; then
-    say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION (about 2 minutes)"
+    names+=("wasm-bindgen-cli $WASM_BINDGEN_VERSION")
+    logs+=("$(mktemp /tmp/chipin-install.XXXXXX)")
     # Not --locked: one of its locked dependencies is missing from the registry. Without its
     # default TLS client, which only its test runner uses to download browser drivers.
-    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features --force
+    cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --no-default-features \
+      --force >"${logs[-1]}" 2>&1 &
+    pids+=($!)
   fi
   if ! cargo leptos --version 2>/dev/null | grep -q "$LEPTOS_VERSION"; then
     # Its project generator asks for OpenSSL built from C (about 4 CPU-minutes, 2 m 10 s here);
@@ -41,14 +50,53 @@ ensure_rust_tools() {
       say "installing Debian's OpenSSL headers for cargo-leptos"
       apt_install libssl-dev pkg-config
     fi
-    say "installing cargo-leptos $LEPTOS_VERSION (about 7 minutes, once per machine)"
+    names+=("cargo-leptos $LEPTOS_VERSION")
+    logs+=("$(mktemp /tmp/chipin-install.XXXXXX)")
     # An unoptimised build without debug information: 8.5 minutes on a fresh 2-core machine
     # against 16.8 for the release profile (whole-program LTO, one codegen unit). The heavy work
     # of a build is cargo's and wasm-bindgen's; its own part stays small (a build with nothing
     # to do takes 2.4 s, and one after a style change 2.6 s).
     OPENSSL_NO_VENDOR=1 CARGO_PROFILE_DEV_DEBUG=0 \
-      cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked --debug --force
+      cargo install cargo-leptos --version "$LEPTOS_VERSION" --locked --debug --force \
+      >"${logs[-1]}" 2>&1 &
+    pids+=($!)
   fi
+  if [ ${#pids[@]} -gt 0 ]; then
+    say "installing ${names[*]} in the background (once per machine; logs in ${logs[*]})"
+  fi
+  local status=0 i
+  if [ $# -gt 0 ]; then
+    "$@" || status=$?
+  fi
+  for i in "${!pids[@]}"; do
+    if wait "${pids[$i]}"; then
+      say "installed ${names[$i]}"
+      rm -f "${logs[$i]}"
+    else
+      tail -n 40 "${logs[$i]}" >&2
+      echo "installing ${names[$i]} failed; its whole log is ${logs[$i]}" >&2
+      status=1
+    fi
+  done
+  return "$status"
+}
+
+# Builds the site's two halves exactly as `cargo leptos build` (0.3.10, debug) asks cargo to,
+# so that its own build finds them done: the same packages, features, target folders and
+# environment (cargo-leptos passes its settings and `--cfg erase_components` to both builds).
+# Run beside the tool installs on a fresh machine; any difference would only cost a rebuild.
+prebuild_site() {
+  say "building Chipin's server and WebAssembly"
+  local target="${CARGO_TARGET_DIR:-$CHIPIN_ROOT/target}"
+  local -a leptos_env=(
+    LEPTOS_OUTPUT_NAME=chipin LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+    LEPTOS_SITE_ADDR=127.0.0.1:3000 LEPTOS_RELOAD_PORT=3001 LEPTOS_LIB_DIR=app
+    LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
+    "RUSTFLAGS=--cfg erase_components"
+  )
+  env "${leptos_env[@]}" cargo build --package=server --bin=server --no-default-features &&
+    env "${leptos_env[@]}" cargo build --package=app --lib --target-dir="$target/front" \
+      --target=wasm32-unknown-unknown --no-default-features --features=hydrate
 }
 
 ensure_chromium() {
