@@ -174,6 +174,18 @@ impl Locale {
             Self::Ko => format!("{year}년 {month}월"),
         }
     }
+
+    /// A pledge period (`2026-12`): as it is in English (where it reads plainly), as a
+    /// [`Locale::month`] in other languages; anything not shaped like a period as it is.
+    pub fn period(self, period: &str) -> String {
+        let parsed = period
+            .split_once('-')
+            .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));
+        match parsed {
+            Some((y, m)) if self != Self::En && (1..=12).contains(&m) => self.month(y, m),
+            _ => period.to_owned(),
+        }
+    }
 }
 
 /// The proleptic Gregorian (year, month, day) of day `days` since 1970-01-01 (Howard Hinnant's
@@ -468,6 +480,10 @@ mod tests {
         assert_eq!(Locale::Ko.day(2026, 12, 6), "2026년 12월 6일");
         assert_eq!(Locale::En.day(2026, 12, 6), "6 Dec 2026");
         assert_eq!(Locale::Ko.month(2026, 1), "2026년 1월");
+        assert_eq!(Locale::Ko.period("2026-12"), "2026년 12월");
+        assert_eq!(Locale::En.period("2026-12"), "2026-12");
+        assert_eq!(Locale::Ko.period("2026-13"), "2026-13");
+        assert_eq!(Locale::Ko.period("one-off"), "one-off");
     }
 
     #[test]

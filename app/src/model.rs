@@ -450,7 +450,7 @@ impl ItemKind {
             } => crate::t_in!(
                 locale,
                 "give-item-pledge-period",
-                period = arg(crate::components::donations::period_label_in(locale, p))
+                period = arg(locale.period(p))
             ),
             Self::Pledge {
                 period: None,

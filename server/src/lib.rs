@@ -14,6 +14,7 @@ pub mod embed;
 pub mod media;
 pub mod metrics;
 pub mod middleware;
+pub mod page_cache;
 pub mod payment_confirmation;
 pub mod plain;
 pub mod preview;
@@ -231,6 +232,13 @@ pub fn router(state: AppState, config: &Config) -> Router {
                 )),
         )
         .route("/stripe/webhook", stripe_route(config))
+        // Inside the route label, so a page served from memory is counted under its route.
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::new(page_cache::PageCache::new(Duration::from_secs(
+                state.settings.page_cache_secs,
+            ))),
+            page_cache::serve,
+        ))
         .route_layer(axum::middleware::from_fn(metrics::label_route))
         .with_state(options)
         // GET /api/v1/…: the public API; the server functions above keep POST /api/….

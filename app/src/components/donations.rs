@@ -24,22 +24,9 @@ pub fn refund_reason(reason: &str) -> String {
     }
 }
 
-/// A pledge period (`2026-12`): as it is in English, as a month in other languages.
+/// A pledge period (`2026-12`) in the request's language; see [`crate::i18n::Locale::period`].
 pub fn period_label(period: &str) -> String {
-    period_label_in(crate::i18n::current(), period)
-}
-
-/// The same in `locale`.
-pub fn period_label_in(locale: crate::i18n::Locale, period: &str) -> String {
-    let parsed = period
-        .split_once('-')
-        .and_then(|(y, m)| Some((y.parse::<i32>().ok()?, m.parse::<u32>().ok()?)));
-    match parsed {
-        Some((y, m)) if locale != crate::i18n::Locale::En && (1..=12).contains(&m) => {
-            locale.month(y, m)
-        }
-        _ => period.to_owned(),
-    }
+    crate::i18n::current().period(period)
 }
 
 /// The donations table of page `recipient_id`, titled by the heading `title_id`.

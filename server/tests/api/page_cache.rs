@@ -87,3 +87,89 @@ async fn private_writes_keep_the_kept_public_page_and_public_writes_refresh_it()
     assert_eq!(paid.name, "Mara Weaves");
     assert_eq!(paid.recent_tips.len(), 1);
 }
+
+/// One visitor's view of `/c/mara`: the page, the nonce its policy header allows, the CSRF
+/// token its cookie holds, and whether it came from memory (it has an `Age`).
+async fn view_as_visitor(app: &TestApp) -> (String, String, String, bool) {
+    let res = app.get("/c/mara").await;
+    assert_eq!(res.status(), 200);
+    let kept = res.headers().contains_key("age");
+    let policy = res.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let nonce = policy
+        .split("'nonce-")
+        .nth(1)
+        .and_then(|rest| rest.split('\'').next())
+        .expect("a nonce in the policy")
+        .to_owned();
+    let html = res.text().await.unwrap();
+    let token = app.cookie(app::web::CSRF_COOKIE).expect("a CSRF cookie");
+    (html, nonce, token, kept)
+}
+
+/// The whole page is kept for visitors without a session, yet each is given the nonce their
+/// own policy header allows and their own CSRF token, never another visitor's; a signed-in
+/// visitor is never given the kept page.
+#[tokio::test]
+async fn a_kept_page_carries_each_visitors_own_nonce_and_csrf_token() {
+    let mut app = spawn_app_with(&[("PAGE_CACHE_SECS", "600")]).await;
+    mara(&app).await;
+    let (first, nonce1, token1, kept) = view_as_visitor(&app).await;
+    assert!(!kept, "the first view renders the page");
+    app.new_browser();
+    let (second, nonce2, token2, kept) = view_as_visitor(&app).await;
+    assert!(kept, "the second visitor is given the kept page");
+    assert_ne!((&nonce1, &token1), (&nonce2, &token2));
+
+    for (html, nonce, token, other_nonce, other_token) in [
+        (&first, &nonce1, &token1, &nonce2, &token2),
+        (&second, &nonce2, &token2, &nonce1, &token1),
+    ] {
+        assert!(html.contains(&format!("nonce=\"{nonce}\"")), "{html}");
+        assert!(html.contains(&format!("value=\"{token}\"")), "{html}");
+        assert!(!html.contains(other_nonce.as_str()) && !html.contains(other_token.as_str()));
+    }
+    let same =
+        |html: &str, nonce: &str, token: &str| html.replace(nonce, "NONCE").replace(token, "TOKEN");
+    assert_eq!(
+        same(&first, &nonce1, &token1),
+        same(&second, &nonce2, &token2),
+        "the same page for both"
+    );
+
+    // A query string, a signed-in visitor, another language: each rendered for its request.
+    let res = app.get("/c/mara?from=newsletter").await;
+    assert!(!res.headers().contains_key("age"));
+    let res = app
+        .client
+        .get(app.url("/c/mara"))
+        .header("accept-language", "ko")
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        !res.headers().contains_key("age"),
+        "the Korean page is rendered once"
+    );
+    assert!(res.text().await.unwrap().contains("lang=\"ko\""));
+    app.sign_up_and_log_in("fan@example.org", "Fan").await;
+    let res = app.get("/c/mara").await;
+    assert!(!res.headers().contains_key("age"));
+    let signed_in = res.text().await.unwrap();
+    assert_ne!(
+        same(&signed_in, &nonce1, &token1),
+        same(&first, &nonce1, &token1)
+    );
+    assert!(!signed_in.contains(&nonce1) && !signed_in.contains(&nonce2));
+
+    // A public change drops the kept page: the next visitor is given a fresh one.
+    rename_quietly(&app, "Mara Paints").await;
+    app.state.db.note_public_change();
+    app.new_browser();
+    let (fresh, _, _, kept) = view_as_visitor(&app).await;
+    assert!(!kept && fresh.contains("Mara Paints"));
+    let (_, _, _, kept) = view_as_visitor(&app).await;
+    assert!(kept);
+}

@@ -138,6 +138,36 @@ impl Decision {
     }
 }
 
+/// SQL saying the cycle (`$1`) is not yet decided for the supporter and currency of `row`.
+fn undecided(row: &str) -> String {
+    format!(
+        "not exists (select 1 from billing_cycles c where c.supporter_id = {row}.supporter_id \
+         and c.currency = {row}.currency and c.cycle = $1)"
+    )
+}
+
+/// The decision for `supporter` in `currency`, begun empty if this batch has none yet.
+fn decision_for<'a>(
+    decisions: &'a mut Vec<Decision>,
+    index: &mut HashMap<(i64, Currency), usize>,
+    supporter: i64,
+    currency: Currency,
+) -> &'a mut Decision {
+    let at = *index.entry((supporter, currency)).or_insert_with(|| {
+        decisions.push(Decision {
+            supporter,
+            currency,
+            total: 0,
+            items: Vec::new(),
+            periods: Vec::new(),
+            max_carried: 0,
+            charge: false,
+        });
+        decisions.len() - 1
+    });
+    &mut decisions[at]
+}
+
 async fn gather_batch(
     tx: &mut sqlx::Transaction<'_, sqlx::Any>,
     backend: Backend,
@@ -147,8 +177,6 @@ async fn gather_batch(
     supporters: &[i64],
 ) -> Result<Gathered, Gather> {
     let supporters = json_param(supporters);
-    let undecided = "not exists (select 1 from billing_cycles c where c.supporter_id = {who}.supporter_id \
-                     and c.currency = {who}.currency and c.cycle = $1)";
     // This cycle's period of every pledge that is still running and has none yet, unless the
     // cycle is already decided for its currency (a pledge made after the decision waits for
     // the next cycle). A period is written once, with its decision: as part of a charge or
@@ -160,7 +188,7 @@ async fn gather_batch(
          and {} \
          and not exists (select 1 from donation_items i where i.pledge_id = p.id and i.period = $1)",
         json_ids(backend, 2),
-        undecided.replace("{who}", "p")
+        undecided("p")
     ))
     .bind(cycle)
     .bind(&supporters)
@@ -183,7 +211,7 @@ async fn gather_batch(
          and i.supporter_id in ({}) and {} \
          order by i.supporter_id, i.currency, i.id{lock}",
         json_ids(backend, 2),
-        undecided.replace("{who}", "i")
+        undecided("i")
     ))
     .bind(cycle)
     .bind(&supporters)
@@ -200,51 +228,31 @@ async fn gather_batch(
     };
     let mut decisions: Vec<Decision> = Vec::new();
     let mut index: HashMap<(i64, Currency), usize> = HashMap::new();
-    let mut decision = |supporter: i64, currency: Currency| {
-        *index.entry((supporter, currency)).or_insert_with(|| {
-            decisions.push(Decision {
-                supporter,
-                currency,
-                total: 0,
-                items: Vec::new(),
-                periods: Vec::new(),
-                max_carried: 0,
-                charge: false,
-            });
-            decisions.len() - 1
-        })
-    };
-    let mut slots = Vec::with_capacity(items.len() + periods.len());
     for (item, supporter, currency, gross, carried) in items {
-        slots.push((
-            decision(supporter, currency_of(&currency)?),
-            Some((item, carried)),
-            gross,
-            None,
-        ));
+        let d = decision_for(
+            &mut decisions,
+            &mut index,
+            supporter,
+            currency_of(&currency)?,
+        );
+        d.add(gross)?;
+        d.items.push(item);
+        d.max_carried = d.max_carried.max(carried);
     }
     for (pledge, supporter, recipient, currency, gross, budget_line) in periods {
-        let period = Period {
+        let d = decision_for(
+            &mut decisions,
+            &mut index,
+            supporter,
+            currency_of(&currency)?,
+        );
+        d.add(gross)?;
+        d.periods.push(Period {
             pledge,
             recipient,
             gross,
             budget_line,
-        };
-        slots.push((
-            decision(supporter, currency_of(&currency)?),
-            None,
-            gross,
-            Some(period),
-        ));
-    }
-    for (at, item, gross, period) in slots {
-        let d = &mut decisions[at];
-        d.add(gross)?;
-        if let Some((item, carried)) = item {
-            d.items.push(item);
-            d.max_carried = d.max_carried.max(carried);
-        }
-        d.periods.extend(period);
+        });
     }
     decisions.sort_unstable_by_key(|d| (d.supporter, d.currency));
     for d in &mut decisions {
