@@ -94,9 +94,15 @@ prebuild_site() {
     LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
     "RUSTFLAGS=--cfg erase_components"
   )
-  env "${leptos_env[@]}" cargo build --package=server --bin=server --no-default-features &&
-    env "${leptos_env[@]}" cargo build --package=app --lib --target-dir="$target/front" \
-      --target=wasm32-unknown-unknown --no-default-features --features=hydrate
+  # Side by side as well: each half ends in the app crate, whose front end runs on one core.
+  env "${leptos_env[@]}" cargo build --package=app --lib --target-dir="$target/front" \
+    --target=wasm32-unknown-unknown --no-default-features --features=hydrate &
+  local front=$!
+  local status=0
+  env "${leptos_env[@]}" cargo build --package=server --bin=server --no-default-features ||
+    status=$?
+  wait "$front" || status=$?
+  return "$status"
 }
 
 ensure_chromium() {

@@ -1,4 +1,5 @@
-//! Whole creator and cause pages kept in memory for visitors without a session.
+//! Whole public pages (the home page with its explore list, creator and cause pages) kept in
+//! memory for visitors without a session.
 //!
 //! The public data behind such a page is already kept for a few seconds
 //! (`app::domain::recipients::public_cache`); what a view still costs is rendering it. Every
@@ -8,13 +9,14 @@
 //! (`PAGE_CACHE_SECS`) and the same public-change generation as the data, and every visitor
 //! is given a copy carrying their own nonce and token.
 //!
-//! Kept: `GET /c/{slug}` without a query string, for a request with no session and no form
-//! flash waiting, when the answer is a 200 or 404 that sets no cookie. Anything else is
-//! rendered for its request as before. A change made through this process drops the kept
-//! page at once (the generation moves on); one made by another instance or the command line
-//! shows within twice the time to live (a page rendered just before its data expired lives
-//! its own time to live). A page given from memory says how old it is in an `Age` header
-//! (RFC 9111), as a shared cache's would; a page rendered for its request has none.
+//! Kept: `GET /` and `GET /c/{slug}` without a query string, for a request with no session
+//! and no form flash waiting, when the answer is a 200 or 404 that sets no cookie. Anything
+//! else is rendered for its request as before. A change made through this process drops the
+//! kept page at once (the generation moves on); one made by another instance or the command
+//! line shows within about twice the time to live (a page rendered just before its data
+//! expired lives its own time to live). A page given from memory says how old it is in an
+//! `Age` header (RFC 9111), as a shared cache's would; a page rendered for its request has
+//! none.
 
 use app::domain::AppState;
 use app::domain::platform::cache::Shelf;
@@ -33,7 +35,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 /// The routes whose pages are kept (axum's spelling of the matched route).
-const KEPT_ROUTES: &[&str] = &["/c/{slug}"];
+const KEPT_ROUTES: &[&str] = &["/", "/c/{slug}"];
 
 /// A kept page larger than this is not read into memory; no Chipin page comes near it.
 const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;

@@ -376,10 +376,12 @@ async fn load_pages(
                 .checked_add_months(chrono::Months::new(1))
                 .ok_or_else(|| BenchError::Scheduler("no next month".to_owned()))?;
             println!("starting a billing run as of {next_month} in a scheduler process…");
-            Some((
-                Instant::now(),
-                start_worker(&program, database_url, next_month, &[])?,
-            ))
+            let worker = start_worker(&program, database_url, next_month, &[])?;
+            // Waited for beside the load, so the moment the run ends is known.
+            Some(tokio::spawn(async move {
+                let summary = worker.finish().await;
+                (summary, Instant::now())
+            }))
         } else {
             None
         };
@@ -418,20 +420,23 @@ async fn load_pages(
             continue;
         }
         let r = combine(&reports);
-        if let Some((began, worker)) = billing {
-            let summary = worker.finish().await?;
-            let took = began.elapsed();
+        if let Some(run) = billing {
+            let (summary, ended) = run
+                .await
+                .map_err(|e| BenchError::Scheduler(e.to_string()))?;
+            let summary = summary?;
+            let into_load = ended.saturating_duration_since(loaded);
             println!(
                 "  billing run: {} charges succeeded, {} items in {:.1} s ({})",
                 get(&summary, "charges_succeeded"),
                 get(&summary, "items_charged"),
                 summary.get("seconds").copied().unwrap_or_default(),
-                if took >= load_time {
+                if into_load >= load_time {
                     "in progress through the whole load".to_owned()
                 } else {
                     format!(
                         "it ended {:.1} s into the {:.1} s load",
-                        took.as_secs_f64(),
+                        into_load.as_secs_f64(),
                         load_time.as_secs_f64()
                     )
                 }

@@ -172,4 +172,13 @@ async fn a_kept_page_carries_each_visitors_own_nonce_and_csrf_token() {
     assert!(!kept && fresh.contains("Mara Paints"));
     let (_, _, _, kept) = view_as_visitor(&app).await;
     assert!(kept);
+
+    // The home page with its explore list is kept the same way; a search is not.
+    let home = |path: &'static str| {
+        let app = &app;
+        async move { app.get(path).await.headers().contains_key("age") }
+    };
+    assert!(!home("/").await);
+    assert!(home("/").await);
+    assert!(!home("/?q=mara").await);
 }

@@ -31,8 +31,14 @@ impl Changes {
 
 /// Values by key, each kept for a time to live and while the generation it was read at is
 /// still current. Callers asking for a key while it is being loaded wait for that one load
-/// instead of each running their own, so an entry expiring under load costs one load, not
-/// one for every request in flight.
+/// instead of each running their own, so a new or dropped entry costs one load under load,
+/// not one for every request in flight.
+///
+/// An entry that has merely outlived its time to live (no write moved the generation on) is
+/// loaded again by the first caller to find it so; callers meanwhile are given the value it
+/// replaces instead of waiting, so an expiry under load is no stall for anyone but that one
+/// caller. Such a value is at most one load older than the time to live; if the reload fails
+/// or is abandoned, the next caller past another time to live tries again.
 #[derive(Debug)]
 pub struct Shelf<V> {
     ttl: Duration,
@@ -44,6 +50,18 @@ struct Entry<V> {
     at: Instant,
     generation: u64,
     value: Arc<OnceCell<V>>,
+    /// When a caller began loading the expired value again, if one did.
+    reloading_since: Option<Instant>,
+}
+
+/// What a caller does for a key.
+enum Turn<V> {
+    /// Read the cell, loading it if nobody has yet.
+    Share(Arc<OnceCell<V>>),
+    /// Load the expired value again and put it on the shelf; others are given the old one.
+    Reload,
+    /// Load for itself and keep nothing (a newer generation is on the shelf).
+    Alone,
 }
 
 impl<V: Clone> Shelf<V> {
@@ -64,41 +82,80 @@ impl<V: Clone> Shelf<V> {
         if self.ttl.is_zero() {
             return load.await;
         }
-        let Some(cell) = self.cell_for(key, generation, Instant::now()) else {
-            return load.await;
-        };
-        cell.get_or_try_init(|| load).await.cloned()
+        match self.turn(key, generation, Instant::now()) {
+            Turn::Share(cell) => cell.get_or_try_init(|| load).await.cloned(),
+            Turn::Reload => {
+                let value = load.await?;
+                self.put(key, generation, value.clone());
+                Ok(value)
+            }
+            Turn::Alone => load.await,
+        }
     }
 
-    /// The cell holding (or about to hold) the value for `key` at `generation`; `None` when
-    /// the entry there was worked out after a write this caller has not seen yet, which it
-    /// should neither read nor replace.
-    fn cell_for(&self, key: &str, generation: u64, now: Instant) -> Option<Arc<OnceCell<V>>> {
+    /// What the caller for `key` at `generation` does; an entry worked out after a write this
+    /// caller has not seen yet is neither read nor replaced.
+    fn turn(&self, key: &str, generation: u64, now: Instant) -> Turn<V> {
         let mut entries = self.lock();
-        match entries.get(key) {
-            Some(e) if e.generation == generation && now.duration_since(e.at) < self.ttl => {
-                return Some(e.value.clone());
+        if let Some(e) = entries.get_mut(key) {
+            if e.generation > generation {
+                return Turn::Alone;
             }
-            Some(e) if e.generation > generation => return None,
-            _ => {}
+            if e.generation == generation {
+                if now.duration_since(e.at) < self.ttl {
+                    return Turn::Share(e.value.clone());
+                }
+                if e.value.initialized() {
+                    let reloading = e
+                        .reloading_since
+                        .is_some_and(|since| now.duration_since(since) < self.ttl);
+                    if reloading {
+                        return Turn::Share(e.value.clone());
+                    }
+                    e.reloading_since = Some(now);
+                    return Turn::Reload;
+                }
+            }
         }
-        if entries.len() >= CAPACITY {
+        let cell = Arc::new(OnceCell::new());
+        self.insert(&mut entries, key, generation, now, cell.clone());
+        Turn::Share(cell)
+    }
+
+    /// Keeps `value`, loaded again for `key` at `generation`, unless a newer one is there.
+    fn put(&self, key: &str, generation: u64, value: V) {
+        let mut entries = self.lock();
+        if entries.get(key).is_some_and(|e| e.generation > generation) {
+            return;
+        }
+        let cell = Arc::new(OnceCell::new_with(Some(value)));
+        self.insert(&mut entries, key, generation, Instant::now(), cell);
+    }
+
+    fn insert(
+        &self,
+        entries: &mut HashMap<String, Entry<V>>,
+        key: &str,
+        generation: u64,
+        now: Instant,
+        value: Arc<OnceCell<V>>,
+    ) {
+        if entries.len() >= CAPACITY && !entries.contains_key(key) {
             entries
                 .retain(|_, e| e.generation >= generation && now.duration_since(e.at) < self.ttl);
             if entries.len() >= CAPACITY {
                 entries.clear();
             }
         }
-        let cell = Arc::new(OnceCell::new());
         entries.insert(
             key.to_owned(),
             Entry {
                 at: now,
                 generation,
-                value: cell.clone(),
+                value,
+                reloading_since: None,
             },
         );
-        Some(cell)
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Entry<V>>> {
@@ -194,6 +251,80 @@ mod tests {
         assert_eq!(
             shelf.get_or_load("a", 0, load(&loads, "two")).await,
             Ok("two".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn while_an_expired_entry_is_loaded_again_other_callers_are_given_the_old_value() {
+        let shelf = Shelf::new(Duration::from_millis(50));
+        let loads = AtomicUsize::new(0);
+        shelf
+            .get_or_load("a", 0, load(&loads, "one"))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(60)).await;
+        let (release, wait) = tokio::sync::oneshot::channel::<()>();
+        let reload = async {
+            loads.fetch_add(1, Ordering::SeqCst);
+            wait.await.unwrap();
+            Ok::<_, ()>("two".to_owned())
+        };
+        let others = async {
+            tokio::task::yield_now().await;
+            // The reload is under way: the old value, at once, and no second reload.
+            let seen = shelf.get_or_load("a", 0, load(&loads, "three")).await;
+            release.send(()).unwrap();
+            seen
+        };
+        let (reloaded, seen) = tokio::join!(shelf.get_or_load("a", 0, reload), others);
+        assert_eq!((reloaded, seen), (Ok("two".into()), Ok("one".into())));
+        assert_eq!(
+            shelf.get_or_load("a", 0, load(&loads, "four")).await,
+            Ok("two".into())
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_failed_reload_keeps_the_old_value_until_someone_loads_it_again() {
+        let shelf = Shelf::new(Duration::from_millis(40));
+        let loads = AtomicUsize::new(0);
+        shelf
+            .get_or_load("a", 0, load(&loads, "one"))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            shelf
+                .get_or_load("a", 0, async { Err::<String, _>(()) })
+                .await,
+            Err(())
+        );
+        assert_eq!(
+            shelf.get_or_load("a", 0, load(&loads, "two")).await,
+            Ok("one".into()),
+            "a reload was begun a moment ago"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        assert_eq!(
+            shelf.get_or_load("a", 0, load(&loads, "three")).await,
+            Ok("three".into())
+        );
+    }
+
+    #[tokio::test]
+    async fn a_write_is_never_answered_with_the_value_before_it() {
+        let shelf = Shelf::new(Duration::from_millis(20));
+        let loads = AtomicUsize::new(0);
+        shelf
+            .get_or_load("a", 0, load(&loads, "old"))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(30)).await;
+        // Expired and written since: the caller at the new generation waits for a load.
+        assert_eq!(
+            shelf.get_or_load("a", 1, load(&loads, "new")).await,
+            Ok("new".into())
         );
     }
 
