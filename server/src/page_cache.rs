@@ -12,11 +12,11 @@
 //! Kept: `GET /` and `GET /c/{slug}` without a query string, for a request with no session
 //! and no form flash waiting, when the answer is a 200 or 404 that sets no cookie. Anything
 //! else is rendered for its request as before. A change made through this process drops the
-//! kept page at once (the generation moves on); one made by another instance or the command
-//! line shows within about twice the time to live (a page rendered just before its data
-//! expired lives its own time to live). A page given from memory says how old it is in an
-//! `Age` header (RFC 9111), as a shared cache's would; a page rendered for its request has
-//! none.
+//! kept page at once: the next visitor renders it afresh, and those arriving while that render
+//! runs are given the page before. One made by another instance or the command line shows
+//! within about twice the time to live (a page rendered just before its data expired lives
+//! its own time to live). A page given from memory says how old it is in an `Age` header
+//! (RFC 9111), as a shared cache's would; a page rendered for its request has none.
 
 use app::domain::AppState;
 use app::domain::platform::cache::Shelf;
@@ -71,7 +71,9 @@ impl PageCache {
     /// Pages kept for `ttl`; zero keeps none.
     pub fn new(ttl: Duration) -> Self {
         Self {
-            shelf: Shelf::new(ttl),
+            // A visitor without a session wrote nothing they could miss: after a write, those
+            // who come while the first of them renders the page again are given the old one.
+            shelf: Shelf::new(ttl).stale_while_reloading_after_writes(),
             enabled: !ttl.is_zero(),
             nonce: tokens::generate(),
             csrf: tokens::generate(),

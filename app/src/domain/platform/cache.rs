@@ -39,9 +39,15 @@ impl Changes {
 /// replaces instead of waiting, so an expiry under load is no stall for anyone but that one
 /// caller. Such a value is at most one load older than the time to live; if the reload fails
 /// or is abandoned, the next caller past another time to live tries again.
+///
+/// A shelf made [`Shelf::stale_while_reloading_after_writes`] treats an entry from before the
+/// newest write the same way: the first caller at the new generation loads it, callers during
+/// that load are given the old value. Only for values nobody could have written themselves
+/// (pages for visitors without a session): a writer must see their own write.
 #[derive(Debug)]
 pub struct Shelf<V> {
     ttl: Duration,
+    stale_after_writes: bool,
     entries: Mutex<HashMap<String, Entry<V>>>,
 }
 
@@ -69,8 +75,16 @@ impl<V: Clone> Shelf<V> {
     pub fn new(ttl: Duration) -> Self {
         Self {
             ttl,
+            stale_after_writes: false,
             entries: Mutex::default(),
         }
+    }
+
+    /// The same, but an entry a write made stale is also given to callers while the first
+    /// caller after the write loads it again (see [`Shelf`]).
+    pub fn stale_while_reloading_after_writes(mut self) -> Self {
+        self.stale_after_writes = true;
+        self
     }
 
     /// The value for `key`: from memory when it was loaded less than the time to live ago at
@@ -101,20 +115,22 @@ impl<V: Clone> Shelf<V> {
             if e.generation > generation {
                 return Turn::Alone;
             }
-            if e.generation == generation {
-                if now.duration_since(e.at) < self.ttl {
+            let fresh = now.duration_since(e.at) < self.ttl;
+            if e.generation == generation && fresh {
+                return Turn::Share(e.value.clone());
+            }
+            // Expired, or (on a shelf that allows it) from before a write: one caller loads it
+            // again and the others are given the old value meanwhile.
+            let may_serve_old = e.generation == generation || self.stale_after_writes;
+            if may_serve_old && e.value.initialized() {
+                let reloading = e
+                    .reloading_since
+                    .is_some_and(|since| now.duration_since(since) < self.ttl);
+                if reloading {
                     return Turn::Share(e.value.clone());
                 }
-                if e.value.initialized() {
-                    let reloading = e
-                        .reloading_since
-                        .is_some_and(|since| now.duration_since(since) < self.ttl);
-                    if reloading {
-                        return Turn::Share(e.value.clone());
-                    }
-                    e.reloading_since = Some(now);
-                    return Turn::Reload;
-                }
+                e.reloading_since = Some(now);
+                return Turn::Reload;
             }
         }
         let cell = Arc::new(OnceCell::new());
@@ -310,6 +326,35 @@ mod tests {
             shelf.get_or_load("a", 0, load(&loads, "three")).await,
             Ok("three".into())
         );
+    }
+
+    #[tokio::test]
+    async fn a_shelf_of_anonymous_pages_gives_the_old_value_while_the_first_caller_after_a_write_reloads()
+     {
+        let shelf = Shelf::new(Duration::from_secs(60)).stale_while_reloading_after_writes();
+        let loads = AtomicUsize::new(0);
+        shelf
+            .get_or_load("a", 0, load(&loads, "old"))
+            .await
+            .unwrap();
+        let (release, wait) = tokio::sync::oneshot::channel::<()>();
+        let reload = async {
+            wait.await.unwrap();
+            Ok::<_, ()>("new".to_owned())
+        };
+        let others = async {
+            tokio::task::yield_now().await;
+            let seen = shelf.get_or_load("a", 1, load(&loads, "other")).await;
+            release.send(()).unwrap();
+            seen
+        };
+        let (first, during) = tokio::join!(shelf.get_or_load("a", 1, reload), others);
+        assert_eq!((first, during), (Ok("new".into()), Ok("old".into())));
+        assert_eq!(
+            shelf.get_or_load("a", 1, load(&loads, "later")).await,
+            Ok("new".into())
+        );
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
     }
 
     #[tokio::test]
