@@ -94,15 +94,10 @@ prebuild_site() {
     LEPTOS_BIN_DIR=server LEPTOS_JS_MINIFY=false LEPTOS_HASH_FILES=false
     "RUSTFLAGS=--cfg erase_components"
   )
-  # Side by side as well: each half ends in the app crate, whose front end runs on one core.
-  env "${leptos_env[@]}" cargo build --package=app --lib --target-dir="$target/front" \
-    --target=wasm32-unknown-unknown --no-default-features --features=hydrate &
-  local front=$!
-  local status=0
-  env "${leptos_env[@]}" cargo build --package=server --bin=server --no-default-features ||
-    status=$?
-  wait "$front" || status=$?
-  return "$status"
+  # One after the other: side by side as well, the first run took 1,011 s against 951.
+  env "${leptos_env[@]}" cargo build --package=server --bin=server --no-default-features &&
+    env "${leptos_env[@]}" cargo build --package=app --lib --target-dir="$target/front" \
+      --target=wasm32-unknown-unknown --no-default-features --features=hydrate
 }
 
 ensure_chromium() {
