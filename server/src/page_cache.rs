@@ -67,6 +67,17 @@ enum Piece {
     Csrf,
 }
 
+impl Piece {
+    /// What this piece is for a visitor with `nonce` and `csrf`.
+    fn bytes<'a>(&'a self, nonce: &'a str, csrf: &'a str) -> &'a [u8] {
+        match self {
+            Piece::Text(t) => t.as_ref(),
+            Piece::Nonce => nonce.as_bytes(),
+            Piece::Csrf => csrf.as_bytes(),
+        }
+    }
+}
+
 impl PageCache {
     /// Pages kept for `ttl`; zero keeps none.
     pub fn new(ttl: Duration) -> Self {
@@ -140,22 +151,10 @@ impl Page {
 
     /// The page for one visitor; `from_memory` when it was rendered for another.
     fn answer(&self, nonce: &str, csrf: &str, from_memory: bool) -> Response {
-        let mut body = Vec::with_capacity(
-            self.pieces
-                .iter()
-                .map(|p| match p {
-                    Piece::Text(t) => t.len(),
-                    Piece::Nonce => nonce.len(),
-                    Piece::Csrf => csrf.len(),
-                })
-                .sum(),
-        );
-        for piece in &self.pieces {
-            body.extend_from_slice(match piece {
-                Piece::Text(t) => t.as_ref(),
-                Piece::Nonce => nonce.as_bytes(),
-                Piece::Csrf => csrf.as_bytes(),
-            });
+        let pieces = || self.pieces.iter().map(|p| p.bytes(nonce, csrf));
+        let mut body = Vec::with_capacity(pieces().map(<[u8]>::len).sum());
+        for bytes in pieces() {
+            body.extend_from_slice(bytes);
         }
         let mut res = Response::new(Body::from(body));
         *res.status_mut() = self.status;

@@ -146,13 +146,17 @@ fn undecided(row: &str) -> String {
     )
 }
 
-/// The decision for `supporter` in `currency`, begun empty if this batch has none yet.
+/// The decision for `supporter` in the currency coded `code`, begun empty if this batch has
+/// none yet.
 fn decision_for<'a>(
     decisions: &'a mut Vec<Decision>,
     index: &mut HashMap<(i64, Currency), usize>,
     supporter: i64,
-    currency: Currency,
-) -> &'a mut Decision {
+    code: &str,
+) -> Result<&'a mut Decision, BillingError> {
+    let currency = code
+        .parse::<Currency>()
+        .map_err(|_| BillingError::Inconsistent(format!("unknown currency {code}")))?;
     let at = *index.entry((supporter, currency)).or_insert_with(|| {
         decisions.push(Decision {
             supporter,
@@ -165,7 +169,7 @@ fn decision_for<'a>(
         });
         decisions.len() - 1
     });
-    &mut decisions[at]
+    Ok(&mut decisions[at])
 }
 
 async fn gather_batch(
@@ -222,30 +226,16 @@ async fn gather_batch(
         return Ok(Gathered::default());
     }
 
-    let currency_of = |code: &str| {
-        code.parse::<Currency>()
-            .map_err(|_| BillingError::Inconsistent(format!("unknown currency {code}")))
-    };
     let mut decisions: Vec<Decision> = Vec::new();
     let mut index: HashMap<(i64, Currency), usize> = HashMap::new();
     for (item, supporter, currency, gross, carried) in items {
-        let d = decision_for(
-            &mut decisions,
-            &mut index,
-            supporter,
-            currency_of(&currency)?,
-        );
+        let d = decision_for(&mut decisions, &mut index, supporter, &currency)?;
         d.add(gross)?;
         d.items.push(item);
         d.max_carried = d.max_carried.max(carried);
     }
     for (pledge, supporter, recipient, currency, gross, budget_line) in periods {
-        let d = decision_for(
-            &mut decisions,
-            &mut index,
-            supporter,
-            currency_of(&currency)?,
-        );
+        let d = decision_for(&mut decisions, &mut index, supporter, &currency)?;
         d.add(gross)?;
         d.periods.push(Period {
             pledge,
